@@ -1,0 +1,4 @@
+@NullMarked
+package org.unet4j.dsl.geometry;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.unet4j.dsl.recipe;
+
+import org.jspecify.annotations.NullMarked;
