@@ -1,0 +1,11 @@
+package org.unet4j.dsl.recipe;
+
+/** The class-frequency term w_c of the paper's weight map (eq. 2). */
+public enum ClassBalance {
+  /** Each class weighted by the inverse of its pixel frequency in the image. */
+  INVERSE_FREQUENCY,
+  /** w_c = 1 for every class. */
+  NONE,
+  /** The weights listed in {@code classWeights}, one per class. */
+  GIVEN
+}

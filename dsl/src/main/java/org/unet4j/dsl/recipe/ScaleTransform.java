@@ -1,0 +1,22 @@
+package org.unet4j.dsl.recipe;
+
+import org.unet4j.dsl.Default;
+import org.unet4j.dsl.Doc;
+import org.unet4j.dsl.Range;
+import org.unet4j.dsl.SpecException;
+import org.unet4j.dsl.TypeName;
+
+/** Isotropic zoom by a factor drawn log-uniformly from [minFactor, maxFactor]. */
+@TypeName("scale")
+@Doc("Isotropic zoom by a random factor.")
+public record ScaleTransform(
+    @Default("1") @Range(min = 0, max = 1) double probability,
+    @Default("0.8") @Range(min = 0.1, max = 10) double minFactor,
+    @Default("1.25") @Range(min = 0.1, max = 10) double maxFactor) implements TransformSpec {
+
+  public ScaleTransform {
+    if (minFactor > maxFactor) {
+      throw new SpecException("minFactor", "expected at most maxFactor (" + maxFactor + "), got " + minFactor);
+    }
+  }
+}

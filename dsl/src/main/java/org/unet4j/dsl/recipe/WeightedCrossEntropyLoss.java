@@ -1,0 +1,51 @@
+package org.unet4j.dsl.recipe;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.collect.ImmutableList;
+import java.util.List;
+import java.util.Locale;
+import org.unet4j.dsl.Default;
+import org.unet4j.dsl.Doc;
+import org.unet4j.dsl.Range;
+import org.unet4j.dsl.SpecException;
+import org.unet4j.dsl.TypeName;
+
+/**
+ * The paper's loss (eq. 1): pixel-wise soft-max cross-entropy weighted by
+ * w(x) = w_c(x) + w0 exp(-(d1(x) + d2(x))^2 / (2 sigma^2)) (eq. 2), where d1 and d2 are the
+ * distances to the nearest and second-nearest cell.
+ */
+@TypeName("weighted-cross-entropy")
+@Doc("The paper's weighted pixel-wise cross-entropy (eq. 1) with the separation weight map (eq. 2).")
+public record WeightedCrossEntropyLoss(
+    @Doc("border weight w0 (10 in the paper)") @Default("10") @Range(min = 0, max = 1000) double w0,
+    @Doc("border width sigma in pixels (5 in the paper)") @Default("5")
+        @Range(min = 0, max = 1000, minExclusive = true) double sigma,
+    @Doc("class-frequency term w_c") @Default("\"inverse-frequency\"") ClassBalance classBalance,
+    @Doc("w_c per class when classBalance is given") @Default("[]") List<Double> classWeights)
+    implements LossSpec {
+
+  public WeightedCrossEntropyLoss {
+    checkNotNull(classBalance, "classBalance");
+    classWeights = ImmutableList.copyOf(classWeights);
+    if (classBalance == ClassBalance.GIVEN && classWeights.isEmpty()) {
+      throw new SpecException("classWeights", "classBalance is given but no weights are listed; list one per class");
+    }
+    if (classBalance != ClassBalance.GIVEN && !classWeights.isEmpty()) {
+      throw new SpecException("classWeights", "weights are listed but classBalance is "
+          + classBalance.name().toLowerCase(Locale.ROOT).replace('_', '-') + "; set it to given or drop them");
+    }
+    for (int i = 0; i < classWeights.size(); i++) {
+      double w = classWeights.get(i);
+      if (!(w >= 0) || Double.isInfinite(w)) {
+        throw new SpecException("classWeights[" + i + "]", "expected a finite weight >= 0, got " + w);
+      }
+    }
+  }
+
+  /** The paper's settings: w0 = 10, sigma = 5 px, inverse-frequency class balance. */
+  public static WeightedCrossEntropyLoss paper() {
+    return new WeightedCrossEntropyLoss(10, 5, ClassBalance.INVERSE_FREQUENCY, List.of());
+  }
+}

@@ -1,0 +1,256 @@
+package org.unet4j.dsl.geometry;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.model.ExpandingStageSpec;
+import org.unet4j.dsl.model.LayerKind;
+import org.unet4j.dsl.model.ModelSpec;
+import org.unet4j.dsl.model.Padding;
+import org.unet4j.dsl.model.SkipMode;
+import org.unet4j.dsl.model.StageSpec;
+
+/**
+ * A brute-force reference for {@link Geometry}, written the way the paper's Fig. 1 reads rather
+ * than the way Geometry loops: a recursion over levels (the stage's convolutions, pooling,
+ * everything below, then the expanding stage that pairs with this level) acting on explicit 1-D
+ * feature maps. When tracking is on, every pixel of every map carries the set of input pixels it
+ * depends on, so receptive fields come from the dependency sets themselves rather than from
+ * interval arithmetic.
+ *
+ * <p>The rules are the ones the specs document, not Geometry's code: a k x k convolution is
+ * centred on its pixel (unpadded: loses k/2 pixels each side; same: zero padding, which depends
+ * on nothing); pooling with window = stride = p needs a size divisible by p; the p x p stride-p
+ * up-convolution gives each input pixel a p-pixel block; the skip is centre-cropped, which needs
+ * the same number of pixels removed on both sides; the head is an unpadded convolution.
+ */
+final class ReferenceUNet {
+
+  /** A 1-D feature map: its size, channels and, when tracked, each pixel's input dependencies. */
+  static final class FeatureMap {
+    final int size;
+    final int channels;
+    final BitSet @Nullable [] deps;
+
+    FeatureMap(int size, int channels, BitSet @Nullable [] deps) {
+      this.size = size;
+      this.channels = channels;
+      this.deps = deps;
+    }
+  }
+
+  /** One recorded layer, named as the compiler names it. */
+  record Layer(String path, LayerKind kind, int size, int channels) {}
+
+  /** The result at one input size: the output map, or the spec path of the first failing part. */
+  record Outcome(int input, @Nullable FeatureMap output, @Nullable String failure, List<Layer> layers) {
+    boolean valid() {
+      return output != null;
+    }
+
+    int outputSize() {
+      if (output == null) {
+        throw new IllegalStateException("input " + input + " fails at " + failure);
+      }
+      return output.size;
+    }
+  }
+
+  /** Thrown inside the recursion at the first part that cannot take its input. */
+  private static final class Failure extends RuntimeException {
+    final String path;
+
+    Failure(String path) {
+      super(path, null, false, false);
+      this.path = path;
+    }
+  }
+
+  private final ModelSpec net;
+  private final int pool;
+  private final List<Layer> layers = new ArrayList<>();
+
+  private ReferenceUNet(ModelSpec net) {
+    this.net = net;
+    this.pool = net.pooling().size();
+  }
+
+  /** Runs {@code net} on a 1-D input of {@code input} pixels; {@code track} adds dependency sets. */
+  static Outcome run(ModelSpec net, int input, boolean track) {
+    ReferenceUNet ref = new ReferenceUNet(net);
+    BitSet[] deps = null;
+    if (track) {
+      deps = new BitSet[input];
+      for (int i = 0; i < input; i++) {
+        deps[i] = new BitSet(input);
+        deps[i].set(i);
+      }
+    }
+    try {
+      FeatureMap top = ref.level(0, new FeatureMap(input, net.inputChannels(), deps));
+      FeatureMap out = ref.conv(top, net.head().kernel(), Padding.VALID, net.classes(), "head");
+      ref.record("head", LayerKind.HEAD, out);
+      return new Outcome(input, out, null, List.copyOf(ref.layers));
+    } catch (Failure f) {
+      return new Outcome(input, null, f.path, List.copyOf(ref.layers));
+    }
+  }
+
+  /** The valid inputs in [1, to], by trying each. */
+  static List<Integer> validInputs(ModelSpec net, int to) {
+    List<Integer> valid = new ArrayList<>();
+    for (int n = 1; n <= to; n++) {
+      if (run(net, n, false).valid()) {
+        valid.add(n);
+      }
+    }
+    return valid;
+  }
+
+  /** The smallest valid input, by trying 1, 2, 3, ... up to {@code limit}; -1 if none. */
+  static int smallestValid(ModelSpec net, int limit) {
+    for (int n = 1; n <= limit; n++) {
+      if (run(net, n, false).valid()) {
+        return n;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The sub-net from {@code level} down: this level's stage, pooling, the levels below (or the
+   * bottleneck), and on the way back up the expanding stage paired with this level, if declared.
+   */
+  private FeatureMap level(int level, FeatureMap in) {
+    StageSpec stage = net.contracting().get(level);
+    FeatureMap features = stage(in, "contracting/" + level, "contracting[" + level + "]", stage.convs(),
+        stage.kernel(), stage.padding(), stage.filters(), stage.dropout());
+    FeatureMap pooled = pool(features, "contracting[" + level + "].pool");
+    record("contracting/" + level + "/pool", LayerKind.POOL, pooled);
+    FeatureMap below;
+    if (level + 1 < net.depth()) {
+      below = level(level + 1, pooled);
+    } else {
+      StageSpec b = net.bottleneck();
+      below = stage(pooled, "bottleneck", "bottleneck", b.convs(), b.kernel(), b.padding(), b.filters(),
+          b.dropout());
+    }
+    int i = net.depth() - 1 - level; // expanding stage i pairs with contracting stage depth-1-i
+    if (i >= net.expanding().size()) {
+      return below;
+    }
+    ExpandingStageSpec e = net.expanding().get(i);
+    String path = "expanding/" + i;
+    FeatureMap up = upConv(below, e.filters());
+    record(path + "/upconv", LayerKind.UP_CONV, up);
+    if (e.skip() == SkipMode.CENTER_CROP) {
+      up = concat(up, centreCrop(features, up.size, "expanding[" + i + "]"));
+      record(path + "/concat", LayerKind.CROP_CONCAT, up);
+    }
+    return stage(up, path, "expanding[" + i + "]", e.convs(), e.kernel(), e.padding(), e.filters(), e.dropout());
+  }
+
+  private FeatureMap stage(FeatureMap in, String path, String specPath, int convs, int kernel, Padding padding,
+      int filters, double dropout) {
+    FeatureMap x = in;
+    for (int c = 1; c <= convs; c++) {
+      x = conv(x, kernel, padding, filters, specPath);
+      record(path + "/conv" + c, LayerKind.CONV, x);
+    }
+    if (dropout > 0) {
+      record(path + "/dropout", LayerKind.DROPOUT, x);
+    }
+    return x;
+  }
+
+  /** Output pixel j is centred on input pixel j + k/2 (unpadded) or j (same, zeros outside). */
+  private FeatureMap conv(FeatureMap in, int kernel, Padding padding, int filters, String failPath) {
+    int r = kernel / 2;
+    int size = padding == Padding.VALID ? in.size - 2 * r : in.size;
+    if (size < 1) {
+      throw new Failure(failPath);
+    }
+    BitSet[] deps = null;
+    if (in.deps != null) {
+      deps = new BitSet[size];
+      for (int j = 0; j < size; j++) {
+        int centre = padding == Padding.VALID ? j + r : j;
+        BitSet d = new BitSet();
+        for (int t = centre - r; t <= centre + r; t++) {
+          if (t >= 0 && t < in.size) {
+            d.or(in.deps[t]);
+          }
+        }
+        deps[j] = d;
+      }
+    }
+    return new FeatureMap(size, filters, deps);
+  }
+
+  /** Pixel j of the pooled map covers pixels [j p, j p + p - 1]; leftover pixels are an error. */
+  private FeatureMap pool(FeatureMap in, String failPath) {
+    if (in.size % pool != 0) {
+      throw new Failure(failPath);
+    }
+    int size = in.size / pool;
+    BitSet[] deps = null;
+    if (in.deps != null) {
+      deps = new BitSet[size];
+      for (int j = 0; j < size; j++) {
+        BitSet d = new BitSet();
+        for (int t = 0; t < pool; t++) {
+          d.or(in.deps[j * pool + t]);
+        }
+        deps[j] = d;
+      }
+    }
+    return new FeatureMap(size, in.channels, deps);
+  }
+
+  /** Up-convolution, window = stride = p: output pixel j comes from input pixel j / p only. */
+  private FeatureMap upConv(FeatureMap in, int filters) {
+    int size = in.size * pool;
+    BitSet[] deps = null;
+    if (in.deps != null) {
+      deps = new BitSet[size];
+      for (int j = 0; j < size; j++) {
+        deps[j] = in.deps[j / pool];
+      }
+    }
+    return new FeatureMap(size, filters, deps);
+  }
+
+  /** The centre {@code size} pixels of {@code skip}; as many removed left as right. */
+  private FeatureMap centreCrop(FeatureMap skip, int size, String failPath) {
+    int removed = skip.size - size;
+    if (removed < 0 || removed % 2 != 0) {
+      throw new Failure(failPath);
+    }
+    BitSet[] deps = null;
+    if (skip.deps != null) {
+      deps = new BitSet[size];
+      System.arraycopy(skip.deps, removed / 2, deps, 0, size);
+    }
+    return new FeatureMap(size, skip.channels, deps);
+  }
+
+  private static FeatureMap concat(FeatureMap a, FeatureMap b) {
+    if (a.size != b.size) {
+      throw new AssertionError("concat of " + a.size + " and " + b.size);
+    }
+    BitSet[] deps = null;
+    if (a.deps != null && b.deps != null) {
+      deps = new BitSet[a.size];
+      for (int j = 0; j < a.size; j++) {
+        deps[j] = (BitSet) a.deps[j].clone();
+        deps[j].or(b.deps[j]);
+      }
+    }
+    return new FeatureMap(a.size, a.channels + b.channels, deps);
+  }
+
+  private void record(String path, LayerKind kind, FeatureMap map) {
+    layers.add(new Layer(path, kind, map.size, map.channels));
+  }
+}

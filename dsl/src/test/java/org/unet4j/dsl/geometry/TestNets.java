@@ -1,0 +1,132 @@
+package org.unet4j.dsl.geometry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Named;
+import org.unet4j.dsl.model.ExpandingBuilder;
+import org.unet4j.dsl.model.ModelSpec;
+import org.unet4j.dsl.model.OutputActivation;
+import org.unet4j.dsl.model.Padding;
+import org.unet4j.dsl.model.Pooling;
+import org.unet4j.dsl.model.UNet;
+
+/** Tiny nets (4 base filters) covering the shapes Geometry has to handle, named for test reports. */
+final class TestNets {
+  private TestNets() {}
+
+  /** The whole catalogue: families, pooling 3, same and mixed padding, partial and skip-less nets. */
+  static List<Named<ModelSpec>> all() {
+    List<Named<ModelSpec>> nets = new ArrayList<>();
+    for (int depth = 1; depth <= 6; depth++) {
+      for (int convs = 1; convs <= 3; convs++) {
+        for (int kernel : new int[] {1, 3, 5}) {
+          nets.add(family("valid", depth, convs, kernel, Padding.VALID, 2));
+        }
+      }
+    }
+    for (int depth = 1; depth <= 4; depth++) {
+      for (int convs = 1; convs <= 2; convs++) {
+        for (int kernel : new int[] {1, 3}) {
+          nets.add(family("valid", depth, convs, kernel, Padding.VALID, 3));
+        }
+      }
+    }
+    nets.addAll(same());
+    nets.addAll(special());
+    return nets;
+  }
+
+  /** Zero-padded nets only. */
+  static List<Named<ModelSpec>> same() {
+    List<Named<ModelSpec>> nets = new ArrayList<>();
+    for (int depth = 1; depth <= 6; depth++) {
+      nets.add(family("same", depth, 2, 3, Padding.SAME, 2));
+      nets.add(family("same", depth, 1, 5, Padding.SAME, 2));
+    }
+    for (int depth = 1; depth <= 3; depth++) {
+      nets.add(family("same", depth, 2, 3, Padding.SAME, 3));
+    }
+    nets.add(family("same", 3, 3, 3, Padding.SAME, 4));
+    return nets;
+  }
+
+  /** Asymmetric, partial, skip-less and mixed-padding nets, each declared stage by stage. */
+  static List<Named<ModelSpec>> special() {
+    List<Named<ModelSpec>> nets = new ArrayList<>();
+    for (int m = 0; m <= 2; m++) {
+      int expandingStages = m;
+      nets.add(Named.of("depth 3, " + m + " expanding stages", UNet.builder().depth(3).baseFilters(4)
+          .expanding(e -> {
+            for (int i = 0; i < expandingStages; i++) {
+              e.stage(16 >> i);
+            }
+          })
+          .build()));
+    }
+    nets.add(Named.of("depth 4 same, 2 expanding stages", UNet.builder().depth(4).baseFilters(4)
+        .padding(Padding.SAME).expanding(e -> e.stage(32).stage(16)).build()));
+    nets.add(Named.of("depth 2 pool 3, 1 expanding stage", UNet.builder().depth(2).baseFilters(4)
+        .pooling(Pooling.max(3)).expanding(e -> e.stage(8)).build()));
+    nets.add(Named.of("depth 3, no skip at expanding[1]", UNet.builder().depth(3).baseFilters(4)
+        .expanding(e -> e.stage(16).stage(8, s -> s.noSkip()).stage(4)).build()));
+    nets.add(Named.of("depth 2, no skips at all", UNet.builder().depth(2).baseFilters(4)
+        .expanding(e -> e.stage(8, s -> s.noSkip()).stage(4, s -> s.noSkip())).build()));
+    nets.add(Named.of("depth 3, no skip at expanding[0], 2 stages", UNet.builder().depth(3).baseFilters(4)
+        .expanding(e -> e.stage(16, s -> s.noSkip()).stage(8)).build()));
+    for (int depth = 2; depth <= 4; depth++) {
+      nets.add(Named.of("depth " + depth + ", same contracting + valid expanding", mixed(depth, Padding.SAME,
+          Padding.VALID)));
+      nets.add(Named.of("depth " + depth + ", valid contracting + same expanding", mixed(depth, Padding.VALID,
+          Padding.SAME)));
+    }
+    nets.add(Named.of("asymmetric depth 3", UNet.builder()
+        .contracting(c -> c
+            .stage(8, s -> s.conv(5))
+            .stage(12, s -> s.conv(3).conv(3).conv(3))
+            .stage(20, s -> s.conv(1).conv(1)))
+        .bottleneck(24, s -> s.conv(3))
+        .expanding(e -> e
+            .stage(16, s -> s.conv(1))
+            .stage(10, s -> s.conv(5).conv(5))
+            .stage(6, s -> s.conv(3).conv(3).conv(3)))
+        .build()));
+    nets.add(Named.of("asymmetric depth 4, average pooling 2, dropout", UNet.builder()
+        .pooling(Pooling.average(2))
+        .contracting(c -> c
+            .stage(4, s -> s.conv(3).conv(3))
+            .stage(8, s -> s.conv(5))
+            .stage(8, s -> s.conv(3).conv(3).padding(Padding.SAME))
+            .stage(16, s -> s.conv(3).dropout(0.5)))
+        .bottleneck(16, s -> s.conv(5).conv(5).dropout(0.5))
+        .expanding(e -> e
+            .stage(8, s -> s.conv(3).conv(3))
+            .stage(8, s -> s.conv(3).padding(Padding.SAME))
+            .stage(4, s -> s.conv(5).noSkip()))
+        .build()));
+    nets.add(Named.of("depth 2, 3x3 head", UNet.builder().depth(2).baseFilters(4)
+        .head(3, OutputActivation.SOFTMAX).build()));
+    nets.add(Named.of("depth 3 same, 5x5 head", UNet.builder().depth(3).baseFilters(4).padding(Padding.SAME)
+        .head(5, OutputActivation.SIGMOID).build()));
+    nets.add(Named.of("depth 1, 7x7 valid", UNet.builder().depth(1).baseFilters(4).kernel(7).build()));
+    nets.add(Named.of("paper", UNet.paper()));
+    return nets;
+  }
+
+  /** {@code depth} levels, filters 4, 8, 16, ...; every stage {@code convs} k x k convolutions. */
+  static Named<ModelSpec> family(String label, int depth, int convs, int kernel, Padding padding, int pool) {
+    ModelSpec net = UNet.builder().depth(depth).baseFilters(4).convsPerStage(convs).kernel(kernel)
+        .padding(padding).pooling(Pooling.max(pool)).build();
+    return Named.of(label + " depth " + depth + ", " + convs + "x conv" + kernel + ", pool " + pool, net);
+  }
+
+  /** Contracting path and bottleneck padded one way, expanding path the other. */
+  static ModelSpec mixed(int depth, Padding down, Padding up) {
+    Consumer<ExpandingBuilder> expanding = e -> {
+      for (int i = 0; i < depth; i++) {
+        e.stage(4 << (depth - 1 - i), s -> s.padding(up));
+      }
+    };
+    return UNet.builder().depth(depth).baseFilters(4).padding(down).expanding(expanding).build();
+  }
+}
