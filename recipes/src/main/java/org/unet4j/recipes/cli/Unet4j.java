@@ -1,0 +1,54 @@
+package org.unet4j.recipes.cli;
+
+import java.io.PrintWriter;
+import org.unet4j.dsl.SpecException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code unet4j} command. User mistakes (a bad recipe, an invalid tile) print one clear line
+ * and exit with status 2; {@code --verbose} adds the stack trace.
+ */
+@Command(name = "unet4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "Declare, train and run U-Net segmentation networks (Ronneberger et al. 2015) on the JVM.",
+    subcommands = {InspectCommand.class, SchemaCommand.class, RecipesCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Unet4j {
+  /** Exit status for a user mistake: bad recipe, invalid option value. */
+  public static final int USAGE = 2;
+
+  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "Show stack traces of errors.")
+  boolean verbose;
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams and returns the exit status. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Unet4j());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      boolean verbose = parsed.matchedOption("--verbose") != null
+          || parsed.subcommands().stream().anyMatch(p -> p.matchedOption("--verbose") != null);
+      if (e instanceof UserException || e instanceof SpecException) {
+        err.println("unet4j " + line.getCommandName() + ": " + e.getMessage());
+        if (verbose) {
+          e.printStackTrace(err);
+        }
+        return USAGE;
+      }
+      err.println("unet4j " + line.getCommandName() + ": failed: " + e);
+      if (verbose) {
+        e.printStackTrace(err);
+      } else {
+        err.println("(run with --verbose for the stack trace)");
+      }
+      return 1;
+    });
+    return cli.execute(args);
+  }
+}
