@@ -176,13 +176,19 @@ public final class Geometry {
     return layers(input).stream().mapToLong(LayerShape::flops).sum();
   }
 
-  private SpecException invalid(int input, SpecException problem) {
+  private SpecException invalid(int input, Problem problem) {
     List<Integer> near = validInputsNear(input);
     String valid = near.isEmpty() ? "none up to " + MAX_INPUT
         : near.stream().map(String::valueOf).collect(Collectors.joining(", "));
-    return new SpecException(problem.path(), problem.problem() + ". Received: input " + input
+    return new SpecException(problem.path(), problem.message() + ". Received: input " + input
         + "; valid near it: " + valid);
   }
+
+  /**
+   * Why a size fails, kept as plain data: the searches for valid sizes try thousands of sizes, and
+   * building an exception (with its stack trace) for each would dominate their cost.
+   */
+  private record Problem(String path, String message) {}
 
   /** One forward pass of the size arithmetic. */
   private Walk walk(int input, boolean collect) {
@@ -312,7 +318,7 @@ public final class Geometry {
     final int[] crop;
     final boolean collect;
     final ImmutableList.Builder<LayerShape> layers = ImmutableList.builder();
-    @Nullable SpecException problem;
+    @Nullable Problem problem;
 
     Walk(int input, int channels, boolean collect, int depth) {
       this.size = input;
@@ -324,7 +330,7 @@ public final class Geometry {
     }
 
     void fail(String path, String message) {
-      problem = new SpecException(path, message);
+      problem = new Problem(path, message);
     }
 
     void add(String path, LayerKind kind, long params, long flops) {

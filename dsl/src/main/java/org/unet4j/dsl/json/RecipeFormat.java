@@ -45,7 +45,7 @@ public final class RecipeFormat {
           + (format == null ? "nothing" : SpecJson.describe(format)) + "; is this a unet4j recipe?");
     }
     JsonNode versionNode = root.get(VERSION_FIELD);
-    if (versionNode == null || !versionNode.isIntegralNumber()) {
+    if (versionNode == null || !versionNode.isIntegralNumber() || !versionNode.canConvertToInt()) {
       throw new SpecException(VERSION_FIELD, "expected an integer 1.." + currentVersion + ", got "
           + (versionNode == null ? "nothing" : SpecJson.describe(versionNode)));
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -78,7 +79,11 @@ public final class SpecJson {
       }
       return node;
     } catch (StreamConstraintsException e) {
-      throw new SpecException("", "the JSON is nested deeper than " + MAX_NESTING + " levels");
+      // The nesting limit is ours; the others (a number or field name too long) are Jackson's.
+      String limit = String.valueOf(e.getOriginalMessage());
+      throw new SpecException("", limit.contains("getMaxNestingDepth")
+          ? "the JSON is nested deeper than " + MAX_NESTING + " levels"
+          : "the JSON text exceeds a parser limit: " + limit.replaceFirst(", from `[^`]*`\\)", ")"));
     } catch (JsonProcessingException e) {
       throw new SpecException("", "not valid JSON at line " + e.getLocation().getLineNr() + ", column "
           + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
@@ -89,11 +94,14 @@ public final class SpecJson {
 
   /** Stable text: two-space indent, one field per line, a final newline. */
   public static String write(JsonNode node) {
-    DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
+    // "key": value through the separators, not by editing the text, which would also change
+    // string values that contain " : ".
+    DefaultPrettyPrinter printer = new DefaultPrettyPrinter(
+            Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
         .withObjectIndenter(new DefaultIndenter("  ", "\n"))
         .withArrayIndenter(new DefaultIndenter("  ", "\n"));
     try {
-      return MAPPER.writer(printer).writeValueAsString(node).replace(" : ", ": ") + "\n";
+      return MAPPER.writer(printer).writeValueAsString(node) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -229,7 +237,7 @@ public final class SpecJson {
     if (variant == null) {
       String guess = JsonNames.closest(type.textValue(), variants.keySet());
       throw new SpecException(typePath, "unknown type \"" + type.textValue() + "\""
-          + (guess != null ? "; did you mean \"" + guess + "\"?" : "") + " Expected one of " + allowed);
+          + (guess != null ? "; did you mean \"" + guess + "\"?" : ".") + " Expected one of " + allowed);
     }
     ObjectNode rest = ((ObjectNode) node).deepCopy();
     rest.remove(TYPE);

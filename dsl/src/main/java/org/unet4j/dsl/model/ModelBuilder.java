@@ -143,7 +143,11 @@ public final class ModelBuilder {
 
   /** The final convolution ({@code 1} in the paper) and the output activation. */
   public ModelBuilder head(int kernel, OutputActivation activation) {
-    this.head = new HeadSpec(kernel, activation);
+    try {
+      this.head = new HeadSpec(kernel, activation);
+    } catch (SpecException e) {
+      throw e.under("head");
+    }
     return this;
   }
 
@@ -172,10 +176,10 @@ public final class ModelBuilder {
       throw new SpecException("baseFilters", "expected 1.." + (65536 >> d) + " at depth " + d + ", got " + baseFilters);
     }
     List<StageSpec> stages = new ArrayList<>();
-    StageBuilder defaults = new StageBuilder("contracting");
     for (int level = 0; level < d; level++) {
-      StageSpec stage = defaults.toStage(baseFilters << level, this);
-      stages.add(level == d - 1 && dropout > 0 ? stage.withDropout(dropout) : stage);
+      StageSpec stage = new StageBuilder("contracting[" + level + "]").toStage(baseFilters << level, this);
+      // != 0 rather than > 0: a negative rate must reach validation, not vanish
+      stages.add(level == d - 1 && dropout != 0 ? stage.withDropout(dropout) : stage);
     }
     return stages;
   }
@@ -186,7 +190,7 @@ public final class ModelBuilder {
     }
     int filters = down.isEmpty() ? baseFilters : down.get(down.size() - 1).filters() * 2;
     StageSpec stage = new StageBuilder("bottleneck").toStage(filters, this);
-    return dropout > 0 ? stage.withDropout(dropout) : stage;
+    return dropout != 0 ? stage.withDropout(dropout) : stage;
   }
 
   private static List<ExpandingStageSpec> mirror(List<StageSpec> down) {

@@ -9,13 +9,13 @@ import org.unet4j.dsl.SpecException;
  */
 public final class StageBuilder {
   private final String path;
-  private int convs;
+  private @Nullable Integer convs;
   private @Nullable Integer kernel;
   private @Nullable Padding padding;
   private @Nullable Activation activation;
   private @Nullable Normalization normalization;
   private double dropout;
-  private SkipMode skip = SkipMode.CENTER_CROP;
+  private @Nullable SkipMode skip;
 
   StageBuilder(String path) {
     this.path = path;
@@ -28,7 +28,7 @@ public final class StageBuilder {
           + " then " + kernel);
     }
     this.kernel = kernel;
-    this.convs++;
+    this.convs = convs == null ? 1 : convs + 1;
     return this;
   }
 
@@ -82,21 +82,29 @@ public final class StageBuilder {
   }
 
   StageSpec toStage(int filters, ModelBuilder defaults) {
-    return new StageSpec(filters, convs(defaults), kernel(defaults), padding(defaults), activation(defaults),
-        normalization(defaults), dropout);
+    if (skip != null) {
+      throw new SpecException(path + ".skip", "only expanding stages have a skip connection; drop skip()/noSkip()"
+          + " here or move it to the expanding stage of this level");
+    }
+    try {
+      return new StageSpec(filters, convs(defaults), kernel(defaults), padding(defaults), activation(defaults),
+          normalization(defaults), dropout);
+    } catch (SpecException e) {
+      throw e.under(path);
+    }
   }
 
   ExpandingStageSpec toExpanding(int filters, ModelBuilder defaults) {
-    return new ExpandingStageSpec(filters, convs(defaults), kernel(defaults), padding(defaults),
-        activation(defaults), normalization(defaults), dropout, skip);
-  }
-
-  SkipMode skipMode() {
-    return skip;
+    try {
+      return new ExpandingStageSpec(filters, convs(defaults), kernel(defaults), padding(defaults),
+          activation(defaults), normalization(defaults), dropout, skip != null ? skip : SkipMode.CENTER_CROP);
+    } catch (SpecException e) {
+      throw e.under(path);
+    }
   }
 
   private int convs(ModelBuilder d) {
-    return convs > 0 ? convs : d.convsPerStage;
+    return convs != null ? convs : d.convsPerStage;
   }
 
   private int kernel(ModelBuilder d) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableList;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -71,7 +72,7 @@ public final class Recipes {
         List<String> names = bundled();
         String guess = JsonNames.closest(nameOrPath, names);
         throw new SpecException("", "no recipe file or bundled recipe named \"" + nameOrPath + "\""
-            + (guess != null ? "; did you mean \"" + guess + "\"?" : "")
+            + (guess != null ? "; did you mean \"" + guess + "\"?" : ".")
             + " Bundled recipes: " + (names.isEmpty() ? "none on the classpath" : String.join(", ", names))
             + "; or give the path of a .json file");
       }
@@ -126,7 +127,7 @@ public final class Recipes {
   }
 
   private static void set(ObjectNode root, String path, JsonNode value) {
-    String[] segments = path.split("\\.");
+    String[] segments = path.split("\\.", -1);
     JsonNode node = root;
     StringBuilder at = new StringBuilder();
     for (int s = 0; s < segments.length; s++) {
@@ -150,7 +151,9 @@ public final class Recipes {
       }
       JsonNode next = node.get(field);
       if (next == null) {
-        throw new SpecException(at.toString(), "no such field in the recipe; set a field that exists");
+        String guess = JsonNames.closest(field, ImmutableList.copyOf(node.fieldNames()));
+        throw new SpecException(at.toString(), "no such field in the recipe; "
+            + (guess != null ? "did you mean \"" + guess + "\"?" : "set a field that exists"));
       }
       for (int k = 0; k < indices.size(); k++) {
         int index = indices.get(k);

@@ -3,6 +3,8 @@ package org.unet4j.dsl.geometry;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.model.ExpandingStageSpec;
 import org.unet4j.dsl.model.LayerKind;
@@ -67,18 +69,38 @@ final class ReferenceUNet {
     }
   }
 
+  /** Valid sizes per (net, to, limit), see {@link #validInputs}. */
+  private static final Map<List<Object>, List<Integer>> VALID = new ConcurrentHashMap<>();
+
   private final ModelSpec net;
   private final int pool;
+  private final boolean collect;
   private final List<Layer> layers = new ArrayList<>();
 
-  private ReferenceUNet(ModelSpec net) {
+  private ReferenceUNet(ModelSpec net, boolean collect) {
     this.net = net;
     this.pool = net.pooling().size();
+    this.collect = collect;
   }
 
-  /** Runs {@code net} on a 1-D input of {@code input} pixels; {@code track} adds dependency sets. */
+  /**
+   * Only whether {@code input} passes, the output size or the failing part: the layer list stays
+   * empty and there are no dependency sets. Fast enough to sweep every size.
+   */
+  static Outcome probe(ModelSpec net, int input) {
+    return run(net, input, false, false);
+  }
+
+  /**
+   * Runs {@code net} on a 1-D input of {@code input} pixels and lists its layers; {@code track}
+   * adds the dependency sets.
+   */
   static Outcome run(ModelSpec net, int input, boolean track) {
-    ReferenceUNet ref = new ReferenceUNet(net);
+    return run(net, input, track, true);
+  }
+
+  private static Outcome run(ModelSpec net, int input, boolean track, boolean collect) {
+    ReferenceUNet ref = new ReferenceUNet(net, collect);
     BitSet[] deps = null;
     if (track) {
       deps = new BitSet[input];
@@ -89,33 +111,34 @@ final class ReferenceUNet {
     }
     try {
       FeatureMap top = ref.level(0, new FeatureMap(input, net.inputChannels(), deps));
-      FeatureMap out = ref.conv(top, net.head().kernel(), Padding.VALID, net.classes(), "head");
-      ref.record("head", LayerKind.HEAD, out);
+      FeatureMap out = ref.conv(top, net.head().kernel(), Padding.VALID, net.classes(), "head", -1);
+      ref.record("head", -1, "", LayerKind.HEAD, out);
       return new Outcome(input, out, null, List.copyOf(ref.layers));
     } catch (Failure f) {
       return new Outcome(input, null, f.path, List.copyOf(ref.layers));
     }
   }
 
-  /** The valid inputs in [1, to], by trying each. */
-  static List<Integer> validInputs(ModelSpec net, int to) {
-    List<Integer> valid = new ArrayList<>();
-    for (int n = 1; n <= to; n++) {
-      if (run(net, n, false).valid()) {
-        valid.add(n);
+  /**
+   * The valid inputs in [1, to], by trying each, and then the first valid input above {@code to}
+   * (up to {@code limit}), if any; remembered per net since several tests sweep the same nets.
+   */
+  static List<Integer> validInputs(ModelSpec net, int to, int limit) {
+    return VALID.computeIfAbsent(List.of(net, to, limit), k -> {
+      List<Integer> valid = new ArrayList<>();
+      for (int n = 1; n <= to; n++) {
+        if (probe(net, n).valid()) {
+          valid.add(n);
+        }
       }
-    }
-    return valid;
-  }
-
-  /** The smallest valid input, by trying 1, 2, 3, ... up to {@code limit}; -1 if none. */
-  static int smallestValid(ModelSpec net, int limit) {
-    for (int n = 1; n <= limit; n++) {
-      if (run(net, n, false).valid()) {
-        return n;
+      for (int n = to + 1; n <= limit; n++) {
+        if (probe(net, n).valid()) {
+          valid.add(n);
+          break;
+        }
       }
-    }
-    return -1;
+      return List.copyOf(valid);
+    });
   }
 
   /**
@@ -124,52 +147,58 @@ final class ReferenceUNet {
    */
   private FeatureMap level(int level, FeatureMap in) {
     StageSpec stage = net.contracting().get(level);
-    FeatureMap features = stage(in, "contracting/" + level, "contracting[" + level + "]", stage.convs(),
-        stage.kernel(), stage.padding(), stage.filters(), stage.dropout());
-    FeatureMap pooled = pool(features, "contracting[" + level + "].pool");
-    record("contracting/" + level + "/pool", LayerKind.POOL, pooled);
+    FeatureMap features = stage(in, "contracting", level, stage.convs(), stage.kernel(), stage.padding(),
+        stage.filters(), stage.dropout());
+    FeatureMap pooled = pool(features, level);
+    record("contracting", level, "pool", LayerKind.POOL, pooled);
     FeatureMap below;
     if (level + 1 < net.depth()) {
       below = level(level + 1, pooled);
     } else {
       StageSpec b = net.bottleneck();
-      below = stage(pooled, "bottleneck", "bottleneck", b.convs(), b.kernel(), b.padding(), b.filters(),
-          b.dropout());
+      below = stage(pooled, "bottleneck", -1, b.convs(), b.kernel(), b.padding(), b.filters(), b.dropout());
     }
     int i = net.depth() - 1 - level; // expanding stage i pairs with contracting stage depth-1-i
     if (i >= net.expanding().size()) {
       return below;
     }
     ExpandingStageSpec e = net.expanding().get(i);
-    String path = "expanding/" + i;
     FeatureMap up = upConv(below, e.filters());
-    record(path + "/upconv", LayerKind.UP_CONV, up);
+    record("expanding", i, "upconv", LayerKind.UP_CONV, up);
     if (e.skip() == SkipMode.CENTER_CROP) {
-      up = concat(up, centreCrop(features, up.size, "expanding[" + i + "]"));
-      record(path + "/concat", LayerKind.CROP_CONCAT, up);
+      up = concat(up, centreCrop(features, up.size, i));
+      record("expanding", i, "concat", LayerKind.CROP_CONCAT, up);
     }
-    return stage(up, path, "expanding[" + i + "]", e.convs(), e.kernel(), e.padding(), e.filters(), e.dropout());
+    return stage(up, "expanding", i, e.convs(), e.kernel(), e.padding(), e.filters(), e.dropout());
   }
 
-  private FeatureMap stage(FeatureMap in, String path, String specPath, int convs, int kernel, Padding padding,
+  /** The convolutions of {@code part} ({@code contracting}, {@code bottleneck}, {@code expanding}). */
+  private FeatureMap stage(FeatureMap in, String part, int index, int convs, int kernel, Padding padding,
       int filters, double dropout) {
     FeatureMap x = in;
     for (int c = 1; c <= convs; c++) {
-      x = conv(x, kernel, padding, filters, specPath);
-      record(path + "/conv" + c, LayerKind.CONV, x);
+      x = conv(x, kernel, padding, filters, part, index);
+      if (collect) {
+        record(part, index, "conv" + c, LayerKind.CONV, x);
+      }
     }
     if (dropout > 0) {
-      record(path + "/dropout", LayerKind.DROPOUT, x);
+      record(part, index, "dropout", LayerKind.DROPOUT, x);
     }
     return x;
   }
 
+  /** The spec path of a part, as error messages name it: {@code contracting[2]}, {@code bottleneck}. */
+  private static String specPath(String part, int index) {
+    return index < 0 ? part : part + "[" + index + "]";
+  }
+
   /** Output pixel j is centred on input pixel j + k/2 (unpadded) or j (same, zeros outside). */
-  private FeatureMap conv(FeatureMap in, int kernel, Padding padding, int filters, String failPath) {
+  private FeatureMap conv(FeatureMap in, int kernel, Padding padding, int filters, String part, int index) {
     int r = kernel / 2;
     int size = padding == Padding.VALID ? in.size - 2 * r : in.size;
     if (size < 1) {
-      throw new Failure(failPath);
+      throw new Failure(specPath(part, index));
     }
     BitSet[] deps = null;
     if (in.deps != null) {
@@ -189,9 +218,9 @@ final class ReferenceUNet {
   }
 
   /** Pixel j of the pooled map covers pixels [j p, j p + p - 1]; leftover pixels are an error. */
-  private FeatureMap pool(FeatureMap in, String failPath) {
+  private FeatureMap pool(FeatureMap in, int level) {
     if (in.size % pool != 0) {
-      throw new Failure(failPath);
+      throw new Failure(specPath("contracting", level) + ".pool");
     }
     int size = in.size / pool;
     BitSet[] deps = null;
@@ -222,10 +251,10 @@ final class ReferenceUNet {
   }
 
   /** The centre {@code size} pixels of {@code skip}; as many removed left as right. */
-  private FeatureMap centreCrop(FeatureMap skip, int size, String failPath) {
+  private FeatureMap centreCrop(FeatureMap skip, int size, int stage) {
     int removed = skip.size - size;
     if (removed < 0 || removed % 2 != 0) {
-      throw new Failure(failPath);
+      throw new Failure(specPath("expanding", stage));
     }
     BitSet[] deps = null;
     if (skip.deps != null) {
@@ -250,7 +279,11 @@ final class ReferenceUNet {
     return new FeatureMap(a.size, a.channels + b.channels, deps);
   }
 
-  private void record(String path, LayerKind kind, FeatureMap map) {
-    layers.add(new Layer(path, kind, map.size, map.channels));
+  /** Records a layer under its graph path: {@code contracting/2/conv1}, {@code expanding/0/upconv}. */
+  private void record(String part, int index, String leaf, LayerKind kind, FeatureMap map) {
+    if (collect) {
+      String path = (index < 0 ? part : part + "/" + index) + (leaf.isEmpty() ? "" : "/" + leaf);
+      layers.add(new Layer(path, kind, map.size, map.channels));
+    }
   }
 }

@@ -15,23 +15,31 @@ import org.unet4j.dsl.model.UNet;
 final class TestNets {
   private TestNets() {}
 
-  /** The whole catalogue: families, pooling 3, same and mixed padding, partial and skip-less nets. */
+  /**
+   * The whole catalogue: the full depth x convs x kernel grid up to depth 3, a diagonal of it up
+   * to depth 6, pooling 3, same and mixed padding, partial and skip-less nets.
+   */
   static List<Named<ModelSpec>> all() {
     List<Named<ModelSpec>> nets = new ArrayList<>();
-    for (int depth = 1; depth <= 6; depth++) {
+    for (int depth = 1; depth <= 3; depth++) {
       for (int convs = 1; convs <= 3; convs++) {
         for (int kernel : new int[] {1, 3, 5}) {
           nets.add(family("valid", depth, convs, kernel, Padding.VALID, 2));
         }
       }
     }
-    for (int depth = 1; depth <= 4; depth++) {
-      for (int convs = 1; convs <= 2; convs++) {
-        for (int kernel : new int[] {1, 3}) {
-          nets.add(family("valid", depth, convs, kernel, Padding.VALID, 3));
-        }
-      }
+    for (int depth = 4; depth <= 6; depth++) {
+      nets.add(family("valid", depth, 1, 3, Padding.VALID, 2));
+      nets.add(family("valid", depth, 2, 3, Padding.VALID, 2));
+      nets.add(family("valid", depth, 3, 5, Padding.VALID, 2));
+      nets.add(family("valid", depth, 2, 1, Padding.VALID, 2));
     }
+    for (int depth = 1; depth <= 3; depth++) {
+      nets.add(family("valid", depth, 1, 3, Padding.VALID, 3));
+      nets.add(family("valid", depth, 2, 1, Padding.VALID, 3));
+    }
+    nets.add(family("valid", 4, 2, 3, Padding.VALID, 3));
+    nets.add(family("valid", 2, 2, 3, Padding.VALID, 4));
     nets.addAll(same());
     nets.addAll(special());
     return nets;
@@ -42,12 +50,10 @@ final class TestNets {
     List<Named<ModelSpec>> nets = new ArrayList<>();
     for (int depth = 1; depth <= 6; depth++) {
       nets.add(family("same", depth, 2, 3, Padding.SAME, 2));
-      nets.add(family("same", depth, 1, 5, Padding.SAME, 2));
     }
-    for (int depth = 1; depth <= 3; depth++) {
-      nets.add(family("same", depth, 2, 3, Padding.SAME, 3));
-    }
-    nets.add(family("same", 3, 3, 3, Padding.SAME, 4));
+    nets.add(family("same", 3, 1, 5, Padding.SAME, 2));
+    nets.add(family("same", 2, 2, 3, Padding.SAME, 3));
+    nets.add(family("same", 2, 3, 3, Padding.SAME, 4));
     return nets;
   }
 
@@ -108,6 +114,8 @@ final class TestNets {
         .head(3, OutputActivation.SOFTMAX).build()));
     nets.add(Named.of("depth 3 same, 5x5 head", UNet.builder().depth(3).baseFilters(4).padding(Padding.SAME)
         .head(5, OutputActivation.SIGMOID).build()));
+    nets.add(Named.of("depth 1 pointwise, 5x5 head", UNet.builder().depth(1).baseFilters(4).kernel(1)
+        .head(5, OutputActivation.SOFTMAX).build()));
     nets.add(Named.of("depth 1, 7x7 valid", UNet.builder().depth(1).baseFilters(4).kernel(7).build()));
     nets.add(Named.of("paper", UNet.paper()));
     return nets;

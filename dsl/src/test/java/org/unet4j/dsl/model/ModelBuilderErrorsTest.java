@@ -1,0 +1,130 @@
+package org.unet4j.dsl.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.unet4j.dsl.SpecException;
+
+/**
+ * Every user mistake the model DSL catches: it throws a {@link SpecException} whose message starts
+ * with the spec path of the offending part and says what was received and what is allowed.
+ */
+class ModelBuilderErrorsTest {
+
+  private static Arguments mistake(String what, Supplier<ModelSpec> build, String path, String message) {
+    return Arguments.of(Named.of(what, build), path, message);
+  }
+
+  static Stream<Arguments> mistakes() {
+    return Stream.of(
+        mistake("convs(0) in the third stage",
+            () -> UNet.builder().contracting(c -> c.stage(8).stage(16).stage(32, s -> s.convs(0))).build(),
+            "contracting[2].convs", "contracting[2].convs: expected 1..8, got 0"),
+        mistake("nine convolutions",
+            () -> UNet.builder().contracting(c -> c.stage(8, s -> s.convs(9))).build(),
+            "contracting[0].convs", "contracting[0].convs: expected 1..8, got 9"),
+        mistake("convsPerStage(0) for every stage",
+            () -> UNet.builder().depth(2).convsPerStage(0).build(),
+            "contracting[0].convs", "contracting[0].convs: expected 1..8, got 0"),
+        mistake("even kernel in a declared stage",
+            () -> UNet.builder().contracting(c -> c.stage(8).stage(16, s -> s.conv(4).conv(4))).build(),
+            "contracting[1].kernel", "contracting[1].kernel: expected an odd size so that crops stay centred"
+                + " (1, 3, 5, ...), got 4"),
+        mistake("even default kernel in the family shortcut",
+            () -> UNet.builder().depth(2).kernel(2).build(),
+            "contracting[0].kernel", "contracting[0].kernel: expected an odd size so that crops stay centred"
+                + " (1, 3, 5, ...), got 2"),
+        mistake("even kernel in the bottleneck",
+            () -> UNet.builder().depth(2).bottleneck(16, s -> s.kernel(6)).build(),
+            "bottleneck.kernel", "bottleneck.kernel: expected an odd size so that crops stay centred"
+                + " (1, 3, 5, ...), got 6"),
+        mistake("even kernel in an expanding stage",
+            () -> UNet.builder().depth(2).expanding(e -> e.stage(8).stage(4, s -> s.conv(2))).build(),
+            "expanding[1].kernel", "expanding[1].kernel: expected an odd size so that crops stay centred"
+                + " (1, 3, 5, ...), got 2"),
+        mistake("even head kernel",
+            () -> UNet.builder().depth(2).head(2, OutputActivation.SOFTMAX).build(),
+            "head.kernel", "head.kernel: expected an odd size so that crops stay centred (1, 3, 5, ...), got 2"),
+        mistake("kernel 17",
+            () -> UNet.builder().depth(1).kernel(17).build(),
+            "contracting[0].kernel", "contracting[0].kernel: expected 1..15, got 17"),
+        mistake("dropout 1.0 in a stage",
+            () -> UNet.builder().contracting(c -> c.stage(8).stage(16, s -> s.dropout(1.0))).build(),
+            "contracting[1].dropout", "contracting[1].dropout: expected 0 <= x < 1, got 1"),
+        mistake("family dropout 1.0",
+            () -> UNet.builder().depth(4).dropout(1.0).build(),
+            "contracting[3].dropout", "contracting[3].dropout: expected 0 <= x < 1, got 1"),
+        mistake("family dropout -0.5",
+            () -> UNet.builder().depth(4).dropout(-0.5).build(),
+            "contracting[3].dropout", "contracting[3].dropout: expected 0 <= x < 1, got -0.5"),
+        mistake("more expanding than contracting stages",
+            () -> UNet.builder().depth(2).expanding(e -> e.stage(8).stage(4).stage(2)).build(),
+            "expanding", "expanding: expected at most 2 stages (one per contracting stage to pair with), got 3"),
+        mistake("depth(3) with 4 declared stages",
+            () -> UNet.builder().depth(3).contracting(c -> c.stage(8).stage(16).stage(32).stage(64)).build(),
+            "contracting", "contracting: depth(3) was set but 4 stages were declared; drop depth() or declare"
+                + " 3 stages"),
+        mistake("no contracting stage",
+            () -> UNet.builder().contracting(c -> {}).build(),
+            "contracting", "contracting: expected 1..8 stages, got 0"),
+        mistake("depth 0", () -> UNet.builder().depth(0).build(), "depth", "depth: expected 1..8, got 0"),
+        mistake("depth 9", () -> UNet.builder().depth(9).baseFilters(1).build(), "depth",
+            "depth: expected 1..8, got 9"),
+        mistake("base filters too large for the depth",
+            () -> UNet.builder().depth(4).baseFilters(8192).build(),
+            "baseFilters", "baseFilters: expected 1..4096 at depth 4, got 8192"),
+        mistake("classes 0", () -> UNet.builder().classes(0).build(), "classes",
+            "classes: expected 1..1024, got 0"),
+        mistake("input channels 0", () -> UNet.builder().inputChannels(0).build(), "inputChannels",
+            "inputChannels: expected 1..64, got 0"),
+        mistake("pooling 5", () -> UNet.builder().pooling(Pooling.max(5)).build(), "pooling.size",
+            "pooling.size: expected 2..4, got 5"),
+        mistake("zero filters",
+            () -> UNet.builder().contracting(c -> c.stage(0)).build(),
+            "contracting[0].filters", "contracting[0].filters: expected 1..65536, got 0"),
+        mistake("zero filters in an expanding stage",
+            () -> UNet.builder().depth(1).expanding(e -> e.stage(0)).build(),
+            "expanding[0].filters", "expanding[0].filters: expected 1..65536, got 0"),
+        mistake("conv(3).conv(5) in one stage",
+            () -> UNet.builder().contracting(c -> c.stage(8).stage(16, s -> s.conv(3).conv(5))).build(),
+            "contracting[1]", "contracting[1]: the convolutions of a stage share one kernel size; got 3 then 5"),
+        mistake("conv(5).conv(3) in the bottleneck",
+            () -> UNet.builder().depth(1).bottleneck(16, s -> s.conv(5).conv(3)).build(),
+            "bottleneck", "bottleneck: the convolutions of a stage share one kernel size; got 5 then 3"),
+        mistake("conv(1).conv(3) in an expanding stage",
+            () -> UNet.builder().depth(1).expanding(e -> e.stage(8, s -> s.conv(1).conv(3))).build(),
+            "expanding[0]", "expanding[0]: the convolutions of a stage share one kernel size; got 1 then 3"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mistakes")
+  void mistakeIsReportedWithItsSpecPath(Supplier<ModelSpec> build, String path, String message) {
+    SpecException e = assertThrows(SpecException.class, build::get);
+    assertEquals(message, e.getMessage());
+    assertEquals(path, e.path());
+  }
+
+  @Test
+  void recordConstructorChecksTooWithoutABuilder() {
+    SpecException e = assertThrows(SpecException.class, () -> new ModelSpec(1, 0, Pooling.max(2),
+        List.of(StageSpec.paper(8)), StageSpec.paper(16), List.of(), HeadSpec.paper()));
+    assertEquals("classes: expected 1..1024, got 0", e.getMessage());
+    SpecException convs = assertThrows(SpecException.class, () -> new ModelSpec(1, 2, Pooling.max(2),
+        List.of(StageSpec.paper(8), new StageSpec(16, 0, 3, Padding.VALID, Activation.RELU, Normalization.NONE, 0)),
+        StageSpec.paper(32), List.of(), HeadSpec.paper()));
+    assertEquals("contracting[1].convs: expected 1..8, got 0", convs.getMessage());
+    SpecException up = assertThrows(SpecException.class, () -> new ModelSpec(1, 2, Pooling.max(2),
+        List.of(StageSpec.paper(8)), StageSpec.paper(16),
+        List.of(ExpandingStageSpec.paper(8), ExpandingStageSpec.paper(4)), HeadSpec.paper()));
+    assertEquals("expanding: expected at most 1 stages (one per contracting stage to pair with), got 2",
+        up.getMessage());
+  }
+}
