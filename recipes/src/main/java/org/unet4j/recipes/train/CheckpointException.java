@@ -1,0 +1,14 @@
+package org.unet4j.recipes.train;
+
+/** A checkpoint that cannot be used: missing, corrupt, or made for another architecture. */
+public final class CheckpointException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public CheckpointException(String message) {
+    super(message);
+  }
+
+  public CheckpointException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,195 @@
+package org.unet4j.recipes.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.recipe.Recipe;
+import org.unet4j.dsl.recipe.Recipes;
+import org.unet4j.dsl.recipe.TrainingSpec;
+
+/**
+ * Trains a recipe's model into a {@link RunDirectory}: batches from a {@link TileSource}, the
+ * learning rate from the schedule, checkpoints every {@code training.checkpointEvery} steps and at
+ * the end, metrics and a loss curve, progress on the console. A resumed run restores the newest
+ * good checkpoint and continues with the same data, augmentation and learning rate an
+ * uninterrupted run would have used, because batches and rates depend only on the step.
+ */
+public final class Trainer {
+  /** How many validation batches are averaged for the validation loss. */
+  public static final int VALIDATION_BATCHES = 4;
+
+  private final Recipe recipe;
+  private final RunDirectory run;
+  private final TileSource tiles;
+  private @Nullable TileSource validation;
+  private @Nullable PrintStream console;
+  private @Nullable StepListener listener;
+  private boolean resume;
+
+  private Trainer(Recipe recipe, Path directory, TileSource tiles) {
+    this.recipe = recipe;
+    this.run = new RunDirectory(directory);
+    this.tiles = tiles;
+  }
+
+  /** A trainer for {@code recipe} writing to {@code directory}, fed by {@code tiles}. */
+  public static Trainer of(Recipe recipe, Path directory, TileSource tiles) {
+    return new Trainer(recipe, directory, tiles);
+  }
+
+  /** Batches for the validation loss, every {@code training.validateEvery} steps. */
+  public Trainer validation(TileSource source) {
+    this.validation = source;
+    return this;
+  }
+
+  /** Where progress goes (standard error in the command line); none by default. */
+  public Trainer console(PrintStream out) {
+    this.console = out;
+    return this;
+  }
+
+  public Trainer listener(StepListener stepListener) {
+    this.listener = stepListener;
+    return this;
+  }
+
+  /** Continue the run in the directory from its newest good checkpoint. */
+  public Trainer resume(boolean resumeRun) {
+    this.resume = resumeRun;
+    return this;
+  }
+
+  /** Runs the training to {@code training.steps} and returns its last checkpoint. */
+  public TrainingResult train() {
+    TrainingSpec spec = recipe.training();
+    prepareDirectory();
+    try (TrainingGraph graph = TrainingGraph.build(recipe);
+        Writer log = Files.newBufferedWriter(run.log(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND)) {
+      Checkpoints checkpoints = run.checkpoints();
+      long start = restoreOrInitialize(graph, checkpoints, log);
+      MetricsLog.Row previous = MetricsLog.last(run.metrics(), start - 1);
+      double secondsBefore = previous == null ? 0 : previous.seconds();
+      long began = System.nanoTime();
+      Checkpoint last = null;
+      double loss = previous == null ? Double.NaN : previous.loss();
+      note(log, String.format(Locale.ROOT, "training %s from step %d to %d: %s, tile %d, batch %d, %,d parameters",
+          recipe.name(), start, spec.steps(), spec.optimizer().getClass().getSimpleName(), spec.tile(),
+          spec.batchSize(), graph.model().parameterCount()));
+      try (MetricsLog metrics = MetricsLog.open(run.metrics(), start - 1);
+          Progress progress = Progress.start(console, "train", start, spec.steps())) {
+        for (long step = start; step < spec.steps(); step++) {
+          double rate = LearningRate.at(spec, step);
+          Batch batch = tiles.batch(step);
+          TrainingGraph.StepResult result = graph.step(batch, rate, step);
+          loss = result.loss();
+          if (!result.finite()) {
+            Optional<Checkpoint> good = checkpoints.latest(new ArrayList<>());
+            String kept = good.map(c -> "the last good checkpoint (step " + c.step() + ") is kept in " + c.directory())
+                .orElse("no checkpoint had been written yet");
+            String what = Float.isFinite(result.loss()) ? "the gradients became " + result.gradientNorm()
+                : "the loss became " + result.loss();
+            String message = String.format(Locale.ROOT, "%s at step %d (learning rate %.3g); training stopped and "
+                + "%s. Lower training.learningRate or check the data", what, step, rate, kept);
+            note(log, message);
+            throw new TrainingDivergedException(step, message);
+          }
+          double seconds = secondsBefore + (System.nanoTime() - began) / 1e9;
+          double validationLoss = validate(graph, step);
+          metrics.append(new MetricsLog.Row(step, loss, rate, seconds, validationLoss));
+          progress.update(step + 1, loss, rate);
+          boolean lastStep = step + 1 == spec.steps();
+          if ((step + 1) % spec.checkpointEvery() == 0 || lastStep) {
+            last = checkpoints.save(graph.session(), graph.variableShapes(), step + 1, loss);
+            note(log, String.format(Locale.ROOT, "step %d loss %.5f: checkpoint %s", step + 1, loss,
+                last.directory().getFileName()));
+            LossCurve.write(MetricsLog.read(run.metrics()), run.lossCurve(), recipe.name());
+          }
+          if (listener != null) {
+            listener.afterStep(step, loss);
+          }
+        }
+      }
+      if (last == null) {
+        last = checkpoints.latest(new ArrayList<>()).orElseThrow(
+            () -> new CheckpointException("no checkpoint in " + checkpoints.directory()));
+      }
+      double seconds = (System.nanoTime() - began) / 1e9;
+      note(log, String.format(Locale.ROOT, "done: %d steps, last loss %.5f, %.1f s in this run", spec.steps(), loss,
+          seconds));
+      return new TrainingResult(last, spec.steps(), spec.steps() - start, loss, seconds);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void prepareDirectory() {
+    try {
+      if (resume) {
+        if (!run.holdsRun()) {
+          throw new IllegalArgumentException("--resume: " + run.root() + " holds no run (no recipe.json); "
+              + "start one with the same --out and without --resume");
+        }
+        return;
+      }
+      if (run.holdsRun()) {
+        throw new IllegalArgumentException(run.root() + " already holds a run; continue it with --resume or choose"
+            + " another --out folder");
+      }
+      Files.createDirectories(run.root());
+      Checkpoints.writeAtomically(run.recipe(), Recipes.toJson(recipe));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare " + run.root(), e);
+    }
+  }
+
+  /** Restores the newest good checkpoint when resuming; returns the first step to run. */
+  private long restoreOrInitialize(TrainingGraph graph, Checkpoints checkpoints, Writer log) {
+    if (resume) {
+      List<String> skipped = new ArrayList<>();
+      Optional<Checkpoint> latest = checkpoints.latest(skipped);
+      skipped.forEach(reason -> note(log, "skipped " + reason));
+      if (latest.isPresent()) {
+        Checkpoints.restore(graph.session(), graph.variableShapes(), latest.get());
+        note(log, "resumed from " + latest.get().directory().getFileName() + " (step " + latest.get().step() + ")");
+        return latest.get().step();
+      }
+      note(log, "no checkpoint to resume from; starting at step 0");
+    }
+    graph.session().initialize();
+    return 0;
+  }
+
+  private double validate(TrainingGraph graph, long step) {
+    int every = recipe.training().validateEvery();
+    if (validation == null || every == 0 || (step + 1) % every != 0) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    for (int i = 0; i < VALIDATION_BATCHES; i++) {
+      sum += graph.evaluate(validation.batch(i));
+    }
+    return sum / VALIDATION_BATCHES;
+  }
+
+  private void note(Writer log, String message) {
+    try {
+      log.write(Instant.now() + " " + message + "\n");
+      log.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

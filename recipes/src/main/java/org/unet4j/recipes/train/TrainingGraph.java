@@ -1,0 +1,299 @@
+package org.unet4j.recipes.train;
+
+import com.google.common.collect.ImmutableList;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.op.core.Identity;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.PlaceholderWithDefault;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.unet4j.dsl.recipe.AdamOptimizer;
+import org.unet4j.dsl.recipe.Recipe;
+import org.unet4j.dsl.recipe.SgdOptimizer;
+import org.unet4j.layers.CompiledModel;
+import org.unet4j.layers.ModelCompiler;
+import org.unet4j.layers.ModelVariable;
+import org.unet4j.losses.LossInputs;
+import org.unet4j.losses.Losses;
+
+/**
+ * A recipe's model compiled at its training tile, with the loss, the gradients and the optimizer
+ * update, and the session that runs them. One {@link #step} is forward, backward and update.
+ *
+ * <p>The optimizer is built by hand from {@code ApplyMomentum} / {@code ApplyAdam} so that slots
+ * carry spec-path names ({@code optimizer/contracting/0/conv1/kernel/momentum}) and the learning
+ * rate is fed each step (the schedule lives in Java, see {@link LearningRate}).
+ */
+public final class TrainingGraph implements AutoCloseable {
+  /** Op name of the fed class labels, int32 {@code [batch, out, out]}. */
+  public static final String LABELS = "labels";
+  /** Op name of the fed pixel weights, float32 {@code [batch, out, out]}. */
+  public static final String WEIGHTS = "weights";
+  /** Op name of the scalar loss. */
+  public static final String LOSS = "loss";
+
+  private final Recipe recipe;
+  private final CompiledModel model;
+  private final Placeholder<TInt32> labels;
+  private final Placeholder<TFloat32> weights;
+  private final PlaceholderWithDefault<TFloat32> learningRate;
+  private final @Nullable Placeholder<TFloat32> beta1Power;
+  private final @Nullable Placeholder<TFloat32> beta2Power;
+  private final Operand<TFloat32> loss;
+  private final Operand<TFloat32> gradientNorm;
+  private final Op train;
+  private final ImmutableList<Variable<TFloat32>> slots;
+  private final Session session;
+
+  private TrainingGraph(Recipe recipe, CompiledModel model, int threads) {
+    this.recipe = recipe;
+    this.model = model;
+    Graph graph = model.graph();
+    Ops tf = Ops.create(graph);
+    int out = model.outputSize();
+    labels = tf.withName(LABELS).placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, out, out)));
+    weights = tf.withName(WEIGHTS).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, out, out)));
+    Ops lossScope = tf.withSubScope("loss_terms");
+    LossInputs inputs = LossInputs.of(lossScope, model.logits(), labels, weights, recipe.model().classes(),
+        recipe.model().head().activation());
+    loss = tf.withName(LOSS).identity(Losses.of(recipe.loss()).build(lossScope, inputs));
+    learningRate = tf.withName("learning_rate").placeholderWithDefault(tf.constant(0f), Shape.scalar());
+
+    List<ModelVariable> trainable = model.trainableVariables();
+    Output<?>[] vars = trainable.stream().map(v -> v.variable().asOutput()).toArray(Output<?>[]::new);
+    List<Operand<TFloat32>> grads = gatedGradients(tf, graph.addGradients(loss.asOutput(), vars));
+    // The squared global norm of the gradients: a NaN or infinity anywhere shows in this one scalar,
+    // so a step that would poison the weights is caught before any checkpoint is written.
+    List<Operand<TFloat32>> squares = new ArrayList<>();
+    for (Operand<TFloat32> g : grads) {
+      squares.add(tf.reduceSum(tf.math.square(g), tf.range(tf.constant(0), tf.rank(g), tf.constant(1))));
+    }
+    gradientNorm = tf.withName("gradient_norm").math.sqrt(tf.math.addN(squares));
+
+    SlotScopes scopes = new SlotScopes(tf.withSubScope("optimizer"));
+    List<Op> updates = new ArrayList<>();
+    List<Variable<TFloat32>> created = new ArrayList<>();
+    if (recipe.training().optimizer() instanceof AdamOptimizer adam) {
+      beta1Power = tf.withName("adam_beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      beta2Power = tf.withName("adam_beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      for (int i = 0; i < trainable.size(); i++) {
+        ModelVariable v = trainable.get(i);
+        Variable<TFloat32> m = scopes.slot(v, "m");
+        Variable<TFloat32> s = scopes.slot(v, "v");
+        created.add(m);
+        created.add(s);
+        Operand<TFloat32> g = grads.get(i);
+        updates.add(tf.train.applyAdam(v.variable(), m, s, beta1Power, beta2Power, learningRate,
+            tf.constant((float) adam.beta1()), tf.constant((float) adam.beta2()), tf.constant((float) adam.epsilon()),
+            g));
+      }
+    } else if (recipe.training().optimizer() instanceof SgdOptimizer sgd) {
+      beta1Power = null;
+      beta2Power = null;
+      for (int i = 0; i < trainable.size(); i++) {
+        ModelVariable v = trainable.get(i);
+        Variable<TFloat32> accumulator = scopes.slot(v, "momentum");
+        created.add(accumulator);
+        Operand<TFloat32> g = grads.get(i);
+        // Caffe-style momentum, as the paper trained: acc = m acc + g; w -= lr acc.
+        updates.add(tf.train.applyMomentum(v.variable(), accumulator, learningRate, g,
+            tf.constant((float) sgd.momentum())));
+      }
+    } else {
+      throw new IllegalStateException("unknown optimizer " + recipe.training().optimizer());
+    }
+    updates.add(model.movingAverageUpdate());
+    train = tf.withName("train").withControlDependencies(updates).noOp();
+    slots = ImmutableList.copyOf(created);
+    session = threads > 0 ? new Session(graph, ConfigProto.newBuilder().setIntraOpParallelismThreads(threads)
+        .setInterOpParallelismThreads(1).build()) : new Session(graph);
+  }
+
+  /**
+   * The gradients, each released only when all of them are computed. Without this gate an update
+   * could overwrite a kernel in place while the backward pass of its layer still reads it, and a
+   * step would depend on the order in which the ops happen to run (TF 1's GATE_GRAPH).
+   */
+  private static List<Operand<TFloat32>> gatedGradients(Ops tf, Output<?>[] raw) {
+    List<Op> computed = new ArrayList<>();
+    List<Operand<TFloat32>> identities = new ArrayList<>();
+    for (Output<?> g : raw) {
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> gradient = (Operand<TFloat32>) g;
+      Identity<TFloat32> identity = tf.identity(gradient);
+      computed.add(identity);
+      identities.add(identity);
+    }
+    Ops gate = tf.withSubScope("gradients_gate").withControlDependencies(computed);
+    List<Operand<TFloat32>> gated = new ArrayList<>();
+    for (Operand<TFloat32> g : identities) {
+      gated.add(gate.identity(g));
+    }
+    return gated;
+  }
+
+  /** Compiles the recipe's model at its training tile, seeded by the recipe's seed. */
+  public static TrainingGraph build(Recipe recipe) {
+    return build(recipe, 0);
+  }
+
+  /**
+   * As {@link #build(Recipe)}, with {@code threads} threads per op (0: TensorFlow's default, all
+   * cores). One thread makes every step bit-reproducible; TensorFlow's multi-threaded CPU kernels
+   * may sum in a different order from run to run.
+   */
+  public static TrainingGraph build(Recipe recipe, int threads) {
+    CompiledModel model = ModelCompiler.compile(recipe.model(), recipe.training().tile(), recipe.training().seed());
+    try {
+      return new TrainingGraph(recipe, model, threads);
+    } catch (RuntimeException | Error e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  public Recipe recipe() {
+    return recipe;
+  }
+
+  public CompiledModel model() {
+    return model;
+  }
+
+  public Session session() {
+    return session;
+  }
+
+  /** Every variable of the graph (model and optimizer slots) by name, with its shape. */
+  public Map<String, long[]> variableShapes() {
+    Map<String, long[]> shapes = new LinkedHashMap<>(Checkpoints.shapes(model));
+    for (Variable<TFloat32> slot : slots) {
+      shapes.put(slot.op().name(), slot.shape().asArray());
+    }
+    return shapes;
+  }
+
+  /** The loss of a step's batch before the update, and the global norm of its gradients. */
+  public record StepResult(float loss, float gradientNorm) {
+    /** Whether both are finite: the update kept the weights finite. */
+    public boolean finite() {
+      return Float.isFinite(loss) && Float.isFinite(gradientNorm);
+    }
+  }
+
+  /**
+   * Runs one training step (0-based {@code step}) on {@code batch} with learning rate {@code rate}:
+   * forward, backward and the optimizer update.
+   */
+  public StepResult step(Batch batch, double rate, long step) {
+    try (TFloat32 images = images(batch);
+        TInt32 classes = TInt32.tensorOf(Shape.of(batch.size(), batch.output(), batch.output()),
+            DataBuffers.of(batch.labels(), true, false));
+        TFloat32 pixelWeights = TFloat32.tensorOf(Shape.of(batch.size(), batch.output(), batch.output()),
+            DataBuffers.of(batch.weights(), true, false));
+        TFloat32 lr = TFloat32.scalarOf((float) rate);
+        TBool on = TBool.scalarOf(true);
+        TFloat32 b1 = TFloat32.scalarOf(power(beta1(), step + 1));
+        TFloat32 b2 = TFloat32.scalarOf(power(beta2(), step + 1));
+        TInt64 dropout = TInt64.vectorOf(recipe.training().seed(), step)) {
+      Session.Runner runner = session.runner()
+          .feed(model.input(), images)
+          .feed(labels, classes)
+          .feed(weights, pixelWeights)
+          .feed(learningRate, lr)
+          .feed(model.training(), on)
+          .feed(model.dropoutSeed(), dropout)
+          .fetch(loss)
+          .fetch(gradientNorm)
+          .addTarget(train);
+      if (beta1Power != null && beta2Power != null) {
+        runner.feed(beta1Power, b1).feed(beta2Power, b2);
+      }
+      try (Result result = runner.run()) {
+        return new StepResult(((TFloat32) result.get(0)).getFloat(), ((TFloat32) result.get(1)).getFloat());
+      }
+    }
+  }
+
+  /** The loss of a batch without training (dropout off, batch norm on moving averages). */
+  public float evaluate(Batch batch) {
+    try (TFloat32 images = images(batch);
+        TInt32 classes = TInt32.tensorOf(Shape.of(batch.size(), batch.output(), batch.output()),
+            DataBuffers.of(batch.labels(), true, false));
+        TFloat32 pixelWeights = TFloat32.tensorOf(Shape.of(batch.size(), batch.output(), batch.output()),
+            DataBuffers.of(batch.weights(), true, false));
+        Result result = session.runner().feed(model.input(), images).feed(labels, classes)
+            .feed(weights, pixelWeights).fetch(loss).run()) {
+      return ((TFloat32) result.get(0)).getFloat();
+    }
+  }
+
+  static TFloat32 images(Batch batch) {
+    return TFloat32.tensorOf(Shape.of(batch.size(), batch.tile(), batch.tile(), batch.channels()),
+        DataBuffers.of(batch.images(), true, false));
+  }
+
+  private double beta1() {
+    return recipe.training().optimizer() instanceof AdamOptimizer a ? a.beta1() : 0;
+  }
+
+  private double beta2() {
+    return recipe.training().optimizer() instanceof AdamOptimizer a ? a.beta2() : 0;
+  }
+
+  private static float power(double base, long exponent) {
+    return (float) Math.pow(base, exponent);
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    model.close();
+  }
+
+  /** Creates each optimizer sub-scope once, so slot names follow the variable's spec path. */
+  private static final class SlotScopes {
+    private final Map<String, Ops> byPath = new HashMap<>();
+    private final Ops root;
+
+    SlotScopes(Ops root) {
+      this.root = root;
+    }
+
+    Variable<TFloat32> slot(ModelVariable v, String name) {
+      Ops scope = at(v.path());
+      Ops init = scope.withInitScope();
+      Operand<TFloat32> zeros = init.zeros(init.constant(v.shape()), TFloat32.class);
+      return scope.withName(name).variable(zeros);
+    }
+
+    private Ops at(String path) {
+      Ops scope = byPath.get(path);
+      if (scope == null) {
+        int slash = path.lastIndexOf('/');
+        Ops parent = slash < 0 ? root : at(path.substring(0, slash));
+        scope = parent.withSubScope(path.substring(slash + 1));
+        byPath.put(path, scope);
+      }
+      return scope;
+    }
+  }
+}
