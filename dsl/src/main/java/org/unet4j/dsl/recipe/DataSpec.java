@@ -9,7 +9,9 @@ import org.unet4j.dsl.Range;
 /**
  * Where the training data is and how to read it. Images and labels are folders or glob patterns,
  * paired by file name; relative paths resolve against the recipe file's folder (bundled recipes:
- * the working directory). Empty patterns are allowed for recipes used only to predict.
+ * the unet4j installation folder, where the bundled data lies). A training run records them
+ * resolved to absolute paths in its {@code recipe.json}. Empty patterns are allowed for recipes
+ * used only to predict.
  */
 @Doc("Training images and labels, label format, normalisation and validation split.")
 public record DataSpec(

@@ -2,6 +2,7 @@ package org.unet4j.recipes.cli;
 
 import java.io.PrintWriter;
 import org.unet4j.dsl.SpecException;
+import org.unet4j.recipes.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,7 +13,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "unet4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Declare, train and run U-Net segmentation networks (Ronneberger et al. 2015) on the JVM.",
-    subcommands = {InspectCommand.class, SchemaCommand.class, RecipesCommand.class, DemoCommand.class,
+    subcommands = {InspectCommand.class, TrainCommand.class, ExportCommand.class, SchemaCommand.class,
+        RecipesCommand.class, DemoCommand.class,
+        WeightMapCommand.class,
         CommandLine.HelpCommand.class})
 public final class Unet4j {
   /** Exit status for a user mistake: bad recipe, invalid option value. */
@@ -40,6 +43,10 @@ public final class Unet4j {
           e.printStackTrace(err);
         }
         return USAGE;
+      }
+      if (e instanceof TrainingDivergedException) {
+        err.println("unet4j " + line.getCommandName() + ": " + e.getMessage());
+        return 1;
       }
       err.println("unet4j " + line.getCommandName() + ": failed: " + e);
       if (verbose) {

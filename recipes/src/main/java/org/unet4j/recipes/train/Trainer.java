@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.dsl.recipe.TrainingSpec;
@@ -86,7 +87,7 @@ public final class Trainer {
       Checkpoint last = null;
       double loss = previous == null ? Double.NaN : previous.loss();
       note(log, String.format(Locale.ROOT, "training %s from step %d to %d: %s, tile %d, batch %d, %,d parameters",
-          recipe.name(), start, spec.steps(), spec.optimizer().getClass().getSimpleName(), spec.tile(),
+          recipe.name(), start, spec.steps(), JsonNames.of(spec.optimizer().getClass()), spec.tile(),
           spec.batchSize(), graph.model().parameterCount()));
       try (MetricsLog metrics = MetricsLog.open(run.metrics(), start - 1);
           Progress progress = Progress.start(console, "train", start, spec.steps())) {
@@ -113,8 +114,9 @@ public final class Trainer {
           boolean lastStep = step + 1 == spec.steps();
           if ((step + 1) % spec.checkpointEvery() == 0 || lastStep) {
             last = checkpoints.save(graph.session(), graph.variableShapes(), step + 1, loss);
-            note(log, String.format(Locale.ROOT, "step %d loss %.5f: checkpoint %s", step + 1, loss,
-                last.directory().getFileName()));
+            note(log, String.format(Locale.ROOT, "step %d loss %.5f: checkpoint %s%s", step + 1, loss,
+                last.directory().getFileName(), ProcessMemory.residentMb().stream()
+                    .mapToObj(mb -> ", resident memory " + mb + " MB").findFirst().orElse("")));
             LossCurve.write(MetricsLog.read(run.metrics()), run.lossCurve(), recipe.name());
           }
           if (listener != null) {
@@ -141,6 +143,11 @@ public final class Trainer {
         if (!run.holdsRun()) {
           throw new IllegalArgumentException("--resume: " + run.root() + " holds no run (no recipe.json); "
               + "start one with the same --out and without --resume");
+        }
+        // A resumed run may continue with changed settings (more steps, say): record them.
+        String text = Recipes.toJson(recipe);
+        if (!text.equals(Files.readString(run.recipe(), StandardCharsets.UTF_8))) {
+          Checkpoints.writeAtomically(run.recipe(), text);
         }
         return;
       }

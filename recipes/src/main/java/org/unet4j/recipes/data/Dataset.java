@@ -1,0 +1,208 @@
+package org.unet4j.recipes.data;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.unet4j.augment.Sample;
+import org.unet4j.dsl.model.OutputActivation;
+import org.unet4j.dsl.recipe.CombinedLoss;
+import org.unet4j.dsl.recipe.DataSpec;
+import org.unet4j.dsl.recipe.LossSpec;
+import org.unet4j.dsl.recipe.LossTerm;
+import org.unet4j.dsl.recipe.Recipe;
+import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
+import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.losses.weights.LabelDecoder;
+import org.unet4j.losses.weights.SeparationBorders;
+import org.unet4j.losses.weights.WeightMapCache;
+import org.unet4j.losses.weights.WeightedTarget;
+
+/**
+ * The image/label pairs of a recipe's data spec, split into training and validation by the
+ * training seed, and their loading into samples: normalised image, class labels with separation
+ * borders between touching cells, and the paper's weight map (computed once per image).
+ */
+public final class Dataset {
+  private final Recipe recipe;
+  private final List<ImagePair> training;
+  private final List<ImagePair> validation;
+
+  private Dataset(Recipe recipe, List<ImagePair> training, List<ImagePair> validation) {
+    this.recipe = recipe;
+    this.training = List.copyOf(training);
+    this.validation = List.copyOf(validation);
+  }
+
+  /** Pairs the recipe's images and labels (relative paths against {@code base}) and splits them. */
+  public static Dataset open(Recipe recipe, Path base) {
+    checkClasses(recipe);
+    List<ImagePair> pairs = pairs(recipe.data(), base);
+    List<ImagePair> shuffled = new ArrayList<>(pairs);
+    Collections.shuffle(shuffled, new Random(recipe.training().seed()));
+    int held = (int) Math.round(pairs.size() * recipe.data().validationFraction());
+    if (recipe.data().validationFraction() > 0 && held == 0 && pairs.size() > 1) {
+      held = 1;
+    }
+    held = Math.min(held, pairs.size() - 1);
+    List<ImagePair> validation = new ArrayList<>(shuffled.subList(0, held));
+    List<ImagePair> training = new ArrayList<>(shuffled.subList(held, shuffled.size()));
+    validation.sort(java.util.Comparator.comparing(ImagePair::name));
+    training.sort(java.util.Comparator.comparing(ImagePair::name));
+    return new Dataset(recipe, training, validation);
+  }
+
+  /** Image files paired with label files by name; every image needs its labels. */
+  public static List<ImagePair> pairs(DataSpec data, Path base) {
+    List<Path> images = FilePattern.resolve("data.images", data.images(), base);
+    List<Path> labels = FilePattern.resolve("data.labels", data.labels(), base);
+    Map<String, Path> labelsByName = new LinkedHashMap<>();
+    for (Path l : labels) {
+      labelsByName.put(FilePattern.stem(l), l);
+    }
+    List<ImagePair> pairs = new ArrayList<>();
+    List<String> unmatched = new ArrayList<>();
+    for (Path image : images) {
+      String name = FilePattern.stem(image);
+      Path label = labelsByName.get(name);
+      if (label == null) {
+        unmatched.add(image.getFileName().toString());
+      } else {
+        pairs.add(new ImagePair(name, image, label));
+      }
+    }
+    if (!unmatched.isEmpty()) {
+      throw new IllegalArgumentException("data.labels: " + unmatched.size() + " of " + images.size()
+          + " images have no label file of the same name in \"" + data.labels() + "\": "
+          + String.join(", ", unmatched.subList(0, Math.min(5, unmatched.size())))
+          + (unmatched.size() > 5 ? ", ..." : ""));
+    }
+    return pairs;
+  }
+
+  public List<ImagePair> training() {
+    return training;
+  }
+
+  public List<ImagePair> validation() {
+    return validation;
+  }
+
+  /** Loads pairs into samples on {@code threads} threads (every page of a stack is a sample). */
+  public List<Sample> load(List<ImagePair> pairs, WeightMapCache cache, int threads) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+      Thread t = new Thread(r, "unet4j-load");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<List<Sample>>> futures = new ArrayList<>();
+      for (ImagePair pair : pairs) {
+        futures.add(pool.submit(() -> load(pair, cache)));
+      }
+      List<Sample> samples = new ArrayList<>();
+      for (Future<List<Sample>> f : futures) {
+        samples.addAll(f.get());
+      }
+      return samples;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while loading images", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** One pair as samples: one per page. */
+  public List<Sample> load(ImagePair pair, WeightMapCache cache) {
+    List<Image> images = ImageIo.readPages(pair.image());
+    List<Image> labels = ImageIo.readPages(pair.labels());
+    if (images.size() != labels.size()) {
+      throw new IllegalArgumentException(pair.image() + " has " + images.size() + " pages but " + pair.labels()
+          + " has " + labels.size());
+    }
+    List<Sample> samples = new ArrayList<>();
+    for (int page = 0; page < images.size(); page++) {
+      Image image = images.get(page);
+      Image label = labels.get(page);
+      if (image.width() != label.width() || image.height() != label.height()) {
+        throw new IllegalArgumentException(pair.image() + " is " + image.width() + "x" + image.height() + " but its"
+            + " labels " + pair.labels() + " are " + label.width() + "x" + label.height()
+            + (images.size() > 1 ? " (page " + page + ")" : "") + "; image and labels must have the same size");
+      }
+      if (image.channels() != recipe.model().inputChannels()) {
+        throw new IllegalArgumentException(pair.image() + " has " + image.channels() + " channel(s) but the model"
+            + " reads " + recipe.model().inputChannels() + " (model.inputChannels)");
+      }
+      InstanceLabels instances;
+      try {
+        instances = LabelDecoder.decode(label.channelAsInts(0), label.width(), label.height(),
+            recipe.data().labelFormat());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(pair.labels() + ": " + e.getMessage(), e);
+      }
+      float[] pixels = Normalizer.apply(image, recipe.data().normalization());
+      samples.add(sample(image.width(), image.height(), image.channels(), pixels, instances, cache));
+    }
+    return samples;
+  }
+
+  private Sample sample(int width, int height, int channels, float[] pixels, InstanceLabels instances,
+      WeightMapCache cache) {
+    Optional<WeightedCrossEntropyLoss> weighted = weightedLoss(recipe.loss());
+    byte[] classes;
+    float[] weights;
+    if (weighted.isPresent()) {
+      WeightedTarget target = cache.get(instances, weighted.get());
+      classes = target.classLabels();
+      weights = target.weights();
+    } else {
+      classes = SeparationBorders.classLabels(SeparationBorders.separate(instances));
+      weights = new float[classes.length];
+      java.util.Arrays.fill(weights, 1f);
+    }
+    int[] labels = new int[classes.length];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = classes[i];
+    }
+    return new Sample(height, width, channels, pixels, labels, weights);
+  }
+
+  /** The weighted cross-entropy whose weight map the loss needs, if any. */
+  public static Optional<WeightedCrossEntropyLoss> weightedLoss(LossSpec loss) {
+    if (loss instanceof WeightedCrossEntropyLoss w) {
+      return Optional.of(w);
+    }
+    if (loss instanceof CombinedLoss combined) {
+      for (LossTerm term : combined.terms()) {
+        Optional<WeightedCrossEntropyLoss> inner = weightedLoss(term.loss());
+        if (inner.isPresent()) {
+          return inner;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static void checkClasses(Recipe recipe) {
+    int classes = recipe.model().classes();
+    boolean sigmoid = recipe.model().head().activation() == OutputActivation.SIGMOID;
+    if (!(classes == 2 || (classes == 1 && sigmoid))) {
+      throw new IllegalArgumentException("model.classes: the label formats give 2 classes (background, cell) but"
+          + " the model has " + classes + "; use classes 2 (soft-max) or 1 (sigmoid)");
+    }
+  }
+}

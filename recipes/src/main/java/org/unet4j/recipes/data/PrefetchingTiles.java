@@ -1,0 +1,57 @@
+package org.unet4j.recipes.data;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.unet4j.recipes.train.Batch;
+import org.unet4j.recipes.train.TileSource;
+
+/**
+ * Prepares the batches of the next steps on background threads while the net trains, so
+ * augmentation stays off the training thread. Batches are a function of the step, so prefetching
+ * changes nothing but the timing.
+ */
+public final class PrefetchingTiles implements TileSource, AutoCloseable {
+  private final TileSource source;
+  private final int ahead;
+  private final ExecutorService pool;
+  private final Map<Long, Future<Batch>> pending = new ConcurrentHashMap<>();
+
+  public PrefetchingTiles(TileSource source, int threads, int ahead) {
+    this.source = source;
+    this.ahead = ahead;
+    this.pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+      Thread t = new Thread(r, "unet4j-tiles");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public Batch batch(long step) {
+    for (long s = step; s <= step + ahead; s++) {
+      long next = s;
+      pending.computeIfAbsent(next, k -> pool.submit(() -> source.batch(next)));
+    }
+    pending.keySet().removeIf(s -> s < step);
+    try {
+      return pending.remove(step).get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while preparing tiles", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}
