@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import com.google.common.collect.ImmutableList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
@@ -42,6 +43,25 @@ public record WeightedCrossEntropyLoss(
         throw new SpecException("classWeights[" + i + "]", "expected a finite weight >= 0, got " + w);
       }
     }
+  }
+
+  /**
+   * The weighted cross-entropy whose weight map {@code loss} needs: the loss itself or the first
+   * such term of a combined loss (nested ones included); empty when the loss takes no weight map.
+   */
+  public static Optional<WeightedCrossEntropyLoss> in(LossSpec loss) {
+    if (loss instanceof WeightedCrossEntropyLoss weighted) {
+      return Optional.of(weighted);
+    }
+    if (loss instanceof CombinedLoss combined) {
+      for (LossTerm term : combined.terms()) {
+        Optional<WeightedCrossEntropyLoss> inner = in(term.loss());
+        if (inner.isPresent()) {
+          return inner;
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The paper's settings: w0 = 10, sigma = 5 px, inverse-frequency class balance. */

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -13,7 +12,6 @@ import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.CombinedLoss;
 import org.unet4j.dsl.recipe.LabelFormat;
 import org.unet4j.dsl.recipe.LossSpec;
-import org.unet4j.dsl.recipe.LossTerm;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
 import org.unet4j.losses.weights.InstanceLabels;
@@ -80,7 +78,7 @@ final class WeightMapCommand implements Callable<Integer> {
       checkExtension(png, "--png", ".png", "the picture is a PNG", "png");
     }
     Recipe r = RecipeArgument.load(recipe);
-    WeightedCrossEntropyLoss loss = weightedLoss(r.loss()).orElseThrow(() -> new UserException("recipe " + r.name()
+    WeightedCrossEntropyLoss loss = WeightedCrossEntropyLoss.in(r.loss()).orElseThrow(() -> new UserException("recipe " + r.name()
         + " trains with " + describe(r.loss()) + ", which has no weight map; the weight map belongs to the"
         + " weighted-cross-entropy loss (alone or in a combined loss): choose such a recipe with --recipe"));
     Image labels = readLabels();
@@ -126,22 +124,6 @@ final class WeightMapCommand implements Callable<Integer> {
         png != null ? ", " + png : "", seconds);
     spec.commandLine().getOut().flush();
     return 0;
-  }
-
-  /** The weighted cross-entropy whose weight map the loss uses: the loss itself or a term of it. */
-  static Optional<WeightedCrossEntropyLoss> weightedLoss(LossSpec loss) {
-    if (loss instanceof WeightedCrossEntropyLoss weighted) {
-      return Optional.of(weighted);
-    }
-    if (loss instanceof CombinedLoss combined) {
-      for (LossTerm term : combined.terms()) {
-        Optional<WeightedCrossEntropyLoss> inner = weightedLoss(term.loss());
-        if (inner.isPresent()) {
-          return inner;
-        }
-      }
-    }
-    return Optional.empty();
   }
 
   private static String describe(LossSpec loss) {

@@ -10,14 +10,10 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.unet4j.augment.Sample;
 import org.unet4j.dsl.model.OutputActivation;
-import org.unet4j.dsl.recipe.CombinedLoss;
 import org.unet4j.dsl.recipe.DataSpec;
-import org.unet4j.dsl.recipe.LossSpec;
-import org.unet4j.dsl.recipe.LossTerm;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
 import org.unet4j.losses.weights.InstanceLabels;
@@ -98,11 +94,7 @@ public final class Dataset {
 
   /** Loads pairs into samples on {@code threads} threads (every page of a stack is a sample). */
   public List<Sample> load(List<ImagePair> pairs, WeightMapCache cache, int threads) {
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-      Thread t = new Thread(r, "unet4j-load");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = DaemonThreads.pool("unet4j-load", threads);
     try {
       List<Future<List<Sample>>> futures = new ArrayList<>();
       for (ImagePair pair : pairs) {
@@ -162,7 +154,7 @@ public final class Dataset {
 
   private Sample sample(int width, int height, int channels, float[] pixels, InstanceLabels instances,
       WeightMapCache cache) {
-    Optional<WeightedCrossEntropyLoss> weighted = weightedLoss(recipe.loss());
+    Optional<WeightedCrossEntropyLoss> weighted = WeightedCrossEntropyLoss.in(recipe.loss());
     byte[] classes;
     float[] weights;
     if (weighted.isPresent()) {
@@ -179,22 +171,6 @@ public final class Dataset {
       labels[i] = classes[i];
     }
     return new Sample(height, width, channels, pixels, labels, weights);
-  }
-
-  /** The weighted cross-entropy whose weight map the loss needs, if any. */
-  public static Optional<WeightedCrossEntropyLoss> weightedLoss(LossSpec loss) {
-    if (loss instanceof WeightedCrossEntropyLoss w) {
-      return Optional.of(w);
-    }
-    if (loss instanceof CombinedLoss combined) {
-      for (LossTerm term : combined.terms()) {
-        Optional<WeightedCrossEntropyLoss> inner = weightedLoss(term.loss());
-        if (inner.isPresent()) {
-          return inner;
-        }
-      }
-    }
-    return Optional.empty();
   }
 
   private static void checkClasses(Recipe recipe) {

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.unet4j.recipes.train.Batch;
 import org.unet4j.recipes.train.TileSource;
@@ -23,11 +22,7 @@ public final class PrefetchingTiles implements TileSource, AutoCloseable {
   public PrefetchingTiles(TileSource source, int threads, int ahead) {
     this.source = source;
     this.ahead = ahead;
-    this.pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-      Thread t = new Thread(r, "unet4j-tiles");
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool = DaemonThreads.pool("unet4j-tiles", threads);
   }
 
   @Override

@@ -1,0 +1,32 @@
+package org.unet4j.dsl.recipe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class WeightedLossLookupTest {
+  private static final WeightedCrossEntropyLoss WEIGHTED =
+      new WeightedCrossEntropyLoss(20, 3, ClassBalance.NONE, List.of());
+
+  @Test
+  void theLossItself() {
+    assertEquals(Optional.of(WEIGHTED), WeightedCrossEntropyLoss.in(WEIGHTED));
+  }
+
+  @Test
+  void aTermOfACombinedLossNestedOrNot() {
+    CombinedLoss inner = new CombinedLoss(List.of(new LossTerm(1, new DiceLoss(1)), new LossTerm(2, WEIGHTED)));
+    CombinedLoss outer = new CombinedLoss(List.of(new LossTerm(0.5, new FocalLoss(2)), new LossTerm(1, inner)));
+    assertEquals(Optional.of(WEIGHTED), WeightedCrossEntropyLoss.in(inner));
+    assertEquals(Optional.of(WEIGHTED), WeightedCrossEntropyLoss.in(outer));
+  }
+
+  @Test
+  void noneWhenTheLossTakesNoWeightMap() {
+    assertEquals(Optional.empty(), WeightedCrossEntropyLoss.in(new CrossEntropyLoss()));
+    assertEquals(Optional.empty(), WeightedCrossEntropyLoss.in(
+        new CombinedLoss(List.of(new LossTerm(1, new DiceLoss(1)), new LossTerm(1, new FocalLoss(2))))));
+  }
+}
