@@ -12,8 +12,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    spec.commandLine().getErr().println("unet4j demo: not available yet. Training and prediction are still being"
-        + " built; meanwhile `unet4j inspect nuclei-demo` shows the demo's model.");
+    spec.commandLine().getErr().println("unet4j demo: not available yet: prediction and evaluation are still being"
+        + " built. Meanwhile `./unet4j train nuclei-demo --out runs/demo` trains the demo's model on the bundled"
+        + " nuclei images and `./unet4j inspect nuclei-demo` shows it.");
     return 3;
   }
 }
