@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
     subcommands = {InspectCommand.class, TrainCommand.class, ExportCommand.class, SchemaCommand.class,
         RecipesCommand.class, DemoCommand.class,
         WeightMapCommand.class,
+        AugmentCommand.class,
         CommandLine.HelpCommand.class})
 public final class Unet4j {
   /** Exit status for a user mistake: bad recipe, invalid option value. */

@@ -44,9 +44,8 @@ public final class DatasetTiles implements TileSource {
     int[] labels = new int[batchSize * output * output];
     float[] weights = new float[labels.length];
     for (int b = 0; b < batchSize; b++) {
-      long sampleSeed = org.unet4j.augment.Seeds.forSample(seed, step, b);
-      Sample sample = samples.get((int) Long.remainderUnsigned(Seeds.mix(sampleSeed, 0), samples.size()));
-      Tile t = augmenter.randomTile(sample, shape, sampleSeed);
+      TileDraw draw = TileDraw.of(seed, step, b, samples.size());
+      Tile t = augmenter.randomTile(samples.get(draw.sample()), shape, draw.seed());
       System.arraycopy(t.image(), 0, images, b * tile * tile * channels, tile * tile * channels);
       System.arraycopy(t.labels(), 0, labels, b * output * output, output * output);
       System.arraycopy(t.weights(), 0, weights, b * output * output, output * output);
