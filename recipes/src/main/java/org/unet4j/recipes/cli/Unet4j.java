@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
         RecipesCommand.class, DemoCommand.class,
         WeightMapCommand.class,
         AugmentCommand.class,
+        PredictCommand.class,
         CommandLine.HelpCommand.class})
 public final class Unet4j {
   /** Exit status for a user mistake: bad recipe, invalid option value. */

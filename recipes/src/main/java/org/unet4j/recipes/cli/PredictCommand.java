@@ -1,0 +1,231 @@
+package org.unet4j.recipes.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.recipes.data.FilePattern;
+import org.unet4j.recipes.data.Image;
+import org.unet4j.recipes.data.ImageIo;
+import org.unet4j.recipes.infer.ModelSource;
+import org.unet4j.recipes.infer.PredictionFiles;
+import org.unet4j.recipes.infer.Predictor;
+import org.unet4j.recipes.infer.ProbabilityMap;
+import org.unet4j.recipes.infer.TileProgress;
+import org.unet4j.recipes.infer.Tiling;
+import org.unet4j.recipes.train.CheckpointException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code unet4j predict --model MODEL --out DIR [--tile N] [--tta MODE] [--threshold T] IMAGES...}:
+ * overlap-tile prediction of every image, written as {@code NAME_prob.tif}, {@code NAME_labels.tif}
+ * and {@code NAME_overlay.png} ({@link PredictionFiles}).
+ */
+@Command(name = "predict", description = "Segment images with a trained model: probability map, instance labels"
+    + " and an overlay per image (overlap-tile prediction, paper Fig. 2).")
+final class PredictCommand implements Callable<Integer> {
+  /** Progress lines on a pipe or file at most this often. */
+  private static final long LINE_INTERVAL_NANOS = 10_000_000_000L;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A run directory (its newest good"
+      + " checkpoint), a checkpoint folder RUN/checkpoints/ckpt-NNNNNNNNN, or a model export (unet4j export).")
+  Path model;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "The folder for the outputs (created"
+      + " when missing; files of the same names are replaced).")
+  Path out;
+
+  @Option(names = "--tile", paramLabel = "N", description = "Input tile size (default: the recipe's inference.tile).")
+  @Nullable Integer tile;
+
+  @Option(names = "--tta", paramLabel = "MODE", description = "Test-time augmentation: none, mirrors (4) or dihedral"
+      + " (8 quarter turns and mirrors) (default: the recipe's inference.tta).")
+  @Nullable String tta;
+
+  @Option(names = "--threshold", paramLabel = "T", description = "Foreground probability above which a pixel is"
+      + " foreground, 0..1 (default: the recipe's inference.threshold).")
+  @Nullable Double threshold;
+
+  @Option(names = "--batch-size", paramLabel = "N", description = "Tiles predicted together (default: the recipe's"
+      + " inference.batchSize).")
+  @Nullable Integer batchSize;
+
+  @Parameters(paramLabel = "IMAGES", arity = "1..*", description = "Image files (TIFF, PNG; a multi-page TIFF is"
+      + " predicted page by page), folders or glob patterns such as 'data/*.tif'.")
+  List<String> images = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    ModelSource source;
+    try {
+      source = ModelSource.of(model);
+    } catch (CheckpointException | IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
+    }
+    InferenceSpec inference = inference(source.recipe().inference());
+    Map<String, Path> inputs = inputs();
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new UserException("--out " + out + " is a file; give a folder for the outputs");
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    for (String reason : source.skipped()) {
+      err.println("unet4j predict: warning: skipped " + reason);
+    }
+    err.flush();
+    Predictor predictor;
+    try {
+      predictor = Predictor.open(source, inference);
+    } catch (CheckpointException | IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
+    }
+    PrintWriter o = spec.commandLine().getOut();
+    try (predictor) {
+      Tiling t = predictor.tiling();
+      o.printf(Locale.ROOT, "model   %s%n", source.describe());
+      o.printf(Locale.ROOT, "tiles   %d -> %d, step %d, mirrored context %d px; tta %s; threshold %s%n", t.tile(),
+          t.outputSize(), t.step(), t.context(), inference.tta().name().toLowerCase(Locale.ROOT),
+          inference.threshold());
+      o.flush();
+      long began = System.nanoTime();
+      for (Map.Entry<String, Path> input : inputs.entrySet()) {
+        predictOne(predictor, input.getKey(), input.getValue(), o);
+      }
+      o.printf(Locale.ROOT, "predicted %d image%s in %.1f s into %s%n", inputs.size(), inputs.size() == 1 ? "" : "s",
+          (System.nanoTime() - began) / 1e9, out);
+      o.flush();
+    }
+    return 0;
+  }
+
+  private void predictOne(Predictor predictor, String name, Path file, PrintWriter o) {
+    long began = System.nanoTime();
+    List<Image> pages;
+    try {
+      pages = ImageIo.readPages(file);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
+    }
+    int channels = predictor.recipe().model().inputChannels();
+    List<ProbabilityMap> maps = new ArrayList<>(pages.size());
+    List<InstanceLabels> labels = new ArrayList<>(pages.size());
+    long tiles = 0;
+    int objects = 0;
+    for (int page = 0; page < pages.size(); page++) {
+      Image image = pages.get(page);
+      if (image.channels() != channels) {
+        throw new UserException(file + (pages.size() > 1 ? " page " + (page + 1) : "") + " has " + image.channels()
+            + " channel(s) but the model reads " + channels + " (model.inputChannels)");
+      }
+      String task = pages.size() == 1 ? name : name + " page " + (page + 1) + "/" + pages.size();
+      ProbabilityMap map = predictor.predict(image, new ProgressLines(task, spec.commandLine().getErr()));
+      InstanceLabels instances = predictor.labels(map);
+      tiles += predictor.tileCount(image.width(), image.height());
+      objects += instances.cellCount();
+      maps.add(map);
+      labels.add(instances);
+    }
+    PredictionFiles files = PredictionFiles.of(out, name, pages.size());
+    try {
+      files.write(pages, maps, labels);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
+    }
+    Image first = pages.get(0);
+    o.printf(Locale.ROOT, "%s  %dx%d%s  %d object%s  %d tiles  %.1f s  -> %s%n", name, first.width(), first.height(),
+        pages.size() > 1 ? " x " + pages.size() + " pages" : "", objects, objects == 1 ? "" : "s", tiles,
+        (System.nanoTime() - began) / 1e9, files.probabilities().getFileName());
+    o.flush();
+  }
+
+  /** The recipe's inference settings with the options given. */
+  private InferenceSpec inference(InferenceSpec recipe) {
+    TestTimeAugmentation mode = recipe.tta();
+    if (tta != null) {
+      mode = switch (tta.toLowerCase(Locale.ROOT)) {
+        case "none" -> TestTimeAugmentation.NONE;
+        case "mirrors" -> TestTimeAugmentation.MIRRORS;
+        case "dihedral" -> TestTimeAugmentation.DIHEDRAL;
+        default -> throw new UserException("--tta: expected none, mirrors or dihedral, got \"" + tta + "\"");
+      };
+    }
+    if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
+      throw new UserException("--threshold: expected a probability 0..1, got " + threshold);
+    }
+    if (batchSize != null && batchSize < 1) {
+      throw new UserException("--batch-size: expected at least 1 tile, got " + batchSize);
+    }
+    return new InferenceSpec(tile != null ? tile : recipe.tile(), batchSize != null ? batchSize : recipe.batchSize(),
+        mode, threshold != null ? threshold : recipe.threshold(), recipe.minObjectSize(), recipe.fillHoles());
+  }
+
+  /** Every input file by output name, in the order given; a name used twice is refused. */
+  private Map<String, Path> inputs() {
+    Set<Path> files = new LinkedHashSet<>();
+    for (String pattern : images) {
+      try {
+        for (Path f : FilePattern.resolve("IMAGES", pattern, Path.of(""))) {
+          files.add(f.toAbsolutePath().normalize());
+        }
+      } catch (IllegalArgumentException e) {
+        throw new UserException(e.getMessage());
+      }
+    }
+    Map<String, Path> byName = new LinkedHashMap<>();
+    for (Path f : files) {
+      String name = FilePattern.stem(f);
+      Path before = byName.putIfAbsent(name, f);
+      if (before != null) {
+        throw new UserException("two inputs are named " + name + " (" + before + " and " + f + "); their outputs"
+            + " would overwrite each other in " + out + ", so predict them into different folders");
+      }
+    }
+    return byName;
+  }
+
+  /** A progress line every few seconds on standard error, for images that take long. */
+  private static final class ProgressLines implements TileProgress {
+    private final String task;
+    private final PrintWriter err;
+    private final long started = System.nanoTime();
+    private long lastLine = System.nanoTime();
+
+    ProgressLines(String task, PrintWriter err) {
+      this.task = task;
+      this.err = err;
+    }
+
+    @Override
+    public void update(long done, long total) {
+      long now = System.nanoTime();
+      if (now - lastLine < LINE_INTERVAL_NANOS || done == total) {
+        return;
+      }
+      lastLine = now;
+      double seconds = (now - started) / 1e9;
+      double eta = seconds / done * (total - done);
+      err.printf(Locale.ROOT, "unet4j predict: %s: %d/%d tiles (%.1f tiles/s, %.0f s left)%n", task, done, total,
+          done / seconds, eta);
+      err.flush();
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package org.unet4j.recipes.infer;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.util.Arrays;
+import org.unet4j.losses.weights.InstanceLabels;
+
+/**
+ * Instance labels from a foreground probability map: the pixels above the threshold, optionally
+ * with their holes filled, split into 4-connected components, small ones dropped. The net was
+ * trained to predict the separation borders between touching cells as background (paper Sec. 3,
+ * Fig. 3c), so connected components of its foreground are the cells.
+ */
+public final class InstanceSegmentation {
+  private InstanceSegmentation() {}
+
+  /**
+   * Labels 1..n numbered in raster order of each object's first pixel, 0 for background.
+   *
+   * @param foreground row-major probabilities, {@code width * height}
+   * @param threshold a pixel is foreground when its probability is strictly above this
+   * @param fillHoles whether background enclosed by foreground becomes foreground first: a hole is
+   *     a background region not 8-connected to the image border (8 for the background so that it
+   *     is the dual of the objects' 4-connectivity)
+   * @param minObjectSize objects with fewer pixels are dropped (0 or 1 keeps all)
+   */
+  public static InstanceLabels labels(float[] foreground, int width, int height, double threshold,
+      boolean fillHoles, int minObjectSize) {
+    checkNotNull(foreground, "foreground");
+    checkArgument(width >= 1 && height >= 1 && (long) width * height == foreground.length,
+        "a %sx%s map has %s pixels, got %s", width, height, (long) width * height, foreground.length);
+    checkArgument(minObjectSize >= 0, "minObjectSize must be >= 0, got %s", minObjectSize);
+    boolean[] mask = new boolean[foreground.length];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = foreground[i] > threshold;
+    }
+    if (fillHoles) {
+      fillHoles(mask, width, height);
+    }
+    return InstanceLabels.of(components(mask, width, height, minObjectSize), width, height);
+  }
+
+  /** Sets every background pixel that the border's background cannot reach (8-connected). */
+  static void fillHoles(boolean[] mask, int width, int height) {
+    boolean[] outside = new boolean[mask.length];
+    int[] queue = new int[mask.length];
+    int tail = 0;
+    for (int x = 0; x < width; x++) {
+      tail = seed(mask, outside, queue, tail, x);
+      tail = seed(mask, outside, queue, tail, (height - 1) * width + x);
+    }
+    for (int y = 0; y < height; y++) {
+      tail = seed(mask, outside, queue, tail, y * width);
+      tail = seed(mask, outside, queue, tail, y * width + width - 1);
+    }
+    for (int head = 0; head < tail; head++) {
+      int p = queue[head];
+      int x = p % width;
+      int y = p / width;
+      for (int dy = -1; dy <= 1; dy++) {
+        for (int dx = -1; dx <= 1; dx++) {
+          int nx = x + dx;
+          int ny = y + dy;
+          if (nx >= 0 && nx < width && ny >= 0 && ny < height) {
+            tail = seed(mask, outside, queue, tail, ny * width + nx);
+          }
+        }
+      }
+    }
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] |= !outside[i];
+    }
+  }
+
+  private static int seed(boolean[] mask, boolean[] outside, int[] queue, int tail, int p) {
+    if (!mask[p] && !outside[p]) {
+      outside[p] = true;
+      queue[tail++] = p;
+    }
+    return tail;
+  }
+
+  /** 4-connected components of the mask, those under {@code minSize} pixels removed, numbered 1..n. */
+  static int[] components(boolean[] mask, int width, int height, int minSize) {
+    int[] labels = new int[mask.length];
+    int[] queue = new int[mask.length];
+    int[] sizes = new int[16];
+    int count = 0;
+    for (int start = 0; start < mask.length; start++) {
+      if (!mask[start] || labels[start] != 0) {
+        continue;
+      }
+      int label = ++count;
+      labels[start] = label;
+      queue[0] = start;
+      int tail = 1;
+      for (int head = 0; head < tail; head++) {
+        int p = queue[head];
+        int x = p % width;
+        if (x > 0 && mask[p - 1] && labels[p - 1] == 0) {
+          labels[p - 1] = label;
+          queue[tail++] = p - 1;
+        }
+        if (x < width - 1 && mask[p + 1] && labels[p + 1] == 0) {
+          labels[p + 1] = label;
+          queue[tail++] = p + 1;
+        }
+        if (p >= width && mask[p - width] && labels[p - width] == 0) {
+          labels[p - width] = label;
+          queue[tail++] = p - width;
+        }
+        if (p + width < mask.length && mask[p + width] && labels[p + width] == 0) {
+          labels[p + width] = label;
+          queue[tail++] = p + width;
+        }
+      }
+      if (label >= sizes.length) {
+        sizes = Arrays.copyOf(sizes, 2 * sizes.length);
+      }
+      sizes[label] = tail;
+    }
+    if (minSize > 1) {
+      int[] renumber = new int[count + 1];
+      int kept = 0;
+      for (int label = 1; label <= count; label++) {
+        renumber[label] = sizes[label] >= minSize ? ++kept : 0;
+      }
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = renumber[labels[i]];
+      }
+    }
+    return labels;
+  }
+}

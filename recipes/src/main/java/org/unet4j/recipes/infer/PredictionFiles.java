@@ -1,0 +1,96 @@
+package org.unet4j.recipes.infer;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.collect.ImmutableList;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.recipes.data.Image;
+import org.unet4j.recipes.data.ImageIo;
+import org.unet4j.recipes.data.PixelType;
+
+/**
+ * The files written for one input image {@code NAME} (one page or a stack):
+ * <ul>
+ *   <li>{@code NAME_prob.tif}: the foreground probability, 32-bit float, one page per input page;
+ *   <li>{@code NAME_labels.tif}: the instance labels, 16-bit (0 background, 1..n objects), one
+ *       page per input page;
+ *   <li>{@code NAME_overlay.png}: object contours on the image for people; a stack gets one per
+ *       page, {@code NAME_overlay_p001.png}, {@code NAME_overlay_p002.png}, ...
+ * </ul>
+ * Every file is written atomically ({@link ImageIo}).
+ *
+ * @param probabilities the {@code _prob.tif} file
+ * @param labels the {@code _labels.tif} file
+ * @param overlays the overlay PNGs, one per page
+ */
+public record PredictionFiles(Path probabilities, Path labels, List<Path> overlays) {
+  /** The most objects a 16-bit label image holds. */
+  public static final int MAX_LABELS = 65535;
+
+  public PredictionFiles {
+    checkNotNull(probabilities, "probabilities");
+    checkNotNull(labels, "labels");
+    overlays = ImmutableList.copyOf(overlays);
+  }
+
+  /** The file names for input {@code name} with {@code pages} pages in {@code folder}. */
+  public static PredictionFiles of(Path folder, String name, int pages) {
+    checkArgument(pages >= 1, "an image has at least one page, got %s", pages);
+    List<Path> overlays = new ArrayList<>(pages);
+    if (pages == 1) {
+      overlays.add(folder.resolve(name + "_overlay.png"));
+    } else {
+      for (int page = 1; page <= pages; page++) {
+        overlays.add(folder.resolve(String.format(Locale.ROOT, "%s_overlay_p%03d.png", name, page)));
+      }
+    }
+    return new PredictionFiles(folder.resolve(name + "_prob.tif"), folder.resolve(name + "_labels.tif"), overlays);
+  }
+
+  /**
+   * Writes the prediction of {@code images} (the input pages) as these files.
+   *
+   * @throws IllegalArgumentException when the lists differ in length or a page has more than
+   *     {@value #MAX_LABELS} objects (16-bit labels cannot hold them)
+   */
+  public void write(List<Image> images, List<ProbabilityMap> maps, List<InstanceLabels> instances) {
+    checkArgument(images.size() == overlays.size() && maps.size() == overlays.size()
+        && instances.size() == overlays.size(), "expected %s pages of images, maps and labels, got %s, %s and %s",
+        overlays.size(), images.size(), maps.size(), instances.size());
+    // Checked before anything is written, so a refused prediction leaves no partial outputs.
+    List<Image> labelPages = new ArrayList<>(instances.size());
+    for (int page = 0; page < instances.size(); page++) {
+      labelPages.add(labelImage(instances.get(page), page));
+    }
+    List<Image> probabilityPages = new ArrayList<>(maps.size());
+    for (ProbabilityMap map : maps) {
+      probabilityPages.add(map.foregroundImage());
+    }
+    ImageIo.writeTiffPages(probabilities, probabilityPages);
+    probabilityPages.clear();
+    ImageIo.writeTiffPages(labels, labelPages);
+    labelPages.clear();
+    for (int page = 0; page < overlays.size(); page++) {
+      ImageIo.writePng(overlays.get(page), Overlay.of(images.get(page), instances.get(page)));
+    }
+  }
+
+  private Image labelImage(InstanceLabels instances, int page) {
+    if (instances.cellCount() > MAX_LABELS) {
+      throw new IllegalArgumentException(labels.getFileName() + (overlays.size() > 1 ? " page " + (page + 1) : "")
+          + ": " + instances.cellCount() + " objects, more than the " + MAX_LABELS + " that 16-bit labels hold;"
+          + " raise the threshold or inference.minObjectSize, or predict smaller images");
+    }
+    int[] values = instances.toArray();
+    float[] pixels = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      pixels[i] = values[i];
+    }
+    return Image.gray(instances.width(), instances.height(), PixelType.UINT16, pixels);
+  }
+}
