@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
         WeightMapCommand.class,
         AugmentCommand.class,
         PredictCommand.class,
+        EvaluateCommand.class,
         CommandLine.HelpCommand.class})
 public final class Unet4j {
   /** Exit status for a user mistake: bad recipe, invalid option value. */

@@ -1,0 +1,119 @@
+package org.unet4j.recipes.eval;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.collect.ImmutableList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Object-level scores for instance segmentation ({@link ObjectScores}), as used for nuclei. The
+ * predicted objects are the 4-connected components of prob &gt; threshold; the true ones are the
+ * ground truth's instances. A pair matches when its IoU exceeds the IoU threshold; from 0.5 up a
+ * true object can match at most one predicted object and the other way round (two disjoint
+ * objects cannot each cover more than half of a third), so the matching is one to one without an
+ * assignment step. A stack sums its counts over the slices. O(N + K log K) for K overlapping pixels.
+ */
+public final class ObjectMetrics {
+  /** The IoU thresholds of the F1 sweep: 0.50, 0.55, ..., 0.95. */
+  public static final ImmutableList<Double> IOU_THRESHOLDS = iouThresholds();
+
+  /** The default probability threshold. */
+  public static final double DEFAULT_THRESHOLD = 0.5;
+
+  private ObjectMetrics() {}
+
+  /** Scores of one image or stack at probability {@code threshold}. */
+  public static ObjectScores compute(List<GroundTruth> truth, List<CellProbabilities> pred, double threshold) {
+    checkNotNull(truth, "truth");
+    checkNotNull(pred, "pred");
+    checkArgument(truth.size() == pred.size() && !truth.isEmpty(), "%s truth page(s) but %s predicted page(s)",
+        truth.size(), pred.size());
+    Counts sum = new Counts();
+    for (int i = 0; i < truth.size(); i++) {
+      GroundTruth t = truth.get(i);
+      CellProbabilities p = pred.get(i);
+      checkArgument(t.width() == p.width() && t.height() == p.height(), "page %s: truth %sx%s, prediction %sx%s",
+          i + 1, t.width(), t.height(), p.width(), p.height());
+      sum.add(t, p, threshold);
+    }
+    ImmutableList.Builder<Double> sweep = ImmutableList.builder();
+    for (int k = 0; k < IOU_THRESHOLDS.size(); k++) {
+      sweep.add(f1(sum.matched[k], sum.truthObjects, sum.predictedObjects));
+    }
+    long union = sum.truthPixels + sum.predictedPixels - sum.intersection;
+    double iou = union == 0 ? 1 : (double) sum.intersection / union;
+    long both = sum.truthPixels + sum.predictedPixels;
+    double dice = both == 0 ? 1 : 2.0 * sum.intersection / both;
+    return new ObjectScores(threshold, iou, dice, f1(sum.matched[0], sum.truthObjects, sum.predictedObjects),
+        sweep.build(), sum.truthObjects, sum.predictedObjects, sum.matched[0]);
+  }
+
+  /** 2TP / (2TP + FP + FN); 1 when there are no objects on either side. */
+  static double f1(int matched, int truthObjects, int predictedObjects) {
+    int denominator = truthObjects + predictedObjects;
+    return denominator == 0 ? 1 : 2.0 * matched / denominator;
+  }
+
+  private static ImmutableList<Double> iouThresholds() {
+    ImmutableList.Builder<Double> thresholds = ImmutableList.builder();
+    for (int percent = 50; percent <= 95; percent += 5) {
+      thresholds.add(percent / 100.0);
+    }
+    return thresholds.build();
+  }
+
+  /** Summed counts of the pages. */
+  private static final class Counts {
+    long truthPixels;
+    long predictedPixels;
+    long intersection;
+    int truthObjects;
+    int predictedObjects;
+    final int[] matched = new int[IOU_THRESHOLDS.size()];
+
+    void add(GroundTruth truth, CellProbabilities pred, double threshold) {
+      int width = truth.width();
+      int[] instances = truth.instanceArray();
+      boolean[] predicted = pred.cells(threshold);
+      int[] objects = new int[predicted.length];
+      int objectCount = ConnectedComponents.label(predicted, width, truth.height(), objects);
+      long[] truthArea = new long[truth.instanceCount() + 1];
+      long[] predictedArea = new long[objectCount + 1];
+      long[] pairs = new long[predicted.length];
+      int pairCount = 0;
+      for (int p = 0; p < predicted.length; p++) {
+        int t = instances[p];
+        int o = objects[p];
+        truthArea[t]++;
+        predictedArea[o]++;
+        if (t != 0 && o != 0) {
+          pairs[pairCount++] = (long) t << 32 | o;
+        }
+      }
+      truthPixels += predicted.length - truthArea[0];
+      predictedPixels += predicted.length - predictedArea[0];
+      intersection += pairCount;
+      truthObjects += truth.instanceCount();
+      predictedObjects += objectCount;
+      Arrays.sort(pairs, 0, pairCount);
+      for (int start = 0; start < pairCount; ) {
+        int end = start;
+        while (end < pairCount && pairs[end] == pairs[start]) {
+          end++;
+        }
+        long overlap = end - start;
+        int t = (int) (pairs[start] >>> 32);
+        int o = (int) pairs[start];
+        double iou = (double) overlap / (truthArea[t] + predictedArea[o] - overlap);
+        for (int k = 0; k < matched.length; k++) {
+          if (iou > IOU_THRESHOLDS.get(k)) {
+            matched[k]++;
+          }
+        }
+        start = end;
+      }
+    }
+  }
+}

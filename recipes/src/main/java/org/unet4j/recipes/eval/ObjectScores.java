@@ -1,0 +1,33 @@
+package org.unet4j.recipes.eval;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.collect.ImmutableList;
+
+/**
+ * Scores for instance segmentation at one probability threshold: foreground {@code iou} and
+ * {@code dice} of the cell masks, and {@code objectF1} = 2TP / (2TP + FP + FN) where predicted
+ * objects (4-connected components of prob &gt; threshold) match true instances one to one when
+ * their IoU exceeds 0.5. {@code objectF1Sweep} holds F1 at IoU thresholds 0.50, 0.55, ..., 0.95
+ * ({@link ObjectMetrics#IOU_THRESHOLDS}); {@code matched} counts the matches at 0.5. Each score is 1
+ * when there is nothing to find and nothing was found.
+ */
+public record ObjectScores(double threshold, double iou, double dice, double objectF1,
+    ImmutableList<Double> objectF1Sweep, int truthObjects, int predictedObjects, int matched) {
+
+  public ObjectScores {
+    checkNotNull(objectF1Sweep, "objectF1Sweep");
+    checkArgument(objectF1Sweep.size() == ObjectMetrics.IOU_THRESHOLDS.size(),
+        "objectF1Sweep holds F1 at the %s IoU thresholds, got %s values", ObjectMetrics.IOU_THRESHOLDS.size(),
+        objectF1Sweep.size());
+    checkArgument(matched >= 0 && matched <= truthObjects && matched <= predictedObjects,
+        "matched objects (%s) cannot exceed the true (%s) or predicted (%s) ones", matched, truthObjects,
+        predictedObjects);
+  }
+
+  /** The mean of the F1 sweep over IoU 0.50..0.95. */
+  public double meanObjectF1() {
+    return objectF1Sweep.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+}
