@@ -11,15 +11,18 @@ import org.unet4j.dsl.model.Padding;
 import org.unet4j.dsl.model.Pooling;
 import org.unet4j.dsl.model.UNet;
 
-/** Tiny nets (4 base filters) covering the shapes Geometry has to handle, named for test reports. */
-final class TestNets {
+/**
+ * Tiny nets (4 base filters) covering the shapes Geometry has to handle, named for test reports.
+ * The compiler's tests in {@code layers} compile every one of them.
+ */
+public final class TestNets {
   private TestNets() {}
 
   /**
    * The whole catalogue: the full depth x convs x kernel grid up to depth 3, a diagonal of it up
    * to depth 6, pooling 3, same and mixed padding, partial and skip-less nets.
    */
-  static List<Named<ModelSpec>> all() {
+  public static List<Named<ModelSpec>> all() {
     List<Named<ModelSpec>> nets = new ArrayList<>();
     for (int depth = 1; depth <= 3; depth++) {
       for (int convs = 1; convs <= 3; convs++) {
