@@ -126,46 +126,10 @@ public final class LabelDecoder {
     return key;
   }
 
-  /**
-   * Replaces {@code key} (0 background) in place by the 4-connected components of equal non-zero
-   * values, numbered in raster order. Breadth-first flood fill, each pixel queued once: O(N).
-   */
+  /** The 4-connected components of equal non-zero values of {@code key}, numbered in raster order. */
   private static InstanceLabels components(int[] key, int width, int height) {
-    int n = key.length;
-    int[] out = new int[n];
-    int[] queue = new int[n];
-    int cells = 0;
-    for (int start = 0; start < n; start++) {
-      int value = key[start];
-      if (value == 0 || out[start] != 0) {
-        continue;
-      }
-      int cell = ++cells;
-      int head = 0;
-      int tail = 0;
-      queue[tail++] = start;
-      out[start] = cell;
-      while (head < tail) {
-        int p = queue[head++];
-        int x = p % width;
-        if (x > 0 && key[p - 1] == value && out[p - 1] == 0) {
-          out[p - 1] = cell;
-          queue[tail++] = p - 1;
-        }
-        if (x < width - 1 && key[p + 1] == value && out[p + 1] == 0) {
-          out[p + 1] = cell;
-          queue[tail++] = p + 1;
-        }
-        if (p >= width && key[p - width] == value && out[p - width] == 0) {
-          out[p - width] = cell;
-          queue[tail++] = p - width;
-        }
-        if (p + width < n && key[p + width] == value && out[p + width] == 0) {
-          out[p + width] = cell;
-          queue[tail++] = p + width;
-        }
-      }
-    }
+    int[] out = new int[key.length];
+    int cells = ConnectedComponents.label(key, width, height, out);
     return InstanceLabels.trusted(out, width, height, cells);
   }
 

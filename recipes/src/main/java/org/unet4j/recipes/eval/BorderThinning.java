@@ -3,6 +3,8 @@ package org.unet4j.recipes.eval;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import org.unet4j.losses.weights.ConnectedComponents;
+
 /**
  * The border thinning of the challenge's V_rand and V_info ("Segmentation evaluation after border
  * thinning", ImageJ wiki, 2016): a watershed by flooding (Vincent and Soille 1991, 4-connectivity)

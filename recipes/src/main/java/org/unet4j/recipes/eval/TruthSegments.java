@@ -1,5 +1,7 @@
 package org.unet4j.recipes.eval;
 
+import org.unet4j.losses.weights.ConnectedComponents;
+
 /**
  * The truth side of the foreground-restricted scores, fixed across thresholds: the 4-connected
  * components A of the truth cells, with the truth-cell pixels grouped by component (a counting

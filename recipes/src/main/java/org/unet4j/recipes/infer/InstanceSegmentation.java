@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.util.Arrays;
+import org.unet4j.losses.weights.ConnectedComponents;
 import org.unet4j.losses.weights.InstanceLabels;
 
 /**
@@ -84,41 +85,10 @@ public final class InstanceSegmentation {
   /** 4-connected components of the mask, those under {@code minSize} pixels removed, numbered 1..n. */
   static int[] components(boolean[] mask, int width, int height, int minSize) {
     int[] labels = new int[mask.length];
-    int[] queue = new int[mask.length];
-    int[] sizes = new int[16];
-    int count = 0;
-    for (int start = 0; start < mask.length; start++) {
-      if (!mask[start] || labels[start] != 0) {
-        continue;
-      }
-      int label = ++count;
-      labels[start] = label;
-      queue[0] = start;
-      int tail = 1;
-      for (int head = 0; head < tail; head++) {
-        int p = queue[head];
-        int x = p % width;
-        if (x > 0 && mask[p - 1] && labels[p - 1] == 0) {
-          labels[p - 1] = label;
-          queue[tail++] = p - 1;
-        }
-        if (x < width - 1 && mask[p + 1] && labels[p + 1] == 0) {
-          labels[p + 1] = label;
-          queue[tail++] = p + 1;
-        }
-        if (p >= width && mask[p - width] && labels[p - width] == 0) {
-          labels[p - width] = label;
-          queue[tail++] = p - width;
-        }
-        if (p + width < mask.length && mask[p + width] && labels[p + width] == 0) {
-          labels[p + width] = label;
-          queue[tail++] = p + width;
-        }
-      }
-      if (label >= sizes.length) {
-        sizes = Arrays.copyOf(sizes, 2 * sizes.length);
-      }
-      sizes[label] = tail;
+    int count = ConnectedComponents.label(mask, width, height, labels);
+    int[] sizes = new int[count + 1];
+    for (int label : labels) {
+      sizes[label]++;
     }
     if (minSize > 1) {
       int[] renumber = new int[count + 1];
