@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.unet4j.dsl.recipe.TestRecipes.tiny;
-import static org.unet4j.dsl.recipe.TestRecipes.tinyModel;
 import static org.unet4j.dsl.recipe.TestRecipes.training;
 import static org.unet4j.dsl.recipe.TestRecipes.withAugmentation;
 import static org.unet4j.dsl.recipe.TestRecipes.withData;

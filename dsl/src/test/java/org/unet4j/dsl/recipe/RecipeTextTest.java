@@ -26,7 +26,6 @@ import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.Normalization;
 import org.unet4j.dsl.model.Padding;
 import org.unet4j.dsl.model.Pooling;
-import org.unet4j.dsl.model.SkipMode;
 import org.unet4j.dsl.model.StageSpec;
 
 /**

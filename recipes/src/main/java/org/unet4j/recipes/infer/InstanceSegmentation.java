@@ -3,7 +3,6 @@ package org.unet4j.recipes.infer;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import java.util.Arrays;
 import org.unet4j.losses.weights.ConnectedComponents;
 import org.unet4j.losses.weights.InstanceLabels;
 
