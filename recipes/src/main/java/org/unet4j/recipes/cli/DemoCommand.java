@@ -12,9 +12,11 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    spec.commandLine().getErr().println("unet4j demo: not available yet: prediction and evaluation are still being"
-        + " built. Meanwhile `./unet4j train nuclei-demo --out runs/demo` trains the demo's model on the bundled"
-        + " nuclei images and `./unet4j inspect nuclei-demo` shows it.");
+    spec.commandLine().getErr().println(String.join("\n",
+        "unet4j demo: not available yet. Its steps already work one by one on the bundled nuclei images:",
+        "  ./unet4j train nuclei-demo --out runs/demo",
+        "  ./unet4j predict --model runs/demo --out runs/demo/predictions data/bbbc039/test/images",
+        "  ./unet4j evaluate --truth data/bbbc039/test/masks --pred runs/demo/predictions --labels color-components"));
     return 3;
   }
 }
