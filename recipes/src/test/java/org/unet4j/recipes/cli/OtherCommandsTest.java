@@ -32,15 +32,4 @@ class OtherCommandsTest {
     assertEquals(Unet4j.USAGE, run.status());
     assertTrue(run.err().contains("trian"), run.err());
   }
-
-  @Test
-  void demoSaysPlainlyThatItIsNotAvailableYet() {
-    CliRun run = CliRun.of("demo");
-    assertEquals(3, run.status());
-    assertTrue(run.err().contains("not available yet"), run.err());
-    for (String step : new String[] {"./unet4j train nuclei-demo", "./unet4j predict --model runs/demo",
-        "./unet4j evaluate --truth data/bbbc039/test/masks"}) {
-      assertTrue(run.err().contains(step), "names the step " + step + ": " + run.err());
-    }
-  }
 }
