@@ -44,9 +44,6 @@ final class PredictCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
-
   @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A run directory (its newest good"
       + " checkpoint), a checkpoint folder RUN/checkpoints/ckpt-NNNNNNNNN, or a model export (unet4j export).")
   Path model;

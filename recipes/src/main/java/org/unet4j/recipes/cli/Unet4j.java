@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
  * The {@code unet4j} command. User mistakes (a bad recipe, an invalid tile) print one clear line
  * and exit with status 2; {@code --verbose} adds the stack trace.
  */
-@Command(name = "unet4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "unet4j", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+    versionProvider = Version.class,
     description = "Declare, train and run U-Net segmentation networks (Ronneberger et al. 2015) on the JVM.",
     subcommands = {InspectCommand.class, TrainCommand.class, ExportCommand.class, SchemaCommand.class,
         RecipesCommand.class, DemoCommand.class,

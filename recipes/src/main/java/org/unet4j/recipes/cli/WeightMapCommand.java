@@ -44,9 +44,6 @@ final class WeightMapCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
-
   @Parameters(paramLabel = "MASK",
       description = "Label image (TIFF or PNG), decoded with the recipe's data.labelFormat; of an RGB(A) mask the"
           + " red channel (channel 0) is read.")

@@ -27,6 +27,16 @@ class OtherCommandsTest {
   }
 
   @Test
+  void everyCommandHasHelp() {
+    for (String command : new String[] {"inspect", "train", "export", "predict", "evaluate", "weight-map", "augment",
+        "demo", "schema", "recipes"}) {
+      CliRun run = CliRun.of(command, "--help");
+      assertEquals(0, run.status(), command + ": " + run.err());
+      assertTrue(run.out().startsWith("Usage: unet4j " + command), command + ": " + run.out());
+    }
+  }
+
+  @Test
   void unknownCommandIsAUsageError() {
     CliRun run = CliRun.of("trian");
     assertEquals(Unet4j.USAGE, run.status());
