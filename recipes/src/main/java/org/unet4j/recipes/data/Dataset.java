@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.unet4j.augment.Sample;
@@ -102,17 +101,9 @@ public final class Dataset {
       }
       List<Sample> samples = new ArrayList<>();
       for (Future<List<Sample>> f : futures) {
-        samples.addAll(f.get());
+        samples.addAll(DaemonThreads.result(f, "loading images"));
       }
       return samples;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while loading images", e);
     } finally {
       pool.shutdownNow();
     }

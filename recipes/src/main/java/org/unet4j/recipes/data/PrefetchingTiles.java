@@ -2,7 +2,6 @@ package org.unet4j.recipes.data;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.unet4j.recipes.train.Batch;
@@ -32,17 +31,7 @@ public final class PrefetchingTiles implements TileSource, AutoCloseable {
       pending.computeIfAbsent(next, k -> pool.submit(() -> source.batch(next)));
     }
     pending.keySet().removeIf(s -> s < step);
-    try {
-      return pending.remove(step).get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while preparing tiles", e);
-    }
+    return DaemonThreads.result(pending.remove(step), "preparing tiles");
   }
 
   @Override

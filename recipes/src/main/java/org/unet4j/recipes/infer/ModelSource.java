@@ -1,9 +1,6 @@
 package org.unet4j.recipes.infer;
 
 import com.google.common.collect.ImmutableList;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -167,12 +164,6 @@ public final class ModelSource {
       throw new IllegalArgumentException(file.getParent() + " is not a complete unet4j model export: it has no "
           + ModelExport.MODEL_INFO + " (make one with `unet4j export RUN --out DIR`)");
     }
-    try {
-      return ModelInfo.fromJson(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (SpecException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
+    return ModelInfo.read(file);
   }
 }

@@ -20,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,8 +126,7 @@ public final class Checkpoints {
     }
     try {
       JsonNode meta = JSON.readTree(metaFile.toFile());
-      for (Iterator<Map.Entry<String, JsonNode>> it = meta.get("sha256").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : meta.get("sha256").properties()) {
         Path file = folder.resolve(e.getKey());
         if (!Files.isRegularFile(file)) {
           throw new CheckpointException("checkpoint " + folder + " lacks " + e.getKey());
@@ -140,8 +138,7 @@ public final class Checkpoints {
         }
       }
       Map<String, long[]> variables = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = meta.get("variables").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : meta.get("variables").properties()) {
         long[] shape = new long[e.getValue().size()];
         for (int i = 0; i < shape.length; i++) {
           shape[i] = e.getValue().get(i).asLong();

@@ -2,9 +2,6 @@ package org.unet4j.recipes.train;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -77,7 +74,7 @@ public final class ExportedModel implements AutoCloseable {
             + " (make one with `unet4j export RUN --out DIR`)");
       }
     }
-    ModelInfo info = readInfo(directory.resolve(ModelExport.MODEL_INFO));
+    ModelInfo info = ModelInfo.read(directory.resolve(ModelExport.MODEL_INFO));
     Recipe recipe;
     try {
       recipe = Recipes.load(directory.resolve(ModelExport.RECIPE).toString());
@@ -107,16 +104,6 @@ public final class ExportedModel implements AutoCloseable {
     } catch (RuntimeException e) {
       bundle.close();
       throw e;
-    }
-  }
-
-  private static ModelInfo readInfo(Path file) {
-    try {
-      return ModelInfo.fromJson(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (SpecException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 

@@ -4,6 +4,11 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.geometry.Geometry;
 import org.unet4j.dsl.json.SpecJson;
@@ -66,6 +71,20 @@ public record ModelInfo(String recipe, int tile, int outputSize, int margin, int
     root.put("formatVersion", CURRENT_VERSION);
     root.setAll((ObjectNode) SpecJson.toTree(this));
     return SpecJson.write(root);
+  }
+
+  /**
+   * Reads {@code unet4j-model.json} strictly; a problem with its content names the file and the
+   * JSON path.
+   */
+  public static ModelInfo read(Path file) {
+    try {
+      return fromJson(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (SpecException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
   }
 
   /**
