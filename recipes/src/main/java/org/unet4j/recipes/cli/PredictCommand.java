@@ -14,14 +14,10 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
-import org.unet4j.losses.weights.InstanceLabels;
 import org.unet4j.recipes.data.FilePattern;
-import org.unet4j.recipes.data.Image;
-import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.infer.ModelSource;
-import org.unet4j.recipes.infer.PredictionFiles;
+import org.unet4j.recipes.infer.PredictedImage;
 import org.unet4j.recipes.infer.Predictor;
-import org.unet4j.recipes.infer.ProbabilityMap;
 import org.unet4j.recipes.infer.TileProgress;
 import org.unet4j.recipes.infer.Tiling;
 import org.unet4j.recipes.train.CheckpointException;
@@ -34,7 +30,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code unet4j predict --model MODEL --out DIR [--tile N] [--tta MODE] [--threshold T] IMAGES...}:
  * overlap-tile prediction of every image, written as {@code NAME_prob.tif}, {@code NAME_labels.tif}
- * and {@code NAME_overlay.png} ({@link PredictionFiles}).
+ * and {@code NAME_overlay.png} ({@link org.unet4j.recipes.infer.PredictionFiles}).
  */
 @Command(name = "predict", description = "Segment images with a trained model: probability map, instance labels"
     + " and an overlay per image (overlap-tile prediction, paper Fig. 2).")
@@ -115,42 +111,15 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   private void predictOne(Predictor predictor, String name, Path file, PrintWriter o) {
-    long began = System.nanoTime();
-    List<Image> pages;
+    PredictedImage done;
     try {
-      pages = ImageIo.readPages(file);
+      done = predictor.predictFile(file, name, out, task -> new ProgressLines(task, spec.commandLine().getErr()));
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
-    int channels = predictor.recipe().model().inputChannels();
-    List<ProbabilityMap> maps = new ArrayList<>(pages.size());
-    List<InstanceLabels> labels = new ArrayList<>(pages.size());
-    long tiles = 0;
-    int objects = 0;
-    for (int page = 0; page < pages.size(); page++) {
-      Image image = pages.get(page);
-      if (image.channels() != channels) {
-        throw new UserException(file + (pages.size() > 1 ? " page " + (page + 1) : "") + " has " + image.channels()
-            + " channel(s) but the model reads " + channels + " (model.inputChannels)");
-      }
-      String task = pages.size() == 1 ? name : name + " page " + (page + 1) + "/" + pages.size();
-      ProbabilityMap map = predictor.predict(image, new ProgressLines(task, spec.commandLine().getErr()));
-      InstanceLabels instances = predictor.labels(map);
-      tiles += predictor.tileCount(image.width(), image.height());
-      objects += instances.cellCount();
-      maps.add(map);
-      labels.add(instances);
-    }
-    PredictionFiles files = PredictionFiles.of(out, name, pages.size());
-    try {
-      files.write(pages, maps, labels);
-    } catch (IllegalArgumentException e) {
-      throw new UserException(e.getMessage());
-    }
-    Image first = pages.get(0);
-    o.printf(Locale.ROOT, "%s  %dx%d%s  %d object%s  %d tiles  %.1f s  -> %s%n", name, first.width(), first.height(),
-        pages.size() > 1 ? " x " + pages.size() + " pages" : "", objects, objects == 1 ? "" : "s", tiles,
-        (System.nanoTime() - began) / 1e9, files.probabilities().getFileName());
+    o.printf(Locale.ROOT, "%s  %dx%d%s  %d object%s  %d tiles  %.1f s  -> %s%n", name, done.width(), done.height(),
+        done.pages() > 1 ? " x " + done.pages() + " pages" : "", done.objects(), done.objects() == 1 ? "" : "s",
+        done.tiles(), done.seconds(), done.files().probabilities().getFileName());
     o.flush();
   }
 

@@ -5,7 +5,9 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -20,6 +22,7 @@ import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.losses.weights.InstanceLabels;
 import org.unet4j.recipes.data.Image;
+import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.Normalizer;
 import org.unet4j.recipes.train.Checkpoint;
 import org.unet4j.recipes.train.Checkpoints;
@@ -172,6 +175,59 @@ public final class Predictor implements AutoCloseable {
   public InstanceLabels labels(ProbabilityMap map) {
     return InstanceSegmentation.labels(map.foreground(), map.width(), map.height(), inference.threshold(),
         inference.fillHoles(), inference.minObjectSize());
+  }
+
+  /**
+   * Predicts every page of the image {@code file} and writes {@code NAME_prob.tif},
+   * {@code NAME_labels.tif} and the overlays into {@code folder} ({@link PredictionFiles}; each
+   * file is written under a temporary name and renamed, so a file of an output name is always
+   * complete).
+   *
+   * @param name the output name, usually the file's name without its extension
+   * @param progress the progress of each page, given a task name such as {@code "a.tif page 2/5"}
+   * @throws org.unet4j.recipes.data.ImageReadException when the file cannot be read
+   * @throws IllegalArgumentException when a page's channels differ from the model's input or a
+   *     page has more objects than 16-bit labels hold
+   */
+  public PredictedImage predictFile(Path file, String name, Path folder, Function<String, TileProgress> progress) {
+    checkNotNull(file, "file");
+    checkNotNull(name, "name");
+    checkNotNull(folder, "folder");
+    checkNotNull(progress, "progress");
+    long began = System.nanoTime();
+    List<Image> pages = ImageIo.readPages(file);
+    List<ProbabilityMap> maps = new ArrayList<>(pages.size());
+    List<InstanceLabels> labels = new ArrayList<>(pages.size());
+    long tiles = 0;
+    long objects = 0;
+    long foreground = 0;
+    long pixels = 0;
+    for (int page = 0; page < pages.size(); page++) {
+      Image image = pages.get(page);
+      String where = pages.size() == 1 ? "" : " page " + (page + 1);
+      if (image.channels() != channels) {
+        throw new IllegalArgumentException(file + where + " has " + image.channels() + " channel(s) but the model"
+            + " reads " + channels + " (model.inputChannels)");
+      }
+      String task = pages.size() == 1 ? name : name + " page " + (page + 1) + "/" + pages.size();
+      ProbabilityMap map = predict(image, progress.apply(task));
+      InstanceLabels instances = labels(map);
+      tiles += tileCount(image.width(), image.height());
+      objects += instances.cellCount();
+      for (int value : instances.toArray()) {
+        if (value != 0) {
+          foreground++;
+        }
+      }
+      pixels += (long) image.width() * image.height();
+      maps.add(map);
+      labels.add(instances);
+    }
+    PredictionFiles files = PredictionFiles.of(folder, name, pages.size());
+    files.write(pages, maps, labels);
+    Image first = pages.get(0);
+    return new PredictedImage(name, file, first.width(), first.height(), pages.size(), objects,
+        (double) foreground / pixels, tiles, (System.nanoTime() - began) / 1e9, files);
   }
 
   /** Frees the native graph and session. */
