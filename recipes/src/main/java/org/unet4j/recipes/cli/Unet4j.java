@@ -35,7 +35,19 @@ public final class Unet4j {
 
   /** Runs the command line with the given streams and returns the exit status. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    return run(args, out, err, new Object[0]);
+  }
+
+  /**
+   * {@link #run(String[], PrintWriter, PrintWriter)} with more subcommands: picocli command
+   * objects from modules that build on this one (such as {@code spark-predict}), with the same
+   * error handling and exit statuses.
+   */
+  public static int run(String[] args, PrintWriter out, PrintWriter err, Object... subcommands) {
     CommandLine cli = new CommandLine(new Unet4j());
+    for (Object subcommand : subcommands) {
+      cli.addSubcommand(subcommand);
+    }
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
