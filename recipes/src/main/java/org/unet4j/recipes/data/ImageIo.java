@@ -10,6 +10,7 @@ import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
+import java.awt.image.SampleModel;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +70,7 @@ public final class ImageIo {
 
   private ImageIo() {}
 
-  private enum Format {
+  enum Format {
     TIFF("tiff"),
     PNG("png");
 
@@ -196,7 +197,7 @@ public final class ImageIo {
   }
 
   /** Existence, extension and magic number; returns the format the content has. */
-  private static Format check(Path file) {
+  static Format check(Path file) {
     if (Files.isDirectory(file)) {
       throw new ImageReadException(file, "is a folder, not an image file");
     }
@@ -304,7 +305,7 @@ public final class ImageIo {
   }
 
   /** Refuses sample formats a float image would misread: signed, 32-bit integer, 64-bit float. */
-  private static void checkTiffSamples(Path file, ImageReader reader, int page) throws IOException {
+  static void checkTiffSamples(Path file, ImageReader reader, int page) throws IOException {
     TIFFDirectory ifd = TIFFDirectory.createFromMetadata(reader.getImageMetadata(page));
     int sampleFormat = maxValue(ifd.getTIFFField(BaselineTIFFTagSet.TAG_SAMPLE_FORMAT), SAMPLE_UNSIGNED);
     int bits = maxValue(ifd.getTIFFField(BaselineTIFFTagSet.TAG_BITS_PER_SAMPLE), 1);
@@ -336,8 +337,13 @@ public final class ImageIo {
   }
 
   private static PixelType pixelType(Path file, Raster raster, int page) {
-    int maxBits = Arrays.stream(raster.getSampleModel().getSampleSize()).max().orElse(0);
-    switch (raster.getDataBuffer().getDataType()) {
+    return pixelType(file, raster.getSampleModel(), page);
+  }
+
+  /** The pixel type of samples laid out by {@code samples}; refuses the types unet4j does not read. */
+  static PixelType pixelType(Path file, SampleModel samples, int page) {
+    int maxBits = Arrays.stream(samples.getSampleSize()).max().orElse(0);
+    switch (samples.getDataType()) {
       case DataBuffer.TYPE_BYTE:
         return PixelType.UINT8;
       case DataBuffer.TYPE_USHORT:
@@ -361,15 +367,15 @@ public final class ImageIo {
         throw new ImageReadException(file, pageName(page) + "holds 64-bit floats; save it as 32-bit float");
       default:
         throw new ImageReadException(file, pageName(page) + "holds samples of an unknown type ("
-            + raster.getDataBuffer().getDataType() + ")");
+            + samples.getDataType() + ")");
     }
   }
 
-  private static String pageName(int page) {
+  static String pageName(int page) {
     return page == 0 ? "" : "page " + (page + 1) + " ";
   }
 
-  private static ImageReader reader(Format format) {
+  static ImageReader reader(Format format) {
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName);
     if (!readers.hasNext()) {
       throw new IllegalStateException("this Java runtime has no " + format + " reader (javax.imageio); use Java 17+");
@@ -445,7 +451,7 @@ public final class ImageIo {
     }
   }
 
-  private static String describe(Exception e) {
+  static String describe(Exception e) {
     if (e instanceof AccessDeniedException a) {
       return "permission denied (" + a.getFile() + ")";
     }

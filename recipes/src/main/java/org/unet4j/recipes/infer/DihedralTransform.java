@@ -66,26 +66,24 @@ public enum DihedralTransform {
     return transposes ? width : height;
   }
 
+  /** Whether the transform mirrors top to bottom (so its grid counts page rows from the bottom). */
+  public boolean flipsY() {
+    return flipsY;
+  }
+
   /**
-   * Offsets into {@code I}'s row-major, channels-last samples contributed by columns {@code x'} of
-   * {@code J}: the sample of {@code J(x', y')} is at {@code columnOffset(x') + rowOffset(y')}.
+   * The row of {@code I} that index {@code j} of {@code J} selects: {@code J}'s row index, or its
+   * column index when the transform transposes.
    */
-  int[] columnOffsets(int[] columns, int width, int height, int channels) {
-    return offsets(columns, transposes, width, height, channels);
+  int sourceRow(int j, int height) {
+    return flipsY ? height - 1 - j : j;
   }
 
-  /** Offsets contributed by rows {@code y'} of {@code J}; see {@link #columnOffsets}. */
-  int[] rowOffsets(int[] rows, int width, int height, int channels) {
-    return offsets(rows, !transposes, width, height, channels);
-  }
-
-  /** {@code toRow}: the index becomes a row of {@code I} (then flipped by flipsY), else a column. */
-  private int[] offsets(int[] indices, boolean toRow, int width, int height, int channels) {
-    int[] out = new int[indices.length];
-    for (int i = 0; i < indices.length; i++) {
-      int v = indices[i];
-      out[i] = toRow ? (flipsY ? height - 1 - v : v) * width * channels : (flipsX ? width - 1 - v : v) * channels;
-    }
-    return out;
+  /**
+   * The column of {@code I} that index {@code j} of {@code J} selects: {@code J}'s column index, or
+   * its row index when the transform transposes.
+   */
+  int sourceColumn(int j, int width) {
+    return flipsX ? width - 1 - j : j;
   }
 }

@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -14,7 +13,6 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
-import org.unet4j.augment.Mirror;
 import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
@@ -23,7 +21,8 @@ import org.unet4j.layers.ModelCompiler;
 import org.unet4j.losses.weights.InstanceLabels;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
-import org.unet4j.recipes.data.Normalizer;
+import org.unet4j.recipes.data.NormalizationStats;
+import org.unet4j.recipes.data.PageSource;
 import org.unet4j.recipes.train.Checkpoint;
 import org.unet4j.recipes.train.Checkpoints;
 import org.unet4j.recipes.train.ExportedModel;
@@ -57,6 +56,7 @@ public final class Predictor implements AutoCloseable {
   private final TileModel model;
   private final int channels;
   private final int classes;
+  private final OverlapTiles tiles;
 
   private Predictor(ModelSource source, InferenceSpec inference, Tiling tiling, TileModel model) {
     this.source = source;
@@ -66,6 +66,8 @@ public final class Predictor implements AutoCloseable {
     this.model = model;
     this.channels = recipe.model().inputChannels();
     this.classes = recipe.model().classes();
+    this.tiles = new OverlapTiles(tiling, model, channels, classes, inference.batchSize(),
+        DihedralTransform.of(inference.tta()));
   }
 
   /** The model at {@code path} (run, checkpoint or export) with its recipe's inference settings. */
@@ -142,30 +144,48 @@ public final class Predictor implements AutoCloseable {
     checkNotNull(progress, "progress");
     checkArgument(image.channels() == channels, "the image has %s channel(s) but the model reads %s"
         + " (model.inputChannels)", image.channels(), channels);
-    float[] input = Normalizer.apply(image, recipe.data().normalization());
-    int width = image.width();
-    int height = image.height();
-    List<DihedralTransform> transforms = DihedralTransform.of(inference.tta());
-    float[] sum = new float[Math.multiplyExact(Math.multiplyExact(width, height), classes)];
-    Batch batch = new Batch(input, width, height, sum, progress, tileCount(width, height));
-    for (DihedralTransform transform : transforms) {
-      int w = transform.width(width, height);
-      int h = transform.height(width, height);
-      for (int row = 0; row < tiling.tilesAlong(h); row++) {
-        for (int column = 0; column < tiling.tilesAlong(w); column++) {
-          batch.add(transform, column * tiling.step(), row * tiling.step());
-        }
-      }
-    }
-    batch.flush();
-    if (transforms.size() > 1) {
-      // 1/4 and 1/8 are powers of two: the mean is exactly the sum scaled.
-      float scale = 1f / transforms.size();
-      for (int i = 0; i < sum.length; i++) {
-        sum[i] *= scale;
-      }
-    }
-    return new ProbabilityMap(width, height, classes, sum);
+    return tiles.whole(image, NormalizationStats.of(image, recipe.data().normalization()), progress);
+  }
+
+  /**
+   * The normalisation statistics of a page as training computed them for whole images
+   * ({@code data.normalization}), gathered by bands of rows: what {@link #predictRows} needs.
+   */
+  public NormalizationStats normalization(PageSource page) {
+    checkNotNull(page, "page");
+    return NormalizationStats.of(page, recipe.data().normalization());
+  }
+
+  /**
+   * The class probabilities of rows {@code [fromRow, toRow)} of a page: equal (up to float
+   * rounding inside TensorFlow) to the same rows of {@link #predict} on the whole page, while
+   * reading only the rows the covering tiles need (the band plus the mirrored context). A batch
+   * job can cut a huge page into bands and predict them apart; bands whose borders are multiples
+   * of {@code tiling().step()} share no tiles (without test-time augmentation; with it, the copies
+   * mirrored top to bottom count their grid from the bottom row, so a band border between their
+   * strips costs one strip of tiles twice).
+   *
+   * @param page the page, read by bands ({@link PageSource#of} for an image in memory,
+   *     {@link org.unet4j.recipes.data.ImageFile#page} for a file)
+   * @param stats the normalisation of the whole page ({@link #normalization}), the same for every band
+   * @param progress told after every batch; counts the tiles of this band
+   * @return a map of the page's width and {@code toRow - fromRow} rows
+   * @throws IllegalArgumentException when the page's channels differ from the model's input or the
+   *     rows are not {@code 0 <= fromRow < toRow <= height}
+   */
+  public ProbabilityMap predictRows(PageSource page, NormalizationStats stats, int fromRow, int toRow,
+      TileProgress progress) {
+    checkNotNull(page, "page");
+    checkNotNull(stats, "stats");
+    checkNotNull(progress, "progress");
+    checkArgument(page.channels() == channels, "the image has %s channel(s) but the model reads %s"
+        + " (model.inputChannels)", page.channels(), channels);
+    return tiles.rows(page, stats, fromRow, toRow, progress);
+  }
+
+  /** Tiles {@link #predictRows} predicts for rows {@code [fromRow, toRow)} of a {@code width x height} page. */
+  public long tileCount(int width, int height, int fromRow, int toRow) {
+    return tiles.tileCount(width, height, fromRow, toRow);
   }
 
   /**
@@ -234,128 +254,6 @@ public final class Predictor implements AutoCloseable {
   @Override
   public void close() {
     model.close();
-  }
-
-  /** The tiles of one prediction waiting to be run, and where their outputs go. */
-  private final class Batch {
-    private final float[] input;
-    private final int width;
-    private final int height;
-    private final float[] sum;
-    private final TileProgress progress;
-    private final long total;
-    private final int tileSamples;
-    private final float[] tiles;
-    private final DihedralTransform[] transforms;
-    private final int[] originX;
-    private final int[] originY;
-    private final int[] columns;
-    private final int[] rows;
-    private int size;
-    private long done;
-
-    Batch(float[] input, int width, int height, float[] sum, TileProgress progress, long total) {
-      this.input = input;
-      this.width = width;
-      this.height = height;
-      this.sum = sum;
-      this.progress = progress;
-      this.total = total;
-      int capacity = (int) Math.min(inference.batchSize(), total);
-      this.tileSamples = tiling.tile() * tiling.tile() * channels;
-      this.tiles = new float[Math.multiplyExact(capacity, tileSamples)];
-      this.transforms = new DihedralTransform[capacity];
-      this.originX = new int[capacity];
-      this.originY = new int[capacity];
-      this.columns = new int[tiling.tile()];
-      this.rows = new int[tiling.tile()];
-    }
-
-    /**
-     * Copies the input tile at {@code (x0, y0)} of the transformed image's grid into the batch:
-     * extended-image pixel {@code x0 + u} is transformed-image pixel {@code x0 + u - context},
-     * mirrored into the image.
-     */
-    void add(DihedralTransform transform, int x0, int y0) {
-      int w = transform.width(width, height);
-      int h = transform.height(width, height);
-      int tile = tiling.tile();
-      for (int u = 0; u < tile; u++) {
-        columns[u] = Mirror.index(x0 + u - tiling.context(), w);
-        rows[u] = Mirror.index(y0 + u - tiling.context(), h);
-      }
-      int[] columnOffsets = transform.columnOffsets(columns, width, height, channels);
-      int[] rowOffsets = transform.rowOffsets(rows, width, height, channels);
-      int at = size * tileSamples;
-      for (int v = 0; v < tile; v++) {
-        int row = rowOffsets[v];
-        if (channels == 1) {
-          for (int u = 0; u < tile; u++) {
-            tiles[at++] = input[row + columnOffsets[u]];
-          }
-        } else {
-          for (int u = 0; u < tile; u++) {
-            int from = row + columnOffsets[u];
-            for (int c = 0; c < channels; c++) {
-              tiles[at++] = input[from + c];
-            }
-          }
-        }
-      }
-      transforms[size] = transform;
-      originX[size] = x0;
-      originY[size] = y0;
-      size++;
-      if (size == transforms.length) {
-        flush();
-      }
-    }
-
-    /** Runs the waiting tiles and adds each one's share of the output to the sum. */
-    void flush() {
-      if (size == 0) {
-        return;
-      }
-      float[] probabilities = model.predict(size == transforms.length ? tiles
-          : Arrays.copyOf(tiles, size * tileSamples), size);
-      int out = tiling.outputSize();
-      int skip = tiling.skip();
-      int tileValues = out * out * classes;
-      for (int b = 0; b < size; b++) {
-        DihedralTransform transform = transforms[b];
-        int w = transform.width(width, height);
-        int h = transform.height(width, height);
-        // This tile writes transformed-image pixels [x0, x0 + step), or up to the image's end.
-        int x0 = originX[b];
-        int y0 = originY[b];
-        int[] xs = range(x0, Math.min(tiling.step(), w - x0));
-        int[] ys = range(y0, Math.min(tiling.step(), h - y0));
-        int[] columnOffsets = transform.columnOffsets(xs, width, height, classes);
-        int[] rowOffsets = transform.rowOffsets(ys, width, height, classes);
-        int tileBase = b * tileValues;
-        for (int i = 0; i < ys.length; i++) {
-          int from = tileBase + ((skip + i) * out + skip) * classes;
-          int row = rowOffsets[i];
-          for (int j = 0; j < xs.length; j++) {
-            int to = row + columnOffsets[j];
-            for (int k = 0; k < classes; k++) {
-              sum[to + k] += probabilities[from++];
-            }
-          }
-        }
-      }
-      done += size;
-      size = 0;
-      progress.update(done, total);
-    }
-
-    private static int[] range(int from, int count) {
-      int[] values = new int[count];
-      for (int i = 0; i < count; i++) {
-        values[i] = from + i;
-      }
-      return values;
-    }
   }
 
   /** A checkpoint restored into an inference graph compiled at the tile. */
