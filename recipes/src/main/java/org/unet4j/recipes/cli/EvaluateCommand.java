@@ -87,17 +87,30 @@ final class EvaluateCommand implements Callable<Integer> {
           + " of two, or 1 - channel 0 of more).")
   @Nullable Integer channel;
 
+  @Option(names = "--objects", paramLabel = "SOURCE", defaultValue = "auto",
+      description = "Where the object scores (iou, dice, objectF1) take the predicted objects from: labels (the"
+          + " NAME_labels.tif beside each prediction, unet4j predict's post-processed instances), threshold (the"
+          + " 4-connected components of prob > --threshold) or auto (labels where present, else threshold);"
+          + " default: ${DEFAULT-VALUE}.")
+  String objects;
+
   @Option(names = "--json", paramLabel = "OUT.json",
       description = "Also write the results as JSON, and as CSV beside it (OUT.csv).")
   @Nullable Path json;
 
-  /** A truth file and its prediction. */
-  record Pair(String name, Path truth, Path pred) {}
+  /** A truth file, its prediction and, where the object scores use them, its predicted instances. */
+  record Pair(String name, Path truth, Path pred, @Nullable Path labels) {}
+
+  /** The --objects choices. */
+  private static final List<String> OBJECT_SOURCES = List.of("auto", "labels", "threshold");
 
   @Override
   public Integer call() {
     if (!(threshold >= 0 && threshold <= 1)) {
       throw new UserException("--threshold " + threshold + ": a probability threshold lies in 0..1");
+    }
+    if (!OBJECT_SOURCES.contains(objects)) {
+      throw new UserException("--objects " + objects + ": expected " + String.join(", ", OBJECT_SOURCES));
     }
     if (channel != null && channel < 0) {
       throw new UserException("--channel " + channel + ": channels are counted from 0");
@@ -123,8 +136,13 @@ final class EvaluateCommand implements Callable<Integer> {
     if (pairs.size() > 1) {
       out.println(row("mean", "", summary.mean(), nameWidth));
     }
-    out.printf(Locale.ROOT, "ISBI metrics at their best thresholds%s; iou, dice, objectF1 at %s%n",
-        jsonFile == null ? " (--json lists them)" : "", plain(threshold));
+    long fromLabels = pairs.stream().filter(p -> p.labels() != null).count();
+    String objectSource = fromLabels == pairs.size() ? "of the predicted instances (NAME_labels)"
+        : fromLabels == 0 ? "at " + plain(threshold)
+        : "of the predicted instances where present (" + fromLabels + " of " + pairs.size() + "), else at "
+            + plain(threshold);
+    out.printf(Locale.ROOT, "ISBI metrics at their best thresholds%s; iou, dice, objectF1 %s%n",
+        jsonFile == null ? " (--json lists them)" : "", objectSource);
     if (jsonFile != null) {
       Path csv = csvBeside(jsonFile);
       write(jsonFile, json(pairs, summary, format));
@@ -168,7 +186,11 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new UserException("--pred " + pred + ": no such file or folder");
     }
     if (Files.isRegularFile(truth) && Files.isRegularFile(pred)) {
-      return List.of(new Pair(FilePattern.stem(truth), truth, pred));
+      String stem = FilePattern.stem(pred);
+      Path parent = pred.toAbsolutePath().getParent();
+      Path labelsFile = stem.endsWith("_prob") && parent != null
+          ? labels(parent, stem.substring(0, stem.length() - "_prob".length())) : null;
+      return List.of(new Pair(FilePattern.stem(truth), truth, pred, labelsFile));
     }
     if (Files.isDirectory(truth) && Files.isRegularFile(pred)) {
       throw new UserException("--truth " + truth + " is a folder but --pred " + pred + " is a file; give two files"
@@ -192,7 +214,7 @@ final class EvaluateCommand implements Callable<Integer> {
       if (p == null) {
         missing.add(t.getFileName().toString());
       } else {
-        pairs.add(new Pair(name, t, p));
+        pairs.add(new Pair(name, t, p, labels(pred, name)));
       }
     }
     if (!missing.isEmpty()) {
@@ -202,6 +224,27 @@ final class EvaluateCommand implements Callable<Integer> {
           + " NAME.tif/.tiff/.png");
     }
     return pairs;
+  }
+
+  /**
+   * The predicted instances {@code NAME_labels.*} in {@code folder} that the object scores use, or
+   * null when they use the threshold.
+   */
+  private @Nullable Path labels(Path folder, String name) {
+    if (objects.equals("threshold")) {
+      return null;
+    }
+    for (String extension : PREDICTION_EXTENSIONS) {
+      Path candidate = folder.resolve(name + "_labels." + extension);
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    if (objects.equals("labels")) {
+      throw new UserException("--objects labels: no " + name + "_labels.tif beside the prediction in " + folder
+          + "; predict with unet4j predict, which writes it, or score objects with --objects threshold");
+    }
+    return null;
   }
 
   /** The prediction for truth {@code name} in the --pred folder: NAME_prob.* first, then NAME.*. */
@@ -224,8 +267,14 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new UserException("truth " + pair.truth() + " has " + pages(truthPages.size()) + " but prediction "
           + pair.pred() + " has " + pages(predPages.size()));
     }
+    List<Image> labelPages = pair.labels() == null ? List.of() : read(pair.labels());
+    if (pair.labels() != null && labelPages.size() != truthPages.size()) {
+      throw new UserException("truth " + pair.truth() + " has " + pages(truthPages.size()) + " but instances "
+          + pair.labels() + " have " + pages(labelPages.size()));
+    }
     List<GroundTruth> truths = new ArrayList<>();
     List<CellProbabilities> preds = new ArrayList<>();
+    List<GroundTruth> instances = new ArrayList<>();
     for (int i = 0; i < truthPages.size(); i++) {
       Image t = truthPages.get(i);
       Image p = predPages.get(i);
@@ -245,8 +294,20 @@ final class EvaluateCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new UserException(pair.pred() + page + ": " + e.getMessage());
       }
+      if (pair.labels() != null) {
+        Image l = labelPages.get(i);
+        if (l.width() != t.width() || l.height() != t.height()) {
+          throw new UserException("truth " + pair.truth() + " is " + t.width() + "x" + t.height() + " but instances "
+              + pair.labels() + " are " + l.width() + "x" + l.height() + page);
+        }
+        try {
+          instances.add(GroundTruth.decode(l, LabelFormat.INSTANCE));
+        } catch (IllegalArgumentException e) {
+          throw new UserException(pair.labels() + page + ": " + e.getMessage());
+        }
+      }
     }
-    return Evaluator.evaluate(pair.name(), truths, preds, threshold);
+    return Evaluator.evaluate(pair.name(), truths, preds, threshold, pair.labels() == null ? null : instances);
   }
 
   private static List<Image> read(Path file) {
@@ -315,6 +376,7 @@ final class EvaluateCommand implements Callable<Integer> {
     image.put("name", pair.name());
     image.put("truth", pair.truth().toString());
     image.put("pred", pair.pred().toString());
+    image.put("instances", pair.labels() == null ? null : pair.labels().toString());
     image.put("pages", e.pages());
     image.put("width", e.width());
     image.put("height", e.height());
@@ -326,7 +388,7 @@ final class EvaluateCommand implements Callable<Integer> {
     thresholds.put("warpingError", number(isbi.warpingError().threshold()));
     thresholds.put("vRand", number(isbi.vRand().threshold()));
     thresholds.put("vInfo", number(isbi.vInfo().threshold()));
-    thresholds.put("objects", e.objects().threshold());
+    thresholds.put("objects", number(e.objects().threshold()));
     image.put("thresholds", thresholds);
     ObjectScores objects = e.objects();
     Map<String, Object> sweep = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Evaluates a prediction against its ground truth: the ISBI challenge metrics
@@ -21,6 +22,18 @@ public final class Evaluator {
    */
   public static ImageEvaluation evaluate(String name, List<GroundTruth> truth, List<CellProbabilities> pred,
       double objectThreshold) {
+    return evaluate(name, truth, pred, objectThreshold, null);
+  }
+
+  /**
+   * {@link #evaluate(String, List, List, double)}, with the object scores taken from
+   * {@code instances} (the predicted objects, such as {@code unet4j predict}'s
+   * {@code NAME_labels.tif}) when given rather than from the probabilities at the threshold.
+   *
+   * @throws IllegalArgumentException when the page counts or sizes differ, naming the page
+   */
+  public static ImageEvaluation evaluate(String name, List<GroundTruth> truth, List<CellProbabilities> pred,
+      double objectThreshold, @Nullable List<GroundTruth> instances) {
     checkNotNull(name, "name");
     checkNotNull(truth, "truth");
     checkNotNull(pred, "pred");
@@ -36,8 +49,21 @@ public final class Evaluator {
             + t.width() + "x" + t.height() + " but the prediction " + p.width() + "x" + p.height());
       }
     }
+    if (instances != null) {
+      checkArgument(instances.size() == truth.size(), "the truth has %s page(s) but the instances %s", truth.size(),
+          instances.size());
+      for (int i = 0; i < truth.size(); i++) {
+        GroundTruth t = truth.get(i);
+        GroundTruth p = instances.get(i);
+        if (t.width() != p.width() || t.height() != p.height()) {
+          throw new IllegalArgumentException((truth.size() > 1 ? "page " + (i + 1) + ": " : "") + "the truth is "
+              + t.width() + "x" + t.height() + " but the instances " + p.width() + "x" + p.height());
+        }
+      }
+    }
     IsbiScores isbi = IsbiMetrics.compute(truth, pred);
-    ObjectScores objects = ObjectMetrics.compute(truth, pred, objectThreshold);
+    ObjectScores objects = instances == null ? ObjectMetrics.compute(truth, pred, objectThreshold)
+        : ObjectMetrics.computeInstances(truth, instances);
     return new ImageEvaluation(name, truth.size(), truth.get(0).width(), truth.get(0).height(), isbi, objects);
   }
 }

@@ -10,8 +10,8 @@ import org.unet4j.losses.weights.ConnectedComponents;
 
 /**
  * Object-level scores for instance segmentation ({@link ObjectScores}), as used for nuclei. The
- * predicted objects are the 4-connected components of prob &gt; threshold; the true ones are the
- * ground truth's instances. A pair matches when its IoU exceeds the IoU threshold; from 0.5 up a
+ * predicted objects are the 4-connected components of prob &gt; threshold ({@link #compute}) or
+ * given instances ({@link #computeInstances}); the true ones are the ground truth's instances. A pair matches when its IoU exceeds the IoU threshold; from 0.5 up a
  * true object can match at most one predicted object and the other way round (two disjoint
  * objects cannot each cover more than half of a third), so the matching is one to one without an
  * assignment step. A stack sums its counts over the slices. O(N + K log K) for K overlapping pixels.
@@ -37,8 +37,37 @@ public final class ObjectMetrics {
       CellProbabilities p = pred.get(i);
       checkArgument(t.width() == p.width() && t.height() == p.height(), "page %s: truth %sx%s, prediction %sx%s",
           i + 1, t.width(), t.height(), p.width(), p.height());
-      sum.add(t, p, threshold);
+      boolean[] predicted = p.cells(threshold);
+      int[] objects = new int[predicted.length];
+      int objectCount = ConnectedComponents.label(predicted, t.width(), t.height(), objects);
+      sum.add(t, objects, objectCount);
     }
+    return scores(threshold, sum);
+  }
+
+  /**
+   * Scores of predicted instances, such as the {@code NAME_labels.tif} that {@code unet4j predict}
+   * writes after its post-processing (threshold, hole filling, minimum object size, separation):
+   * each page's instances are the predicted objects as they are, and the foreground is every
+   * labelled pixel. The scores' {@code threshold} is NaN, since no threshold is applied here.
+   */
+  public static ObjectScores computeInstances(List<GroundTruth> truth, List<GroundTruth> predicted) {
+    checkNotNull(truth, "truth");
+    checkNotNull(predicted, "predicted");
+    checkArgument(truth.size() == predicted.size() && !truth.isEmpty(), "%s truth page(s) but %s predicted page(s)",
+        truth.size(), predicted.size());
+    Counts sum = new Counts();
+    for (int i = 0; i < truth.size(); i++) {
+      GroundTruth t = truth.get(i);
+      GroundTruth p = predicted.get(i);
+      checkArgument(t.width() == p.width() && t.height() == p.height(), "page %s: truth %sx%s, prediction %sx%s",
+          i + 1, t.width(), t.height(), p.width(), p.height());
+      sum.add(t, p.instanceArray(), p.instanceCount());
+    }
+    return scores(Double.NaN, sum);
+  }
+
+  private static ObjectScores scores(double threshold, Counts sum) {
     ImmutableList.Builder<Double> sweep = ImmutableList.builder();
     for (int k = 0; k < IOU_THRESHOLDS.size(); k++) {
       sweep.add(f1(sum.matched[k], sum.truthObjects, sum.predictedObjects));
@@ -74,17 +103,15 @@ public final class ObjectMetrics {
     int predictedObjects;
     final int[] matched = new int[IOU_THRESHOLDS.size()];
 
-    void add(GroundTruth truth, CellProbabilities pred, double threshold) {
-      int width = truth.width();
+    /** Adds one page: {@code objects} holds the predicted object of every pixel, 0 or 1..objectCount. */
+    void add(GroundTruth truth, int[] objects, int objectCount) {
       int[] instances = truth.instanceArray();
-      boolean[] predicted = pred.cells(threshold);
-      int[] objects = new int[predicted.length];
-      int objectCount = ConnectedComponents.label(predicted, width, truth.height(), objects);
+      int pixels = instances.length;
       long[] truthArea = new long[truth.instanceCount() + 1];
       long[] predictedArea = new long[objectCount + 1];
-      long[] pairs = new long[predicted.length];
+      long[] pairs = new long[pixels];
       int pairCount = 0;
-      for (int p = 0; p < predicted.length; p++) {
+      for (int p = 0; p < pixels; p++) {
         int t = instances[p];
         int o = objects[p];
         truthArea[t]++;
@@ -93,8 +120,8 @@ public final class ObjectMetrics {
           pairs[pairCount++] = (long) t << 32 | o;
         }
       }
-      truthPixels += predicted.length - truthArea[0];
-      predictedPixels += predicted.length - predictedArea[0];
+      truthPixels += pixels - truthArea[0];
+      predictedPixels += pixels - predictedArea[0];
       intersection += pairCount;
       truthObjects += truth.instanceCount();
       predictedObjects += objectCount;

@@ -10,7 +10,9 @@ import com.google.common.collect.ImmutableList;
  * {@code dice} of the cell masks, and {@code objectF1} = 2TP / (2TP + FP + FN) where predicted
  * objects (4-connected components of prob &gt; threshold) match true instances one to one when
  * their IoU exceeds 0.5. {@code objectF1Sweep} holds F1 at IoU thresholds 0.50, 0.55, ..., 0.95
- * ({@link ObjectMetrics#IOU_THRESHOLDS}); {@code matched} counts the matches at 0.5. Each score is 1
+ * ({@link ObjectMetrics#IOU_THRESHOLDS}); {@code matched} counts the matches at 0.5. When the
+ * predicted objects are given as instances ({@link ObjectMetrics#computeInstances}) the threshold
+ * is NaN. Each score is 1
  * when there is nothing to find and nothing was found.
  */
 public record ObjectScores(double threshold, double iou, double dice, double objectF1,

@@ -106,7 +106,7 @@ class EvaluateCommandTest {
     ImageIo.writePng(truths.resolve("a.png"), Image.gray(4, 4, PixelType.UINT8, TRUTH));
     ImageIo.writePng(truths.resolve("b.png"), Image.gray(4, 4, PixelType.UINT8, TRUTH));
     ImageIo.writeTiff(preds.resolve("a_prob.tif"), Image.gray(4, 4, PixelType.FLOAT32, perfect()));
-    // a.tif is the raw image, not a prediction: a_prob.tif wins. a_labels.tif is ignored.
+    // a.tif is the raw image, not a prediction: a_prob.tif wins. a_labels.tif is ignored (--objects threshold).
     ImageIo.writeTiff(preds.resolve("a.tif"), Image.gray(4, 4, PixelType.FLOAT32, new float[16]));
     ImageIo.writeTiff(preds.resolve("a_labels.tif"), Image.gray(4, 4, PixelType.FLOAT32, new float[16]));
     // An 8-bit prediction is read as v / 255.
@@ -115,7 +115,8 @@ class EvaluateCommandTest {
       eightBit[i] *= 255;
     }
     ImageIo.writePng(preds.resolve("b.png"), Image.gray(4, 4, PixelType.UINT8, eightBit));
-    CliRun run = CliRun.of("evaluate", "--truth", truths.toString(), "--pred", preds.toString());
+    CliRun run = CliRun.of("evaluate", "--truth", truths.toString(), "--pred", preds.toString(), "--objects",
+        "threshold");
     assertEquals(0, run.status(), run.err());
     List<String> lines = run.out().lines().toList();
     assertEquals(5, lines.size(), run.out());
@@ -124,6 +125,54 @@ class EvaluateCommandTest {
     assertEquals("a     " + perfectRow, lines.get(1));
     assertEquals("b     " + perfectRow, lines.get(2));
     assertEquals("mean  " + perfectRow.replaceFirst(" {4}1", "     "), lines.get(3));
+  }
+
+  /**
+   * The perfect probabilities, but predicted instances that split the first cell into two columns
+   * (IoU 2/4 each: no match) and miss the second: object F1 = 0 / (2 + 2) = 0; foreground IoU of
+   * the instances 4/8 = 0.5, Dice 8/12. The ISBI metrics still read the probabilities (perfect).
+   */
+  @Test
+  void objectScoresComeFromThePredictedInstancesWherePresent() throws IOException {
+    Path truths = dir.resolve("truth");
+    Path preds = dir.resolve("pred");
+    ImageIo.writePng(truths.resolve("a.png"), Image.gray(4, 4, PixelType.UINT8, TRUTH));
+    ImageIo.writeTiff(preds.resolve("a_prob.tif"), Image.gray(4, 4, PixelType.FLOAT32, perfect()));
+    float[] split = {
+        1, 2, 0, 0,
+        1, 2, 0, 0,
+        0, 0, 0, 0,
+        0, 0, 0, 0};
+    ImageIo.writeTiff(preds.resolve("a_labels.tif"), Image.gray(4, 4, PixelType.UINT16, split));
+    Path json = dir.resolve("scores.json");
+    CliRun run = CliRun.of("evaluate", "--truth", truths.toString(), "--pred", preds.toString(), "--json",
+        json.toString());
+    assertEquals(0, run.status(), run.err());
+    List<String> lines = run.out().lines().toList();
+    assertEquals("a         1       0.0000       0.0000     0.000000       1.0000       1.0000       0.5000"
+        + "       0.6667       0.0000", lines.get(1));
+    assertEquals("ISBI metrics at their best thresholds; iou, dice, objectF1 of the predicted instances"
+        + " (NAME_labels)", lines.get(2));
+    JsonNode image = new ObjectMapper().readTree(json.toFile()).at("/images/0");
+    assertEquals(preds.resolve("a_labels.tif").toString(), image.at("/instances").asText());
+    assertEquals(2, image.at("/objects/predicted").asInt());
+    assertTrue(image.at("/thresholds/objects").isNull());
+
+    CliRun thresholded = CliRun.of("evaluate", "--truth", truths.toString(), "--pred", preds.toString(),
+        "--objects", "threshold");
+    assertTrue(thresholded.out().lines().toList().get(1).endsWith("1.0000       1.0000       1.0000"),
+        thresholded.out());
+  }
+
+  @Test
+  void objectsFromLabelsNeedTheLabelsFile() {
+    Path t = png("t.png", TRUTH, 4);
+    Path p = floatTiff("a_prob.tif", perfect(), 4);
+    assertUserError(CliRun.of("evaluate", "--truth", t.toString(), "--pred", p.toString(), "--objects", "labels"),
+        "--objects labels: no a_labels.tif beside the prediction in " + dir + "; predict with unet4j predict, which"
+            + " writes it, or score objects with --objects threshold");
+    assertUserError(CliRun.of("evaluate", "--truth", t.toString(), "--pred", p.toString(), "--objects", "best"),
+        "--objects best: expected auto, labels, threshold");
   }
 
   @Test
