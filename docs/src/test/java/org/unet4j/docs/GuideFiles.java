@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The Markdown files whose snippets are checked: {@code docs/guide/*.md} and the root README. */
+/** The Markdown files whose snippets are checked: those under {@code docs/guide/} and the root README. */
 final class GuideFiles {
   private GuideFiles() {}
 
@@ -25,12 +25,13 @@ final class GuideFiles {
         + base.resolve("docs/guide") + " is a folder; run the tests from the docs module");
   }
 
-  /** The guide's pages in name order, then the README. */
+  /** The guide's pages, those in sub-folders ({@code paper/isbi2012.md}) included, in path order; then the README. */
   static List<Path> markdown() {
     Path root = root();
     List<Path> files = new ArrayList<>();
-    try (Stream<Path> guide = Files.list(root.resolve("docs/guide"))) {
-      guide.filter(p -> p.getFileName().toString().endsWith(".md")).sorted().forEach(files::add);
+    try (Stream<Path> guide = Files.walk(root.resolve("docs/guide"))) {
+      guide.filter(p -> p.getFileName().toString().endsWith(".md") && Files.isRegularFile(p)).sorted()
+          .forEach(files::add);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
