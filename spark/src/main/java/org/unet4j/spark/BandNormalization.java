@@ -1,0 +1,20 @@
+package org.unet4j.spark;
+
+import java.io.Serializable;
+import org.unet4j.recipes.data.NormalizationStats;
+
+/**
+ * The normalisation of a whole page, computed once and given to every row band of it, so that
+ * each band is normalised as the whole page is ({@link NormalizationStats}).
+ */
+public record BandNormalization(double offset, double scale) implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  static BandNormalization of(NormalizationStats stats) {
+    return new BandNormalization(stats.offset(), stats.scale());
+  }
+
+  NormalizationStats stats() {
+    return new NormalizationStats(offset, scale);
+  }
+}

@@ -1,0 +1,153 @@
+package org.unet4j.spark;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.recipe.LabelFormat;
+import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.recipes.data.Image;
+import org.unet4j.recipes.data.ImageIo;
+import org.unet4j.recipes.eval.CellProbabilities;
+import org.unet4j.recipes.eval.Evaluator;
+import org.unet4j.recipes.eval.GroundTruth;
+import org.unet4j.recipes.infer.PredictionFiles;
+import org.unet4j.recipes.infer.Predictor;
+import org.unet4j.recipes.infer.ProbabilityMap;
+
+/**
+ * The last step for one image, on an executor: assembling the outputs of an image that was split
+ * into units, and evaluating the prediction when there is ground truth.
+ *
+ * @param survey the image
+ * @param status predicted or skipped
+ * @param stats the statistics of its outputs; null when its parts are still to be assembled
+ * @param seconds the time spent predicting it so far
+ */
+record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStats stats, double seconds)
+    implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The truth of an image NAME is the first of these files in the truth folder. */
+  static final List<String> TRUTH_EXTENSIONS = List.of("tif", "tiff", "png");
+
+  Finishing {
+    checkNotNull(survey, "survey");
+    checkNotNull(status, "status");
+  }
+
+  boolean assembles() {
+    return stats == null;
+  }
+
+  /** The image's row of the results table. */
+  ImageRow run(BatchSettings settings, double threshold, JobCounters counters) {
+    long began = System.nanoTime();
+    ImageStats done = stats;
+    double spent = seconds;
+    if (done == null) {
+      try {
+        done = assemble(settings);
+      } catch (RuntimeException e) {
+        counters.imageDone(false);
+        return ImageRow.failed(survey.image(), survey.firstPage(), survey.pages().size(),
+            seconds + ImageSurvey.since(began), UnitResult.reason(e));
+      }
+      counters.imageDone(true);
+      spent += ImageSurvey.since(began);
+    }
+    String error = null;
+    ImageScores scores = null;
+    Path truth = settings.truthFolder();
+    if (truth != null) {
+      try {
+        scores = evaluate(settings.outFolder(), truth, settings.truthFormat(), threshold);
+      } catch (RuntimeException e) {
+        error = "evaluation: " + UnitResult.reason(e);
+      }
+      counters.imageEvaluated();
+    }
+    return ImageRow.done(survey, status, done, spent, error, scores);
+  }
+
+  /**
+   * Writes the outputs of an image from its part files exactly as {@code unet4j predict} writes
+   * them: the same labelling of the same probabilities, through the same writer.
+   */
+  private ImageStats assemble(BatchSettings settings) {
+    InputImage image = survey.image();
+    Predictor predictor = PredictorCache.get(settings.model(), settings.inference());
+    List<Image> pages = ImageIo.readPages(image.file());
+    PartFiles parts = new PartFiles(settings.outFolder(), image.name());
+    List<ProbabilityMap> maps = new ArrayList<>(pages.size());
+    List<InstanceLabels> labels = new ArrayList<>(pages.size());
+    for (int page = 0; page < pages.size(); page++) {
+      Image input = pages.get(page);
+      float[] foreground = parts.foreground(page, input.width(), input.height());
+      // The foreground alone is a one-class map: it writes and labels as the full map does.
+      ProbabilityMap map = new ProbabilityMap(input.width(), input.height(), 1, foreground);
+      maps.add(map);
+      labels.add(predictor.labels(map));
+    }
+    PredictionFiles.of(settings.outFolder(), image.name(), pages.size()).write(pages, maps, labels);
+    parts.delete();
+    long objects = 0;
+    long foreground = 0;
+    long pixels = 0;
+    for (InstanceLabels l : labels) {
+      objects += l.cellCount();
+      for (int value : l.toArray()) {
+        if (value != 0) {
+          foreground++;
+        }
+      }
+      pixels += (long) l.width() * l.height();
+    }
+    return new ImageStats(objects, (double) foreground / pixels);
+  }
+
+  /** Scores {@code NAME_prob.tif} against the truth as {@code unet4j evaluate} does. */
+  private ImageScores evaluate(Path out, Path truthFolder, @Nullable LabelFormat format, double threshold) {
+    String name = survey.image().name();
+    Path truth = truthFile(truthFolder, name);
+    if (truth == null) {
+      throw new IllegalArgumentException("no truth image " + name + "." + String.join("/.", TRUTH_EXTENSIONS)
+          + " in " + truthFolder);
+    }
+    Path prob = PredictionFiles.of(out, name, survey.pages().size()).probabilities();
+    List<Image> truthPages = ImageIo.readPages(truth);
+    List<Image> predPages = ImageIo.readPages(prob);
+    if (truthPages.size() != predPages.size()) {
+      throw new IllegalArgumentException("truth " + truth + " has " + truthPages.size() + " page(s) but prediction "
+          + prob + " has " + predPages.size());
+    }
+    List<GroundTruth> truths = new ArrayList<>();
+    List<CellProbabilities> preds = new ArrayList<>();
+    for (int i = 0; i < truthPages.size(); i++) {
+      Image t = truthPages.get(i);
+      Image p = predPages.get(i);
+      if (t.width() != p.width() || t.height() != p.height()) {
+        throw new IllegalArgumentException("truth " + truth + " is " + t.width() + "x" + t.height()
+            + " but prediction " + prob + " is " + p.width() + "x" + p.height()
+            + (truthPages.size() > 1 ? " (page " + (i + 1) + ")" : ""));
+      }
+      truths.add(format == null ? GroundTruth.cellsAboveZero(t) : GroundTruth.decode(t, format));
+      preds.add(CellProbabilities.foreground(p));
+    }
+    return ImageScores.of(Evaluator.evaluate(name, truths, preds, threshold).scores());
+  }
+
+  static @Nullable Path truthFile(Path folder, String name) {
+    for (String extension : TRUTH_EXTENSIONS) {
+      Path candidate = folder.resolve(name + "." + extension);
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,93 @@
+package org.unet4j.spark;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * The driver's progress line every few seconds while the executors work: images done of the
+ * total, the rate and the time left, then the images evaluated. It prints only when something
+ * changed.
+ */
+final class ProgressReporter implements AutoCloseable {
+  private final PrintWriter err;
+  private final JobCounters counters;
+  private final long total;
+  private final long intervalMillis;
+  private final long began = System.nanoTime();
+  private final Thread thread;
+  private volatile boolean stopped;
+  private volatile long toEvaluate;
+  private String lastLine = "";
+
+  /**
+   * @param total the images to predict in this run
+   * @param intervalMillis the time between two lines
+   */
+  ProgressReporter(PrintWriter err, JobCounters counters, long total, long intervalMillis) {
+    this.err = err;
+    this.counters = counters;
+    this.total = total;
+    this.intervalMillis = intervalMillis;
+    this.thread = new Thread(this::loop, "unet4j-spark-progress");
+    this.thread.setDaemon(true);
+  }
+
+  ProgressReporter start() {
+    thread.start();
+    return this;
+  }
+
+  /** From now on the line also counts the images evaluated, of {@code images}. */
+  void evaluating(long images) {
+    toEvaluate = images;
+  }
+
+  private void loop() {
+    while (!stopped) {
+      try {
+        Thread.sleep(intervalMillis);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (!stopped) {
+        report();
+      }
+    }
+  }
+
+  /** One line, unless it would repeat the last one. */
+  synchronized void report() {
+    long done = counters.done();
+    long failed = counters.failed();
+    double seconds = (System.nanoTime() - began) / 1e9;
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "unet4j spark-predict: %d/%d images", done,
+        total));
+    if (failed > 0) {
+      line.append(String.format(Locale.ROOT, " (%d failed)", failed));
+    }
+    if (done > 0 && done < total) {
+      line.append(String.format(Locale.ROOT, ", %.2f images/s, %.0f s left", done / seconds,
+          seconds / done * (total - done)));
+    }
+    if (toEvaluate > 0) {
+      line.append(String.format(Locale.ROOT, "; evaluated %d/%d", counters.evaluated(), toEvaluate));
+    }
+    String text = line.toString();
+    if (!text.equals(lastLine)) {
+      lastLine = text;
+      err.println(text);
+      err.flush();
+    }
+  }
+
+  @Override
+  public void close() {
+    stopped = true;
+    thread.interrupt();
+    try {
+      thread.join(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
