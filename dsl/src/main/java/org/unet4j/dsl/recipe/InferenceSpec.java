@@ -20,14 +20,34 @@ public record InferenceSpec(
         double threshold,
     @Doc("objects smaller than this many pixels are dropped") @Default("0") @Range(min = 0, max = 1e9)
         int minObjectSize,
-    @Doc("fill holes inside objects") @Default("false") boolean fillHoles) {
+    @Doc("fill holes inside objects") @Default("false") boolean fillHoles,
+    @Doc("instances from the foreground: connected components, or components split by a seeded watershed")
+        @Default("\"components\"") InstanceMethod instances,
+    @Doc("watershed seeds: object cores with a foreground probability above this")
+        @Default("0.9") @Range(min = 0, max = 1) double seedThreshold) {
+
+  /** The defaults of {@link #instances} and {@link #seedThreshold}. */
+  private static final InstanceMethod DEFAULT_INSTANCES = InstanceMethod.COMPONENTS;
+  private static final double DEFAULT_SEED_THRESHOLD = 0.9;
 
   public InferenceSpec {
     checkNotNull(tta, "tta");
+    checkNotNull(instances, "instances");
+  }
+
+  /** Connected-component instances (the watershed's fields at their defaults). */
+  public InferenceSpec(int tile, int batchSize, TestTimeAugmentation tta, double threshold, int minObjectSize,
+      boolean fillHoles) {
+    this(tile, batchSize, tta, threshold, minObjectSize, fillHoles, DEFAULT_INSTANCES, DEFAULT_SEED_THRESHOLD);
   }
 
   /** Tile 572, no TTA, threshold 0.5, no clean-up. */
   public static InferenceSpec paper() {
     return new InferenceSpec(572, 1, TestTimeAugmentation.NONE, 0.5, 0, false);
+  }
+
+  /** These settings with another tile. */
+  public InferenceSpec withTile(int tile) {
+    return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold);
   }
 }

@@ -82,7 +82,8 @@ class RecipeDefaultsTest {
     assertEquals(99.8, d.normalization().high());
     assertEquals(0.2, d.validationFraction());
 
-    assertEquals(new InferenceSpec(44, 1, TestTimeAugmentation.NONE, 0.5, 0, false), r.inference());
+    assertEquals(new InferenceSpec(44, 1, TestTimeAugmentation.NONE, 0.5, 0, false, InstanceMethod.COMPONENTS, 0.9),
+        r.inference());
   }
 
   @Test

@@ -136,6 +136,10 @@ class RecipeRoundTripTest {
     for (TestTimeAugmentation v : TestTimeAugmentation.values()) {
       all.add(enumCase(v, r -> withInference(r, new InferenceSpec(46, 8, v, 0.25, 30, true))));
     }
+    for (InstanceMethod v : InstanceMethod.values()) {
+      all.add(enumCase(v, r -> withInference(r, new InferenceSpec(46, 8, TestTimeAugmentation.MIRRORS, 0.25, 30, true,
+          v, 0.75))));
+    }
     // ClassBalance and FlipTransform.Symmetry are covered by the loss and transform cases above.
 
     // text that must survive escaping, and doubles that must survive printing
@@ -211,7 +215,7 @@ class RecipeRoundTripTest {
     enumTypes(Recipe.class, enums, new HashSet<>());
     assertEquals(Set.of(Padding.class, Activation.class, Normalization.class, PoolingKind.class, SkipMode.class,
         OutputActivation.class, ClassBalance.class, Interpolation.class, FlipTransform.Symmetry.class,
-        LabelFormat.class, IntensityScaling.class, TestTimeAugmentation.class), enums);
+        LabelFormat.class, IntensityScaling.class, TestTimeAugmentation.class, InstanceMethod.class), enums);
     for (Class<?> e : enums) {
       for (Object constant : e.getEnumConstants()) {
         assertTrue(seen.contains(constant), "no round-trip case uses " + e.getSimpleName() + "." + constant);

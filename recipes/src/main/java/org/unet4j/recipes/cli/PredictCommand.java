@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.recipes.data.FilePattern;
 import org.unet4j.recipes.infer.ModelSource;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code unet4j predict --model MODEL --out DIR [--tile N] [--tta MODE] [--threshold T] IMAGES...}:
+ * {@code unet4j predict --model MODEL --out DIR [--tile N] [--tta MODE] [--threshold T] [--instances METHOD]
+ * IMAGES...}:
  * overlap-tile prediction of every image, written as {@code NAME_prob.tif}, {@code NAME_labels.tif}
  * and {@code NAME_overlay.png} ({@link org.unet4j.recipes.infer.PredictionFiles}).
  */
@@ -58,6 +60,15 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--threshold", paramLabel = "T", description = "Foreground probability above which a pixel is"
       + " foreground, 0..1 (default: the recipe's inference.threshold).")
   @Nullable Double threshold;
+
+  @Option(names = "--instances", paramLabel = "METHOD", description = "Instance labels from the foreground:"
+      + " components (each connected component is an object) or watershed (components split by a seeded watershed"
+      + " from their cores above the seed threshold) (default: the recipe's inference.instances).")
+  @Nullable String instances;
+
+  @Option(names = "--seed-threshold", paramLabel = "T", description = "Watershed seeds: object cores with a"
+      + " foreground probability above this, 0..1 (default: the recipe's inference.seedThreshold).")
+  @Nullable Double seedThreshold;
 
   @Option(names = "--batch-size", paramLabel = "N", description = "Tiles predicted together (default: the recipe's"
       + " inference.batchSize).")
@@ -95,9 +106,10 @@ final class PredictCommand implements Callable<Integer> {
     try (predictor) {
       Tiling t = predictor.tiling();
       o.printf(Locale.ROOT, "model   %s%n", source.describe());
-      o.printf(Locale.ROOT, "tiles   %d -> %d, step %d, mirrored context %d px; tta %s; threshold %s%n", t.tile(),
+      o.printf(Locale.ROOT, "tiles   %d -> %d, step %d, mirrored context %d px; tta %s; threshold %s%s%n", t.tile(),
           t.outputSize(), t.step(), t.context(), inference.tta().name().toLowerCase(Locale.ROOT),
-          inference.threshold());
+          inference.threshold(), inference.instances() == InstanceMethod.WATERSHED
+              ? "; watershed from cores above " + inference.seedThreshold() : "");
       o.flush();
       long began = System.nanoTime();
       for (Map.Entry<String, Path> input : inputs.entrySet()) {
@@ -140,8 +152,21 @@ final class PredictCommand implements Callable<Integer> {
     if (batchSize != null && batchSize < 1) {
       throw new UserException("--batch-size: expected at least 1 tile, got " + batchSize);
     }
+    InstanceMethod method = recipe.instances();
+    if (instances != null) {
+      method = switch (instances.toLowerCase(Locale.ROOT)) {
+        case "components" -> InstanceMethod.COMPONENTS;
+        case "watershed" -> InstanceMethod.WATERSHED;
+        default -> throw new UserException("--instances: expected components or watershed, got \"" + instances
+            + "\"");
+      };
+    }
+    if (seedThreshold != null && !(seedThreshold >= 0 && seedThreshold <= 1)) {
+      throw new UserException("--seed-threshold: expected a probability 0..1, got " + seedThreshold);
+    }
     return new InferenceSpec(tile != null ? tile : recipe.tile(), batchSize != null ? batchSize : recipe.batchSize(),
-        mode, threshold != null ? threshold : recipe.threshold(), recipe.minObjectSize(), recipe.fillHoles());
+        mode, threshold != null ? threshold : recipe.threshold(), recipe.minObjectSize(), recipe.fillHoles(), method,
+        seedThreshold != null ? seedThreshold : recipe.seedThreshold());
   }
 
   /** Every input file by output name, in the order given; a name used twice is refused. */

@@ -10,6 +10,7 @@ import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
+import java.awt.image.RenderedImage;
 import java.awt.image.SampleModel;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
@@ -163,6 +164,24 @@ public final class ImageIo {
             + " (" + picture.getColorModel() + ")");
       }
     });
+  }
+
+  /**
+   * Writes a picture as PNG straight to {@code file} (not atomically: for a temporary file the
+   * caller renames). The JDK's PNG writer asks the picture for one row at a time from the top, so
+   * a picture that computes its rows on demand is written without being held in memory.
+   */
+  public static void writePngTo(Path file, RenderedImage picture) {
+    checkNotNull(file, "file");
+    checkNotNull(picture, "picture");
+    try {
+      if (!ImageIO.write(picture, "png", file.toFile())) {
+        throw new IllegalArgumentException("the JDK has no PNG writer for pictures with the colour model "
+            + picture.getColorModel());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + describe(e), e);
+    }
   }
 
   // ---------------------------------------------------------------------------------- reading

@@ -3,6 +3,9 @@ package org.unet4j.recipes.infer;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import java.util.Arrays;
+import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.losses.weights.ConnectedComponents;
 import org.unet4j.losses.weights.InstanceLabels;
 
@@ -10,7 +13,11 @@ import org.unet4j.losses.weights.InstanceLabels;
  * Instance labels from a foreground probability map: the pixels above the threshold, optionally
  * with their holes filled, split into 4-connected components, small ones dropped. The net was
  * trained to predict the separation borders between touching cells as background (paper Sec. 3,
- * Fig. 3c), so connected components of its foreground are the cells.
+ * Fig. 3c), so connected components of its foreground are the cells. Where it left a border
+ * incomplete, {@code inference.instances = watershed} splits each component by a seeded watershed
+ * ({@link Watershed}).
+ *
+ * <p>{@link BandLabelling} computes the same labels for pages that do not fit in memory.
  */
 public final class InstanceSegmentation {
   private InstanceSegmentation() {}
@@ -39,6 +46,98 @@ public final class InstanceSegmentation {
       fillHoles(mask, width, height);
     }
     return InstanceLabels.of(components(mask, width, height, minObjectSize), width, height);
+  }
+
+  /**
+   * Labels 1..n numbered in raster order of each object's first pixel, 0 for background, with the
+   * threshold, hole filling, minimum object size and instance method of {@code inference}. With
+   * {@link InstanceMethod#WATERSHED} the objects are the watershed regions of each component
+   * (the minimum size applies to them).
+   */
+  public static InstanceLabels labels(float[] foreground, int width, int height, InferenceSpec inference) {
+    checkNotNull(inference, "inference");
+    if (inference.instances() == InstanceMethod.COMPONENTS) {
+      return labels(foreground, width, height, inference.threshold(), inference.fillHoles(),
+          inference.minObjectSize());
+    }
+    checkNotNull(foreground, "foreground");
+    checkArgument(width >= 1 && height >= 1 && (long) width * height == foreground.length,
+        "a %sx%s map has %s pixels, got %s", width, height, (long) width * height, foreground.length);
+    boolean[] mask = new boolean[foreground.length];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = foreground[i] > inference.threshold();
+    }
+    if (inference.fillHoles()) {
+      fillHoles(mask, width, height);
+    }
+    return InstanceLabels.of(watershed(foreground, mask, width, height, inference.seedThreshold(),
+        inference.minObjectSize()), width, height);
+  }
+
+  /** Each component of the mask flooded on its own from its cores; regions numbered by first pixel. */
+  static int[] watershed(float[] probability, boolean[] mask, int width, int height, double seedThreshold,
+      int minSize) {
+    int n = mask.length;
+    int[] objects = new int[n];
+    int count = ConnectedComponents.label(mask, width, height, objects);
+    int[] minX = new int[count + 1];
+    int[] maxX = new int[count + 1];
+    int[] minY = new int[count + 1];
+    int[] maxY = new int[count + 1];
+    Arrays.fill(minX, Integer.MAX_VALUE);
+    Arrays.fill(minY, Integer.MAX_VALUE);
+    for (int p = 0; p < n; p++) {
+      int o = objects[p];
+      if (o != 0) {
+        int x = p % width;
+        int y = p / width;
+        minX[o] = Math.min(minX[o], x);
+        maxX[o] = Math.max(maxX[o], x);
+        minY[o] = Math.min(minY[o], y);
+        maxY[o] = Math.max(maxY[o], y);
+      }
+    }
+    int[] regions = new int[n];
+    int regionCount = 0;
+    for (int o = 1; o <= count; o++) {
+      int w = maxX[o] - minX[o] + 1;
+      int h = maxY[o] - minY[o] + 1;
+      int[] crop = new int[w * h];
+      float[] p = new float[w * h];
+      for (int r = 0; r < h; r++) {
+        System.arraycopy(objects, (minY[o] + r) * width + minX[o], crop, r * w, w);
+        System.arraycopy(probability, (minY[o] + r) * width + minX[o], p, r * w, w);
+      }
+      int[] region = new int[w * h];
+      int k = Watershed.flood(p, crop, w, h, o, seedThreshold, region);
+      for (int r = 0; r < h; r++) {
+        for (int c = 0; c < w; c++) {
+          int v = region[r * w + c];
+          if (v != 0) {
+            regions[(minY[o] + r) * width + minX[o] + c] = regionCount + v;
+          }
+        }
+      }
+      regionCount += k;
+    }
+    int[] sizes = new int[regionCount + 1];
+    for (int v : regions) {
+      sizes[v]++;
+    }
+    // Kept regions numbered in raster order of their first pixel.
+    int[] number = new int[regionCount + 1];
+    boolean[] seen = new boolean[regionCount + 1];
+    int kept = 0;
+    for (int v : regions) {
+      if (v != 0 && !seen[v]) {
+        seen[v] = true;
+        number[v] = minSize <= 1 || sizes[v] >= minSize ? ++kept : 0;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      regions[i] = number[regions[i]];
+    }
+    return regions;
   }
 
   /** Sets every background pixel that the border's background cannot reach (8-connected). */

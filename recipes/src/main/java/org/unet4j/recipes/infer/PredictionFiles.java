@@ -4,10 +4,16 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 import org.unet4j.losses.weights.InstanceLabels;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
@@ -22,7 +28,11 @@ import org.unet4j.recipes.data.PixelType;
  *   <li>{@code NAME_overlay.png}: object contours on the image for people; a stack gets one per
  *       page, {@code NAME_overlay_p001.png}, {@code NAME_overlay_p002.png}, ...
  * </ul>
- * Every file is written atomically ({@link ImageIo}).
+ * Every file is written under a temporary name and renamed when complete, so a file of an output
+ * name is always whole. Small single pages are written with the JDK's writers ({@link #write});
+ * large pages and stacks are streamed by {@link Predictor#predictFile} a band at a time (the same
+ * values; the TIFFs are then written in strips by {@link org.unet4j.recipes.data.StripTiffWriter}
+ * and the overlay row by row, at full resolution).
  *
  * @param probabilities the {@code _prob.tif} file
  * @param labels the {@code _labels.tif} file
@@ -80,12 +90,50 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
     }
   }
 
-  private Image labelImage(InstanceLabels instances, int page) {
-    if (instances.cellCount() > MAX_LABELS) {
+  /**
+   * Checks that page {@code page} (0-based) with {@code objects} objects fits 16-bit labels.
+   *
+   * @throws IllegalArgumentException when it has more than {@value #MAX_LABELS}
+   */
+  void checkLabelCount(long objects, int page) {
+    if (objects > MAX_LABELS) {
       throw new IllegalArgumentException(labels.getFileName() + (overlays.size() > 1 ? " page " + (page + 1) : "")
-          + ": " + instances.cellCount() + " objects, more than the " + MAX_LABELS + " that 16-bit labels hold;"
+          + ": " + objects + " objects, more than the " + MAX_LABELS + " that 16-bit labels hold;"
           + " raise the threshold or inference.minObjectSize, or predict smaller images");
     }
+  }
+
+  /** A temporary file beside {@code file} (hidden, random name), for writing before {@link #moveInPlace}. */
+  static Path temporary(Path file) {
+    Path target = file.toAbsolutePath();
+    return target.resolveSibling("." + target.getFileName() + "."
+        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+  }
+
+  /** Renames a finished temporary file over {@code target}, atomically where the file system can. */
+  static void moveInPlace(Path temporary, Path target) {
+    try {
+      try {
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes a temporary file if it is still there. */
+  static void deleteQuietly(Path temporary) {
+    try {
+      Files.deleteIfExists(temporary);
+    } catch (IOException e) {
+      // Left behind as a hidden .tmp file; the outputs themselves are complete or absent.
+    }
+  }
+
+  private Image labelImage(InstanceLabels instances, int page) {
+    checkLabelCount(instances.cellCount(), page);
     int[] values = instances.toArray();
     float[] pixels = new float[values.length];
     for (int i = 0; i < values.length; i++) {

@@ -15,14 +15,19 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.InstanceMethod;
+import org.unet4j.dsl.recipe.NormalizationSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.losses.weights.InstanceLabels;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
+import org.unet4j.recipes.data.ImageFile;
 import org.unet4j.recipes.data.NormalizationStats;
 import org.unet4j.recipes.data.PageSource;
+import org.unet4j.recipes.data.PixelType;
+import org.unet4j.recipes.data.StripTiffWriter;
 import org.unet4j.recipes.train.Checkpoint;
 import org.unet4j.recipes.train.Checkpoints;
 import org.unet4j.recipes.train.ExportedModel;
@@ -57,9 +62,12 @@ public final class Predictor implements AutoCloseable {
   private final int channels;
   private final int classes;
   private final OverlapTiles tiles;
+  private final StreamingPolicy streaming;
 
-  private Predictor(ModelSource source, InferenceSpec inference, Tiling tiling, TileModel model) {
+  private Predictor(ModelSource source, InferenceSpec inference, StreamingPolicy streaming, Tiling tiling,
+      TileModel model) {
     this.source = source;
+    this.streaming = streaming;
     this.recipe = source.recipe();
     this.inference = inference;
     this.tiling = tiling;
@@ -84,8 +92,17 @@ public final class Predictor implements AutoCloseable {
    *     valid tiles) or differs from the tile an export was compiled for
    */
   public static Predictor open(ModelSource source, InferenceSpec inference) {
+    return open(source, inference, StreamingPolicy.DEFAULT);
+  }
+
+  /**
+   * {@link #open(ModelSource, InferenceSpec)} with a choice of when {@link #predictFile} streams
+   * a file rather than reading it whole.
+   */
+  public static Predictor open(ModelSource source, InferenceSpec inference, StreamingPolicy streaming) {
     checkNotNull(source, "source");
     checkNotNull(inference, "inference");
+    checkNotNull(streaming, "streaming");
     Recipe recipe = source.recipe();
     int tile = inference.tile();
     SpecException invalid = recipe.model().geometry().whyInvalid(tile);
@@ -102,7 +119,7 @@ public final class Predictor implements AutoCloseable {
     TileModel model = source.kind() == ModelSource.Kind.EXPORT
         ? new ExportTiles(ExportedModel.load(source.directory()))
         : CheckpointTiles.restore(recipe, tile, checkNotNull(source.checkpoint(), "checkpoint"));
-    return new Predictor(source, inference, tiling, model);
+    return new Predictor(source, inference, streaming, tiling, model);
   }
 
   public ModelSource source() {
@@ -193,8 +210,7 @@ public final class Predictor implements AutoCloseable {
    * filling and minimum object size ({@link InstanceSegmentation}).
    */
   public InstanceLabels labels(ProbabilityMap map) {
-    return InstanceSegmentation.labels(map.foreground(), map.width(), map.height(), inference.threshold(),
-        inference.fillHoles(), inference.minObjectSize());
+    return InstanceSegmentation.labels(map.foreground(), map.width(), map.height(), inference);
   }
 
   /**
@@ -215,39 +231,127 @@ public final class Predictor implements AutoCloseable {
     checkNotNull(folder, "folder");
     checkNotNull(progress, "progress");
     long began = System.nanoTime();
-    List<Image> pages = ImageIo.readPages(file);
-    List<ProbabilityMap> maps = new ArrayList<>(pages.size());
-    List<InstanceLabels> labels = new ArrayList<>(pages.size());
-    long tiles = 0;
-    long objects = 0;
-    long foreground = 0;
-    long pixels = 0;
-    for (int page = 0; page < pages.size(); page++) {
-      Image image = pages.get(page);
-      String where = pages.size() == 1 ? "" : " page " + (page + 1);
-      if (image.channels() != channels) {
-        throw new IllegalArgumentException(file + where + " has " + image.channels() + " channel(s) but the model"
-            + " reads " + channels + " (model.inputChannels)");
+    try (ImageFile in = ImageFile.open(file)) {
+      List<PageSource> pages = new ArrayList<>(in.pageCount());
+      for (int page = 0; page < in.pageCount(); page++) {
+        PageSource source = in.page(page);
+        if (source.channels() != channels) {
+          throw new IllegalArgumentException(file + (in.pageCount() == 1 ? "" : " page " + (page + 1)) + " has "
+              + source.channels() + " channel(s) but the model reads " + channels + " (model.inputChannels)");
+        }
+        pages.add(source);
       }
-      String task = pages.size() == 1 ? name : name + " page " + (page + 1) + "/" + pages.size();
-      ProbabilityMap map = predict(image, progress.apply(task));
-      InstanceLabels instances = labels(map);
-      tiles += tileCount(image.width(), image.height());
-      objects += instances.cellCount();
-      for (int value : instances.toArray()) {
-        if (value != 0) {
-          foreground++;
+      PageSource first = pages.get(0);
+      boolean whole = pages.size() == 1 && (long) first.width() * first.height() < streaming.minPixels();
+      Counts counts = whole ? predictWhole(first, name, folder, progress)
+          : predictStreamed(pages, name, folder, progress);
+      return new PredictedImage(name, file, first.width(), first.height(), pages.size(), counts.objects,
+          (double) counts.foreground / counts.pixels, counts.tiles, (System.nanoTime() - began) / 1e9,
+          PredictionFiles.of(folder, name, pages.size()));
+    }
+  }
+
+  /** What a prediction of a file found. */
+  private static final class Counts {
+    long tiles;
+    long objects;
+    long foreground;
+    long pixels;
+  }
+
+  /** One page in memory: one map, labels, the JDK's writers. */
+  private Counts predictWhole(PageSource page, String name, Path folder, Function<String, TileProgress> progress) {
+    Image image = page.all();
+    ProbabilityMap map = predict(image, progress.apply(name));
+    InstanceLabels instances = labels(map);
+    Counts counts = new Counts();
+    counts.tiles = tileCount(image.width(), image.height());
+    counts.objects = instances.cellCount();
+    for (int value : instances.toArray()) {
+      if (value != 0) {
+        counts.foreground++;
+      }
+    }
+    counts.pixels = (long) image.width() * image.height();
+    PredictionFiles.of(folder, name, 1).write(List.of(image), List.of(map), List.of(instances));
+    return counts;
+  }
+
+  /**
+   * Page after page, each by bands: probabilities and provisional labels are written as the bands
+   * are finished, then the labels are resolved and written and the overlay drawn from them
+   * ({@link BandLabelling}). Every output goes to a temporary file renamed when all pages are done.
+   */
+  private Counts predictStreamed(List<PageSource> pages, String name, Path folder,
+      Function<String, TileProgress> progress) {
+    PredictionFiles files = PredictionFiles.of(folder, name, pages.size());
+    Counts counts = new Counts();
+    List<Path> overlays = new ArrayList<>();
+    try (StripTiffWriter probabilities = StripTiffWriter.create(files.probabilities());
+        StripTiffWriter labels = StripTiffWriter.create(files.labels())) {
+      for (int page = 0; page < pages.size(); page++) {
+        PageSource source = pages.get(page);
+        String task = pages.size() == 1 ? name : name + " page " + (page + 1) + "/" + pages.size();
+        overlays.add(predictPage(source, page, pages.size(), task, files, probabilities, labels,
+            progress.apply(task), counts));
+      }
+      probabilities.commit();
+      labels.commit();
+      for (int page = 0; page < overlays.size(); page++) {
+        PredictionFiles.moveInPlace(overlays.get(page), files.overlays().get(page));
+      }
+    } finally {
+      for (Path overlay : overlays) {
+        PredictionFiles.deleteQuietly(overlay);
+      }
+    }
+    return counts;
+  }
+
+  /** Streams one page into the writers and its overlay into a temporary file, which it returns. */
+  private Path predictPage(PageSource page, int index, int pageCount, String task, PredictionFiles files,
+      StripTiffWriter probabilities, StripTiffWriter labels, TileProgress progress, Counts counts) {
+    int width = page.width();
+    int height = page.height();
+    Path folder = files.probabilities().toAbsolutePath().getParent();
+    NormalizationStats stats = normalization(page);
+    try (BandLabelling labelling = new BandLabelling(width, height, inference.threshold(), inference.fillHoles(),
+        inference.minObjectSize(), inference.instances() == InstanceMethod.WATERSHED, inference.seedThreshold(),
+        folder, files.labels().getFileName().toString())) {
+      probabilities.beginPage(width, height, PixelType.FLOAT32);
+      tiles.stream(page, stats, streaming.bandRows(width, classes, tiling.step()), (firstRow, band) -> {
+        float[] foreground = band.foreground();
+        probabilities.writeRows(foreground, 0, band.height());
+        labelling.addRows(foreground, band.height());
+      }, progress);
+      probabilities.endPage();
+      counts.tiles += tileCount(width, height);
+      int objects = labelling.finish();
+      files.checkLabelCount(objects, index);
+      counts.objects += objects;
+      labels.beginPage(width, height, PixelType.UINT16);
+      int[] row = new int[width];
+      float[] values = new float[width];
+      try (BandLabelling.LabelRows rows = labelling.rows()) {
+        for (int y = 0; y < height; y++) {
+          rows.next(row);
+          for (int x = 0; x < width; x++) {
+            values[x] = row[x];
+            if (row[x] != 0) {
+              counts.foreground++;
+            }
+          }
+          labels.writeRows(values, 0, 1);
         }
       }
-      pixels += (long) image.width() * image.height();
-      maps.add(map);
-      labels.add(instances);
+      labels.endPage();
+      counts.pixels += (long) width * height;
+      Path overlay = files.overlays().get(index);
+      Path temporary = PredictionFiles.temporary(overlay);
+      ImageIo.writePngTo(temporary, Overlay.rows(page,
+          NormalizationStats.of(page, NormalizationSpec.percentile()), labelling::rows));
+      return temporary;
     }
-    PredictionFiles files = PredictionFiles.of(folder, name, pages.size());
-    files.write(pages, maps, labels);
-    Image first = pages.get(0);
-    return new PredictedImage(name, file, first.width(), first.height(), pages.size(), objects,
-        (double) foreground / pixels, tiles, (System.nanoTime() - began) / 1e9, files);
   }
 
   /** Frees the native graph and session. */

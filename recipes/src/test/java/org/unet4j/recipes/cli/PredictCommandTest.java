@@ -1,5 +1,6 @@
 package org.unet4j.recipes.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,7 @@ import org.unet4j.dsl.recipe.AugmentationSpec;
 import org.unet4j.dsl.recipe.ConstantSchedule;
 import org.unet4j.dsl.recipe.DataSpec;
 import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.dsl.recipe.TrainingSpec;
@@ -27,6 +29,7 @@ import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.data.SyntheticTiles;
+import org.unet4j.recipes.infer.InstanceSegmentation;
 import org.unet4j.recipes.train.ModelExport;
 import org.unet4j.recipes.train.Trainer;
 
@@ -135,6 +138,23 @@ class PredictCommandTest {
     assertTrue(r.out().contains("  16 tiles  "), r.out());
   }
 
+  /** --instances watershed reaches the labels: they are the watershed of the written probabilities. */
+  @Test
+  void watershedInstancesFromTheCommandLine() {
+    Path image = dir.resolve("w.png");
+    ImageIo.writePng(image, discs(64, 48, PixelType.UINT8, 5));
+    Path out = dir.resolve("ws");
+    CliRun r = CliRun.of("predict", "--model", run(), "--out", out.toString(), "--instances", "Watershed",
+        "--seed-threshold", "0.7", image.toString());
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("tta none; threshold 0.5; watershed from cores above 0.7"), r.out());
+    Image prob = ImageIo.read(out.resolve("w_prob.tif"));
+    InferenceSpec spec = new InferenceSpec(60, 2, TestTimeAugmentation.NONE, 0.5, 0, false, InstanceMethod.WATERSHED,
+        0.7);
+    assertArrayEquals(InstanceSegmentation.labels(prob.pixels(), 64, 48, spec).toArray(),
+        ImageIo.read(out.resolve("w_labels.tif")).channelAsInts(0));
+  }
+
   @Test
   void missingModel() {
     Path missing = dir.resolve("no-model");
@@ -173,6 +193,10 @@ class PredictCommandTest {
         "unet4j predict: --threshold: expected a probability 0..1, got 1.5");
     assertUserError(CliRun.of("predict", "--model", run(), "--out", out, "--batch-size", "0", image.toString()),
         "unet4j predict: --batch-size: expected at least 1 tile, got 0");
+    assertUserError(CliRun.of("predict", "--model", run(), "--out", out, "--instances", "voronoi", image.toString()),
+        "unet4j predict: --instances: expected components or watershed, got \"voronoi\"");
+    assertUserError(CliRun.of("predict", "--model", run(), "--out", out, "--seed-threshold", "-1", image.toString()),
+        "unet4j predict: --seed-threshold: expected a probability 0..1, got -1.0");
   }
 
   @Test

@@ -1,0 +1,162 @@
+package org.unet4j.recipes.infer;
+
+import java.util.Arrays;
+import org.unet4j.losses.weights.ConnectedComponents;
+
+/**
+ * A seeded watershed inside one object: splits an object of the foreground (cells touching where
+ * the net left no separation border) at the saddles of the probability.
+ *
+ * <p><b>Seeds</b> are the cores of the object: the 4-connected components of its pixels whose
+ * probability is above the seed threshold, one region each (numbered in raster order of their first
+ * pixel). An object without a core stays one region, so no object is lost.
+ *
+ * <p><b>Flooding</b> (Meyer's priority flood on the probability): the regions grow from their
+ * seeds into the rest of the object, always taking next the waiting pixel of highest probability
+ * (ties: the one that has waited longest); a pixel joins the region of the neighbour that reached
+ * it first. Regions meet at the valleys of the probability, where the net saw a border it did not
+ * complete. Flooding uses 4-connectivity and never leaves the object, so each object is flooded
+ * on its own and the result does not depend on what else is in the image: the streaming path
+ * floods each object when its last row is known, the in-memory one all at once, with the same
+ * regions.
+ */
+final class Watershed {
+  private Watershed() {}
+
+  /**
+   * Floods the object of pixels {@code object[p] == id} in a {@code width x height} crop.
+   *
+   * @param probability foreground probabilities of the crop, row-major
+   * @param object the crop's object ids; other ids are outside (walls)
+   * @param regions receives 1..r for the object's pixels (other pixels are left as they are)
+   * @return r, the regions (at least 1 when the object has a pixel)
+   */
+  static int flood(float[] probability, int[] object, int width, int height, int id, double seedThreshold,
+      int[] regions) {
+    int n = width * height;
+    boolean[] core = new boolean[n];
+    boolean any = false;
+    for (int p = 0; p < n; p++) {
+      core[p] = object[p] == id && probability[p] > seedThreshold;
+      any |= core[p];
+    }
+    if (!any) {
+      for (int p = 0; p < n; p++) {
+        if (object[p] == id) {
+          regions[p] = 1;
+        }
+      }
+      return 1;
+    }
+    int[] label = new int[n];
+    int count = ConnectedComponents.label(core, width, height, label);
+    Heap heap = new Heap(n);
+    int[] seq = {0};
+    // Only the cores start: pixels labelled here are queued, not yet reached from.
+    for (int p = 0; p < n; p++) {
+      if (core[p]) {
+        reach(p, label[p], probability, object, id, width, height, label, heap, seq);
+      }
+    }
+    while (heap.size > 0) {
+      int p = heap.pop();
+      reach(p, label[p], probability, object, id, width, height, label, heap, seq);
+    }
+    for (int p = 0; p < n; p++) {
+      if (object[p] == id) {
+        regions[p] = label[p];
+      }
+    }
+    return count;
+  }
+
+  /** Gives the unlabelled object pixels beside {@code p} its region and queues them. */
+  private static void reach(int p, int region, float[] probability, int[] object, int id, int width, int height,
+      int[] label, Heap heap, int[] seq) {
+    int x = p % width;
+    if (x > 0) {
+      visit(p - 1, region, probability, object, id, label, heap, seq);
+    }
+    if (x < width - 1) {
+      visit(p + 1, region, probability, object, id, label, heap, seq);
+    }
+    if (p >= width) {
+      visit(p - width, region, probability, object, id, label, heap, seq);
+    }
+    if (p + width < width * height) {
+      visit(p + width, region, probability, object, id, label, heap, seq);
+    }
+  }
+
+  private static void visit(int q, int region, float[] probability, int[] object, int id, int[] label, Heap heap,
+      int[] seq) {
+    if (object[q] == id && label[q] == 0) {
+      label[q] = region;
+      heap.push(priority(probability[q], seq[0]++), q);
+    }
+  }
+
+  /** Smaller first: higher probability, then earlier arrival. */
+  private static long priority(float probability, int arrival) {
+    int bits = Float.floatToIntBits(probability);
+    int ascending = bits ^ ((bits >> 31) & 0x7FFFFFFF);
+    return (long) ~ascending << 32 | (arrival & 0xFFFFFFFFL);
+  }
+
+  /** A binary min-heap of (key, pixel). */
+  private static final class Heap {
+    private long[] keys;
+    private int[] pixels;
+    int size;
+
+    Heap(int capacity) {
+      keys = new long[Math.max(16, Math.min(capacity, 1 << 16))];
+      pixels = new int[keys.length];
+    }
+
+    void push(long key, int pixel) {
+      if (size == keys.length) {
+        keys = Arrays.copyOf(keys, size * 2);
+        pixels = Arrays.copyOf(pixels, size * 2);
+      }
+      int i = size++;
+      while (i > 0) {
+        int parent = (i - 1) >>> 1;
+        if (keys[parent] <= key) {
+          break;
+        }
+        keys[i] = keys[parent];
+        pixels[i] = pixels[parent];
+        i = parent;
+      }
+      keys[i] = key;
+      pixels[i] = pixel;
+    }
+
+    int pop() {
+      int top = pixels[0];
+      size--;
+      long key = keys[size];
+      int pixel = pixels[size];
+      int i = 0;
+      while (true) {
+        int child = 2 * i + 1;
+        if (child >= size) {
+          break;
+        }
+        if (child + 1 < size && keys[child + 1] < keys[child]) {
+          child++;
+        }
+        if (keys[child] >= key) {
+          break;
+        }
+        keys[i] = keys[child];
+        pixels[i] = pixels[child];
+        i = child;
+      }
+      keys[i] = key;
+      pixels[i] = pixel;
+      return top;
+    }
+  }
+}
