@@ -110,7 +110,10 @@ record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStat
     return new ImageStats(objects, (double) foreground / pixels);
   }
 
-  /** Scores {@code NAME_prob.tif} against the truth as {@code unet4j evaluate} does. */
+  /**
+   * Scores {@code NAME_prob.tif} and {@code NAME_labels.tif} against the truth as
+   * {@code unet4j evaluate} does.
+   */
   private ImageScores evaluate(Path out, Path truthFolder, @Nullable LabelFormat format, double threshold) {
     String name = survey.image().name();
     Path truth = truthFile(truthFolder, name);
@@ -118,15 +121,18 @@ record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStat
       throw new IllegalArgumentException("no truth image " + name + "." + String.join("/.", TRUTH_EXTENSIONS)
           + " in " + truthFolder);
     }
-    Path prob = PredictionFiles.of(out, name, survey.pages().size()).probabilities();
+    PredictionFiles files = PredictionFiles.of(out, name, survey.pages().size());
+    Path prob = files.probabilities();
     List<Image> truthPages = ImageIo.readPages(truth);
     List<Image> predPages = ImageIo.readPages(prob);
+    List<Image> labelPages = ImageIo.readPages(files.labels());
     if (truthPages.size() != predPages.size()) {
       throw new IllegalArgumentException("truth " + truth + " has " + truthPages.size() + " page(s) but prediction "
           + prob + " has " + predPages.size());
     }
     List<GroundTruth> truths = new ArrayList<>();
     List<CellProbabilities> preds = new ArrayList<>();
+    List<GroundTruth> instances = new ArrayList<>();
     for (int i = 0; i < truthPages.size(); i++) {
       Image t = truthPages.get(i);
       Image p = predPages.get(i);
@@ -137,8 +143,11 @@ record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStat
       }
       truths.add(format == null ? GroundTruth.cellsAboveZero(t) : GroundTruth.decode(t, format));
       preds.add(CellProbabilities.foreground(p));
+      instances.add(GroundTruth.decode(labelPages.get(i), LabelFormat.INSTANCE));
     }
-    return ImageScores.of(Evaluator.evaluate(name, truths, preds, threshold).scores());
+    // As unet4j evaluate does beside NAME_labels.tif: the object scores count the predicted
+    // instances, post-processing included.
+    return ImageScores.of(Evaluator.evaluate(name, truths, preds, threshold, instances).scores());
   }
 
   static @Nullable Path truthFile(Path folder, String name) {

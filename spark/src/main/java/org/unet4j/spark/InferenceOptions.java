@@ -39,6 +39,6 @@ public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSi
     checkNotNull(recipe, "recipe");
     return new InferenceSpec(tile != null ? tile : recipe.tile(), batchSize != null ? batchSize : recipe.batchSize(),
         tta != null ? tta : recipe.tta(), threshold != null ? threshold : recipe.threshold(), recipe.minObjectSize(),
-        recipe.fillHoles());
+        recipe.fillHoles(), recipe.instances(), recipe.seedThreshold());
   }
 }

@@ -1,0 +1,102 @@
+package org.unet4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.common.collect.ImmutableList;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.unet4j.dsl.model.UNet;
+import org.unet4j.recipes.infer.Tiling;
+
+class UnitPlannerTest {
+  /** Depth 2 at tile 60: 20 output pixels a tile, step 20. */
+  private static final Tiling TILING = Tiling.of(UNet.builder().depth(2).baseFilters(4).build(), 60);
+
+  private static ImageSurvey survey(String name, PageSize... pages) {
+    return new ImageSurvey(new InputImage(name, "/in/" + name + ".tif"), ImageSurvey.State.PENDING,
+        ImmutableList.copyOf(pages), null, null, 0);
+  }
+
+  private static List<String> describe(List<WorkUnit> units) {
+    List<String> out = new ArrayList<>();
+    for (WorkUnit u : units) {
+      out.add(u.describe() + " (" + u.cost() + ")");
+    }
+    return out;
+  }
+
+  @Test
+  void imagesWithinTheBudgetStayWhole() {
+    UnitPlanner planner = new UnitPlanner(TILING, 1, 1, true);
+    // 41 x 20: 3 x 1 tiles; 20 x 20: 1 tile.
+    List<WorkUnit> units = planner.plan(List.of(survey("a", new PageSize(41, 20)), survey("b", new PageSize(20, 20))),
+        3);
+    assertEquals(List.of("a.tif (3)", "b.tif (1)"), describe(units));
+    assertEquals(WorkUnit.Kind.IMAGE, units.get(0).kind());
+  }
+
+  @Test
+  void stacksOverTheBudgetBecomeRunsOfPages() {
+    UnitPlanner planner = new UnitPlanner(TILING, 1, 1, true);
+    // Pages of 2 x 2 = 4 tiles, except the third (1 tile): consecutive pages while they fit the budget.
+    ImageSurvey stack = survey("s", new PageSize(40, 40), new PageSize(40, 40), new PageSize(20, 20),
+        new PageSize(40, 40), new PageSize(40, 40));
+    assertEquals(List.of("s.tif pages 1-3 (9)", "s.tif pages 4-5 (8)"), describe(planner.plan(List.of(stack), 9)));
+    assertEquals(List.of("s.tif page 1 (4)", "s.tif pages 2-3 (5)", "s.tif page 4 (4)", "s.tif page 5 (4)"),
+        describe(planner.plan(List.of(stack), 5)));
+  }
+
+  @Test
+  void pagesOverTheBudgetBecomeBandsOfWholeTileRows() {
+    // 100 x 90: 5 columns, 5 tile rows (the last one 10 rows high); mirrors: 4 copies a tile.
+    ImageSurvey big = survey("big", new PageSize(100, 90));
+    UnitPlanner planner = new UnitPlanner(TILING, 4, 1, true);
+    assertEquals(List.of("big.tif rows 0-39 (40)", "big.tif rows 40-79 (40)", "big.tif rows 80-89 (20)"),
+        describe(planner.plan(List.of(big), 45)));
+    // A budget below one tile row still gives one row a band.
+    assertEquals(5, planner.plan(List.of(big), 1).size());
+    // Without bands it stays whole.
+    assertEquals(List.of("big.tif (100)"), describe(new UnitPlanner(TILING, 4, 1, false).plan(List.of(big), 45)));
+    // A stack's oversized page is cut into bands between runs of pages.
+    ImageSurvey stack = survey("s", new PageSize(20, 20), new PageSize(100, 90), new PageSize(20, 20));
+    assertEquals(List.of("s.tif page 1 (4)", "s.tif page 2 rows 0-39 (40)", "s.tif page 2 rows 40-79 (40)",
+        "s.tif page 2 rows 80-89 (20)", "s.tif page 3 (4)"), describe(planner.plan(List.of(stack), 45)));
+  }
+
+  /** Bands fill whole batches: 5 columns in batches of 4 need multiples of 4 tile rows. */
+  @Test
+  void bandsHoldWholeBatches() {
+    assertEquals(4, UnitPlanner.bandAlignment(5, 4));
+    assertEquals(2, UnitPlanner.bandAlignment(6, 4));
+    assertEquals(1, UnitPlanner.bandAlignment(8, 4));
+    assertEquals(1, UnitPlanner.bandAlignment(7, 1));
+    // 100 x 190: 5 columns, 10 tile rows; budget 10 tiles = 2 rows, rounded up to 4.
+    List<WorkUnit> units = new UnitPlanner(TILING, 1, 4, true).plan(List.of(survey("t", new PageSize(100, 190))), 10);
+    assertEquals(List.of("t.tif rows 0-79 (20)", "t.tif rows 80-159 (20)", "t.tif rows 160-189 (10)"),
+        describe(units));
+  }
+
+  @Test
+  void theAutomaticBudgetGivesEachSlotAboutFourUnits() {
+    assertEquals(100, UnitPlanner.automaticBudget(800, 2));
+    assertEquals(101, UnitPlanner.automaticBudget(801, 2));
+    assertEquals(1, UnitPlanner.automaticBudget(0, 8));
+  }
+
+  /** Longest first onto the least loaded task: 7, 5, 4, 3, 3, 2 on 3 tasks -> {7, 2}, {5, 3}, {4, 3}. */
+  @Test
+  void tasksAreBalancedLongestFirst() {
+    List<WorkUnit> units = new ArrayList<>();
+    int i = 0;
+    for (long cost : new long[] {3, 7, 2, 5, 3, 4}) {
+      units.add(new WorkUnit(new InputImage("u" + i, "/in/u" + i + ".tif"), WorkUnit.Kind.IMAGE, 1, 0, 1, 0, 1, cost,
+          null));
+      i++;
+    }
+    List<List<WorkUnit>> tasks = UnitPlanner.tasks(units, 3);
+    List<List<Long>> costs = tasks.stream().map(t -> t.stream().map(WorkUnit::cost).toList()).toList();
+    assertEquals(List.of(List.of(7L, 2L), List.of(5L, 3L), List.of(4L, 3L)), costs);
+    assertEquals(2, UnitPlanner.tasks(units.subList(0, 2), 8).size());
+  }
+}
