@@ -14,6 +14,20 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoCommandTest {
   @TempDir Path dir;
 
+  /**
+   * A reference measurement of Otsu's threshold plus connected components on these 10 held-out
+   * BBBC039 images, made with another implementation: foreground IoU 0.908, object F1 0.744.
+   */
+  private static final double OTSU_IOU = 0.908;
+  private static final double OTSU_F1 = 0.744;
+
+  /** The Otsu column of the demo's score table, row {@code label}. */
+  private static double otsu(String out, String label) {
+    String line = out.lines().filter(l -> l.startsWith(label)).findFirst().orElseThrow();
+    String[] columns = line.trim().split(" +");
+    return Double.parseDouble(columns[columns.length - 1]);
+  }
+
   @Test
   void trainsPredictsAndEvaluatesTheHeldOutImages() throws Exception {
     String home = System.getProperty(RecipeArgument.HOME);
@@ -31,6 +45,17 @@ class DemoCommandTest {
         assertTrue(scores.get("mean").has(key), key);
       }
       assertTrue(Files.isRegularFile(dir.resolve("run/loss.png")));
+      assertTrue(run.out().contains("held-out mean              unet4j       Otsu"), run.out());
+      // The baseline does not depend on the net: Otsu plus components on these 10 images scores
+      // near the reference measurement of the same method (another implementation, 8-connected).
+      assertEquals(OTSU_IOU, otsu(run.out(), "foreground IoU"), 0.01, run.out());
+      assertEquals(OTSU_F1, otsu(run.out(), "object F1 at IoU 0.5"), 0.05, run.out());
+      String summary = Files.readString(dir.resolve("summary.md"));
+      assertTrue(summary.startsWith("# unet4j demo: nuclei-demo on BBBC039\n"), summary);
+      assertTrue(summary.contains("| foreground IoU | "), summary);
+      assertEquals(10, summary.lines().filter(l -> l.startsWith("| [IXMtest_")).count(), summary);
+      java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(dir.resolve("summary.png").toFile());
+      assertEquals(1500, picture.getWidth());
       try (var overlays = Files.list(dir.resolve("predictions"))) {
         assertEquals(10, overlays.filter(p -> p.toString().endsWith("_overlay.png")).count());
       }
