@@ -14,12 +14,20 @@ import picocli.CommandLine.Option;
 @Command(name = "unet4j", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
     versionProvider = Version.class,
     description = "Declare, train and run U-Net segmentation networks (Ronneberger et al. 2015) on the JVM.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  ./unet4j demo", "  ./unet4j train nuclei-demo --out runs/nuclei",
+        "  ./unet4j predict --model runs/nuclei --out predictions 'images/*.tif'",
+        "  ./unet4j help predict"},
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {"0:done", "1:failed: training diverged, a file could not be read or written, an internal error",
+        "2:a usage mistake (bad option, recipe, tile or input); one line says what was wrong and what is valid"},
     subcommands = {InspectCommand.class, TrainCommand.class, ExportCommand.class, SchemaCommand.class,
         RecipesCommand.class, DemoCommand.class,
         WeightMapCommand.class,
         AugmentCommand.class,
         PredictCommand.class,
         EvaluateCommand.class,
+        CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public final class Unet4j {
   /** Exit status for a user mistake: bad recipe, invalid option value. */
