@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import java.io.Serializable;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 
 /**
@@ -17,9 +18,12 @@ import org.unet4j.dsl.recipe.TestTimeAugmentation;
  * @param batchSize tiles predicted together, or null for the recipe's
  * @param tta test-time augmentation, or null for the recipe's
  * @param threshold the foreground threshold 0..1, or null for the recipe's
+ * @param instances how instances are cut from the foreground, or null for the recipe's
+ * @param seedThreshold the watershed's seed threshold 0..1, or null for the recipe's
  */
 public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSize,
-    @Nullable TestTimeAugmentation tta, @Nullable Double threshold) implements Serializable {
+    @Nullable TestTimeAugmentation tta, @Nullable Double threshold, @Nullable InstanceMethod instances,
+    @Nullable Double seedThreshold) implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public InferenceOptions {
@@ -27,11 +31,13 @@ public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSi
     checkArgument(batchSize == null || batchSize >= 1, "a batch holds at least 1 tile, got %s", batchSize);
     checkArgument(threshold == null || (threshold >= 0 && threshold <= 1), "a threshold is a probability 0..1, got %s",
         threshold);
+    checkArgument(seedThreshold == null || (seedThreshold >= 0 && seedThreshold <= 1),
+        "a seed threshold is a probability 0..1, got %s", seedThreshold);
   }
 
   /** No overrides: the recipe's settings. */
   public static InferenceOptions none() {
-    return new InferenceOptions(null, null, null, null);
+    return new InferenceOptions(null, null, null, null, null, null);
   }
 
   /** The recipe's settings with these overrides. */
@@ -39,6 +45,7 @@ public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSi
     checkNotNull(recipe, "recipe");
     return new InferenceSpec(tile != null ? tile : recipe.tile(), batchSize != null ? batchSize : recipe.batchSize(),
         tta != null ? tta : recipe.tta(), threshold != null ? threshold : recipe.threshold(), recipe.minObjectSize(),
-        recipe.fillHoles(), recipe.instances(), recipe.seedThreshold());
+        recipe.fillHoles(), instances != null ? instances : recipe.instances(),
+        seedThreshold != null ? seedThreshold : recipe.seedThreshold());
   }
 }

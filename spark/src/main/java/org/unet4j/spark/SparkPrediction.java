@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.unet4j.dsl.json.JsonNames;
@@ -150,16 +151,17 @@ public final class SparkPrediction {
         inference.batchSize(), true);
     long total = pending.stream().mapToLong(planner::imageCost).sum();
     long budget = s.unitTiles() > 0 ? s.unitTiles() : UnitPlanner.automaticBudget(total, slots);
-    List<UnitResult> unreadablePages = new ArrayList<>();
-    List<WorkUnit> units = normalized(jsc, slots, planner.plan(pending, budget), unreadablePages);
-    List<List<WorkUnit>> tasks = UnitPlanner.tasks(units, slots * UnitPlanner.TASKS_PER_SLOT);
+    List<WorkUnit> planned = planner.plan(pending, budget);
     long skipped = ImageSurvey.inState(surveys, ImageSurvey.State.COMPLETE).size();
     long unreadable = ImageSurvey.inState(surveys, ImageSurvey.State.UNREADABLE).size();
-    log.printf(Locale.ROOT, "unet4j spark-predict: %d image%s: %d to predict in %d unit%s (%d task%s on %d slot%s),"
+    log.printf(Locale.ROOT, "unet4j spark-predict: %d image%s: %d to predict in %d unit%s on %d task slot%s,"
         + " %d skipped (outputs complete), %d unreadable%n", inputs.size(), inputs.size() == 1 ? "" : "s",
-        pending.size(), units.size(), units.size() == 1 ? "" : "s", tasks.size(), tasks.size() == 1 ? "" : "s", slots,
-        slots == 1 ? "" : "s", skipped, unreadable);
+        pending.size(), planned.size(), planned.size() == 1 ? "" : "s", slots, slots == 1 ? "" : "s", skipped,
+        unreadable);
     log.flush();
+    List<UnitResult> unreadablePages = new ArrayList<>();
+    List<WorkUnit> units = normalized(jsc, slots, planned, unreadablePages);
+    List<List<WorkUnit>> tasks = UnitPlanner.tasks(units, slots * UnitPlanner.TASKS_PER_SLOT);
 
     JobCounters counters = new JobCounters(jsc);
     List<ImageRow> rows;
@@ -181,7 +183,7 @@ public final class SparkPrediction {
         switch (survey.state()) {
           case UNREADABLE:
             byName.put(image.name(), ImageRow.failed(image, null, null, survey.seconds(),
-                java.util.Objects.requireNonNull(survey.error())));
+                Objects.requireNonNull(survey.error())));
             break;
           case COMPLETE:
             finishing.add(new Finishing(survey, ImageRow.Status.SKIPPED, survey.stats(), survey.seconds()));
@@ -193,7 +195,7 @@ public final class SparkPrediction {
             if (parts.isEmpty() || firstFailure != null) {
               String error = firstFailure == null ? "no work unit of it ran" : firstFailure.error();
               byName.put(image.name(), ImageRow.failed(image, survey.firstPage(), survey.pages().size(), seconds,
-                  java.util.Objects.requireNonNull(error)));
+                  Objects.requireNonNull(error)));
               if (!(parts.size() == 1 && parts.get(0).unit().whole())) {
                 // Units of a split image count nothing on the executors: count the image once here.
                 counters.imageDone(false);
@@ -221,12 +223,12 @@ public final class SparkPrediction {
       for (Finishing f : finishing) {
         if (!byName.containsKey(f.survey().image().name())) {
           byName.put(f.survey().image().name(), ImageRow.done(f.survey(), f.status(),
-              java.util.Objects.requireNonNull(f.stats()), f.seconds(), null, null));
+              Objects.requireNonNull(f.stats()), f.seconds(), null, null));
         }
       }
       rows = new ArrayList<>(inputs.size());
       for (InputImage image : inputs) {
-        rows.add(java.util.Objects.requireNonNull(byName.get(image.name()), image.name()));
+        rows.add(Objects.requireNonNull(byName.get(image.name()), image.name()));
       }
       progress.report();
     }
@@ -236,7 +238,7 @@ public final class SparkPrediction {
     Path parquet = out.resolve(ResultTable.PARQUET);
     ResultTable.writeCsv(csv, rows, scores);
     ResultTable.writeParquet(spark, parquet, rows, scores);
-    return new BatchResult(ImmutableList.copyOf(rows), units.size(), csv, parquet, ImageSurvey.since(began));
+    return new BatchResult(ImmutableList.copyOf(rows), planned.size(), csv, parquet, ImageSurvey.since(began));
   }
 
   /**
@@ -267,7 +269,7 @@ public final class SparkPrediction {
         ready.add(unit);
         continue;
       }
-      PageNormalization n = java.util.Objects.requireNonNull(byPage.get(unit.image().name() + "\u0000"
+      PageNormalization n = Objects.requireNonNull(byPage.get(unit.image().name() + "\u0000"
           + unit.fromPage()));
       BandNormalization normalization = n.normalization();
       if (normalization != null) {

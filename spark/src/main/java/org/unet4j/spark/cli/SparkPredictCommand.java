@@ -10,6 +10,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
 import org.apache.spark.sql.SparkSession;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.recipes.cli.UserException;
 import org.unet4j.recipes.infer.Tiling;
@@ -38,8 +39,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "spark-predict", description = {"Segment a whole collection of images on Apache Spark: the outputs"
     + " of unet4j predict for every image, and a results table (predictions.csv, predictions.parquet).",
-    "Images are cut into work units (whole images, runs of pages of stacks) balanced across the executors; each"
-        + " executor loads the model once. A re-run skips images whose outputs are complete and valid."})
+    "Images are cut into work units (whole images, runs of pages of stacks, bands of tile rows of large pages)"
+        + " balanced across the executors; each executor loads the model once. A re-run skips images whose outputs"
+        + " are complete and valid."})
 public final class SparkPredictCommand implements Callable<Integer> {
   /** The time between two progress lines. */
   private static final long PROGRESS_MILLIS = 5_000;
@@ -79,6 +81,14 @@ public final class SparkPredictCommand implements Callable<Integer> {
       + " foreground, 0..1 (default: the recipe's inference.threshold).")
   @Nullable Double threshold;
 
+  @Option(names = "--instances", paramLabel = "METHOD", description = "Instance labels from the foreground:"
+      + " components or watershed (default: the recipe's inference.instances).")
+  @Nullable String instances;
+
+  @Option(names = "--seed-threshold", paramLabel = "T", description = "Watershed seeds: object cores with a"
+      + " foreground probability above this, 0..1 (default: the recipe's inference.seedThreshold).")
+  @Nullable Double seedThreshold;
+
   @Option(names = "--batch-size", paramLabel = "N", description = "Tiles predicted together (default: the recipe's"
       + " inference.batchSize).")
   @Nullable Integer batchSize;
@@ -117,9 +127,10 @@ public final class SparkPredictCommand implements Callable<Integer> {
     }
     Tiling t = job.tiling();
     o.printf(Locale.ROOT, "model   %s%n", job.source().describe());
-    o.printf(Locale.ROOT, "tiles   %d -> %d, step %d, mirrored context %d px; tta %s; threshold %s%n", t.tile(),
+    o.printf(Locale.ROOT, "tiles   %d -> %d, step %d, mirrored context %d px; tta %s; threshold %s%s%n", t.tile(),
         t.outputSize(), t.step(), t.context(), job.inference().tta().name().toLowerCase(Locale.ROOT),
-        job.inference().threshold());
+        job.inference().threshold(), job.inference().instances() == InstanceMethod.WATERSHED
+            ? "; watershed from cores above " + job.inference().seedThreshold() : "");
     o.flush();
 
     SparkConf conf = new SparkConf().setAppName("unet4j spark-predict");
@@ -183,6 +194,18 @@ public final class SparkPredictCommand implements Callable<Integer> {
     if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
       throw new UserException("--threshold: expected a probability 0..1, got " + threshold);
     }
+    InstanceMethod method = null;
+    if (instances != null) {
+      method = switch (instances.toLowerCase(Locale.ROOT)) {
+        case "components" -> InstanceMethod.COMPONENTS;
+        case "watershed" -> InstanceMethod.WATERSHED;
+        default -> throw new UserException("--instances: expected components or watershed, got \"" + instances
+            + "\"");
+      };
+    }
+    if (seedThreshold != null && !(seedThreshold >= 0 && seedThreshold <= 1)) {
+      throw new UserException("--seed-threshold: expected a probability 0..1, got " + seedThreshold);
+    }
     if (batchSize != null && batchSize < 1) {
       throw new UserException("--batch-size: expected at least 1 tile, got " + batchSize);
     }
@@ -193,7 +216,7 @@ public final class SparkPredictCommand implements Callable<Integer> {
       throw new UserException("--labels says how to read the ground truth; give the truth folder with --truth");
     }
     try {
-      return new BatchSettings(model.toString(), new InferenceOptions(tile, batchSize, mode, threshold),
+      return new BatchSettings(model.toString(), new InferenceOptions(tile, batchSize, mode, threshold, method, seedThreshold),
           out.toAbsolutePath().normalize().toString(),
           truth == null ? null : truth.toAbsolutePath().normalize().toString(), labels, overwrite,
           unitTiles == null ? 0 : unitTiles);
