@@ -57,6 +57,9 @@ import org.unet4j.dsl.model.StageSpec;
  *       Caffe net's order).
  *   <li>Dropout and batch norm obey one boolean {@link CompiledModel#training()} placeholder
  *       (default false), because rates are per stage in the spec and batch norm needs the same flag.
+ *   <li>Convolutions are lowered to matrix multiplications ({@link ConvolutionLowering#MATMUL}) by
+ *       default: on CPU that makes the paper's net several times faster than TensorFlow's
+ *       convolution kernels, most of all in training ({@code docs/performance.md}).
  * </ul>
  */
 public final class ModelCompiler {
@@ -67,10 +70,22 @@ public final class ModelCompiler {
   /** Added to the variance before the batch-norm square root (Keras' default). */
   public static final float BATCH_NORM_EPSILON = 1e-3f;
 
+  /**
+   * The largest im2col patch matrix, for one image, that {@link ConvolutionLowering#MATMUL} builds
+   * for a convolution (1 GiB: the paper's net at tile 572 needs at most 743 MB); a larger layer
+   * uses TensorFlow's convolution kernel. Graphs compiled for any size do not know their layers'
+   * sizes and lower every convolution.
+   */
+  public static final long PATCH_LIMIT_BYTES = 1L << 30;
+
+  /** The lowering {@link #compile(ModelSpec, int, long)} uses. */
+  public static final ConvolutionLowering DEFAULT_LOWERING = ConvolutionLowering.MATMUL;
+
   private static final int CHANNEL_AXIS = 3;
 
   private final ModelSpec spec;
   private final long seed;
+  private final ConvolutionLowering lowering;
   private final ScopeTree scopes;
   private final int pool;
   private final PlaceholderWithDefault<TBool> training;
@@ -79,9 +94,10 @@ public final class ModelCompiler {
   private final Map<String, Operand<TFloat32>> layers = new LinkedHashMap<>();
   private final List<Op> movingAverageUpdates = new ArrayList<>();
 
-  private ModelCompiler(ModelSpec spec, long seed, Graph graph, int referenceSize) {
+  private ModelCompiler(ModelSpec spec, long seed, ConvolutionLowering lowering, Graph graph, int referenceSize) {
     this.spec = spec;
     this.seed = seed;
+    this.lowering = lowering;
     this.scopes = new ScopeTree(Ops.create(graph));
     this.pool = spec.pooling().size();
     // A new sub-scope collects the names already used under it by scanning every op in the graph
@@ -106,11 +122,19 @@ public final class ModelCompiler {
    * @throws SpecException when {@code tile} is not a valid input size, with the nearest valid ones
    */
   public static CompiledModel compile(ModelSpec spec, int tile, long seed) {
+    return compile(spec, tile, seed, DEFAULT_LOWERING);
+  }
+
+  /**
+   * {@link #compile(ModelSpec, int, long)} with the convolutions lowered as {@code lowering}
+   * says; the variables, their initial values and the function computed are the same.
+   */
+  public static CompiledModel compile(ModelSpec spec, int tile, long seed, ConvolutionLowering lowering) {
     SpecException invalid = spec.geometry().whyInvalid(tile);
     if (invalid != null) {
       throw invalid;
     }
-    return compile(spec, OptionalInt.of(tile), seed);
+    return compile(spec, OptionalInt.of(tile), seed, lowering);
   }
 
   /**
@@ -120,14 +144,19 @@ public final class ModelCompiler {
    * and pooling would silently drop the remainder.
    */
   public static CompiledModel compileForAnySize(ModelSpec spec, long seed) {
-    return compile(spec, OptionalInt.empty(), seed);
+    return compileForAnySize(spec, seed, DEFAULT_LOWERING);
   }
 
-  private static CompiledModel compile(ModelSpec spec, OptionalInt tile, long seed) {
+  /** {@link #compileForAnySize(ModelSpec, long)} with the convolutions lowered as {@code lowering} says. */
+  public static CompiledModel compileForAnySize(ModelSpec spec, long seed, ConvolutionLowering lowering) {
+    return compile(spec, OptionalInt.empty(), seed, lowering);
+  }
+
+  private static CompiledModel compile(ModelSpec spec, OptionalInt tile, long seed, ConvolutionLowering lowering) {
     Graph graph = new Graph();
     try {
       int referenceSize = tile.orElseGet(() -> spec.geometry().smallestValidInput());
-      return new ModelCompiler(spec, seed, graph, referenceSize).build(graph, tile);
+      return new ModelCompiler(spec, seed, lowering, graph, referenceSize).build(graph, tile);
     } catch (RuntimeException | Error e) {
       graph.close();
       throw e;
@@ -194,7 +223,7 @@ public final class ModelCompiler {
     Ops tf = scopes.at(path);
     int in = channels(x);
     Variable<TFloat32> w = heNormal(path, Shape.of(kernel, kernel, in, filters), HeInit.convFanIn(kernel, in));
-    Operand<TFloat32> y = tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), padding == Padding.VALID ? "VALID" : "SAME");
+    Operand<TFloat32> y = convolve(tf, x, w, kernel, padding);
     // Batch norm's offset takes the place of the bias.
     y = normalization == Normalization.BATCH ? batchNorm(path + "/norm", y) : tf.nn.biasAdd(y, bias(path, filters));
     return layer(path, activate(tf, y, activation));
@@ -216,11 +245,85 @@ public final class ModelCompiler {
     Ops tf = scopes.at(path);
     int in = channels(x);
     Variable<TFloat32> w = heNormal(path, Shape.of(pool, pool, filters, in), HeInit.upConvFanIn(in));
-    Operand<TInt32> outputShape = tf.stack(List.of(dim(tf, x, 0), tf.math.mul(dim(tf, x, 1), tf.constant(pool)),
-        tf.math.mul(dim(tf, x, 2), tf.constant(pool)), tf.constant(filters)));
-    Operand<TFloat32> y = tf.nn.conv2dBackpropInput(outputShape, w, x, List.of(1L, (long) pool, (long) pool, 1L),
-        "VALID");
+    Operand<TFloat32> y;
+    if (lowering == ConvolutionLowering.MATMUL) {
+      // Output pixel (p y + i, p x + j, c) is input pixel (y, x) times kernel[i, j, c, :]; DepthToSpace
+      // reads channel (i p + j) cout + c into that place, so the matrix is the kernel as [cin, p, p, cout].
+      Operand<TFloat32> matrix = tf.reshape(tf.linalg.transpose(w, tf.constant(new int[] {3, 0, 1, 2})),
+          tf.constant(new int[] {in, pool * pool * filters}));
+      Operand<TFloat32> product = tf.linalg.matMul(tf.reshape(x, tf.constant(new int[] {-1, in})), matrix);
+      Operand<TFloat32> blocks = tf.reshape(product, tf.stack(List.of(tf.constant(-1), dim(tf, x, 1), dim(tf, x, 2),
+          tf.constant(pool * pool * filters))));
+      y = tf.nn.depthToSpace(blocks, (long) pool);
+    } else {
+      Operand<TInt32> outputShape = tf.stack(List.of(dim(tf, x, 0), tf.math.mul(dim(tf, x, 1), tf.constant(pool)),
+          tf.math.mul(dim(tf, x, 2), tf.constant(pool)), tf.constant(filters)));
+      y = tf.nn.conv2dBackpropInput(outputShape, w, x, List.of(1L, (long) pool, (long) pool, 1L), "VALID");
+    }
     return layer(path, activate(tf, tf.nn.biasAdd(y, bias(path, filters)), activation));
+  }
+
+  /**
+   * The k x k convolution with stride 1 of {@code x} with {@code w} ({@code [k, k, cin, cout]}),
+   * lowered as {@link #lowering} says; see {@link ConvolutionLowering#MATMUL} for the matrix form.
+   */
+  private Operand<TFloat32> convolve(Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, int kernel, Padding padding) {
+    int in = channels(x);
+    int out = (int) w.shape().get(3);
+    if (lowering == ConvolutionLowering.NATIVE || patchBytes(x, kernel, padding) > PATCH_LIMIT_BYTES) {
+      return tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), padding == Padding.VALID ? "VALID" : "SAME");
+    }
+    if (padding == Padding.SAME && kernel > 1) {
+      int before = (kernel - 1) / 2;
+      int after = kernel - 1 - before;
+      x = tf.pad(x, tf.constant(new int[][] {{0, 0}, {before, after}, {before, after}, {0, 0}}), tf.constant(0f));
+    }
+    Operand<TInt32> height = tf.math.sub(dim(tf, x, 1), tf.constant(kernel - 1));
+    Operand<TInt32> width = tf.math.sub(dim(tf, x, 2), tf.constant(kernel - 1));
+    Operand<TFloat32> patches = x;
+    if (kernel > 1) {
+      // im2col: the k² shifted views side by side, in the kernel's (row, column, channel) order.
+      Operand<TInt32> size = tf.stack(List.of(tf.constant(-1), height, width, tf.constant(-1)));
+      List<Operand<TFloat32>> sources = fanOut(tf, x, kernel * kernel);
+      List<Operand<TFloat32>> views = new ArrayList<>();
+      for (int dy = 0; dy < kernel; dy++) {
+        for (int dx = 0; dx < kernel; dx++) {
+          views.add(tf.slice(sources.get(dy * kernel + dx), tf.constant(new int[] {0, dy, dx, 0}), size));
+        }
+      }
+      patches = tf.concat(views, tf.constant(CHANNEL_AXIS));
+    }
+    int depth = kernel * kernel * in;
+    Operand<TFloat32> product = tf.linalg.matMul(tf.reshape(patches, tf.constant(new int[] {-1, depth})),
+        tf.reshape(w, tf.constant(new int[] {depth, out})));
+    return tf.reshape(product, tf.stack(List.of(tf.constant(-1), height, width, tf.constant(out))));
+  }
+
+  /**
+   * {@code count} handles on {@code x} from a binary tree of identities (free: they forward the
+   * buffer), so that no tensor has more than two consumers. TensorFlow sums the gradients of a
+   * tensor's consumers in an order that follows memory addresses and changes from one graph build
+   * to the next; a sum of two is the same either way, a sum of k² is not, and training would stop
+   * being bit-reproducible (a resumed run would drift from an uninterrupted one in the last bits).
+   */
+  private static List<Operand<TFloat32>> fanOut(Ops tf, Operand<TFloat32> x, int count) {
+    if (count == 1) {
+      return List.of(x);
+    }
+    List<Operand<TFloat32>> handles = new ArrayList<>(fanOut(tf, tf.identity(x), (count + 1) / 2));
+    handles.addAll(fanOut(tf, tf.identity(x), count / 2));
+    return handles;
+  }
+
+  /** Bytes of the im2col patches of one image; 0 when the map's size is not known when compiling. */
+  private static long patchBytes(Operand<TFloat32> x, int kernel, Padding padding) {
+    long height = x.shape().get(1);
+    long width = x.shape().get(2);
+    if (height < 0 || width < 0) {
+      return 0;
+    }
+    long shrink = padding == Padding.VALID ? kernel - 1 : 0;
+    return (height - shrink) * (width - shrink) * kernel * kernel * x.shape().get(CHANNEL_AXIS) * Float.BYTES;
   }
 
   /**
@@ -286,7 +389,7 @@ public final class ModelCompiler {
     int in = channels(x);
     int k = spec.head().kernel();
     Variable<TFloat32> w = heNormal(path, Shape.of(k, k, in, spec.classes()), HeInit.convFanIn(k, in));
-    Operand<TFloat32> y = tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), "VALID");
+    Operand<TFloat32> y = convolve(tf, x, w, k, Padding.VALID);
     return layer(path, tf.nn.biasAdd(y, bias(path, spec.classes())));
   }
 

@@ -81,8 +81,23 @@ class VariableNamesTest {
       assertEquals("logits", model.logits().op().name());
       assertEquals("probabilities", model.probabilities().op().name());
       assertEquals("moving_average_update", model.movingAverageUpdate().op().name());
+    }
+  }
+
+  @Test
+  void eachLoweringPutsItsOpsUnderTheLayersScope() {
+    ModelSpec spec = UNet.builder().depth(1).baseFilters(2).build();
+    int tile = spec.geometry().smallestValidInput();
+    try (CompiledModel model = ModelCompiler.compile(spec, tile, 1, ConvolutionLowering.NATIVE)) {
       assertEquals("Conv2D", model.graph().operation("contracting/0/conv1/Conv2d").type());
       assertEquals("Conv2DBackpropInput", model.graph().operation("expanding/0/upconv/Conv2dBackpropInput").type());
+    }
+    try (CompiledModel model = ModelCompiler.compile(spec, tile, 1, ConvolutionLowering.MATMUL)) {
+      assertEquals("MatMul", model.graph().operation("contracting/0/conv1/MatMul").type());
+      assertEquals("ConcatV2", model.graph().operation("contracting/0/conv1/Concat").type());
+      assertEquals("DepthToSpace", model.graph().operation("expanding/0/upconv/DepthToSpace").type());
+      assertEquals("MatMul", model.graph().operation("head/MatMul").type());
+      assertEquals(null, model.graph().operation("contracting/0/conv1/Conv2d"));
     }
   }
 

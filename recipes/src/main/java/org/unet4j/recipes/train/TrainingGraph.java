@@ -14,9 +14,11 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
+import org.tensorflow.ndarray.buffer.IntDataBuffer;
+import org.tensorflow.ndarray.buffer.LongDataBuffer;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.op.core.Identity;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.PlaceholderWithDefault;
@@ -31,6 +33,7 @@ import org.unet4j.dsl.recipe.SgdOptimizer;
 import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.layers.ModelVariable;
+import org.unet4j.layers.Sessions;
 import org.unet4j.losses.LossInputs;
 import org.unet4j.losses.Losses;
 
@@ -41,6 +44,10 @@ import org.unet4j.losses.Losses;
  * <p>The optimizer is built by hand from {@code ApplyMomentum} / {@code ApplyAdam} so that slots
  * carry spec-path names ({@code optimizer/contracting/0/conv1/kernel/momentum}) and the learning
  * rate is fed each step (the schedule lives in Java, see {@link LearningRate}).
+ *
+ * <p>{@link #step} reuses its input tensors and its feed list from step to step: a step copies the
+ * batch into the same native buffers and allocates next to nothing on the Java heap. Steps
+ * therefore run one at a time, as training does.
  */
 public final class TrainingGraph implements AutoCloseable {
   /** Op name of the fed class labels, int32 {@code [batch, out, out]}. */
@@ -62,6 +69,7 @@ public final class TrainingGraph implements AutoCloseable {
   private final Op train;
   private final ImmutableList<Variable<TFloat32>> slots;
   private final Session session;
+  private @Nullable StepFeeds feeds;
 
   private TrainingGraph(Recipe recipe, CompiledModel model, int threads) {
     this.recipe = recipe;
@@ -123,8 +131,7 @@ public final class TrainingGraph implements AutoCloseable {
     updates.add(model.movingAverageUpdate());
     train = tf.withName("train").withControlDependencies(updates).noOp();
     slots = ImmutableList.copyOf(created);
-    session = threads > 0 ? new Session(graph, ConfigProto.newBuilder().setIntraOpParallelismThreads(threads)
-        .setInterOpParallelismThreads(1).build()) : new Session(graph);
+    session = Sessions.openForTraining(graph, threads);
   }
 
   /**
@@ -157,8 +164,9 @@ public final class TrainingGraph implements AutoCloseable {
 
   /**
    * As {@link #build(Recipe)}, with {@code threads} threads per op (0: TensorFlow's default, all
-   * cores). One thread makes every step bit-reproducible; TensorFlow's multi-threaded CPU kernels
-   * may sum in a different order from run to run.
+   * cores; see {@link Sessions} for why only a process's first session sets them). Steps are
+   * reproducible bit for bit: the same recipe, batches and step numbers give the same weights, also
+   * across processes and after a resume.
    */
   public static TrainingGraph build(Recipe recipe, int threads) {
     CompiledModel model = ModelCompiler.compile(recipe.model(), recipe.training().tile(), recipe.training().seed());
@@ -204,32 +212,110 @@ public final class TrainingGraph implements AutoCloseable {
    * forward, backward and the optimizer update.
    */
   public StepResult step(Batch batch, double rate, long step) {
-    try (TFloat32 images = images(batch);
-        TInt32 classes = TInt32.tensorOf(Shape.of(batch.size(), batch.output(), batch.output()),
-            DataBuffers.of(batch.labels(), true, false));
-        TFloat32 pixelWeights = TFloat32.tensorOf(Shape.of(batch.size(), batch.output(), batch.output()),
-            DataBuffers.of(batch.weights(), true, false));
-        TFloat32 lr = TFloat32.scalarOf((float) rate);
-        TBool on = TBool.scalarOf(true);
-        TFloat32 b1 = TFloat32.scalarOf(power(beta1(), step + 1));
-        TFloat32 b2 = TFloat32.scalarOf(power(beta2(), step + 1));
-        TInt64 dropout = TInt64.vectorOf(recipe.training().seed(), step)) {
-      Session.Runner runner = session.runner()
-          .feed(model.input(), images)
-          .feed(labels, classes)
-          .feed(weights, pixelWeights)
-          .feed(learningRate, lr)
-          .feed(model.training(), on)
-          .feed(model.dropoutSeed(), dropout)
-          .fetch(loss)
-          .fetch(gradientNorm)
-          .addTarget(train);
-      if (beta1Power != null && beta2Power != null) {
-        runner.feed(beta1Power, b1).feed(beta2Power, b2);
+    StepFeeds f = feeds(batch);
+    f.images.write(batch.images());
+    f.labels.write(batch.labels());
+    f.weights.write(batch.weights());
+    f.rate.setFloat((float) rate, 0);
+    f.beta1Power.setFloat(power(beta1(), step + 1), 0);
+    f.beta2Power.setFloat(power(beta2(), step + 1), 0);
+    f.dropoutSeed.setLong(recipe.training().seed(), 0);
+    f.dropoutSeed.setLong(step, 1);
+    try (Result result = f.runner.run()) {
+      return new StepResult(((TFloat32) result.get(0)).getFloat(), ((TFloat32) result.get(1)).getFloat());
+    }
+  }
+
+  /** The step's input tensors for batches shaped like {@code batch}: the last ones, or new ones. */
+  private StepFeeds feeds(Batch batch) {
+    StepFeeds f = feeds;
+    if (f != null && f.fits(batch)) {
+      return f;
+    }
+    if (f != null) {
+      f.close();
+      feeds = null;
+    }
+    f = new StepFeeds(batch);
+    feeds = f;
+    return f;
+  }
+
+  /**
+   * Tensors fed to every step and the runner that feeds them, with views of their native buffers.
+   * Reusing them saves a native allocation and copy per input and most of a step's Java garbage;
+   * the session only reads fed tensors while it runs, and no fetch aliases them.
+   */
+  private final class StepFeeds implements AutoCloseable {
+    private final int size;
+    private final int tile;
+    private final int channels;
+    private final int output;
+    private final List<org.tensorflow.Tensor> tensors = new ArrayList<>();
+    private final FloatDataBuffer images;
+    private final IntDataBuffer labels;
+    private final FloatDataBuffer weights;
+    private final FloatDataBuffer rate;
+    private final FloatDataBuffer beta1Power;
+    private final FloatDataBuffer beta2Power;
+    private final LongDataBuffer dropoutSeed;
+    private final Session.Runner runner;
+
+    StepFeeds(Batch batch) {
+      this.size = batch.size();
+      this.tile = batch.tile();
+      this.channels = batch.channels();
+      this.output = batch.output();
+      try {
+        TFloat32 imageTensor = keep(TFloat32.tensorOf(Shape.of(size, tile, tile, channels)));
+        TInt32 labelTensor = keep(TInt32.tensorOf(Shape.of(size, output, output)));
+        TFloat32 weightTensor = keep(TFloat32.tensorOf(Shape.of(size, output, output)));
+        TFloat32 rateTensor = keep(TFloat32.scalarOf(0f));
+        TFloat32 beta1Tensor = keep(TFloat32.scalarOf(1f));
+        TFloat32 beta2Tensor = keep(TFloat32.scalarOf(1f));
+        TInt64 seedTensor = keep(TInt64.vectorOf(0L, 0L));
+        TBool on = keep(TBool.scalarOf(true));
+        images = imageTensor.asRawTensor().data().asFloats();
+        labels = labelTensor.asRawTensor().data().asInts();
+        weights = weightTensor.asRawTensor().data().asFloats();
+        rate = rateTensor.asRawTensor().data().asFloats();
+        beta1Power = beta1Tensor.asRawTensor().data().asFloats();
+        beta2Power = beta2Tensor.asRawTensor().data().asFloats();
+        dropoutSeed = seedTensor.asRawTensor().data().asLongs();
+        Session.Runner r = session.runner()
+            .feed(model.input(), imageTensor)
+            .feed(TrainingGraph.this.labels, labelTensor)
+            .feed(TrainingGraph.this.weights, weightTensor)
+            .feed(learningRate, rateTensor)
+            .feed(model.training(), on)
+            .feed(model.dropoutSeed(), seedTensor)
+            .fetch(loss)
+            .fetch(gradientNorm)
+            .addTarget(train);
+        if (TrainingGraph.this.beta1Power != null && TrainingGraph.this.beta2Power != null) {
+          r.feed(TrainingGraph.this.beta1Power, beta1Tensor).feed(TrainingGraph.this.beta2Power, beta2Tensor);
+        }
+        runner = r;
+      } catch (RuntimeException | Error e) {
+        close();
+        throw e;
       }
-      try (Result result = runner.run()) {
-        return new StepResult(((TFloat32) result.get(0)).getFloat(), ((TFloat32) result.get(1)).getFloat());
-      }
+    }
+
+    private <T extends org.tensorflow.Tensor> T keep(T tensor) {
+      tensors.add(tensor);
+      return tensor;
+    }
+
+    boolean fits(Batch batch) {
+      return batch.size() == size && batch.tile() == tile && batch.channels() == channels
+          && batch.output() == output;
+    }
+
+    @Override
+    public void close() {
+      tensors.forEach(org.tensorflow.Tensor::close);
+      tensors.clear();
     }
   }
 
@@ -265,6 +351,10 @@ public final class TrainingGraph implements AutoCloseable {
 
   @Override
   public void close() {
+    if (feeds != null) {
+      feeds.close();
+      feeds = null;
+    }
     session.close();
     model.close();
   }

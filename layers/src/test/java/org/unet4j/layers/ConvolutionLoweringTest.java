@@ -1,0 +1,124 @@
+package org.unet4j.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.unet4j.dsl.model.Activation;
+import org.unet4j.dsl.model.ModelSpec;
+import org.unet4j.dsl.model.OutputActivation;
+import org.unet4j.dsl.model.Padding;
+import org.unet4j.dsl.model.Pooling;
+import org.unet4j.dsl.model.UNet;
+
+/**
+ * {@link ConvolutionLowering#MATMUL} computes what TensorFlow's own convolution kernels compute
+ * ({@link ConvolutionLowering#NATIVE}, an independent implementation): the same logits and the same
+ * gradients of every variable, for valid and same padding, odd kernels, pooling by 3 (a 3x3
+ * up-convolution), several input channels, a 3x3 head, batch norm and a batch of 2.
+ */
+class ConvolutionLoweringTest {
+  static List<Named<ModelSpec>> nets() {
+    return List.of(
+        Named.of("depth 2 valid 3x3, the paper's blocks", UNet.builder().depth(2).baseFilters(3).build()),
+        Named.of("depth 1 same 5x5, pool 3, 2 input channels, 3 classes, 3x3 sigmoid head", UNet.builder().depth(1)
+            .baseFilters(4).kernel(5).padding(Padding.SAME).pooling(Pooling.max(3)).inputChannels(2).classes(3)
+            .head(3, OutputActivation.SIGMOID).build()),
+        Named.of("depth 2 valid, batch norm, leaky ReLU", UNet.builder().depth(2).baseFilters(2).batchNorm()
+            .activation(Activation.LEAKY_RELU).build()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("nets")
+  void logitsAndGradientsMatchTheNativeKernels(ModelSpec spec) {
+    int tile = spec.geometry().smallestValidInput();
+    Outputs natives = run(spec, tile, ConvolutionLowering.NATIVE);
+    Outputs matmul = run(spec, tile, ConvolutionLowering.MATMUL);
+    assertClose(natives.values().get(0), matmul.values().get(0), "logits");
+    for (int i = 1; i < natives.values().size(); i++) {
+      assertClose(natives.values().get(i), matmul.values().get(i), "gradient of " + natives.names().get(i));
+    }
+  }
+
+  @Test
+  void aGraphForAnySizeLowersLikeAFixedTile() {
+    ModelSpec spec = UNet.builder().depth(2).baseFilters(3).build();
+    int tile = spec.geometry().validInputAbove(spec.geometry().smallestValidInput()).getAsInt();
+    try (CompiledModel any = ModelCompiler.compileForAnySize(spec, 4, ConvolutionLowering.MATMUL);
+         Session session = Tensors.quickSession(any.graph());
+         TFloat32 image = Tensors.image(any, 8, 1, tile, tile);
+         Result result = session.runner().feed(any.input(), image).fetch(any.logits()).run()) {
+      assertEquals(-1, any.logits().shape().get(1));
+      float[] fixed;
+      try (CompiledModel model = ModelCompiler.compile(spec, tile, 4, ConvolutionLowering.NATIVE);
+           Session s = Tensors.quickSession(model.graph());
+           Result r = s.runner().feed(model.input(), image).fetch(model.logits()).run()) {
+        fixed = Tensors.values((TFloat32) r.get(0));
+      }
+      assertClose(fixed, Tensors.values((TFloat32) result.get(0)), "logits");
+    }
+  }
+
+  private record Outputs(List<String> names, List<float[]> values) {}
+
+  /** The logits of a seeded batch of 2, then the gradient of sum(logits * R) for each trainable variable. */
+  private static Outputs run(ModelSpec spec, int tile, ConvolutionLowering lowering) {
+    int out = spec.geometry().outputSize(tile);
+    try (CompiledModel model = ModelCompiler.compile(spec, tile, 11, lowering)) {
+      Graph graph = model.graph();
+      Ops tf = Ops.create(graph);
+      float[] r = Tensors.gaussian(12, 2 * out * out * spec.classes());
+      Operand<TFloat32> loss = tf.sum(tf.math.mul(tf.reshape(model.logits(), tf.constant(new int[] {-1})),
+          tf.constant(r)), tf.constant(0));
+      List<ModelVariable> vars = model.trainableVariables();
+      Output<?>[] grads = graph.addGradients(loss.asOutput(),
+          vars.stream().map(v -> v.variable().asOutput()).toArray(Output<?>[]::new));
+      try (Session session = Tensors.quickSession(graph);
+           TFloat32 image = Tensors.image(model, 13, 2, tile, tile);
+           TBool training = TBool.scalarOf(true)) {
+        session.initialize();
+        Session.Runner runner = session.runner().feed(model.input(), image).feed(model.training(), training)
+            .fetch(model.logits());
+        for (Output<?> g : grads) {
+          runner.fetch(g);
+        }
+        List<String> names = new ArrayList<>();
+        List<float[]> values = new ArrayList<>();
+        names.add("logits");
+        vars.forEach(v -> names.add(v.path()));
+        try (Result result = runner.run()) {
+          for (int i = 0; i < result.size(); i++) {
+            values.add(Tensors.values((TFloat32) result.get(i)));
+          }
+        }
+        return new Outputs(names, values);
+      }
+    }
+  }
+
+  /** Equal up to float32 rounding of differently ordered sums: relative to the largest magnitude. */
+  private static void assertClose(float[] expected, float[] actual, String what) {
+    assertEquals(expected.length, actual.length, what + ": length");
+    double scale = 1e-30;
+    for (float v : expected) {
+      scale = Math.max(scale, Math.abs(v));
+    }
+    for (int i = 0; i < expected.length; i++) {
+      double error = Math.abs(expected[i] - actual[i]) / scale;
+      assertTrue(error < 1e-4, what + "[" + i + "]: native " + expected[i] + ", matmul " + actual[i]);
+    }
+  }
+}
