@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
         AugmentCommand.class,
         PredictCommand.class,
         EvaluateCommand.class,
+        BenchCommand.class,
         CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public final class Unet4j {

@@ -1,0 +1,260 @@
+package org.unet4j.recipes.bench;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.unet4j.dsl.recipe.Recipe;
+import org.unet4j.dsl.recipe.Recipes;
+import org.unet4j.layers.CompiledModel;
+import org.unet4j.layers.ModelCompiler;
+import org.unet4j.layers.Sessions;
+import org.unet4j.recipes.data.Image;
+import org.unet4j.recipes.data.PixelType;
+import org.unet4j.recipes.infer.ModelSource;
+import org.unet4j.recipes.infer.Predictor;
+import org.unet4j.recipes.train.Batch;
+import org.unet4j.recipes.train.Checkpoints;
+import org.unet4j.recipes.train.LearningRate;
+import org.unet4j.recipes.train.ProcessMemory;
+import org.unet4j.recipes.train.RunDirectory;
+import org.unet4j.recipes.train.TrainingGraph;
+
+/**
+ * Measures a recipe's model on this machine through the code paths unet4j really uses: the
+ * matrix-multiply yardstick, forward passes of one tile through {@link ModelCompiler} and
+ * {@link Sessions}, training steps through {@link TrainingGraph} (the recipe's loss, gradients and
+ * optimizer update), and overlap-tile prediction through {@link Predictor} of a checkpoint written
+ * by {@link Checkpoints}. The inputs are synthetic (seeded noise): speed does not depend on the
+ * pixel values.
+ *
+ * <p>The phases run in this order: yardstick, forward, prediction of the small and then the large
+ * image (resident memory is read after each), training steps. Prediction comes before training so
+ * that its memory figures are not hidden by the training step's larger buffers.
+ */
+public final class Benchmark {
+  private final BenchOptions options;
+  private final PrintWriter progress;
+  private final Map<String, Object> settings = new LinkedHashMap<>();
+
+  private Benchmark(BenchOptions options, PrintWriter progress) {
+    this.options = options;
+    this.progress = progress;
+  }
+
+  /** Runs every phase, printing one progress line per phase to {@code progress}. */
+  public static BenchReport run(BenchOptions options, PrintWriter progress) {
+    checkNotNull(options, "options");
+    checkNotNull(progress, "progress");
+    return new Benchmark(options, progress).run();
+  }
+
+  private BenchReport run() {
+    long began = System.nanoTime();
+    Machine machine = Machine.probe();
+    String version = TensorFlow.version();
+    Recipe recipe = options.recipe();
+    int tile = options.tile();
+    int output = recipe.model().geometry().outputSize(tile);
+    double gflop = recipe.model().geometry().forwardFlops(tile) / 1e9;
+    note("%s on %s, TensorFlow %s, load %.2f", recipe.name(), machine.cpu(), version, machine.loadAverage());
+    settings.putAll(Sessions.describe(options.threads()));
+    settings.put("convolution", ModelCompiler.DEFAULT_LOWERING.name().toLowerCase(Locale.ROOT));
+    settings.put("patchLimitBytes", ModelCompiler.PATCH_LIMIT_BYTES);
+
+    Map<Integer, Double> matmul = MatmulRate.measure(options.matmulSizeArray(), options.matmulWarmups(),
+        options.matmulRuns(), options.threads(), n -> note("matmul %dx%d ...", n, n));
+    matmul.forEach((n, rate) -> note("matmul %d: %.1f GFLOP/s", n, rate));
+
+    Path folder = temporaryFolder();
+    try {
+      Timings forward;
+      try (CompiledModel model = ModelCompiler.compile(recipe.model(), tile, recipe.training().seed());
+          Session session = Sessions.open(model.graph(), options.threads())) {
+        session.initialize();
+        note("forward passes of a %dx%d tile ...", tile, tile);
+        forward = forward(model, session);
+        note("forward: median %.1f ms (%.1f GFLOP/s)", forward.median(), gflop / forward.median() * 1e3);
+        writeRun(folder, recipe, session, model);
+      }
+
+      long[] rss = new long[2];
+      double tiledMs;
+      long tiles;
+      Recipe inference = Recipes.withOverrides(recipe, List.of("inference.tile=" + tile, "inference.batchSize=1",
+          "inference.tta=none"));
+      try (Predictor predictor = Predictor.open(ModelSource.of(folder), inference.inference())) {
+        int small = options.smallImage();
+        note("predicting a %dx%d image (%d tiles) ...", small, small, predictor.tileCount(small, small));
+        predictor.predict(image(small, 1));
+        rss[0] = ProcessMemory.residentMb().orElse(-1);
+        int large = options.largeImage();
+        tiles = predictor.tileCount(large, large);
+        note("predicting a %dx%d image (%d tiles) ...", large, large, tiles);
+        Image image = image(large, 2);
+        long t0 = System.nanoTime();
+        predictor.predict(image);
+        tiledMs = (System.nanoTime() - t0) / 1e6;
+        rss[1] = ProcessMemory.residentMb().orElse(-1);
+        note("tiled: %.1f ms for %d tiles (%.1f ms per tile); resident memory %d MB -> %d MB", tiledMs, tiles,
+            tiledMs / tiles, rss[0], rss[1]);
+      }
+      long predictPeak = ProcessMemory.peakResidentMb().orElse(-1);
+
+      note("training steps at tile %d, batch 1 ...", tile);
+      TrainResult train = train(recipe, tile, output);
+      note("training step: median %.1f ms, %,d bytes allocated per step", train.timings().median(),
+          train.allocatedBytes());
+      long peak = ProcessMemory.peakResidentMb().orElse(-1);
+      return new BenchReport(options, machine, version, matmul, gflop, output, forward, train.timings(),
+          train.allocatedBytes(), train.lossFinite(), tiledMs, tiles, rss[0], rss[1], predictPeak, peak, settings,
+          (System.nanoTime() - began) / 1e9);
+    } finally {
+      delete(folder);
+    }
+  }
+
+  /** Forward passes of one tile, batch 1, through a model compiled as training and prediction do. */
+  private Timings forward(CompiledModel model, Session session) {
+    int tile = options.tile();
+    int channels = model.spec().inputChannels();
+    float[] pixels = noise(tile * tile * channels, 3);
+    try (TFloat32 input = TFloat32.tensorOf(Shape.of(1, tile, tile, channels), DataBuffers.of(pixels, true, false))) {
+      return Timings.of(options.warmups(), options.runs(), () -> {
+        try (Result result = session.runner().feed(model.input(), input).fetch(model.probabilities()).run()) {
+          // Only the time counts.
+        }
+      });
+    }
+  }
+
+  private record TrainResult(Timings timings, long allocatedBytes, boolean lossFinite) {}
+
+  /** Training steps through {@link TrainingGraph#step}, the trainer's own step. */
+  private TrainResult train(Recipe recipe, int tile, int output) {
+    Recipe atTile = Recipes.withOverrides(recipe, List.of("training.tile=" + tile, "training.batchSize=1"));
+    int channels = recipe.model().inputChannels();
+    int classes = recipe.model().classes();
+    SplittableRandom random = new SplittableRandom(4);
+    int[] labels = new int[output * output];
+    float[] weights = new float[output * output];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = random.nextInt(classes);
+      weights[i] = 1 + 9 * (float) random.nextDouble();
+    }
+    Batch batch = new Batch(1, tile, channels, output, noise(tile * tile * channels, 5), labels, weights);
+    AllocationMeter meter = new AllocationMeter();
+    try (TrainingGraph graph = TrainingGraph.build(atTile, options.threads())) {
+      graph.session().initialize();
+      boolean[] finite = {true};
+      long[] step = {0};
+      long[] allocated = new long[options.trainRuns()];
+      int[] timed = {-options.trainWarmups()};
+      Timings timings = Timings.of(options.trainWarmups(), options.trainRuns(), () -> {
+        long before = meter.allocatedBytes();
+        TrainingGraph.StepResult result = graph.step(batch, LearningRate.at(atTile.training(), step[0]), step[0]);
+        long after = meter.allocatedBytes();
+        finite[0] &= result.finite();
+        step[0]++;
+        if (timed[0] >= 0) {
+          allocated[timed[0]] = after - before;
+        }
+        timed[0]++;
+      });
+      java.util.Arrays.sort(allocated);
+      return new TrainResult(timings, allocated[allocated.length / 2], finite[0]);
+    }
+  }
+
+  /** Writes a run folder holding the recipe and the model's initial weights, for the predictor. */
+  private static void writeRun(Path folder, Recipe recipe, Session session, CompiledModel model) {
+    RunDirectory run = new RunDirectory(folder);
+    try {
+      Files.writeString(run.recipe(), Recipes.toJson(recipe), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + run.recipe(), e);
+    }
+    run.checkpoints().save(session, Checkpoints.shapes(model), 0, 0);
+  }
+
+  /** A square 8-bit image of seeded noise with some structure (the values do not change the speed). */
+  private Image image(int side, long seed) {
+    int channels = options.recipe().model().inputChannels();
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] pixels = new float[side * side * channels];
+    for (int y = 0; y < side; y++) {
+      for (int x = 0; x < side; x++) {
+        float base = 128 + 60 * (float) (Math.sin(x / 17.0) * Math.cos(y / 23.0));
+        for (int c = 0; c < channels; c++) {
+          pixels[(y * side + x) * channels + c] = Math.round(Math.max(0, Math.min(255,
+              base + 20 * random.nextDouble())));
+        }
+      }
+    }
+    return new Image(side, side, channels, PixelType.UINT8, pixels);
+  }
+
+  private static float[] noise(int n, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] values = new float[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = (float) (random.nextDouble() * 2 - 1);
+    }
+    return values;
+  }
+
+  private void note(String format, Object... args) {
+    progress.println("bench: " + String.format(Locale.ROOT, format, args));
+    progress.flush();
+  }
+
+  private static Path temporaryFolder() {
+    try {
+      return Files.createTempDirectory("unet4j-bench-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary folder for the benchmark's checkpoint", e);
+    }
+  }
+
+  private static void delete(Path folder) {
+    try {
+      MoreFiles.deleteRecursively(folder, RecursiveDeleteOption.ALLOW_INSECURE);
+    } catch (IOException e) {
+      // A leftover temporary folder is harmless.
+    }
+  }
+
+  /** Bytes allocated on the Java heap by the current thread, where the JVM counts them. */
+  private static final class AllocationMeter {
+    private final com.sun.management.ThreadMXBean threads;
+
+    AllocationMeter() {
+      this.threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      if (threads.isThreadAllocatedMemorySupported() && !threads.isThreadAllocatedMemoryEnabled()) {
+        threads.setThreadAllocatedMemoryEnabled(true);
+      }
+    }
+
+    long allocatedBytes() {
+      return threads.isThreadAllocatedMemorySupported() ? threads.getCurrentThreadAllocatedBytes() : 0;
+    }
+  }
+}
