@@ -17,8 +17,8 @@ public enum ConvolutionLowering {
 
   /**
    * Matrix multiplications, which TensorFlow runs near the machine's peak: a k x k convolution
-   * gathers its k² shifted views of the input side by side along the channels (im2col) and
-   * multiplies them with the kernel seen as a {@code [k k cin, cout]} matrix; a 1x1 convolution is
+   * gathers the k² input pixels under the kernel for every output pixel (im2col, one
+   * {@code GatherV2}) and multiplies them with the kernel seen as a {@code [k k cin, cout]} matrix; a 1x1 convolution is
    * that multiplication alone; the p x p up-convolution with stride p is one multiplication to
    * {@code p² cout} channels followed by {@code DepthToSpace}. Each gradient is again a matrix
    * multiplication. The price is memory: the gathered patches of a layer are k² times its input

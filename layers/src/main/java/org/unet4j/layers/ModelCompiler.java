@@ -280,39 +280,44 @@ public final class ModelCompiler {
     }
     Operand<TInt32> height = tf.math.sub(dim(tf, x, 1), tf.constant(kernel - 1));
     Operand<TInt32> width = tf.math.sub(dim(tf, x, 2), tf.constant(kernel - 1));
-    Operand<TFloat32> patches = x;
-    if (kernel > 1) {
-      // im2col: the k² shifted views side by side, in the kernel's (row, column, channel) order.
-      Operand<TInt32> size = tf.stack(List.of(tf.constant(-1), height, width, tf.constant(-1)));
-      List<Operand<TFloat32>> sources = fanOut(tf, x, kernel * kernel);
-      List<Operand<TFloat32>> views = new ArrayList<>();
-      for (int dy = 0; dy < kernel; dy++) {
-        for (int dx = 0; dx < kernel; dx++) {
-          views.add(tf.slice(sources.get(dy * kernel + dx), tf.constant(new int[] {0, dy, dx, 0}), size));
-        }
-      }
-      patches = tf.concat(views, tf.constant(CHANNEL_AXIS));
-    }
     int depth = kernel * kernel * in;
-    Operand<TFloat32> product = tf.linalg.matMul(tf.reshape(patches, tf.constant(new int[] {-1, depth})),
-        tf.reshape(w, tf.constant(new int[] {depth, out})));
+    Operand<TFloat32> rows = kernel == 1 ? tf.reshape(x, tf.constant(new int[] {-1, in}))
+        : patches(tf, x, kernel, height, width);
+    Operand<TFloat32> product = tf.linalg.matMul(rows, tf.reshape(w, tf.constant(new int[] {depth, out})));
     return tf.reshape(product, tf.stack(List.of(tf.constant(-1), height, width, tf.constant(out))));
   }
 
   /**
-   * {@code count} handles on {@code x} from a binary tree of identities (free: they forward the
-   * buffer), so that no tensor has more than two consumers. TensorFlow sums the gradients of a
-   * tensor's consumers in an order that follows memory addresses and changes from one graph build
-   * to the next; a sum of two is the same either way, a sum of k² is not, and training would stop
-   * being bit-reproducible (a resumed run would drift from an uninterrupted one in the last bits).
+   * im2col: for every output pixel the k x k input pixels under the kernel, side by side in the
+   * kernel's (row, column, channel) order, as a {@code [batch height width, k k cin]} matrix. One gather
+   * reads them all: input pixel {@code (y + dy, x + dx)} of image {@code b} is row
+   * {@code (b h + y + dy) w + x + dx} of the input seen as a {@code [b h w, cin]} matrix. Its
+   * gradient is one {@code UnsortedSegmentSum}, which adds the k² contributions to each input pixel
+   * in a fixed order; k² slices would make TensorFlow add k² gradients in an order that changes
+   * from one graph build to the next, and training would stop being bit-reproducible.
    */
-  private static List<Operand<TFloat32>> fanOut(Ops tf, Operand<TFloat32> x, int count) {
-    if (count == 1) {
-      return List.of(x);
-    }
-    List<Operand<TFloat32>> handles = new ArrayList<>(fanOut(tf, tf.identity(x), (count + 1) / 2));
-    handles.addAll(fanOut(tf, tf.identity(x), count / 2));
-    return handles;
+  private static Operand<TFloat32> patches(Ops tf, Operand<TFloat32> x, int kernel, Operand<TInt32> height,
+      Operand<TInt32> width) {
+    int in = channels(x);
+    Operand<TInt32> rowLength = dim(tf, x, 2);
+    Operand<TInt32> imageSize = tf.math.mul(dim(tf, x, 1), rowLength);
+    Operand<TInt32> one = tf.constant(1);
+    Operand<TInt32> zero = tf.constant(0);
+    // Row of each output pixel's top-left tap within its image: y w + x, [height, width].
+    Operand<TInt32> origins = tf.math.add(
+        tf.reshape(tf.math.mul(tf.range(zero, height, one), rowLength), tf.constant(new int[] {-1, 1})),
+        tf.reshape(tf.range(zero, width, one), tf.constant(new int[] {1, -1})));
+    // Offset of each tap from the top-left one: dy w + dx, [k, k].
+    Operand<TInt32> kernelRange = tf.range(zero, tf.constant(kernel), one);
+    Operand<TInt32> taps = tf.math.add(tf.reshape(tf.math.mul(kernelRange, rowLength), tf.constant(new int[] {-1, 1})),
+        tf.reshape(kernelRange, tf.constant(new int[] {1, -1})));
+    Operand<TInt32> perImage = tf.math.add(tf.reshape(origins, tf.constant(new int[] {-1, 1})),
+        tf.reshape(taps, tf.constant(new int[] {1, -1})));
+    Operand<TInt32> images = tf.math.mul(tf.range(zero, dim(tf, x, 0), one), imageSize);
+    Operand<TInt32> rows = tf.reshape(tf.math.add(tf.reshape(images, tf.constant(new int[] {-1, 1})),
+        tf.reshape(perImage, tf.constant(new int[] {1, -1}))), tf.constant(new int[] {-1}));
+    Operand<TFloat32> pixels = tf.reshape(x, tf.constant(new int[] {-1, in}));
+    return tf.reshape(tf.gather(pixels, rows, zero), tf.constant(new int[] {-1, kernel * kernel * in}));
   }
 
   /** Bytes of the im2col patches of one image; 0 when the map's size is not known when compiling. */

@@ -7,7 +7,6 @@ import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.RewriterConfig;
 
 /**
  * Opens the TensorFlow sessions that run compiled models, with one set of settings for training,
@@ -17,12 +16,6 @@ import org.tensorflow.proto.RewriterConfig;
  * many ops at once). A positive {@code threads} runs one op at a time on that many threads. The
  * pools are process-wide: TensorFlow sizes them when the process opens its first session and
  * ignores the thread counts of later sessions.
- *
- * <p>Training sessions ({@link #openForTraining}) switch off Grappler's arithmetic optimizer. Its
- * rewrite of nested additions into one {@code AddN} orders the terms by how the gradient graph
- * happened to be built, which changes with memory addresses from one build to the next, so two
- * runs of the same recipe would drift apart in the last bits; without it a training step is
- * reproducible bit for bit (measured to cost no speed, {@code docs/performance.md}).
  */
 public final class Sessions {
   private Sessions() {}
@@ -42,28 +35,12 @@ public final class Sessions {
     return config.build();
   }
 
-  /**
-   * A session of a training graph: {@link #open}'s settings without Grappler's arithmetic
-   * optimizer, so that gradient sums keep the order the graph gives them.
-   */
-  public static Session openForTraining(Graph graph, int threads) {
-    return new Session(graph, trainingConfig(threads));
-  }
-
-  /** The settings of {@link #openForTraining}. */
-  public static ConfigProto trainingConfig(int threads) {
-    ConfigProto.Builder config = config(threads).toBuilder();
-    config.setGraphOptions(config.getGraphOptions().toBuilder().setRewriteOptions(RewriterConfig.newBuilder()
-        .setArithmeticOptimization(RewriterConfig.Toggle.OFF)));
-    return config.build();
-  }
-
   /** The settings of {@link #config(int)} in words, for reports: thread pools and graph rewrites. */
   public static Map<String, Object> describe(int threads) {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("intraOpThreads", threads > 0 ? String.valueOf(threads) : "TensorFlow default (one per core)");
     settings.put("interOpThreads", threads > 0 ? "1" : "TensorFlow default (one per core)");
-    settings.put("grappler", "TensorFlow default; training without the arithmetic optimizer");
+    settings.put("grappler", "TensorFlow default (remapper and arithmetic optimizer on)");
     settings.put("xlaJit", "off");
     return settings;
   }

@@ -94,7 +94,7 @@ class VariableNamesTest {
     }
     try (CompiledModel model = ModelCompiler.compile(spec, tile, 1, ConvolutionLowering.MATMUL)) {
       assertEquals("MatMul", model.graph().operation("contracting/0/conv1/MatMul").type());
-      assertEquals("ConcatV2", model.graph().operation("contracting/0/conv1/Concat").type());
+      assertEquals("GatherV2", model.graph().operation("contracting/0/conv1/Gather").type());
       assertEquals("DepthToSpace", model.graph().operation("expanding/0/upconv/DepthToSpace").type());
       assertEquals("MatMul", model.graph().operation("head/MatMul").type());
       assertEquals(null, model.graph().operation("contracting/0/conv1/Conv2d"));

@@ -23,7 +23,14 @@ public record Machine(String cpuModel, int cores, List<String> vectorExtensions,
       "TF_XLA_FLAGS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS");
 
   private static final Set<String> VECTOR_FLAGS = Set.of("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw",
-      "avx512_vnni", "avx512_bf16", "amx_tile");
+      "avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile", "amx_int8", "amx_bf16");
+
+  /**
+   * The CPU features for which TensorFlow 2.18 on Linux turns oneDNN on by default
+   * ({@code IsMKLEnabled} in tensorflow/core/util/util.cc).
+   */
+  private static final Set<String> ONEDNN_BY_DEFAULT = Set.of("avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile",
+      "amx_int8", "amx_bf16");
 
   static Machine probe() {
     String model = "unknown CPU";
@@ -73,11 +80,18 @@ public record Machine(String cpuModel, int cores, List<String> vectorExtensions,
   }
 
   /**
-   * Whether TensorFlow's oneDNN kernels are on: {@code TF_ENABLE_ONEDNN_OPTS=1} (or {@code true}).
-   * TensorFlow 2.18 leaves them off by default on this kind of CPU.
+   * Whether TensorFlow's oneDNN kernels are on: as {@code TF_ENABLE_ONEDNN_OPTS} says when it is
+   * set ({@code 1}/{@code true} or {@code 0}/{@code false}), else on exactly for CPUs with AVX-512
+   * VNNI or BF16, AVX-VNNI or AMX, as TensorFlow 2.18 decides on Linux.
    */
   public boolean oneDnn() {
-    String value = environment.getOrDefault("TF_ENABLE_ONEDNN_OPTS", "");
-    return value.equals("1") || value.equalsIgnoreCase("true");
+    String value = environment.getOrDefault("TF_ENABLE_ONEDNN_OPTS", "").trim();
+    if (value.equals("1") || value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (value.equals("0") || value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    return vectorExtensions.stream().anyMatch(ONEDNN_BY_DEFAULT::contains);
   }
 }

@@ -131,7 +131,7 @@ public final class TrainingGraph implements AutoCloseable {
     updates.add(model.movingAverageUpdate());
     train = tf.withName("train").withControlDependencies(updates).noOp();
     slots = ImmutableList.copyOf(created);
-    session = Sessions.openForTraining(graph, threads);
+    session = Sessions.open(graph, threads);
   }
 
   /**
