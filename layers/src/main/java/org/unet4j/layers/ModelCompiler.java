@@ -59,7 +59,8 @@ import org.unet4j.dsl.model.StageSpec;
  *       (default false), because rates are per stage in the spec and batch norm needs the same flag.
  *   <li>Convolutions are lowered to matrix multiplications ({@link ConvolutionLowering#MATMUL}) by
  *       default: on CPU that makes the paper's net several times faster than TensorFlow's
- *       convolution kernels, most of all in training ({@code docs/performance.md}).
+ *       convolution kernels, most of all in training ({@code docs/performance.md}). The
+ *       {@value #LOWERING_PROPERTY} system property switches a whole process back.
  * </ul>
  */
 public final class ModelCompiler {
@@ -78,8 +79,12 @@ public final class ModelCompiler {
    */
   public static final long PATCH_LIMIT_BYTES = 1L << 30;
 
-  /** The lowering {@link #compile(ModelSpec, int, long)} uses. */
-  public static final ConvolutionLowering DEFAULT_LOWERING = ConvolutionLowering.MATMUL;
+  /**
+   * System property that sets the lowering of {@link #compile(ModelSpec, int, long)} for the whole
+   * process, {@code matmul} (the default) or {@code native}; with the launcher:
+   * {@code UNET4J_JAVA_OPTS=-Dunet4j.convolution=native ./unet4j ...}.
+   */
+  public static final String LOWERING_PROPERTY = "unet4j.convolution";
 
   private static final int CHANNEL_AXIS = 3;
 
@@ -122,7 +127,23 @@ public final class ModelCompiler {
    * @throws SpecException when {@code tile} is not a valid input size, with the nearest valid ones
    */
   public static CompiledModel compile(ModelSpec spec, int tile, long seed) {
-    return compile(spec, tile, seed, DEFAULT_LOWERING);
+    return compile(spec, tile, seed, defaultLowering());
+  }
+
+  /**
+   * The lowering of {@link #compile(ModelSpec, int, long)}: {@link ConvolutionLowering#MATMUL}
+   * unless the {@value #LOWERING_PROPERTY} system property says otherwise.
+   *
+   * @throws IllegalArgumentException when the property holds neither {@code matmul} nor {@code native}
+   */
+  public static ConvolutionLowering defaultLowering() {
+    String value = System.getProperty(LOWERING_PROPERTY, "matmul").trim();
+    for (ConvolutionLowering lowering : ConvolutionLowering.values()) {
+      if (lowering.name().equalsIgnoreCase(value)) {
+        return lowering;
+      }
+    }
+    throw new IllegalArgumentException("-D" + LOWERING_PROPERTY + "=" + value + ": expected matmul or native");
   }
 
   /**
@@ -144,7 +165,7 @@ public final class ModelCompiler {
    * and pooling would silently drop the remainder.
    */
   public static CompiledModel compileForAnySize(ModelSpec spec, long seed) {
-    return compileForAnySize(spec, seed, DEFAULT_LOWERING);
+    return compileForAnySize(spec, seed, defaultLowering());
   }
 
   /** {@link #compileForAnySize(ModelSpec, long)} with the convolutions lowered as {@code lowering} says. */

@@ -1,6 +1,7 @@
 package org.unet4j.layers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -51,6 +52,25 @@ class ConvolutionLoweringTest {
     for (int i = 1; i < natives.values().size(); i++) {
       assertClose(natives.values().get(i), matmul.values().get(i), "gradient of " + natives.names().get(i));
     }
+  }
+
+  @Test
+  void theSystemPropertyChoosesTheDefaultLowering() {
+    ModelSpec spec = UNet.builder().depth(1).baseFilters(2).build();
+    int tile = spec.geometry().smallestValidInput();
+    try {
+      System.setProperty(ModelCompiler.LOWERING_PROPERTY, "Native");
+      assertEquals(ConvolutionLowering.NATIVE, ModelCompiler.defaultLowering());
+      try (CompiledModel model = ModelCompiler.compile(spec, tile, 1)) {
+        assertEquals("Conv2D", model.graph().operation("head/Conv2d").type());
+      }
+      System.setProperty(ModelCompiler.LOWERING_PROPERTY, "im2col");
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, ModelCompiler::defaultLowering);
+      assertEquals("-Dunet4j.convolution=im2col: expected matmul or native", e.getMessage());
+    } finally {
+      System.clearProperty(ModelCompiler.LOWERING_PROPERTY);
+    }
+    assertEquals(ConvolutionLowering.MATMUL, ModelCompiler.defaultLowering());
   }
 
   @Test

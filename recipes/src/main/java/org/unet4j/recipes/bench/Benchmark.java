@@ -77,7 +77,7 @@ public final class Benchmark {
     double gflop = recipe.model().geometry().forwardFlops(tile) / 1e9;
     note("%s on %s, TensorFlow %s, load %.2f", recipe.name(), machine.cpu(), version, machine.loadAverage());
     settings.putAll(Sessions.describe(options.threads()));
-    settings.put("convolution", ModelCompiler.DEFAULT_LOWERING.name().toLowerCase(Locale.ROOT));
+    settings.put("convolution", ModelCompiler.defaultLowering().name().toLowerCase(Locale.ROOT));
     settings.put("patchLimitBytes", ModelCompiler.PATCH_LIMIT_BYTES);
 
     Map<Integer, Double> matmul = MatmulRate.measure(options.matmulSizeArray(), options.matmulWarmups(),
