@@ -5,8 +5,10 @@ import java.util.Locale;
 
 /**
  * The driver's progress line every few seconds while the executors work: images done of the
- * total, the rate and the time left, then the images evaluated. It prints only when something
- * changed.
+ * total, the rate and the time left, then the images evaluated. It prints when a count changed,
+ * and at least every {@value #HEARTBEAT_MILLIS} ms so that a long unit does not look like a hang.
+ * The counts come from accumulators, which reach the driver as tasks end; the driver adds what it
+ * knows itself after each stage ({@link #atLeast}).
  */
 final class ProgressReporter implements AutoCloseable {
   private final PrintWriter err;
@@ -17,7 +19,13 @@ final class ProgressReporter implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stopped;
   private volatile long toEvaluate;
-  private String lastLine = "";
+  private volatile long doneAtLeast;
+  private volatile long failedAtLeast;
+  private String lastCounts = "";
+  private long lastLine = System.nanoTime();
+
+  /** The longest time between two lines. */
+  static final long HEARTBEAT_MILLIS = 30_000;
 
   /**
    * @param total the images to predict in this run
@@ -35,6 +43,12 @@ final class ProgressReporter implements AutoCloseable {
   ProgressReporter start() {
     thread.start();
     return this;
+  }
+
+  /** The driver knows that at least {@code done} images are done, {@code failed} of them failed. */
+  void atLeast(long done, long failed) {
+    doneAtLeast = done;
+    failedAtLeast = failed;
   }
 
   /** From now on the line also counts the images evaluated, of {@code images}. */
@@ -55,10 +69,18 @@ final class ProgressReporter implements AutoCloseable {
     }
   }
 
-  /** One line, unless it would repeat the last one. */
+  /** One line, unless the counts are those of the last line and the last line is recent. */
   synchronized void report() {
-    long done = counters.done();
-    long failed = counters.failed();
+    long done = Math.max(doneAtLeast, counters.done());
+    long failed = Math.max(failedAtLeast, counters.failed());
+    long evaluated = counters.evaluated();
+    String counts = done + "/" + failed + "/" + evaluated + "/" + toEvaluate;
+    long now = System.nanoTime();
+    if (counts.equals(lastCounts) && now - lastLine < HEARTBEAT_MILLIS * 1_000_000L) {
+      return;
+    }
+    lastCounts = counts;
+    lastLine = now;
     double seconds = (System.nanoTime() - began) / 1e9;
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "unet4j spark-predict: %d/%d images", done,
         total));
@@ -70,14 +92,10 @@ final class ProgressReporter implements AutoCloseable {
           seconds / done * (total - done)));
     }
     if (toEvaluate > 0) {
-      line.append(String.format(Locale.ROOT, "; evaluated %d/%d", counters.evaluated(), toEvaluate));
+      line.append(String.format(Locale.ROOT, "; evaluated %d/%d", evaluated, toEvaluate));
     }
-    String text = line.toString();
-    if (!text.equals(lastLine)) {
-      lastLine = text;
-      err.println(text);
-      err.flush();
-    }
+    err.println(line);
+    err.flush();
   }
 
   @Override

@@ -176,6 +176,8 @@ public final class SparkPrediction {
       for (UnitResult result : results) {
         byImage.computeIfAbsent(result.unit().image().name(), k -> new ArrayList<>()).add(result);
       }
+      progress.atLeast(results.stream().filter(r -> r.unit().whole()).count(),
+          results.stream().filter(r -> r.unit().whole() && !r.succeeded()).count());
       Map<String, ImageRow> byName = new LinkedHashMap<>();
       List<Finishing> finishing = new ArrayList<>();
       for (ImageSurvey survey : surveys) {
@@ -281,8 +283,8 @@ public final class SparkPrediction {
     return ready;
   }
 
-  /** Partitions for {@code items} small tasks: a few per slot, at most one item each. */
+  /** Partitions for {@code items} (images to survey or finish): many per slot, at least one item each. */
   private static int slices(int items, int slots) {
-    return Math.max(1, Math.min(items, slots * UnitPlanner.UNITS_PER_SLOT));
+    return Math.max(1, Math.min(items, slots * UnitPlanner.TASKS_PER_SLOT));
   }
 }

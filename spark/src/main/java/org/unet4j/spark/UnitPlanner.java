@@ -21,7 +21,7 @@ final class UnitPlanner {
   /** Units per task slot that the automatic budget aims at: enough for the slots to even out. */
   static final int UNITS_PER_SLOT = 4;
   /** Tasks per task slot at most: more tasks balance better, fewer cost less scheduling. */
-  static final int TASKS_PER_SLOT = 16;
+  static final int TASKS_PER_SLOT = 64;
 
   private final Tiling tiling;
   private final int copies;
