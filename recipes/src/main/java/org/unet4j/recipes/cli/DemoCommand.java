@@ -50,8 +50,8 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where the run, the predictions and the scores go (default: ${DEFAULT-VALUE}).")
   Path directory;
 
-  @Option(names = "--steps", paramLabel = "N", defaultValue = "600",
-      description = "Training steps (default: ${DEFAULT-VALUE}, about four minutes on two cores).")
+  @Option(names = "--steps", paramLabel = "N", defaultValue = "900",
+      description = "Training steps (default: ${DEFAULT-VALUE}, about five minutes on two cores).")
   int steps;
 
   @Override

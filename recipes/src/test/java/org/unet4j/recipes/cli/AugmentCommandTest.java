@@ -292,7 +292,7 @@ class AugmentCommandTest {
       Path out = dir.resolve("nuclei");
       CliRun r = CliRun.of("augment", "nuclei-demo", "--count", "1", "--out", out.toString());
       assertEquals(0, r.status(), r.err());
-      assertTrue(r.out().startsWith("nuclei-demo: 1 augmented training tile of seed 42 (batch 4, 32 training"
+      assertTrue(r.out().startsWith("nuclei-demo: 1 augmented training tile of seed 42 (batch 4, 40 training"
           + " images), tile 252 -> labels 164"), r.out());
       BufferedImage sheet = read(out.resolve(AugmentCommand.SHEET));
       assertEquals(3 * 252 + 4 * GAP, sheet.getWidth());
