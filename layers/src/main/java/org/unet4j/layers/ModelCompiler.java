@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -244,10 +245,13 @@ public final class ModelCompiler {
     Ops tf = scopes.at(path);
     int in = channels(x);
     Variable<TFloat32> w = heNormal(path, Shape.of(kernel, kernel, in, filters), HeInit.convFanIn(kernel, in));
-    Operand<TFloat32> y = convolve(tf, x, w, kernel, padding);
-    // Batch norm's offset takes the place of the bias.
-    y = normalization == Normalization.BATCH ? batchNorm(path + "/norm", y) : tf.nn.biasAdd(y, bias(path, filters));
-    return layer(path, activate(tf, y, activation));
+    if (normalization == Normalization.BATCH) {
+      // Batch norm's offset takes the place of the bias.
+      Operand<TFloat32> y = convolve(tf, x, w, kernel, padding, v -> v);
+      return layer(path, activate(tf, batchNorm(path + "/norm", y), activation));
+    }
+    Variable<TFloat32> b = bias(path, filters);
+    return layer(path, convolve(tf, x, w, kernel, padding, v -> activate(tf, tf.nn.biasAdd(v, b), activation)));
   }
 
   /** p x p max or average pooling with stride p (paper: 2x2 max pooling, stride 2). */
@@ -266,33 +270,40 @@ public final class ModelCompiler {
     Ops tf = scopes.at(path);
     int in = channels(x);
     Variable<TFloat32> w = heNormal(path, Shape.of(pool, pool, filters, in), HeInit.upConvFanIn(in));
-    Operand<TFloat32> y;
+    Variable<TFloat32> b = bias(path, filters);
     if (lowering == ConvolutionLowering.MATMUL) {
       // Output pixel (p y + i, p x + j, c) is input pixel (y, x) times kernel[i, j, c, :]; DepthToSpace
-      // reads channel (i p + j) cout + c into that place, so the matrix is the kernel as [cin, p, p, cout].
+      // reads channel (i p + j) cout + c into that place, so the matrix is the kernel as [cin, p, p, cout]
+      // and the bias repeats p² times along the product's columns.
       Operand<TFloat32> matrix = tf.reshape(tf.linalg.transpose(w, tf.constant(new int[] {3, 0, 1, 2})),
           tf.constant(new int[] {in, pool * pool * filters}));
       Operand<TFloat32> product = tf.linalg.matMul(tf.reshape(x, tf.constant(new int[] {-1, in})), matrix);
-      Operand<TFloat32> blocks = tf.reshape(product, tf.stack(List.of(tf.constant(-1), dim(tf, x, 1), dim(tf, x, 2),
+      Operand<TFloat32> activated = activate(tf, tf.nn.biasAdd(product, tf.tile(b, tf.constant(new int[] {pool * pool}))),
+          activation);
+      Operand<TFloat32> blocks = tf.reshape(activated, tf.stack(List.of(tf.constant(-1), dim(tf, x, 1), dim(tf, x, 2),
           tf.constant(pool * pool * filters))));
-      y = tf.nn.depthToSpace(blocks, (long) pool);
-    } else {
-      Operand<TInt32> outputShape = tf.stack(List.of(dim(tf, x, 0), tf.math.mul(dim(tf, x, 1), tf.constant(pool)),
-          tf.math.mul(dim(tf, x, 2), tf.constant(pool)), tf.constant(filters)));
-      y = tf.nn.conv2dBackpropInput(outputShape, w, x, List.of(1L, (long) pool, (long) pool, 1L), "VALID");
+      return layer(path, tf.nn.depthToSpace(blocks, (long) pool));
     }
-    return layer(path, activate(tf, tf.nn.biasAdd(y, bias(path, filters)), activation));
+    Operand<TInt32> outputShape = tf.stack(List.of(dim(tf, x, 0), tf.math.mul(dim(tf, x, 1), tf.constant(pool)),
+        tf.math.mul(dim(tf, x, 2), tf.constant(pool)), tf.constant(filters)));
+    Operand<TFloat32> y = tf.nn.conv2dBackpropInput(outputShape, w, x, List.of(1L, (long) pool, (long) pool, 1L),
+        "VALID");
+    return layer(path, activate(tf, tf.nn.biasAdd(y, b), activation));
   }
 
   /**
-   * The k x k convolution with stride 1 of {@code x} with {@code w} ({@code [k, k, cin, cout]}),
-   * lowered as {@link #lowering} says; see {@link ConvolutionLowering#MATMUL} for the matrix form.
+   * {@code pointwise} of the k x k convolution with stride 1 of {@code x} with {@code w}
+   * ({@code [k, k, cin, cout]}), lowered as {@link #lowering} says; see
+   * {@link ConvolutionLowering#MATMUL} for the matrix form. {@code pointwise} acts on each pixel's
+   * channels (bias, activation): in the matrix form it is applied to the product before it becomes
+   * an image again, so that Grappler fuses the three into one {@code _FusedMatMul}.
    */
-  private Operand<TFloat32> convolve(Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, int kernel, Padding padding) {
+  private Operand<TFloat32> convolve(Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, int kernel, Padding padding,
+      UnaryOperator<Operand<TFloat32>> pointwise) {
     int in = channels(x);
     int out = (int) w.shape().get(3);
     if (lowering == ConvolutionLowering.NATIVE || patchBytes(x, kernel, padding) > PATCH_LIMIT_BYTES) {
-      return tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), padding == Padding.VALID ? "VALID" : "SAME");
+      return pointwise.apply(tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), padding == Padding.VALID ? "VALID" : "SAME"));
     }
     if (padding == Padding.SAME && kernel > 1) {
       int before = (kernel - 1) / 2;
@@ -305,7 +316,7 @@ public final class ModelCompiler {
     Operand<TFloat32> rows = kernel == 1 ? tf.reshape(x, tf.constant(new int[] {-1, in}))
         : patches(tf, x, kernel, height, width);
     Operand<TFloat32> product = tf.linalg.matMul(rows, tf.reshape(w, tf.constant(new int[] {depth, out})));
-    return tf.reshape(product, tf.stack(List.of(tf.constant(-1), height, width, tf.constant(out))));
+    return tf.reshape(pointwise.apply(product), tf.stack(List.of(tf.constant(-1), height, width, tf.constant(out))));
   }
 
   /**
@@ -415,8 +426,8 @@ public final class ModelCompiler {
     int in = channels(x);
     int k = spec.head().kernel();
     Variable<TFloat32> w = heNormal(path, Shape.of(k, k, in, spec.classes()), HeInit.convFanIn(k, in));
-    Operand<TFloat32> y = convolve(tf, x, w, k, Padding.VALID);
-    return layer(path, tf.nn.biasAdd(y, bias(path, spec.classes())));
+    Variable<TFloat32> b = bias(path, spec.classes());
+    return layer(path, convolve(tf, x, w, k, Padding.VALID, v -> tf.nn.biasAdd(v, b)));
   }
 
   // ---- pieces --------------------------------------------------------------------------------

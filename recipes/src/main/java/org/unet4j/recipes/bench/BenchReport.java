@@ -18,10 +18,11 @@ import java.util.Map;
  * {@code trainRatio = 3 forwardGflop / trainStepSeconds / matmulGflops} (a training step costs
  * about three forward passes: forward, gradients of the activations, gradients of the weights).
  *
- * @param matmulBySize the best GFLOP/s of each yardstick size
+ * @param matmulBySize the multiplications of each yardstick size n (2 n^3 floating-point operations)
  * @param forward the forward passes of one tile (batch 1), ms
  * @param trainStep the training steps (batch 1: forward, backward, optimizer update), ms
  * @param allocatedBytesPerStep Java heap bytes the training thread allocates per step (median)
+ * @param augment making one augmented training tile with the recipe's augmentation, ms
  * @param tiledMs the overlap-tile prediction of a {@code largeImage} square image, ms
  * @param tiles the tiles that prediction ran
  * @param rssSmallMb, rssLargeMb resident memory after predicting the small and then the large image
@@ -29,8 +30,8 @@ import java.util.Map;
  * @param peakRssMb peak resident memory of the whole run
  */
 public record BenchReport(BenchOptions options, Machine machine, String tensorflowVersion,
-    Map<Integer, Double> matmulBySize, double forwardGflop, int outputSize, Timings forward, Timings trainStep,
-    long allocatedBytesPerStep, boolean trainLossFinite, double tiledMs, long tiles, long rssSmallMb,
+    Map<Integer, Timings> matmulBySize, double forwardGflop, int outputSize, Timings forward, Timings trainStep,
+    long allocatedBytesPerStep, boolean trainLossFinite, Timings augment, double tiledMs, long tiles, long rssSmallMb,
     long rssLargeMb, long predictPeakRssMb, long peakRssMb, Map<String, Object> settings, double secondsTotal) {
   /** Targets of the CPU build on a 2-core machine (unet4j issue 8). */
   public static final double FORWARD_TARGET = 0.90;
@@ -39,9 +40,33 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** The yardstick: the best rate over all sizes. */
+  /** The yardstick: the best rate over all sizes, GFLOP per second. */
   public double matmulGflops() {
-    return matmulBySize.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    return matmulBySize.entrySet().stream().mapToDouble(e -> flop(e.getKey()) / e.getValue().best()).max()
+        .orElseThrow() / 1e6;
+  }
+
+  /**
+   * The yardstick per CPU second of the process (all threads): the best over the sizes of their
+   * runs' mean CPU time rather than their best wall time.
+   */
+  public double matmulGflopsPerCpuSecond() {
+    return matmulBySize.entrySet().stream().filter(e -> e.getValue().cpuMean() > 0)
+        .mapToDouble(e -> flop(e.getKey()) / e.getValue().cpuMean()).max().orElse(Double.NaN) / 1e6;
+  }
+
+  /** {@link #forwardRatio()} per CPU second: how well the work itself runs, whatever else shares the CPU. */
+  public double forwardCpuRatio() {
+    return forwardGflop / (forward.cpuMean() / 1e3) / matmulGflopsPerCpuSecond();
+  }
+
+  /** {@link #trainRatio()} per CPU second. */
+  public double trainCpuRatio() {
+    return 3 * forwardGflop / (trainStep.cpuMean() / 1e3) / matmulGflopsPerCpuSecond();
+  }
+
+  private static double flop(int n) {
+    return 2.0 * n * n * n;
   }
 
   public double forwardMs() {
@@ -109,12 +134,19 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
     root.put("batch", 1);
     root.put("parameters", options.recipe().model().parameterCount());
     ObjectNode sizes = root.putObject("matmulGflopsBySize");
-    matmulBySize.forEach((n, rate) -> sizes.put(String.valueOf(n), round(rate, 1)));
+    matmulBySize.forEach((n, t) -> sizes.put(String.valueOf(n), round(flop(n) / t.best() / 1e6, 1)));
     root.put("forwardBestMs", round(forward.best(), 1));
-    root.set("forwardRunsMs", runs(forward));
+    root.set("forwardRunsMs", runs(forward.millis()));
     root.put("trainStepBestMs", round(trainStep.best(), 1));
-    root.set("trainStepRunsMs", runs(trainStep));
+    root.set("trainStepRunsMs", runs(trainStep.millis()));
+    root.put("matmulGflopsPerCpuSecond", round(matmulGflopsPerCpuSecond(), 1));
+    root.put("forwardCpuMs", round(forward.cpuMean(), 1));
+    root.put("forwardCpuRatio", round(forwardCpuRatio(), 3));
+    root.put("trainStepCpuMs", round(trainStep.cpuMean(), 1));
+    root.put("trainCpuRatio", round(trainCpuRatio(), 3));
     root.put("trainLossFinite", trainLossFinite);
+    root.put("augmentMsPerTile", round(augment.median(), 1));
+    root.put("augmentShareOfStep", round(augment.median() / trainStepMs(), 3));
     root.put("tiledImage", options.largeImage() + "x" + options.largeImage());
     root.put("tiledBatch", 1);
     root.put("tiledTta", "none");
@@ -157,6 +189,9 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
     out.println();
     row(out, "matmul (yardstick)", String.format(Locale.ROOT, "%.1f GFLOP/s", matmulGflops()),
         "best of " + sizes(), "");
+    row(out, "  per CPU second", String.format(Locale.ROOT, "%.1f GFLOP/s", matmulGflopsPerCpuSecond()),
+        "all threads' CPU time, not wall time", String.format(Locale.ROOT, "ratios: forward %.2f, training %.2f",
+            forwardCpuRatio(), trainCpuRatio()));
     row(out, "forward", String.format(Locale.ROOT, "%.1f ms", forwardMs()),
         String.format(Locale.ROOT, "%.2f GFLOP, %.1f GFLOP/s", forwardGflop, forwardGflop / forwardMs() * 1e3),
         String.format(Locale.ROOT, "ratio %.2f (target >= %.2f)", forwardRatio(), FORWARD_TARGET));
@@ -165,6 +200,8 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
         String.format(Locale.ROOT, "ratio %.2f (target >= %.2f)", trainRatio(), TRAIN_TARGET));
     row(out, "allocation per step", String.format(Locale.ROOT, "%,d bytes", allocatedBytesPerStep),
         "Java heap, training thread", "");
+    row(out, "augmentation", String.format(Locale.ROOT, "%.1f ms", augment.median()), "per tile, made in background",
+        String.format(Locale.ROOT, "%.1f%% of a step's time", 100 * augment.median() / trainStepMs()));
     row(out, String.format(Locale.ROOT, "tiled %dx%d", options.largeImage(), options.largeImage()),
         String.format(Locale.ROOT, "%.1f ms", tiledMs), tiles + " tiles, no TTA",
         String.format(Locale.ROOT, "overhead %.2f (target <= %.2f)", tiledOverhead(), TILED_TARGET));
@@ -178,8 +215,8 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
 
   private String sizes() {
     StringBuilder s = new StringBuilder();
-    matmulBySize.forEach((n, rate) -> s.append(s.length() == 0 ? "" : ", ").append(n).append(": ")
-        .append(String.format(Locale.ROOT, "%.0f", rate)));
+    matmulBySize.forEach((n, t) -> s.append(s.length() == 0 ? "" : ", ").append(n).append(": ")
+        .append(String.format(Locale.ROOT, "%.0f", flop(n) / t.best() / 1e6)));
     return s.toString();
   }
 
@@ -187,9 +224,9 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
     out.printf(Locale.ROOT, "%-22s %14s   %-34s %s%n", what, value, detail, verdict);
   }
 
-  private static ArrayNode runs(Timings timings) {
+  private static ArrayNode runs(double[] millis) {
     ArrayNode array = JSON.createArrayNode();
-    for (double ms : timings.millis()) {
+    for (double ms : millis) {
       array.add(round(ms, 1));
     }
     return array;

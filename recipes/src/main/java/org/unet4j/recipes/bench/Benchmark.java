@@ -27,6 +27,9 @@ import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.layers.Sessions;
+import org.unet4j.augment.Augmenter;
+import org.unet4j.augment.Sample;
+import org.unet4j.recipes.data.DatasetTiles;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.infer.ModelSource;
@@ -80,9 +83,10 @@ public final class Benchmark {
     settings.put("convolution", ModelCompiler.defaultLowering().name().toLowerCase(Locale.ROOT));
     settings.put("patchLimitBytes", ModelCompiler.PATCH_LIMIT_BYTES);
 
-    Map<Integer, Double> matmul = MatmulRate.measure(options.matmulSizeArray(), options.matmulWarmups(),
+    Map<Integer, Timings> matmul = MatmulRate.measure(options.matmulSizeArray(), options.matmulWarmups(),
         options.matmulRuns(), options.threads(), n -> note("matmul %dx%d ...", n, n));
-    matmul.forEach((n, rate) -> note("matmul %d: %.1f GFLOP/s", n, rate));
+    matmul.forEach((n, t) -> note("matmul %d: %.1f GFLOP/s (best of %d: %.1f ms; %.1f ms CPU per run)", n,
+        2.0 * n * n * n / t.best() / 1e6, t.millis().length, t.best(), t.cpuMean()));
 
     Path folder = temporaryFolder();
     try {
@@ -92,7 +96,8 @@ public final class Benchmark {
         session.initialize();
         note("forward passes of a %dx%d tile ...", tile, tile);
         forward = forward(model, session);
-        note("forward: median %.1f ms (%.1f GFLOP/s)", forward.median(), gflop / forward.median() * 1e3);
+        note("forward: median %.1f ms (%.1f GFLOP/s), %.1f ms CPU", forward.median(), gflop / forward.median() * 1e3,
+            forward.cpuMean());
         writeRun(folder, recipe, session, model);
       }
 
@@ -119,14 +124,18 @@ public final class Benchmark {
       }
       long predictPeak = ProcessMemory.peakResidentMb().orElse(-1);
 
+      note("augmenting training tiles of %dx%d ...", tile, tile);
+      Timings augment = augmentation(recipe, tile, output);
+      note("augmentation: median %.1f ms per tile", augment.median());
+
       note("training steps at tile %d, batch 1 ...", tile);
       TrainResult train = train(recipe, tile, output);
-      note("training step: median %.1f ms, %,d bytes allocated per step", train.timings().median(),
-          train.allocatedBytes());
+      note("training step: median %.1f ms, %.1f ms CPU, %,d bytes allocated per step", train.timings().median(),
+          train.timings().cpuMean(), train.allocatedBytes());
       long peak = ProcessMemory.peakResidentMb().orElse(-1);
       return new BenchReport(options, machine, version, matmul, gflop, output, forward, train.timings(),
-          train.allocatedBytes(), train.lossFinite(), tiledMs, tiles, rss[0], rss[1], predictPeak, peak, settings,
-          (System.nanoTime() - began) / 1e9);
+          train.allocatedBytes(), train.lossFinite(), augment, tiledMs, tiles, rss[0], rss[1], predictPeak, peak,
+          settings, (System.nanoTime() - began) / 1e9);
     } finally {
       delete(folder);
     }
@@ -182,6 +191,30 @@ public final class Benchmark {
       java.util.Arrays.sort(allocated);
       return new TrainResult(timings, allocated[allocated.length / 2], finite[0]);
     }
+  }
+
+  /**
+   * Training tiles as {@code unet4j train} makes them ({@link DatasetTiles} with the recipe's
+   * augmentation), from a synthetic 512x512 sample (the size of the ISBI 2012 images), timed on
+   * this thread. The trainer makes them on background threads ({@link
+   * org.unet4j.recipes.data.PrefetchingTiles}); on a machine with few cores they still take CPU
+   * time from the training step, which the report shows as a share of the step.
+   */
+  private Timings augmentation(Recipe recipe, int tile, int output) {
+    int side = Math.max(512, tile);
+    int channels = recipe.model().inputChannels();
+    SplittableRandom random = new SplittableRandom(6);
+    float[] pixels = noise(side * side * channels, 7);
+    int[] labels = new int[side * side];
+    float[] weights = new float[side * side];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = random.nextInt(recipe.model().classes());
+      weights[i] = 1;
+    }
+    DatasetTiles tiles = new DatasetTiles(List.of(new Sample(side, side, channels, pixels, labels, weights)),
+        Augmenter.of(recipe.augmentation()), tile, output, 1, recipe.training().seed());
+    long[] step = {0};
+    return Timings.of(options.warmups(), options.runs(), () -> tiles.batch(step[0]++));
   }
 
   /** Writes a run folder holding the recipe and the model's initial weights, for the predictor. */

@@ -21,9 +21,9 @@ import org.unet4j.layers.Sessions;
 final class MatmulRate {
   private MatmulRate() {}
 
-  /** The best GFLOP/s of each size {@code n} (2 n^3 floating-point operations). */
-  static Map<Integer, Double> measure(int[] sizes, int warmups, int runs, int threads, IntConsumer started) {
-    Map<Integer, Double> rates = new LinkedHashMap<>();
+  /** The timings of each size {@code n} (2 n^3 floating-point operations each). */
+  static Map<Integer, Timings> measure(int[] sizes, int warmups, int runs, int threads, IntConsumer started) {
+    Map<Integer, Timings> rates = new LinkedHashMap<>();
     for (int n : sizes) {
       started.accept(n);
       try (Graph graph = new Graph()) {
@@ -33,8 +33,7 @@ final class MatmulRate {
         MatMul<TFloat32> product = tf.linalg.matMul(a, b);
         try (Session session = Sessions.open(graph, threads)) {
           session.initialize();
-          Timings timings = Timings.of(warmups, runs, () -> session.runner().addTarget(product).run().close());
-          rates.put(n, 2.0 * n * n * n / timings.best() / 1e6);
+          rates.put(n, Timings.of(warmups, runs, () -> session.runner().addTarget(product).run().close()));
         }
       }
     }

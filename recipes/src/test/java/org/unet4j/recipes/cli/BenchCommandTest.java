@@ -31,7 +31,7 @@ class BenchCommandTest {
       assertTrue(root.has(key), "missing " + key + " in " + root);
     }
     for (String key : List.of("matmulGflops", "forwardGflop", "forwardMs", "forwardRatio", "trainStepMs",
-        "trainRatio", "tiledMs", "tiledOverhead", "peakRssMb", "threads")) {
+        "trainRatio", "tiledMs", "tiledOverhead", "peakRssMb", "threads", "augmentMsPerTile")) {
       assertTrue(root.get(key).isNumber(), key + " is not a number: " + root.get(key));
       double value = root.get(key).asDouble();
       assertTrue(Double.isFinite(value) && value > 0, key + " = " + value);
