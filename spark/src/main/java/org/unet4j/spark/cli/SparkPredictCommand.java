@@ -146,6 +146,8 @@ public final class SparkPredictCommand implements Callable<Integer> {
     }
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     BatchResult result;
+    // A session that runs already (a notebook, an embedding program) is used and left running.
+    boolean ours = SparkSession.getDefaultSession().isEmpty() && SparkSession.getActiveSession().isEmpty();
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     try {
       o.printf(Locale.ROOT, "spark   %s, %d task slots, application %s%n", spark.sparkContext().master(),
@@ -156,9 +158,11 @@ public final class SparkPredictCommand implements Callable<Integer> {
       // Spark throws SparkException (checked) through its Scala API: catch everything.
       throw failure(e);
     } finally {
-      spark.stop();
-      if (local) {
-        PredictorCache.closeAll();
+      if (ours) {
+        spark.stop();
+        if (local) {
+          PredictorCache.closeAll();
+        }
       }
     }
     long predicted = result.count(ImageRow.Status.PREDICTED);
@@ -216,7 +220,8 @@ public final class SparkPredictCommand implements Callable<Integer> {
       throw new UserException("--labels says how to read the ground truth; give the truth folder with --truth");
     }
     try {
-      return new BatchSettings(model.toString(), new InferenceOptions(tile, batchSize, mode, threshold, method, seedThreshold),
+      return new BatchSettings(model.toString(),
+          new InferenceOptions(tile, batchSize, mode, threshold, method, seedThreshold),
           out.toAbsolutePath().normalize().toString(),
           truth == null ? null : truth.toAbsolutePath().normalize().toString(), labels, overwrite,
           unitTiles == null ? 0 : unitTiles);
