@@ -22,11 +22,14 @@ import org.jspecify.annotations.Nullable;
  * <p><b>What a band costs.</b> The JDK's TIFF reader decodes only the strips or tiles that a
  * region overlaps: for TIFFs written in strips of a few rows (the JDK writer uses 8, most tools
  * write strips of about 8 KB) or in tiles, a band reads about its own bytes, uncompressed or
- * LZW/Deflate/PackBits. A TIFF stored as <em>one strip</em> is read through that strip:
- * uncompressed, the reader seeks to the band's rows; compressed, it inflates the strip from its
- * start up to the band, so every band costs the decoding of everything above it. A PNG has no
- * index of its rows, so the JDK's PNG reader likewise inflates the image from the top for every
- * band (and only keeps the band). Large images are best stored as TIFF in strips or tiles.
+ * LZW/Deflate/PackBits (an 8192 x 8192 8-bit page read in bands of 512 rows: 0.6 s uncompressed,
+ * 1.2 s Deflate, 4.5 s LZW, peak RSS 104 to 301 MB). A TIFF stored as <em>one strip</em> (as
+ * ImageJ writes them) stays within the same memory: uncompressed, the reader reads the band's rows
+ * out of the strip (the same page: 3.3 s, and it fits a 40 MB heap); compressed, it must inflate
+ * the strip from its start up to the band, so every band costs the decoding of everything above
+ * it. A PNG has no index of its rows either, so the JDK's PNG reader inflates the image from the
+ * top for every band (and keeps only the band). Large images are best stored as TIFF in strips or
+ * tiles.
  *
  * <p>Not safe for use by several threads at once; open the file once per thread.
  */

@@ -46,9 +46,13 @@ import org.unet4j.recipes.train.ExportedModel;
  * whole-image prediction, so the average is exactly equivariant: predicting a rotated image gives
  * the rotated prediction. The paper averaged 7 rotated versions for ISBI 2012 (Sec. 4).
  *
- * <p><b>Memory.</b> Besides the caller's image, a prediction holds the normalised image, the
+ * <p><b>Memory.</b> Besides the caller's image, {@link #predict} holds the normalised image, the
  * probability map being summed and one batch of input and output tiles; the transformed copies are
  * never materialised (tiles are read through the mirror and transform index maps).
+ * {@link #predictFile} streams large pages and stacks (see {@link StreamingPolicy}): it reads a
+ * page by bands of rows, sums one band of probabilities at a time, writes the rows as they are
+ * finished and labels them band by band ({@link BandLabelling}), so its memory is that of a band
+ * whatever the page's size. {@link #predictRows} predicts one band for batch engines.
  *
  * <p>{@link #predict} may be called from several threads at once. Close the predictor to free the
  * native graph and session.
@@ -348,8 +352,10 @@ public final class Predictor implements AutoCloseable {
       counts.pixels += (long) width * height;
       Path overlay = files.overlays().get(index);
       Path temporary = PredictionFiles.temporary(overlay);
-      ImageIo.writePngTo(temporary, Overlay.rows(page,
-          NormalizationStats.of(page, NormalizationSpec.percentile()), labelling::rows));
+      // The overlay stretches the 1st to 99.8th percentile, usually the recipe's normalisation too.
+      NormalizationStats gray = recipe.data().normalization().equals(NormalizationSpec.percentile()) ? stats
+          : NormalizationStats.of(page, NormalizationSpec.percentile());
+      ImageIo.writePngTo(temporary, Overlay.rows(page, gray, labelling::rows));
       return temporary;
     }
   }

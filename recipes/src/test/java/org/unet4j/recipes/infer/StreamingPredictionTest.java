@@ -81,19 +81,21 @@ class StreamingPredictionTest {
   }
 
   /**
-   * 300x200 in bands of 20 rows (one strip of tiles) and of 7 (rows left over for the next band),
-   * with components and with the watershed: the same probabilities, labels and overlay, bit for
+   * 300x200 in bands of 20 rows (one strip of tiles) and of 7 (rows left over for the next band)
+   * with components, and in bands of 7 with the watershed: the same probabilities, labels and overlay, bit for
    * bit, and no temporary file left.
    */
   @Test
   void bandsGiveTheWholeImageFiles() throws IOException {
     Path image = dir.resolve("image.tif");
     ImageIo.writeTiff(image, TinyModels.blobs(300, 200, 3));
+    InferenceSpec components = spec(image, TestTimeAugmentation.NONE, InstanceMethod.COMPONENTS);
     for (InstanceMethod method : InstanceMethod.values()) {
-      InferenceSpec spec = spec(image, TestTimeAugmentation.NONE, method);
+      InferenceSpec spec = new InferenceSpec(60, 4, TestTimeAugmentation.NONE, components.threshold(), 3, true, method,
+          components.seedThreshold());
       PredictedImage whole = predict(image, spec, IN_MEMORY, "whole-" + method);
       assertTrue(whole.objects() > 10, "objects: " + whole.objects());
-      for (int band : new int[] {20, 7}) {
+      for (int band : method == InstanceMethod.COMPONENTS ? new int[] {20, 7} : new int[] {7}) {
         PredictedImage streamed = predict(image, spec, StreamingPolicy.always(band), "bands-" + band + "-" + method);
         assertSameOutputs(whole, streamed);
         try (Stream<Path> files = Files.list(streamed.files().labels().getParent())) {
