@@ -221,7 +221,9 @@ public final class Predictor implements AutoCloseable {
    * Predicts every page of the image {@code file} and writes {@code NAME_prob.tif},
    * {@code NAME_labels.tif} and the overlays into {@code folder} ({@link PredictionFiles}; each
    * file is written under a temporary name and renamed, so a file of an output name is always
-   * complete).
+   * complete). A one-page file under the streaming policy's size is predicted in memory; larger
+   * pages and every page of a stack are streamed by bands of rows, with the same results and the
+   * memory of a band ({@link StreamingPolicy}).
    *
    * @param name the output name, usually the file's name without its extension
    * @param progress the progress of each page, given a task name such as {@code "a.tif page 2/5"}
