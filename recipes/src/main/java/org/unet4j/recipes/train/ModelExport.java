@@ -183,7 +183,7 @@ public final class ModelExport {
       return r;
     }
     return new Recipe(r.name(), r.description(), r.model(), r.loss(), r.augmentation(), r.training(), r.data(),
-        new InferenceSpec(tile, i.batchSize(), i.tta(), i.threshold(), i.minObjectSize(), i.fillHoles()));
+        i.withTile(tile));
   }
 
   private static void checkTarget(Path target, Path out) {
