@@ -9,9 +9,10 @@ package org.unet4j.layers;
 public enum ConvolutionLowering {
   /**
    * TensorFlow's own kernels: {@code Conv2D} and {@code Conv2DBackpropInput}, whose gradients are
-   * {@code Conv2DBackpropInput} and {@code Conv2DBackpropFilter}. Least memory. On the CPU build of
-   * TensorFlow 2.18 these kernels reach only a fraction of the matrix-multiply rate, worst for the
-   * deep layers of a U-Net (many channels, small maps) and for every gradient.
+   * {@code Conv2DBackpropInput} and {@code Conv2DBackpropFilter}. Least memory. With TensorFlow's
+   * Eigen kernels (oneDNN off) as fast as {@link #MATMUL} or faster; with oneDNN (on by default for
+   * CPUs with AVX-512 VNNI) two to six times slower, worst for the deep layers of a U-Net (many
+   * channels, small maps).
    */
   NATIVE,
 

@@ -58,10 +58,10 @@ import org.unet4j.dsl.model.StageSpec;
  *       Caffe net's order).
  *   <li>Dropout and batch norm obey one boolean {@link CompiledModel#training()} placeholder
  *       (default false), because rates are per stage in the spec and batch norm needs the same flag.
- *   <li>Convolutions are lowered to matrix multiplications ({@link ConvolutionLowering#MATMUL}) by
- *       default: on CPU that makes the paper's net several times faster than TensorFlow's
- *       convolution kernels, most of all in training ({@code docs/performance.md}). The
- *       {@value #LOWERING_PROPERTY} system property switches a whole process back.
+ *   <li>Convolutions are lowered to matrix multiplications ({@link ConvolutionLowering#MATMUL})
+ *       when TensorFlow runs on oneDNN, whose convolution kernels reach a fraction of its matrix
+ *       rate on CPU, and kept as TensorFlow's convolutions otherwise ({@link #defaultLowering()},
+ *       {@code docs/performance.md}).
  * </ul>
  */
 public final class ModelCompiler {
@@ -82,7 +82,8 @@ public final class ModelCompiler {
 
   /**
    * System property that sets the lowering of {@link #compile(ModelSpec, int, long)} for the whole
-   * process, {@code matmul} (the default) or {@code native}; with the launcher:
+   * process: {@code matmul}, {@code native} or {@code auto} (the default: see
+   * {@link #defaultLowering()}); with the launcher:
    * {@code UNET4J_JAVA_OPTS=-Dunet4j.convolution=native ./unet4j ...}.
    */
   public static final String LOWERING_PROPERTY = "unet4j.convolution";
@@ -132,19 +133,25 @@ public final class ModelCompiler {
   }
 
   /**
-   * The lowering of {@link #compile(ModelSpec, int, long)}: {@link ConvolutionLowering#MATMUL}
-   * unless the {@value #LOWERING_PROPERTY} system property says otherwise.
+   * The lowering of {@link #compile(ModelSpec, int, long)}: as the {@value #LOWERING_PROPERTY}
+   * system property says, or by default the faster one for how TensorFlow runs here:
+   * {@link ConvolutionLowering#MATMUL} when it uses oneDNN ({@link OneDnn#enabled()}), whose
+   * convolutions are slow, {@link ConvolutionLowering#NATIVE} (fast and lean) when it does not.
    *
-   * @throws IllegalArgumentException when the property holds neither {@code matmul} nor {@code native}
+   * @throws IllegalArgumentException when the property holds none of {@code auto}, {@code matmul}
+   *     and {@code native}
    */
   public static ConvolutionLowering defaultLowering() {
-    String value = System.getProperty(LOWERING_PROPERTY, "matmul").trim();
+    String value = System.getProperty(LOWERING_PROPERTY, "auto").trim();
+    if (value.equalsIgnoreCase("auto")) {
+      return OneDnn.enabled() ? ConvolutionLowering.MATMUL : ConvolutionLowering.NATIVE;
+    }
     for (ConvolutionLowering lowering : ConvolutionLowering.values()) {
       if (lowering.name().equalsIgnoreCase(value)) {
         return lowering;
       }
     }
-    throw new IllegalArgumentException("-D" + LOWERING_PROPERTY + "=" + value + ": expected matmul or native");
+    throw new IllegalArgumentException("-D" + LOWERING_PROPERTY + "=" + value + ": expected auto, matmul or native");
   }
 
   /**

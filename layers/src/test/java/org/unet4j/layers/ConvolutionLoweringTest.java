@@ -1,11 +1,13 @@
 package org.unet4j.layers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,13 +66,35 @@ class ConvolutionLoweringTest {
       try (CompiledModel model = ModelCompiler.compile(spec, tile, 1)) {
         assertEquals("Conv2D", model.graph().operation("head/Conv2d").type());
       }
+      System.setProperty(ModelCompiler.LOWERING_PROPERTY, "matmul");
+      assertEquals(ConvolutionLowering.MATMUL, ModelCompiler.defaultLowering());
       System.setProperty(ModelCompiler.LOWERING_PROPERTY, "im2col");
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, ModelCompiler::defaultLowering);
-      assertEquals("-Dunet4j.convolution=im2col: expected matmul or native", e.getMessage());
+      assertEquals("-Dunet4j.convolution=im2col: expected auto, matmul or native", e.getMessage());
+      System.setProperty(ModelCompiler.LOWERING_PROPERTY, "auto");
+      assertEquals(OneDnn.enabled() ? ConvolutionLowering.MATMUL : ConvolutionLowering.NATIVE,
+          ModelCompiler.defaultLowering());
     } finally {
       System.clearProperty(ModelCompiler.LOWERING_PROPERTY);
     }
-    assertEquals(ConvolutionLowering.MATMUL, ModelCompiler.defaultLowering());
+  }
+
+  @Test
+  void oneDnnIsOnAsTensorFlowDecidesIt() {
+    Set<String> vnni = Set.of("avx2", "avx512f", "avx512_vnni");
+    Set<String> avx2 = Set.of("avx", "avx2", "fma");
+    // The variable wins, in any case and either way.
+    assertTrue(OneDnn.enabled("1", avx2, "Linux"));
+    assertTrue(OneDnn.enabled(" TRUE", avx2, "Linux"));
+    assertFalse(OneDnn.enabled("0", vnni, "Linux"));
+    assertFalse(OneDnn.enabled("false", Set.of("amx_tile"), "Linux"));
+    // Unset (or unreadable): on for Linux CPUs with AVX-512 VNNI or BF16, AVX-VNNI or AMX only.
+    assertTrue(OneDnn.enabled(null, vnni, "Linux"));
+    assertTrue(OneDnn.enabled("maybe", Set.of("avx_vnni"), "Linux"));
+    assertTrue(OneDnn.enabled(null, Set.of("avx512_bf16"), "Linux"));
+    assertFalse(OneDnn.enabled(null, avx2, "Linux"));
+    assertFalse(OneDnn.enabled(null, Set.of(), "Linux"));
+    assertFalse(OneDnn.enabled(null, vnni, "Windows 11"));
   }
 
   @Test

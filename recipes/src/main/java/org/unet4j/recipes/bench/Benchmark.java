@@ -101,7 +101,7 @@ public final class Benchmark {
         writeRun(folder, recipe, session, model);
       }
 
-      long[] rss = new long[2];
+      long[] rss = new long[4];
       double tiledMs;
       long tiles;
       Recipe inference = Recipes.withOverrides(recipe, List.of("inference.tile=" + tile, "inference.batchSize=1",
@@ -111,6 +111,7 @@ public final class Benchmark {
         note("predicting a %dx%d image (%d tiles) ...", small, small, predictor.tileCount(small, small));
         predictor.predict(image(small, 1));
         rss[0] = ProcessMemory.residentMb().orElse(-1);
+        rss[2] = residentAfterGc();
         int large = options.largeImage();
         tiles = predictor.tileCount(large, large);
         note("predicting a %dx%d image (%d tiles) ...", large, large, tiles);
@@ -119,8 +120,9 @@ public final class Benchmark {
         predictor.predict(image);
         tiledMs = (System.nanoTime() - t0) / 1e6;
         rss[1] = ProcessMemory.residentMb().orElse(-1);
-        note("tiled: %.1f ms for %d tiles (%.1f ms per tile); resident memory %d MB -> %d MB", tiledMs, tiles,
-            tiledMs / tiles, rss[0], rss[1]);
+        rss[3] = residentAfterGc();
+        note("tiled: %.1f ms for %d tiles (%.1f ms per tile); resident memory %d MB -> %d MB (%d MB -> %d MB after"
+            + " a garbage collection)", tiledMs, tiles, tiledMs / tiles, rss[0], rss[1], rss[2], rss[3]);
       }
       long predictPeak = ProcessMemory.peakResidentMb().orElse(-1);
 
@@ -134,11 +136,20 @@ public final class Benchmark {
           train.timings().cpuMean(), train.allocatedBytes());
       long peak = ProcessMemory.peakResidentMb().orElse(-1);
       return new BenchReport(options, machine, version, matmul, gflop, output, forward, train.timings(),
-          train.allocatedBytes(), train.lossFinite(), augment, tiledMs, tiles, rss[0], rss[1], predictPeak, peak,
-          settings, (System.nanoTime() - began) / 1e9);
+          train.allocatedBytes(), train.lossFinite(), augment, tiledMs, tiles, rss[0], rss[1], rss[2], rss[3],
+          predictPeak, peak, settings, (System.nanoTime() - began) / 1e9);
     } finally {
       delete(folder);
     }
+  }
+
+  /**
+   * Resident memory once the garbage of the prediction is collected: what the predictor keeps,
+   * rather than what the collector has not yet reclaimed.
+   */
+  private static long residentAfterGc() {
+    System.gc();
+    return ProcessMemory.residentMb().orElse(-1);
   }
 
   /** Forward passes of one tile, batch 1, through a model compiled as training and prediction do. */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.layers.OneDnn;
 
 /**
  * What a benchmark ran on: the CPU model and its cores from {@code /proc/cpuinfo}, its vector
@@ -19,18 +20,11 @@ import org.jspecify.annotations.Nullable;
 public record Machine(String cpuModel, int cores, List<String> vectorExtensions, double loadAverage,
     Map<String, String> environment) {
   /** Environment variables that change TensorFlow's CPU speed or memory. */
-  static final List<String> SWITCHES = List.of("TF_ENABLE_ONEDNN_OPTS", "TF_CPU_ALLOCATOR_USE_BFC",
+  static final List<String> SWITCHES = List.of(OneDnn.ENVIRONMENT_VARIABLE, "TF_CPU_ALLOCATOR_USE_BFC",
       "TF_XLA_FLAGS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS");
 
   private static final Set<String> VECTOR_FLAGS = Set.of("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw",
       "avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile", "amx_int8", "amx_bf16");
-
-  /**
-   * The CPU features for which TensorFlow 2.18 on Linux turns oneDNN on by default
-   * ({@code IsMKLEnabled} in tensorflow/core/util/util.cc).
-   */
-  private static final Set<String> ONEDNN_BY_DEFAULT = Set.of("avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile",
-      "amx_int8", "amx_bf16");
 
   static Machine probe() {
     String model = "unknown CPU";
@@ -79,19 +73,8 @@ public record Machine(String cpuModel, int cores, List<String> vectorExtensions,
     return cpuModel + ", " + cores + (cores == 1 ? " core" : " cores");
   }
 
-  /**
-   * Whether TensorFlow's oneDNN kernels are on: as {@code TF_ENABLE_ONEDNN_OPTS} says when it is
-   * set ({@code 1}/{@code true} or {@code 0}/{@code false}), else on exactly for CPUs with AVX-512
-   * VNNI or BF16, AVX-VNNI or AMX, as TensorFlow 2.18 decides on Linux.
-   */
+  /** Whether TensorFlow's oneDNN kernels are on ({@link OneDnn#enabled()}). */
   public boolean oneDnn() {
-    String value = environment.getOrDefault("TF_ENABLE_ONEDNN_OPTS", "").trim();
-    if (value.equals("1") || value.equalsIgnoreCase("true")) {
-      return true;
-    }
-    if (value.equals("0") || value.equalsIgnoreCase("false")) {
-      return false;
-    }
-    return vectorExtensions.stream().anyMatch(ONEDNN_BY_DEFAULT::contains);
+    return OneDnn.enabled();
   }
 }
