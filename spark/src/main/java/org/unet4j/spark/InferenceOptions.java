@@ -43,9 +43,6 @@ public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSi
   /** The recipe's settings with these overrides. */
   public InferenceSpec applyTo(InferenceSpec recipe) {
     checkNotNull(recipe, "recipe");
-    return new InferenceSpec(tile != null ? tile : recipe.tile(), batchSize != null ? batchSize : recipe.batchSize(),
-        tta != null ? tta : recipe.tta(), threshold != null ? threshold : recipe.threshold(), recipe.minObjectSize(),
-        recipe.fillHoles(), instances != null ? instances : recipe.instances(),
-        seedThreshold != null ? seedThreshold : recipe.seedThreshold());
+    return recipe.overriddenBy(tile, batchSize, tta, threshold, instances, seedThreshold);
   }
 }

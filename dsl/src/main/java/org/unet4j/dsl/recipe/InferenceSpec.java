@@ -2,6 +2,7 @@ package org.unet4j.dsl.recipe;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
@@ -44,6 +45,19 @@ public record InferenceSpec(
   /** Tile 572, no TTA, threshold 0.5, no clean-up. */
   public static InferenceSpec paper() {
     return new InferenceSpec(572, 1, TestTimeAugmentation.NONE, 0.5, 0, false);
+  }
+
+  /**
+   * These settings with the given ones in place of theirs; a null keeps this spec's value. The
+   * post-processing fields without a command-line override (minimum object size, hole filling)
+   * stay as they are.
+   */
+  public InferenceSpec overriddenBy(@Nullable Integer tile, @Nullable Integer batchSize,
+      @Nullable TestTimeAugmentation tta, @Nullable Double threshold, @Nullable InstanceMethod instances,
+      @Nullable Double seedThreshold) {
+    return new InferenceSpec(tile != null ? tile : this.tile, batchSize != null ? batchSize : this.batchSize,
+        tta != null ? tta : this.tta, threshold != null ? threshold : this.threshold, minObjectSize, fillHoles,
+        instances != null ? instances : this.instances, seedThreshold != null ? seedThreshold : this.seedThreshold);
   }
 
   /** These settings with another tile. */

@@ -11,10 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
-import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.recipes.data.FilePattern;
 import org.unet4j.recipes.infer.ModelSource;
 import org.unet4j.recipes.infer.PredictedImage;
@@ -23,6 +21,7 @@ import org.unet4j.recipes.infer.TileProgress;
 import org.unet4j.recipes.infer.Tiling;
 import org.unet4j.recipes.train.CheckpointException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,29 +49,7 @@ final class PredictCommand implements Callable<Integer> {
       + " when missing; files of the same names are replaced).")
   Path out;
 
-  @Option(names = "--tile", paramLabel = "N", description = "Input tile size (default: the recipe's inference.tile).")
-  @Nullable Integer tile;
-
-  @Option(names = "--tta", paramLabel = "MODE", description = "Test-time augmentation: none, mirrors (4) or dihedral"
-      + " (8 quarter turns and mirrors) (default: the recipe's inference.tta).")
-  @Nullable String tta;
-
-  @Option(names = "--threshold", paramLabel = "T", description = "Foreground probability above which a pixel is"
-      + " foreground, 0..1 (default: the recipe's inference.threshold).")
-  @Nullable Double threshold;
-
-  @Option(names = "--instances", paramLabel = "METHOD", description = "Instance labels from the foreground:"
-      + " components (each connected component is an object) or watershed (components split by a seeded watershed"
-      + " from their cores above the seed threshold) (default: the recipe's inference.instances).")
-  @Nullable String instances;
-
-  @Option(names = "--seed-threshold", paramLabel = "T", description = "Watershed seeds: object cores with a"
-      + " foreground probability above this, 0..1 (default: the recipe's inference.seedThreshold).")
-  @Nullable Double seedThreshold;
-
-  @Option(names = "--batch-size", paramLabel = "N", description = "Tiles predicted together (default: the recipe's"
-      + " inference.batchSize).")
-  @Nullable Integer batchSize;
+  @Mixin InferenceOverrides overrides = new InferenceOverrides();
 
   @Parameters(paramLabel = "IMAGES", arity = "1..*", description = "Image files (TIFF, PNG; a multi-page TIFF is"
       + " predicted page by page), folders or glob patterns such as 'data/*.tif'.")
@@ -86,7 +63,7 @@ final class PredictCommand implements Callable<Integer> {
     } catch (CheckpointException | IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
-    InferenceSpec inference = inference(source.recipe().inference());
+    InferenceSpec inference = overrides.applyTo(source.recipe().inference());
     Map<String, Path> inputs = inputs();
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new UserException("--out " + out + " is a file; give a folder for the outputs");
@@ -133,40 +110,6 @@ final class PredictCommand implements Callable<Integer> {
         done.pages() > 1 ? " x " + done.pages() + " pages" : "", done.objects(), done.objects() == 1 ? "" : "s",
         done.tiles(), done.seconds(), done.files().probabilities().getFileName());
     o.flush();
-  }
-
-  /** The recipe's inference settings with the options given. */
-  private InferenceSpec inference(InferenceSpec recipe) {
-    TestTimeAugmentation mode = recipe.tta();
-    if (tta != null) {
-      mode = switch (tta.toLowerCase(Locale.ROOT)) {
-        case "none" -> TestTimeAugmentation.NONE;
-        case "mirrors" -> TestTimeAugmentation.MIRRORS;
-        case "dihedral" -> TestTimeAugmentation.DIHEDRAL;
-        default -> throw new UserException("--tta: expected none, mirrors or dihedral, got \"" + tta + "\"");
-      };
-    }
-    if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
-      throw new UserException("--threshold: expected a probability 0..1, got " + threshold);
-    }
-    if (batchSize != null && batchSize < 1) {
-      throw new UserException("--batch-size: expected at least 1 tile, got " + batchSize);
-    }
-    InstanceMethod method = recipe.instances();
-    if (instances != null) {
-      method = switch (instances.toLowerCase(Locale.ROOT)) {
-        case "components" -> InstanceMethod.COMPONENTS;
-        case "watershed" -> InstanceMethod.WATERSHED;
-        default -> throw new UserException("--instances: expected components or watershed, got \"" + instances
-            + "\"");
-      };
-    }
-    if (seedThreshold != null && !(seedThreshold >= 0 && seedThreshold <= 1)) {
-      throw new UserException("--seed-threshold: expected a probability 0..1, got " + seedThreshold);
-    }
-    return new InferenceSpec(tile != null ? tile : recipe.tile(), batchSize != null ? batchSize : recipe.batchSize(),
-        mode, threshold != null ? threshold : recipe.threshold(), recipe.minObjectSize(), recipe.fillHoles(), method,
-        seedThreshold != null ? seedThreshold : recipe.seedThreshold());
   }
 
   /** Every input file by output name, in the order given; a name used twice is refused. */

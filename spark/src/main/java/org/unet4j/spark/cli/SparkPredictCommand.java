@@ -12,6 +12,7 @@ import org.apache.spark.sql.SparkSession;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.recipes.cli.InferenceOverrides;
 import org.unet4j.recipes.cli.UserException;
 import org.unet4j.recipes.infer.Tiling;
 import org.unet4j.recipes.train.CheckpointException;
@@ -24,6 +25,7 @@ import org.unet4j.spark.PredictionInputs;
 import org.unet4j.spark.PredictorCache;
 import org.unet4j.spark.SparkPrediction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -70,28 +72,7 @@ public final class SparkPredictCommand implements Callable<Integer> {
       + " (default: the model recipe's data.labelFormat).")
   @Nullable String labels;
 
-  @Option(names = "--tile", paramLabel = "N", description = "Input tile size (default: the recipe's inference.tile).")
-  @Nullable Integer tile;
-
-  @Option(names = "--tta", paramLabel = "MODE", description = "Test-time augmentation: none, mirrors (4) or dihedral"
-      + " (8) (default: the recipe's inference.tta).")
-  @Nullable String tta;
-
-  @Option(names = "--threshold", paramLabel = "T", description = "Foreground probability above which a pixel is"
-      + " foreground, 0..1 (default: the recipe's inference.threshold).")
-  @Nullable Double threshold;
-
-  @Option(names = "--instances", paramLabel = "METHOD", description = "Instance labels from the foreground:"
-      + " components or watershed (default: the recipe's inference.instances).")
-  @Nullable String instances;
-
-  @Option(names = "--seed-threshold", paramLabel = "T", description = "Watershed seeds: object cores with a"
-      + " foreground probability above this, 0..1 (default: the recipe's inference.seedThreshold).")
-  @Nullable Double seedThreshold;
-
-  @Option(names = "--batch-size", paramLabel = "N", description = "Tiles predicted together (default: the recipe's"
-      + " inference.batchSize).")
-  @Nullable Integer batchSize;
+  @Mixin InferenceOverrides overrides = new InferenceOverrides();
 
   @Option(names = "--overwrite", description = "Predict every image again, even those whose outputs are complete.")
   boolean overwrite;
@@ -183,36 +164,16 @@ public final class SparkPredictCommand implements Callable<Integer> {
   }
 
   private BatchSettings settings() {
-    TestTimeAugmentation mode = null;
-    if (tta != null) {
-      mode = switch (tta.toLowerCase(Locale.ROOT)) {
-        case "none" -> TestTimeAugmentation.NONE;
-        case "mirrors" -> TestTimeAugmentation.MIRRORS;
-        case "dihedral" -> TestTimeAugmentation.DIHEDRAL;
-        default -> throw new UserException("--tta: expected none, mirrors or dihedral, got \"" + tta + "\"");
-      };
-    }
+    TestTimeAugmentation mode = overrides.tta();
+    Integer tile = overrides.tile();
     if (tile != null && tile < 1) {
       throw new UserException("--tile: expected a tile of at least 1 pixel, got " + tile);
     }
-    if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
-      throw new UserException("--threshold: expected a probability 0..1, got " + threshold);
-    }
-    InstanceMethod method = null;
-    if (instances != null) {
-      method = switch (instances.toLowerCase(Locale.ROOT)) {
-        case "components" -> InstanceMethod.COMPONENTS;
-        case "watershed" -> InstanceMethod.WATERSHED;
-        default -> throw new UserException("--instances: expected components or watershed, got \"" + instances
-            + "\"");
-      };
-    }
-    if (seedThreshold != null && !(seedThreshold >= 0 && seedThreshold <= 1)) {
-      throw new UserException("--seed-threshold: expected a probability 0..1, got " + seedThreshold);
-    }
-    if (batchSize != null && batchSize < 1) {
-      throw new UserException("--batch-size: expected at least 1 tile, got " + batchSize);
-    }
+    Double threshold = overrides.threshold();
+    InstanceMethod method = overrides.instances();
+    Double seedThreshold = overrides.seedThreshold();
+    InferenceOptions inference = new InferenceOptions(tile, overrides.batchSize(), mode, threshold, method,
+        seedThreshold);
     if (unitTiles != null && unitTiles < 1) {
       throw new UserException("--unit-tiles: expected at least 1 tile, got " + unitTiles);
     }
@@ -221,7 +182,7 @@ public final class SparkPredictCommand implements Callable<Integer> {
     }
     try {
       return new BatchSettings(model.toString(),
-          new InferenceOptions(tile, batchSize, mode, threshold, method, seedThreshold),
+          inference,
           out.toAbsolutePath().normalize().toString(),
           truth == null ? null : truth.toAbsolutePath().normalize().toString(), labels, overwrite,
           unitTiles == null ? 0 : unitTiles);
