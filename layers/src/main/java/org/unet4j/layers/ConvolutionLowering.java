@@ -26,5 +26,18 @@ public enum ConvolutionLowering {
    * (and training keeps them for the backward pass), so a layer whose patches for one image would
    * exceed {@link ModelCompiler#PATCH_LIMIT_BYTES} falls back to {@link #NATIVE}.
    */
-  MATMUL
+  MATMUL,
+
+  /**
+   * {@link #MATMUL}, with the large 3x3 convolutions computed by Winograd's minimal filtering
+   * F(2x2, 3x3) (Lavin and Gray 2016), which takes 16 multiplications per 2x2 output block and
+   * channel pair where the direct form takes 36: one gather collects the overlapping 4x4 input
+   * tiles (4 values per output pixel where im2col collects 9), matrix products transform them and
+   * the kernel, one batched product per tile position does the work, and one more product
+   * transforms back. "Large" is at least 1 GFLOP per image (the paper's net at tile 572 from its
+   * second layer on); smaller 3x3 layers stay im2col products, which run their small matrices
+   * faster, and layers of fewer than 8 input channels use TensorFlow's {@code Conv2D}, whose
+   * oneDNN kernel is fast there. Results differ from the direct form by rounding only.
+   */
+  WINOGRAD
 }

@@ -58,10 +58,10 @@ import org.unet4j.dsl.model.StageSpec;
  *       Caffe net's order).
  *   <li>Dropout and batch norm obey one boolean {@link CompiledModel#training()} placeholder
  *       (default false), because rates are per stage in the spec and batch norm needs the same flag.
- *   <li>Convolutions are lowered to matrix multiplications ({@link ConvolutionLowering#MATMUL})
- *       when TensorFlow runs on oneDNN, whose convolution kernels reach a fraction of its matrix
- *       rate on CPU, and kept as TensorFlow's convolutions otherwise ({@link #defaultLowering()},
- *       {@code docs/performance.md}).
+ *   <li>Convolutions are lowered to matrix multiplications, Winograd's form for the large 3x3
+ *       ones ({@link ConvolutionLowering#WINOGRAD}), when TensorFlow runs on oneDNN, whose
+ *       convolution kernels reach a fraction of its matrix rate on CPU, and kept as TensorFlow's
+ *       convolutions otherwise ({@link #defaultLowering()}, {@code docs/performance.md}).
  * </ul>
  */
 public final class ModelCompiler {
@@ -90,9 +90,29 @@ public final class ModelCompiler {
 
   private static final int CHANNEL_AXIS = 3;
 
+  /**
+   * Which 3x3 convolutions {@link ConvolutionLowering#WINOGRAD} transforms: those of at least
+   * {@code minFlops} per image (smaller ones, the layers of small nets and tiles, stay im2col
+   * products, which their few small matrices run faster than the transforms' dozen ops); and which
+   * it leaves to TensorFlow's {@code Conv2D}: those of fewer than {@code minChannels} input channels
+   * (the first layer of a net for grey images), where im2col's matrices are too thin and oneDNN's
+   * direct kernel is fast.
+   */
+  record WinogradRule(int minChannels, long minFlops) {
+    static final WinogradRule DEFAULT = new WinogradRule(8, 1_000_000_000L);
+
+    /** Whether the valid 3x3 convolution of {@code x} (padded already) is transformed; unknown sizes count as large. */
+    boolean transforms(Operand<TFloat32> x, int out) {
+      long height = x.shape().get(1);
+      long width = x.shape().get(2);
+      return height < 0 || width < 0 || 2L * 9 * channels(x) * out * (height - 2) * (width - 2) >= minFlops;
+    }
+  }
+
   private final ModelSpec spec;
   private final long seed;
   private final ConvolutionLowering lowering;
+  private final WinogradRule winogradRule;
   private final ScopeTree scopes;
   private final int pool;
   private final PlaceholderWithDefault<TBool> training;
@@ -101,10 +121,12 @@ public final class ModelCompiler {
   private final Map<String, Operand<TFloat32>> layers = new LinkedHashMap<>();
   private final List<Op> movingAverageUpdates = new ArrayList<>();
 
-  private ModelCompiler(ModelSpec spec, long seed, ConvolutionLowering lowering, Graph graph, int referenceSize) {
+  private ModelCompiler(ModelSpec spec, long seed, ConvolutionLowering lowering, WinogradRule winogradRule, Graph graph,
+      int referenceSize) {
     this.spec = spec;
     this.seed = seed;
     this.lowering = lowering;
+    this.winogradRule = winogradRule;
     this.scopes = new ScopeTree(Ops.create(graph));
     this.pool = spec.pooling().size();
     // A new sub-scope collects the names already used under it by scanning every op in the graph
@@ -135,23 +157,25 @@ public final class ModelCompiler {
   /**
    * The lowering of {@link #compile(ModelSpec, int, long)}: as the {@value #LOWERING_PROPERTY}
    * system property says, or by default the faster one for how TensorFlow runs here:
-   * {@link ConvolutionLowering#MATMUL} when it uses oneDNN ({@link OneDnn#enabled()}), whose
-   * convolutions are slow, {@link ConvolutionLowering#NATIVE} (fast and lean) when it does not.
+   * {@link ConvolutionLowering#WINOGRAD} (matrix products, Winograd's form for the large layers)
+   * when it uses oneDNN ({@link OneDnn#enabled()}), whose convolutions are slow,
+   * {@link ConvolutionLowering#NATIVE} (fast and lean) when it does not.
    *
-   * @throws IllegalArgumentException when the property holds none of {@code auto}, {@code matmul}
-   *     and {@code native}
+   * @throws IllegalArgumentException when the property holds none of {@code auto}, {@code matmul},
+   *     {@code winograd} and {@code native}
    */
   public static ConvolutionLowering defaultLowering() {
     String value = System.getProperty(LOWERING_PROPERTY, "auto").trim();
     if (value.equalsIgnoreCase("auto")) {
-      return OneDnn.enabled() ? ConvolutionLowering.MATMUL : ConvolutionLowering.NATIVE;
+      return OneDnn.enabled() ? ConvolutionLowering.WINOGRAD : ConvolutionLowering.NATIVE;
     }
     for (ConvolutionLowering lowering : ConvolutionLowering.values()) {
       if (lowering.name().equalsIgnoreCase(value)) {
         return lowering;
       }
     }
-    throw new IllegalArgumentException("-D" + LOWERING_PROPERTY + "=" + value + ": expected auto, matmul or native");
+    throw new IllegalArgumentException("-D" + LOWERING_PROPERTY + "=" + value
+        + ": expected auto, matmul, winograd or native");
   }
 
   /**
@@ -163,7 +187,7 @@ public final class ModelCompiler {
     if (invalid != null) {
       throw invalid;
     }
-    return compile(spec, OptionalInt.of(tile), seed, lowering);
+    return compile(spec, OptionalInt.of(tile), seed, lowering, WinogradRule.DEFAULT);
   }
 
   /**
@@ -178,14 +202,16 @@ public final class ModelCompiler {
 
   /** {@link #compileForAnySize(ModelSpec, long)} with the convolutions lowered as {@code lowering} says. */
   public static CompiledModel compileForAnySize(ModelSpec spec, long seed, ConvolutionLowering lowering) {
-    return compile(spec, OptionalInt.empty(), seed, lowering);
+    return compile(spec, OptionalInt.empty(), seed, lowering, WinogradRule.DEFAULT);
   }
 
-  private static CompiledModel compile(ModelSpec spec, OptionalInt tile, long seed, ConvolutionLowering lowering) {
+  /** Compiles with {@code rule} deciding which convolutions {@link ConvolutionLowering#WINOGRAD} transforms. */
+  static CompiledModel compile(ModelSpec spec, OptionalInt tile, long seed, ConvolutionLowering lowering,
+      WinogradRule rule) {
     Graph graph = new Graph();
     try {
       int referenceSize = tile.orElseGet(() -> spec.geometry().smallestValidInput());
-      return new ModelCompiler(spec, seed, lowering, graph, referenceSize).build(graph, tile);
+      return new ModelCompiler(spec, seed, lowering, rule, graph, referenceSize).build(graph, tile);
     } catch (RuntimeException | Error e) {
       graph.close();
       throw e;
@@ -278,7 +304,7 @@ public final class ModelCompiler {
     int in = channels(x);
     Variable<TFloat32> w = heNormal(path, Shape.of(pool, pool, filters, in), HeInit.upConvFanIn(in));
     Variable<TFloat32> b = bias(path, filters);
-    if (lowering == ConvolutionLowering.MATMUL) {
+    if (lowering != ConvolutionLowering.NATIVE) {
       // Output pixel (p y + i, p x + j, c) is input pixel (y, x) times kernel[i, j, c, :]; DepthToSpace
       // reads channel (i p + j) cout + c into that place, so the matrix is the kernel as [cin, p, p, cout]
       // and the bias repeats p² times along the product's columns.
@@ -309,13 +335,17 @@ public final class ModelCompiler {
       UnaryOperator<Operand<TFloat32>> pointwise) {
     int in = channels(x);
     int out = (int) w.shape().get(3);
-    if (lowering == ConvolutionLowering.NATIVE || patchBytes(x, kernel, padding) > PATCH_LIMIT_BYTES) {
+    if (lowering == ConvolutionLowering.NATIVE || patchBytes(x, kernel, padding) > PATCH_LIMIT_BYTES
+        || lowering == ConvolutionLowering.WINOGRAD && in < winogradRule.minChannels()) {
       return pointwise.apply(tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), padding == Padding.VALID ? "VALID" : "SAME"));
     }
     if (padding == Padding.SAME && kernel > 1) {
       int before = (kernel - 1) / 2;
       int after = kernel - 1 - before;
       x = tf.pad(x, tf.constant(new int[][] {{0, 0}, {before, after}, {before, after}, {0, 0}}), tf.constant(0f));
+    }
+    if (lowering == ConvolutionLowering.WINOGRAD && kernel == 3 && winogradRule.transforms(x, out)) {
+      return winograd(tf, x, w, pointwise);
     }
     Operand<TInt32> height = tf.math.sub(dim(tf, x, 1), tf.constant(kernel - 1));
     Operand<TInt32> width = tf.math.sub(dim(tf, x, 2), tf.constant(kernel - 1));
@@ -357,6 +387,88 @@ public final class ModelCompiler {
         tf.reshape(perImage, tf.constant(new int[] {1, -1}))), tf.constant(new int[] {-1}));
     Operand<TFloat32> pixels = tf.reshape(x, tf.constant(new int[] {-1, in}));
     return tf.reshape(tf.gather(pixels, rows, zero), tf.constant(new int[] {-1, kernel * kernel * in}));
+  }
+
+  /** Winograd F(2x2, 3x3): the input transform B^T d B as a 16 x 16 matrix, B^T = {@link #WINOGRAD_BT}. */
+  private static final float[][] WINOGRAD_BT = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
+  private static final float[][] WINOGRAD_G = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
+  private static final float[][] WINOGRAD_AT = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+
+  /**
+   * The valid 3x3 convolution of {@code x} with {@code w} by Winograd's minimal filtering
+   * F(2x2, 3x3) (Lavin and Gray 2016): every 2x2 block of output pixels comes from the 4x4 input
+   * tile under it as {@code A^T [(G g G^T) . (B^T d B)] A}, which takes 16 multiplications per
+   * input channel and output channel instead of 36. One gather collects the tiles (4 values per
+   * output pixel where im2col collects 9), one matrix product transforms them, 16 matrix products
+   * (one per tile position, {@code [tiles, cin] x [cin, cout]}) do the work, and one more product
+   * transforms back. Output sizes that are odd get one garbage row or column, computed from
+   * clamped indices and cropped.
+   */
+  private static Operand<TFloat32> winograd(Ops tf, Operand<TFloat32> x, Operand<TFloat32> w,
+      UnaryOperator<Operand<TFloat32>> pointwise) {
+    int in = channels(x);
+    int out = (int) w.shape().get(3);
+    Operand<TInt32> zero = tf.constant(0);
+    Operand<TInt32> one = tf.constant(1);
+    Operand<TInt32> two = tf.constant(2);
+    Operand<TInt32> inHeight = dim(tf, x, 1);
+    Operand<TInt32> inWidth = dim(tf, x, 2);
+    Operand<TInt32> height = tf.math.sub(inHeight, two);
+    Operand<TInt32> width = tf.math.sub(inWidth, two);
+    Operand<TInt32> tilesDown = tf.math.floorDiv(tf.math.add(height, one), two);
+    Operand<TInt32> tilesAcross = tf.math.floorDiv(tf.math.add(width, one), two);
+    // Input row of tile position (a, b, image, tile row, tile column), clamped into the image.
+    Operand<TInt32> taps = tf.range(zero, tf.constant(4), one);
+    Operand<TInt32> rowOf = tf.math.mul(tf.math.minimum(
+        tf.math.add(tf.reshape(taps, tf.constant(new int[] {4, 1, 1, 1, 1})),
+            tf.reshape(tf.math.mul(tf.range(zero, tilesDown, one), two), tf.constant(new int[] {1, 1, 1, -1, 1}))),
+        tf.math.sub(inHeight, one)), inWidth);
+    Operand<TInt32> columnOf = tf.math.minimum(
+        tf.math.add(tf.reshape(taps, tf.constant(new int[] {1, 4, 1, 1, 1})),
+            tf.reshape(tf.math.mul(tf.range(zero, tilesAcross, one), two), tf.constant(new int[] {1, 1, 1, 1, -1}))),
+        tf.math.sub(inWidth, one));
+    Operand<TInt32> imageOf = tf.reshape(tf.math.mul(tf.range(zero, dim(tf, x, 0), one), tf.math.mul(inHeight, inWidth)),
+        tf.constant(new int[] {1, 1, -1, 1, 1}));
+    Operand<TInt32> rows = tf.reshape(tf.math.add(tf.math.add(rowOf, columnOf), imageOf), tf.constant(new int[] {-1}));
+    Operand<TFloat32> tiles = tf.reshape(tf.gather(tf.reshape(x, tf.constant(new int[] {-1, in})), rows, zero),
+        tf.constant(new int[] {16, -1}));
+    Operand<TFloat32> transformed = tf.reshape(tf.linalg.matMul(tf.constant(kronecker(WINOGRAD_BT, WINOGRAD_BT)), tiles),
+        tf.constant(new int[] {16, -1, in}));
+    Operand<TFloat32> kernel = tf.reshape(tf.linalg.matMul(tf.constant(kronecker(WINOGRAD_G, WINOGRAD_G)),
+        tf.reshape(w, tf.constant(new int[] {9, in * out}))), tf.constant(new int[] {16, in, out}));
+    Operand<TFloat32> products = tf.reshape(tf.train.batchMatMul(transformed, kernel, TFloat32.class),
+        tf.constant(new int[] {16, -1}));
+    Operand<TFloat32> blocks = pointwise.apply(tf.reshape(
+        tf.linalg.matMul(tf.constant(kronecker(WINOGRAD_AT, WINOGRAD_AT)), products), tf.constant(new int[] {-1, out})));
+    Operand<TFloat32> image = tf.reshape(
+        tf.linalg.transpose(tf.reshape(blocks, tf.stack(List.of(two, two, dim(tf, x, 0), tilesDown, tilesAcross,
+            tf.constant(out)))), tf.constant(new int[] {2, 3, 0, 4, 1, 5})),
+        tf.stack(List.of(tf.constant(-1), tf.math.mul(tilesDown, two), tf.math.mul(tilesAcross, two),
+            tf.constant(out))));
+    long staticHeight = x.shape().get(1);
+    long staticWidth = x.shape().get(2);
+    if (staticHeight >= 0 && staticWidth >= 0 && staticHeight % 2 == 0 && staticWidth % 2 == 0) {
+      return image;
+    }
+    return tf.slice(image, tf.constant(new int[] {0, 0, 0, 0}),
+        tf.stack(List.of(tf.constant(-1), height, width, tf.constant(out))));
+  }
+
+  /** The Kronecker product a (x) b: entry (i p + k, j q + l) is a[i][j] b[k][l]. */
+  private static float[][] kronecker(float[][] a, float[][] b) {
+    int p = b.length;
+    int q = b[0].length;
+    float[][] product = new float[a.length * p][a[0].length * q];
+    for (int i = 0; i < a.length; i++) {
+      for (int j = 0; j < a[0].length; j++) {
+        for (int k = 0; k < p; k++) {
+          for (int l = 0; l < q; l++) {
+            product[i * p + k][j * q + l] = a[i][j] * b[k][l];
+          }
+        }
+      }
+    }
+    return product;
   }
 
   /** Bytes of the im2col patches of one image; 0 when the map's size is not known when compiling. */

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -28,12 +31,16 @@ import org.unet4j.dsl.model.Pooling;
 import org.unet4j.dsl.model.UNet;
 
 /**
- * {@link ConvolutionLowering#MATMUL} computes what TensorFlow's own convolution kernels compute
- * ({@link ConvolutionLowering#NATIVE}, an independent implementation): the same logits and the same
- * gradients of every variable, for valid and same padding, odd kernels, pooling by 3 (a 3x3
- * up-convolution), several input channels, a 3x3 head, batch norm and a batch of 2.
+ * {@link ConvolutionLowering#MATMUL} and {@link ConvolutionLowering#WINOGRAD} compute what
+ * TensorFlow's own convolution kernels compute ({@link ConvolutionLowering#NATIVE}, an independent
+ * implementation): the same logits and the same gradients of every variable, for valid and same
+ * padding, odd kernels, odd map sizes, pooling by 3 (a 3x3 up-convolution), several input channels,
+ * a 3x3 head, batch norm and a batch of 2.
  */
 class ConvolutionLoweringTest {
+  /** Winograd's form for every 3x3 convolution, however small, so that the tiny nets here exercise it. */
+  private static final ModelCompiler.WinogradRule EVERY_LAYER = new ModelCompiler.WinogradRule(0, 0);
+
   static List<Named<ModelSpec>> nets() {
     return List.of(
         Named.of("depth 2 valid 3x3, the paper's blocks", UNet.builder().depth(2).baseFilters(3).build()),
@@ -41,15 +48,30 @@ class ConvolutionLoweringTest {
             .baseFilters(4).kernel(5).padding(Padding.SAME).pooling(Pooling.max(3)).inputChannels(2).classes(3)
             .head(3, OutputActivation.SIGMOID).build()),
         Named.of("depth 2 valid, batch norm, leaky ReLU", UNet.builder().depth(2).baseFilters(2).batchNorm()
-            .activation(Activation.LEAKY_RELU).build()));
+            .activation(Activation.LEAKY_RELU).build()),
+        // Tile 15: maps of 13, 11 (3x3 valid convolutions, odd sizes), then 3 and 9 after pooling.
+        Named.of("depth 1 valid 3x3, pool 3: odd map sizes", UNet.builder().depth(1).baseFilters(3)
+            .pooling(Pooling.max(3)).inputChannels(2).build()),
+        Named.of("depth 1 same 3x3, pool 3, 16 channels", UNet.builder().depth(1).baseFilters(16)
+            .padding(Padding.SAME).pooling(Pooling.max(3)).build()));
   }
 
-  @ParameterizedTest
-  @MethodSource("nets")
-  void logitsAndGradientsMatchTheNativeKernels(ModelSpec spec) {
+  static List<Arguments> netsAndLowerings() {
+    List<Arguments> cases = new ArrayList<>();
+    for (ConvolutionLowering lowering : List.of(ConvolutionLowering.MATMUL, ConvolutionLowering.WINOGRAD)) {
+      for (Named<ModelSpec> net : nets()) {
+        cases.add(Arguments.of(net, lowering));
+      }
+    }
+    return cases;
+  }
+
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("netsAndLowerings")
+  void logitsAndGradientsMatchTheNativeKernels(ModelSpec spec, ConvolutionLowering lowering) {
     int tile = spec.geometry().smallestValidInput();
     Outputs natives = run(spec, tile, ConvolutionLowering.NATIVE);
-    Outputs matmul = run(spec, tile, ConvolutionLowering.MATMUL);
+    Outputs matmul = run(spec, tile, lowering);
     assertClose(natives.values().get(0), matmul.values().get(0), "logits");
     for (int i = 1; i < natives.values().size(); i++) {
       assertClose(natives.values().get(i), matmul.values().get(i), "gradient of " + natives.names().get(i));
@@ -70,12 +92,30 @@ class ConvolutionLoweringTest {
       assertEquals(ConvolutionLowering.MATMUL, ModelCompiler.defaultLowering());
       System.setProperty(ModelCompiler.LOWERING_PROPERTY, "im2col");
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, ModelCompiler::defaultLowering);
-      assertEquals("-Dunet4j.convolution=im2col: expected auto, matmul or native", e.getMessage());
+      assertEquals("-Dunet4j.convolution=im2col: expected auto, matmul, winograd or native", e.getMessage());
+      System.setProperty(ModelCompiler.LOWERING_PROPERTY, "WINOGRAD");
+      assertEquals(ConvolutionLowering.WINOGRAD, ModelCompiler.defaultLowering());
       System.setProperty(ModelCompiler.LOWERING_PROPERTY, "auto");
-      assertEquals(OneDnn.enabled() ? ConvolutionLowering.MATMUL : ConvolutionLowering.NATIVE,
+      assertEquals(OneDnn.enabled() ? ConvolutionLowering.WINOGRAD : ConvolutionLowering.NATIVE,
           ModelCompiler.defaultLowering());
     } finally {
       System.clearProperty(ModelCompiler.LOWERING_PROPERTY);
+    }
+  }
+
+  @Test
+  void winogradTransformsTheLargeLayersAndLeavesTheFirstToConv2d() {
+    // Tile 188: contracting/0 convolves to 186x186x32 from 1 channel, then 184x184x32 (0.62 GFLOP);
+    // the bottleneck to 90x90x64 and 88x88x64 (0.30 and 0.57 GFLOP); expanding/0 from 176x176x64 to
+    // 174x174x32 (1.12 GFLOP) and 172x172x32 (0.55 GFLOP). Only expanding/0/conv1 reaches 1 GFLOP.
+    ModelSpec spec = UNet.builder().depth(1).baseFilters(32).build();
+    try (CompiledModel model = ModelCompiler.compile(spec, 188, 1, ConvolutionLowering.WINOGRAD)) {
+      Graph graph = model.graph();
+      assertEquals("Conv2D", graph.operation("contracting/0/conv1/Conv2d").type());
+      assertEquals("GatherV2", graph.operation("contracting/0/conv2/Gather").type());
+      assertEquals(null, graph.operation("contracting/0/conv2/BatchMatMul"));
+      assertEquals("BatchMatMulV3", graph.operation("expanding/0/conv1/BatchMatMul").type());
+      assertEquals(null, graph.operation("expanding/0/conv2/BatchMatMul"));
     }
   }
 
@@ -97,11 +137,13 @@ class ConvolutionLoweringTest {
     assertFalse(OneDnn.enabled(null, vnni, "Windows 11"));
   }
 
-  @Test
-  void aGraphForAnySizeLowersLikeAFixedTile() {
-    ModelSpec spec = UNet.builder().depth(2).baseFilters(3).build();
+  @ParameterizedTest
+  @EnumSource(value = ConvolutionLowering.class, names = {"MATMUL", "WINOGRAD"})
+  void aGraphForAnySizeLowersLikeAFixedTile(ConvolutionLowering lowering) {
+    // Pooling by 3 makes some maps odd-sized, which the Winograd form pads and crops in the graph.
+    ModelSpec spec = UNet.builder().depth(2).baseFilters(3).pooling(Pooling.max(3)).build();
     int tile = spec.geometry().validInputAbove(spec.geometry().smallestValidInput()).getAsInt();
-    try (CompiledModel any = ModelCompiler.compileForAnySize(spec, 4, ConvolutionLowering.MATMUL);
+    try (CompiledModel any = ModelCompiler.compile(spec, OptionalInt.empty(), 4, lowering, EVERY_LAYER);
          Session session = Tensors.quickSession(any.graph());
          TFloat32 image = Tensors.image(any, 8, 1, tile, tile);
          Result result = session.runner().feed(any.input(), image).fetch(any.logits()).run()) {
@@ -121,7 +163,7 @@ class ConvolutionLoweringTest {
   /** The logits of a seeded batch of 2, then the gradient of sum(logits * R) for each trainable variable. */
   private static Outputs run(ModelSpec spec, int tile, ConvolutionLowering lowering) {
     int out = spec.geometry().outputSize(tile);
-    try (CompiledModel model = ModelCompiler.compile(spec, tile, 11, lowering)) {
+    try (CompiledModel model = ModelCompiler.compile(spec, OptionalInt.of(tile), 11, lowering, EVERY_LAYER)) {
       Graph graph = model.graph();
       Ops tf = Ops.create(graph);
       float[] r = Tensors.gaussian(12, 2 * out * out * spec.classes());
