@@ -19,8 +19,10 @@ public record StageSpec(
     @Doc("number of convolutions") @Default("2") @Range(min = 1, max = 8) int convs,
     @Doc("odd kernel size") @Default("3") @Range(min = 1, max = 15) int kernel,
     @Doc("valid (unpadded, the paper) or same") @Default("\"valid\"") Padding padding,
-    @Default("\"relu\"") Activation activation,
-    @Default("\"none\"") Normalization normalization,
+    @Doc("after each convolution: relu (the paper), leaky-relu (slope 0.2) or elu") @Default("\"relu\"")
+        Activation activation,
+    @Doc("between each convolution and its activation: none (the paper) or batch (the convolution then has no bias)")
+        @Default("\"none\"") Normalization normalization,
     @Doc("dropout rate after the last convolution, 0 for none")
         @Default("0") @Range(min = 0, max = 1, maxExclusive = true) double dropout) {
 

@@ -9,9 +9,12 @@ import org.unet4j.dsl.TypeName;
 @TypeName("adam")
 @Doc("Adam, for short training budgets.")
 public record AdamOptimizer(
-    @Default("0.9") @Range(min = 0, max = 1, maxExclusive = true) double beta1,
-    @Default("0.999") @Range(min = 0, max = 1, maxExclusive = true) double beta2,
-    @Default("1e-7") @Range(min = 0, max = 1, minExclusive = true) double epsilon) implements OptimizerSpec {
+    @Doc("decay of the gradient's moving average") @Default("0.9") @Range(min = 0, max = 1, maxExclusive = true)
+        double beta1,
+    @Doc("decay of the squared gradient's moving average") @Default("0.999")
+        @Range(min = 0, max = 1, maxExclusive = true) double beta2,
+    @Doc("added to the denominator for stability") @Default("1e-7") @Range(min = 0, max = 1, minExclusive = true)
+        double epsilon) implements OptimizerSpec {
 
   /** The usual settings: beta1 0.9, beta2 0.999, epsilon 1e-7. */
   public static AdamOptimizer defaults() {

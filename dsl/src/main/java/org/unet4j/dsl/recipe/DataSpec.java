@@ -17,7 +17,9 @@ import org.unet4j.dsl.Range;
 public record DataSpec(
     @Doc("folder or glob of training images") @Default("\"\"") String images,
     @Doc("folder or glob of label images, paired with images by file name") @Default("\"\"") String labels,
-    @Default("\"instance\"") LabelFormat labelFormat,
+    @Doc("instance (0 background, k cell k), color-components (BBBC039 masks), binary (instances are the"
+        + " connected components) or isbi-membrane (255 cell, 0 membrane)")
+        @Default("\"instance\"") LabelFormat labelFormat,
     NormalizationSpec normalization,
     @Doc("fraction of the images held out for validation (split by the training seed)") @Default("0.2")
         @Range(min = 0, max = 1, maxExclusive = true) double validationFraction) {

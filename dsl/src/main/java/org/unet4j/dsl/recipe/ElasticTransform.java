@@ -13,7 +13,8 @@ import org.unet4j.dsl.TypeName;
 @TypeName("elastic")
 @Doc("Elastic deformation: Gaussian displacements on a coarse grid, bicubically interpolated.")
 public record ElasticTransform(
-    @Default("1") @Range(min = 0, max = 1) double probability,
+    @Doc("chance that a training sample gets this transform") @Default("1") @Range(min = 0, max = 1)
+        double probability,
     @Doc("control points per axis (3 in the paper)") @Default("3") @Range(min = 2, max = 64) int grid,
     @Doc("displacement standard deviation in pixels (10 in the paper)") @Default("10")
         @Range(min = 0, max = 1000) double sigma) implements TransformSpec {

@@ -14,7 +14,8 @@ import org.unet4j.dsl.TypeName;
 @TypeName("flip")
 @Doc("Random mirroring and, with dihedral, quarter turns.")
 public record FlipTransform(
-    @Default("1") @Range(min = 0, max = 1) double probability,
+    @Doc("chance that a training sample gets this transform") @Default("1") @Range(min = 0, max = 1)
+        double probability,
     @Doc("mirrors only, or all 8 dihedral transforms (mirrors and quarter turns)")
         @Default("\"dihedral\"") Symmetry symmetry) implements TransformSpec {
 

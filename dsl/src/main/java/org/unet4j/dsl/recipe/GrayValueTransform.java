@@ -13,9 +13,13 @@ import org.unet4j.dsl.TypeName;
 @TypeName("gray-value")
 @Doc("Brightness, contrast, gamma and noise changes on normalised intensities.")
 public record GrayValueTransform(
-    @Default("1") @Range(min = 0, max = 1) double probability,
-    @Default("0.1") @Range(min = 0, max = 1) double brightness,
-    @Default("0.2") @Range(min = 0, max = 0.99) double contrast,
-    @Default("0.2") @Range(min = 0, max = 0.99) double gamma,
+    @Doc("chance that a training sample gets this transform") @Default("1") @Range(min = 0, max = 1)
+        double probability,
+    @Doc("offset added, uniform in [-brightness, brightness]") @Default("0.1") @Range(min = 0, max = 1)
+        double brightness,
+    @Doc("factor applied, uniform in [1 - contrast, 1 + contrast]") @Default("0.2") @Range(min = 0, max = 0.99)
+        double contrast,
+    @Doc("gamma exponent, uniform in [1 - gamma, 1 + gamma]") @Default("0.2") @Range(min = 0, max = 0.99)
+        double gamma,
     @Doc("standard deviation of additive Gaussian noise") @Default("0.02") @Range(min = 0, max = 1) double noise)
     implements TransformSpec {}

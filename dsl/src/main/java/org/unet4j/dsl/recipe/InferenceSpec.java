@@ -16,7 +16,8 @@ public record InferenceSpec(
     @Doc("input tile size in pixels; must be valid for the model") @Default("572") @Range(min = 1, max = 65536)
         int tile,
     @Doc("tiles predicted together") @Default("1") @Range(min = 1, max = 256) int batchSize,
-    @Default("\"none\"") TestTimeAugmentation tta,
+    @Doc("test-time augmentation, averaged after the inverse transform: none, mirrors (4) or dihedral (8)")
+        @Default("\"none\"") TestTimeAugmentation tta,
     @Doc("foreground probability above which a pixel is foreground") @Default("0.5") @Range(min = 0, max = 1)
         double threshold,
     @Doc("objects smaller than this many pixels are dropped") @Default("0") @Range(min = 0, max = 1e9)

@@ -10,7 +10,9 @@ import org.unet4j.dsl.SpecException;
 /** Intensity normalisation of input images, applied the same way in training and prediction. */
 @Doc("Intensity normalisation of input images.")
 public record NormalizationSpec(
-    @Default("\"percentile\"") IntensityScaling scaling,
+    @Doc("per image: percentile (the low and high percentiles to 0 and 1), min-max or z-score; or type-range"
+        + " (divide by 255, 65535)")
+        @Default("\"percentile\"") IntensityScaling scaling,
     @Doc("low percentile (percentile scaling)") @Default("1") @Range(min = 0, max = 100) double low,
     @Doc("high percentile (percentile scaling)") @Default("99.8") @Range(min = 0, max = 100) double high) {
 

@@ -9,6 +9,7 @@ import org.unet4j.dsl.TypeName;
 @TypeName("rotation")
 @Doc("Rotation by a uniform random angle.")
 public record RotationTransform(
-    @Default("1") @Range(min = 0, max = 1) double probability,
+    @Doc("chance that a training sample gets this transform") @Default("1") @Range(min = 0, max = 1)
+        double probability,
     @Doc("largest angle in degrees") @Default("180") @Range(min = 0, max = 180) double maxDegrees)
     implements TransformSpec {}

@@ -10,9 +10,12 @@ import org.unet4j.dsl.TypeName;
 @TypeName("scale")
 @Doc("Isotropic zoom by a random factor.")
 public record ScaleTransform(
-    @Default("1") @Range(min = 0, max = 1) double probability,
-    @Default("0.8") @Range(min = 0.1, max = 10) double minFactor,
-    @Default("1.25") @Range(min = 0.1, max = 10) double maxFactor) implements TransformSpec {
+    @Doc("chance that a training sample gets this transform") @Default("1") @Range(min = 0, max = 1)
+        double probability,
+    @Doc("smallest zoom factor (factors are drawn log-uniformly)") @Default("0.8") @Range(min = 0.1, max = 10)
+        double minFactor,
+    @Doc("largest zoom factor") @Default("1.25") @Range(min = 0.1, max = 10) double maxFactor)
+    implements TransformSpec {
 
   public ScaleTransform {
     if (minFactor > maxFactor) {

@@ -9,6 +9,7 @@ import org.unet4j.dsl.TypeName;
 @TypeName("shift")
 @Doc("Translation by a uniform random offset.")
 public record ShiftTransform(
-    @Default("1") @Range(min = 0, max = 1) double probability,
+    @Doc("chance that a training sample gets this transform") @Default("1") @Range(min = 0, max = 1)
+        double probability,
     @Doc("largest offset per axis in pixels") @Default("16") @Range(min = 0, max = 4096) double maxPixels)
     implements TransformSpec {}
