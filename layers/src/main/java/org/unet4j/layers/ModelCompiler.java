@@ -91,15 +91,15 @@ public final class ModelCompiler {
   private static final int CHANNEL_AXIS = 3;
 
   /**
-   * Which 3x3 convolutions {@link ConvolutionLowering#WINOGRAD} transforms: those of at least
-   * {@code minFlops} per image (smaller ones, the layers of small nets and tiles, stay im2col
-   * products, which their few small matrices run faster than the transforms' dozen ops); and which
-   * it leaves to TensorFlow's {@code Conv2D}: those of fewer than {@code minChannels} input channels
-   * (the first layer of a net for grey images), where im2col's matrices are too thin and oneDNN's
-   * direct kernel is fast.
+   * Which 3x3 convolutions {@link ConvolutionLowering#WINOGRAD} transforms, and how: those of at
+   * least {@code minFlops} per image, by {@code form} (smaller ones, the layers of small nets and
+   * tiles, stay im2col products, which their few small matrices run faster than the transforms'
+   * dozen ops); and which it leaves to TensorFlow's {@code Conv2D}: those of fewer than
+   * {@code minChannels} input channels (the first layer of a net for grey images), where im2col's
+   * matrices are too thin and oneDNN's direct kernel is fast.
    */
-  record WinogradRule(int minChannels, long minFlops) {
-    static final WinogradRule DEFAULT = new WinogradRule(8, 1_000_000_000L);
+  record WinogradRule(int minChannels, long minFlops, WinogradForm form) {
+    static final WinogradRule DEFAULT = new WinogradRule(8, 1_000_000_000L, WinogradForm.F4);
 
     /** Whether the valid 3x3 convolution of {@code x} (padded already) is transformed; unknown sizes count as large. */
     boolean transforms(Operand<TFloat32> x, int out) {
@@ -345,7 +345,7 @@ public final class ModelCompiler {
       x = tf.pad(x, tf.constant(new int[][] {{0, 0}, {before, after}, {before, after}, {0, 0}}), tf.constant(0f));
     }
     if (lowering == ConvolutionLowering.WINOGRAD && kernel == 3 && winogradRule.transforms(x, out)) {
-      return winograd(tf, x, w, pointwise);
+      return winograd(tf, x, w, pointwise, winogradRule.form());
     }
     Operand<TInt32> height = tf.math.sub(dim(tf, x, 1), tf.constant(kernel - 1));
     Operand<TInt32> width = tf.math.sub(dim(tf, x, 2), tf.constant(kernel - 1));
@@ -389,65 +389,95 @@ public final class ModelCompiler {
     return tf.reshape(tf.gather(pixels, rows, zero), tf.constant(new int[] {-1, kernel * kernel * in}));
   }
 
-  /** Winograd F(2x2, 3x3): the input transform B^T d B as a 16 x 16 matrix, B^T = {@link #WINOGRAD_BT}. */
-  private static final float[][] WINOGRAD_BT = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
-  private static final float[][] WINOGRAD_G = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
-  private static final float[][] WINOGRAD_AT = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+  /**
+   * Winograd's minimal filtering F(m x m, 3x3) (Lavin and Gray 2016): each m x m block of output
+   * pixels comes from the (m + 2) x (m + 2) input tile under it as {@code A^T [(G g G^T) . (B^T d B)] A}.
+   */
+  enum WinogradForm {
+    /** F(2x2, 3x3): 16 multiplications per 4 outputs and channel pair (direct: 36). */
+    F2(2,
+        new float[][] {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}},
+        new float[][] {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}},
+        new float[][] {{1, 1, 1, 0}, {0, 1, -1, -1}}),
+    /** F(4x4, 3x3): 36 multiplications per 16 outputs and channel pair (direct: 144), points 0, +-1, +-2. */
+    F4(4,
+        new float[][] {{4, 0, -5, 0, 1, 0}, {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0}, {0, -2, -1, 2, 1, 0},
+            {0, 2, -1, -2, 1, 0}, {0, 4, 0, -5, 0, 1}},
+        new float[][] {{1 / 4f, 0, 0}, {-1 / 6f, -1 / 6f, -1 / 6f}, {-1 / 6f, 1 / 6f, -1 / 6f},
+            {1 / 24f, 1 / 12f, 1 / 6f}, {1 / 24f, -1 / 12f, 1 / 6f}, {0, 0, 1}},
+        new float[][] {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}});
+
+    final int block;
+    final int tile;
+    final float[][] inputTransform;
+    final float[][] kernelTransform;
+    final float[][] outputTransform;
+
+    WinogradForm(int block, float[][] bt, float[][] g, float[][] at) {
+      this.block = block;
+      this.tile = block + 2;
+      this.inputTransform = kronecker(bt, bt);
+      this.kernelTransform = kronecker(g, g);
+      this.outputTransform = kronecker(at, at);
+    }
+  }
 
   /**
    * The valid 3x3 convolution of {@code x} with {@code w} by Winograd's minimal filtering
-   * F(2x2, 3x3) (Lavin and Gray 2016): every 2x2 block of output pixels comes from the 4x4 input
-   * tile under it as {@code A^T [(G g G^T) . (B^T d B)] A}, which takes 16 multiplications per
-   * input channel and output channel instead of 36. One gather collects the tiles (4 values per
-   * output pixel where im2col collects 9), one matrix product transforms them, 16 matrix products
-   * (one per tile position, {@code [tiles, cin] x [cin, cout]}) do the work, and one more product
-   * transforms back. Output sizes that are odd get one garbage row or column, computed from
-   * clamped indices and cropped.
+   * ({@link WinogradForm}), which takes t² multiplications per m x m output block, t = m + 2, and
+   * channel pair instead of 9 m². One gather collects the overlapping t x t tiles, one matrix
+   * product transforms them, one batched product {@code [t², tiles, cin] x [t², cin, cout]} does the
+   * work, one more product transforms back and a transpose puts the blocks in place. Output sizes
+   * that are not a multiple of m get garbage rows and columns, computed from clamped indices and
+   * cropped.
    */
   private static Operand<TFloat32> winograd(Ops tf, Operand<TFloat32> x, Operand<TFloat32> w,
-      UnaryOperator<Operand<TFloat32>> pointwise) {
+      UnaryOperator<Operand<TFloat32>> pointwise, WinogradForm form) {
     int in = channels(x);
     int out = (int) w.shape().get(3);
+    int m = form.block;
+    int t = form.tile;
+    int positions = t * t;
     Operand<TInt32> zero = tf.constant(0);
     Operand<TInt32> one = tf.constant(1);
-    Operand<TInt32> two = tf.constant(2);
+    Operand<TInt32> block = tf.constant(m);
     Operand<TInt32> inHeight = dim(tf, x, 1);
     Operand<TInt32> inWidth = dim(tf, x, 2);
-    Operand<TInt32> height = tf.math.sub(inHeight, two);
-    Operand<TInt32> width = tf.math.sub(inWidth, two);
-    Operand<TInt32> tilesDown = tf.math.floorDiv(tf.math.add(height, one), two);
-    Operand<TInt32> tilesAcross = tf.math.floorDiv(tf.math.add(width, one), two);
+    Operand<TInt32> height = tf.math.sub(inHeight, tf.constant(2));
+    Operand<TInt32> width = tf.math.sub(inWidth, tf.constant(2));
+    Operand<TInt32> tilesDown = tf.math.floorDiv(tf.math.add(height, tf.constant(m - 1)), block);
+    Operand<TInt32> tilesAcross = tf.math.floorDiv(tf.math.add(width, tf.constant(m - 1)), block);
     // Input row of tile position (a, b, image, tile row, tile column), clamped into the image.
-    Operand<TInt32> taps = tf.range(zero, tf.constant(4), one);
+    Operand<TInt32> taps = tf.range(zero, tf.constant(t), one);
     Operand<TInt32> rowOf = tf.math.mul(tf.math.minimum(
-        tf.math.add(tf.reshape(taps, tf.constant(new int[] {4, 1, 1, 1, 1})),
-            tf.reshape(tf.math.mul(tf.range(zero, tilesDown, one), two), tf.constant(new int[] {1, 1, 1, -1, 1}))),
+        tf.math.add(tf.reshape(taps, tf.constant(new int[] {t, 1, 1, 1, 1})),
+            tf.reshape(tf.math.mul(tf.range(zero, tilesDown, one), block), tf.constant(new int[] {1, 1, 1, -1, 1}))),
         tf.math.sub(inHeight, one)), inWidth);
     Operand<TInt32> columnOf = tf.math.minimum(
-        tf.math.add(tf.reshape(taps, tf.constant(new int[] {1, 4, 1, 1, 1})),
-            tf.reshape(tf.math.mul(tf.range(zero, tilesAcross, one), two), tf.constant(new int[] {1, 1, 1, 1, -1}))),
+        tf.math.add(tf.reshape(taps, tf.constant(new int[] {1, t, 1, 1, 1})),
+            tf.reshape(tf.math.mul(tf.range(zero, tilesAcross, one), block), tf.constant(new int[] {1, 1, 1, 1, -1}))),
         tf.math.sub(inWidth, one));
     Operand<TInt32> imageOf = tf.reshape(tf.math.mul(tf.range(zero, dim(tf, x, 0), one), tf.math.mul(inHeight, inWidth)),
         tf.constant(new int[] {1, 1, -1, 1, 1}));
     Operand<TInt32> rows = tf.reshape(tf.math.add(tf.math.add(rowOf, columnOf), imageOf), tf.constant(new int[] {-1}));
     Operand<TFloat32> tiles = tf.reshape(tf.gather(tf.reshape(x, tf.constant(new int[] {-1, in})), rows, zero),
-        tf.constant(new int[] {16, -1}));
-    Operand<TFloat32> transformed = tf.reshape(tf.linalg.matMul(tf.constant(kronecker(WINOGRAD_BT, WINOGRAD_BT)), tiles),
-        tf.constant(new int[] {16, -1, in}));
-    Operand<TFloat32> kernel = tf.reshape(tf.linalg.matMul(tf.constant(kronecker(WINOGRAD_G, WINOGRAD_G)),
-        tf.reshape(w, tf.constant(new int[] {9, in * out}))), tf.constant(new int[] {16, in, out}));
+        tf.constant(new int[] {positions, -1}));
+    Operand<TFloat32> transformed = tf.reshape(tf.linalg.matMul(tf.constant(form.inputTransform), tiles),
+        tf.constant(new int[] {positions, -1, in}));
+    Operand<TFloat32> kernel = tf.reshape(tf.linalg.matMul(tf.constant(form.kernelTransform),
+        tf.reshape(w, tf.constant(new int[] {9, in * out}))), tf.constant(new int[] {positions, in, out}));
     Operand<TFloat32> products = tf.reshape(tf.train.batchMatMul(transformed, kernel, TFloat32.class),
-        tf.constant(new int[] {16, -1}));
+        tf.constant(new int[] {positions, -1}));
     Operand<TFloat32> blocks = pointwise.apply(tf.reshape(
-        tf.linalg.matMul(tf.constant(kronecker(WINOGRAD_AT, WINOGRAD_AT)), products), tf.constant(new int[] {-1, out})));
+        tf.linalg.matMul(tf.constant(form.outputTransform), products), tf.constant(new int[] {-1, out})));
     Operand<TFloat32> image = tf.reshape(
-        tf.linalg.transpose(tf.reshape(blocks, tf.stack(List.of(two, two, dim(tf, x, 0), tilesDown, tilesAcross,
+        tf.linalg.transpose(tf.reshape(blocks, tf.stack(List.of(block, block, dim(tf, x, 0), tilesDown, tilesAcross,
             tf.constant(out)))), tf.constant(new int[] {2, 3, 0, 4, 1, 5})),
-        tf.stack(List.of(tf.constant(-1), tf.math.mul(tilesDown, two), tf.math.mul(tilesAcross, two),
+        tf.stack(List.of(tf.constant(-1), tf.math.mul(tilesDown, block), tf.math.mul(tilesAcross, block),
             tf.constant(out))));
     long staticHeight = x.shape().get(1);
     long staticWidth = x.shape().get(2);
-    if (staticHeight >= 0 && staticWidth >= 0 && staticHeight % 2 == 0 && staticWidth % 2 == 0) {
+    if (staticHeight >= 0 && staticWidth >= 0 && (staticHeight - 2) % m == 0 && (staticWidth - 2) % m == 0) {
       return image;
     }
     return tf.slice(image, tf.constant(new int[] {0, 0, 0, 0}),

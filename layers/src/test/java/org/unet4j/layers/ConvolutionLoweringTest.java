@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -38,8 +37,23 @@ import org.unet4j.dsl.model.UNet;
  * a 3x3 head, batch norm and a batch of 2.
  */
 class ConvolutionLoweringTest {
-  /** Winograd's form for every 3x3 convolution, however small, so that the tiny nets here exercise it. */
-  private static final ModelCompiler.WinogradRule EVERY_LAYER = new ModelCompiler.WinogradRule(0, 0);
+  /** A lowering, and for Winograd's the form, applied to every 3x3 convolution however small. */
+  record Lowering(ConvolutionLowering lowering, ModelCompiler.WinogradRule rule) {
+    static Lowering of(ConvolutionLowering lowering, ModelCompiler.WinogradForm form) {
+      return new Lowering(lowering, new ModelCompiler.WinogradRule(0, 0, form));
+    }
+
+    @Override
+    public String toString() {
+      return lowering == ConvolutionLowering.WINOGRAD ? lowering + " " + rule.form() : lowering.toString();
+    }
+  }
+
+  static List<Lowering> lowerings() {
+    return List.of(Lowering.of(ConvolutionLowering.MATMUL, ModelCompiler.WinogradForm.F4),
+        Lowering.of(ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradForm.F2),
+        Lowering.of(ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradForm.F4));
+  }
 
   static List<Named<ModelSpec>> nets() {
     return List.of(
@@ -58,7 +72,7 @@ class ConvolutionLoweringTest {
 
   static List<Arguments> netsAndLowerings() {
     List<Arguments> cases = new ArrayList<>();
-    for (ConvolutionLowering lowering : List.of(ConvolutionLowering.MATMUL, ConvolutionLowering.WINOGRAD)) {
+    for (Lowering lowering : lowerings()) {
       for (Named<ModelSpec> net : nets()) {
         cases.add(Arguments.of(net, lowering));
       }
@@ -68,13 +82,13 @@ class ConvolutionLoweringTest {
 
   @ParameterizedTest(name = "{0}, {1}")
   @MethodSource("netsAndLowerings")
-  void logitsAndGradientsMatchTheNativeKernels(ModelSpec spec, ConvolutionLowering lowering) {
+  void logitsAndGradientsMatchTheNativeKernels(ModelSpec spec, Lowering lowering) {
     int tile = spec.geometry().smallestValidInput();
-    Outputs natives = run(spec, tile, ConvolutionLowering.NATIVE);
-    Outputs matmul = run(spec, tile, lowering);
-    assertClose(natives.values().get(0), matmul.values().get(0), "logits");
+    Outputs natives = run(spec, tile, Lowering.of(ConvolutionLowering.NATIVE, ModelCompiler.WinogradForm.F4));
+    Outputs other = run(spec, tile, lowering);
+    assertClose(natives.values().get(0), other.values().get(0), "logits");
     for (int i = 1; i < natives.values().size(); i++) {
-      assertClose(natives.values().get(i), matmul.values().get(i), "gradient of " + natives.names().get(i));
+      assertClose(natives.values().get(i), other.values().get(i), "gradient of " + natives.names().get(i));
     }
   }
 
@@ -137,13 +151,13 @@ class ConvolutionLoweringTest {
     assertFalse(OneDnn.enabled(null, vnni, "Windows 11"));
   }
 
-  @ParameterizedTest
-  @EnumSource(value = ConvolutionLowering.class, names = {"MATMUL", "WINOGRAD"})
-  void aGraphForAnySizeLowersLikeAFixedTile(ConvolutionLowering lowering) {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("lowerings")
+  void aGraphForAnySizeLowersLikeAFixedTile(Lowering lowering) {
     // Pooling by 3 makes some maps odd-sized, which the Winograd form pads and crops in the graph.
     ModelSpec spec = UNet.builder().depth(2).baseFilters(3).pooling(Pooling.max(3)).build();
     int tile = spec.geometry().validInputAbove(spec.geometry().smallestValidInput()).getAsInt();
-    try (CompiledModel any = ModelCompiler.compile(spec, OptionalInt.empty(), 4, lowering, EVERY_LAYER);
+    try (CompiledModel any = ModelCompiler.compile(spec, OptionalInt.empty(), 4, lowering.lowering(), lowering.rule());
          Session session = Tensors.quickSession(any.graph());
          TFloat32 image = Tensors.image(any, 8, 1, tile, tile);
          Result result = session.runner().feed(any.input(), image).fetch(any.logits()).run()) {
@@ -161,9 +175,9 @@ class ConvolutionLoweringTest {
   private record Outputs(List<String> names, List<float[]> values) {}
 
   /** The logits of a seeded batch of 2, then the gradient of sum(logits * R) for each trainable variable. */
-  private static Outputs run(ModelSpec spec, int tile, ConvolutionLowering lowering) {
+  private static Outputs run(ModelSpec spec, int tile, Lowering lowering) {
     int out = spec.geometry().outputSize(tile);
-    try (CompiledModel model = ModelCompiler.compile(spec, OptionalInt.of(tile), 11, lowering, EVERY_LAYER)) {
+    try (CompiledModel model = ModelCompiler.compile(spec, OptionalInt.of(tile), 11, lowering.lowering(), lowering.rule())) {
       Graph graph = model.graph();
       Ops tf = Ops.create(graph);
       float[] r = Tensors.gaussian(12, 2 * out * out * spec.classes());
@@ -204,7 +218,7 @@ class ConvolutionLoweringTest {
     }
     for (int i = 0; i < expected.length; i++) {
       double error = Math.abs(expected[i] - actual[i]) / scale;
-      assertTrue(error < 1e-4, what + "[" + i + "]: native " + expected[i] + ", matmul " + actual[i]);
+      assertTrue(error < 1e-4, what + "[" + i + "]: native " + expected[i] + ", lowered " + actual[i]);
     }
   }
 }
