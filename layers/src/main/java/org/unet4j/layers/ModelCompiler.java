@@ -457,7 +457,8 @@ public final class ModelCompiler {
         tf.math.add(tf.reshape(taps, tf.constant(new int[] {1, t, 1, 1, 1})),
             tf.reshape(tf.math.mul(tf.range(zero, tilesAcross, one), block), tf.constant(new int[] {1, 1, 1, 1, -1}))),
         tf.math.sub(inWidth, one));
-    Operand<TInt32> imageOf = tf.reshape(tf.math.mul(tf.range(zero, dim(tf, x, 0), one), tf.math.mul(inHeight, inWidth)),
+    Operand<TInt32> imageOf = tf.reshape(
+        tf.math.mul(tf.range(zero, dim(tf, x, 0), one), tf.math.mul(inHeight, inWidth)),
         tf.constant(new int[] {1, 1, -1, 1, 1}));
     Operand<TInt32> rows = tf.reshape(tf.math.add(tf.math.add(rowOf, columnOf), imageOf), tf.constant(new int[] {-1}));
     Operand<TFloat32> tiles = tf.reshape(tf.gather(tf.reshape(x, tf.constant(new int[] {-1, in})), rows, zero),
