@@ -1,7 +1,10 @@
 package org.unet4j.recipes.cli;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
@@ -44,15 +47,7 @@ public final class InferenceOverrides {
   }
 
   public @Nullable TestTimeAugmentation tta() {
-    if (tta == null) {
-      return null;
-    }
-    return switch (tta.toLowerCase(Locale.ROOT)) {
-      case "none" -> TestTimeAugmentation.NONE;
-      case "mirrors" -> TestTimeAugmentation.MIRRORS;
-      case "dihedral" -> TestTimeAugmentation.DIHEDRAL;
-      default -> throw new UserException("--tta: expected none, mirrors or dihedral, got \"" + tta + "\"");
-    };
+    return constant("--tta", TestTimeAugmentation.class, tta);
   }
 
   public @Nullable Double threshold() {
@@ -67,15 +62,7 @@ public final class InferenceOverrides {
   }
 
   public @Nullable InstanceMethod instances() {
-    if (instances == null) {
-      return null;
-    }
-    return switch (instances.toLowerCase(Locale.ROOT)) {
-      case "components" -> InstanceMethod.COMPONENTS;
-      case "watershed" -> InstanceMethod.WATERSHED;
-      default -> throw new UserException("--instances: expected components or watershed, got \"" + instances
-          + "\"");
-    };
+    return constant("--instances", InstanceMethod.class, instances);
   }
 
   public @Nullable Double seedThreshold() {
@@ -90,6 +77,20 @@ public final class InferenceOverrides {
     InstanceMethod method = instances();
     Double seeds = seedThreshold();
     return recipe.overriddenBy(tile(), batch, mode, foreground, method, seeds);
+  }
+
+  /** The constant of {@code type} whose recipe name is {@code value} in any case, or null when not given. */
+  private static <E extends Enum<E>> @Nullable E constant(String option, Class<E> type, @Nullable String value) {
+    if (value == null) {
+      return null;
+    }
+    E constant = JsonNames.constant(type, value.toLowerCase(Locale.ROOT));
+    if (constant == null) {
+      List<String> names = Arrays.stream(type.getEnumConstants()).map(JsonNames::of).toList();
+      throw new UserException(option + ": expected " + String.join(", ", names.subList(0, names.size() - 1))
+          + " or " + names.get(names.size() - 1) + ", got \"" + value + "\"");
+    }
+    return constant;
   }
 
   private static @Nullable Double probability(String option, @Nullable Double value) {
