@@ -34,8 +34,8 @@ import java.util.Map;
 public record BenchReport(BenchOptions options, Machine machine, String tensorflowVersion,
     Map<Integer, Timings> matmulBySize, double forwardGflop, int outputSize, Timings forward, Timings trainStep,
     long allocatedBytesPerStep, boolean trainLossFinite, Timings augment, double tiledMs, double tiledCpuMs,
-    long tiles, long rssSmallMb,
-    long rssLargeMb, long rssSmallAfterGcMb, long rssLargeAfterGcMb, long predictPeakRssMb, long peakRssMb, Map<String, Object> settings, double secondsTotal) {
+    long tiles, long rssSmallMb, long rssLargeMb, long rssSmallAfterGcMb, long rssLargeAfterGcMb,
+    long predictPeakRssMb, long peakRssMb, Map<String, Object> settings, double secondsTotal) {
   /** Targets of the CPU build on a 2-core machine (unet4j issue 8). */
   public static final double FORWARD_TARGET = 0.90;
   public static final double TRAIN_TARGET = 0.80;
@@ -45,8 +45,8 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
 
   /** The yardstick: the best rate over all sizes, GFLOP per second. */
   public double matmulGflops() {
-    return matmulBySize.entrySet().stream().mapToDouble(e -> flop(e.getKey()) / e.getValue().best()).max()
-        .orElseThrow() / 1e6;
+    return matmulBySize.entrySet().stream().mapToDouble(e -> matmulGflops(e.getKey(), e.getValue())).max()
+        .orElseThrow();
   }
 
   /**
@@ -66,6 +66,11 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
   /** {@link #trainRatio()} per CPU second. */
   public double trainCpuRatio() {
     return 3 * forwardGflop / (trainStep.cpuMean() / 1e3) / matmulGflopsPerCpuSecond();
+  }
+
+  /** The rate of the best of {@code runs} multiplications of two {@code n x n} matrices, GFLOP per second. */
+  static double matmulGflops(int n, Timings runs) {
+    return flop(n) / runs.best() / 1e6;
   }
 
   private static double flop(int n) {
@@ -142,7 +147,7 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
     root.put("batch", 1);
     root.put("parameters", options.recipe().model().parameterCount());
     ObjectNode sizes = root.putObject("matmulGflopsBySize");
-    matmulBySize.forEach((n, t) -> sizes.put(String.valueOf(n), round(flop(n) / t.best() / 1e6, 1)));
+    matmulBySize.forEach((n, t) -> sizes.put(String.valueOf(n), round(matmulGflops(n, t), 1)));
     root.put("forwardBestMs", round(forward.best(), 1));
     root.set("forwardRunsMs", runs(forward.millis()));
     root.put("trainStepBestMs", round(trainStep.best(), 1));
@@ -228,7 +233,7 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
   private String sizes() {
     StringBuilder s = new StringBuilder();
     matmulBySize.forEach((n, t) -> s.append(s.length() == 0 ? "" : ", ").append(n).append(": ")
-        .append(String.format(Locale.ROOT, "%.0f", flop(n) / t.best() / 1e6)));
+        .append(String.format(Locale.ROOT, "%.0f", matmulGflops(n, t))));
     return s.toString();
   }
 

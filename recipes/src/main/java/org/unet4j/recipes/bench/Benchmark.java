@@ -86,7 +86,7 @@ public final class Benchmark {
     Map<Integer, Timings> matmul = MatmulRate.measure(options.matmulSizeArray(), options.matmulWarmups(),
         options.matmulRuns(), options.threads(), n -> note("matmul %dx%d ...", n, n));
     matmul.forEach((n, t) -> note("matmul %d: %.1f GFLOP/s (best of %d: %.1f ms; %.1f ms CPU per run)", n,
-        2.0 * n * n * n / t.best() / 1e6, t.millis().length, t.best(), t.cpuMean()));
+        BenchReport.matmulGflops(n, t), t.millis().length, t.best(), t.cpuMean()));
 
     Path folder = temporaryFolder();
     try {
@@ -102,7 +102,7 @@ public final class Benchmark {
       }
 
       long[] rss = new long[4];
-      double[] tiled;
+      Timings tiled;
       double tiledMs;
       long tiles;
       Recipe inference = Recipes.withOverrides(recipe, List.of("inference.tile=" + tile, "inference.batchSize=1",
@@ -117,7 +117,7 @@ public final class Benchmark {
         tiles = predictor.tileCount(large, large);
         note("predicting a %dx%d image (%d tiles) ...", large, large, tiles);
         tiled = predictOnce(predictor, large);
-        tiledMs = tiled[0];
+        tiledMs = tiled.best();
         rss[1] = ProcessMemory.residentMb().orElse(-1);
         rss[3] = residentAfterGc();
         note("tiled: %.1f ms for %d tiles (%.1f ms per tile); resident memory %d MB -> %d MB (%d MB -> %d MB after"
@@ -135,7 +135,7 @@ public final class Benchmark {
           train.timings().cpuMean(), train.allocatedBytes());
       long peak = ProcessMemory.peakResidentMb().orElse(-1);
       return new BenchReport(options, machine, version, matmul, gflop, output, forward, train.timings(),
-          train.allocatedBytes(), train.lossFinite(), augment, tiledMs, tiled[1], tiles, rss[0], rss[1], rss[2], rss[3],
+          train.allocatedBytes(), train.lossFinite(), augment, tiledMs, tiled.cpuMean(), tiles, rss[0], rss[1], rss[2], rss[3],
           predictPeak, peak, settings, (System.nanoTime() - began) / 1e9);
     } finally {
       delete(folder);
@@ -143,16 +143,12 @@ public final class Benchmark {
   }
 
   /**
-   * The wall and CPU milliseconds of predicting a {@code side x side} image; the image and the
-   * probabilities are garbage when this returns, so memory read afterwards is what the predictor
-   * keeps.
+   * One prediction of a {@code side x side} image, timed; the image and the probabilities are
+   * garbage when this returns, so memory read afterwards is what the predictor keeps.
    */
-  private double[] predictOnce(Predictor predictor, int side) {
+  private Timings predictOnce(Predictor predictor, int side) {
     Image image = image(side, 2);
-    long cpu = Timings.processCpuNanos();
-    long began = System.nanoTime();
-    predictor.predict(image);
-    return new double[] {(System.nanoTime() - began) / 1e6, (Timings.processCpuNanos() - cpu) / 1e6};
+    return Timings.of(0, 1, () -> predictor.predict(image));
   }
 
   /**

@@ -73,7 +73,7 @@ public record Timings(double[] millis, double[] cpuMillis) {
   }
 
   /** CPU time of this process so far, or 0 where the JVM does not report it. */
-  static long processCpuNanos() {
+  private static long processCpuNanos() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
       return Math.max(0, os.getProcessCpuTime());
     }
