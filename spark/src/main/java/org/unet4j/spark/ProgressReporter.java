@@ -81,7 +81,7 @@ final class ProgressReporter implements AutoCloseable {
     }
     lastCounts = counts;
     lastLine = now;
-    double seconds = (System.nanoTime() - began) / 1e9;
+    double seconds = (now - began) / 1e9;
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "unet4j spark-predict: %d/%d images", done,
         total));
     if (failed > 0) {
