@@ -137,14 +137,29 @@ public final class Dataset {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(pair.labels() + ": " + e.getMessage(), e);
       }
-      float[] pixels = Normalizer.apply(image, recipe.data().normalization());
-      samples.add(sample(image.width(), image.height(), image.channels(), pixels, instances, cache));
+      samples.add(sample(recipe, image, instances, cache));
     }
     return samples;
   }
 
-  private Sample sample(int width, int height, int channels, float[] pixels, InstanceLabels instances,
-      WeightMapCache cache) {
+  /**
+   * One training sample as the recipe makes it: the image normalised by {@code data.normalization},
+   * the class labels with separation borders between touching cells and, for the weighted
+   * cross-entropy, the paper's weight map (eq. 2) from {@code cache}; weight 1 everywhere otherwise.
+   */
+  public static Sample sample(Recipe recipe, Image image, InstanceLabels instances, WeightMapCache cache) {
+    if (image.width() != instances.width() || image.height() != instances.height()) {
+      throw new IllegalArgumentException("an image of " + image.width() + "x" + image.height() + " needs labels of"
+          + " the same size, got " + instances.width() + "x" + instances.height());
+    }
+    if (image.channels() != recipe.model().inputChannels()) {
+      throw new IllegalArgumentException("an image has " + image.channels() + " channel(s) but the model reads "
+          + recipe.model().inputChannels() + " (model.inputChannels)");
+    }
+    float[] pixels = Normalizer.apply(image, recipe.data().normalization());
+    int width = image.width();
+    int height = image.height();
+    int channels = image.channels();
     Optional<WeightedCrossEntropyLoss> weighted = WeightedCrossEntropyLoss.in(recipe.loss());
     byte[] classes;
     float[] weights;
@@ -164,7 +179,8 @@ public final class Dataset {
     return new Sample(height, width, channels, pixels, labels, weights);
   }
 
-  private static void checkClasses(Recipe recipe) {
+  /** Refuses a model whose classes the label formats cannot give. */
+  public static void checkClasses(Recipe recipe) {
     int classes = recipe.model().classes();
     boolean sigmoid = recipe.model().head().activation() == OutputActivation.SIGMOID;
     if (!(classes == 2 || (classes == 1 && sigmoid))) {

@@ -18,6 +18,8 @@ import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.dsl.recipe.TrainingSpec;
+import org.unet4j.losses.Loss;
+import org.unet4j.losses.Losses;
 
 /**
  * Trains a recipe's model into a {@link RunDirectory}: batches from a {@link TileSource}, the
@@ -35,7 +37,9 @@ public final class Trainer {
   private final TileSource tiles;
   private @Nullable TileSource validation;
   private @Nullable PrintStream console;
-  private @Nullable StepListener listener;
+  private final List<TrainingListener> listeners = new ArrayList<>();
+  private @Nullable Loss objective;
+  private @Nullable String stopReason;
   private boolean resume;
 
   private Trainer(Recipe recipe, Path directory, TileSource tiles) {
@@ -61,8 +65,23 @@ public final class Trainer {
     return this;
   }
 
+  /** Called after every step with its loss (kept for callers of the step-only interface). */
   public Trainer listener(StepListener stepListener) {
-    this.listener = stepListener;
+    return listener(TrainingListener.onEveryStep(e -> stepListener.afterStep(e.step(), e.loss())));
+  }
+
+  /** Called after every step and validation; listeners run in the order they were added. */
+  public Trainer listener(TrainingListener listener) {
+    listeners.add(listener);
+    return this;
+  }
+
+  /**
+   * Minimise {@code loss} instead of the recipe's; the recipe's loss spec still decides the weight
+   * maps the batches carry.
+   */
+  public Trainer loss(Loss loss) {
+    this.objective = loss;
     return this;
   }
 
@@ -76,7 +95,9 @@ public final class Trainer {
   public TrainingResult train() {
     TrainingSpec spec = recipe.training();
     prepareDirectory();
-    try (TrainingGraph graph = TrainingGraph.build(recipe);
+    stopReason = null;
+    try (TrainingGraph graph = TrainingGraph.build(recipe, objective == null ? Losses.of(recipe.loss()) : objective,
+            0);
         Writer log = Files.newBufferedWriter(run.log(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
             StandardOpenOption.APPEND)) {
       Checkpoints checkpoints = run.checkpoints();
@@ -85,6 +106,7 @@ public final class Trainer {
       double secondsBefore = previous == null ? 0 : previous.seconds();
       long began = System.nanoTime();
       Checkpoint last = null;
+      long done = spec.steps();
       double loss = previous == null ? Double.NaN : previous.loss();
       note(log, String.format(Locale.ROOT, "training %s from step %d to %d: %s, tile %d, batch %d, %,d parameters",
           recipe.name(), start, spec.steps(), JsonNames.of(spec.optimizer().getClass()), spec.tile(),
@@ -108,10 +130,22 @@ public final class Trainer {
             throw new TrainingDivergedException(step, message);
           }
           double seconds = secondsBefore + (System.nanoTime() - began) / 1e9;
-          double validationLoss = validate(graph, step);
+          ValidationScores scores = validate(graph, step);
+          double validationLoss = scores == null ? Double.NaN : scores.loss();
           metrics.append(new MetricsLog.Row(step, loss, rate, seconds, validationLoss));
           progress.update(step + 1, loss, rate);
-          boolean lastStep = step + 1 == spec.steps();
+          StepEvent event = new StepEvent(step, spec.steps(), loss, rate, seconds, this::stop);
+          for (TrainingListener l : listeners) {
+            l.onStep(event);
+          }
+          if (scores != null) {
+            note(log, "validation after step " + (step + 1) + ": " + scores);
+            ValidationEvent validated = new ValidationEvent(step, scores, this::stop);
+            for (TrainingListener l : listeners) {
+              l.onValidation(validated);
+            }
+          }
+          boolean lastStep = step + 1 == spec.steps() || stopReason != null;
           if ((step + 1) % spec.checkpointEvery() == 0 || lastStep) {
             last = checkpoints.save(graph.session(), graph.variableShapes(), step + 1, loss);
             note(log, String.format(Locale.ROOT, "step %d loss %.5f: checkpoint %s%s", step + 1, loss,
@@ -119,8 +153,10 @@ public final class Trainer {
                     .mapToObj(mb -> ", resident memory " + mb + " MB").findFirst().orElse("")));
             LossCurve.write(MetricsLog.read(run.metrics()), run.lossCurve(), recipe.name());
           }
-          if (listener != null) {
-            listener.afterStep(step, loss);
+          if (stopReason != null) {
+            note(log, "stopped after step " + (step + 1) + ": " + stopReason);
+            done = step + 1;
+            break;
           }
         }
       }
@@ -129,9 +165,9 @@ public final class Trainer {
             () -> new CheckpointException("no checkpoint in " + checkpoints.directory()));
       }
       double seconds = (System.nanoTime() - began) / 1e9;
-      note(log, String.format(Locale.ROOT, "done: %d steps, last loss %.5f, %.1f s in this run", spec.steps(), loss,
+      note(log, String.format(Locale.ROOT, "done: %d steps, last loss %.5f, %.1f s in this run", done, loss,
           seconds));
-      return new TrainingResult(last, spec.steps(), spec.steps() - start, loss, seconds);
+      return new TrainingResult(last, done, Math.max(0, done - start), loss, seconds, stopReason);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -179,16 +215,25 @@ public final class Trainer {
     return 0;
   }
 
-  private double validate(TrainingGraph graph, long step) {
+  /** The validation tiles' scores after {@code step}, or null when this step does not validate. */
+  private @Nullable ValidationScores validate(TrainingGraph graph, long step) {
     int every = recipe.training().validateEvery();
     if (validation == null || every == 0 || (step + 1) % every != 0) {
-      return Double.NaN;
+      return null;
     }
-    double sum = 0;
+    ValidationScores.Accumulator scores = new ValidationScores.Accumulator();
     for (int i = 0; i < VALIDATION_BATCHES; i++) {
-      sum += graph.evaluate(validation.batch(i));
+      Batch batch = validation.batch(i);
+      TrainingGraph.Validation v = graph.validate(batch);
+      scores.add(v.loss(), batch.labels(), batch.weights(), v.foreground());
     }
-    return sum / VALIDATION_BATCHES;
+    return scores.scores();
+  }
+
+  private void stop(String reason) {
+    if (stopReason == null) {
+      stopReason = reason;
+    }
   }
 
   private void note(Writer log, String message) {

@@ -34,6 +34,7 @@ import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.layers.ModelVariable;
 import org.unet4j.layers.Sessions;
+import org.unet4j.losses.Loss;
 import org.unet4j.losses.LossInputs;
 import org.unet4j.losses.Losses;
 
@@ -71,7 +72,7 @@ public final class TrainingGraph implements AutoCloseable {
   private final Session session;
   private @Nullable StepFeeds feeds;
 
-  private TrainingGraph(Recipe recipe, CompiledModel model, int threads) {
+  private TrainingGraph(Recipe recipe, CompiledModel model, Loss objective, int threads) {
     this.recipe = recipe;
     this.model = model;
     Graph graph = model.graph();
@@ -82,7 +83,7 @@ public final class TrainingGraph implements AutoCloseable {
     Ops lossScope = tf.withSubScope("loss_terms");
     LossInputs inputs = LossInputs.of(lossScope, model.logits(), labels, weights, recipe.model().classes(),
         recipe.model().head().activation());
-    loss = tf.withName(LOSS).identity(Losses.of(recipe.loss()).build(lossScope, inputs));
+    loss = tf.withName(LOSS).identity(objective.build(lossScope, inputs));
     learningRate = tf.withName("learning_rate").placeholderWithDefault(tf.constant(0f), Shape.scalar());
 
     List<ModelVariable> trainable = model.trainableVariables();
@@ -169,9 +170,17 @@ public final class TrainingGraph implements AutoCloseable {
    * across processes and after a resume.
    */
   public static TrainingGraph build(Recipe recipe, int threads) {
+    return build(recipe, Losses.of(recipe.loss()), threads);
+  }
+
+  /**
+   * As {@link #build(Recipe, int)}, minimising {@code objective} instead of the recipe's loss (a
+   * user's own loss; the recipe's loss spec still decides which weight maps the data carries).
+   */
+  public static TrainingGraph build(Recipe recipe, Loss objective, int threads) {
     CompiledModel model = ModelCompiler.compile(recipe.model(), recipe.training().tile(), recipe.training().seed());
     try {
-      return new TrainingGraph(recipe, model, threads);
+      return new TrainingGraph(recipe, model, objective, threads);
     } catch (RuntimeException | Error e) {
       model.close();
       throw e;
@@ -331,6 +340,35 @@ public final class TrainingGraph implements AutoCloseable {
       return ((TFloat32) result.get(0)).getFloat();
     }
   }
+
+  /**
+   * The loss of a batch without training, and the model's probability of the foreground class at
+   * every output pixel ({@code size x output x output}, row-major), for validation scores.
+   */
+  public Validation validate(Batch batch) {
+    try (TFloat32 images = images(batch);
+        TInt32 classes = TInt32.tensorOf(Shape.of(batch.size(), batch.output(), batch.output()),
+            DataBuffers.of(batch.labels(), true, false));
+        TFloat32 pixelWeights = TFloat32.tensorOf(Shape.of(batch.size(), batch.output(), batch.output()),
+            DataBuffers.of(batch.weights(), true, false));
+        Result result = session.runner().feed(model.input(), images).feed(labels, classes)
+            .feed(weights, pixelWeights).fetch(loss).fetch(model.probabilities()).run()) {
+      TFloat32 probabilities = (TFloat32) result.get(1);
+      int channels = model.outputChannels();
+      int foreground = channels == 1 ? 0 : 1;
+      int pixels = batch.size() * batch.output() * batch.output();
+      float[] all = new float[pixels * channels];
+      probabilities.copyTo(DataBuffers.of(all, false, false));
+      float[] cells = new float[pixels];
+      for (int i = 0; i < pixels; i++) {
+        cells[i] = all[i * channels + foreground];
+      }
+      return new Validation(((TFloat32) result.get(0)).getFloat(), cells);
+    }
+  }
+
+  /** A validation batch's loss and foreground probabilities (see {@link #validate}). */
+  public record Validation(float loss, float[] foreground) {}
 
   static TFloat32 images(Batch batch) {
     return TFloat32.tensorOf(Shape.of(batch.size(), batch.tile(), batch.tile(), batch.channels()),

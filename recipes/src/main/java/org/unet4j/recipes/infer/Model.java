@@ -1,0 +1,110 @@
+package org.unet4j.recipes.infer;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.Recipe;
+import org.unet4j.recipes.data.FilePattern;
+import org.unet4j.recipes.data.Image;
+
+/**
+ * A trained model, loaded for prediction from code as {@code unet4j predict} uses it: the same
+ * overlap-tile prediction with mirrored borders, test-time augmentation, streaming of large files
+ * and instance post-processing.
+ *
+ * <pre>{@code
+ * try (Model model = Model.load(Path.of("runs/nuclei"))) {
+ *   Segmentation s = model.predict(image);          // in memory
+ *   model.predict(Path.of("a.tif"), Path.of("out")); // a_prob.tif, a_labels.tif, a_overlay.png
+ * }
+ * }</pre>
+ *
+ * <p>Holds a TensorFlow session: close it when done. One model serves one thread at a time.
+ */
+public final class Model implements AutoCloseable {
+  private final Predictor predictor;
+
+  private Model(Predictor predictor) {
+    this.predictor = predictor;
+  }
+
+  /**
+   * The model at {@code path} with its recipe's inference settings: a run directory (its newest good
+   * checkpoint), a checkpoint folder, or an export.
+   *
+   * @throws org.unet4j.recipes.train.CheckpointException when no good checkpoint can be read
+   */
+  public static Model load(Path path) {
+    ModelSource source = ModelSource.of(path);
+    return load(source, source.recipe().inference());
+  }
+
+  /** As {@link #load(Path)}, predicting with {@code inference} instead of the recipe's settings. */
+  public static Model load(Path path, InferenceSpec inference) {
+    return load(ModelSource.of(path), inference);
+  }
+
+  /** The model of {@code source} predicting with {@code inference}. */
+  public static Model load(ModelSource source, InferenceSpec inference) {
+    return new Model(Predictor.open(source, inference));
+  }
+
+  /** The recipe the model was trained with. */
+  public Recipe recipe() {
+    return predictor.recipe();
+  }
+
+  /** The settings it predicts with. */
+  public InferenceSpec inference() {
+    return predictor.inference();
+  }
+
+  /** Where the weights came from, e.g. "run runs/x, checkpoint ckpt-000000900 (step 900)". */
+  public String describe() {
+    return predictor.source().describe();
+  }
+
+  /** The tile arithmetic: input tile, output size, step and mirrored context. */
+  public Tiling tiling() {
+    return predictor.tiling();
+  }
+
+  /** The probability map and instances of an image of any size. */
+  public Segmentation predict(Image image) {
+    return predict(image, TileProgress.NONE);
+  }
+
+  /** As {@link #predict(Image)}, reporting tiles done to {@code progress}. */
+  public Segmentation predict(Image image, TileProgress progress) {
+    checkNotNull(image, "image");
+    ProbabilityMap map = predictor.predict(image, progress);
+    return new Segmentation(map, predictor.labels(map));
+  }
+
+  /**
+   * Predicts the image file (every page of a stack) into {@code folder} as {@code NAME_prob.tif},
+   * {@code NAME_labels.tif} and {@code NAME_overlay.png}, NAME being the file's name without its
+   * extension.
+   */
+  public PredictedImage predict(Path file, Path folder) {
+    checkNotNull(file, "file");
+    return predictor.predictFile(file, FilePattern.stem(file), folder, task -> TileProgress.NONE);
+  }
+
+  /** {@link #predict(Path, Path)} for each file, in order. */
+  public List<PredictedImage> predictAll(List<Path> files, Path folder) {
+    List<PredictedImage> done = new ArrayList<>();
+    for (Path f : files) {
+      done.add(predict(f, folder));
+    }
+    return done;
+  }
+
+  @Override
+  public void close() {
+    predictor.close();
+  }
+}

@@ -1,0 +1,183 @@
+package org.unet4j.recipes.train;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import org.unet4j.augment.Augmenter;
+import org.unet4j.augment.Sample;
+import org.unet4j.augment.Tile;
+import org.unet4j.augment.TileShape;
+import org.unet4j.dsl.recipe.AugmentationSpec;
+import org.unet4j.dsl.recipe.Recipe;
+import org.unet4j.losses.weights.WeightMapCache;
+import org.unet4j.recipes.data.Dataset;
+import org.unet4j.recipes.data.DatasetTiles;
+import org.unet4j.recipes.data.LabelledImage;
+import org.unet4j.recipes.data.TileDraw;
+
+/**
+ * Where a {@link Training} gets its images and labels: the recipe's own files (folders, globs,
+ * stacks, split into training and validation by the recipe), images already in memory, or a
+ * generator of images. Each becomes batches of augmented tiles the same way: the recipe's
+ * normalisation, class labels with separation borders, and the paper's weight map where the loss
+ * uses it.
+ */
+public final class TrainingData {
+  /** Weight maps kept in memory while training (the bundled nuclei set needs about 60 MB). */
+  static final long WEIGHT_MAP_CACHE_BYTES = 1L << 30;
+
+  private final Preparer preparer;
+
+  private TrainingData(Preparer preparer) {
+    this.preparer = preparer;
+  }
+
+  /** The recipe's {@code data} spec, relative paths against the working directory. */
+  public static TrainingData fromRecipe() {
+    return fromRecipe(Path.of(""));
+  }
+
+  /** The recipe's {@code data} spec, relative paths against {@code base}. */
+  public static TrainingData fromRecipe(Path base) {
+    return new TrainingData((recipe, augmenter, threads, console) -> {
+      Dataset dataset = Dataset.open(recipe, base);
+      WeightMapCache cache = WeightMapCache.inMemory(WEIGHT_MAP_CACHE_BYTES);
+      long loading = System.nanoTime();
+      List<Sample> training = dataset.load(dataset.training(), cache, threads);
+      List<Sample> validation = dataset.load(dataset.validation(), cache, threads);
+      if (console != null) {
+        console.printf(Locale.ROOT, "unet4j train: %s, %d training and %d validation images (%d samples) loaded with"
+            + " weight maps in %.1f s%n", recipe.name(), dataset.training().size(), dataset.validation().size(),
+            training.size() + validation.size(), (System.nanoTime() - loading) / 1e9);
+      }
+      return tiles(recipe, augmenter, training, validation);
+    });
+  }
+
+  /** Images in memory, all for training. */
+  public static TrainingData of(List<LabelledImage> training) {
+    return of(training, List.of());
+  }
+
+  /** Images in memory for training, and others for the validation scores. */
+  public static TrainingData of(List<LabelledImage> training, List<LabelledImage> validation) {
+    if (training.isEmpty()) {
+      throw new IllegalArgumentException("training data: give at least one labelled image, got none");
+    }
+    List<LabelledImage> trainingCopy = List.copyOf(training);
+    List<LabelledImage> validationCopy = List.copyOf(validation);
+    return new TrainingData((recipe, augmenter, threads, console) -> {
+      Dataset.checkClasses(recipe);
+      WeightMapCache cache = WeightMapCache.inMemory(WEIGHT_MAP_CACHE_BYTES);
+      return tiles(recipe, augmenter, samples(recipe, trainingCopy, cache), samples(recipe, validationCopy, cache));
+    });
+  }
+
+  /**
+   * Images from {@code generator}, a new one for every batch slot of every step (no image is seen
+   * twice), and {@code validation} images in memory for the validation scores (may be empty).
+   */
+  public static TrainingData generated(SampleGenerator generator, List<LabelledImage> validation) {
+    List<LabelledImage> validationCopy = List.copyOf(validation);
+    return new TrainingData((recipe, augmenter, threads, console) -> {
+      Dataset.checkClasses(recipe);
+      WeightMapCache cache = WeightMapCache.inMemory(WEIGHT_MAP_CACHE_BYTES);
+      int tile = recipe.training().tile();
+      int output = recipe.model().geometry().outputSize(tile);
+      TileSource training = new GeneratedTiles(recipe, generator, augmenter, TileShape.square(tile, output));
+      List<Sample> held = samples(recipe, validationCopy, cache);
+      return new Prepared(training, held.isEmpty() ? null : validationTiles(recipe, held));
+    });
+  }
+
+  /** As {@link #generated(SampleGenerator, List)} without validation. */
+  public static TrainingData generated(SampleGenerator generator) {
+    return generated(generator, List.of());
+  }
+
+  Prepared prepare(Recipe recipe, Augmenter augmenter, int threads, @Nullable PrintStream console) {
+    return preparer.prepare(recipe, augmenter, threads, console);
+  }
+
+  /** The batches of one run: training tiles, and validation tiles where there is validation data. */
+  record Prepared(TileSource training, @Nullable TileSource validation) {}
+
+  @FunctionalInterface
+  private interface Preparer {
+    Prepared prepare(Recipe recipe, Augmenter augmenter, int threads, @Nullable PrintStream console);
+  }
+
+  private static List<Sample> samples(Recipe recipe, List<LabelledImage> images, WeightMapCache cache) {
+    List<Sample> samples = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      LabelledImage image = images.get(i);
+      try {
+        samples.add(Dataset.sample(recipe, image.image(), image.labels(), cache));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("training data, image " + i + ": " + e.getMessage(), e);
+      }
+    }
+    return samples;
+  }
+
+  private static Prepared tiles(Recipe recipe, Augmenter augmenter, List<Sample> training, List<Sample> validation) {
+    int tile = recipe.training().tile();
+    int output = recipe.model().geometry().outputSize(tile);
+    TileSource tiles = new DatasetTiles(training, augmenter, tile, output, recipe.training().batchSize(),
+        recipe.training().seed());
+    return new Prepared(tiles, validation.isEmpty() ? null : validationTiles(recipe, validation));
+  }
+
+  /** Validation tiles: the same draw as training's from another seed, without augmentation. */
+  private static TileSource validationTiles(Recipe recipe, List<Sample> validation) {
+    int tile = recipe.training().tile();
+    int output = recipe.model().geometry().outputSize(tile);
+    return new DatasetTiles(validation, Augmenter.of(AugmentationSpec.none()), tile, output,
+        recipe.training().batchSize(), recipe.training().seed() + 1);
+  }
+
+  /** Tiles of generated images: slot {@code b} of step {@code s} is image {@code s * batch + b}. */
+  private static final class GeneratedTiles implements TileSource {
+    private final Recipe recipe;
+    private final SampleGenerator generator;
+    private final Augmenter augmenter;
+    private final TileShape shape;
+    private final WeightMapCache cache = WeightMapCache.inMemory(64L << 20);
+
+    GeneratedTiles(Recipe recipe, SampleGenerator generator, Augmenter augmenter, TileShape shape) {
+      this.recipe = recipe;
+      this.generator = generator;
+      this.augmenter = augmenter;
+      this.shape = shape;
+    }
+
+    @Override
+    public Batch batch(long step) {
+      int batchSize = recipe.training().batchSize();
+      int tile = shape.imageHeight();
+      int output = shape.labelHeight();
+      int channels = recipe.model().inputChannels();
+      float[] images = new float[batchSize * tile * tile * channels];
+      int[] labels = new int[batchSize * output * output];
+      float[] weights = new float[labels.length];
+      for (int b = 0; b < batchSize; b++) {
+        long index = step * batchSize + b;
+        LabelledImage image = generator.generate(index);
+        Sample sample;
+        try {
+          sample = Dataset.sample(recipe, image.image(), image.labels(), cache);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("generated training image " + index + ": " + e.getMessage(), e);
+        }
+        Tile t = augmenter.randomTile(sample, shape, TileDraw.of(recipe.training().seed(), step, b, 1).seed());
+        System.arraycopy(t.image(), 0, images, b * tile * tile * channels, tile * tile * channels);
+        System.arraycopy(t.labels(), 0, labels, b * output * output, output * output);
+        System.arraycopy(t.weights(), 0, weights, b * output * output, output * output);
+      }
+      return new Batch(batchSize, tile, channels, output, images, labels, weights);
+    }
+  }
+}
