@@ -7,18 +7,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
-import org.unet4j.augment.Augmenter;
-import org.unet4j.augment.Sample;
-import org.unet4j.dsl.recipe.AugmentationSpec;
 import org.unet4j.dsl.recipe.Recipe;
-import org.unet4j.losses.weights.WeightMapCache;
-import org.unet4j.recipes.data.Dataset;
-import org.unet4j.recipes.data.DatasetTiles;
-import org.unet4j.recipes.data.PrefetchingTiles;
 import org.unet4j.recipes.train.CheckpointException;
 import org.unet4j.recipes.train.MetricsLog;
 import org.unet4j.recipes.train.RunDirectory;
-import org.unet4j.recipes.train.Trainer;
+import org.unet4j.recipes.train.Training;
+import org.unet4j.recipes.train.TrainingData;
 import org.unet4j.recipes.train.TrainingResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,9 +26,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", description = "Train a recipe's model on its data into a run directory.")
 final class TrainCommand implements Callable<Integer> {
-  /** Weight maps kept in memory while training (the bundled nuclei set needs about 60 MB). */
-  private static final long WEIGHT_MAP_CACHE_BYTES = 1L << 30;
-
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "RECIPE", arity = "0..1",
@@ -56,35 +47,16 @@ final class TrainCommand implements Callable<Integer> {
     Recipe r = resolveRecipe();
     PrintWriter out = spec.commandLine().getOut();
     RunDirectory run = new RunDirectory(directory);
-    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     try {
-      Dataset dataset = Dataset.open(r, Path.of(""));
-      WeightMapCache cache = WeightMapCache.inMemory(WEIGHT_MAP_CACHE_BYTES);
-      long loading = System.nanoTime();
-      List<Sample> training = dataset.load(dataset.training(), cache, threads);
-      List<Sample> validation = dataset.load(dataset.validation(), cache, threads);
-      int tile = r.training().tile();
-      int output = r.model().geometry().outputSize(tile);
-      System.err.printf(Locale.ROOT, "unet4j train: %s, %d training and %d validation images (%d samples) loaded with"
-          + " weight maps in %.1f s%n", r.name(), dataset.training().size(), dataset.validation().size(),
-          training.size() + validation.size(), (System.nanoTime() - loading) / 1e9);
-      DatasetTiles tiles = new DatasetTiles(training, Augmenter.of(r.augmentation()), tile, output,
-          r.training().batchSize(), r.training().seed());
-      try (PrefetchingTiles prefetch = new PrefetchingTiles(tiles, threads, 2 * threads)) {
-        Trainer trainer = Trainer.of(r, directory, prefetch).resume(resume).console(System.err);
-        if (!validation.isEmpty()) {
-          trainer.validation(new DatasetTiles(validation, Augmenter.of(AugmentationSpec.none()), tile, output,
-              r.training().batchSize(), r.training().seed() + 1));
-        }
-        TrainingResult result = trainer.train();
-        List<MetricsLog.Row> rows = MetricsLog.read(run.metrics());
-        out.printf(Locale.ROOT, "trained %s: %d steps (%d in this run, %.1f s), loss %.4f -> %.4f%n", r.name(),
-            result.steps(), result.stepsThisRun(), result.seconds(), rows.isEmpty() ? Double.NaN : rows.get(0).loss(),
-            result.lastLoss());
-        out.printf("checkpoint  %s%nloss curve  %s%nmetrics     %s%n", result.checkpoint().directory(),
-            run.lossCurve(), run.metrics());
-        out.flush();
-      }
+      TrainingResult result = Training.of(r).data(TrainingData.fromRecipe()).resume(resume).console(System.err)
+          .run(directory);
+      List<MetricsLog.Row> rows = MetricsLog.read(run.metrics());
+      out.printf(Locale.ROOT, "trained %s: %d steps (%d in this run, %.1f s), loss %.4f -> %.4f%n", r.name(),
+          result.steps(), result.stepsThisRun(), result.seconds(), rows.isEmpty() ? Double.NaN : rows.get(0).loss(),
+          result.lastLoss());
+      out.printf("checkpoint  %s%nloss curve  %s%nmetrics     %s%n", result.checkpoint().directory(),
+          run.lossCurve(), run.metrics());
+      out.flush();
       return 0;
     } catch (CheckpointException | IllegalArgumentException e) {
       throw new UserException(e.getMessage());
