@@ -3,7 +3,6 @@ package org.unet4j.spark;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +11,7 @@ import org.unet4j.dsl.recipe.LabelFormat;
 import org.unet4j.losses.weights.InstanceLabels;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
-import org.unet4j.recipes.eval.CellProbabilities;
-import org.unet4j.recipes.eval.Evaluator;
-import org.unet4j.recipes.eval.GroundTruth;
+import org.unet4j.recipes.eval.FileEvaluation;
 import org.unet4j.recipes.infer.PredictionFiles;
 import org.unet4j.recipes.infer.Predictor;
 import org.unet4j.recipes.infer.ProbabilityMap;
@@ -31,9 +28,6 @@ import org.unet4j.recipes.infer.ProbabilityMap;
 record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStats stats, double seconds)
     implements Serializable {
   private static final long serialVersionUID = 1L;
-
-  /** The truth of an image NAME is the first of these files in the truth folder. */
-  static final List<String> TRUTH_EXTENSIONS = List.of("tif", "tiff", "png");
 
   Finishing {
     checkNotNull(survey, "survey");
@@ -111,52 +105,19 @@ record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStat
   }
 
   /**
-   * Scores {@code NAME_prob.tif} and {@code NAME_labels.tif} against the truth as
-   * {@code unet4j evaluate} does.
+   * Scores {@code NAME_prob.tif} and {@code NAME_labels.tif} against the truth with the library's
+   * file evaluation, the one {@code unet4j evaluate} uses: the object scores count the predicted
+   * instances, post-processing included.
    */
   private ImageScores evaluate(Path out, Path truthFolder, @Nullable LabelFormat format, double threshold) {
     String name = survey.image().name();
-    Path truth = truthFile(truthFolder, name);
+    Path truth = FileEvaluation.firstExisting(truthFolder, name);
     if (truth == null) {
-      throw new IllegalArgumentException("no truth image " + name + "." + String.join("/.", TRUTH_EXTENSIONS)
+      throw new IllegalArgumentException("no truth image " + name + "." + String.join("/.", FileEvaluation.EXTENSIONS)
           + " in " + truthFolder);
     }
     PredictionFiles files = PredictionFiles.of(out, name, survey.pages().size());
-    Path prob = files.probabilities();
-    List<Image> truthPages = ImageIo.readPages(truth);
-    List<Image> predPages = ImageIo.readPages(prob);
-    List<Image> labelPages = ImageIo.readPages(files.labels());
-    if (truthPages.size() != predPages.size()) {
-      throw new IllegalArgumentException("truth " + truth + " has " + truthPages.size() + " page(s) but prediction "
-          + prob + " has " + predPages.size());
-    }
-    List<GroundTruth> truths = new ArrayList<>();
-    List<CellProbabilities> preds = new ArrayList<>();
-    List<GroundTruth> instances = new ArrayList<>();
-    for (int i = 0; i < truthPages.size(); i++) {
-      Image t = truthPages.get(i);
-      Image p = predPages.get(i);
-      if (t.width() != p.width() || t.height() != p.height()) {
-        throw new IllegalArgumentException("truth " + truth + " is " + t.width() + "x" + t.height()
-            + " but prediction " + prob + " is " + p.width() + "x" + p.height()
-            + (truthPages.size() > 1 ? " (page " + (i + 1) + ")" : ""));
-      }
-      truths.add(format == null ? GroundTruth.cellsAboveZero(t) : GroundTruth.decode(t, format));
-      preds.add(CellProbabilities.foreground(p));
-      instances.add(GroundTruth.decode(labelPages.get(i), LabelFormat.INSTANCE));
-    }
-    // As unet4j evaluate does beside NAME_labels.tif: the object scores count the predicted
-    // instances, post-processing included.
-    return ImageScores.of(Evaluator.evaluate(name, truths, preds, threshold, instances).scores());
-  }
-
-  static @Nullable Path truthFile(Path folder, String name) {
-    for (String extension : TRUTH_EXTENSIONS) {
-      Path candidate = folder.resolve(name + "." + extension);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
+    FileEvaluation.Pair pair = new FileEvaluation.Pair(name, truth, files.probabilities(), files.labels());
+    return ImageScores.of(FileEvaluation.of(format).threshold(threshold).evaluate(pair).scores());
   }
 }

@@ -1,36 +1,23 @@
 package org.unet4j.recipes.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.LabelFormat;
-import org.unet4j.recipes.data.FilePattern;
-import org.unet4j.recipes.data.Image;
-import org.unet4j.recipes.data.ImageIo;
-import org.unet4j.recipes.data.ImageReadException;
-import org.unet4j.recipes.eval.BestScore;
-import org.unet4j.recipes.eval.CellProbabilities;
+import org.unet4j.recipes.eval.EvaluationInputException;
+import org.unet4j.recipes.eval.EvaluationReport;
 import org.unet4j.recipes.eval.EvaluationSummary;
-import org.unet4j.recipes.eval.Evaluator;
-import org.unet4j.recipes.eval.GroundTruth;
+import org.unet4j.recipes.eval.FileEvaluation;
 import org.unet4j.recipes.eval.ImageEvaluation;
-import org.unet4j.recipes.eval.IsbiScores;
-import org.unet4j.recipes.eval.ObjectMetrics;
-import org.unet4j.recipes.eval.ObjectScores;
+import org.unet4j.recipes.eval.ObjectSource;
 import org.unet4j.recipes.eval.Scores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,10 +39,7 @@ import picocli.CommandLine.Spec;
         + " scored slice by slice as the challenge does."})
 final class EvaluateCommand implements Callable<Integer> {
   /** The label format written for the challenge's own convention: cell = value > 0. */
-  static final String CELLS_ABOVE_ZERO = "cells-above-zero";
-
-  private static final String[] PREDICTION_EXTENSIONS = {"tif", "tiff", "png"};
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final String CELLS_ABOVE_ZERO = FileEvaluation.CELLS_ABOVE_ZERO;
 
   @Spec CommandSpec spec;
 
@@ -98,9 +82,6 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "Also write the results as JSON, and as CSV beside it (OUT.csv).")
   @Nullable Path json;
 
-  /** A truth file, its prediction and, where the object scores use them, its predicted instances. */
-  record Pair(String name, Path truth, Path pred, @Nullable Path labels) {}
-
   /** The --objects choices. */
   private static final List<String> OBJECT_SOURCES = List.of("auto", "labels", "threshold");
 
@@ -119,34 +100,33 @@ final class EvaluateCommand implements Callable<Integer> {
     if (jsonFile != null && !jsonFile.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
       throw new UserException("--json " + jsonFile + ": name it .json (the CSV goes beside it as .csv)");
     }
-    @Nullable LabelFormat format = labelFormat();
-    List<Pair> pairs = pairs();
+    FileEvaluation evaluation = FileEvaluation.of(labelFormat()).threshold(threshold)
+        .objects(ObjectSource.valueOf(objects.toUpperCase(Locale.ROOT)));
+    if (channel != null) {
+      evaluation = evaluation.channel(channel);
+    }
+    List<FileEvaluation.Pair> pairs = pairs(evaluation);
     PrintWriter out = spec.commandLine().getOut();
     int nameWidth = Math.max(5, pairs.stream().mapToInt(p -> p.name().length()).max().orElse(5));
     out.println(header(nameWidth));
     out.flush();
     List<ImageEvaluation> evaluations = new ArrayList<>();
-    for (Pair pair : pairs) {
-      ImageEvaluation evaluation = evaluate(pair, format);
-      evaluations.add(evaluation);
-      out.println(row(pair.name(), String.valueOf(evaluation.pages()), evaluation.scores(), nameWidth));
+    for (FileEvaluation.Pair pair : pairs) {
+      ImageEvaluation e = evaluate(evaluation, pair);
+      evaluations.add(e);
+      out.println(row(pair.name(), String.valueOf(e.pages()), e.scores(), nameWidth));
       out.flush();
     }
-    EvaluationSummary summary = EvaluationSummary.of(evaluations);
+    EvaluationReport report = new EvaluationReport(evaluation, truth, pred, pairs, EvaluationSummary.of(evaluations));
     if (pairs.size() > 1) {
-      out.println(row("mean", "", summary.mean(), nameWidth));
+      out.println(row("mean", "", report.summary().mean(), nameWidth));
     }
-    long fromLabels = pairs.stream().filter(p -> p.labels() != null).count();
-    String objectSource = fromLabels == pairs.size() ? "of the predicted instances (NAME_labels)"
-        : fromLabels == 0 ? "at " + plain(threshold)
-        : "of the predicted instances where present (" + fromLabels + " of " + pairs.size() + "), else at "
-            + plain(threshold);
     out.printf(Locale.ROOT, "ISBI metrics at their best thresholds%s; iou, dice, objectF1 %s%n",
-        jsonFile == null ? " (--json lists them)" : "", objectSource);
+        jsonFile == null ? " (--json lists them)" : "", report.objectSource());
     if (jsonFile != null) {
       Path csv = csvBeside(jsonFile);
-      write(jsonFile, json(pairs, summary, format));
-      write(csv, csv(pairs, summary));
+      write(jsonFile, report.json());
+      write(csv, report.csv());
       out.println("wrote " + jsonFile + " and " + csv);
     }
     out.flush();
@@ -177,167 +157,42 @@ final class EvaluateCommand implements Callable<Integer> {
     return null;
   }
 
-  /** Truth files paired with predictions by name. */
-  List<Pair> pairs() {
-    if (!Files.exists(truth)) {
-      throw new UserException("--truth " + truth + ": no such file or folder");
-    }
-    if (!Files.exists(pred)) {
-      throw new UserException("--pred " + pred + ": no such file or folder");
-    }
-    if (Files.isRegularFile(truth) && Files.isRegularFile(pred)) {
-      String stem = FilePattern.stem(pred);
-      Path parent = pred.toAbsolutePath().getParent();
-      Path labelsFile = stem.endsWith("_prob") && parent != null
-          ? labels(parent, stem.substring(0, stem.length() - "_prob".length())) : null;
-      return List.of(new Pair(FilePattern.stem(truth), truth, pred, labelsFile));
-    }
-    if (Files.isDirectory(truth) && Files.isRegularFile(pred)) {
-      throw new UserException("--truth " + truth + " is a folder but --pred " + pred + " is a file; give two files"
-          + " or a folder of predictions");
-    }
-    List<Path> truths;
-    if (Files.isDirectory(truth)) {
-      try {
-        truths = FilePattern.resolve("--truth", truth.toString(), Path.of(""));
-      } catch (IllegalArgumentException e) {
-        throw new UserException(e.getMessage());
-      }
-    } else {
-      truths = List.of(truth);
-    }
-    List<Pair> pairs = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
-    for (Path t : truths) {
-      String name = FilePattern.stem(t);
-      Path p = prediction(name);
-      if (p == null) {
-        missing.add(t.getFileName().toString());
-      } else {
-        pairs.add(new Pair(name, t, p, labels(pred, name)));
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw new UserException("--pred " + pred + " has no prediction for " + missing.size() + " truth image"
-          + (missing.size() == 1 ? "" : "s") + " (" + missing.stream().limit(5).collect(Collectors.joining(", "))
-          + (missing.size() > 5 ? ", ..." : "") + "); for a truth NAME.ext it looks for NAME_prob.tif or"
-          + " NAME.tif/.tiff/.png");
-    }
-    return pairs;
-  }
-
-  /**
-   * The predicted instances {@code NAME_labels.*} in {@code folder} that the object scores use, or
-   * null when they use the threshold.
-   */
-  private @Nullable Path labels(Path folder, String name) {
-    if (objects.equals("threshold")) {
-      return null;
-    }
-    for (String extension : PREDICTION_EXTENSIONS) {
-      Path candidate = folder.resolve(name + "_labels." + extension);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    if (objects.equals("labels")) {
-      throw new UserException("--objects labels: no " + name + "_labels.tif beside the prediction in " + folder
-          + "; predict with unet4j predict, which writes it, or score objects with --objects threshold");
-    }
-    return null;
-  }
-
-  /** The prediction for truth {@code name} in the --pred folder: NAME_prob.* first, then NAME.*. */
-  private @Nullable Path prediction(String name) {
-    for (String stem : List.of(name + "_prob", name)) {
-      for (String extension : PREDICTION_EXTENSIONS) {
-        Path candidate = pred.resolve(stem + "." + extension);
-        if (Files.isRegularFile(candidate)) {
-          return candidate;
-        }
-      }
-    }
-    return null;
-  }
-
-  private ImageEvaluation evaluate(Pair pair, @Nullable LabelFormat format) {
-    List<Image> truthPages = read(pair.truth());
-    List<Image> predPages = read(pair.pred());
-    if (truthPages.size() != predPages.size()) {
-      throw new UserException("truth " + pair.truth() + " has " + pages(truthPages.size()) + " but prediction "
-          + pair.pred() + " has " + pages(predPages.size()));
-    }
-    List<Image> labelPages = pair.labels() == null ? List.of() : read(pair.labels());
-    if (pair.labels() != null && labelPages.size() != truthPages.size()) {
-      throw new UserException("truth " + pair.truth() + " has " + pages(truthPages.size()) + " but instances "
-          + pair.labels() + " have " + pages(labelPages.size()));
-    }
-    List<GroundTruth> truths = new ArrayList<>();
-    List<CellProbabilities> preds = new ArrayList<>();
-    List<GroundTruth> instances = new ArrayList<>();
-    for (int i = 0; i < truthPages.size(); i++) {
-      Image t = truthPages.get(i);
-      Image p = predPages.get(i);
-      String page = truthPages.size() > 1 ? " (page " + (i + 1) + ")" : "";
-      if (t.width() != p.width() || t.height() != p.height()) {
-        throw new UserException("truth " + pair.truth() + " is " + t.width() + "x" + t.height() + " but prediction "
-            + pair.pred() + " is " + p.width() + "x" + p.height() + page);
-      }
-      try {
-        truths.add(format == null ? GroundTruth.cellsAboveZero(t) : GroundTruth.decode(t, format));
-      } catch (IllegalArgumentException e) {
-        throw new UserException(pair.truth() + page + ": " + e.getMessage() + " (label format "
-            + (format == null ? CELLS_ABOVE_ZERO : JsonNames.of(format)) + "; choose another with --labels)");
-      }
-      try {
-        preds.add(channel == null ? CellProbabilities.foreground(p) : CellProbabilities.of(p, channel));
-      } catch (IllegalArgumentException e) {
-        throw new UserException(pair.pred() + page + ": " + e.getMessage());
-      }
-      if (pair.labels() != null) {
-        Image l = labelPages.get(i);
-        if (l.width() != t.width() || l.height() != t.height()) {
-          throw new UserException("truth " + pair.truth() + " is " + t.width() + "x" + t.height() + " but instances "
-              + pair.labels() + " are " + l.width() + "x" + l.height() + page);
-        }
-        try {
-          instances.add(GroundTruth.decode(l, LabelFormat.INSTANCE));
-        } catch (IllegalArgumentException e) {
-          throw new UserException(pair.labels() + page + ": " + e.getMessage());
-        }
-      }
-    }
-    return Evaluator.evaluate(pair.name(), truths, preds, threshold, pair.labels() == null ? null : instances);
-  }
-
-  private static List<Image> read(Path file) {
+  /** The pairs of the library's evaluation, its input errors given the name of this command's option. */
+  private List<FileEvaluation.Pair> pairs(FileEvaluation evaluation) {
     try {
-      return ImageIo.readPages(file);
-    } catch (ImageReadException e) {
+      return evaluation.pairs(truth, pred);
+    } catch (EvaluationInputException e) {
+      throw new UserException(switch (e.input()) {
+        case TRUTH -> "--truth " + e.getMessage();
+        case PREDICTION -> "--pred " + e.getMessage();
+        case OBJECTS -> "--objects " + e.getMessage() + ", or score objects with --objects threshold";
+      });
+    }
+  }
+
+  private static ImageEvaluation evaluate(FileEvaluation evaluation, FileEvaluation.Pair pair) {
+    try {
+      return evaluation.evaluate(pair);
+    } catch (FileEvaluation.TruthFormatException e) {
+      String message = e.getMessage();
+      throw new UserException(message.substring(0, message.length() - 1) + "; choose another with --labels)");
+    } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
   }
 
-  private static String pages(int count) {
-    return count + " page" + (count == 1 ? "" : "s");
-  }
-
   // ------------------------------------------------------------------------------------ table
-
-  private static final String[] COLUMNS = {"pixelError", "randError", "warpingError", "vRand", "vInfo", "iou",
-      "dice", "objectF1"};
 
   private static String header(int nameWidth) {
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-" + nameWidth + "s %5s", "image", "pages"));
-    for (String column : COLUMNS) {
+    for (String column : EvaluationReport.COLUMNS) {
       line.append(String.format(Locale.ROOT, " %12s", column));
     }
     return line.toString();
   }
 
   private static String row(String name, String pages, Scores s, int nameWidth) {
-    double[] values = {s.pixelError(), s.randError(), s.warpingError(), s.vRand(), s.vInfo(), s.iou(), s.dice(),
-        s.objectF1()};
+    double[] values = EvaluationReport.values(s);
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-" + nameWidth + "s %5s", name, pages));
     for (int i = 0; i < values.length; i++) {
       // The warping error is a fraction of all pixels: typically 1e-4..1e-3.
@@ -346,137 +201,6 @@ final class EvaluateCommand implements Callable<Integer> {
           : String.format(Locale.ROOT, " " + format, values[i]));
     }
     return line.toString().stripTrailing();
-  }
-
-  // ------------------------------------------------------------------------------- JSON, CSV
-
-  private String json(List<Pair> pairs, EvaluationSummary summary, @Nullable LabelFormat format) {
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("truth", truth.toString());
-    root.put("pred", pred.toString());
-    root.put("labelFormat", format == null ? CELLS_ABOVE_ZERO : JsonNames.of(format));
-    root.put("threshold", threshold);
-    List<Map<String, Object>> images = new ArrayList<>();
-    for (int i = 0; i < pairs.size(); i++) {
-      images.add(imageJson(pairs.get(i), summary.images().get(i)));
-    }
-    root.put("images", images);
-    Map<String, Object> mean = scoresJson(summary.mean());
-    mean.put("images", summary.images().size());
-    root.put("mean", mean);
-    try {
-      return JSON.writeValueAsString(root) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the results as JSON", e);
-    }
-  }
-
-  private static Map<String, Object> imageJson(Pair pair, ImageEvaluation e) {
-    Map<String, Object> image = new LinkedHashMap<>();
-    image.put("name", pair.name());
-    image.put("truth", pair.truth().toString());
-    image.put("pred", pair.pred().toString());
-    image.put("instances", pair.labels() == null ? null : pair.labels().toString());
-    image.put("pages", e.pages());
-    image.put("width", e.width());
-    image.put("height", e.height());
-    image.putAll(scoresJson(e.scores()));
-    IsbiScores isbi = e.isbi();
-    Map<String, Object> thresholds = new LinkedHashMap<>();
-    thresholds.put("pixelError", number(isbi.pixelError().threshold()));
-    thresholds.put("randError", number(isbi.randError().threshold()));
-    thresholds.put("warpingError", number(isbi.warpingError().threshold()));
-    thresholds.put("vRand", number(isbi.vRand().threshold()));
-    thresholds.put("vInfo", number(isbi.vInfo().threshold()));
-    thresholds.put("objects", number(e.objects().threshold()));
-    image.put("thresholds", thresholds);
-    ObjectScores objects = e.objects();
-    Map<String, Object> sweep = new LinkedHashMap<>();
-    for (int k = 0; k < ObjectMetrics.IOU_THRESHOLDS.size(); k++) {
-      sweep.put(String.format(Locale.ROOT, "%.2f", ObjectMetrics.IOU_THRESHOLDS.get(k)), objects.objectF1Sweep().get(k));
-    }
-    image.put("objectF1Sweep", sweep);
-    image.put("meanObjectF1", objects.meanObjectF1());
-    Map<String, Object> counts = new LinkedHashMap<>();
-    counts.put("truth", objects.truthObjects());
-    counts.put("predicted", objects.predictedObjects());
-    counts.put("matched", objects.matched());
-    image.put("objects", counts);
-    return image;
-  }
-
-  private static Map<String, Object> scoresJson(Scores s) {
-    Map<String, Object> scores = new LinkedHashMap<>();
-    scores.put("pixelError", number(s.pixelError()));
-    scores.put("randError", number(s.randError()));
-    scores.put("warpingError", number(s.warpingError()));
-    scores.put("vRand", number(s.vRand()));
-    scores.put("vInfo", number(s.vInfo()));
-    scores.put("iou", number(s.iou()));
-    scores.put("dice", number(s.dice()));
-    scores.put("objectF1", number(s.objectF1()));
-    return scores;
-  }
-
-  /** JSON has no NaN: an undefined score is null. */
-  private static @Nullable Double number(double value) {
-    return Double.isNaN(value) ? null : value;
-  }
-
-  private static String csv(List<Pair> pairs, EvaluationSummary summary) {
-    List<String> header = new ArrayList<>(List.of("name", "truth", "pred", "pages", "width", "height"));
-    for (String column : COLUMNS) {
-      header.add(column);
-      if (!column.equals("iou") && !column.equals("dice") && !column.equals("objectF1")) {
-        header.add(column + "Threshold");
-      }
-    }
-    header.addAll(List.of("objectThreshold", "truthObjects", "predictedObjects", "matchedObjects"));
-    for (double iou : ObjectMetrics.IOU_THRESHOLDS) {
-      header.add(String.format(Locale.ROOT, "objectF1@%.2f", iou));
-    }
-    StringBuilder text = new StringBuilder(String.join(",", header)).append('\n');
-    for (int i = 0; i < pairs.size(); i++) {
-      Pair pair = pairs.get(i);
-      ImageEvaluation e = summary.images().get(i);
-      IsbiScores isbi = e.isbi();
-      ObjectScores o = e.objects();
-      List<String> cells = new ArrayList<>(List.of(quote(pair.name()), quote(pair.truth().toString()),
-          quote(pair.pred().toString()), String.valueOf(e.pages()), String.valueOf(e.width()),
-          String.valueOf(e.height())));
-      for (BestScore best : List.of(isbi.pixelError(), isbi.randError(), isbi.warpingError(), isbi.vRand(),
-          isbi.vInfo())) {
-        cells.add(csvNumber(best.value()));
-        cells.add(csvNumber(best.threshold()));
-      }
-      cells.addAll(List.of(csvNumber(o.iou()), csvNumber(o.dice()), csvNumber(o.objectF1()),
-          csvNumber(o.threshold()), String.valueOf(o.truthObjects()), String.valueOf(o.predictedObjects()),
-          String.valueOf(o.matched())));
-      o.objectF1Sweep().forEach(f1 -> cells.add(csvNumber(f1)));
-      text.append(String.join(",", cells)).append('\n');
-    }
-    Scores mean = summary.mean();
-    List<String> cells = new ArrayList<>(List.of("mean", "", "", "", "", ""));
-    for (double value : new double[] {mean.pixelError(), mean.randError(), mean.warpingError(), mean.vRand(),
-        mean.vInfo()}) {
-      cells.add(csvNumber(value));
-      cells.add("");
-    }
-    cells.addAll(List.of(csvNumber(mean.iou()), csvNumber(mean.dice()), csvNumber(mean.objectF1())));
-    while (cells.size() < header.size()) {
-      cells.add("");
-    }
-    text.append(String.join(",", cells)).append('\n');
-    return text.toString();
-  }
-
-  private static String csvNumber(double value) {
-    return Double.isNaN(value) ? "" : Double.toString(value);
-  }
-
-  private static String quote(String value) {
-    return value.contains(",") || value.contains("\"") || value.contains("\n")
-        ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
   }
 
   private static Path csvBeside(Path jsonFile) {
@@ -492,9 +216,5 @@ final class EvaluateCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UserException("cannot write " + file + ": " + e.getMessage());
     }
-  }
-
-  private static String plain(double value) {
-    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
   }
 }

@@ -1,0 +1,180 @@
+package org.unet4j.recipes.eval;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The scores of a {@link FileEvaluation}: every pair, their mean, and the same as JSON (with the
+ * best thresholds, the object F1 sweep and the object counts) and as CSV, one row per image and
+ * one for the mean.
+ */
+public record EvaluationReport(FileEvaluation evaluation, Path truth, Path prediction,
+    List<FileEvaluation.Pair> pairs, EvaluationSummary summary) {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** The score columns of the table, the JSON and the CSV, in order. */
+  public static final List<String> COLUMNS = List.of("pixelError", "randError", "warpingError", "vRand", "vInfo",
+      "iou", "dice", "objectF1");
+
+  public EvaluationReport {
+    pairs = List.copyOf(pairs);
+    if (pairs.size() != summary.images().size()) {
+      throw new IllegalArgumentException(pairs.size() + " pairs but " + summary.images().size() + " evaluations");
+    }
+  }
+
+  /** Where the object scores took the predicted objects from, in words. */
+  public String objectSource() {
+    long fromLabels = pairs.stream().filter(p -> p.instances() != null).count();
+    String threshold = plain(evaluation.threshold());
+    return fromLabels == pairs.size() ? "of the predicted instances (NAME_labels)"
+        : fromLabels == 0 ? "at " + threshold
+        : "of the predicted instances where present (" + fromLabels + " of " + pairs.size() + "), else at "
+            + threshold;
+  }
+
+  /** The report as JSON text. */
+  public String json() {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("truth", truth.toString());
+    root.put("pred", prediction.toString());
+    root.put("labelFormat", evaluation.truthFormatName());
+    root.put("threshold", evaluation.threshold());
+    List<Map<String, Object>> images = new ArrayList<>();
+    for (int i = 0; i < pairs.size(); i++) {
+      images.add(imageJson(pairs.get(i), summary.images().get(i)));
+    }
+    root.put("images", images);
+    Map<String, Object> mean = scoresJson(summary.mean());
+    mean.put("images", summary.images().size());
+    root.put("mean", mean);
+    try {
+      return JSON.writeValueAsString(root) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the results as JSON", e);
+    }
+  }
+
+  private static Map<String, Object> imageJson(FileEvaluation.Pair pair, ImageEvaluation e) {
+    Map<String, Object> image = new LinkedHashMap<>();
+    image.put("name", pair.name());
+    image.put("truth", pair.truth().toString());
+    image.put("pred", pair.prediction().toString());
+    image.put("instances", pair.instances() == null ? null : pair.instances().toString());
+    image.put("pages", e.pages());
+    image.put("width", e.width());
+    image.put("height", e.height());
+    image.putAll(scoresJson(e.scores()));
+    IsbiScores isbi = e.isbi();
+    Map<String, Object> thresholds = new LinkedHashMap<>();
+    thresholds.put("pixelError", number(isbi.pixelError().threshold()));
+    thresholds.put("randError", number(isbi.randError().threshold()));
+    thresholds.put("warpingError", number(isbi.warpingError().threshold()));
+    thresholds.put("vRand", number(isbi.vRand().threshold()));
+    thresholds.put("vInfo", number(isbi.vInfo().threshold()));
+    thresholds.put("objects", number(e.objects().threshold()));
+    image.put("thresholds", thresholds);
+    ObjectScores objects = e.objects();
+    Map<String, Object> sweep = new LinkedHashMap<>();
+    for (int k = 0; k < ObjectMetrics.IOU_THRESHOLDS.size(); k++) {
+      sweep.put(String.format(Locale.ROOT, "%.2f", ObjectMetrics.IOU_THRESHOLDS.get(k)), objects.objectF1Sweep().get(k));
+    }
+    image.put("objectF1Sweep", sweep);
+    image.put("meanObjectF1", objects.meanObjectF1());
+    Map<String, Object> counts = new LinkedHashMap<>();
+    counts.put("truth", objects.truthObjects());
+    counts.put("predicted", objects.predictedObjects());
+    counts.put("matched", objects.matched());
+    image.put("objects", counts);
+    return image;
+  }
+
+  private static Map<String, Object> scoresJson(Scores s) {
+    double[] values = values(s);
+    Map<String, Object> scores = new LinkedHashMap<>();
+    for (int i = 0; i < COLUMNS.size(); i++) {
+      scores.put(COLUMNS.get(i), number(values[i]));
+    }
+    return scores;
+  }
+
+  /** The scores in the order of {@link #COLUMNS}. */
+  public static double[] values(Scores s) {
+    return new double[] {s.pixelError(), s.randError(), s.warpingError(), s.vRand(), s.vInfo(), s.iou(), s.dice(),
+        s.objectF1()};
+  }
+
+  /** JSON has no NaN: an undefined score is null. */
+  private static @Nullable Double number(double value) {
+    return Double.isNaN(value) ? null : value;
+  }
+
+  /** The report as CSV text. */
+  public String csv() {
+    List<String> header = new ArrayList<>(List.of("name", "truth", "pred", "pages", "width", "height"));
+    for (String column : COLUMNS) {
+      header.add(column);
+      if (!column.equals("iou") && !column.equals("dice") && !column.equals("objectF1")) {
+        header.add(column + "Threshold");
+      }
+    }
+    header.addAll(List.of("objectThreshold", "truthObjects", "predictedObjects", "matchedObjects"));
+    for (double iou : ObjectMetrics.IOU_THRESHOLDS) {
+      header.add(String.format(Locale.ROOT, "objectF1@%.2f", iou));
+    }
+    StringBuilder text = new StringBuilder(String.join(",", header)).append('\n');
+    for (int i = 0; i < pairs.size(); i++) {
+      FileEvaluation.Pair pair = pairs.get(i);
+      ImageEvaluation e = summary.images().get(i);
+      IsbiScores isbi = e.isbi();
+      ObjectScores o = e.objects();
+      List<String> cells = new ArrayList<>(List.of(quote(pair.name()), quote(pair.truth().toString()),
+          quote(pair.prediction().toString()), String.valueOf(e.pages()), String.valueOf(e.width()),
+          String.valueOf(e.height())));
+      for (BestScore best : List.of(isbi.pixelError(), isbi.randError(), isbi.warpingError(), isbi.vRand(),
+          isbi.vInfo())) {
+        cells.add(csvNumber(best.value()));
+        cells.add(csvNumber(best.threshold()));
+      }
+      cells.addAll(List.of(csvNumber(o.iou()), csvNumber(o.dice()), csvNumber(o.objectF1()),
+          csvNumber(o.threshold()), String.valueOf(o.truthObjects()), String.valueOf(o.predictedObjects()),
+          String.valueOf(o.matched())));
+      o.objectF1Sweep().forEach(f1 -> cells.add(csvNumber(f1)));
+      text.append(String.join(",", cells)).append('\n');
+    }
+    Scores mean = summary.mean();
+    List<String> cells = new ArrayList<>(List.of("mean", "", "", "", "", ""));
+    for (double value : new double[] {mean.pixelError(), mean.randError(), mean.warpingError(), mean.vRand(),
+        mean.vInfo()}) {
+      cells.add(csvNumber(value));
+      cells.add("");
+    }
+    cells.addAll(List.of(csvNumber(mean.iou()), csvNumber(mean.dice()), csvNumber(mean.objectF1())));
+    while (cells.size() < header.size()) {
+      cells.add("");
+    }
+    text.append(String.join(",", cells)).append('\n');
+    return text.toString();
+  }
+
+  private static String csvNumber(double value) {
+    return Double.isNaN(value) ? "" : Double.toString(value);
+  }
+
+  private static String quote(String value) {
+    return value.contains(",") || value.contains("\"") || value.contains("\n")
+        ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+  }
+
+  private static String plain(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+  }
+}

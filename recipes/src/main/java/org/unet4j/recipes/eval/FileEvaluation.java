@@ -1,0 +1,269 @@
+package org.unet4j.recipes.eval;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.json.JsonNames;
+import org.unet4j.dsl.recipe.LabelFormat;
+import org.unet4j.recipes.data.FilePattern;
+import org.unet4j.recipes.data.Image;
+import org.unet4j.recipes.data.ImageIo;
+
+/**
+ * Scores prediction files against ground-truth files, one pair or two folders at a time, as
+ * {@code unet4j evaluate} and {@code spark-predict --truth} do: the ISBI challenge metrics at their
+ * best thresholds and the object scores, stacks slice by slice. In folders a truth {@code NAME.ext}
+ * pairs with the prediction {@code NAME_prob.tif} (what prediction writes) or {@code NAME.tif},
+ * {@code .tiff}, {@code .png}; the predicted objects come from {@code NAME_labels.*} beside it or from
+ * the threshold ({@link ObjectSource}).
+ *
+ * <pre>{@code
+ * EvaluationReport report = FileEvaluation.of(LabelFormat.INSTANCE).evaluate(truthFolder, predictions);
+ * report.summary().mean().objectF1();
+ * }</pre>
+ */
+public final class FileEvaluation {
+  /** The label format name of the challenge's own convention: cell = value > 0. */
+  public static final String CELLS_ABOVE_ZERO = "cells-above-zero";
+
+  /** Extensions of prediction and label files, in the order they are looked for. */
+  public static final List<String> EXTENSIONS = List.of("tif", "tiff", "png");
+
+  private final @Nullable LabelFormat truthFormat;
+  private final double threshold;
+  private final @Nullable Integer channel;
+  private final ObjectSource objects;
+
+  private FileEvaluation(@Nullable LabelFormat truthFormat, double threshold, @Nullable Integer channel,
+      ObjectSource objects) {
+    checkArgument(threshold >= 0 && threshold <= 1, "threshold %s: a probability threshold lies in 0..1",
+        threshold);
+    checkArgument(channel == null || channel >= 0, "channel %s: channels are counted from 0", channel);
+    this.truthFormat = truthFormat;
+    this.threshold = threshold;
+    this.channel = channel;
+    this.objects = checkNotNull(objects, "objects");
+  }
+
+  /**
+   * An evaluation decoding the truth with {@code truthFormat}, or with the challenge's convention
+   * (cell = value > 0) when null; object threshold 0.5, the cell channel found as
+   * {@link CellProbabilities#foreground} does, objects from labels where present.
+   */
+  public static FileEvaluation of(@Nullable LabelFormat truthFormat) {
+    return new FileEvaluation(truthFormat, 0.5, null, ObjectSource.AUTO);
+  }
+
+  /** The same evaluation with the object scores' probability threshold (0..1). */
+  public FileEvaluation threshold(double objectThreshold) {
+    return new FileEvaluation(truthFormat, objectThreshold, channel, objects);
+  }
+
+  /** The same evaluation reading the cell probability from channel {@code c} of the predictions. */
+  public FileEvaluation channel(int c) {
+    return new FileEvaluation(truthFormat, threshold, c, objects);
+  }
+
+  /** The same evaluation taking the predicted objects from {@code source}. */
+  public FileEvaluation objects(ObjectSource source) {
+    return new FileEvaluation(truthFormat, threshold, channel, source);
+  }
+
+  public @Nullable LabelFormat truthFormat() {
+    return truthFormat;
+  }
+
+  /** The truth format's recipe name, {@value #CELLS_ABOVE_ZERO} for the challenge's convention. */
+  public String truthFormatName() {
+    return truthFormat == null ? CELLS_ABOVE_ZERO : JsonNames.of(truthFormat);
+  }
+
+  public double threshold() {
+    return threshold;
+  }
+
+  public ObjectSource objects() {
+    return objects;
+  }
+
+  /** A truth file, its prediction and, where the object scores use them, its predicted instances. */
+  public record Pair(String name, Path truth, Path prediction, @Nullable Path instances) {
+    public Pair {
+      checkNotNull(name, "name");
+      checkNotNull(truth, "truth");
+      checkNotNull(prediction, "prediction");
+    }
+  }
+
+  /** Scores every pair of {@link #pairs}. */
+  public EvaluationReport evaluate(Path truth, Path prediction) {
+    List<Pair> pairs = pairs(truth, prediction);
+    List<ImageEvaluation> done = new ArrayList<>();
+    for (Pair pair : pairs) {
+      done.add(evaluate(pair));
+    }
+    return new EvaluationReport(this, truth, prediction, pairs, EvaluationSummary.of(done));
+  }
+
+  /**
+   * Truth files paired with predictions: two files, a file and a folder of predictions, or two
+   * folders (by name).
+   *
+   * @throws EvaluationInputException when a path does not exist, a folder of truths meets one
+   *     prediction file, or a truth has no prediction
+   */
+  public List<Pair> pairs(Path truth, Path prediction) {
+    if (!Files.exists(truth)) {
+      throw new EvaluationInputException(EvaluationInput.TRUTH, truth + ": no such file or folder");
+    }
+    if (!Files.exists(prediction)) {
+      throw new EvaluationInputException(EvaluationInput.PREDICTION, prediction + ": no such file or folder");
+    }
+    if (Files.isRegularFile(truth) && Files.isRegularFile(prediction)) {
+      String stem = FilePattern.stem(prediction);
+      Path parent = prediction.toAbsolutePath().getParent();
+      Path instances = stem.endsWith("_prob") && parent != null
+          ? instances(parent, stem.substring(0, stem.length() - "_prob".length())) : null;
+      return List.of(new Pair(FilePattern.stem(truth), truth, prediction, instances));
+    }
+    if (Files.isDirectory(truth) && Files.isRegularFile(prediction)) {
+      throw new EvaluationInputException(EvaluationInput.TRUTH, truth + " is a folder but the prediction "
+          + prediction + " is a file; give two files or a folder of predictions");
+    }
+    List<Path> truths;
+    if (Files.isDirectory(truth)) {
+      try {
+        truths = FilePattern.resolve("truth", truth.toString(), Path.of(""));
+      } catch (IllegalArgumentException e) {
+        // The folder exists (checked above), so it holds no image file.
+        throw new EvaluationInputException(EvaluationInput.TRUTH, truth + " holds no image file (.png, .tif, .tiff)");
+      }
+    } else {
+      truths = List.of(truth);
+    }
+    List<Pair> pairs = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (Path t : truths) {
+      String name = FilePattern.stem(t);
+      Path p = predictionFile(prediction, name);
+      if (p == null) {
+        missing.add(t.getFileName().toString());
+      } else {
+        pairs.add(new Pair(name, t, p, instances(prediction, name)));
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new EvaluationInputException(EvaluationInput.PREDICTION, prediction + " has no prediction for "
+          + missing.size() + " truth image" + (missing.size() == 1 ? "" : "s") + " ("
+          + missing.stream().limit(5).collect(Collectors.joining(", ")) + (missing.size() > 5 ? ", ..." : "")
+          + "); for a truth NAME.ext it looks for NAME_prob.tif or NAME.tif/.tiff/.png");
+    }
+    return pairs;
+  }
+
+  /** The predicted instances {@code NAME_labels.*} in {@code folder} that the object scores use, or null. */
+  private @Nullable Path instances(Path folder, String name) {
+    if (objects == ObjectSource.THRESHOLD) {
+      return null;
+    }
+    Path found = firstExisting(folder, name + "_labels");
+    if (found == null && objects == ObjectSource.LABELS) {
+      throw new EvaluationInputException(EvaluationInput.OBJECTS, "labels: no " + name + "_labels.tif beside the"
+          + " prediction in " + folder + "; predict with unet4j predict, which writes it");
+    }
+    return found;
+  }
+
+  /** The prediction for truth {@code name} in {@code folder}: NAME_prob.* first, then NAME.*. */
+  private static @Nullable Path predictionFile(Path folder, String name) {
+    Path prob = firstExisting(folder, name + "_prob");
+    return prob != null ? prob : firstExisting(folder, name);
+  }
+
+  /** The file {@code stem.ext} in {@code folder} for the first extension that exists, or null. */
+  public static @Nullable Path firstExisting(Path folder, String stem) {
+    for (String extension : EXTENSIONS) {
+      Path candidate = folder.resolve(stem + "." + extension);
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The scores of one pair.
+   *
+   * @throws IllegalArgumentException when a file cannot be read, the pages or sizes differ, or the
+   *     truth holds values its label format refuses; the message names the files
+   */
+  public ImageEvaluation evaluate(Pair pair) {
+    List<Image> truthPages = ImageIo.readPages(pair.truth());
+    List<Image> predPages = ImageIo.readPages(pair.prediction());
+    if (truthPages.size() != predPages.size()) {
+      throw new IllegalArgumentException("truth " + pair.truth() + " has " + pages(truthPages.size())
+          + " but prediction " + pair.prediction() + " has " + pages(predPages.size()));
+    }
+    Path instancesFile = pair.instances();
+    List<Image> labelPages = instancesFile == null ? List.of() : ImageIo.readPages(instancesFile);
+    if (instancesFile != null && labelPages.size() != truthPages.size()) {
+      throw new IllegalArgumentException("truth " + pair.truth() + " has " + pages(truthPages.size())
+          + " but instances " + instancesFile + " have " + pages(labelPages.size()));
+    }
+    List<GroundTruth> truths = new ArrayList<>();
+    List<CellProbabilities> preds = new ArrayList<>();
+    List<GroundTruth> instances = new ArrayList<>();
+    for (int i = 0; i < truthPages.size(); i++) {
+      Image t = truthPages.get(i);
+      Image p = predPages.get(i);
+      String page = truthPages.size() > 1 ? " (page " + (i + 1) + ")" : "";
+      if (t.width() != p.width() || t.height() != p.height()) {
+        throw new IllegalArgumentException("truth " + pair.truth() + " is " + t.width() + "x" + t.height()
+            + " but prediction " + pair.prediction() + " is " + p.width() + "x" + p.height() + page);
+      }
+      try {
+        truths.add(truthFormat == null ? GroundTruth.cellsAboveZero(t) : GroundTruth.decode(t, truthFormat));
+      } catch (IllegalArgumentException e) {
+        throw new TruthFormatException(pair.truth() + page + ": " + e.getMessage() + " (label format "
+            + truthFormatName() + ")", e);
+      }
+      try {
+        preds.add(channel == null ? CellProbabilities.foreground(p) : CellProbabilities.of(p, channel));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(pair.prediction() + page + ": " + e.getMessage(), e);
+      }
+      if (instancesFile != null) {
+        Image l = labelPages.get(i);
+        if (l.width() != t.width() || l.height() != t.height()) {
+          throw new IllegalArgumentException("truth " + pair.truth() + " is " + t.width() + "x" + t.height()
+              + " but instances " + instancesFile + " are " + l.width() + "x" + l.height() + page);
+        }
+        try {
+          instances.add(GroundTruth.decode(l, LabelFormat.INSTANCE));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(instancesFile + page + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    return Evaluator.evaluate(pair.name(), truths, preds, threshold, instancesFile == null ? null : instances);
+  }
+
+  private static String pages(int count) {
+    return count + " page" + (count == 1 ? "" : "s");
+  }
+
+  /** The truth holds values that its label format refuses. */
+  public static final class TruthFormatException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    TruthFormatException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}
