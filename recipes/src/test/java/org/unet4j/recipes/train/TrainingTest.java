@@ -110,6 +110,26 @@ class TrainingTest {
   }
 
   @Test
+  void aUserAugmentationChangesEveryTrainingTile() {
+    Recipe recipe = TinyRecipes.tinyAdam(3, 3);
+    List<StepEvent> plain = new ArrayList<>();
+    Training.of(recipe).data(TrainingData.of(images(2, 0))).listener(TrainingListener.onEveryStep(plain::add))
+        .threads(1).run(dir.resolve("plain"));
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    List<StepEvent> blank = new ArrayList<>();
+    Training.of(recipe).data(TrainingData.of(images(2, 0)))
+        .augmentation((tile, random) -> {
+          calls.incrementAndGet();
+          java.util.Arrays.fill(tile.image(), 0f);
+        })
+        .listener(TrainingListener.onEveryStep(blank::add)).threads(1).run(dir.resolve("blank"));
+    // 3 steps of batch 2 (prefetching may draw a few tiles beyond the last step).
+    assertTrue(calls.get() >= 6, calls + " tiles augmented");
+    // Blank tiles give the net a constant input: another loss from the same weights and labels.
+    assertTrue(plain.get(0).loss() != blank.get(0).loss(), plain.get(0) + " vs " + blank.get(0));
+  }
+
+  @Test
   void earlyStoppingEndsTheRunWithACheckpointOfItsLastStep() {
     Recipe recipe = TinyRecipes.with(TinyRecipes.tinyAdam(40, 40), "training.validateEvery=2");
     List<ValidationEvent> validations = new ArrayList<>();
