@@ -21,6 +21,7 @@ import org.unet4j.dsl.recipe.LabelFormat;
 import org.unet4j.recipes.data.FilePattern;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
+import org.unet4j.recipes.data.AtomicFiles;
 import org.unet4j.recipes.data.ImageReadException;
 import org.unet4j.recipes.eval.BestScore;
 import org.unet4j.recipes.eval.CellProbabilities;
@@ -484,14 +485,9 @@ final class EvaluateCommand implements Callable<Integer> {
     return jsonFile.resolveSibling(name.substring(0, name.length() - ".json".length()) + ".csv");
   }
 
+  /** Complete or absent, as every output ({@link AtomicFiles}): a full disk leaves no 0-byte file. */
   private static void write(Path file, String text) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      Files.writeString(file, text);
-    } catch (IOException e) {
-      throw new UserException("cannot write " + file + ": " + e.getMessage());
-    }
+    AtomicFiles.writeString(file, text);
   }
 
   private static String plain(double value) {
