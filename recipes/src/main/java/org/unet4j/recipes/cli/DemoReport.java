@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.recipes.data.AtomicFiles;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.eval.Scores;
 
@@ -102,15 +103,7 @@ final class DemoReport {
   /** Writes {@code summary.md} and {@code summary.png} into the demo folder. */
   void write() {
     String markdown = markdown();
-    try {
-      Files.createDirectories(directory);
-      Path temp = directory.resolve(".summary.md.tmp");
-      Files.writeString(temp, markdown);
-      Files.move(temp, directory.resolve("summary.md"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UserException("cannot write " + directory.resolve("summary.md") + ": " + e.getMessage());
-    }
+    AtomicFiles.writeString(directory.resolve("summary.md"), markdown);
     ImageIo.writePng(directory.resolve("summary.png"), picture());
   }
 

@@ -1,8 +1,6 @@
 package org.unet4j.recipes.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.LabelFormat;
+import org.unet4j.recipes.data.AtomicFiles;
 import org.unet4j.recipes.eval.EvaluationInputException;
 import org.unet4j.recipes.eval.EvaluationReport;
 import org.unet4j.recipes.eval.EvaluationSummary;
@@ -208,13 +207,8 @@ final class EvaluateCommand implements Callable<Integer> {
     return jsonFile.resolveSibling(name.substring(0, name.length() - ".json".length()) + ".csv");
   }
 
+  /** Complete or absent, as every output ({@link AtomicFiles}): a full disk leaves no 0-byte file. */
   private static void write(Path file, String text) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      Files.writeString(file, text);
-    } catch (IOException e) {
-      throw new UserException("cannot write " + file + ": " + e.getMessage());
-    }
+    AtomicFiles.writeString(file, text);
   }
 }

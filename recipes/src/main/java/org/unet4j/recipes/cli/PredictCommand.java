@@ -4,18 +4,16 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.recipes.data.FilePattern;
 import org.unet4j.recipes.infer.ModelSource;
 import org.unet4j.recipes.infer.PredictedImage;
+import org.unet4j.recipes.infer.PredictionInputs;
 import org.unet4j.recipes.infer.Predictor;
 import org.unet4j.recipes.infer.TileProgress;
 import org.unet4j.recipes.infer.Tiling;
@@ -46,7 +44,7 @@ final class PredictCommand implements Callable<Integer> {
   Path model;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "The folder for the outputs (created"
-      + " when missing; files of the same names are replaced).")
+      + " when missing; earlier outputs of the same names are replaced, an input never is).")
   Path out;
 
   @Mixin InferenceOverrides overrides = new InferenceOverrides();
@@ -112,28 +110,31 @@ final class PredictCommand implements Callable<Integer> {
     o.flush();
   }
 
-  /** Every input file by output name, in the order given; a name used twice is refused. */
+  /**
+   * Every input file by output name, in the order given ({@link PredictionInputs}): earlier
+   * outputs among them are skipped with a warning, a name used twice is refused.
+   */
   private Map<String, Path> inputs() {
-    Set<Path> files = new LinkedHashSet<>();
+    List<Path> files = new ArrayList<>();
     for (String pattern : images) {
       try {
-        for (Path f : FilePattern.resolve("IMAGES", pattern, Path.of(""))) {
-          files.add(f.toAbsolutePath().normalize());
-        }
+        files.addAll(FilePattern.resolve("IMAGES", pattern, Path.of("")));
       } catch (IllegalArgumentException e) {
         throw new UserException(e.getMessage());
       }
     }
-    Map<String, Path> byName = new LinkedHashMap<>();
-    for (Path f : files) {
-      String name = FilePattern.stem(f);
-      Path before = byName.putIfAbsent(name, f);
-      if (before != null) {
-        throw new UserException("two inputs are named " + name + " (" + before + " and " + f + "); their outputs"
-            + " would overwrite each other in " + out + ", so predict them into different folders");
-      }
+    PredictionInputs selected;
+    try {
+      selected = PredictionInputs.of(files, out);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
     }
-    return byName;
+    PrintWriter err = spec.commandLine().getErr();
+    for (String reason : selected.skipped()) {
+      err.println("unet4j predict: warning: skipped " + reason);
+    }
+    err.flush();
+    return selected.inputs();
   }
 
   /** A progress line every few seconds on standard error, for images that take long. */

@@ -1,15 +1,21 @@
 package org.unet4j.recipes.cli;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import org.unet4j.dsl.SpecException;
+import org.unet4j.recipes.data.ImageReadException;
 import org.unet4j.recipes.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code unet4j} command. User mistakes (a bad recipe, an invalid tile) print one clear line
- * and exit with status 2; {@code --verbose} adds the stack trace.
+ * The {@code unet4j} command, and the one place that maps errors to messages and exit statuses,
+ * the same for every command (and for {@code spark-predict}, which runs through {@link #run}):
+ * a mistake in what was given (options, recipe, an input file that cannot be read) is one line
+ * and status 2; an output that cannot be written or a diverged run is one line and status 1;
+ * anything else is a bug, shown as an internal error with status 1, never as a user mistake.
+ * {@code --verbose} adds the stack trace.
  */
 @Command(name = "unet4j", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
     versionProvider = Version.class,
@@ -19,8 +25,11 @@ import picocli.CommandLine.Option;
         "  ./unet4j predict --model runs/nuclei --out predictions 'images/*.tif'",
         "  ./unet4j help predict"},
     exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {"0:done", "1:failed: training diverged, a file could not be read or written, an internal error",
-        "2:a usage mistake (bad option, recipe, tile or input); one line says what was wrong and what is valid"},
+    exitCodeList = {"0:done",
+        "1:failed: an output could not be written (read-only or full disk), training diverged, or an internal"
+            + " error (--verbose shows its stack trace)",
+        "2:a mistake in what was given: a bad option, recipe, tile, or an input file that is missing, damaged or"
+            + " of a kind unet4j does not read; one line says what was wrong and what is valid"},
     subcommands = {InspectCommand.class, TrainCommand.class, ExportCommand.class, SchemaCommand.class,
         RecipesCommand.class, DemoCommand.class,
         WeightMapCommand.class,
@@ -62,24 +71,25 @@ public final class Unet4j {
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       boolean verbose = parsed.matchedOption("--verbose") != null
           || parsed.subcommands().stream().anyMatch(p -> p.matchedOption("--verbose") != null);
-      if (e instanceof UserException || e instanceof SpecException) {
-        err.println("unet4j " + line.getCommandName() + ": " + e.getMessage());
-        if (verbose) {
-          e.printStackTrace(err);
+      String command = "unet4j " + line.getCommandName() + ": ";
+      int status;
+      if (e instanceof UserException || e instanceof SpecException || e instanceof ImageReadException) {
+        err.println(command + e.getMessage());
+        status = USAGE;
+      } else if (e instanceof TrainingDivergedException || e instanceof UncheckedIOException) {
+        err.println(command + e.getMessage());
+        status = 1;
+      } else {
+        err.println(command + "internal error: " + e);
+        if (!verbose) {
+          err.println("(a bug in unet4j, not in what was given; rerun with --verbose for the stack trace)");
         }
-        return USAGE;
+        status = 1;
       }
-      if (e instanceof TrainingDivergedException) {
-        err.println("unet4j " + line.getCommandName() + ": " + e.getMessage());
-        return 1;
-      }
-      err.println("unet4j " + line.getCommandName() + ": failed: " + e);
       if (verbose) {
         e.printStackTrace(err);
-      } else {
-        err.println("(run with --verbose for the stack trace)");
       }
-      return 1;
+      return status;
     });
     return cli.execute(args);
   }

@@ -121,6 +121,8 @@ public final class Dataset {
     for (int page = 0; page < images.size(); page++) {
       Image image = images.get(page);
       Image label = labels.get(page);
+      PageLimits.checkFinite(pair.image(), page, image, 0);
+      PageLimits.checkFinite(pair.labels(), page, label, 0);
       if (image.width() != label.width() || image.height() != label.height()) {
         throw new IllegalArgumentException(pair.image() + " is " + image.width() + "x" + image.height() + " but its"
             + " labels " + pair.labels() + " are " + label.width() + "x" + label.height()

@@ -103,6 +103,7 @@ public final class ImageFile implements AutoCloseable {
       if (format == ImageIo.Format.TIFF) {
         ImageIo.checkTiffSamples(file, reader, page);
       }
+      PageLimits.checkHeader(file, reader, format, page, false);
       int width = reader.getWidth(page);
       int height = reader.getHeight(page);
       ImageTypeSpecifier raw = reader.getRawImageType(page);
@@ -205,7 +206,9 @@ public final class ImageFile implements AutoCloseable {
             + " header says " + width + " wide with " + channels + " channel(s) (damaged file?)");
       }
       float[] pixels = raster.getPixels(raster.getMinX(), raster.getMinY(), width, rows, (float[]) null);
-      return new Image(width, rows, channels, type, pixels);
+      Image band = new Image(width, rows, channels, type, pixels);
+      PageLimits.checkFinite(file, page, band, fromRow);
+      return band;
     }
 
     @Override

@@ -314,6 +314,7 @@ public final class ImageIo {
     if (format == Format.TIFF) {
       checkTiffSamples(file, reader, page);
     }
+    PageLimits.checkHeader(file, reader, format, page, true);
     Raster raster = reader.read(page).getRaster();
     PixelType type = pixelType(file, raster, page);
     int width = raster.getWidth();

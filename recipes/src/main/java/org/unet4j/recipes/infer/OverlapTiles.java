@@ -21,6 +21,15 @@ import org.unet4j.recipes.data.PageSource;
  * transposing copies a band of {@code J}'s columns. So every copy covers the page by bands of at
  * most {@code step} rows, and a band of page rows needs only the strips that write it and the
  * page rows those strips read (the band plus the mirrored context).
+ *
+ * <p><b>Batches are formed strip by strip</b>, in every path: a strip's tiles are cut into batches
+ * of {@code batchSize} from its first tile, the last batch of a strip holding what is left, and no
+ * batch mixes strips. The whole page, a band ({@link #rows}) and a stream of bands therefore feed
+ * the net exactly the same batches: the same tiles at the same positions in tensors of the same
+ * shape. That is what makes their outputs bit-identical on every CPU: TensorFlow's kernels may sum
+ * in an order that depends on the batch's shape (they do without oneDNN, on AVX2-only CPUs), so
+ * equal tiles alone are not enough. The cost is one short batch per strip when the batch size does
+ * not divide the tiles along a row; with the default batch size 1 there is none.
  */
 final class OverlapTiles {
   private final Tiling tiling;
@@ -67,8 +76,8 @@ final class OverlapTiles {
   }
 
   /**
-   * The probabilities of the whole page at once, the tiles in the raster order of each copy's
-   * grid (the order batches have always been formed in).
+   * The probabilities of the whole page at once: for each copy its strips in order, each strip
+   * batched on its own (see the class comment).
    */
   ProbabilityMap whole(Image image, NormalizationStats stats, TileProgress progress) {
     PageSource page = PageSource.of(image);
@@ -79,15 +88,10 @@ final class OverlapTiles {
     Sum sum = new Sum(width, 0, height);
     Batch batch = new Batch(input, sum, progress, tileCount(width, height));
     for (DihedralTransform transform : transforms) {
-      int w = transform.width(width, height);
-      int h = transform.height(width, height);
-      for (int row = 0; row < tiling.tilesAlong(h); row++) {
-        for (int column = 0; column < tiling.tilesAlong(w); column++) {
-          batch.add(transform, column * tiling.step(), row * tiling.step());
-        }
+      for (int k = 0; k < tiling.tilesAlong(height); k++) {
+        addStrip(batch, transform, k, width);
       }
     }
-    batch.flush();
     return sum.take(0, height);
   }
 
@@ -123,7 +127,6 @@ final class OverlapTiles {
         }
       }
     }
-    batch.flush();
     return sum.take(0, toRow - fromRow);
   }
 
@@ -170,7 +173,6 @@ final class OverlapTiles {
         }
         next[t] = stop[t];
       }
-      batch.flush();
       int done = Arrays.stream(covered).min().orElseThrow();
       int kept = Arrays.stream(covered).max().orElseThrow();
       sink.accept(sum.first, sum.take(0, done - sum.first));
@@ -213,6 +215,7 @@ final class OverlapTiles {
     return new int[] {from, to};
   }
 
+  /** Predicts strip {@code k} of {@code transform}'s copy in batches of its own. */
   private void addStrip(Batch batch, DihedralTransform transform, int k, int width) {
     int a = k * tiling.step();
     for (int m = 0; m < tiling.tilesAlong(width); m++) {
@@ -223,6 +226,7 @@ final class OverlapTiles {
         batch.add(transform, b, a);
       }
     }
+    batch.flush();
   }
 
   /** Normalised page rows {@code [first, first + rows)}, read from the page as needed. */
@@ -327,7 +331,8 @@ final class OverlapTiles {
       this.sum = sum;
       this.progress = progress;
       this.total = total;
-      int capacity = (int) Math.max(1, Math.min(batchSize, total));
+      // A batch never spans two strips, so a strip's tiles bound it.
+      int capacity = Math.max(1, Math.min(batchSize, tiling.tilesAlong(input.page.width())));
       this.tileSamples = tiling.tile() * tiling.tile() * channels;
       this.tiles = new float[Math.multiplyExact(capacity, tileSamples)];
       this.transforms = new DihedralTransform[capacity];

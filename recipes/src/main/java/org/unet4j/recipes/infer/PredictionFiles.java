@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.recipes.data.AtomicFiles;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
@@ -103,21 +104,15 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
     }
   }
 
-  /** A temporary file beside {@code file} (hidden, random name), for writing before {@link #moveInPlace}. */
+  /** A temporary file beside {@code file} ({@link AtomicFiles#temporary}). */
   static Path temporary(Path file) {
-    Path target = file.toAbsolutePath();
-    return target.resolveSibling("." + target.getFileName() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    return AtomicFiles.temporary(file);
   }
 
-  /** Renames a finished temporary file over {@code target}, atomically where the file system can. */
+  /** Renames a finished temporary file over {@code target} ({@link AtomicFiles#moveInPlace}). */
   static void moveInPlace(Path temporary, Path target) {
     try {
-      try {
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFiles.moveInPlace(temporary, target);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
     }
@@ -125,11 +120,7 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
 
   /** Deletes a temporary file if it is still there. */
   static void deleteQuietly(Path temporary) {
-    try {
-      Files.deleteIfExists(temporary);
-    } catch (IOException e) {
-      // Left behind as a hidden .tmp file; the outputs themselves are complete or absent.
-    }
+    AtomicFiles.deleteQuietly(temporary);
   }
 
   private Image labelImage(InstanceLabels instances, int page) {

@@ -217,6 +217,30 @@ class PredictCommandTest {
         r.err().strip());
   }
 
+  /**
+   * A folder holding a.tif and a_prob.tif, predicted into itself: a_prob.tif (what predicting a.tif
+   * writes) is skipped with a warning instead of being replaced and then predicted as an input; a
+   * rerun skips all three earlier outputs and predicts a.tif alone again.
+   */
+  @Test
+  void outputsNeverReplaceInputs() {
+    Path in = dir.resolve("same");
+    ImageIo.writeTiff(in.resolve("a.tif"), discs(40, 30, PixelType.UINT8, 1));
+    ImageIo.writeTiff(in.resolve("a_prob.tif"), discs(40, 30, PixelType.UINT8, 2));
+    CliRun first = CliRun.of("predict", "--model", run(), "--out", in.toString(), in.toString());
+    assertEquals(0, first.status(), first.err());
+    assertTrue(first.err().contains("unet4j predict: warning: skipped " + in.resolve("a_prob.tif").toAbsolutePath()
+        + ": named as predict's output for the input a, so not predicted"), first.err());
+    assertTrue(first.out().contains("predicted 1 image in "), first.out());
+    assertFalse(first.out().contains("a_prob_prob.tif"), first.out());
+    assertEquals(PixelType.FLOAT32, ImageIo.read(in.resolve("a_prob.tif")).type(), "a.tif's map, as promised");
+    CliRun again = CliRun.of("predict", "--model", run(), "--out", in.toString(), in.toString());
+    assertEquals(0, again.status(), again.err());
+    assertEquals(3, again.err().lines().filter(l -> l.contains("warning: skipped")).count(), again.err());
+    assertTrue(again.out().contains("predicted 1 image in "), again.out());
+    assertFalse(Files.exists(in.resolve("a_labels_prob.tif")));
+  }
+
   @Test
   void modelAndOutAreRequired() {
     CliRun r = CliRun.of("predict", "a.png");

@@ -146,6 +146,22 @@ class DatasetTest {
         + " are 70x80; image and labels must have the same size", e.getMessage());
   }
 
+  /** A NaN in a float training image is refused at load, naming the file and the pixel. */
+  @Test
+  void nonFiniteTrainingPixelsNameTheFileAndPixel() {
+    float[] pixels = new float[80 * 80];
+    pixels[7 * 80 + 3] = Float.NaN;
+    Path image = dir.resolve("images/img0.tif");
+    ImageIo.writeTiff(image, Image.gray(80, 80, PixelType.FLOAT32, pixels));
+    Dataset dataset = Dataset.open(recipe, dir);
+    ImagePair pair = java.util.stream.Stream.concat(dataset.training().stream(), dataset.validation().stream())
+        .filter(p -> p.image().equals(image)).findFirst().orElseThrow();
+    ImageReadException e = assertThrows(ImageReadException.class,
+        () -> dataset.load(pair, WeightMapCache.inMemory(1 << 26)));
+    assertEquals(image + ": pixel (3, 7) is NaN; unet4j reads finite float samples only: replace NaN and infinite"
+        + " values (by 0, say) before use", e.getMessage());
+  }
+
   @Test
   void labelValuesTheFormatForbidsNameTheFile() {
     Recipe isbi = Recipes.withOverrides(recipe, List.of("data.labelFormat=isbi-membrane"));

@@ -214,13 +214,14 @@ class PredictorTest {
   void progressCountsEveryTileOfEveryTransformedCopy() {
     List<long[]> updates = new ArrayList<>();
     try (Predictor p = open(DEPTH2, 60, 7, TestTimeAugmentation.MIRRORS)) {
-      // 45 / 20 -> 3 columns, 30 / 20 -> 2 rows, 4 copies: 24 tiles in batches of 7.
+      // 45 / 20 -> 3 columns, 30 / 20 -> 2 rows, 4 copies: 24 tiles; batches never mix strips,
+      // so the batch size 7 gives a batch of 3 per strip, 8 batches.
       assertEquals(24, p.tileCount(45, 30));
       p.predict(TinyModels.blobs(45, 30, 1), (done, total) -> updates.add(new long[] {done, total}));
     }
-    assertEquals(4, updates.size());
-    assertArrayEquals(new long[] {7, 24}, updates.get(0));
-    assertArrayEquals(new long[] {24, 24}, updates.get(3));
+    assertEquals(8, updates.size());
+    assertArrayEquals(new long[] {3, 24}, updates.get(0));
+    assertArrayEquals(new long[] {24, 24}, updates.get(7));
   }
 
   @Test

@@ -1,0 +1,96 @@
+package org.unet4j.recipes.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.unet4j.recipes.data.ImageIo;
+import picocli.CommandLine.Command;
+
+/**
+ * One rule for exit statuses, the same for every command: inputs that cannot be read are a
+ * mistake in what was given (2), outputs that cannot be written fail (1), and a bug is an
+ * internal error (1), never shown as a user mistake.
+ */
+class ExitStatusTest {
+  @TempDir Path dir;
+
+  /** A command that fails with a bug. */
+  @Command(name = "buggy")
+  static final class Buggy implements Callable<Integer> {
+    private final RuntimeException bug;
+
+    Buggy(RuntimeException bug) {
+      this.bug = bug;
+    }
+
+    @Override
+    public Integer call() {
+      throw bug;
+    }
+  }
+
+  private static CliRun run(Object command, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = Unet4j.run(args, new PrintWriter(out, true), new PrintWriter(err, true), command);
+    return new CliRun(status, out.toString(), err.toString());
+  }
+
+  /** IllegalStateException, NullPointerException and IllegalArgumentException from a bug alike. */
+  @Test
+  void aBugIsAnInternalErrorNotAUserMistake() {
+    for (RuntimeException bug : new RuntimeException[] {new IllegalStateException("sums out of step"),
+        new NullPointerException("model"), new IllegalArgumentException("index -1")}) {
+      CliRun r = run(new Buggy(bug), "buggy");
+      assertEquals(1, r.status(), r.err());
+      assertEquals("unet4j buggy: internal error: " + bug + "\n(a bug in unet4j, not in what was given; rerun with"
+          + " --verbose for the stack trace)", r.err().strip());
+      CliRun verbose = run(new Buggy(bug), "buggy", "--verbose");
+      assertEquals(1, verbose.status());
+      assertTrue(verbose.err().contains("\tat "), "stack trace: " + verbose.err());
+    }
+  }
+
+  /**
+   * evaluate writing its JSON into a folder that is a file: status 1 (an output), and no file of
+   * the name left behind, as predict does for an output it cannot write.
+   */
+  @Test
+  void anUnwritableOutputFailsWithStatusOne() throws IOException {
+    Path truth = dir.resolve("truth.png");
+    Path pred = dir.resolve("pred.png");
+    org.unet4j.recipes.data.Image square = org.unet4j.recipes.data.Image.gray(4, 4,
+        org.unet4j.recipes.data.PixelType.UINT8, new float[] {0, 0, 0, 0, 0, 255, 255, 0, 0, 255, 255, 0, 0, 0, 0, 0});
+    ImageIo.writePng(truth, square);
+    ImageIo.writePng(pred, square);
+    Path notAFolder = Files.writeString(dir.resolve("file"), "x");
+    CliRun r = CliRun.of("evaluate", "--truth", truth.toString(), "--pred", pred.toString(), "--json",
+        notAFolder.resolve("scores.json").toString());
+    assertEquals(1, r.status(), r.err());
+    assertTrue(r.err().startsWith("unet4j evaluate: cannot write " + notAFolder.resolve("scores.json")), r.err());
+    assertFalse(r.err().contains("internal error"), r.err());
+  }
+
+  /** A damaged input file is a mistake in what was given: status 2, one line naming the file. */
+  @Test
+  void aDamagedInputIsStatusTwo() throws IOException {
+    Path truth = dir.resolve("truth.tif");
+    Files.write(truth, new byte[] {'I', 'I', 42, 0, 8, 0, 0, 0, 1});
+    Path pred = dir.resolve("pred.png");
+    ImageIo.writePng(pred, org.unet4j.recipes.data.Image.gray(2, 2, org.unet4j.recipes.data.PixelType.UINT8,
+        new float[4]));
+    CliRun r = CliRun.of("evaluate", "--truth", truth.toString(), "--pred", pred.toString());
+    assertEquals(Unet4j.USAGE, r.status(), r.err());
+    assertTrue(r.err().startsWith("unet4j evaluate: " + truth), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+}

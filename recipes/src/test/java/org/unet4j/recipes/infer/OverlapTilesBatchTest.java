@@ -1,0 +1,102 @@
+package org.unet4j.recipes.infer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.unet4j.dsl.recipe.NormalizationSpec;
+import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.recipes.data.Image;
+import org.unet4j.recipes.data.NormalizationStats;
+import org.unet4j.recipes.data.PageSource;
+
+/**
+ * The whole page, a band and a stream of bands feed the net the same batches: the same tiles in
+ * the same order, in tensors of the same shape. Bit-identical outputs on CPUs whose kernels sum in
+ * an order that depends on the batch's shape (AVX2 without oneDNN) rest on this, so it is checked
+ * on the batches themselves, whatever CPU runs the test.
+ */
+class OverlapTilesBatchTest {
+  /** Depth 2 at tile 60: output 20, step 20, context 20, period 4. */
+  private static final Tiling TILING = new Tiling(60, 20, 20, 20, 0, 4);
+
+  /** A fake net that records every batch it is given and answers each tile's centre value. */
+  private static final class RecordingModel implements TileModel {
+    final List<float[]> batches = new ArrayList<>();
+
+    @Override
+    public float[] predict(float[] tiles, int batch) {
+      batches.add(tiles.clone());
+      int tileSamples = TILING.tile() * TILING.tile();
+      assertEquals(batch * tileSamples, tiles.length, "tensor holds exactly the batch");
+      int out = TILING.outputSize();
+      float[] probabilities = new float[batch * out * out * 2];
+      for (int b = 0; b < batch; b++) {
+        float centre = tiles[b * tileSamples + tileSamples / 2];
+        for (int i = 0; i < out * out; i++) {
+          probabilities[(b * out * out + i) * 2] = centre;
+          probabilities[(b * out * out + i) * 2 + 1] = 1 - centre;
+        }
+      }
+      return probabilities;
+    }
+
+    @Override
+    public void close() { }
+  }
+
+  private static List<float[]> whole(Image image, NormalizationStats stats, int batchSize,
+      TestTimeAugmentation tta) {
+    RecordingModel model = new RecordingModel();
+    new OverlapTiles(TILING, model, 1, 2, batchSize, DihedralTransform.of(tta)).whole(image, stats,
+        TileProgress.NONE);
+    return model.batches;
+  }
+
+  private static List<float[]> streamed(Image image, NormalizationStats stats, int batchSize,
+      TestTimeAugmentation tta, int bandRows) {
+    RecordingModel model = new RecordingModel();
+    new OverlapTiles(TILING, model, 1, 2, batchSize, DihedralTransform.of(tta)).stream(PageSource.of(image), stats,
+        bandRows, (first, band) -> { }, TileProgress.NONE);
+    return model.batches;
+  }
+
+  /** Batches as comparable text: their sizes and contents (bit for bit), in the order given. */
+  private static List<String> describe(List<float[]> batches) {
+    return batches.stream().map(b -> b.length / (TILING.tile() * TILING.tile()) + " tiles, hash "
+        + Arrays.hashCode(b)).toList();
+  }
+
+  /**
+   * 300x200 (15 x 10 tiles) and 83x197 (5 x 10, odd sizes) in bands of 7 and 20 rows, at batch
+   * sizes that do (5) and do not (4, 7) divide the tiles of a strip: the same batches in the same
+   * order without test-time augmentation, the same batches in another order with all 8 copies.
+   */
+  @ParameterizedTest
+  @CsvSource({"300, 200, 4, 7", "300, 200, 4, 20", "300, 200, 5, 7", "300, 200, 7, 13", "83, 197, 4, 7",
+      "83, 197, 1, 30"})
+  void everyPathFeedsTheSameBatches(int width, int height, int batchSize, int bandRows) {
+    Image image = TinyModels.blobs(width, height, 5);
+    NormalizationStats stats = NormalizationStats.of(image, NormalizationSpec.percentile());
+    List<String> whole = describe(whole(image, stats, batchSize, TestTimeAugmentation.NONE));
+    assertEquals(whole, describe(streamed(image, stats, batchSize, TestTimeAugmentation.NONE, bandRows)));
+    int tilesAlongWidth = (width + 19) / 20;
+    int strips = (height + 19) / 20;
+    int perStrip = (tilesAlongWidth + batchSize - 1) / batchSize;
+    assertEquals(strips * perStrip, whole.size(), "batches: " + perStrip + " per strip of " + tilesAlongWidth);
+
+    List<String> wholeDihedral = new ArrayList<>(describe(whole(image, stats, batchSize,
+        TestTimeAugmentation.DIHEDRAL)));
+    List<String> streamedDihedral = new ArrayList<>(describe(streamed(image, stats, batchSize,
+        TestTimeAugmentation.DIHEDRAL, bandRows)));
+    wholeDihedral.sort(Comparator.naturalOrder());
+    streamedDihedral.sort(Comparator.naturalOrder());
+    assertEquals(wholeDihedral, streamedDihedral);
+    assertTrue(wholeDihedral.size() > whole.size());
+  }
+}
