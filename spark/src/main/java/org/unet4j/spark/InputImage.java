@@ -5,6 +5,9 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.unet4j.recipes.infer.PredictionInputs;
 
 /**
  * One input image file and the name its outputs get ({@code NAME_prob.tif}, ...). The path is a
@@ -15,6 +18,13 @@ import java.nio.file.Path;
  */
 public record InputImage(String name, String path) implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  /** The inputs of a batch, by output name in the order given. */
+  public static List<InputImage> of(PredictionInputs inputs) {
+    List<InputImage> images = new ArrayList<>(inputs.inputs().size());
+    inputs.inputs().forEach((name, file) -> images.add(new InputImage(name, file.toString())));
+    return images;
+  }
 
   public InputImage {
     checkNotNull(name, "name");

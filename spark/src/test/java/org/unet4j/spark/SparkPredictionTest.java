@@ -34,6 +34,7 @@ import org.unet4j.recipes.cli.Unet4j;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
+import org.unet4j.recipes.infer.PredictionInputs;
 
 /** The job on a local[2] Spark against {@code unet4j predict} and {@code unet4j evaluate} on the same images. */
 class SparkPredictionTest {
@@ -59,7 +60,7 @@ class SparkPredictionTest {
     BatchSettings settings = new BatchSettings(TinyRun.run().toString(), InferenceOptions.none(), out.toString(),
         truth == null ? null : truth.toString(), truth == null ? null : BatchSettings.CELLS_ABOVE_ZERO, overwrite,
         unitTiles);
-    List<InputImage> inputs = PredictionInputs.resolve(List.of(images), Path.of(""));
+    List<InputImage> inputs = InputImage.of(PredictionInputs.resolve("IMAGES", List.of(images), Path.of(""), out));
     return SparkPrediction.prepare(settings, inputs).run(spark, new PrintWriter(new StringWriter()), 60_000);
   }
 

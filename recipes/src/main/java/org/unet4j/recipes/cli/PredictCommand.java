@@ -111,21 +111,14 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   /**
-   * Every input file by output name, in the order given ({@link PredictionInputs}): earlier
-   * outputs among them are skipped with a warning, a name used twice is refused.
+   * Every input file by output name, in the order given ({@link PredictionInputs}: files, folders,
+   * patterns and list files): earlier outputs among them are skipped with a warning, a name used
+   * twice is refused.
    */
   private Map<String, Path> inputs() {
-    List<Path> files = new ArrayList<>();
-    for (String pattern : images) {
-      try {
-        files.addAll(FilePattern.resolve("IMAGES", pattern, Path.of("")));
-      } catch (IllegalArgumentException e) {
-        throw new UserException(e.getMessage());
-      }
-    }
     PredictionInputs selected;
     try {
-      selected = PredictionInputs.of(files, out);
+      selected = PredictionInputs.resolve("IMAGES", images, Path.of(""), out);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }

@@ -5,12 +5,14 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -37,6 +39,76 @@ public record PredictionInputs(Map<String, Path> inputs, List<String> skipped) {
   public PredictionInputs {
     inputs = ImmutableMap.copyOf(inputs);
     skipped = ImmutableList.copyOf(skipped);
+  }
+
+  /**
+   * The inputs that {@code arguments} name, for outputs written into {@code out}: image files,
+   * folders, glob patterns ({@code 'plates/**}{@code /*.tif'}) and list files. A list file is any
+   * other file (say {@code images.txt}): one image file, folder or pattern per line, relative to the
+   * list's folder; blank lines and lines starting with {@code #} are ignored. A listed file that does
+   * not exist is kept, so that a batch can report it while the other images are predicted.
+   *
+   * @param label what the arguments are called in messages, e.g. {@code IMAGES}
+   * @param base the folder relative arguments resolve against
+   * @throws IllegalArgumentException when an argument matches no image, a list file cannot be read
+   *     or names none, or the inputs break the rules of {@link #of}
+   */
+  public static PredictionInputs resolve(String label, List<String> arguments, Path base, Path out) {
+    checkNotNull(arguments, "arguments");
+    checkNotNull(base, "base");
+    List<Path> files = new ArrayList<>();
+    for (String argument : arguments) {
+      Path path = base.resolve(argument);
+      if (Files.isRegularFile(path) && !isImage(path)) {
+        files.addAll(listed(label, path));
+      } else {
+        files.addAll(FilePattern.resolve(label, argument, base));
+      }
+    }
+    return of(files, out);
+  }
+
+  private static List<Path> listed(String label, Path list) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(list, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(label + ": cannot read the list file " + list + ": " + e.getMessage(), e);
+    }
+    Path folder = list.toAbsolutePath().getParent();
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      Path path = folder.resolve(line);
+      if (!hasWildcard(line) && !Files.isDirectory(path)) {
+        // Missing or unreadable: whoever predicts it reports it.
+        files.add(path.toAbsolutePath().normalize());
+        continue;
+      }
+      try {
+        files.addAll(FilePattern.resolve(list.getFileName() + " line " + (i + 1), line, folder));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(label + ": " + e.getMessage(), e);
+      }
+    }
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException(label + ": the list file " + list + " names no image (one image file,"
+          + " folder or pattern per line)");
+    }
+    return files;
+  }
+
+  private static boolean isImage(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot > 0 && FilePattern.IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+  }
+
+  private static boolean hasWildcard(String pattern) {
+    return pattern.chars().anyMatch(c -> "*?[{".indexOf(c) >= 0);
   }
 
   /**

@@ -14,6 +14,7 @@ import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.recipes.cli.InferenceOverrides;
 import org.unet4j.recipes.cli.UserException;
+import org.unet4j.recipes.infer.PredictionInputs;
 import org.unet4j.recipes.infer.Tiling;
 import org.unet4j.recipes.train.CheckpointException;
 import org.unet4j.spark.BatchResult;
@@ -21,7 +22,6 @@ import org.unet4j.spark.BatchSettings;
 import org.unet4j.spark.ImageRow;
 import org.unet4j.spark.InferenceOptions;
 import org.unet4j.spark.InputImage;
-import org.unet4j.spark.PredictionInputs;
 import org.unet4j.spark.PredictorCache;
 import org.unet4j.spark.SparkPrediction;
 import picocli.CommandLine.Command;
@@ -89,12 +89,13 @@ public final class SparkPredictCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     BatchSettings settings = settings();
-    List<InputImage> inputs;
+    PredictionInputs selected;
     try {
-      inputs = PredictionInputs.resolve(images, Path.of(""));
+      selected = PredictionInputs.resolve("IMAGES", images, Path.of(""), settings.outFolder());
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
+    List<InputImage> inputs = InputImage.of(selected);
     SparkPrediction job;
     try {
       job = SparkPrediction.prepare(settings, inputs);
@@ -103,6 +104,9 @@ public final class SparkPredictCommand implements Callable<Integer> {
     }
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    for (String reason : selected.skipped()) {
+      err.println("unet4j spark-predict: warning: skipped " + reason);
+    }
     for (String reason : job.source().skipped()) {
       err.println("unet4j spark-predict: warning: skipped " + reason);
     }

@@ -1,4 +1,4 @@
-package org.unet4j.spark;
+package org.unet4j.recipes.infer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,10 +8,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PredictionInputsTest {
+/** Arguments to inputs: files, folders, patterns and list files, and the mistakes among them. */
+class PredictionInputsResolveTest {
   @TempDir Path dir;
 
   private Path touch(String name) throws IOException {
@@ -21,8 +23,8 @@ class PredictionInputsTest {
     return file;
   }
 
-  private static List<String> names(List<InputImage> inputs) {
-    return inputs.stream().map(InputImage::name).toList();
+  private PredictionInputs resolve(String... arguments) {
+    return PredictionInputs.resolve("IMAGES", List.of(arguments), dir, dir.resolve("out"));
   }
 
   @Test
@@ -34,12 +36,11 @@ class PredictionInputsTest {
     touch("more/deep/y.tif");
     touch("z.png");
     Files.writeString(dir.resolve("more/list.txt"), "# relative to the list\n\ndeep/y.tif\n  x.tiff  \ngone.tif\n");
-    List<InputImage> inputs = PredictionInputs.resolve(List.of("z.png", "plate", "more/list.txt", "plate/*.png"),
-        dir);
-    assertEquals(List.of("z", "a", "b", "y", "x", "gone"), names(inputs));
-    assertEquals(dir.resolve("more/deep/y.tif").toAbsolutePath().toString(), inputs.get(3).path());
-    // A listed file that is missing is kept: its row says so.
-    assertEquals(dir.resolve("more/gone.tif").toAbsolutePath().toString(), inputs.get(5).path());
+    Map<String, Path> inputs = resolve("z.png", "plate", "more/list.txt", "plate/*.png").inputs();
+    assertEquals(List.of("z", "a", "b", "y", "x", "gone"), List.copyOf(inputs.keySet()));
+    assertEquals(dir.resolve("more/deep/y.tif").toAbsolutePath(), inputs.get("y"));
+    // A listed file that is missing is kept: whoever predicts it reports it.
+    assertEquals(dir.resolve("more/gone.tif").toAbsolutePath(), inputs.get("gone"));
   }
 
   @Test
@@ -47,17 +48,17 @@ class PredictionInputsTest {
     touch("a/cells.tif");
     touch("b/cells.png");
     IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
-        () -> PredictionInputs.resolve(List.of("a", "b"), dir));
+        () -> resolve("a", "b"));
     assertEquals("two inputs are named cells (" + dir.resolve("a/cells.tif").toAbsolutePath() + " and "
-        + dir.resolve("b/cells.png").toAbsolutePath() + "); their outputs would overwrite each other, so predict them"
-        + " into different folders", twice.getMessage());
+        + dir.resolve("b/cells.png").toAbsolutePath() + "); their outputs would overwrite each other in "
+        + dir.resolve("out") + ", so predict them into different folders", twice.getMessage());
     Files.writeString(dir.resolve("empty.txt"), "# nothing\n");
     assertEquals("IMAGES: the list file " + dir.resolve("empty.txt") + " names no image (one image file, folder or"
         + " pattern per line)", assertThrows(IllegalArgumentException.class,
-            () -> PredictionInputs.resolve(List.of("empty.txt"), dir)).getMessage());
+            () -> resolve("empty.txt")).getMessage());
     Files.writeString(dir.resolve("globs.txt"), "a/*.png\n");
     String none = assertThrows(IllegalArgumentException.class,
-        () -> PredictionInputs.resolve(List.of("globs.txt"), dir)).getMessage();
+        () -> resolve("globs.txt")).getMessage();
     assertTrue(none.startsWith("IMAGES: globs.txt line 1: \"a/*.png\" matches no image"), none);
   }
 }
