@@ -17,7 +17,10 @@ import org.unet4j.recipes.data.DatasetTiles;
 import org.unet4j.recipes.data.PrefetchingTiles;
 import org.unet4j.recipes.train.CheckpointException;
 import org.unet4j.recipes.train.MetricsLog;
+import org.unet4j.recipes.train.NoUsableCheckpointException;
 import org.unet4j.recipes.train.RunDirectory;
+import org.unet4j.recipes.train.RunLockedException;
+import org.unet4j.recipes.train.RunWriteException;
 import org.unet4j.recipes.train.Trainer;
 import org.unet4j.recipes.train.TrainingResult;
 import picocli.CommandLine.Command;
@@ -51,13 +54,27 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue the run in DIR from its newest good checkpoint.")
   boolean resume;
 
+  @Option(names = "--restart", description = "With --resume: when every checkpoint of the run is damaged, start it"
+      + " again from step 0 instead of stopping.")
+  boolean restart;
+
   @Override
   public Integer call() {
+    if (restart && !resume) {
+      throw new UserException("--restart applies to --resume only: it lets a resumed run whose checkpoints are all"
+          + " damaged start again from step 0");
+    }
     Recipe r = resolveRecipe();
     PrintWriter out = spec.commandLine().getOut();
     RunDirectory run = new RunDirectory(directory);
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     try {
+      // Before loading data, which can take minutes: a folder that cannot take the run is said at once.
+      if (resume) {
+        run.checkCanResume();
+      } else {
+        run.checkCanStart();
+      }
       Dataset dataset = Dataset.open(r, Path.of(""));
       WeightMapCache cache = WeightMapCache.inMemory(WEIGHT_MAP_CACHE_BYTES);
       long loading = System.nanoTime();
@@ -71,7 +88,8 @@ final class TrainCommand implements Callable<Integer> {
       DatasetTiles tiles = new DatasetTiles(training, Augmenter.of(r.augmentation()), tile, output,
           r.training().batchSize(), r.training().seed());
       try (PrefetchingTiles prefetch = new PrefetchingTiles(tiles, threads, 2 * threads)) {
-        Trainer trainer = Trainer.of(r, directory, prefetch).resume(resume).console(System.err);
+        Trainer trainer = Trainer.of(r, directory, prefetch).resume(resume).restartWhenNoCheckpointIsUsable(restart)
+            .console(System.err);
         if (!validation.isEmpty()) {
           trainer.validation(new DatasetTiles(validation, Augmenter.of(AugmentationSpec.none()), tile, output,
               r.training().batchSize(), r.training().seed() + 1));
@@ -86,8 +104,14 @@ final class TrainCommand implements Callable<Integer> {
         out.flush();
       }
       return 0;
-    } catch (CheckpointException | IllegalArgumentException e) {
+    } catch (NoUsableCheckpointException e) {
+      throw new UserException(e.getMessage() + " (add --restart)");
+    } catch (CheckpointException | IllegalArgumentException | RunLockedException e) {
       throw new UserException(e.getMessage());
+    } catch (RunWriteException e) {
+      // Not a mistake in what was asked (a full disk, say), so status 1 as for any failed write.
+      spec.commandLine().getErr().println("unet4j train: " + e.getMessage());
+      return 1;
     }
   }
 
