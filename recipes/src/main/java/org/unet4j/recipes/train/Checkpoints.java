@@ -77,61 +77,88 @@ public final class Checkpoints {
    * save adds ops to it.
    */
   public Checkpoint save(Session session, Map<String, long[]> shapes, long step, double loss) {
+    return commit(prepare(session, shapes, step, loss));
+  }
+
+  /** A checkpoint written into its temporary folder, not yet renamed into place. */
+  record Pending(Path temp, Checkpoint checkpoint) {}
+
+  /**
+   * The first half of {@link #save}: writes and checksums every file in a temporary folder, which
+   * readers ignore until {@link #commit} renames it. The trainer commits only once the weights have
+   * given a finite loss on the next step.
+   */
+  Pending prepare(Session session, Map<String, long[]> shapes, long step, double loss) {
     String name = String.format("ckpt-%09d", step);
     Path temp = directory.resolve(TEMP_PREFIX + name);
     try {
-      return save(session, shapes, step, loss, name, temp);
-    } catch (IOException | TensorFlowException e) {
-      // Free what the failed save took (a full disk needs the room) and keep the older checkpoints.
-      try {
-        if (Files.exists(temp)) {
-          MoreFiles.deleteRecursively(temp, RecursiveDeleteOption.ALLOW_INSECURE);
-        }
-      } catch (IOException ignored) {
-        // The temporary folder is ignored by readers and removed by the next save.
+      Files.createDirectories(directory);
+      if (Files.exists(temp)) {
+        MoreFiles.deleteRecursively(temp, RecursiveDeleteOption.ALLOW_INSECURE);
       }
+      Files.createDirectories(temp);
+      writer.accept(session, temp.resolve(Checkpoint.PREFIX).toString());
+      ObjectNode meta = JSON.createObjectNode();
+      meta.put("step", step);
+      meta.put("loss", loss);
+      ObjectNode variables = meta.putObject("variables");
+      shapes.forEach((path, shape) -> {
+        var array = variables.putArray(path);
+        for (long d : shape) {
+          array.add(d);
+        }
+      });
+      ObjectNode sums = meta.putObject("sha256");
+      try (Stream<Path> files = Files.list(temp)) {
+        for (Path f : files.sorted().toList()) {
+          sums.put(f.getFileName().toString(), sha256(f));
+          fsync(f);
+        }
+      }
+      Path metaFile = temp.resolve(META);
+      Files.writeString(metaFile, JSON.writeValueAsString(meta), StandardCharsets.UTF_8);
+      fsync(metaFile);
+      fsync(temp);
+      return new Pending(temp, new Checkpoint(directory.resolve(name), step, loss, shapes));
+    } catch (IOException | TensorFlowException e) {
+      discard(temp);
       throw new RunWriteException(temp, "cannot write the checkpoint of step " + step + " into " + temp + ": "
           + describe(e) + freeSpace() + "; the earlier checkpoints in " + directory + " are intact", e);
     }
   }
 
-  private Checkpoint save(Session session, Map<String, long[]> shapes, long step, double loss, String name, Path temp)
-      throws IOException {
-    Files.createDirectories(directory);
-    if (Files.exists(temp)) {
-      MoreFiles.deleteRecursively(temp, RecursiveDeleteOption.ALLOW_INSECURE);
-    }
-    Files.createDirectories(temp);
-    writer.accept(session, temp.resolve(Checkpoint.PREFIX).toString());
-    ObjectNode meta = JSON.createObjectNode();
-    meta.put("step", step);
-    meta.put("loss", loss);
-    ObjectNode variables = meta.putObject("variables");
-    shapes.forEach((path, shape) -> {
-      var array = variables.putArray(path);
-      for (long d : shape) {
-        array.add(d);
+  /** The second half of {@link #save}: renames the folder into place and keeps the newest ones. */
+  Checkpoint commit(Pending pending) {
+    Path target = pending.checkpoint().directory();
+    try {
+      if (Files.exists(target)) {
+        MoreFiles.deleteRecursively(target, RecursiveDeleteOption.ALLOW_INSECURE);
       }
-    });
-    ObjectNode sums = meta.putObject("sha256");
-    try (Stream<Path> files = Files.list(temp)) {
-      for (Path f : files.sorted().toList()) {
-        sums.put(f.getFileName().toString(), sha256(f));
-        fsync(f);
+      move(pending.temp(), target);
+      fsync(directory);
+      prune();
+      return pending.checkpoint();
+    } catch (IOException e) {
+      discard(pending.temp());
+      throw new RunWriteException(target, "cannot put the checkpoint of step " + pending.checkpoint().step()
+          + " in place as " + target + ": " + describe(e) + freeSpace() + "; the earlier checkpoints in " + directory
+          + " are intact", e);
+    }
+  }
+
+  /** Removes a prepared checkpoint that will not be committed; best effort, readers ignore it. */
+  void discard(Pending pending) {
+    discard(pending.temp());
+  }
+
+  private static void discard(Path temp) {
+    try {
+      if (Files.exists(temp)) {
+        MoreFiles.deleteRecursively(temp, RecursiveDeleteOption.ALLOW_INSECURE);
       }
+    } catch (IOException ignored) {
+      // Readers ignore temporary folders and the next save removes them; freeing room is a bonus.
     }
-    Path metaFile = temp.resolve(META);
-    Files.writeString(metaFile, JSON.writeValueAsString(meta), StandardCharsets.UTF_8);
-    fsync(metaFile);
-    fsync(temp);
-    Path target = directory.resolve(name);
-    if (Files.exists(target)) {
-      MoreFiles.deleteRecursively(target, RecursiveDeleteOption.ALLOW_INSECURE);
-    }
-    move(temp, target);
-    fsync(directory);
-    prune();
-    return new Checkpoint(target, step, loss, shapes);
   }
 
   /** What went wrong in words, without TensorFlow's multi-line hints. */

@@ -156,6 +156,7 @@ public final class Trainer {
     note(log, String.format(Locale.ROOT, "training %s from step %d to %d: %s, tile %d, batch %d, %,d parameters",
         recipe.name(), start, spec.steps(), JsonNames.of(spec.optimizer().getClass()), spec.tile(),
         spec.batchSize(), graph.model().parameterCount()));
+    Checkpoints.Pending pending = null;
     try (MetricsLog metrics = MetricsLog.open(run.metrics(), start - 1);
         Progress progress = Progress.start(console, "train", start, spec.steps())) {
       for (long step = start; step < spec.steps(); step++) {
@@ -164,9 +165,22 @@ public final class Trainer {
         TrainingGraph.StepResult result = graph.step(batch, rate, step);
         loss = result.loss();
         if (!result.finite()) {
+          if (pending != null && Float.isFinite(result.loss())) {
+            // Its weights gave a finite loss; only the update that followed went wrong.
+            last = commit(checkpoints, pending, log);
+            pending = null;
+          } else if (pending != null) {
+            // Its weights gave this loss: they are not good, so the checkpoint never takes its place.
+            checkpoints.discard(pending);
+            pending = null;
+          }
           String what = Float.isFinite(result.loss()) ? "the gradients became " + result.gradientNorm()
               : "the loss became " + result.loss();
           throw diverged(checkpoints, log, step, rate, what + " at step " + step);
+        }
+        if (pending != null) {
+          last = commit(checkpoints, pending, log);
+          pending = null;
         }
         double seconds = secondsBefore + (System.nanoTime() - began) / 1e9;
         double validationLoss = validate(graph, step);
@@ -174,16 +188,29 @@ public final class Trainer {
         progress.update(step + 1, loss, rate);
         boolean lastStep = step + 1 == spec.steps();
         if ((step + 1) % spec.checkpointEvery() == 0 || lastStep) {
-          checkSavable(graph, batch, checkpoints, log, step, rate);
-          last = checkpoints.save(graph.session(), graph.variableShapes(), step + 1, loss);
-          note(log, String.format(Locale.ROOT, "step %d loss %.5f: checkpoint %s%s", step + 1, loss,
-              last.directory().getFileName(), ProcessMemory.residentMb().stream()
-                  .mapToObj(mb -> ", resident memory " + mb + " MB").findFirst().orElse("")));
-          LossCurve.write(MetricsLog.read(run.metrics()), run.lossCurve(), recipe.name());
+          if (!graph.weightsFinite()) {
+            throw diverged(checkpoints, log, step, rate, "the weights became NaN or infinite in the update of step "
+                + step + ", so no checkpoint was written for them");
+          }
+          pending = checkpoints.prepare(graph.session(), graph.variableShapes(), step + 1, loss);
+          if (lastStep) {
+            // No next step will try these weights: try them on this step's batch, as predicting would.
+            float after = graph.evaluate(batch);
+            if (!Float.isFinite(after)) {
+              throw diverged(checkpoints, log, step, rate, "the weights after the update of step " + step
+                  + " give a loss of " + after + " on that step's batch, so no checkpoint was written for them");
+            }
+            last = commit(checkpoints, pending, log);
+            pending = null;
+          }
         }
         if (listener != null) {
           listener.afterStep(step, loss);
         }
+      }
+    } finally {
+      if (pending != null) {
+        checkpoints.discard(pending);
       }
     }
     if (last == null) {
@@ -197,22 +224,19 @@ public final class Trainer {
   }
 
   /**
-   * A checkpoint is written only for weights that are finite and give a finite loss: a step's loss
-   * is computed before its update, so a finite loss alone does not vouch for the weights the update
-   * produced. They are checked directly, and on the step's batch in inference mode, as predicting
-   * would use them.
+   * Puts a prepared checkpoint in place. A checkpoint's weights are those after a step's update,
+   * but that step's loss was computed before it; so a checkpoint is committed only once the next
+   * step has computed a finite loss with its weights (or, after the last step, once they gave a
+   * finite loss on its batch): the last good checkpoint is always one whose weights gave a finite
+   * loss.
    */
-  private void checkSavable(TrainingGraph graph, Batch batch, Checkpoints checkpoints, Writer log, long step,
-      double rate) {
-    if (!graph.weightsFinite()) {
-      throw diverged(checkpoints, log, step, rate, "the weights became NaN or infinite in the update of step " + step
-          + ", so no checkpoint was written for them");
-    }
-    float after = graph.evaluate(batch);
-    if (!Float.isFinite(after)) {
-      throw diverged(checkpoints, log, step, rate, "the weights after the update of step " + step + " give a loss of "
-          + after + " on that step's batch, so no checkpoint was written for them");
-    }
+  private Checkpoint commit(Checkpoints checkpoints, Checkpoints.Pending pending, Writer log) {
+    Checkpoint saved = checkpoints.commit(pending);
+    note(log, String.format(Locale.ROOT, "step %d loss %.5f: checkpoint %s%s", saved.step(), saved.loss(),
+        saved.directory().getFileName(), ProcessMemory.residentMb().stream()
+            .mapToObj(mb -> ", resident memory " + mb + " MB").findFirst().orElse("")));
+    LossCurve.write(MetricsLog.read(run.metrics()), run.lossCurve(), recipe.name());
+    return saved;
   }
 
   private TrainingDivergedException diverged(Checkpoints checkpoints, Writer log, long step, double rate,
