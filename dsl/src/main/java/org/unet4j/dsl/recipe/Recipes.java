@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.json.JsonSchemaWriter;
@@ -99,17 +101,63 @@ public final class Recipes {
    * The recipe with fields replaced by JSON path: {@code training.steps=60},
    * {@code model.contracting[0].filters=32}, {@code loss={"type":"dice"}}. A value that parses as
    * JSON is taken as JSON, anything else as a string. The result is validated like a file.
+   *
+   * <p>An object value is merged field by field into the object it names, so
+   * {@code training={"steps":60}} changes the steps and nothing else; an object of another
+   * {@code "type"} (another loss, optimizer, schedule) replaces it, with that type's defaults for
+   * what it does not name. An empty object is refused: it would change nothing, and was most likely
+   * meant to reset the section, which no assignment does.
+   *
+   * <p>When the steps are lowered below the recipe's warm-up and the warm-up is not set too, the
+   * warm-up is shortened to one step fewer than the steps (a warm-up must end before the training
+   * does), and {@code notes} is told so.
    */
-  public static Recipe withOverrides(Recipe recipe, List<String> assignments) {
+  public static Recipe withOverrides(Recipe recipe, List<String> assignments, Consumer<String> notes) {
     ObjectNode root = toTree(recipe);
+    boolean stepsSet = false;
+    boolean warmupSet = false;
     for (String assignment : assignments) {
       int eq = assignment.indexOf('=');
       if (eq <= 0) {
         throw new SpecException("", "expected path=value, got \"" + assignment + "\"");
       }
-      set(root, assignment.substring(0, eq).strip(), parseValue(assignment.substring(eq + 1)));
+      String path = assignment.substring(0, eq).strip();
+      JsonNode value = parseValue(assignment.substring(eq + 1));
+      set(root, path, value);
+      stepsSet |= names(path, value, "steps");
+      warmupSet |= names(path, value, "warmupSteps");
+    }
+    if (stepsSet && !warmupSet) {
+      shortenWarmup(root, notes);
     }
     return fromTree(root);
+  }
+
+  /** {@link #withOverrides(Recipe, List, Consumer)}, ignoring its notes. */
+  public static Recipe withOverrides(Recipe recipe, List<String> assignments) {
+    return withOverrides(recipe, assignments, note -> { });
+  }
+
+  /** Whether assigning {@code value} at {@code path} sets {@code training.<field>}. */
+  private static boolean names(String path, JsonNode value, String field) {
+    return path.equals("training." + field) || (path.equals("training") && value.has(field));
+  }
+
+  private static void shortenWarmup(ObjectNode root, Consumer<String> notes) {
+    JsonNode training = root.get("training");
+    if (training == null || !training.isObject() || !training.path("steps").isIntegralNumber()
+        || !training.path("warmupSteps").isIntegralNumber()) {
+      return;
+    }
+    long steps = training.get("steps").asLong();
+    long warmup = training.get("warmupSteps").asLong();
+    if (warmup > 0 && warmup >= steps && steps >= 1) {
+      long shortened = steps - 1;
+      ((ObjectNode) training).put("warmupSteps", shortened);
+      notes.accept("training.warmupSteps: the recipe's warm-up of " + warmup + " steps is not shorter than the "
+          + steps + " steps asked for, so it is shortened to " + shortened + " (set training.warmupSteps to choose"
+          + " another)");
+    }
   }
 
   /** The JSON Schema of recipes, generated from the spec records. */
@@ -146,7 +194,7 @@ public final class Recipes {
       }
       at.append(at.length() == 0 ? "" : ".").append(field);
       if (last && indices.isEmpty()) {
-        ((ObjectNode) node).set(field, value);
+        ((ObjectNode) node).set(field, assigned(path, node.get(field), value));
         return;
       }
       JsonNode next = node.get(field);
@@ -162,7 +210,7 @@ public final class Recipes {
               + (next.isArray() ? " (it has " + next.size() + ")" : " (it is not an array)"));
         }
         if (last && k == indices.size() - 1) {
-          ((ArrayNode) next).set(index, value);
+          ((ArrayNode) next).set(index, assigned(path, next.get(index), value));
           return;
         }
         at.append('[').append(index).append(']');
@@ -170,6 +218,33 @@ public final class Recipes {
       }
       node = next;
     }
+  }
+
+  /**
+   * What replaces {@code current} when {@code value} is assigned to it: an object merged field by
+   * field into an object of the same type, else the value itself.
+   */
+  private static JsonNode assigned(String path, @Nullable JsonNode current, JsonNode value) {
+    if (!value.isObject()) {
+      return value;
+    }
+    if (value.isEmpty()) {
+      throw new SpecException(path, "{} sets no field; an object value changes only the fields it names, so give"
+          + " them (" + path + "={\"name\": value}) or set one field by its path (" + path + ".name=value)");
+    }
+    if (current == null || !current.isObject() || !sameType(current, value)) {
+      return value;
+    }
+    ObjectNode merged = ((ObjectNode) current).deepCopy();
+    value.properties().forEach(e -> merged.set(e.getKey(), e.getValue().isObject()
+        ? assigned(path + "." + e.getKey(), merged.get(e.getKey()), e.getValue()) : e.getValue()));
+    return merged;
+  }
+
+  /** Whether the value keeps the object's kind: no {@code "type"}, or the same one. */
+  private static boolean sameType(JsonNode current, JsonNode value) {
+    JsonNode type = value.get("type");
+    return type == null || type.equals(current.get("type"));
   }
 
   private static String readFile(Path file) {

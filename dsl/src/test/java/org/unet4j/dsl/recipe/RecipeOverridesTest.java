@@ -2,8 +2,10 @@ package org.unet4j.dsl.recipe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.unet4j.dsl.recipe.TestRecipes.tiny;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
@@ -50,7 +52,7 @@ class RecipeOverridesTest {
 
   @Test
   void aWholeArrayElementCanBeReplaced() {
-    // the element is read like a file: what it leaves out takes the defaults
+    // merged into the element: what it leaves out keeps its value
     Recipe r = override("model.contracting[0]={\"filters\":4,\"convs\":1}");
     assertEquals(new StageSpec(4, 1, 3, Padding.VALID, Activation.RELU,
         Normalization.NONE, 0), r.model().contracting().get(0));
@@ -63,6 +65,53 @@ class RecipeOverridesTest {
         .training().optimizer());
     assertEquals(List.of(new FlipTransform(1, FlipTransform.Symmetry.MIRRORS)),
         override("augmentation.transforms=[{\"type\":\"flip\",\"symmetry\":\"mirrors\"}]").augmentation().transforms());
+  }
+
+  @Test
+  void anObjectForAWholeSectionChangesOnlyTheFieldsItNames() {
+    Recipe original = tiny();
+    Recipe r = override("training={\"steps\":60,\"seed\":9}");
+    assertEquals(60, r.training().steps());
+    assertEquals(9L, r.training().seed());
+    // Everything else as before, not the defaults (SGD 0.01, tile 572) a fresh section would take.
+    assertEquals(original.training().learningRate(), r.training().learningRate());
+    assertEquals(original.training().tile(), r.training().tile());
+    assertEquals(original.training().optimizer(), r.training().optimizer());
+    assertEquals(original.model(), r.model());
+  }
+
+  @Test
+  void anEmptyObjectIsRefusedInsteadOfResettingTheSection() {
+    SpecException e = assertThrows(SpecException.class, () -> override("training={}"));
+    assertEquals("training: {} sets no field; an object value changes only the fields it names, so give them"
+        + " (training={\"name\": value}) or set one field by its path (training.name=value)", e.getMessage());
+    SpecException nested = assertThrows(SpecException.class, () -> override("training={\"schedule\":{}}"));
+    assertTrue(nested.getMessage().startsWith("training.schedule: {} sets no field"), nested.getMessage());
+  }
+
+  @Test
+  void loweringTheStepsBelowTheWarmupShortensItAndSaysSo() {
+    Recipe warm = Recipes.withOverrides(tiny(), List.of("training.steps=100", "training.warmupSteps=20"));
+    List<String> notes = new ArrayList<>();
+    Recipe r = Recipes.withOverrides(warm, List.of("training.steps=3"), notes::add);
+    assertEquals(3, r.training().steps());
+    assertEquals(2, r.training().warmupSteps(), "one step fewer than the steps");
+    assertEquals(List.of("training.warmupSteps: the recipe's warm-up of 20 steps is not shorter than the 3 steps"
+        + " asked for, so it is shortened to 2 (set training.warmupSteps to choose another)"), notes);
+    // One step: no warm-up at all.
+    assertEquals(0, Recipes.withOverrides(warm, List.of("training.steps=1")).training().warmupSteps());
+    // Steps still above the warm-up: nothing changes, nothing is said.
+    List<String> none = new ArrayList<>();
+    assertEquals(20, Recipes.withOverrides(warm, List.of("training.steps=21"), none::add).training().warmupSteps());
+    assertEquals(List.of(), none);
+  }
+
+  @Test
+  void aWarmupSetExplicitlyIsNeverShortened() {
+    Recipe warm = Recipes.withOverrides(tiny(), List.of("training.steps=100", "training.warmupSteps=20"));
+    SpecException e = assertThrows(SpecException.class,
+        () -> Recipes.withOverrides(warm, List.of("training.steps=3", "training.warmupSteps=5")));
+    assertEquals("training.warmupSteps: expected fewer than steps (3), got 5", e.getMessage());
   }
 
   @Test

@@ -23,10 +23,13 @@ final class RecipeArgument {
     }
   }
 
-  /** The recipe with {@code --set path=value} overrides applied and validated. */
+  /**
+   * The recipe with {@code --set path=value} overrides applied and validated; what the overrides
+   * changed besides the fields named (a shortened warm-up) is said on standard error.
+   */
   static Recipe withOverrides(Recipe recipe, List<String> assignments) {
     try {
-      return Recipes.withOverrides(recipe, assignments);
+      return Recipes.withOverrides(recipe, assignments, note -> System.err.println("unet4j: note: --set " + note));
     } catch (SpecException e) {
       throw new UserException("--set " + e.getMessage());
     }

@@ -10,7 +10,10 @@ import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.recipes.train.CheckpointException;
 import org.unet4j.recipes.train.MetricsLog;
+import org.unet4j.recipes.train.NoUsableCheckpointException;
 import org.unet4j.recipes.train.RunDirectory;
+import org.unet4j.recipes.train.RunLockedException;
+import org.unet4j.recipes.train.RunWriteException;
 import org.unet4j.recipes.train.Training;
 import org.unet4j.recipes.train.TrainingData;
 import org.unet4j.recipes.train.TrainingResult;
@@ -42,14 +45,23 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue the run in DIR from its newest good checkpoint.")
   boolean resume;
 
+  @Option(names = "--restart", description = "With --resume: when every checkpoint of the run is damaged, start it"
+      + " again from step 0 instead of stopping.")
+  boolean restart;
+
   @Override
   public Integer call() {
+    if (restart && !resume) {
+      throw new UserException("--restart applies to --resume only: it lets a resumed run whose checkpoints are all"
+          + " damaged start again from step 0");
+    }
     Recipe r = resolveRecipe();
     PrintWriter out = spec.commandLine().getOut();
     RunDirectory run = new RunDirectory(directory);
     try {
-      TrainingResult result = Training.of(r).data(TrainingData.fromRecipe()).resume(resume).console(System.err)
-          .run(directory);
+      // Training checks the folder before it loads data, which can take minutes.
+      TrainingResult result = Training.of(r).data(TrainingData.fromRecipe()).resume(resume).restart(restart)
+          .console(System.err).run(directory);
       List<MetricsLog.Row> rows = MetricsLog.read(run.metrics());
       out.printf(Locale.ROOT, "trained %s: %d steps (%d in this run, %.1f s), loss %.4f -> %.4f%n", r.name(),
           result.steps(), result.stepsThisRun(), result.seconds(), rows.isEmpty() ? Double.NaN : rows.get(0).loss(),
@@ -58,8 +70,14 @@ final class TrainCommand implements Callable<Integer> {
           run.lossCurve(), run.metrics());
       out.flush();
       return 0;
-    } catch (CheckpointException | IllegalArgumentException e) {
+    } catch (NoUsableCheckpointException e) {
+      throw new UserException(e.getMessage() + " (add --restart)");
+    } catch (CheckpointException | IllegalArgumentException | RunLockedException e) {
       throw new UserException(e.getMessage());
+    } catch (RunWriteException e) {
+      // Not a mistake in what was asked (a full disk, say), so status 1 as for any failed write.
+      spec.commandLine().getErr().println("unet4j train: " + e.getMessage());
+      return 1;
     }
   }
 

@@ -24,9 +24,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
+import org.tensorflow.types.TFloat32;
 import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelVariable;
 
@@ -43,11 +50,21 @@ public final class Checkpoints {
 
   private final Path directory;
   private final int keep;
+  private final BiConsumer<Session, String> writer;
 
   /** The checkpoints in {@code directory}, keeping the newest {@code keep} when saving. */
   public Checkpoints(Path directory, int keep) {
+    this(directory, keep, Session::save);
+  }
+
+  /**
+   * As {@link #Checkpoints(Path, int)}, with TensorFlow's save ({@code writer(session, prefix)})
+   * replaceable, so that tests can make it fail as a full disk does.
+   */
+  Checkpoints(Path directory, int keep, BiConsumer<Session, String> writer) {
     this.directory = directory;
     this.keep = keep;
+    this.writer = writer;
   }
 
   public Path directory() {
@@ -60,15 +77,27 @@ public final class Checkpoints {
    * save adds ops to it.
    */
   public Checkpoint save(Session session, Map<String, long[]> shapes, long step, double loss) {
+    return commit(prepare(session, shapes, step, loss));
+  }
+
+  /** A checkpoint written into its temporary folder, not yet renamed into place. */
+  record Pending(Path temp, Checkpoint checkpoint) {}
+
+  /**
+   * The first half of {@link #save}: writes and checksums every file in a temporary folder, which
+   * readers ignore until {@link #commit} renames it. The trainer commits only once the weights have
+   * given a finite loss on the next step.
+   */
+  Pending prepare(Session session, Map<String, long[]> shapes, long step, double loss) {
+    String name = String.format("ckpt-%09d", step);
+    Path temp = directory.resolve(TEMP_PREFIX + name);
     try {
       Files.createDirectories(directory);
-      String name = String.format("ckpt-%09d", step);
-      Path temp = directory.resolve(TEMP_PREFIX + name);
       if (Files.exists(temp)) {
         MoreFiles.deleteRecursively(temp, RecursiveDeleteOption.ALLOW_INSECURE);
       }
       Files.createDirectories(temp);
-      session.save(temp.resolve(Checkpoint.PREFIX).toString());
+      writer.accept(session, temp.resolve(Checkpoint.PREFIX).toString());
       ObjectNode meta = JSON.createObjectNode();
       meta.put("step", step);
       meta.put("loss", loss);
@@ -90,16 +119,67 @@ public final class Checkpoints {
       Files.writeString(metaFile, JSON.writeValueAsString(meta), StandardCharsets.UTF_8);
       fsync(metaFile);
       fsync(temp);
-      Path target = directory.resolve(name);
+      return new Pending(temp, new Checkpoint(directory.resolve(name), step, loss, shapes));
+    } catch (IOException | TensorFlowException e) {
+      discard(temp);
+      throw new RunWriteException(temp, "cannot write the checkpoint of step " + step + " into " + temp + ": "
+          + describe(e) + freeSpace() + "; the earlier checkpoints in " + directory + " are intact", e);
+    }
+  }
+
+  /** The second half of {@link #save}: renames the folder into place and keeps the newest ones. */
+  Checkpoint commit(Pending pending) {
+    Path target = pending.checkpoint().directory();
+    try {
       if (Files.exists(target)) {
         MoreFiles.deleteRecursively(target, RecursiveDeleteOption.ALLOW_INSECURE);
       }
-      move(temp, target);
+      move(pending.temp(), target);
       fsync(directory);
       prune();
-      return new Checkpoint(target, step, loss, shapes);
+      return pending.checkpoint();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint of step " + step + " in " + directory, e);
+      discard(pending.temp());
+      throw new RunWriteException(target, "cannot put the checkpoint of step " + pending.checkpoint().step()
+          + " in place as " + target + ": " + describe(e) + freeSpace() + "; the earlier checkpoints in " + directory
+          + " are intact", e);
+    }
+  }
+
+  /** Removes a prepared checkpoint that will not be committed; best effort, readers ignore it. */
+  void discard(Pending pending) {
+    discard(pending.temp());
+  }
+
+  private static void discard(Path temp) {
+    try {
+      if (Files.exists(temp)) {
+        MoreFiles.deleteRecursively(temp, RecursiveDeleteOption.ALLOW_INSECURE);
+      }
+    } catch (IOException ignored) {
+      // Readers ignore temporary folders and the next save removes them; freeing room is a bonus.
+    }
+  }
+
+  /** What went wrong in words, without TensorFlow's multi-line hints. */
+  private static String describe(Exception e) {
+    String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("").strip();
+    if (e instanceof org.tensorflow.exceptions.TFResourceExhaustedException) {
+      return "TensorFlow ran out of room writing it (" + message + ")";
+    }
+    if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+      return fs.getReason() + " (" + fs.getFile() + ")";
+    }
+    return message.isEmpty() ? e.getClass().getSimpleName() : message;
+  }
+
+  /** The usable space where the checkpoints go, when it can be read: a full disk shows here. */
+  private String freeSpace() {
+    try {
+      long bytes = Files.getFileStore(Files.exists(directory) ? directory : directory.getParent()).getUsableSpace();
+      return String.format(java.util.Locale.ROOT, " (%.1f MB free on its disk)", bytes / 1e6);
+    } catch (IOException | RuntimeException unknown) {
+      return "";
     }
   }
 
@@ -126,6 +206,12 @@ public final class Checkpoints {
     }
     try {
       JsonNode meta = JSON.readTree(metaFile.toFile());
+      for (String field : List.of("step", "loss", "variables", "sha256")) {
+        if (meta == null || !meta.has(field)) {
+          throw new CheckpointException("checkpoint " + folder + ": " + metaFile.getFileName() + " lacks the field \""
+              + field + "\"; the checkpoint is damaged");
+        }
+      }
       for (Map.Entry<String, JsonNode> e : meta.get("sha256").properties()) {
         Path file = folder.resolve(e.getKey());
         if (!Files.isRegularFile(file)) {
@@ -146,8 +232,15 @@ public final class Checkpoints {
         variables.put(e.getKey(), shape);
       }
       return new Checkpoint(folder, meta.get("step").asLong(), meta.get("loss").asDouble(), variables);
-    } catch (IOException | NullPointerException e) {
-      throw new CheckpointException("checkpoint " + folder + ": unreadable " + META + " (" + e.getMessage() + ")", e);
+    } catch (JsonProcessingException e) {
+      // Jackson's own message spans several lines and quotes the source; one line says enough.
+      String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr();
+      throw new CheckpointException("checkpoint " + folder + ": " + metaFile + " is not valid JSON" + at + " ("
+          + e.getOriginalMessage().lines().findFirst().orElse("").strip() + "); the checkpoint is damaged", e);
+    } catch (IOException e) {
+      throw new CheckpointException("checkpoint " + folder + ": cannot read " + metaFile + " (" + e.getMessage() + ")",
+          e);
     }
   }
 
@@ -179,6 +272,36 @@ public final class Checkpoints {
           + (problems.size() > 5 ? "; and " + (problems.size() - 5) + " more" : ""));
     }
     session.restore(checkpoint.prefix());
+    checkFinite(session, expected.keySet(), checkpoint);
+  }
+
+  /**
+   * Refuses a checkpoint holding a NaN or infinite weight: every output of such a model is NaN, and
+   * predicting with it would pass an empty result off as success. The trainer never writes one;
+   * this guards checkpoints from older versions and damaged files whose checksum was rewritten.
+   */
+  private static void checkFinite(Session session, Iterable<String> variables, Checkpoint checkpoint) {
+    float[] chunk = new float[1 << 16];
+    for (String name : variables) {
+      try (Result result = session.runner().fetch(name).run()) {
+        Tensor value = result.get(0);
+        if (!(value instanceof TFloat32)) {
+          continue;
+        }
+        FloatDataBuffer data = value.asRawTensor().data().asFloats();
+        for (long offset = 0; offset < data.size(); offset += chunk.length) {
+          int n = (int) Math.min(chunk.length, data.size() - offset);
+          data.slice(offset, n).read(chunk, 0, n);
+          for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(chunk[i])) {
+              throw new CheckpointException("checkpoint " + checkpoint.directory() + " cannot be used: " + name
+                  + " holds " + chunk[i] + " at element " + (offset + i) + ", so the model's output would not be"
+                  + " finite (the training it came from had diverged)");
+            }
+          }
+        }
+      }
+    }
   }
 
   /** Every variable of the model, by path, with its shape. */

@@ -1,11 +1,16 @@
 package org.unet4j.recipes.train;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.stream.FileImageOutputStream;
+import javax.imageio.stream.ImageOutputStream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -55,11 +60,18 @@ public final class LossCurve {
     if (!validation.isEmpty()) {
       chart.addSeries("validation", validationSteps, validation).setMarker(SeriesMarkers.CIRCLE);
     }
+    Path temp = png.resolveSibling(".tmp-" + png.getFileName());
     try {
-      Path temp = png.resolveSibling(".tmp-" + png.getFileName());
-      BitmapEncoder.saveBitmap(chart, temp.toString(), BitmapEncoder.BitmapFormat.PNG);
-      Files.move(temp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      // Encoded straight into a file of the run: ImageIO writing to a plain stream buffers through a
+      // cache file in the system's temporary folder, which a kill would leave behind.
+      BufferedImage image = BitmapEncoder.getBufferedImage(chart);
+      Files.deleteIfExists(temp);
+      try (ImageOutputStream out = new FileImageOutputStream(temp.toFile())) {
+        if (!ImageIO.write(image, "png", out)) {
+          throw new IOException("no PNG writer");
+        }
+      }
+      Files.move(temp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + png, e);
     }

@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
+import org.tensorflow.Session;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
@@ -41,6 +43,8 @@ public final class Trainer {
   private @Nullable Loss objective;
   private @Nullable String stopReason;
   private boolean resume;
+  private boolean restart;
+  private @Nullable BiConsumer<Session, String> checkpointWriter;
 
   private Trainer(Recipe recipe, Path directory, TileSource tiles) {
     this.recipe = recipe;
@@ -91,125 +95,222 @@ public final class Trainer {
     return this;
   }
 
-  /** Runs the training to {@code training.steps} and returns its last checkpoint. */
+  /**
+   * When resuming a run whose checkpoints are all damaged, start it again at step 0 instead of
+   * refusing with {@link NoUsableCheckpointException}. Off by default: a silent restart throws the
+   * run's training away.
+   */
+  public Trainer restartWhenNoCheckpointIsUsable(boolean restart) {
+    this.restart = restart;
+    return this;
+  }
+
+  /** Checkpoints written by {@code writer(session, prefix)} instead of TensorFlow's save (tests). */
+  Trainer checkpointWriter(BiConsumer<Session, String> writer) {
+    this.checkpointWriter = writer;
+    return this;
+  }
+
+  /**
+   * Runs the training to {@code training.steps} and returns its last checkpoint. The run directory
+   * is locked for this process while it trains ({@link RunLock}); a refused start (another process
+   * writes the run, a checkpoint that does not fit, none usable) leaves every file of the run as it
+   * was, because nothing is written before all checks have passed.
+   *
+   * @throws IllegalArgumentException when the directory cannot hold this run
+   * @throws RunLockedException when another process writes the run
+   * @throws NoUsableCheckpointException when resuming and every checkpoint is damaged
+   * @throws CheckpointException when the checkpoint to resume from does not fit the recipe's model
+   * @throws TrainingDivergedException when the loss or the weights stop being finite
+   * @throws RunWriteException when a checkpoint cannot be written
+   */
   public TrainingResult train() {
+    checkDirectory();
+    try {
+      Files.createDirectories(run.root());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot create " + run.root() + ": " + e.getMessage(), e);
+    }
+    try (RunLock lock = RunLock.acquire(run.root())) {
+      // Again under the lock: another process may have started a run here since the first check.
+      checkDirectory();
+      return trainLocked();
+    }
+  }
+
+  private void checkDirectory() {
+    if (resume) {
+      run.checkCanResume();
+    } else {
+      run.checkCanStart();
+    }
+  }
+
+  private TrainingResult trainLocked() {
     TrainingSpec spec = recipe.training();
-    prepareDirectory();
     stopReason = null;
     try (TrainingGraph graph = TrainingGraph.build(recipe, objective == null ? Losses.of(recipe.loss()) : objective,
-            0);
-        Writer log = Files.newBufferedWriter(run.log(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND)) {
-      Checkpoints checkpoints = run.checkpoints();
-      long start = restoreOrInitialize(graph, checkpoints, log);
-      MetricsLog.Row previous = MetricsLog.last(run.metrics(), start - 1);
-      double secondsBefore = previous == null ? 0 : previous.seconds();
-      long began = System.nanoTime();
-      Checkpoint last = null;
-      long done = spec.steps();
-      double loss = previous == null ? Double.NaN : previous.loss();
-      note(log, String.format(Locale.ROOT, "training %s from step %d to %d: %s, tile %d, batch %d, %,d parameters",
-          recipe.name(), start, spec.steps(), JsonNames.of(spec.optimizer().getClass()), spec.tile(),
-          spec.batchSize(), graph.model().parameterCount()));
-      try (MetricsLog metrics = MetricsLog.open(run.metrics(), start - 1);
-          Progress progress = Progress.start(console, "train", start, spec.steps())) {
-        for (long step = start; step < spec.steps(); step++) {
-          double rate = LearningRate.at(spec, step);
-          Batch batch = tiles.batch(step);
-          TrainingGraph.StepResult result = graph.step(batch, rate, step);
-          loss = result.loss();
-          if (!result.finite()) {
-            Optional<Checkpoint> good = checkpoints.latest(new ArrayList<>());
-            String kept = good.map(c -> "the last good checkpoint (step " + c.step() + ") is kept in " + c.directory())
-                .orElse("no checkpoint had been written yet");
-            String what = Float.isFinite(result.loss()) ? "the gradients became " + result.gradientNorm()
-                : "the loss became " + result.loss();
-            String message = String.format(Locale.ROOT, "%s at step %d (learning rate %.3g); training stopped and "
-                + "%s. Lower training.learningRate or check the data", what, step, rate, kept);
-            note(log, message);
-            throw new TrainingDivergedException(step, message);
+        0)) {
+      Checkpoints checkpoints = checkpointWriter == null ? run.checkpoints()
+          : new Checkpoints(run.checkpoints().directory(), RunDirectory.KEEP_CHECKPOINTS, checkpointWriter);
+      List<String> notes = new ArrayList<>();
+      long start = restoreOrInitialize(graph, checkpoints, notes);
+      // Every check has passed: only from here on does the run change.
+      writeRecipe();
+      try (Writer log = Files.newBufferedWriter(run.log(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND)) {
+        notes.forEach(n -> note(log, n));
+        return loop(spec, graph, checkpoints, start, log);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + run.log(), e);
+    }
+  }
+
+  private TrainingResult loop(TrainingSpec spec, TrainingGraph graph, Checkpoints checkpoints, long start,
+      Writer log) {
+    MetricsLog.Row previous = MetricsLog.last(run.metrics(), start - 1);
+    double secondsBefore = previous == null ? 0 : previous.seconds();
+    long began = System.nanoTime();
+    Checkpoint last = null;
+    double loss = previous == null ? Double.NaN : previous.loss();
+    note(log, String.format(Locale.ROOT, "training %s from step %d to %d: %s, tile %d, batch %d, %,d parameters",
+        recipe.name(), start, spec.steps(), JsonNames.of(spec.optimizer().getClass()), spec.tile(),
+        spec.batchSize(), graph.model().parameterCount()));
+    Checkpoints.Pending pending = null;
+    long done = spec.steps();
+    try (MetricsLog metrics = MetricsLog.open(run.metrics(), start - 1);
+        Progress progress = Progress.start(console, "train", start, spec.steps())) {
+      for (long step = start; step < spec.steps(); step++) {
+        double rate = LearningRate.at(spec, step);
+        Batch batch = tiles.batch(step);
+        TrainingGraph.StepResult result = graph.step(batch, rate, step);
+        loss = result.loss();
+        if (!result.finite()) {
+          if (pending != null && Float.isFinite(result.loss())) {
+            // Its weights gave a finite loss; only the update that followed went wrong.
+            last = commit(checkpoints, pending, log);
+            pending = null;
+          } else if (pending != null) {
+            // Its weights gave this loss: they are not good, so the checkpoint never takes its place.
+            checkpoints.discard(pending);
+            pending = null;
           }
-          double seconds = secondsBefore + (System.nanoTime() - began) / 1e9;
-          ValidationScores scores = validate(graph, step);
-          double validationLoss = scores == null ? Double.NaN : scores.loss();
-          metrics.append(new MetricsLog.Row(step, loss, rate, seconds, validationLoss));
-          progress.update(step + 1, loss, rate);
-          StepEvent event = new StepEvent(step, spec.steps(), loss, rate, seconds, this::stop);
-          for (TrainingListener l : listeners) {
-            l.onStep(event);
+          String what = Float.isFinite(result.loss()) ? "the gradients became " + result.gradientNorm()
+              : "the loss became " + result.loss();
+          throw diverged(checkpoints, log, step, rate, what + " at step " + step);
+        }
+        if (pending != null) {
+          last = commit(checkpoints, pending, log);
+          pending = null;
+        }
+        double seconds = secondsBefore + (System.nanoTime() - began) / 1e9;
+        ValidationScores scores = validate(graph, step);
+        double validationLoss = scores == null ? Double.NaN : scores.loss();
+        metrics.append(new MetricsLog.Row(step, loss, rate, seconds, validationLoss));
+        progress.update(step + 1, loss, rate);
+        notifyListeners(step, spec.steps(), loss, rate, seconds, scores, log);
+        // A listener may end the run here: its last step is then this one, checkpoint included.
+        boolean lastStep = step + 1 == spec.steps() || stopReason != null;
+        if ((step + 1) % spec.checkpointEvery() == 0 || lastStep) {
+          if (!graph.weightsFinite()) {
+            throw diverged(checkpoints, log, step, rate, "the weights became NaN or infinite in the update of step "
+                + step + ", so no checkpoint was written for them");
           }
-          if (scores != null) {
-            note(log, "validation after step " + (step + 1) + ": " + scores);
-            ValidationEvent validated = new ValidationEvent(step, scores, this::stop);
-            for (TrainingListener l : listeners) {
-              l.onValidation(validated);
+          pending = checkpoints.prepare(graph.session(), graph.variableShapes(), step + 1, loss);
+          if (lastStep) {
+            // No next step will try these weights: try them on this step's batch, as predicting would.
+            float after = graph.evaluate(batch);
+            if (!Float.isFinite(after)) {
+              throw diverged(checkpoints, log, step, rate, "the weights after the update of step " + step
+                  + " give a loss of " + after + " on that step's batch, so no checkpoint was written for them");
             }
-          }
-          boolean lastStep = step + 1 == spec.steps() || stopReason != null;
-          if ((step + 1) % spec.checkpointEvery() == 0 || lastStep) {
-            last = checkpoints.save(graph.session(), graph.variableShapes(), step + 1, loss);
-            note(log, String.format(Locale.ROOT, "step %d loss %.5f: checkpoint %s%s", step + 1, loss,
-                last.directory().getFileName(), ProcessMemory.residentMb().stream()
-                    .mapToObj(mb -> ", resident memory " + mb + " MB").findFirst().orElse("")));
-            LossCurve.write(MetricsLog.read(run.metrics()), run.lossCurve(), recipe.name());
-          }
-          if (stopReason != null) {
-            note(log, "stopped after step " + (step + 1) + ": " + stopReason);
-            done = step + 1;
-            break;
+            last = commit(checkpoints, pending, log);
+            pending = null;
           }
         }
+        if (stopReason != null) {
+          note(log, "stopped after step " + (step + 1) + ": " + stopReason);
+          done = step + 1;
+          break;
+        }
       }
-      if (last == null) {
-        last = checkpoints.latest(new ArrayList<>()).orElseThrow(
-            () -> new CheckpointException("no checkpoint in " + checkpoints.directory()));
+    } finally {
+      if (pending != null) {
+        checkpoints.discard(pending);
       }
-      double seconds = (System.nanoTime() - began) / 1e9;
-      note(log, String.format(Locale.ROOT, "done: %d steps, last loss %.5f, %.1f s in this run", done, loss,
-          seconds));
-      return new TrainingResult(last, done, Math.max(0, done - start), loss, seconds, stopReason);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    }
+    if (last == null) {
+      last = checkpoints.latest(new ArrayList<>()).orElseThrow(
+          () -> new CheckpointException("no checkpoint in " + checkpoints.directory()));
+    }
+    double seconds = (System.nanoTime() - began) / 1e9;
+    note(log, String.format(Locale.ROOT, "done: %d steps, last loss %.5f, %.1f s in this run", done, loss,
+        seconds));
+    return new TrainingResult(last, done, Math.max(0, done - start), loss, seconds, stopReason);
+  }
+
+  /**
+   * Puts a prepared checkpoint in place. A checkpoint's weights are those after a step's update,
+   * but that step's loss was computed before it; so a checkpoint is committed only once the next
+   * step has computed a finite loss with its weights (or, after the last step, once they gave a
+   * finite loss on its batch): the last good checkpoint is always one whose weights gave a finite
+   * loss.
+   */
+  private Checkpoint commit(Checkpoints checkpoints, Checkpoints.Pending pending, Writer log) {
+    Checkpoint saved = checkpoints.commit(pending);
+    note(log, String.format(Locale.ROOT, "step %d loss %.5f: checkpoint %s%s", saved.step(), saved.loss(),
+        saved.directory().getFileName(), ProcessMemory.residentMb().stream()
+            .mapToObj(mb -> ", resident memory " + mb + " MB").findFirst().orElse("")));
+    LossCurve.write(MetricsLog.read(run.metrics()), run.lossCurve(), recipe.name());
+    return saved;
+  }
+
+  private TrainingDivergedException diverged(Checkpoints checkpoints, Writer log, long step, double rate,
+      String what) {
+    Optional<Checkpoint> good = checkpoints.latest(new ArrayList<>());
+    String kept = good.map(c -> "the last good checkpoint (step " + c.step() + ", written after " + c.step()
+        + " steps) is kept in " + c.directory()).orElse("no checkpoint had been written yet");
+    String message = String.format(Locale.ROOT, "%s (steps count from 0, as in metrics.csv; learning rate %.3g);"
+        + " training stopped and %s. Lower training.learningRate or check the data", what, rate, kept);
+    note(log, message);
+    return new TrainingDivergedException(step, message);
+  }
+
+  private void writeRecipe() throws IOException {
+    // A resumed run may continue with changed settings (more steps, say): record them.
+    String text = Recipes.toJson(recipe);
+    if (!run.holdsRun() || !text.equals(Files.readString(run.recipe(), StandardCharsets.UTF_8))) {
+      Checkpoints.writeAtomically(run.recipe(), text);
     }
   }
 
-  private void prepareDirectory() {
-    try {
-      if (resume) {
-        if (!run.holdsRun()) {
-          throw new IllegalArgumentException("--resume: " + run.root() + " holds no run (no recipe.json); "
-              + "start one with the same --out and without --resume");
-        }
-        // A resumed run may continue with changed settings (more steps, say): record them.
-        String text = Recipes.toJson(recipe);
-        if (!text.equals(Files.readString(run.recipe(), StandardCharsets.UTF_8))) {
-          Checkpoints.writeAtomically(run.recipe(), text);
-        }
-        return;
-      }
-      if (run.holdsRun()) {
-        throw new IllegalArgumentException(run.root() + " already holds a run; continue it with --resume or choose"
-            + " another --out folder");
-      }
-      Files.createDirectories(run.root());
-      Checkpoints.writeAtomically(run.recipe(), Recipes.toJson(recipe));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare " + run.root(), e);
-    }
-  }
-
-  /** Restores the newest good checkpoint when resuming; returns the first step to run. */
-  private long restoreOrInitialize(TrainingGraph graph, Checkpoints checkpoints, Writer log) {
+  /**
+   * Restores the newest good checkpoint when resuming; returns the first step to run. Writes
+   * nothing: what should go to the log is added to {@code notes}.
+   */
+  private long restoreOrInitialize(TrainingGraph graph, Checkpoints checkpoints, List<String> notes) {
     if (resume) {
       List<String> skipped = new ArrayList<>();
       Optional<Checkpoint> latest = checkpoints.latest(skipped);
-      skipped.forEach(reason -> note(log, "skipped " + reason));
+      for (String reason : skipped) {
+        notes.add("skipped " + reason);
+        if (console != null) {
+          console.println("skipped a damaged checkpoint: " + reason);
+        }
+      }
       if (latest.isPresent()) {
         Checkpoints.restore(graph.session(), graph.variableShapes(), latest.get());
-        note(log, "resumed from " + latest.get().directory().getFileName() + " (step " + latest.get().step() + ")");
+        notes.add("resumed from " + latest.get().directory().getFileName() + " (step " + latest.get().step() + ")");
         return latest.get().step();
       }
-      note(log, "no checkpoint to resume from; starting at step 0");
+      if (!skipped.isEmpty() && !restart) {
+        throw new NoUsableCheckpointException("none of the " + skipped.size() + " checkpoints of " + run.root()
+            + " can be used (" + skipped.get(0) + (skipped.size() > 1 ? "; and " + (skipped.size() - 1) + " more" : "")
+            + "); the run was not changed. Restore them from a backup, or start the run again from step 0");
+      }
+      notes.add(skipped.isEmpty() ? "no checkpoint to resume from; starting at step 0"
+          : "no checkpoint can be used; starting again at step 0 as asked");
     }
     graph.session().initialize();
     return 0;
@@ -228,6 +329,21 @@ public final class Trainer {
       scores.add(v.loss(), batch.labels(), batch.weights(), v.foreground());
     }
     return scores.scores();
+  }
+
+  private void notifyListeners(long step, long steps, double loss, double rate, double seconds,
+      @Nullable ValidationScores scores, Writer log) {
+    StepEvent event = new StepEvent(step, steps, loss, rate, seconds, this::stop);
+    for (TrainingListener l : listeners) {
+      l.onStep(event);
+    }
+    if (scores != null) {
+      note(log, "validation after step " + (step + 1) + ": " + scores);
+      ValidationEvent validated = new ValidationEvent(step, scores, this::stop);
+      for (TrainingListener l : listeners) {
+        l.onValidation(validated);
+      }
+    }
   }
 
   private void stop(String reason) {

@@ -38,6 +38,7 @@ public final class Training {
   private @Nullable PrintStream console;
   private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
   private boolean resume;
+  private boolean restart;
 
   private Training(Recipe recipe) {
     this.recipe = recipe;
@@ -94,19 +95,39 @@ public final class Training {
     return this;
   }
 
+  /**
+   * With {@link #resume}: when every checkpoint of the run is damaged, start it again at step 0
+   * instead of refusing with {@link NoUsableCheckpointException}.
+   */
+  public Training restart(boolean restartRun) {
+    this.restart = restartRun;
+    return this;
+  }
+
   public Recipe recipe() {
     return recipe;
   }
 
-  /** Trains into {@code runDirectory} up to {@code training.steps} (or until a listener stops it). */
+  /**
+   * Trains into {@code runDirectory} up to {@code training.steps} (or until a listener stops it).
+   * The folder is checked before any data loads, and again under the run's lock before anything in
+   * it changes (see {@link Trainer#train} for what is refused).
+   */
   public TrainingResult run(Path runDirectory) {
+    RunDirectory directory = new RunDirectory(runDirectory);
+    if (resume) {
+      directory.checkCanResume();
+    } else {
+      directory.checkCanStart();
+    }
     Augmenter augmenter = Augmenter.of(recipe.augmentation());
     for (Augmentation a : augmentations) {
       augmenter = augmenter.andThen(a);
     }
     TrainingData.Prepared prepared = data.prepare(recipe, augmenter, threads, console);
     try (PrefetchingTiles prefetch = new PrefetchingTiles(prepared.training(), threads, 2 * threads)) {
-      Trainer trainer = Trainer.of(recipe, runDirectory, prefetch).resume(resume);
+      Trainer trainer = Trainer.of(recipe, runDirectory, prefetch).resume(resume)
+          .restartWhenNoCheckpointIsUsable(restart);
       if (console != null) {
         trainer.console(console);
       }

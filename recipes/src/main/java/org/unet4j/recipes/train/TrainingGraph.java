@@ -68,6 +68,7 @@ public final class TrainingGraph implements AutoCloseable {
   private final Operand<TFloat32> loss;
   private final Operand<TFloat32> gradientNorm;
   private final Op train;
+  private final Operand<TBool> weightsFinite;
   private final ImmutableList<Variable<TFloat32>> slots;
   private final Session session;
   private @Nullable StepFeeds feeds;
@@ -132,6 +133,18 @@ public final class TrainingGraph implements AutoCloseable {
     updates.add(model.movingAverageUpdate());
     train = tf.withName("train").withControlDependencies(updates).noOp();
     slots = ImmutableList.copyOf(created);
+    // One scalar that is false when any variable (weights, optimizer slots, moving averages) holds
+    // a NaN or an infinity: what a checkpoint must never contain.
+    List<Operand<TBool>> finite = new ArrayList<>();
+    List<Variable<TFloat32>> all = new ArrayList<>();
+    model.variables().forEach(v -> all.add(v.variable()));
+    all.addAll(created);
+    Ops check = tf.withSubScope("weights_finite");
+    for (Variable<TFloat32> v : all) {
+      Operand<TBool> each = check.math.isFinite(v);
+      finite.add(check.reduceAll(each, check.range(check.constant(0), check.rank(each), check.constant(1))));
+    }
+    weightsFinite = check.reduceAll(check.stack(finite), check.constant(0));
     session = Sessions.open(graph, threads);
   }
 
@@ -325,6 +338,13 @@ public final class TrainingGraph implements AutoCloseable {
     public void close() {
       tensors.forEach(org.tensorflow.Tensor::close);
       tensors.clear();
+    }
+  }
+
+  /** Whether every variable of the graph (weights, optimizer slots, moving averages) is finite. */
+  public boolean weightsFinite() {
+    try (Result result = session.runner().fetch(weightsFinite).run()) {
+      return ((TBool) result.get(0)).getBoolean();
     }
   }
 

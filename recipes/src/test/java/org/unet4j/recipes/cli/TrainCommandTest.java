@@ -89,4 +89,42 @@ class TrainCommandTest {
     assertEquals(Unet4j.USAGE, resume.status());
     assertTrue(resume.err().contains("holds no run"), resume.err());
   }
+
+  @Test
+  void anOutputThatCannotHoldARunIsRefusedBeforeTheDataIsRead() throws IOException {
+    // The data is missing too: the output folder is checked first, before anything is loaded.
+    Files.writeString(recipeFile, Files.readString(recipeFile).replace("data/masks", "data/labels"));
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    CliRun run = CliRun.of("train", recipeFile.toString(), "--out", file.resolve("run").toString());
+    assertEquals(Unet4j.USAGE, run.status());
+    assertEquals("unet4j train: cannot create " + file.resolve("run") + ": " + file + " is a file, not a folder",
+        run.err().strip());
+  }
+
+  @Test
+  void aResumeWithEveryCheckpointDamagedNamesTheRestartOption() throws IOException {
+    Path run = dir.resolve("run");
+    assertEquals(0, CliRun.of("train", recipeFile.toString(), "--out", run.toString()).status());
+    for (String name : new String[] {"ckpt-000000003", "ckpt-000000006"}) {
+      try (var files = Files.list(run.resolve("checkpoints").resolve(name))) {
+        Path data = files.filter(p -> p.getFileName().toString().startsWith("model.data")).findFirst().orElseThrow();
+        byte[] bytes = Files.readAllBytes(data);
+        bytes[bytes.length / 2] ^= 0x55;
+        Files.write(data, bytes);
+      }
+    }
+    CliRun refused = CliRun.of("train", "--out", run.toString(), "--resume");
+    assertEquals(Unet4j.USAGE, refused.status());
+    assertTrue(refused.err().startsWith("unet4j train: none of the 2 checkpoints of " + run + " can be used"),
+        refused.err());
+    assertTrue(refused.err().strip().endsWith("start the run again from step 0 (add --restart)"), refused.err());
+
+    CliRun misplaced = CliRun.of("train", "--out", run.toString(), "--restart");
+    assertEquals(Unet4j.USAGE, misplaced.status());
+    assertTrue(misplaced.err().contains("--restart applies to --resume only"), misplaced.err());
+
+    CliRun again = CliRun.of("train", "--out", run.toString(), "--resume", "--restart");
+    assertEquals(0, again.status(), again.err());
+    assertTrue(again.out().contains("6 steps (6 in this run"), again.out());
+  }
 }

@@ -95,7 +95,7 @@ class TrainerTest {
         () -> Trainer.of(recipe, dir, poisoned).train());
     assertEquals(7, e.step());
     assertTrue(e.getMessage().contains("the loss became NaN at step 7"), e.getMessage());
-    assertTrue(e.getMessage().contains("last good checkpoint (step 5)"), e.getMessage());
+    assertTrue(e.getMessage().contains("last good checkpoint (step 5, written after 5 steps)"), e.getMessage());
     Checkpoint kept = new RunDirectory(dir).checkpoints().latest(new ArrayList<>()).orElseThrow();
     assertEquals(5, kept.step());
     assertFalse(Files.exists(dir.resolve("checkpoints/ckpt-000000007")));
@@ -152,7 +152,7 @@ class TrainerTest {
     Trainer.of(recipe, dir, tiles(recipe)).train();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Trainer.of(recipe, dir, tiles(recipe)).train());
-    assertTrue(e.getMessage().contains("already holds a run; continue it with --resume"), e.getMessage());
+    assertTrue(e.getMessage().contains("already holds a run; continue it (resume)"), e.getMessage());
     IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
         () -> Trainer.of(recipe, dir.resolve("empty"), tiles(recipe)).resume(true).train());
     assertTrue(none.getMessage().contains("holds no run"), none.getMessage());

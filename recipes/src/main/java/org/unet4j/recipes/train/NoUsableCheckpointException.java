@@ -1,0 +1,14 @@
+package org.unet4j.recipes.train;
+
+/**
+ * A run was to be resumed but every checkpoint it holds is damaged. Starting again at step 0 would
+ * silently throw its training away, so the trainer stops unless told to restart; nothing in the run
+ * was changed.
+ */
+public final class NoUsableCheckpointException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public NoUsableCheckpointException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,10 @@
+package org.unet4j.recipes.train;
+
+/** Another process is writing the run directory; nothing in it was changed. */
+public final class RunLockedException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public RunLockedException(String message) {
+    super(message);
+  }
+}
