@@ -108,7 +108,7 @@ public final class SpecJson {
   }
 
   /** An object node that keeps insertion order. */
-  public static ObjectNode object() {
+  public static ObjectNode objectNode() {
     return JsonNodeFactory.instance.objectNode();
   }
 
@@ -273,7 +273,7 @@ public final class SpecJson {
         if (d != null) {
           value = parse(d.value());
         } else if (allDefaulted(c.getType())) {
-          value = object();
+          value = objectNode();
         } else {
           throw new SpecException(at, "missing required field");
         }

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 
 /**
  * Where the training data is and how to read it. Images and labels are folders or glob patterns,
@@ -29,6 +30,7 @@ public record DataSpec(
     checkNotNull(labels, "labels");
     checkNotNull(labelFormat, "labelFormat");
     checkNotNull(normalization, "normalization");
+    Specs.checkComponent(DataSpec.class, "validationFraction", validationFraction);
   }
 
   /** No data: a recipe used for prediction only. */

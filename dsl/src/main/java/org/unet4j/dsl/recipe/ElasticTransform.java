@@ -3,6 +3,7 @@ package org.unet4j.dsl.recipe;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 import org.unet4j.dsl.TypeName;
 
 /**
@@ -18,6 +19,12 @@ public record ElasticTransform(
     @Doc("control points per axis (3 in the paper)") @Default("3") @Range(min = 2, max = 64) int grid,
     @Doc("displacement standard deviation in pixels (10 in the paper)") @Default("10")
         @Range(min = 0, max = 1000) double sigma) implements TransformSpec {
+
+  public ElasticTransform {
+    Specs.checkComponent(ElasticTransform.class, "probability", probability);
+    Specs.checkComponent(ElasticTransform.class, "grid", grid);
+    Specs.checkComponent(ElasticTransform.class, "sigma", sigma);
+  }
 
   /** The paper's deformation: 3x3 grid, 10 px standard deviation, always applied. */
   public static ElasticTransform paper() {

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 import org.unet4j.dsl.TypeName;
 
 /**
@@ -29,5 +30,6 @@ public record FlipTransform(
 
   public FlipTransform {
     checkNotNull(symmetry, "symmetry");
+    Specs.checkComponent(FlipTransform.class, "probability", probability);
   }
 }

@@ -3,6 +3,7 @@ package org.unet4j.dsl.recipe;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 import org.unet4j.dsl.TypeName;
 
 /**
@@ -22,4 +23,13 @@ public record GrayValueTransform(
     @Doc("gamma exponent, uniform in [1 - gamma, 1 + gamma]") @Default("0.2") @Range(min = 0, max = 0.99)
         double gamma,
     @Doc("standard deviation of additive Gaussian noise") @Default("0.02") @Range(min = 0, max = 1) double noise)
-    implements TransformSpec {}
+    implements TransformSpec {
+
+  public GrayValueTransform {
+    Specs.checkComponent(GrayValueTransform.class, "probability", probability);
+    Specs.checkComponent(GrayValueTransform.class, "brightness", brightness);
+    Specs.checkComponent(GrayValueTransform.class, "contrast", contrast);
+    Specs.checkComponent(GrayValueTransform.class, "gamma", gamma);
+    Specs.checkComponent(GrayValueTransform.class, "noise", noise);
+  }
+}

@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 
 /**
  * Overlap-tile prediction (paper Fig. 2) and post-processing: the input tile, test-time
@@ -35,6 +36,11 @@ public record InferenceSpec(
   public InferenceSpec {
     checkNotNull(tta, "tta");
     checkNotNull(instances, "instances");
+    Specs.checkComponent(InferenceSpec.class, "tile", tile);
+    Specs.checkComponent(InferenceSpec.class, "batchSize", batchSize);
+    Specs.checkComponent(InferenceSpec.class, "threshold", threshold);
+    Specs.checkComponent(InferenceSpec.class, "minObjectSize", minObjectSize);
+    Specs.checkComponent(InferenceSpec.class, "seedThreshold", seedThreshold);
   }
 
   /** Connected-component instances (the watershed's fields at their defaults). */

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 import org.unet4j.dsl.SpecException;
 
 /** Intensity normalisation of input images, applied the same way in training and prediction. */
@@ -18,6 +19,8 @@ public record NormalizationSpec(
 
   public NormalizationSpec {
     checkNotNull(scaling, "scaling");
+    Specs.checkComponent(NormalizationSpec.class, "low", low);
+    Specs.checkComponent(NormalizationSpec.class, "high", high);
     if (low >= high) {
       throw new SpecException("low", "expected below high (" + high + "), got " + low);
     }

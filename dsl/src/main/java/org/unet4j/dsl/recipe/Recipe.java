@@ -5,13 +5,13 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.SpecException;
-import org.unet4j.dsl.Specs;
 import org.unet4j.dsl.model.ModelSpec;
 
 /**
  * A whole experiment in one value: the model with its loss, augmentation, training, data and
- * inference specs. Written as a versioned JSON envelope by {@link Recipes}. The constructor
- * validates everything, including that the training and inference tiles are valid for the model.
+ * inference specs. Written as a versioned JSON envelope by {@link Recipes}. Every part has validated
+ * its own ranges when it was built; the constructor adds what needs two parts at once: that the
+ * training and inference tiles are valid for the model.
  */
 @Doc("A whole unet4j experiment.")
 public record Recipe(
@@ -36,11 +36,6 @@ public record Recipe(
     if (name.isBlank()) {
       throw new SpecException("name", "expected a non-empty name");
     }
-    Specs.validate("loss", loss);
-    Specs.validate("augmentation", augmentation);
-    Specs.validate("training", training);
-    Specs.validate("data", data);
-    Specs.validate("inference", inference);
     checkTile("training.tile", model, training.tile());
     checkTile("inference.tile", model, inference.tile());
   }

@@ -3,6 +3,7 @@ package org.unet4j.dsl.recipe;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.TypeName;
 
@@ -18,6 +19,9 @@ public record ScaleTransform(
     implements TransformSpec {
 
   public ScaleTransform {
+    Specs.checkComponent(ScaleTransform.class, "probability", probability);
+    Specs.checkComponent(ScaleTransform.class, "minFactor", minFactor);
+    Specs.checkComponent(ScaleTransform.class, "maxFactor", maxFactor);
     if (minFactor > maxFactor) {
       throw new SpecException("minFactor", "expected at most maxFactor (" + maxFactor + "), got " + minFactor);
     }

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 import org.unet4j.dsl.SpecException;
 
 /**
@@ -33,6 +34,14 @@ public record TrainingSpec(
   public TrainingSpec {
     checkNotNull(optimizer, "optimizer");
     checkNotNull(schedule, "schedule");
+    Specs.checkComponent(TrainingSpec.class, "learningRate", learningRate);
+    Specs.checkComponent(TrainingSpec.class, "warmupSteps", warmupSteps);
+    Specs.checkComponent(TrainingSpec.class, "steps", steps);
+    Specs.checkComponent(TrainingSpec.class, "batchSize", batchSize);
+    Specs.checkComponent(TrainingSpec.class, "tile", tile);
+    Specs.checkComponent(TrainingSpec.class, "seed", seed);
+    Specs.checkComponent(TrainingSpec.class, "checkpointEvery", checkpointEvery);
+    Specs.checkComponent(TrainingSpec.class, "validateEvery", validateEvery);
     if (warmupSteps >= steps && warmupSteps > 0) {
       throw new SpecException("warmupSteps", "expected fewer than steps (" + steps + "), got " + warmupSteps);
     }

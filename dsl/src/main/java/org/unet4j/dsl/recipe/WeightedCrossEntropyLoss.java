@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.TypeName;
 
@@ -29,6 +30,8 @@ public record WeightedCrossEntropyLoss(
 
   public WeightedCrossEntropyLoss {
     checkNotNull(classBalance, "classBalance");
+    Specs.checkComponent(WeightedCrossEntropyLoss.class, "w0", w0);
+    Specs.checkComponent(WeightedCrossEntropyLoss.class, "sigma", sigma);
     classWeights = ImmutableList.copyOf(classWeights);
     if (classBalance == ClassBalance.GIVEN && classWeights.isEmpty()) {
       throw new SpecException("classWeights", "classBalance is given but no weights are listed; list one per class");
@@ -49,13 +52,13 @@ public record WeightedCrossEntropyLoss(
    * The weighted cross-entropy whose weight map {@code loss} needs: the loss itself or the first
    * such term of a combined loss (nested ones included); empty when the loss takes no weight map.
    */
-  public static Optional<WeightedCrossEntropyLoss> in(LossSpec loss) {
+  public static Optional<WeightedCrossEntropyLoss> findIn(LossSpec loss) {
     if (loss instanceof WeightedCrossEntropyLoss weighted) {
       return Optional.of(weighted);
     }
     if (loss instanceof CombinedLoss combined) {
       for (LossTerm term : combined.terms()) {
-        Optional<WeightedCrossEntropyLoss> inner = in(term.loss());
+        Optional<WeightedCrossEntropyLoss> inner = findIn(term.loss());
         if (inner.isPresent()) {
           return inner;
         }

@@ -145,7 +145,7 @@ public final class Dataset {
 
   private Sample sample(int width, int height, int channels, float[] pixels, InstanceLabels instances,
       WeightMapCache cache) {
-    Optional<WeightedCrossEntropyLoss> weighted = WeightedCrossEntropyLoss.in(recipe.loss());
+    Optional<WeightedCrossEntropyLoss> weighted = WeightedCrossEntropyLoss.findIn(recipe.loss());
     byte[] classes;
     float[] weights;
     if (weighted.isPresent()) {
