@@ -112,6 +112,18 @@ public final class SpecJson {
     return JsonNodeFactory.instance.objectNode();
   }
 
+  /**
+   * The spec a recipe means when it leaves out every field of {@code type}: the values of the
+   * {@link Default} annotations. Builders start from it, so a builder's defaults and the recipe
+   * format's cannot drift apart.
+   */
+  public static <T extends Record> T defaults(Class<T> type) {
+    if (!allDefaulted(type)) {
+      throw new IllegalArgumentException(type.getSimpleName() + " has fields without a default");
+    }
+    return read(type, objectNode(), "");
+  }
+
   /** The JSON tree of a spec: a record, list, enum, string, number or boolean. */
   public static JsonNode toTree(Object value) {
     JsonNodeFactory f = JsonNodeFactory.instance;
