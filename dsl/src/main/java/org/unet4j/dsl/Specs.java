@@ -2,6 +2,8 @@ package org.unet4j.dsl;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +15,18 @@ import org.jspecify.annotations.Nullable;
  * spec path of the component: {@code contracting[2].convs: expected 1..8, got 0}.
  */
 public final class Specs {
+  /** The components of each record type by name, read once: constructors check them often. */
+  private static final ClassValue<Map<String, RecordComponent>> COMPONENTS = new ClassValue<>() {
+    @Override
+    protected Map<String, RecordComponent> computeValue(Class<?> type) {
+      Map<String, RecordComponent> byName = new LinkedHashMap<>();
+      for (RecordComponent c : type.getRecordComponents()) {
+        byName.put(c.getName(), c);
+      }
+      return Collections.unmodifiableMap(byName);
+    }
+  };
+
   private Specs() {}
 
   /** Validates {@code spec} and everything under it; a problem names {@code path} as its parent. */
@@ -51,21 +65,20 @@ public final class Specs {
 
   /**
    * Checks one numeric component of {@code type} against its {@link Range}, for records that check
-   * their own scalars in their constructor.
+   * their own scalars in their constructor; the problem names the component, and a parent that
+   * holds the record puts its own path in front ({@link SpecException#under}).
    */
   public static void checkComponent(Class<? extends Record> type, String component, double value) {
-    for (RecordComponent c : type.getRecordComponents()) {
-      if (c.getName().equals(component)) {
-        Range range = c.getAnnotation(Range.class);
-        Class<?> t = c.getType();
-        String problem = range == null ? null : checkRange(range, value, t == int.class || t == long.class);
-        if (problem != null) {
-          throw new SpecException(component, problem);
-        }
-        return;
-      }
+    RecordComponent c = COMPONENTS.get(type).get(component);
+    if (c == null) {
+      throw new IllegalArgumentException(type.getSimpleName() + " has no component " + component);
     }
-    throw new IllegalArgumentException(type.getSimpleName() + " has no component " + component);
+    Range range = c.getAnnotation(Range.class);
+    Class<?> t = c.getType();
+    String problem = range == null ? null : checkRange(range, value, t == int.class || t == long.class);
+    if (problem != null) {
+      throw new SpecException(component, problem);
+    }
   }
 
   /** Why {@code value} is outside {@code range}, or null when it is inside. */

@@ -18,14 +18,14 @@ import org.unet4j.dsl.Range;
  * {@link Doc} annotations drive all three. Each record type becomes one entry of {@code $defs}.
  */
 public final class JsonSchemaWriter {
-  private final ObjectNode defs = SpecJson.object();
+  private final ObjectNode defs = SpecJson.objectNode();
 
   private JsonSchemaWriter() {}
 
   /** The schema of a recipe: the envelope plus the fields of {@code body}. */
   public static ObjectNode recipeSchema(Class<? extends Record> body, String id) {
     JsonSchemaWriter writer = new JsonSchemaWriter();
-    ObjectNode root = SpecJson.object();
+    ObjectNode root = SpecJson.objectNode();
     root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
     root.put("$id", id);
     root.put("title", "unet4j recipe, format version " + RecipeFormat.CURRENT_VERSION);
@@ -49,7 +49,7 @@ public final class JsonSchemaWriter {
 
   private ObjectNode schemaOf(Type type, @Nullable RecordComponent component) {
     Class<?> raw = SpecJson.raw(type);
-    ObjectNode s = SpecJson.object();
+    ObjectNode s = SpecJson.objectNode();
     if (raw == List.class) {
       s.put("type", "array");
       s.set("items", schemaOf(((ParameterizedType) type).getActualTypeArguments()[0], null));
@@ -97,14 +97,14 @@ public final class JsonSchemaWriter {
   private String ref(Class<?> record) {
     String name = record.getSimpleName();
     if (!defs.has(name)) {
-      defs.set(name, SpecJson.object());
+      defs.set(name, SpecJson.objectNode());
       defs.set(name, recordSchema(record));
     }
     return "#/$defs/" + name;
   }
 
   private ObjectNode recordSchema(Class<?> record) {
-    ObjectNode s = SpecJson.object();
+    ObjectNode s = SpecJson.objectNode();
     s.put("type", "object");
     Doc doc = record.getAnnotation(Doc.class);
     if (doc != null) {

@@ -22,7 +22,7 @@ public final class RecipeFormat {
 
   /** The envelope fields followed by {@code body}'s fields. */
   public static ObjectNode wrap(ObjectNode body) {
-    ObjectNode root = SpecJson.object();
+    ObjectNode root = SpecJson.objectNode();
     root.put(FORMAT_FIELD, FORMAT);
     root.put(VERSION_FIELD, CURRENT_VERSION);
     root.setAll(body);

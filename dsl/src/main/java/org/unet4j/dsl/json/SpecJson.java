@@ -108,8 +108,20 @@ public final class SpecJson {
   }
 
   /** An object node that keeps insertion order. */
-  public static ObjectNode object() {
+  public static ObjectNode objectNode() {
     return JsonNodeFactory.instance.objectNode();
+  }
+
+  /**
+   * The spec a recipe means when it leaves out every field of {@code type}: the values of the
+   * {@link Default} annotations. Builders start from it, so a builder's defaults and the recipe
+   * format's cannot drift apart.
+   */
+  public static <T extends Record> T defaults(Class<T> type) {
+    if (!allDefaulted(type)) {
+      throw new IllegalArgumentException(type.getSimpleName() + " has fields without a default");
+    }
+    return read(type, objectNode(), "");
   }
 
   /** The JSON tree of a spec: a record, list, enum, string, number or boolean. */
@@ -273,7 +285,7 @@ public final class SpecJson {
         if (d != null) {
           value = parse(d.value());
         } else if (allDefaulted(c.getType())) {
-          value = object();
+          value = objectNode();
         } else {
           throw new SpecException(at, "missing required field");
         }

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 
 /**
  * An expanding stage: a 2x2 up-convolution to {@code filters} channels (halving them in the paper),
@@ -33,6 +34,10 @@ public record ExpandingStageSpec(
     checkNotNull(activation, "activation");
     checkNotNull(normalization, "normalization");
     checkNotNull(skip, "skip");
+    Specs.checkComponent(ExpandingStageSpec.class, "filters", filters);
+    Specs.checkComponent(ExpandingStageSpec.class, "convs", convs);
+    Specs.checkComponent(ExpandingStageSpec.class, "kernel", kernel);
+    Specs.checkComponent(ExpandingStageSpec.class, "dropout", dropout);
     StageSpec.checkOddKernel(kernel);
   }
 

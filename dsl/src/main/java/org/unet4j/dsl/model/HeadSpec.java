@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 
 /** The final convolution to the model's classes (1x1 in the paper) and the output activation. */
 @Doc("The final convolution to the classes and the output activation.")
@@ -15,6 +16,7 @@ public record HeadSpec(
 
   public HeadSpec {
     checkNotNull(activation, "activation");
+    Specs.checkComponent(HeadSpec.class, "kernel", kernel);
     StageSpec.checkOddKernel(kernel);
   }
 

@@ -102,6 +102,19 @@ public final class ModelBuilder {
     return this;
   }
 
+  /**
+   * Down-sampling between stages by kind and window; unlike {@code Pooling.max(size)}, whose
+   * record reports a bad size as {@code size}, a bad size here is reported as {@code pooling.size}.
+   */
+  public ModelBuilder pooling(PoolingKind kind, int size) {
+    try {
+      this.pooling = new Pooling(kind, size);
+    } catch (SpecException e) {
+      throw e.under("pooling");
+    }
+    return this;
+  }
+
   /** Declares the contracting path stage by stage. */
   public ModelBuilder contracting(Consumer<ContractingBuilder> stages) {
     ContractingBuilder builder = new ContractingBuilder();
@@ -177,9 +190,10 @@ public final class ModelBuilder {
     }
     List<StageSpec> stages = new ArrayList<>();
     for (int level = 0; level < d; level++) {
-      StageSpec stage = new StageBuilder("contracting[" + level + "]").toStage(baseFilters << level, this);
+      String path = "contracting[" + level + "]";
+      StageSpec stage = new StageBuilder(path).toStage(baseFilters << level, this);
       // != 0 rather than > 0: a negative rate must reach validation, not vanish
-      stages.add(level == d - 1 && dropout != 0 ? stage.withDropout(dropout) : stage);
+      stages.add(level == d - 1 && dropout != 0 ? withDropout(path, stage) : stage);
     }
     return stages;
   }
@@ -190,7 +204,15 @@ public final class ModelBuilder {
     }
     int filters = down.isEmpty() ? baseFilters : down.get(down.size() - 1).filters() * 2;
     StageSpec stage = new StageBuilder("bottleneck").toStage(filters, this);
-    return dropout != 0 ? stage.withDropout(dropout) : stage;
+    return dropout != 0 ? withDropout("bottleneck", stage) : stage;
+  }
+
+  private StageSpec withDropout(String path, StageSpec stage) {
+    try {
+      return stage.withDropout(dropout);
+    } catch (SpecException e) {
+      throw e.under(path);
+    }
   }
 
   private static List<ExpandingStageSpec> mirror(List<StageSpec> down) {

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 
 /**
  * Down-sampling between contracting stages: a {@code size x size} window with stride {@code size}.
@@ -17,6 +18,7 @@ public record Pooling(
 
   public Pooling {
     checkNotNull(kind, "kind");
+    Specs.checkComponent(Pooling.class, "size", size);
   }
 
   /** Max pooling with a {@code size x size} window and stride, as in the paper for size 2. */

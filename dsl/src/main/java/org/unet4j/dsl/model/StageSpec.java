@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 import org.unet4j.dsl.SpecException;
 
 /**
@@ -30,6 +31,10 @@ public record StageSpec(
     checkNotNull(padding, "padding");
     checkNotNull(activation, "activation");
     checkNotNull(normalization, "normalization");
+    Specs.checkComponent(StageSpec.class, "filters", filters);
+    Specs.checkComponent(StageSpec.class, "convs", convs);
+    Specs.checkComponent(StageSpec.class, "kernel", kernel);
+    Specs.checkComponent(StageSpec.class, "dropout", dropout);
     checkOddKernel(kernel);
   }
 

@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
+import org.unet4j.dsl.json.SpecJson;
 
 /**
  * Overlap-tile prediction (paper Fig. 2) and post-processing: the input tile, test-time
@@ -35,6 +37,11 @@ public record InferenceSpec(
   public InferenceSpec {
     checkNotNull(tta, "tta");
     checkNotNull(instances, "instances");
+    Specs.checkComponent(InferenceSpec.class, "tile", tile);
+    Specs.checkComponent(InferenceSpec.class, "batchSize", batchSize);
+    Specs.checkComponent(InferenceSpec.class, "threshold", threshold);
+    Specs.checkComponent(InferenceSpec.class, "minObjectSize", minObjectSize);
+    Specs.checkComponent(InferenceSpec.class, "seedThreshold", seedThreshold);
   }
 
   /** Connected-component instances (the watershed's fields at their defaults). */
@@ -64,5 +71,128 @@ public record InferenceSpec(
   /** These settings with another tile. */
   public InferenceSpec withTile(int tile) {
     return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold);
+  }
+
+  /** The recipe format's defaults, read from the {@code @Default} annotations. */
+  private static final InferenceSpec DEFAULTS = SpecJson.defaults(InferenceSpec.class);
+
+  /** A builder that starts from the recipe format's defaults. */
+  public static Builder builder() {
+    return DEFAULTS.toBuilder();
+  }
+
+  /** A builder that starts from this spec's values, to build a changed copy. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Builds an inference spec: short-lived and mutable; {@link #build()} validates like the constructor and throws
+   * a {@link org.unet4j.dsl.SpecException} naming the field.
+   */
+  public static final class Builder {
+    private int tile;
+    private int batchSize;
+    private TestTimeAugmentation tta;
+    private double threshold;
+    private int minObjectSize;
+    private boolean fillHoles;
+    private InstanceMethod instances;
+    private double seedThreshold;
+
+    private Builder(InferenceSpec from) {
+      this.tile = from.tile();
+      this.batchSize = from.batchSize();
+      this.tta = from.tta();
+      this.threshold = from.threshold();
+      this.minObjectSize = from.minObjectSize();
+      this.fillHoles = from.fillHoles();
+      this.instances = from.instances();
+      this.seedThreshold = from.seedThreshold();
+    }
+
+    /** Input tile size in pixels; must be valid for the model. */
+    public Builder tile(int tile) {
+      this.tile = tile;
+      return this;
+    }
+
+    public int tile() {
+      return tile;
+    }
+
+    /** Tiles predicted together. */
+    public Builder batchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    public int batchSize() {
+      return batchSize;
+    }
+
+    /** Test-time augmentation, averaged after the inverse transform. */
+    public Builder tta(TestTimeAugmentation tta) {
+      this.tta = checkNotNull(tta, "tta");
+      return this;
+    }
+
+    public TestTimeAugmentation tta() {
+      return tta;
+    }
+
+    /** Foreground probability above which a pixel is foreground. */
+    public Builder threshold(double threshold) {
+      this.threshold = threshold;
+      return this;
+    }
+
+    public double threshold() {
+      return threshold;
+    }
+
+    /** Objects smaller than this many pixels are dropped. */
+    public Builder minObjectSize(int minObjectSize) {
+      this.minObjectSize = minObjectSize;
+      return this;
+    }
+
+    public int minObjectSize() {
+      return minObjectSize;
+    }
+
+    /** Whether holes inside objects are filled. */
+    public Builder fillHoles(boolean fillHoles) {
+      this.fillHoles = fillHoles;
+      return this;
+    }
+
+    public boolean fillHoles() {
+      return fillHoles;
+    }
+
+    /** Connected components, or components split by a seeded watershed. */
+    public Builder instances(InstanceMethod instances) {
+      this.instances = checkNotNull(instances, "instances");
+      return this;
+    }
+
+    public InstanceMethod instances() {
+      return instances;
+    }
+
+    /** Watershed seeds: object cores with a foreground probability above this. */
+    public Builder seedThreshold(double seedThreshold) {
+      this.seedThreshold = seedThreshold;
+      return this;
+    }
+
+    public double seedThreshold() {
+      return seedThreshold;
+    }
+
+    public InferenceSpec build() {
+      return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold);
+    }
   }
 }

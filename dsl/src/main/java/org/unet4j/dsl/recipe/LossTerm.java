@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 
 /** One weighted term of a {@link CombinedLoss}. */
 @Doc("One weighted term of a combined loss.")
@@ -14,5 +15,6 @@ public record LossTerm(
 
   public LossTerm {
     checkNotNull(loss, "loss");
+    Specs.checkComponent(LossTerm.class, "weight", weight);
   }
 }

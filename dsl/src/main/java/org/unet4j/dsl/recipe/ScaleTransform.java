@@ -3,8 +3,10 @@ package org.unet4j.dsl.recipe;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.TypeName;
+import org.unet4j.dsl.json.SpecJson;
 
 /** Isotropic zoom by a factor drawn log-uniformly from [minFactor, maxFactor]. */
 @TypeName("scale")
@@ -18,8 +20,74 @@ public record ScaleTransform(
     implements TransformSpec {
 
   public ScaleTransform {
+    Specs.checkComponent(ScaleTransform.class, "probability", probability);
+    Specs.checkComponent(ScaleTransform.class, "minFactor", minFactor);
+    Specs.checkComponent(ScaleTransform.class, "maxFactor", maxFactor);
     if (minFactor > maxFactor) {
       throw new SpecException("minFactor", "expected at most maxFactor (" + maxFactor + "), got " + minFactor);
+    }
+  }
+
+  /** The recipe format's defaults, read from the {@code @Default} annotations. */
+  private static final ScaleTransform DEFAULTS = SpecJson.defaults(ScaleTransform.class);
+
+  /** A builder that starts from the recipe format's defaults. */
+  public static Builder builder() {
+    return DEFAULTS.toBuilder();
+  }
+
+  /** A builder that starts from this spec's values, to build a changed copy. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Builds a zoom: short-lived and mutable; {@link #build()} validates like the constructor and throws
+   * a {@link org.unet4j.dsl.SpecException} naming the field.
+   */
+  public static final class Builder {
+    private double probability;
+    private double minFactor;
+    private double maxFactor;
+
+    private Builder(ScaleTransform from) {
+      this.probability = from.probability();
+      this.minFactor = from.minFactor();
+      this.maxFactor = from.maxFactor();
+    }
+
+    /** Chance that a training sample gets this transform. */
+    public Builder probability(double probability) {
+      this.probability = probability;
+      return this;
+    }
+
+    public double probability() {
+      return probability;
+    }
+
+    /** Smallest zoom factor. */
+    public Builder minFactor(double minFactor) {
+      this.minFactor = minFactor;
+      return this;
+    }
+
+    public double minFactor() {
+      return minFactor;
+    }
+
+    /** Largest zoom factor. */
+    public Builder maxFactor(double maxFactor) {
+      this.maxFactor = maxFactor;
+      return this;
+    }
+
+    public double maxFactor() {
+      return maxFactor;
+    }
+
+    public ScaleTransform build() {
+      return new ScaleTransform(probability, minFactor, maxFactor);
     }
   }
 }

@@ -3,6 +3,7 @@ package org.unet4j.dsl.recipe;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 import org.unet4j.dsl.TypeName;
 
 /**
@@ -15,6 +16,10 @@ import org.unet4j.dsl.TypeName;
 public record SgdOptimizer(
     @Doc("momentum (0.99 in the paper)") @Default("0.99") @Range(min = 0, max = 1, maxExclusive = true)
         double momentum) implements OptimizerSpec {
+
+  public SgdOptimizer {
+    Specs.checkComponent(SgdOptimizer.class, "momentum", momentum);
+  }
 
   /** The paper's optimizer: momentum 0.99. */
   public static SgdOptimizer paper() {

@@ -5,7 +5,9 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 import org.unet4j.dsl.SpecException;
+import org.unet4j.dsl.json.SpecJson;
 
 /**
  * How a model is trained: optimizer, learning rate and schedule, steps, batch, input tile, seed
@@ -33,6 +35,14 @@ public record TrainingSpec(
   public TrainingSpec {
     checkNotNull(optimizer, "optimizer");
     checkNotNull(schedule, "schedule");
+    Specs.checkComponent(TrainingSpec.class, "learningRate", learningRate);
+    Specs.checkComponent(TrainingSpec.class, "warmupSteps", warmupSteps);
+    Specs.checkComponent(TrainingSpec.class, "steps", steps);
+    Specs.checkComponent(TrainingSpec.class, "batchSize", batchSize);
+    Specs.checkComponent(TrainingSpec.class, "tile", tile);
+    Specs.checkComponent(TrainingSpec.class, "seed", seed);
+    Specs.checkComponent(TrainingSpec.class, "checkpointEvery", checkpointEvery);
+    Specs.checkComponent(TrainingSpec.class, "validateEvery", validateEvery);
     if (warmupSteps >= steps && warmupSteps > 0) {
       throw new SpecException("warmupSteps", "expected fewer than steps (" + steps + "), got " + warmupSteps);
     }
@@ -41,5 +51,152 @@ public record TrainingSpec(
   /** The paper's training: SGD momentum 0.99, batch 1, tile 572. */
   public static TrainingSpec paper() {
     return new TrainingSpec(SgdOptimizer.paper(), 0.01, new ConstantSchedule(), 0, 20000, 1, 572, 42, 500, 0);
+  }
+
+  /** The recipe format's defaults, read from the {@code @Default} annotations. */
+  private static final TrainingSpec DEFAULTS = SpecJson.defaults(TrainingSpec.class);
+
+  /** A builder that starts from the recipe format's defaults. */
+  public static Builder builder() {
+    return DEFAULTS.toBuilder();
+  }
+
+  /** A builder that starts from this spec's values, to build a changed copy. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Builds a training spec: short-lived and mutable; {@link #build()} validates like the constructor and throws
+   * a {@link org.unet4j.dsl.SpecException} naming the field.
+   */
+  public static final class Builder {
+    private OptimizerSpec optimizer;
+    private double learningRate;
+    private ScheduleSpec schedule;
+    private int warmupSteps;
+    private int steps;
+    private int batchSize;
+    private int tile;
+    private long seed;
+    private int checkpointEvery;
+    private int validateEvery;
+
+    private Builder(TrainingSpec from) {
+      this.optimizer = from.optimizer();
+      this.learningRate = from.learningRate();
+      this.schedule = from.schedule();
+      this.warmupSteps = from.warmupSteps();
+      this.steps = from.steps();
+      this.batchSize = from.batchSize();
+      this.tile = from.tile();
+      this.seed = from.seed();
+      this.checkpointEvery = from.checkpointEvery();
+      this.validateEvery = from.validateEvery();
+    }
+
+    /** SGD with momentum or Adam. */
+    public Builder optimizer(OptimizerSpec optimizer) {
+      this.optimizer = checkNotNull(optimizer, "optimizer");
+      return this;
+    }
+
+    public OptimizerSpec optimizer() {
+      return optimizer;
+    }
+
+    /** The initial learning rate, above 0. */
+    public Builder learningRate(double learningRate) {
+      this.learningRate = learningRate;
+      return this;
+    }
+
+    public double learningRate() {
+      return learningRate;
+    }
+
+    /** How the learning rate changes over the run. */
+    public Builder schedule(ScheduleSpec schedule) {
+      this.schedule = checkNotNull(schedule, "schedule");
+      return this;
+    }
+
+    public ScheduleSpec schedule() {
+      return schedule;
+    }
+
+    /** Linear warm-up steps from 0 to the learning rate, fewer than the steps. */
+    public Builder warmupSteps(int warmupSteps) {
+      this.warmupSteps = warmupSteps;
+      return this;
+    }
+
+    public int warmupSteps() {
+      return warmupSteps;
+    }
+
+    /** Optimizer steps, at least 1. */
+    public Builder steps(int steps) {
+      this.steps = steps;
+      return this;
+    }
+
+    public int steps() {
+      return steps;
+    }
+
+    /** Tiles per step. */
+    public Builder batchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    public int batchSize() {
+      return batchSize;
+    }
+
+    /** Input tile size in pixels; must be valid for the model. */
+    public Builder tile(int tile) {
+      this.tile = tile;
+      return this;
+    }
+
+    public int tile() {
+      return tile;
+    }
+
+    /** Seed of weights, data order and augmentation. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public long seed() {
+      return seed;
+    }
+
+    /** Steps between checkpoints. */
+    public Builder checkpointEvery(int checkpointEvery) {
+      this.checkpointEvery = checkpointEvery;
+      return this;
+    }
+
+    public int checkpointEvery() {
+      return checkpointEvery;
+    }
+
+    /** Steps between validation runs, 0 for none. */
+    public Builder validateEvery(int validateEvery) {
+      this.validateEvery = validateEvery;
+      return this;
+    }
+
+    public int validateEvery() {
+      return validateEvery;
+    }
+
+    public TrainingSpec build() {
+      return new TrainingSpec(optimizer, learningRate, schedule, warmupSteps, steps, batchSize, tile, seed, checkpointEvery, validateEvery);
+    }
   }
 }

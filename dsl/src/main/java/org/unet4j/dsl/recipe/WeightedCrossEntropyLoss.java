@@ -9,8 +9,10 @@ import java.util.Optional;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.Specs;
 import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.TypeName;
+import org.unet4j.dsl.json.SpecJson;
 
 /**
  * The paper's loss (eq. 1): pixel-wise soft-max cross-entropy weighted by
@@ -29,6 +31,8 @@ public record WeightedCrossEntropyLoss(
 
   public WeightedCrossEntropyLoss {
     checkNotNull(classBalance, "classBalance");
+    Specs.checkComponent(WeightedCrossEntropyLoss.class, "w0", w0);
+    Specs.checkComponent(WeightedCrossEntropyLoss.class, "sigma", sigma);
     classWeights = ImmutableList.copyOf(classWeights);
     if (classBalance == ClassBalance.GIVEN && classWeights.isEmpty()) {
       throw new SpecException("classWeights", "classBalance is given but no weights are listed; list one per class");
@@ -49,13 +53,13 @@ public record WeightedCrossEntropyLoss(
    * The weighted cross-entropy whose weight map {@code loss} needs: the loss itself or the first
    * such term of a combined loss (nested ones included); empty when the loss takes no weight map.
    */
-  public static Optional<WeightedCrossEntropyLoss> in(LossSpec loss) {
+  public static Optional<WeightedCrossEntropyLoss> findIn(LossSpec loss) {
     if (loss instanceof WeightedCrossEntropyLoss weighted) {
       return Optional.of(weighted);
     }
     if (loss instanceof CombinedLoss combined) {
       for (LossTerm term : combined.terms()) {
-        Optional<WeightedCrossEntropyLoss> inner = in(term.loss());
+        Optional<WeightedCrossEntropyLoss> inner = findIn(term.loss());
         if (inner.isPresent()) {
           return inner;
         }
@@ -67,5 +71,80 @@ public record WeightedCrossEntropyLoss(
   /** The paper's settings: w0 = 10, sigma = 5 px, inverse-frequency class balance. */
   public static WeightedCrossEntropyLoss paper() {
     return new WeightedCrossEntropyLoss(10, 5, ClassBalance.INVERSE_FREQUENCY, List.of());
+  }
+
+  /** The recipe format's defaults, read from the {@code @Default} annotations. */
+  private static final WeightedCrossEntropyLoss DEFAULTS = SpecJson.defaults(WeightedCrossEntropyLoss.class);
+
+  /** A builder that starts from the recipe format's defaults. */
+  public static Builder builder() {
+    return DEFAULTS.toBuilder();
+  }
+
+  /** A builder that starts from this spec's values, to build a changed copy. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Builds the paper's weighted cross-entropy: short-lived and mutable; {@link #build()} validates like the constructor and throws
+   * a {@link org.unet4j.dsl.SpecException} naming the field.
+   */
+  public static final class Builder {
+    private double w0;
+    private double sigma;
+    private ClassBalance classBalance;
+    private List<Double> classWeights;
+
+    private Builder(WeightedCrossEntropyLoss from) {
+      this.w0 = from.w0();
+      this.sigma = from.sigma();
+      this.classBalance = from.classBalance();
+      this.classWeights = from.classWeights();
+    }
+
+    /** Border weight w0 (10 in the paper). */
+    public Builder w0(double w0) {
+      this.w0 = w0;
+      return this;
+    }
+
+    public double w0() {
+      return w0;
+    }
+
+    /** Border width sigma in pixels (5 in the paper). */
+    public Builder sigma(double sigma) {
+      this.sigma = sigma;
+      return this;
+    }
+
+    public double sigma() {
+      return sigma;
+    }
+
+    /** The class-frequency term w_c. */
+    public Builder classBalance(ClassBalance classBalance) {
+      this.classBalance = checkNotNull(classBalance, "classBalance");
+      return this;
+    }
+
+    public ClassBalance classBalance() {
+      return classBalance;
+    }
+
+    /** w_c per class when the class balance is given. */
+    public Builder classWeights(List<Double> classWeights) {
+      this.classWeights = checkNotNull(classWeights, "classWeights");
+      return this;
+    }
+
+    public List<Double> classWeights() {
+      return classWeights;
+    }
+
+    public WeightedCrossEntropyLoss build() {
+      return new WeightedCrossEntropyLoss(w0, sigma, classBalance, classWeights);
+    }
   }
 }

@@ -26,7 +26,7 @@ class SpecJsonTest {
 
   @Test
   void theWrittenTextHasTwoSpaceIndentColonSpaceAndAFinalNewline() {
-    ObjectNode node = SpecJson.object();
+    ObjectNode node = SpecJson.objectNode();
     node.put("a", 1);
     node.putArray("b").add(2).add("x");
     node.putObject("c").put("d", true);
@@ -37,7 +37,7 @@ class SpecJsonTest {
 
   @Test
   void stringsAreNotRewritten() {
-    ObjectNode node = SpecJson.object();
+    ObjectNode node = SpecJson.objectNode();
     node.put("s", "a : b\n\"c\" : [ ]");
     String text = SpecJson.write(node);
     assertEquals("{\n  \"s\": \"a : b\\n\\\"c\\\" : [ ]\"\n}\n", text);

@@ -85,8 +85,10 @@ class ModelBuilderErrorsTest {
             "classes: expected 1..1024, got 0"),
         mistake("input channels 0", () -> UNet.builder().inputChannels(0).build(), "inputChannels",
             "inputChannels: expected 1..64, got 0"),
-        mistake("pooling 5", () -> UNet.builder().pooling(Pooling.max(5)).build(), "pooling.size",
+        mistake("pooling 5", () -> UNet.builder().pooling(PoolingKind.AVERAGE, 5).build(), "pooling.size",
             "pooling.size: expected 2..4, got 5"),
+        mistake("Pooling.max(5), refused by the record before the builder sees it",
+            () -> UNet.builder().pooling(Pooling.max(5)).build(), "size", "size: expected 2..4, got 5"),
         mistake("zero filters",
             () -> UNet.builder().contracting(c -> c.stage(0)).build(),
             "contracting[0].filters", "contracting[0].filters: expected 1..65536, got 0"),
@@ -117,14 +119,19 @@ class ModelBuilderErrorsTest {
     SpecException e = assertThrows(SpecException.class, () -> new ModelSpec(1, 0, Pooling.max(2),
         List.of(StageSpec.paper(8)), StageSpec.paper(16), List.of(), HeadSpec.paper()));
     assertEquals("classes: expected 1..1024, got 0", e.getMessage());
-    SpecException convs = assertThrows(SpecException.class, () -> new ModelSpec(1, 2, Pooling.max(2),
-        List.of(StageSpec.paper(8), new StageSpec(16, 0, 3, Padding.VALID, Activation.RELU, Normalization.NONE, 0)),
-        StageSpec.paper(32), List.of(), HeadSpec.paper()));
-    assertEquals("contracting[1].convs: expected 1..8, got 0", convs.getMessage());
-    SpecException up = assertThrows(SpecException.class, () -> new ModelSpec(1, 2, Pooling.max(2),
+    // A stage checks its own ranges: the bad one never reaches the model.
+    SpecException convs = assertThrows(SpecException.class,
+        () -> new StageSpec(16, 0, 3, Padding.VALID, Activation.RELU, Normalization.NONE, 0));
+    assertEquals("convs: expected 1..8, got 0", convs.getMessage());
+    SpecException head = assertThrows(SpecException.class, () -> new HeadSpec(17, OutputActivation.SOFTMAX));
+    assertEquals("kernel: expected 1..15, got 17", head.getMessage());
+    SpecException up = assertThrows(SpecException.class, () -> new ExpandingStageSpec(8, 2, 3, Padding.VALID,
+        Activation.RELU, Normalization.NONE, Double.NaN, SkipMode.CENTER_CROP));
+    assertEquals("dropout: expected 0 <= x < 1, got NaN", up.getMessage());
+    SpecException tooMany = assertThrows(SpecException.class, () -> new ModelSpec(1, 2, Pooling.max(2),
         List.of(StageSpec.paper(8)), StageSpec.paper(16),
         List.of(ExpandingStageSpec.paper(8), ExpandingStageSpec.paper(4)), HeadSpec.paper()));
     assertEquals("expanding: expected at most 1 stages (one per contracting stage to pair with), got 2",
-        up.getMessage());
+        tooMany.getMessage());
   }
 }

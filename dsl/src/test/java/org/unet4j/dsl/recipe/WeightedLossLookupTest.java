@@ -12,21 +12,21 @@ class WeightedLossLookupTest {
 
   @Test
   void theLossItself() {
-    assertEquals(Optional.of(WEIGHTED), WeightedCrossEntropyLoss.in(WEIGHTED));
+    assertEquals(Optional.of(WEIGHTED), WeightedCrossEntropyLoss.findIn(WEIGHTED));
   }
 
   @Test
   void aTermOfACombinedLossNestedOrNot() {
     CombinedLoss inner = new CombinedLoss(List.of(new LossTerm(1, new DiceLoss(1)), new LossTerm(2, WEIGHTED)));
     CombinedLoss outer = new CombinedLoss(List.of(new LossTerm(0.5, new FocalLoss(2)), new LossTerm(1, inner)));
-    assertEquals(Optional.of(WEIGHTED), WeightedCrossEntropyLoss.in(inner));
-    assertEquals(Optional.of(WEIGHTED), WeightedCrossEntropyLoss.in(outer));
+    assertEquals(Optional.of(WEIGHTED), WeightedCrossEntropyLoss.findIn(inner));
+    assertEquals(Optional.of(WEIGHTED), WeightedCrossEntropyLoss.findIn(outer));
   }
 
   @Test
   void noneWhenTheLossTakesNoWeightMap() {
-    assertEquals(Optional.empty(), WeightedCrossEntropyLoss.in(new CrossEntropyLoss()));
-    assertEquals(Optional.empty(), WeightedCrossEntropyLoss.in(
+    assertEquals(Optional.empty(), WeightedCrossEntropyLoss.findIn(new CrossEntropyLoss()));
+    assertEquals(Optional.empty(), WeightedCrossEntropyLoss.findIn(
         new CombinedLoss(List.of(new LossTerm(1, new DiceLoss(1)), new LossTerm(1, new FocalLoss(2))))));
   }
 }

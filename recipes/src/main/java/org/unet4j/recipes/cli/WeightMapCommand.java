@@ -75,7 +75,7 @@ final class WeightMapCommand implements Callable<Integer> {
       checkExtension(png, "--png", ".png", "the picture is a PNG", "png");
     }
     Recipe r = RecipeArgument.load(recipe);
-    WeightedCrossEntropyLoss loss = WeightedCrossEntropyLoss.in(r.loss()).orElseThrow(() -> new UserException("recipe " + r.name()
+    WeightedCrossEntropyLoss loss = WeightedCrossEntropyLoss.findIn(r.loss()).orElseThrow(() -> new UserException("recipe " + r.name()
         + " trains with " + describe(r.loss()) + ", which has no weight map; the weight map belongs to the"
         + " weighted-cross-entropy loss (alone or in a combined loss): choose such a recipe with --recipe"));
     Image labels = readLabels();

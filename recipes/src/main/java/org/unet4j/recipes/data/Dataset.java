@@ -162,7 +162,7 @@ public final class Dataset {
     int width = image.width();
     int height = image.height();
     int channels = image.channels();
-    Optional<WeightedCrossEntropyLoss> weighted = WeightedCrossEntropyLoss.in(recipe.loss());
+    Optional<WeightedCrossEntropyLoss> weighted = WeightedCrossEntropyLoss.findIn(recipe.loss());
     byte[] classes;
     float[] weights;
     if (weighted.isPresent()) {

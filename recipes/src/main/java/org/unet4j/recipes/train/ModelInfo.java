@@ -66,7 +66,7 @@ public record ModelInfo(String recipe, int tile, int outputSize, int margin, int
 
   /** Stable JSON text: the envelope, then the fields in declaration order. */
   public String toJson() {
-    ObjectNode root = SpecJson.object();
+    ObjectNode root = SpecJson.objectNode();
     root.put("format", FORMAT);
     root.put("formatVersion", CURRENT_VERSION);
     root.setAll((ObjectNode) SpecJson.toTree(this));

@@ -8,61 +8,12 @@ import org.unet4j.dsl.model.UNet
 import org.unet4j.dsl.recipe.Recipes
 import org.unet4j.tests.golden.GoldenFiles
 
-/** User mistakes made from Kotlin: each is a [SpecException] that names the spec path. */
+/**
+ * User mistakes made from Kotlin on the Java API (geometry, recipe files, bundled names): each is a
+ * [SpecException] that names the spec path. The builder mistakes are in the kotlin module's
+ * DslErrorsTest, made with the Kotlin DSL and the Java builders side by side.
+ */
 class ErrorsFromKotlinTest {
-    @Test
-    fun `a stage with two kernel sizes`() {
-        val e = assertThrows<SpecException> {
-            UNet.builder().contracting { c -> c.stage(64) { it.conv(3).conv(5) } }
-        }
-        assertEquals("contracting[0]: the convolutions of a stage share one kernel size; got 3 then 5", e.message)
-    }
-
-    @Test
-    fun `a stage with too many convolutions`() {
-        val e = assertThrows<SpecException> {
-            UNet.builder()
-                .contracting { c -> c.stage(8).stage(16) { it.convs(9) } }
-                .bottleneck(32)
-                .build()
-        }
-        assertEquals("contracting[1].convs: expected 1..8, got 9", e.message)
-    }
-
-    @Test
-    fun `an even kernel`() {
-        val e = assertThrows<SpecException> {
-            UNet.builder().contracting { c -> c.stage(8).stage(16) { it.conv(4) } }.bottleneck(32).build()
-        }
-        assertEquals("contracting[1].kernel: expected an odd size so that crops stay centred (1, 3, 5, ...), got 4", e.message)
-    }
-
-    @Test
-    fun `more expanding than contracting stages`() {
-        val e = assertThrows<SpecException> {
-            UNet.builder()
-                .contracting { c -> c.stage(8).stage(16) }
-                .bottleneck(32)
-                .expanding { e -> e.stage(16).stage(8).stage(4) }
-                .build()
-        }
-        assertEquals(
-            "expanding: expected at most 2 stages (one per contracting stage to pair with), got 3",
-            e.message,
-        )
-    }
-
-    @Test
-    fun `depth that contradicts the declared stages`() {
-        val e = assertThrows<SpecException> {
-            UNet.builder().depth(3).contracting { c -> c.stage(8).stage(16) }.bottleneck(32).build()
-        }
-        assertEquals(
-            "contracting: depth(3) was set but 2 stages were declared; drop depth() or declare 3 stages",
-            e.message,
-        )
-    }
-
     @Test
     fun `an input size the paper's net cannot take`() {
         val e = assertThrows<SpecException> { UNet.paper().geometry().outputSize(512) }

@@ -23,7 +23,10 @@ import org.unet4j.dsl.recipe.TrainingSpec
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss
 import org.unet4j.tests.golden.GoldenFiles
 
-/** A recipe declared in Kotlin, written, read back and overridden. */
+/**
+ * A recipe declared from Kotlin on the Java builders (no positional argument lists), written, read
+ * back and overridden. The kotlin module's DSL wraps the same builders.
+ */
 class RecipeFromKotlinTest {
     private val net = UNet.builder()
         .inputChannels(1).classes(2)
@@ -32,18 +35,28 @@ class RecipeFromKotlinTest {
         .expandingMirrorsContracting()
         .build()
 
-    // Kotlin cannot name the arguments of a Java constructor, so the specs without a builder are
-    // positional here: optimizer, learningRate, schedule, warmupSteps, steps, batchSize, tile, seed, ...
-    private val recipe = Recipe(
-        "kotlin/tiny",
-        "declared in Kotlin",
-        net,
-        CombinedLoss(listOf(LossTerm(1.0, WeightedCrossEntropyLoss.paper()), LossTerm(0.5, DiceLoss(1.0)))),
-        AugmentationSpec.paper(),
-        TrainingSpec(AdamOptimizer.defaults(), 1e-3, StepSchedule(500, 0.5), 10, 1000, 2, 124, 7, 250, 100),
-        DataSpec.none(),
-        InferenceSpec(188, 1, TestTimeAugmentation.MIRRORS, 0.5, 0, false),
-    )
+    private val recipe = Recipe.builder("kotlin/tiny")
+        .description("declared in Kotlin")
+        .model(net)
+        .loss(CombinedLoss.builder().term(1.0, WeightedCrossEntropyLoss.paper()).term(0.5, DiceLoss(1.0)).build())
+        .augmentation(AugmentationSpec.paper())
+        .training {
+            it.optimizer(AdamOptimizer.defaults()).learningRate(1e-3).schedule(StepSchedule(500, 0.5))
+                .warmupSteps(10).steps(1000).batchSize(2).tile(124).seed(7).checkpointEvery(250).validateEvery(100)
+        }
+        .inference { it.tile(188).tta(TestTimeAugmentation.MIRRORS) }
+        .build()
+
+    @Test
+    fun `the builders mean what the positional constructors say`() {
+        // optimizer, learningRate, schedule, warmupSteps, steps, batchSize, tile, seed, checkpointEvery, validateEvery
+        assertEquals(TrainingSpec(AdamOptimizer.defaults(), 1e-3, StepSchedule(500, 0.5), 10, 1000, 2, 124, 7, 250, 100),
+            recipe.training)
+        assertEquals(InferenceSpec(188, 1, TestTimeAugmentation.MIRRORS, 0.5, 0, false), recipe.inference)
+        assertEquals(DataSpec.none(), recipe.data)
+        assertEquals(CombinedLoss(listOf(LossTerm(1.0, WeightedCrossEntropyLoss.paper()), LossTerm(0.5, DiceLoss(1.0)))),
+            recipe.loss)
+    }
 
     @Test
     fun `round-trips through JSON`() {

@@ -1,4 +1,4 @@
-package org.unet4j.tests.dsl
+package org.unet4j.kotlin
 
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -11,7 +11,6 @@ import org.unet4j.dsl.SpecException
 import org.unet4j.dsl.model.OutputActivation
 import org.unet4j.dsl.model.Padding
 import org.unet4j.dsl.model.SkipMode
-import org.unet4j.dsl.model.UNet
 
 /**
  * A net unlike the paper's in every direction the DSL allows, with its geometry derived by hand.
@@ -30,21 +29,20 @@ import org.unet4j.dsl.model.UNet
  * n >= 68, so the valid inputs are 70, 78, 86, ... The output has stride 2 (two of three levels come back
  * up) and loses (n - 2 out) / 2 = 33 input pixels per side.
  */
-class AsymmetricNetFromKotlinTest {
-    private val net = UNet.builder()
-        .inputChannels(3).classes(4)
-        .contracting { c ->
-            c.stage(16) { it.conv(3).conv(3).conv(3) }
-                .stage(32) { it.conv(5) }
-                .stage(48) { it.conv(3).conv(3).padding(Padding.SAME) }
+class AsymmetricNetTest {
+    private val net = unet(inputChannels = 3, classes = 4) {
+        contracting {
+            stage(16) { conv(3); conv(3); conv(3) }
+            stage(32) { conv(5) }
+            stage(48) { conv(3); conv(3); padding(Padding.SAME) }
         }
-        .bottleneck(96) { it.conv(3).conv(3) }
-        .expanding { e ->
-            e.stage(40) { it.conv(3).conv(3) }
-                .stage(24) { it.conv(3).padding(Padding.SAME).batchNorm().noSkip() }
+        bottleneck(96) { conv(3); conv(3) }
+        expanding {
+            stage(40) { conv(3); conv(3) }
+            stage(24) { conv(3); padding(Padding.SAME); batchNorm(); noSkip() }
         }
-        .head(3, OutputActivation.SIGMOID)
-        .build()
+        head(kernel = 3, activation = OutputActivation.SIGMOID)
+    }
 
     private fun validByHand(n: Int) = n % 8 == 6 && n >= 70
 

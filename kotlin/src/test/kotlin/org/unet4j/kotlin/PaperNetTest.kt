@@ -1,4 +1,4 @@
-package org.unet4j.tests.dsl
+package org.unet4j.kotlin
 
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -8,19 +8,18 @@ import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.ValueSource
 import org.unet4j.dsl.model.UNet
 
-/** The paper's net (Ronneberger et al. 2015, Fig. 1) declared from Kotlin, stage by stage. */
-class PaperNetFromKotlinTest {
-    private val net = UNet.builder()
-        .inputChannels(1).classes(2)
-        .contracting { c ->
-            c.stage(64) { it.conv(3).conv(3) }
-                .stage(128) { it.conv(3).conv(3) }
-                .stage(256) { it.conv(3).conv(3) }
-                .stage(512) { it.conv(3).conv(3).dropout(0.5) }
+/** The paper's net (Ronneberger et al. 2015, Fig. 1) declared with the Kotlin DSL, stage by stage. */
+class PaperNetTest {
+    private val net = unet(inputChannels = 1, classes = 2) {
+        contracting {
+            stage(64) { conv(3); conv(3) }
+            stage(128) { conv(3); conv(3) }
+            stage(256) { conv(3); conv(3) }
+            stage(512) { conv(3); conv(3); dropout(0.5) }
         }
-        .bottleneck(1024) { it.conv(3).conv(3).dropout(0.5) }
-        .expandingMirrorsContracting()
-        .build()
+        bottleneck(1024) { conv(3); conv(3); dropout(0.5) }
+        expandingMirrorsContracting()
+    }
 
     @Test
     fun `equals UNet paper`() {

@@ -1,0 +1,62 @@
+package org.unet4j.kotlin
+
+import org.unet4j.dsl.recipe.InferenceSpec
+import org.unet4j.dsl.recipe.InstanceMethod
+import org.unet4j.dsl.recipe.TestTimeAugmentation
+
+/** The body of `inference { }`: overlap-tile prediction, test-time augmentation, post-processing. */
+@Unet4jDsl
+public class InferenceScope internal constructor(private val builder: InferenceSpec.Builder) {
+    /** Input tile size in pixels; must be valid for the model. */
+    public var tile: Int
+        get() = builder.tile()
+        set(value) {
+            builder.tile(value)
+        }
+
+    /** Tiles predicted together. */
+    public var batchSize: Int
+        get() = builder.batchSize()
+        set(value) {
+            builder.batchSize(value)
+        }
+
+    public var tta: TestTimeAugmentation
+        get() = builder.tta()
+        set(value) {
+            builder.tta(value)
+        }
+
+    /** Foreground probability above which a pixel is foreground. */
+    public var threshold: Double
+        get() = builder.threshold()
+        set(value) {
+            builder.threshold(value)
+        }
+
+    /** Objects smaller than this many pixels are dropped. */
+    public var minObjectSize: Int
+        get() = builder.minObjectSize()
+        set(value) {
+            builder.minObjectSize(value)
+        }
+
+    public var fillHoles: Boolean
+        get() = builder.fillHoles()
+        set(value) {
+            builder.fillHoles(value)
+        }
+
+    public var instances: InstanceMethod
+        get() = builder.instances()
+        set(value) {
+            builder.instances(value)
+        }
+
+    /** Watershed seeds: object cores with a foreground probability above this. */
+    public var seedThreshold: Double
+        get() = builder.seedThreshold()
+        set(value) {
+            builder.seedThreshold(value)
+        }
+}

@@ -1,0 +1,180 @@
+package org.unet4j.kotlin
+
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+import org.unet4j.dsl.SpecException
+import org.unet4j.dsl.model.OutputActivation
+import org.unet4j.dsl.model.Padding
+import org.unet4j.dsl.model.PoolingKind
+import org.unet4j.dsl.model.SkipMode
+import org.unet4j.dsl.model.UNet
+import org.unet4j.dsl.recipe.CombinedLoss
+import org.unet4j.dsl.recipe.DiceLoss
+import org.unet4j.dsl.recipe.LossTerm
+import org.unet4j.dsl.recipe.TestTimeAugmentation
+import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss
+import java.nio.file.Files
+import java.nio.file.Path
+
+/**
+ * The Kotlin snippets of the guide and the README, compiled and run here. The docs module runs only
+ * Java, so [guideSnippetsAreCopiesOfThisFile] checks that every code line of every ```kotlin block
+ * appears in this file in the same order, and that every `// SpecException: message` it shows is a
+ * message asserted here.
+ */
+class GuideSnippetsTest {
+    @Test
+    fun `getting-started declares a net`() {
+        val net = unet(inputChannels = 1, classes = 2) {
+            contracting {
+                stage(32) { conv(3); conv(3) }
+                stage(64) { conv(3); conv(3) }
+                stage(128) { conv(3); conv(3); dropout(0.5) }
+            }
+            bottleneck(256) { conv(3); conv(3); dropout(0.5) }
+            expandingMirrorsContracting()
+        }
+        net.geometry().outputSize(252)   // 164
+        assertEquals(164, net.geometry().outputSize(252))
+        assertEquals(UNet.builder().depth(3).baseFilters(32).dropout(0.5).build(), net)
+    }
+
+    @Test
+    fun `the README declares a recipe`() {
+        val r = recipe("my-nuclei") {
+            model = unet(inputChannels = 1, classes = 2) {
+                contracting {
+                    stage(32) { conv(3); conv(3) }
+                    stage(64) { conv(3); conv(3); batchNorm() }
+                }
+                bottleneck(128) { conv(3); conv(3); dropout(0.5) }
+                expandingMirrorsContracting()
+            }
+            training { steps = 2000; tile = 252; adam(lr = 1e-3) }
+            inference { tile = 252 }
+        }
+        r.model.geometry().validInputsNear(198)   // [196, 200]
+        assertEquals(listOf(196, 200), r.model.geometry().validInputsNear(198))
+        assertEquals(2000, r.training.steps)
+    }
+
+    @Test
+    fun `the model guide declares every kind of stage`() {
+        val net = unet(inputChannels = 3, classes = 4) {
+            contracting {
+                stage(32) { conv(5); conv(5) }
+                stage(64) { convs(3); batchNorm() }
+                stage(128) { conv(3); conv(3); padding(Padding.SAME) }
+            }
+            bottleneck(256) { conv(3); conv(3); dropout(0.5) }
+            expanding {
+                stage(128) { conv(3); conv(3) }
+                stage(64) { conv(3); conv(3); noSkip() }
+            }
+            pooling(PoolingKind.MAX, 2)
+            head(kernel = 1, activation = OutputActivation.SOFTMAX)
+        }
+        assertEquals(listOf(5, 3, 3), net.contracting.map { it.kernel })
+        assertEquals(listOf(SkipMode.CENTER_CROP, SkipMode.NONE), net.expanding.map { it.skip })
+        assertEquals(2, net.geometry().outputStride())
+    }
+
+    @Test
+    fun `the model guide declares a recipe`() {
+        val r = recipe("my-nuclei") {
+            description = "A first try on my own images."
+            model = unet(inputChannels = 1, classes = 2) {
+                contracting {
+                    stage(32) { conv(3); conv(3) }
+                    stage(64) { conv(3); conv(3) }
+                }
+                bottleneck(128) { conv(3); conv(3); dropout(0.5) }
+                expandingMirrorsContracting()
+            }
+            loss = combined { term(1.0, weightedCrossEntropy()); term(0.5, dice()) }
+            augmentation { flip(); elastic(probability = 0.5); grayValue(noise = 0.01) }
+            training { steps = 2000; tile = 252; adam(lr = 1e-3); cosineSchedule(minFactor = 0.05) }
+            data { images = "data/my-nuclei/images"; labels = "data/my-nuclei/masks" }
+            inference { tile = 252; tta = TestTimeAugmentation.DIHEDRAL }
+        }
+        val shorter = r.copy { training { steps = 60 } }
+        assertEquals(CombinedLoss(listOf(LossTerm(1.0, WeightedCrossEntropyLoss.paper()), LossTerm(0.5, DiceLoss(1.0)))), r.loss)
+        assertEquals(3, r.augmentation.transforms.size)
+        assertEquals(60, shorter.training.steps)
+        assertEquals(r.training.tile, shorter.training.tile)
+    }
+
+    @Test
+    fun `the model guide's mistakes`() {
+        val steps = assertThrows<SpecException> {
+            recipe("x") { model = unet(); training { steps = -5 } }
+        }
+        assertEquals("training.steps: expected 1..1000000000, got -5", steps.message)
+        val grid = assertThrows<SpecException> {
+            recipe("x") { model = unet(); augmentation { flip(); elastic(grid = 1) } }
+        }
+        assertEquals("augmentation.transforms[1].grid: expected 2..64, got 1", grid.message)
+        val kernels = assertThrows<SpecException> {
+            unet { contracting { stage(64) { conv(3); conv(5) } } }
+        }
+        assertEquals("contracting[0]: the convolutions of a stage share one kernel size; got 3 then 5", kernels.message)
+    }
+
+    @Test
+    fun guideSnippetsAreCopiesOfThisFile() {
+        val here = code(Files.readAllLines(THIS_FILE))
+        val source = Files.readString(THIS_FILE)
+        var blocks = 0
+        for (page in PAGES) {
+            for ((line, block) in kotlinBlocks(page)) {
+                blocks++
+                val missing = firstMissing(code(block), here)
+                assertEquals(null, missing, "$page:$line: this line of the block is not in GuideSnippetsTest.kt")
+                for (shown in block.mapNotNull { MESSAGE.find(it)?.groupValues?.get(1) }) {
+                    assertTrue(source.contains("\"$shown\""), "$page:$line: the message \"$shown\" is not asserted here")
+                }
+            }
+        }
+        assertTrue(blocks >= 5, "found only $blocks Kotlin blocks")
+    }
+
+    private companion object {
+        val ROOT: Path = Path.of("..").toAbsolutePath().normalize()
+        val THIS_FILE: Path = Path.of("src/test/kotlin/org/unet4j/kotlin/GuideSnippetsTest.kt")
+        val PAGES: List<Path> = listOf(ROOT.resolve("README.md")) +
+            Files.list(ROOT.resolve("docs/guide")).use { files -> files.filter { it.toString().endsWith(".md") }.sorted().toList() }
+        val MESSAGE = Regex("^\\s*// SpecException: (.*)$")
+
+        /** The ```kotlin blocks of a Markdown page, each with the line number of its fence. */
+        fun kotlinBlocks(page: Path): List<Pair<Int, List<String>>> {
+            val lines = Files.readAllLines(page)
+            val blocks = mutableListOf<Pair<Int, List<String>>>()
+            var i = 0
+            while (i < lines.size) {
+                if (lines[i].trim() == "```kotlin") {
+                    val end = (i + 1 until lines.size).first { lines[it].trim() == "```" }
+                    blocks += (i + 1) to lines.subList(i + 1, end)
+                    i = end
+                }
+                i++
+            }
+            return blocks
+        }
+
+        /** The code of some lines: without trailing comments, indentation, blank and comment-only lines. */
+        fun code(lines: List<String>): List<String> =
+            lines.map { it.replace(Regex("\\s+//.*$"), "").trim() }.filter { it.isNotEmpty() && !it.startsWith("//") }
+
+        /** The first line of [block] not found in [file] after the lines before it, or null. */
+        fun firstMissing(block: List<String>, file: List<String>): String? {
+            var at = 0
+            for (line in block) {
+                val found = (at until file.size).firstOrNull { file[it] == line } ?: return line
+                at = found + 1
+            }
+            return null
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package org.unet4j.kotlin
+
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Test
+import org.unet4j.dsl.model.Activation
+import org.unet4j.dsl.model.ExpandingStageSpec
+import org.unet4j.dsl.model.HeadSpec
+import org.unet4j.dsl.model.Normalization
+import org.unet4j.dsl.model.OutputActivation
+import org.unet4j.dsl.model.Padding
+import org.unet4j.dsl.model.Pooling
+import org.unet4j.dsl.model.PoolingKind
+import org.unet4j.dsl.model.SkipMode
+import org.unet4j.dsl.model.StageSpec
+import org.unet4j.dsl.model.UNet
+
+/** Every option of the model builders, through the DSL, against the records written out by hand. */
+class ModelDslTest {
+    @Test
+    fun `every stage option lands in its record`() {
+        val net = unet(inputChannels = 3, classes = 4) {
+            contracting {
+                stage(16) { convs(3); kernel(5); padding(Padding.SAME); activation(Activation.ELU) }
+                stage(32) { conv(3); normalization(Normalization.BATCH); dropout(0.25) }
+            }
+            bottleneck(64) { conv(1); conv(1); batchNorm(); activation(Activation.LEAKY_RELU); dropout(0.5) }
+            expanding {
+                stage(32) { conv(3); conv(3); skip(SkipMode.CENTER_CROP) }
+                stage(16) { conv(3); padding(Padding.SAME); noSkip() }
+            }
+            pooling(PoolingKind.AVERAGE, 2)
+            head(kernel = 3, activation = OutputActivation.SIGMOID)
+        }
+        assertEquals(3, net.inputChannels)
+        assertEquals(4, net.classes)
+        assertEquals(Pooling.average(2), net.pooling)
+        assertEquals(
+            listOf(
+                StageSpec(16, 3, 5, Padding.SAME, Activation.ELU, Normalization.NONE, 0.0),
+                StageSpec(32, 1, 3, Padding.VALID, Activation.RELU, Normalization.BATCH, 0.25),
+            ),
+            net.contracting,
+        )
+        assertEquals(StageSpec(64, 2, 1, Padding.VALID, Activation.LEAKY_RELU, Normalization.BATCH, 0.5), net.bottleneck)
+        assertEquals(
+            listOf(
+                ExpandingStageSpec(32, 2, 3, Padding.VALID, Activation.RELU, Normalization.NONE, 0.0, SkipMode.CENTER_CROP),
+                ExpandingStageSpec(16, 1, 3, Padding.SAME, Activation.RELU, Normalization.NONE, 0.0, SkipMode.NONE),
+            ),
+            net.expanding,
+        )
+        assertEquals(HeadSpec(3, OutputActivation.SIGMOID), net.head)
+    }
+
+    @Test
+    fun `model-wide defaults reach the stages that do not say`() {
+        val net = unet {
+            convsPerStage(3)
+            kernel(5)
+            padding(Padding.SAME)
+            activation(Activation.ELU)
+            normalization(Normalization.BATCH)
+            contracting { stage(8); stage(16) }
+            bottleneck(32)
+        }
+        val expected = StageSpec(8, 3, 5, Padding.SAME, Activation.ELU, Normalization.BATCH, 0.0)
+        assertEquals(expected, net.contracting[0])
+        assertEquals(StageSpec(32, 3, 5, Padding.SAME, Activation.ELU, Normalization.BATCH, 0.0), net.bottleneck)
+        // the mirrored path takes its partner's settings
+        assertEquals(
+            ExpandingStageSpec(16, 3, 5, Padding.SAME, Activation.ELU, Normalization.BATCH, 0.0, SkipMode.CENTER_CROP),
+            net.expanding[0],
+        )
+    }
+
+    @Test
+    fun `the family shortcut is the Java builder's`() {
+        assertEquals(UNet.paper(), unet { depth(4); baseFilters(64); dropout(0.5) })
+        assertEquals(UNet.builder().build(), unet())
+        assertEquals(
+            UNet.builder().depth(2).baseFilters(8).batchNorm().pooling(Pooling.max(3)).build(),
+            unet { depth(2); baseFilters(8); batchNorm(); pooling(Pooling.max(3)) },
+        )
+        assertEquals(UNet.builder().pooling(Pooling.max(4)).depth(1).build(), unet { depth(1); pooling(size = 4) })
+    }
+
+    @Test
+    fun `fewer expanding stages than contracting ones`() {
+        val coarse = unet {
+            depth(4)
+            baseFilters(64)
+            expanding { stage(512); stage(256) }
+        }
+        // The model guide's numbers for the same net.
+        assertEquals(4, coarse.geometry().outputStride())
+        assertEquals(100, coarse.geometry().outputSize(572))
+        assertEquals(30_313_666L, coarse.parameterCount())
+    }
+}
