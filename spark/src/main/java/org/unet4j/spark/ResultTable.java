@@ -2,15 +2,12 @@ package org.unet4j.spark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -19,6 +16,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.recipes.data.AtomicFiles;
 
 /**
  * The per-image results table, one row per input in the order given, written as
@@ -63,23 +61,7 @@ public final class ResultTable {
       }
       text.append(String.join(",", cells)).append('\n');
     }
-    Path temporary = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-    try {
-      Files.writeString(temporary, text, StandardCharsets.UTF_8);
-      try {
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    } finally {
-      try {
-        Files.deleteIfExists(temporary);
-      } catch (IOException e) {
-        // best effort: the table itself was written or the error above says why not
-      }
-    }
+    AtomicFiles.writeString(file, text.toString());
   }
 
   /** The Spark schema of the table. */
@@ -127,7 +109,7 @@ public final class ResultTable {
       }
       data.add(RowFactory.create(values.toArray()));
     }
-    Path temporary = folder.resolveSibling("." + folder.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    Path temporary = AtomicFiles.temporary(folder);
     // A file: URI, so that a cluster whose default file system is HDFS still writes beside the images.
     spark.createDataFrame(data, schema(scores)).coalesce(1).write().mode(SaveMode.ErrorIfExists)
         .parquet(temporary.toUri().toString());

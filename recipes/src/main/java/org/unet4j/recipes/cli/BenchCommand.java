@@ -1,8 +1,6 @@
 package org.unet4j.recipes.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,6 +10,7 @@ import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.recipes.bench.BenchOptions;
 import org.unet4j.recipes.bench.BenchReport;
 import org.unet4j.recipes.bench.Benchmark;
+import org.unet4j.recipes.data.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -65,11 +64,8 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     report.printTable(out);
     if (json != null) {
-      try {
-        Files.writeString(json, report.toJsonText(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UserException("--json " + json + ": cannot write it (" + e.getMessage() + ")");
-      }
+      // An output that cannot be written fails with status 1, as in every command.
+      AtomicFiles.writeString(json, report.toJsonText());
       out.println("figures written to " + json);
     }
     out.flush();

@@ -48,8 +48,39 @@ public final class AtomicFiles {
         OutputStream out = java.nio.channels.Channels.newOutputStream(channel);
         content.writeTo(out);
         out.flush();
-        channel.force(true);
       }
+      // moveInPlace forces the file to the disk before the rename.
+      moveInPlace(temporary, target);
+    } catch (IOException e) {
+      deleteQuietly(temporary);
+      throw new UncheckedIOException("cannot write " + target + ": " + ImageIo.describe(e), e);
+    } catch (RuntimeException | Error e) {
+      deleteQuietly(temporary);
+      throw e;
+    }
+  }
+
+  /** What writes a file itself, by its path: a writer that seeks (TIFF) or opens the file on its own. */
+  @FunctionalInterface
+  public interface FileContent {
+    void writeTo(Path temporary) throws IOException;
+  }
+
+  /**
+   * Writes {@code target} through {@code content}, which gets an empty hidden temporary file beside
+   * the target to fill; the file is then forced to the disk and renamed over the target.
+   *
+   * @throws UncheckedIOException naming {@code target} and the reason when it cannot be written;
+   *     {@code target} is then as it was and the temporary file is gone
+   */
+  public static void writeFile(Path target, FileContent content) {
+    checkNotNull(content, "content");
+    Path temporary = temporary(target);
+    try {
+      Files.createDirectories(temporary.getParent());
+      // Files.createFile gives the usual permissions (umask), which the renamed result keeps.
+      Files.createFile(temporary);
+      content.writeTo(temporary);
       moveInPlace(temporary, target);
     } catch (IOException e) {
       deleteQuietly(temporary);
@@ -77,10 +108,15 @@ public final class AtomicFiles {
   }
 
   /**
-   * Renames a finished temporary file over {@code target}: atomically where the file system can,
-   * else by a plain replacing rename.
+   * Forces a finished temporary file to the disk and renames it over {@code target}: atomically
+   * where the file system can, else by a plain replacing rename. Without the force, a crash soon
+   * after the rename can leave the new name with no data on file systems that order metadata
+   * before content.
    */
   public static void moveInPlace(Path temporary, Path target) throws IOException {
+    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
     try {
       Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {

@@ -18,18 +18,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -122,7 +119,7 @@ public final class ImageIo {
     checkNotNull(pages, "pages");
     checkArgument(!pages.isEmpty(), "a TIFF file needs at least one page, got none");
     List<BufferedImage> pictures = pages.stream().map(p -> picture(p, Format.TIFF)).toList();
-    writeAtomically(file, temporary -> {
+    AtomicFiles.writeFile(file, temporary -> {
       ImageWriter writer = writer(Format.TIFF);
       try (ImageOutputStream out = ImageIO.createImageOutputStream(temporary.toFile())) {
         writer.setOutput(out);
@@ -158,7 +155,7 @@ public final class ImageIo {
   public static void writePng(Path file, BufferedImage picture) {
     checkNotNull(file, "file");
     checkNotNull(picture, "picture");
-    writeAtomically(file, temporary -> {
+    AtomicFiles.writeFile(file, temporary -> {
       if (!ImageIO.write(picture, "png", temporary.toFile())) {
         throw new IllegalArgumentException("the JDK has no PNG writer for pictures of type " + picture.getType()
             + " (" + picture.getColorModel() + ")");
@@ -168,8 +165,9 @@ public final class ImageIo {
 
   /**
    * Writes a picture as PNG straight to {@code file} (not atomically: for a temporary file the
-   * caller renames). The JDK's PNG writer asks the picture for one row at a time from the top, so
-   * a picture that computes its rows on demand is written without being held in memory.
+   * caller renames with {@link AtomicFiles#moveInPlace}). The JDK's PNG writer asks the picture
+   * for one row at a time from the top, so a picture that computes its rows on demand is written
+   * without being held in memory.
    */
   public static void writePngTo(Path file, RenderedImage picture) {
     checkNotNull(file, "file");
@@ -439,36 +437,6 @@ public final class ImageIo {
     WritableRaster raster = model.createCompatibleWritableRaster(image.width(), image.height());
     raster.setPixels(0, 0, image.width(), image.height(), image.pixels());
     return new BufferedImage(model, raster, false, null);
-  }
-
-  @FunctionalInterface
-  private interface Writing {
-    void to(Path temporary) throws IOException;
-  }
-
-  private static void writeAtomically(Path file, Writing writing) {
-    Path target = file.toAbsolutePath();
-    Path folder = target.getParent();
-    try {
-      Files.createDirectories(folder);
-      // Files.createFile, unlike createTempFile, gives the usual permissions (umask), which the
-      // renamed result keeps.
-      Path temporary = folder.resolve("." + target.getFileName() + "."
-          + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-      Files.createFile(temporary);
-      try {
-        writing.to(temporary);
-        try {
-          Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(temporary);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + describe(e), e);
-    }
   }
 
   static String describe(Exception e) {

@@ -9,12 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -69,8 +66,7 @@ public final class StripTiffWriter implements AutoCloseable {
   public static StripTiffWriter create(Path file) {
     checkNotNull(file, "file");
     Path target = file.toAbsolutePath();
-    Path temporary = target.resolveSibling("." + target.getFileName() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    Path temporary = AtomicFiles.temporary(target);
     try {
       Files.createDirectories(target.getParent());
       FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
@@ -250,8 +246,8 @@ public final class StripTiffWriter implements AutoCloseable {
   }
 
   /**
-   * Writes what is left, syncs nothing, and renames the file over the target (atomically where
-   * the file system can).
+   * Writes what is left, forces the file to the disk and renames it over the target
+   * ({@link AtomicFiles#moveInPlace}); when that fails the temporary file is deleted at once.
    *
    * @throws IllegalStateException when a page is unfinished or there is none
    */
@@ -262,13 +258,16 @@ public final class StripTiffWriter implements AutoCloseable {
     try {
       flush();
       channel.close();
-      try {
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFiles.moveInPlace(temporary, target);
       committed = true;
     } catch (IOException e) {
+      // Complete or absent: a failed commit leaves no temporary file for close() to find.
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // the file is deleted below either way
+      }
+      AtomicFiles.deleteQuietly(temporary);
       throw failed(e);
     }
   }
@@ -279,7 +278,7 @@ public final class StripTiffWriter implements AutoCloseable {
     try {
       channel.close();
       if (!committed) {
-        Files.deleteIfExists(temporary);
+        AtomicFiles.deleteQuietly(temporary);
       }
     } catch (IOException e) {
       throw failed(e);

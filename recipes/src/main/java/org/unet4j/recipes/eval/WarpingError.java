@@ -18,7 +18,8 @@ import org.unet4j.losses.weights.ConnectedComponents;
  *
  * <p><b>Classification.</b> With C the 4-connected components of the warped L and U the set of C
  * labels among a remaining mismatch's in-image 8 neighbours (0 = membrane): U = {0} is an object
- * addition or deletion, U = {k} a hole addition or deletion; |U| = 2: a membrane pixel is a hole
+ * addition or deletion (also for the lone pixel of a 1x1 image, whose only neighbour is the
+ * membrane outside the image), U = {k} a hole addition or deletion; |U| = 2: a membrane pixel is a hole
  * addition, a cell pixel is set to membrane within the 41x41 window around it (radius 20; outside
  * the image = membrane; the whole image when it is narrower than the radius) and is a split when
  * its 8 neighbours then touch two different cell components, else a hole deletion; |U| &gt;= 3:
@@ -225,7 +226,11 @@ public final class WarpingError {
         }
       }
       boolean cell = cells[p];
-      if (count == 1 && distinct[0] == 0) {
+      // A pixel without neighbours (a 1x1 image) is surrounded by the membrane outside the image,
+      // so U = {0}: an object addition or deletion. The challenge's code counts it as a merge or
+      // split, which would give a one-pixel image a warping error of 1 where a larger empty
+      // prediction of a full truth gets 0; the definition does not cover |U| = 0.
+      if (count == 0 || (count == 1 && distinct[0] == 0)) {
         if (cell) {
           objectDeletions++;
         } else {
@@ -246,7 +251,7 @@ public final class WarpingError {
           holeDeletions++;
         }
       } else {
-        // |U| >= 3, and (as in the challenge's code) a pixel without neighbours: a 1x1 image.
+        // |U| >= 3.
         if (cell) {
           splits++;
         } else {

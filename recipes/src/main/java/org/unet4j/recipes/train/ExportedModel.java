@@ -10,6 +10,7 @@ import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.ConfigProto;
@@ -65,6 +66,8 @@ public final class ExportedModel implements AutoCloseable {
    *
    * @throws IllegalArgumentException when the folder is not a complete unet4j export or its files
    *     disagree with each other
+   * @throws DamagedExportException (an IllegalArgumentException) when TensorFlow cannot load its
+   *     files: the message names the damaged one
    */
   public static ExportedModel load(Path directory, int threads) {
     checkArgument(threads >= 0, "threads must be 0 (default) or positive, got %s", threads);
@@ -86,7 +89,13 @@ public final class ExportedModel implements AutoCloseable {
       loader.withConfigProto(ConfigProto.newBuilder().setIntraOpParallelismThreads(threads)
           .setInterOpParallelismThreads(1).build());
     }
-    SavedModelBundle bundle = loader.load();
+    SavedModelBundle bundle;
+    try {
+      bundle = loader.load();
+    } catch (TensorFlowException e) {
+      // TensorFlow's words ("Read less bytes than requested") name neither the file nor the cure.
+      throw DamagedExportException.diagnose(directory, e);
+    }
     try {
       Signature signature = bundle.function(SIGNATURE).signature();
       Signature.TensorDescription input = signature.getInputs().get(INPUT);

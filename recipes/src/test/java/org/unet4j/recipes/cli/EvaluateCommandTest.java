@@ -210,6 +210,53 @@ class EvaluateCommandTest {
     assertEquals(coded.out(), recipe.out());
   }
 
+  @Test
+  void anAllBlackPredictionOfAnAllWhiteTruthFailsThePixelAndRandScores() throws IOException {
+    // 4x3, truth all cell (255), prediction all 0: by the definitions (see DegenerateCasesTest)
+    // pixel error 1, Rand error 1 - 2/13, V_rand 1 and warping error 0 (one basin covers an empty
+    // proposal; deleting a whole object is no merge or split), V_info 0, IoU, Dice, F1 0.
+    float[] white = new float[12];
+    java.util.Arrays.fill(white, 255);
+    Path t = png("white.png", white, 4);
+    Path p = png("black.png", new float[12], 4);
+    Path json = dir.resolve("degenerate.json");
+    CliRun run = CliRun.of("evaluate", "--truth", t.toString(), "--pred", p.toString(), "--json", json.toString());
+    assertEquals(0, run.status(), run.err());
+    JsonNode image = new ObjectMapper().readTree(json.toFile()).at("/images/0");
+    assertAll(
+        () -> assertEquals(1.0, image.at("/pixelError").asDouble()),
+        () -> assertEquals(11.0 / 13, image.at("/randError").asDouble(), 1e-15),
+        () -> assertEquals(0.0, image.at("/warpingError").asDouble()),
+        () -> assertEquals(1.0, image.at("/vRand").asDouble()),
+        () -> assertEquals(0.0, image.at("/vInfo").asDouble()),
+        () -> assertEquals(0.0, image.at("/iou").asDouble()),
+        () -> assertEquals(0.0, image.at("/dice").asDouble()),
+        () -> assertEquals(0.0, image.at("/objectF1").asDouble()),
+        () -> assertEquals(1, image.at("/objects/truth").asInt()),
+        () -> assertEquals(0, image.at("/objects/predicted").asInt()));
+    // A one-pixel image: a wrong pixel is an object deletion, not a merge or split.
+    Path t1 = png("one.png", new float[] {255}, 1);
+    Path p1 = png("none.png", new float[] {0}, 1);
+    Path json1 = dir.resolve("one.json");
+    assertEquals(0, CliRun.of("evaluate", "--truth", t1.toString(), "--pred", p1.toString(), "--json",
+        json1.toString()).status());
+    JsonNode one = new ObjectMapper().readTree(json1.toFile()).at("/images/0");
+    assertAll(
+        () -> assertEquals(1.0, one.at("/pixelError").asDouble()),
+        () -> assertEquals(0.0, one.at("/warpingError").asDouble()));
+  }
+
+  @Test
+  void anAllNanPredictionIsRefused() {
+    Path t = png("t.png", TRUTH, 4);
+    float[] nan = new float[16];
+    java.util.Arrays.fill(nan, Float.NaN);
+    Path p = floatTiff("nan.tif", nan, 4);
+    assertUserError(CliRun.of("evaluate", "--truth", t.toString(), "--pred", p.toString()),
+        p + ": the probability at (x=0, y=0) is NaN; a prediction that holds NaN cannot be thresholded"
+            + " (did the model diverge?)");
+  }
+
   private void assertUserError(CliRun run, String message) {
     assertEquals(Unet4j.USAGE, run.status(), run.out() + run.err());
     assertEquals("unet4j evaluate: " + message + "\n", run.err());

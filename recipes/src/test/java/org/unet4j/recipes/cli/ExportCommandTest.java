@@ -27,7 +27,7 @@ import org.unet4j.recipes.train.Trainer;
 
 class ExportCommandTest {
   /** Depth 2 from 4 filters: 60 -> 20, valid tiles 44, 48, ..., every 4 px. */
-  private static final Recipe TINY = new Recipe("tiny", "a tiny net for tests",
+  static final Recipe TINY = new Recipe("tiny", "a tiny net for tests",
       UNet.builder().depth(2).baseFilters(4).build(), WeightedCrossEntropyLoss.paper(), AugmentationSpec.none(),
       new TrainingSpec(AdamOptimizer.defaults(), 1e-2, new ConstantSchedule(), 0, 4, 2, 60, 7, 2, 0),
       DataSpec.none(), new InferenceSpec(60, 1, TestTimeAugmentation.NONE, 0.5, 0, false));

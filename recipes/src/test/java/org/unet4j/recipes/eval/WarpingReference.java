@@ -59,7 +59,7 @@ final class WarpingReference {
       int y = (int) m[1];
       List<Integer> u = labelsAround(c, x, y, width, height);
       boolean cell = l[y * width + x];
-      if (u.size() == 1 && u.get(0) == 0) {
+      if (u.isEmpty() || (u.size() == 1 && u.get(0) == 0)) {
         if (cell) {
           objectDeletions++;
         } else {
