@@ -12,7 +12,9 @@ import org.unet4j.dsl.model.SkipMode
 import org.unet4j.dsl.model.UNet
 import org.unet4j.dsl.recipe.CombinedLoss
 import org.unet4j.dsl.recipe.DiceLoss
+import org.unet4j.dsl.recipe.LabelFormat
 import org.unet4j.dsl.recipe.LossTerm
+import org.unet4j.dsl.recipe.Recipes
 import org.unet4j.dsl.recipe.TestTimeAugmentation
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss
 import java.nio.file.Files
@@ -123,6 +125,38 @@ class GuideSnippetsTest {
     }
 
     @Test
+    fun `the library guide trains, predicts and scores from Kotlin`() {
+        val nuclei = Recipes.load("nuclei-demo").copy {
+            training { steps = 3; warmupSteps = 0; batchSize = 2; checkpointEvery = 3 }
+            data { images = "data/bbbc039/train/images/IXMtest_A0*.tif" }
+            inference { tta = TestTimeAugmentation.NONE }
+        }
+        val run = Files.createTempDirectory("unet4j-library")
+        val losses = mutableListOf<Double>()
+        val result = nuclei.train(run) {
+            onStep { losses += it.loss() }
+        }
+        val image = Path.of("data/bbbc039/test/images/IXMtest_N11_s4_w142A84EA3-47C3-4B49-B6CA-BBC6685BBE1E.tif")
+        val segmentation = withModel(run) { model ->
+            model.predictFiles(listOf(image), run.resolve("predictions"))
+            model.predict(image)
+        }
+        val cells = segmentation.probabilities().rows(1)           // cells[y][x], a Kotlin array
+        val report = evaluate(
+            truth = Path.of("data/bbbc039/test/masks/IXMtest_N11_s4_w142A84EA3-47C3-4B49-B6CA-BBC6685BBE1E.png"),
+            prediction = run.resolve("predictions"),
+            truthFormat = LabelFormat.COLOR_COMPONENTS,
+        )
+        println("IoU after ${result.steps()} steps: ${report.summary().mean().iou()}")
+        assertEquals(3L, result.steps())
+        assertEquals(3, losses.size)
+        assertEquals(520, cells.size)
+        assertEquals(696, cells[0].size)
+        assertEquals(1, report.pairs().size)
+        assertTrue(report.summary().mean().iou() in 0.0..1.0)
+    }
+
+    @Test
     fun guideSnippetsAreCopiesOfThisFile() {
         val here = code(Files.readAllLines(THIS_FILE))
         val source = Files.readString(THIS_FILE)
@@ -141,8 +175,10 @@ class GuideSnippetsTest {
     }
 
     private companion object {
-        val ROOT: Path = Path.of("..").toAbsolutePath().normalize()
-        val THIS_FILE: Path = Path.of("src/test/kotlin/org/unet4j/kotlin/GuideSnippetsTest.kt")
+        /** The kotlin module (Maven's basedir); the tests run in the unet4j folder above it. */
+        val MODULE: Path = Path.of(System.getProperty("basedir", "kotlin")).toAbsolutePath().normalize()
+        val ROOT: Path = MODULE.parent
+        val THIS_FILE: Path = MODULE.resolve("src/test/kotlin/org/unet4j/kotlin/GuideSnippetsTest.kt")
         val PAGES: List<Path> = listOf(ROOT.resolve("README.md")) +
             Files.list(ROOT.resolve("docs/guide")).use { files -> files.filter { it.toString().endsWith(".md") }.sorted().toList() }
         val MESSAGE = Regex("^\\s*// SpecException: (.*)$")

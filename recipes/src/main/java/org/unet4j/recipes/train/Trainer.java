@@ -180,7 +180,7 @@ public final class Trainer {
     Checkpoints.Pending pending = null;
     long done = spec.steps();
     try (MetricsLog metrics = MetricsLog.open(run.metrics(), start - 1);
-        Progress progress = Progress.start(console, "train", start, spec.steps())) {
+        ConsoleProgress progress = console == null ? null : new ConsoleProgress(console)) {
       for (long step = start; step < spec.steps(); step++) {
         double rate = LearningRate.at(spec, step);
         Batch batch = tiles.batch(step);
@@ -208,8 +208,7 @@ public final class Trainer {
         ValidationScores scores = validate(graph, step);
         double validationLoss = scores == null ? Double.NaN : scores.loss();
         metrics.append(new MetricsLog.Row(step, loss, rate, seconds, validationLoss));
-        progress.update(step + 1, loss, rate);
-        notifyListeners(step, spec.steps(), loss, rate, seconds, scores, log);
+        notifyListeners(progress, step, spec.steps(), loss, rate, seconds, scores, log);
         // A listener may end the run here: its last step is then this one, checkpoint included.
         boolean lastStep = step + 1 == spec.steps() || stopReason != null;
         if ((step + 1) % spec.checkpointEvery() == 0 || lastStep) {
@@ -331,9 +330,13 @@ public final class Trainer {
     return scores.scores();
   }
 
-  private void notifyListeners(long step, long steps, double loss, double rate, double seconds,
-      @Nullable ValidationScores scores, Writer log) {
+  /** The console's progress first, then the listeners in the order they were added. */
+  private void notifyListeners(@Nullable ConsoleProgress progress, long step, long steps, double loss, double rate,
+      double seconds, @Nullable ValidationScores scores, Writer log) {
     StepEvent event = new StepEvent(step, steps, loss, rate, seconds, this::stop);
+    if (progress != null) {
+      progress.onStep(event);
+    }
     for (TrainingListener l : listeners) {
       l.onStep(event);
     }
