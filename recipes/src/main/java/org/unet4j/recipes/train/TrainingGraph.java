@@ -350,15 +350,7 @@ public final class TrainingGraph implements AutoCloseable {
 
   /** The loss of a batch without training (dropout off, batch norm on moving averages). */
   public float evaluate(Batch batch) {
-    try (TFloat32 images = images(batch);
-        TInt32 classes = TInt32.tensorOf(Shape.of(batch.size(), batch.output(), batch.output()),
-            DataBuffers.of(batch.labels(), true, false));
-        TFloat32 pixelWeights = TFloat32.tensorOf(Shape.of(batch.size(), batch.output(), batch.output()),
-            DataBuffers.of(batch.weights(), true, false));
-        Result result = session.runner().feed(model.input(), images).feed(labels, classes)
-            .feed(weights, pixelWeights).fetch(loss).run()) {
-      return ((TFloat32) result.get(0)).getFloat();
-    }
+    return infer(batch, false, result -> ((TFloat32) result.get(0)).getFloat());
   }
 
   /**
@@ -366,13 +358,7 @@ public final class TrainingGraph implements AutoCloseable {
    * every output pixel ({@code size x output x output}, row-major), for validation scores.
    */
   public Validation validate(Batch batch) {
-    try (TFloat32 images = images(batch);
-        TInt32 classes = TInt32.tensorOf(Shape.of(batch.size(), batch.output(), batch.output()),
-            DataBuffers.of(batch.labels(), true, false));
-        TFloat32 pixelWeights = TFloat32.tensorOf(Shape.of(batch.size(), batch.output(), batch.output()),
-            DataBuffers.of(batch.weights(), true, false));
-        Result result = session.runner().feed(model.input(), images).feed(labels, classes)
-            .feed(weights, pixelWeights).fetch(loss).fetch(model.probabilities()).run()) {
+    return infer(batch, true, result -> {
       TFloat32 probabilities = (TFloat32) result.get(1);
       int channels = model.outputChannels();
       int foreground = channels == 1 ? 0 : 1;
@@ -384,6 +370,24 @@ public final class TrainingGraph implements AutoCloseable {
         cells[i] = all[i * channels + foreground];
       }
       return new Validation(((TFloat32) result.get(0)).getFloat(), cells);
+    });
+  }
+
+  /** Runs a batch without training, fetching the loss (and the probabilities), and reads the result. */
+  private <T> T infer(Batch batch, boolean withProbabilities, java.util.function.Function<Result, T> read) {
+    try (TFloat32 images = images(batch);
+        TInt32 classes = TInt32.tensorOf(Shape.of(batch.size(), batch.output(), batch.output()),
+            DataBuffers.of(batch.labels(), true, false));
+        TFloat32 pixelWeights = TFloat32.tensorOf(Shape.of(batch.size(), batch.output(), batch.output()),
+            DataBuffers.of(batch.weights(), true, false))) {
+      Session.Runner runner = session.runner().feed(model.input(), images).feed(labels, classes)
+          .feed(weights, pixelWeights).fetch(loss);
+      if (withProbabilities) {
+        runner.fetch(model.probabilities());
+      }
+      try (Result result = runner.run()) {
+        return read.apply(result);
+      }
     }
   }
 
