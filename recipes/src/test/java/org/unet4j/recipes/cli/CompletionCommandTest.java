@@ -28,7 +28,7 @@ class CompletionCommandTest {
     CliRun run = CliRun.of("--help");
     assertEquals(0, run.status(), run.err());
     assertTrue(run.out().contains("Exit status:"), run.out());
-    assertTrue(run.out().contains("  2   a usage mistake (bad option, recipe, tile or input)"), run.out());
+    assertTrue(run.out().contains("  2   a mistake in what was given: a bad option, recipe, tile, or an input"), run.out());
     assertTrue(run.out().contains("./unet4j predict --model runs/nuclei"), run.out());
   }
 }
