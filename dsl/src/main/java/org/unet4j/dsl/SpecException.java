@@ -5,7 +5,7 @@ package org.unet4j.dsl;
  * field in a recipe. The message always starts with the spec path of the offending part
  * ({@code model.contracting[2].convs}) so it can be found in the recipe or in the builder call.
  */
-public final class SpecException extends IllegalArgumentException {
+public final class SpecException extends InvalidInputException {
   private static final long serialVersionUID = 1L;
 
   private final String path;

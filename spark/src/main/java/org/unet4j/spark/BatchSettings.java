@@ -11,6 +11,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.LabelFormat;
+import org.unet4j.recipes.data.DataException;
 
 /**
  * What a batch prediction does, as every executor needs to know it.
@@ -45,7 +46,7 @@ public record BatchSettings(String model, InferenceOptions inference, String out
       List<String> known = new ArrayList<>(List.of(CELLS_ABOVE_ZERO));
       Arrays.stream(LabelFormat.values()).map(JsonNames::of).forEach(known::add);
       String closest = JsonNames.closest(truthLabels, known);
-      throw new IllegalArgumentException("--labels " + truthLabels + ": unknown label format" + (closest == null ? ""
+      throw new DataException(truthLabels + ": unknown label format" + (closest == null ? ""
           : " (did you mean " + closest + "?)") + "; known: " + String.join(", ", known));
     }
   }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
@@ -40,7 +41,7 @@ final class CompleteOutputs {
         }
       }
       return Optional.of(ImageStats.ofLabels(labels));
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidInputException e) {
       // ImageReadException (damaged or truncated) or an invalid sample: predict it again.
       return Optional.empty();
     }

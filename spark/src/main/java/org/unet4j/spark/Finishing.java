@@ -9,6 +9,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.recipe.LabelFormat;
 import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.eval.FileEvaluation;
@@ -113,7 +114,7 @@ record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStat
     String name = survey.image().name();
     Path truth = FileEvaluation.firstExisting(truthFolder, name);
     if (truth == null) {
-      throw new IllegalArgumentException("no truth image " + name + "." + String.join("/.", FileEvaluation.EXTENSIONS)
+      throw new DataException("no truth image " + name + "." + String.join("/.", FileEvaluation.EXTENSIONS)
           + " in " + truthFolder);
     }
     PredictionFiles files = PredictionFiles.of(out, name, survey.pages().size());

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.io.Serializable;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.InvalidInputException;
 
 /**
  * The normalisation of one page that is split into row bands, or why it could not be computed.
@@ -28,7 +29,7 @@ record PageNormalization(InputImage image, int page, @Nullable BandNormalization
     try {
       return new PageNormalization(band.image(), band.fromPage(),
           UnitWork.normalization(band.image(), band.fromPage(), settings), null);
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidInputException e) {
       return new PageNormalization(band.image(), band.fromPage(), null, UnitResult.reason(e));
     }
   }

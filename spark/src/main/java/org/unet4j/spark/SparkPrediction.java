@@ -20,7 +20,11 @@ import org.apache.spark.sql.SparkSession;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
+import org.unet4j.recipes.data.OutputFolderException;
+import org.unet4j.recipes.eval.EvaluationInput;
+import org.unet4j.recipes.eval.EvaluationInputException;
 import org.unet4j.recipes.infer.DihedralTransform;
+import org.unet4j.recipes.infer.ModelMismatchException;
 import org.unet4j.recipes.infer.ModelSource;
 import org.unet4j.recipes.infer.Tiling;
 
@@ -64,9 +68,11 @@ public final class SparkPrediction {
   /**
    * Checks the model, its recipe and the inference settings on the driver.
    *
-   * @throws IllegalArgumentException when the model is missing or not a model, its recipe is
-   *     missing or invalid, or the tile does not fit it (each with what would be valid)
-   * @throws org.unet4j.recipes.train.CheckpointException when a run has no usable checkpoint
+   * @throws org.unet4j.recipes.train.CheckpointException when the model is missing or not a model,
+   *     its recipe is missing or invalid, or a run has no usable checkpoint
+   * @throws ModelMismatchException when the tile does not fit the model or its export
+   * @throws OutputFolderException when the output folder is a file
+   * @throws EvaluationInputException when the truth folder does not exist
    */
   public static SparkPrediction prepare(BatchSettings settings, List<InputImage> inputs) {
     checkNotNull(settings, "settings");
@@ -77,18 +83,16 @@ public final class SparkPrediction {
     InferenceSpec inference = settings.inference().applyTo(recipe.inference());
     Tiling tiling = Tiling.of(recipe.model(), inference.tile());
     if (source.fixedTile().isPresent() && source.fixedTile().getAsInt() != inference.tile()) {
-      throw new IllegalArgumentException("tile " + inference.tile() + ": the export " + source.directory()
-          + " is compiled for tile " + source.fixedTile().getAsInt() + "; predict with that tile, or export the run"
-          + " again with `unet4j export RUN --tile " + inference.tile() + " --out DIR`");
+      throw ModelMismatchException.exportTile(source.directory(), inference.tile(), source.fixedTile().getAsInt());
     }
     Path out = settings.outFolder();
     if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new IllegalArgumentException("--out " + out + " is a file; give a folder for the outputs");
+      throw new OutputFolderException(out, out + " is a file; give a folder for the outputs");
     }
     Path truth = settings.truthFolder();
     if (truth != null && !Files.isDirectory(truth)) {
-      throw new IllegalArgumentException("--truth " + truth + ": no such folder; give the folder of ground-truth"
-          + " images NAME.tif/.tiff/.png");
+      throw new EvaluationInputException(EvaluationInput.TRUTH, truth + ": no such folder; give the folder of"
+          + " ground-truth images NAME.tif/.tiff/.png");
     }
     BatchSettings resolved = truth != null && settings.truthLabels() == null
         ? settings.withTruthLabels(JsonNames.of(recipe.data().labelFormat())) : settings;
@@ -133,7 +137,7 @@ public final class SparkPrediction {
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create --out " + out + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot create the output folder " + out + ": " + e.getMessage(), e);
     }
     int stale = StaleFiles.remove(out);
     if (stale > 0) {

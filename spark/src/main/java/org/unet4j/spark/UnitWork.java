@@ -2,6 +2,7 @@ package org.unet4j.spark;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageFile;
 import org.unet4j.recipes.data.ImageIo;
@@ -103,7 +104,7 @@ final class UnitWork {
     if (file.pageCount() != unit.pages()) {
       int pages = file.pageCount();
       file.close();
-      throw new IllegalArgumentException(unit.image().path() + " has " + pages + " pages now but had "
+      throw new DataException(unit.image().path() + " has " + pages + " pages now but had "
           + unit.pages() + " when the job started; was it replaced meanwhile?");
     }
     return file;
@@ -112,7 +113,7 @@ final class UnitWork {
   private static void checkChannels(WorkUnit unit, int page, int channels, Predictor predictor) {
     int expected = predictor.recipe().model().inputChannels();
     if (channels != expected) {
-      throw new IllegalArgumentException(unit.image().path() + (unit.pages() > 1 ? " page " + (page + 1) : "")
+      throw new DataException(unit.image().path() + (unit.pages() > 1 ? " page " + (page + 1) : "")
           + " has " + channels + " channel(s) but the model reads " + expected + " (model.inputChannels)");
     }
   }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.TreeSet;
 import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
+import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.recipe.LabelFormat;
 
 /**
@@ -39,8 +40,9 @@ public final class LabelDecoder {
   /**
    * Decodes a row-major label image of {@code width * height} values.
    *
-   * @throws IllegalArgumentException when the size does not match or the image holds a value the
-   *     format does not allow; the message says what was found and which format would fit
+   * @throws IllegalArgumentException when the size does not match {@code raw} (a bug in the caller)
+   * @throws InvalidInputException when the image holds a value the format does not allow; the
+   *     message says what was found and which format would fit
    */
   public static InstanceLabels decode(int[] raw, int width, int height, LabelFormat format) {
     checkNotNull(raw, "raw");
@@ -66,7 +68,7 @@ public final class LabelDecoder {
   private static void checkNonNegative(int[] raw, int width) {
     for (int i = 0; i < raw.length; i++) {
       if (raw[i] < 0) {
-        throw new IllegalArgumentException("label value " + raw[i] + " at " + at(i, width)
+        throw new InvalidInputException("label value " + raw[i] + " at " + at(i, width)
             + " is negative, but label images hold unsigned values (0..255 for 8 bit, 0..65535 for"
             + " 16 bit); a 16-bit image read as signed shorts shows values above 32767 as negative:"
             + " read each pixel as (value & 0xFFFF)");
@@ -82,7 +84,7 @@ public final class LabelDecoder {
           foreground = v;
         } else if (v != foreground) {
           TreeSet<Integer> values = distinctNonZero(raw);
-          throw new IllegalArgumentException("BINARY labels hold 0 (background) and one foreground"
+          throw new InvalidInputException("BINARY labels hold 0 (background) and one foreground"
               + " value, but this image has " + values.size() + " foreground values: "
               + list(values) + ". Taking them all as foreground would merge touching cells that the"
               + " values keep apart. If touching cells have different values and each cell is a"
@@ -113,7 +115,7 @@ public final class LabelDecoder {
           message.append(". If each value is one cell use INSTANCE; if touching cells have"
               + " different values (a colour-coded mask) use COLOR_COMPONENTS");
         }
-        throw new IllegalArgumentException(message.toString());
+        throw new InvalidInputException(message.toString());
       }
     }
   }

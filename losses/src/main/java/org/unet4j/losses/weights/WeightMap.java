@@ -3,6 +3,7 @@ package org.unet4j.losses.weights;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.util.Arrays;
+import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
 
 /**
@@ -88,7 +89,7 @@ public final class WeightMap {
    * w_c for background (index 0) and cells (index 1) in an image with the given pixel counts; see
    * the class comment for the conventions.
    *
-   * @throws IllegalArgumentException when {@code classWeights} does not list exactly 2 weights
+   * @throws InvalidInputException when {@code classWeights} does not list exactly 2 weights
    *     for a given class balance
    */
   public static double[] classWeights(long background, long foreground, WeightedCrossEntropyLoss loss) {
@@ -97,7 +98,7 @@ public final class WeightMap {
         return new double[] {1, 1};
       case GIVEN:
         if (loss.classWeights().size() != 2) {
-          throw new IllegalArgumentException("classWeights lists " + loss.classWeights().size()
+          throw new InvalidInputException("classWeights lists " + loss.classWeights().size()
               + " weights " + loss.classWeights() + " but the weight map has 2 classes (0 background,"
               + " 1 cell); list 2, e.g. [1.0, 3.0]");
         }

@@ -11,6 +11,7 @@ import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.UNet;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
+import org.unet4j.recipes.infer.ModelMismatchException;
 
 /**
  * What one benchmark measures: a recipe's model at one tile, batch 1, trained with the recipe's
@@ -42,7 +43,7 @@ public record BenchOptions(Recipe recipe, int tile, int threads, boolean quick, 
     checkArgument(smallImage >= 1 && largeImage >= smallImage, "images %s and %s", smallImage, largeImage);
     SpecException invalid = recipe.model().geometry().whyInvalid(tile);
     if (invalid != null) {
-      throw new IllegalArgumentException("tile " + tile + " does not fit " + recipe.name() + ": "
+      throw new ModelMismatchException("tile " + tile + " does not fit " + recipe.name() + ": "
           + invalid.getMessage(), invalid);
     }
   }

@@ -119,21 +119,16 @@ final class AugmentCommand implements Callable<Integer> {
     Augmenter augmenter = Augmenter.of(r.augmentation());
     List<Row> rows = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    int images;
-    try {
-      Dataset dataset = Dataset.open(r, Path.of(""));
-      images = dataset.training().size();
-      TrainingSamples samples = new TrainingSamples(dataset);
-      Sample grid = gridSample(shape);
-      for (int n = 0; n < count; n++) {
-        TileDraw draw = TileDraw.nth(runSeed, batchSize, samples.size(), n);
-        Tile tile = augmenter.randomTile(samples.get(draw.sample()), shape, draw.seed());
-        rows.add(new Row(tile, gridCoverage(augmenter.warp(shape, draw.seed()), grid, shape)));
-        names.add(String.format(Locale.ROOT, "row %2d  step %d slot %d  %s", n + 1, draw.step(), draw.slot(),
-            samples.name(draw.sample())));
-      }
-    } catch (IllegalArgumentException e) {
-      throw new UserException(e.getMessage());
+    Dataset dataset = Dataset.open(r, Path.of(""));
+    int images = dataset.training().size();
+    TrainingSamples samples = new TrainingSamples(dataset);
+    Sample grid = gridSample(shape);
+    for (int n = 0; n < count; n++) {
+      TileDraw draw = TileDraw.nth(runSeed, batchSize, samples.size(), n);
+      Tile tile = augmenter.randomTile(samples.get(draw.sample()), shape, draw.seed());
+      rows.add(new Row(tile, gridCoverage(augmenter.warp(shape, draw.seed()), grid, shape)));
+      names.add(String.format(Locale.ROOT, "row %2d  step %d slot %d  %s", n + 1, draw.step(), draw.slot(),
+          samples.name(draw.sample())));
     }
 
     float maxWeight = 0;

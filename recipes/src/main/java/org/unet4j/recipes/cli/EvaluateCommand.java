@@ -175,8 +175,6 @@ final class EvaluateCommand implements Callable<Integer> {
     } catch (FileEvaluation.TruthFormatException e) {
       String message = e.getMessage();
       throw new UserException(message.substring(0, message.length() - 1) + "; choose another with --labels)");
-    } catch (IllegalArgumentException e) {
-      throw new UserException(e.getMessage());
     }
   }
 

@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
-import org.unet4j.recipes.train.CheckpointException;
 import org.unet4j.recipes.train.ExportedModel;
 import org.unet4j.recipes.train.ModelExport;
 import org.unet4j.recipes.train.ModelInfo;
@@ -38,12 +37,8 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ModelExport.Exported exported;
-    try {
-      exported = ModelExport.export(source, out, tile == null ? OptionalInt.empty() : OptionalInt.of(tile));
-    } catch (CheckpointException | IllegalArgumentException e) {
-      throw new UserException(e.getMessage());
-    }
+    ModelExport.Exported exported =
+        ModelExport.export(source, out, tile == null ? OptionalInt.empty() : OptionalInt.of(tile));
     PrintWriter err = spec.commandLine().getErr();
     for (String reason : exported.skipped()) {
       err.println("unet4j export: warning: skipped " + reason);

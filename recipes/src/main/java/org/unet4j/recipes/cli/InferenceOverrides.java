@@ -8,6 +8,7 @@ import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.recipes.infer.ModelMismatchException;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,6 +41,18 @@ public final class InferenceOverrides {
   @Option(names = "--batch-size", paramLabel = "N", description = "Tiles predicted together (default: the recipe's"
       + " inference.batchSize).")
   @Nullable Integer batchSize;
+
+  /**
+   * A model that does not take the tile, said for the command line: an export compiled for another
+   * tile gets the command that exports the run again for the tile asked.
+   */
+  public static UserException mismatch(ModelMismatchException e) {
+    if (e.tile().isPresent()) {
+      return new UserException(e.getMessage() + " (`unet4j export RUN --tile " + e.tile().getAsInt()
+          + " --out DIR`)");
+    }
+    return new UserException(e.getMessage());
+  }
 
   /** The --tile value as given (the geometry engine says whether it fits a model). */
   public @Nullable Integer tile() {

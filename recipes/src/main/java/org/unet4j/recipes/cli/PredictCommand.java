@@ -11,13 +11,13 @@ import java.util.concurrent.Callable;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.recipes.data.FilePattern;
+import org.unet4j.recipes.infer.ModelMismatchException;
 import org.unet4j.recipes.infer.ModelSource;
 import org.unet4j.recipes.infer.PredictedImage;
 import org.unet4j.recipes.infer.PredictionInputs;
 import org.unet4j.recipes.infer.Predictor;
 import org.unet4j.recipes.infer.TileProgress;
 import org.unet4j.recipes.infer.Tiling;
-import org.unet4j.recipes.train.CheckpointException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,12 +55,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ModelSource source;
-    try {
-      source = ModelSource.of(model);
-    } catch (CheckpointException | IllegalArgumentException e) {
-      throw new UserException(e.getMessage());
-    }
+    ModelSource source = ModelSource.of(model);
     InferenceSpec inference = overrides.applyTo(source.recipe().inference());
     Map<String, Path> inputs = inputs();
     if (Files.exists(out) && !Files.isDirectory(out)) {
@@ -74,8 +69,8 @@ final class PredictCommand implements Callable<Integer> {
     Predictor predictor;
     try {
       predictor = Predictor.open(source, inference);
-    } catch (CheckpointException | IllegalArgumentException e) {
-      throw new UserException(e.getMessage());
+    } catch (ModelMismatchException e) {
+      throw InferenceOverrides.mismatch(e);
     }
     PrintWriter o = spec.commandLine().getOut();
     try (predictor) {
@@ -98,12 +93,8 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   private void predictOne(Predictor predictor, String name, Path file, PrintWriter o) {
-    PredictedImage done;
-    try {
-      done = predictor.predictFile(file, name, out, task -> new ProgressLines(task, spec.commandLine().getErr()));
-    } catch (IllegalArgumentException e) {
-      throw new UserException(e.getMessage());
-    }
+    PredictedImage done = predictor.predictFile(file, name, out,
+        task -> new ProgressLines(task, spec.commandLine().getErr()));
     o.printf(Locale.ROOT, "%s  %dx%d%s  %d object%s  %d tiles  %.1f s  -> %s%n", name, done.width(), done.height(),
         done.pages() > 1 ? " x " + done.pages() + " pages" : "", done.objects(), done.objects() == 1 ? "" : "s",
         done.tiles(), done.seconds(), done.files().probabilities().getFileName());
@@ -116,12 +107,7 @@ final class PredictCommand implements Callable<Integer> {
    * twice is refused.
    */
   private Map<String, Path> inputs() {
-    PredictionInputs selected;
-    try {
-      selected = PredictionInputs.resolve("IMAGES", images, Path.of(""), out);
-    } catch (IllegalArgumentException e) {
-      throw new UserException(e.getMessage());
-    }
+    PredictionInputs selected = PredictionInputs.resolve("IMAGES", images, Path.of(""), out);
     PrintWriter err = spec.commandLine().getErr();
     for (String reason : selected.skipped()) {
       err.println("unet4j predict: warning: skipped " + reason);

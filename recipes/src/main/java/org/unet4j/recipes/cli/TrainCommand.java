@@ -8,11 +8,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.recipe.Recipe;
-import org.unet4j.recipes.train.CheckpointException;
 import org.unet4j.recipes.train.MetricsLog;
 import org.unet4j.recipes.train.NoUsableCheckpointException;
 import org.unet4j.recipes.train.RunDirectory;
-import org.unet4j.recipes.train.RunLockedException;
 import org.unet4j.recipes.train.RunWriteException;
 import org.unet4j.recipes.train.Training;
 import org.unet4j.recipes.train.TrainingData;
@@ -72,8 +70,6 @@ final class TrainCommand implements Callable<Integer> {
       return 0;
     } catch (NoUsableCheckpointException e) {
       throw new UserException(e.getMessage() + " (add --restart)");
-    } catch (CheckpointException | IllegalArgumentException | RunLockedException e) {
-      throw new UserException(e.getMessage());
     } catch (RunWriteException e) {
       // Not a mistake in what was asked (a full disk, say), so status 1 as for any failed write.
       spec.commandLine().getErr().println("unet4j train: " + e.getMessage());

@@ -2,8 +2,7 @@ package org.unet4j.recipes.cli;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import org.unet4j.dsl.SpecException;
-import org.unet4j.recipes.data.ImageReadException;
+import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.recipes.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,6 +15,11 @@ import picocli.CommandLine.Option;
  * and status 2; an output that cannot be written or a diverged run is one line and status 1;
  * anything else is a bug, shown as an internal error with status 1, never as a user mistake.
  * {@code --verbose} adds the stack trace.
+ *
+ * <p>What users get wrong arrives as an {@link InvalidInputException} (a recipe, data, checkpoint,
+ * model mismatch, evaluation input or output folder) whose message speaks of specs, files and shapes;
+ * a command catches one only to put its option's name in front. A plain
+ * {@code IllegalArgumentException} is a broken contract inside unet4j and so an internal error.
  */
 @Command(name = "unet4j", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
     versionProvider = Version.class,
@@ -73,7 +77,7 @@ public final class Unet4j {
           || parsed.subcommands().stream().anyMatch(p -> p.matchedOption("--verbose") != null);
       String command = "unet4j " + line.getCommandName() + ": ";
       int status;
-      if (e instanceof UserException || e instanceof SpecException || e instanceof ImageReadException) {
+      if (e instanceof UserException || e instanceof InvalidInputException) {
         err.println(command + e.getMessage());
         status = USAGE;
       } else if (e instanceof TrainingDivergedException || e instanceof UncheckedIOException) {

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.CombinedLoss;
 import org.unet4j.dsl.recipe.LabelFormat;
@@ -84,7 +85,7 @@ final class WeightMapCommand implements Callable<Integer> {
     WeightedTarget target;
     try {
       target = WeightMap.compute(instances, loss);
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidInputException e) {
       throw new UserException("recipe " + r.name() + ": " + e.getMessage());
     }
     int width = target.width();
@@ -153,7 +154,7 @@ final class WeightMapCommand implements Callable<Integer> {
   private InstanceLabels decode(Image labels, LabelFormat format, String recipeName) {
     try {
       return LabelDecoder.decode(labels.channelAsInts(0), labels.width(), labels.height(), format);
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidInputException e) {
       throw new UserException(mask + ": " + e.getMessage() + " (data.labelFormat is " + JsonNames.of(format)
           + " in recipe " + recipeName + ")");
     }

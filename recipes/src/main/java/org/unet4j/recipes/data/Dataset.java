@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.unet4j.augment.Sample;
+import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.model.OutputActivation;
 import org.unet4j.dsl.recipe.DataSpec;
 import org.unet4j.dsl.recipe.Recipe;
@@ -75,7 +76,7 @@ public final class Dataset {
       }
     }
     if (!unmatched.isEmpty()) {
-      throw new IllegalArgumentException("data.labels: " + unmatched.size() + " of " + images.size()
+      throw new DataException("data.labels: " + unmatched.size() + " of " + images.size()
           + " images have no label file of the same name in \"" + data.labels() + "\": "
           + String.join(", ", unmatched.subList(0, Math.min(5, unmatched.size())))
           + (unmatched.size() > 5 ? ", ..." : ""));
@@ -114,7 +115,7 @@ public final class Dataset {
     List<Image> images = ImageIo.readPages(pair.image());
     List<Image> labels = ImageIo.readPages(pair.labels());
     if (images.size() != labels.size()) {
-      throw new IllegalArgumentException(pair.image() + " has " + images.size() + " pages but " + pair.labels()
+      throw new DataException(pair.image() + " has " + images.size() + " pages but " + pair.labels()
           + " has " + labels.size());
     }
     List<Sample> samples = new ArrayList<>();
@@ -124,20 +125,20 @@ public final class Dataset {
       PageLimits.checkFinite(pair.image(), page, image, 0);
       PageLimits.checkFinite(pair.labels(), page, label, 0);
       if (image.width() != label.width() || image.height() != label.height()) {
-        throw new IllegalArgumentException(pair.image() + " is " + image.width() + "x" + image.height() + " but its"
+        throw new DataException(pair.image() + " is " + image.width() + "x" + image.height() + " but its"
             + " labels " + pair.labels() + " are " + label.width() + "x" + label.height()
             + (images.size() > 1 ? " (page " + page + ")" : "") + "; image and labels must have the same size");
       }
       if (image.channels() != recipe.model().inputChannels()) {
-        throw new IllegalArgumentException(pair.image() + " has " + image.channels() + " channel(s) but the model"
+        throw new DataException(pair.image() + " has " + image.channels() + " channel(s) but the model"
             + " reads " + recipe.model().inputChannels() + " (model.inputChannels)");
       }
       InstanceLabels instances;
       try {
         instances = LabelDecoder.decode(label.channelAsInts(0), label.width(), label.height(),
             recipe.data().labelFormat());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(pair.labels() + ": " + e.getMessage(), e);
+      } catch (InvalidInputException e) {
+        throw new DataException(pair.labels() + ": " + e.getMessage(), e);
       }
       samples.add(sample(recipe, image, instances, cache));
     }
@@ -151,11 +152,11 @@ public final class Dataset {
    */
   public static Sample sample(Recipe recipe, Image image, InstanceLabels instances, WeightMapCache cache) {
     if (image.width() != instances.width() || image.height() != instances.height()) {
-      throw new IllegalArgumentException("an image of " + image.width() + "x" + image.height() + " needs labels of"
+      throw new DataException("an image of " + image.width() + "x" + image.height() + " needs labels of"
           + " the same size, got " + instances.width() + "x" + instances.height());
     }
     if (image.channels() != recipe.model().inputChannels()) {
-      throw new IllegalArgumentException("an image has " + image.channels() + " channel(s) but the model reads "
+      throw new DataException("an image has " + image.channels() + " channel(s) but the model reads "
           + recipe.model().inputChannels() + " (model.inputChannels)");
     }
     float[] pixels = Normalizer.apply(image, recipe.data().normalization());
@@ -186,7 +187,7 @@ public final class Dataset {
     int classes = recipe.model().classes();
     boolean sigmoid = recipe.model().head().activation() == OutputActivation.SIGMOID;
     if (!(classes == 2 || (classes == 1 && sigmoid))) {
-      throw new IllegalArgumentException("model.classes: the label formats give 2 classes (background, cell) but"
+      throw new DataException("model.classes: the label formats give 2 classes (background, cell) but"
           + " the model has " + classes + "; use classes 2 (soft-max) or 1 (sigmoid)");
     }
   }

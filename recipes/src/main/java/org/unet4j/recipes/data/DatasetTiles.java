@@ -26,7 +26,7 @@ public final class DatasetTiles implements TileSource {
    */
   public DatasetTiles(List<Sample> samples, Augmenter augmenter, int tile, int output, int batchSize, long seed) {
     if (samples.isEmpty()) {
-      throw new IllegalArgumentException("no training samples");
+      throw new DataException("no training samples");
     }
     this.samples = List.copyOf(samples);
     this.augmenter = augmenter;

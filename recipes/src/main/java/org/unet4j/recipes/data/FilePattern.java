@@ -25,7 +25,7 @@ public final class FilePattern {
   /** The image files the pattern names, sorted by path; an error names what matched nothing. */
   public static List<Path> resolve(String field, String pattern, Path base) {
     if (pattern.isBlank()) {
-      throw new IllegalArgumentException(field + ": empty; the recipe names no files here. Set it to a folder or a"
+      throw new DataException(field + ": empty; the recipe names no files here. Set it to a folder or a"
           + " glob such as data/train/images or data/train/*.tif");
     }
     int wildcard = firstWildcard(pattern);
@@ -37,13 +37,13 @@ public final class FilePattern {
         return List.of(resolved);
       }
       if (!Files.isDirectory(resolved)) {
-        throw new IllegalArgumentException(field + ": \"" + pattern + "\" does not exist (looked for " + resolved
+        throw new DataException(field + ": \"" + pattern + "\" does not exist (looked for " + resolved
             + ")");
       }
       files = list(resolved, 1, p -> true);
     } else {
       if (!Files.isDirectory(resolved)) {
-        throw new IllegalArgumentException(field + ": the folder of \"" + pattern + "\" does not exist (looked for "
+        throw new DataException(field + ": the folder of \"" + pattern + "\" does not exist (looked for "
             + resolved + ")");
       }
       PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern.substring(
@@ -52,7 +52,7 @@ public final class FilePattern {
     }
     files = files.stream().filter(FilePattern::isImage).sorted().toList();
     if (files.isEmpty()) {
-      throw new IllegalArgumentException(field + ": \"" + pattern + "\" matches no image file (." + String.join(", .",
+      throw new DataException(field + ": \"" + pattern + "\" matches no image file (." + String.join(", .",
           IMAGE_EXTENSIONS.stream().sorted().toList()) + ") in " + resolved);
     }
     return files;

@@ -30,7 +30,7 @@ public record Image(int width, int height, int channels, PixelType type, float[]
       for (int i = 0; i < pixels.length; i++) {
         float v = pixels[i];
         if (!(v >= 0 && v <= type.max() && v == Math.rint(v))) {
-          throw new IllegalArgumentException("sample " + v + " at " + at(i, width, channels) + " is not a "
+          throw new DataException("sample " + v + " at " + at(i, width, channels) + " is not a "
               + type + " value; " + type + " holds whole numbers 0.." + (int) type.max());
         }
       }
@@ -64,7 +64,7 @@ public record Image(int width, int height, int channels, PixelType type, float[]
    * One channel as exact integers, row-major: label images. Always succeeds for 8- and 16-bit
    * images.
    *
-   * @throws IllegalArgumentException when a sample is not a whole number that a float holds
+   * @throws DataException when a sample is not a whole number that a float holds
    *     exactly (a float image of probabilities, say), naming the first one
    */
   public int[] channelAsInts(int c) {
@@ -74,7 +74,7 @@ public record Image(int width, int height, int channels, PixelType type, float[]
       float v = pixels[j];
       // Beyond 2^24 a float no longer tells neighbouring integers apart.
       if (v != Math.rint(v) || Math.abs(v) > (1 << 24)) {
-        throw new IllegalArgumentException("channel " + c + " holds " + v + " at " + at(j, width, channels)
+        throw new DataException("channel " + c + " holds " + v + " at " + at(j, width, channels)
             + ", which is not a whole number up to 2^24 = 16777216; label images hold integer labels,"
             + " saved as 8- or 16-bit integers");
       }

@@ -1,13 +1,14 @@
 package org.unet4j.recipes.data;
 
 import java.nio.file.Path;
+import org.unet4j.dsl.InvalidInputException;
 
 /**
  * An image file that cannot be read: missing, empty, not a TIFF or PNG, or holding samples unet4j
  * does not read (signed or 32-bit integers, 64-bit floats). The message starts with the file and
  * says what is wrong and, where there is one, what to do.
  */
-public final class ImageReadException extends IllegalArgumentException {
+public final class ImageReadException extends InvalidInputException {
   private static final long serialVersionUID = 1L;
 
   private final String file;

@@ -11,7 +11,7 @@ public record LabelledImage(Image image, InstanceLabels labels) {
 
   public LabelledImage {
     if (image.width() != labels.width() || image.height() != labels.height()) {
-      throw new IllegalArgumentException("an image of " + image.width() + "x" + image.height() + " needs labels of"
+      throw new DataException("an image of " + image.width() + "x" + image.height() + " needs labels of"
           + " the same size, got " + labels.width() + "x" + labels.height());
     }
   }
@@ -22,7 +22,7 @@ public record LabelledImage(Image image, InstanceLabels labels) {
    */
   public static LabelledImage of(int width, int height, float[] pixels, int[] instances) {
     if (pixels.length != (long) width * height) {
-      throw new IllegalArgumentException("a grey " + width + "x" + height + " image needs " + (long) width * height
+      throw new DataException("a grey " + width + "x" + height + " image needs " + (long) width * height
           + " values, got " + pixels.length);
     }
     return new LabelledImage(Image.gray(width, height, PixelType.FLOAT32, pixels.clone()),

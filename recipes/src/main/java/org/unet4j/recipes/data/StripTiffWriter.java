@@ -92,7 +92,7 @@ public final class StripTiffWriter implements AutoCloseable {
   /**
    * Starts a page of {@code width x height} one-channel samples of {@code type}.
    *
-   * @throws IllegalArgumentException when the file would outgrow classic TIFF's 4 GB
+   * @throws DataException when the file would outgrow classic TIFF's 4 GB
    * @throws IllegalStateException when the previous page is not finished
    */
   public void beginPage(int width, int height, PixelType type) {
@@ -105,7 +105,7 @@ public final class StripTiffWriter implements AutoCloseable {
     int strips = (height + rowsPerStrip - 1) / rowsPerStrip;
     long end = position + buffer.position() + rowBytes * height + 1 + 2 + ENTRIES * 12 + 4 + 8L * strips + 16;
     if (end > MAX_OFFSET) {
-      throw new IllegalArgumentException(target.getFileName() + ": page " + (pages + 1) + " (" + width + "x" + height
+      throw new DataException(target.getFileName() + ": page " + (pages + 1) + " (" + width + "x" + height
           + " " + type + ") would make the file larger than the 4 GB that classic TIFF addresses; predict fewer"
           + " pages per file or smaller images");
     }

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.Image;
 
 /**
@@ -21,7 +22,7 @@ public record CellProbabilities(int width, int height, float[] values) {
         width, height, (long) width * height, values.length);
     for (int i = 0; i < values.length; i++) {
       if (Float.isNaN(values[i])) {
-        throw new IllegalArgumentException("the probability at (x=" + i % width + ", y=" + i / width
+        throw new DataException("the probability at (x=" + i % width + ", y=" + i / width
             + ") is NaN; a prediction that holds NaN cannot be thresholded (did the model diverge?)");
       }
     }
@@ -32,12 +33,15 @@ public record CellProbabilities(int width, int height, float[] values) {
    * image becomes {@code v / 255} computed in float32, a 16-bit one {@code v / 65535}, a float
    * image is taken as it is.
    *
-   * @throws IllegalArgumentException for a channel the image lacks or a NaN sample
+   * @throws DataException for a channel the image lacks or a NaN sample
    */
   public static CellProbabilities of(Image image, int channel) {
     checkNotNull(image, "image");
-    checkArgument(channel >= 0 && channel < image.channels(), "channel %s: the image has %s channel(s), 0..%s",
-        channel, image.channels(), image.channels() - 1);
+    if (channel < 0 || channel >= image.channels()) {
+      // The channel is chosen by whoever evaluates, so a wrong one is their mistake, not a bug.
+      throw new DataException("channel " + channel + ": the image has " + image.channels() + " channel(s), 0.."
+          + (image.channels() - 1));
+    }
     float[] values = image.channel(channel);
     float scale = switch (image.type()) {
       case UINT8 -> 255f;

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.recipes.data.DataException;
 
 /**
  * Evaluates a prediction against its ground truth: the ISBI challenge metrics
@@ -18,7 +19,7 @@ public final class Evaluator {
    * @param truth the truth pages
    * @param pred the predicted pages, in the same order and of the same sizes
    * @param objectThreshold the probability threshold of the object scores (0.5 by default)
-   * @throws IllegalArgumentException when the page counts or sizes differ, naming the page
+   * @throws DataException when the page counts or sizes differ, naming the page
    */
   public static ImageEvaluation evaluate(String name, List<GroundTruth> truth, List<CellProbabilities> pred,
       double objectThreshold) {
@@ -30,7 +31,7 @@ public final class Evaluator {
    * {@code instances} (the predicted objects, such as {@code unet4j predict}'s
    * {@code NAME_labels.tif}) when given rather than from the probabilities at the threshold.
    *
-   * @throws IllegalArgumentException when the page counts or sizes differ, naming the page
+   * @throws DataException when the page counts or sizes differ, naming the page
    */
   public static ImageEvaluation evaluate(String name, List<GroundTruth> truth, List<CellProbabilities> pred,
       double objectThreshold, @Nullable List<GroundTruth> instances) {
@@ -45,7 +46,7 @@ public final class Evaluator {
       GroundTruth t = truth.get(i);
       CellProbabilities p = pred.get(i);
       if (t.width() != p.width() || t.height() != p.height()) {
-        throw new IllegalArgumentException((truth.size() > 1 ? "page " + (i + 1) + ": " : "") + "the truth is "
+        throw new DataException((truth.size() > 1 ? "page " + (i + 1) + ": " : "") + "the truth is "
             + t.width() + "x" + t.height() + " but the prediction " + p.width() + "x" + p.height());
       }
     }
@@ -56,7 +57,7 @@ public final class Evaluator {
         GroundTruth t = truth.get(i);
         GroundTruth p = instances.get(i);
         if (t.width() != p.width() || t.height() != p.height()) {
-          throw new IllegalArgumentException((truth.size() > 1 ? "page " + (i + 1) + ": " : "") + "the truth is "
+          throw new DataException((truth.size() > 1 ? "page " + (i + 1) + ": " : "") + "the truth is "
               + t.width() + "x" + t.height() + " but the instances " + p.width() + "x" + p.height());
         }
       }

@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.LabelFormat;
+import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.FilePattern;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
@@ -140,7 +142,7 @@ public final class FileEvaluation {
     if (Files.isDirectory(truth)) {
       try {
         truths = FilePattern.resolve("truth", truth.toString(), Path.of(""));
-      } catch (IllegalArgumentException e) {
+      } catch (DataException e) {
         // The folder exists (checked above), so it holds no image file.
         throw new EvaluationInputException(EvaluationInput.TRUTH, truth + " holds no image file (.png, .tif, .tiff)");
       }
@@ -200,20 +202,20 @@ public final class FileEvaluation {
   /**
    * The scores of one pair.
    *
-   * @throws IllegalArgumentException when a file cannot be read, the pages or sizes differ, or the
+   * @throws InvalidInputException when a file cannot be read, the pages or sizes differ, or the
    *     truth holds values its label format refuses; the message names the files
    */
   public ImageEvaluation evaluate(Pair pair) {
     List<Image> truthPages = ImageIo.readPages(pair.truth());
     List<Image> predPages = ImageIo.readPages(pair.prediction());
     if (truthPages.size() != predPages.size()) {
-      throw new IllegalArgumentException("truth " + pair.truth() + " has " + pages(truthPages.size())
+      throw new DataException("truth " + pair.truth() + " has " + pages(truthPages.size())
           + " but prediction " + pair.prediction() + " has " + pages(predPages.size()));
     }
     Path instancesFile = pair.instances();
     List<Image> labelPages = instancesFile == null ? List.of() : ImageIo.readPages(instancesFile);
     if (instancesFile != null && labelPages.size() != truthPages.size()) {
-      throw new IllegalArgumentException("truth " + pair.truth() + " has " + pages(truthPages.size())
+      throw new DataException("truth " + pair.truth() + " has " + pages(truthPages.size())
           + " but instances " + instancesFile + " have " + pages(labelPages.size()));
     }
     List<GroundTruth> truths = new ArrayList<>();
@@ -224,30 +226,30 @@ public final class FileEvaluation {
       Image p = predPages.get(i);
       String page = truthPages.size() > 1 ? " (page " + (i + 1) + ")" : "";
       if (t.width() != p.width() || t.height() != p.height()) {
-        throw new IllegalArgumentException("truth " + pair.truth() + " is " + t.width() + "x" + t.height()
+        throw new DataException("truth " + pair.truth() + " is " + t.width() + "x" + t.height()
             + " but prediction " + pair.prediction() + " is " + p.width() + "x" + p.height() + page);
       }
       try {
         truths.add(truthFormat == null ? GroundTruth.cellsAboveZero(t) : GroundTruth.decode(t, truthFormat));
-      } catch (IllegalArgumentException e) {
+      } catch (InvalidInputException e) {
         throw new TruthFormatException(pair.truth() + page + ": " + e.getMessage() + " (label format "
             + truthFormatName() + ")", e);
       }
       try {
         preds.add(channel == null ? CellProbabilities.foreground(p) : CellProbabilities.of(p, channel));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(pair.prediction() + page + ": " + e.getMessage(), e);
+      } catch (InvalidInputException e) {
+        throw new DataException(pair.prediction() + page + ": " + e.getMessage(), e);
       }
       if (instancesFile != null) {
         Image l = labelPages.get(i);
         if (l.width() != t.width() || l.height() != t.height()) {
-          throw new IllegalArgumentException("truth " + pair.truth() + " is " + t.width() + "x" + t.height()
+          throw new DataException("truth " + pair.truth() + " is " + t.width() + "x" + t.height()
               + " but instances " + instancesFile + " are " + l.width() + "x" + l.height() + page);
         }
         try {
           instances.add(GroundTruth.decode(l, LabelFormat.INSTANCE));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(instancesFile + page + ": " + e.getMessage(), e);
+        } catch (InvalidInputException e) {
+          throw new DataException(instancesFile + page + ": " + e.getMessage(), e);
         }
       }
     }
@@ -259,7 +261,7 @@ public final class FileEvaluation {
   }
 
   /** The truth holds values that its label format refuses. */
-  public static final class TruthFormatException extends IllegalArgumentException {
+  public static final class TruthFormatException extends InvalidInputException {
     private static final long serialVersionUID = 1L;
 
     TruthFormatException(String message, Throwable cause) {

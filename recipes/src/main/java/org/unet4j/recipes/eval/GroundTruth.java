@@ -46,7 +46,7 @@ public final class GroundTruth {
   /**
    * Channel 0 decoded with a recipe's label format ({@link LabelDecoder}).
    *
-   * @throws IllegalArgumentException when the image holds values the format does not allow
+   * @throws org.unet4j.dsl.InvalidInputException when the image holds values the format does not allow
    */
   public static GroundTruth decode(Image image, LabelFormat format) {
     checkNotNull(image, "image");

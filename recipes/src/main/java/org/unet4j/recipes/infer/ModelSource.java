@@ -54,18 +54,18 @@ public final class ModelSource {
    * Finds out what {@code path} is and reads its recipe (and, for a run or checkpoint, verifies the
    * checkpoint's checksums).
    *
-   * @throws IllegalArgumentException when {@code path} does not exist, is a file, or is none of
+   * @throws CheckpointException when {@code path} does not exist, is a file, or is none of
    *     the three kinds, or its recipe is not valid
    * @throws CheckpointException when a run has no usable checkpoint or a checkpoint is damaged
    */
   public static ModelSource of(Path path) {
     Path from = path.toAbsolutePath().normalize();
     if (!Files.exists(from)) {
-      throw new IllegalArgumentException("no such model: " + path + "; give a run directory, a checkpoint folder"
+      throw new CheckpointException("no such model: " + path + "; give a run directory, a checkpoint folder"
           + " (RUN/checkpoints/ckpt-NNNNNNNNN) or a model export (unet4j export)");
     }
     if (!Files.isDirectory(from)) {
-      throw new IllegalArgumentException(path + " is a file; give a run directory, a checkpoint folder"
+      throw new CheckpointException(path + " is a file; give a run directory, a checkpoint folder"
           + " (RUN/checkpoints/ckpt-NNNNNNNNN) or a model export (unet4j export)");
     }
     if (Files.isRegularFile(from.resolve(ModelExport.SAVED_MODEL))
@@ -89,13 +89,13 @@ public final class ModelSource {
       Checkpoint checkpoint = Checkpoints.read(from);
       @Nullable Path runRoot = from.getParent() == null ? null : from.getParent().getParent();
       if (runRoot == null || !new RunDirectory(runRoot).holdsRun()) {
-        throw new IllegalArgumentException("checkpoint " + path + " is not inside a run directory: there is no"
+        throw new CheckpointException("checkpoint " + path + " is not inside a run directory: there is no"
             + " recipe.json two folders up; give the run directory instead");
       }
       Recipe recipe = loadRecipe(new RunDirectory(runRoot).recipe(), "the run's recipe");
       return new ModelSource(Kind.CHECKPOINT, from, recipe, checkpoint, null, List.of());
     }
-    throw new IllegalArgumentException(path + " is not a model: it is neither a run directory (no recipe.json), a"
+    throw new CheckpointException(path + " is not a model: it is neither a run directory (no recipe.json), a"
         + " checkpoint folder (no meta.json) nor a model export (no " + ModelExport.SAVED_MODEL + ")");
   }
 
@@ -150,19 +150,19 @@ public final class ModelSource {
 
   private static Recipe loadRecipe(Path file, String what) {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(what + " " + file + " is missing");
+      throw new CheckpointException(what + " " + file + " is missing");
     }
     try {
       return Recipes.load(file.toString());
     } catch (SpecException e) {
-      throw new IllegalArgumentException(what + " " + file + " is not valid: " + e.getMessage(), e);
+      throw new CheckpointException(what + " " + file + " is not valid: " + e.getMessage(), e);
     }
   }
 
   private static ModelInfo readInfo(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(file.getParent() + " is not a complete unet4j model export: it has no "
-          + ModelExport.MODEL_INFO + " (make one with `unet4j export RUN --out DIR`)");
+      throw new CheckpointException(file.getParent() + " is not a complete unet4j model export: it has no "
+          + ModelExport.MODEL_INFO + " (make one by exporting a run)");
     }
     return ModelInfo.read(file);
   }

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.unet4j.losses.weights.InstanceLabels;
 import org.unet4j.recipes.data.AtomicFiles;
+import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
@@ -66,8 +67,8 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
   /**
    * Writes the prediction of {@code images} (the input pages) as these files.
    *
-   * @throws IllegalArgumentException when the lists differ in length or a page has more than
-   *     {@value #MAX_LABELS} objects (16-bit labels cannot hold them)
+   * @throws IllegalArgumentException when the lists differ in length
+   * @throws DataException when a page has more than {@value #MAX_LABELS} objects (16-bit labels cannot hold them)
    */
   public void write(List<Image> images, List<ProbabilityMap> maps, List<InstanceLabels> instances) {
     checkArgument(images.size() == overlays.size() && maps.size() == overlays.size()
@@ -94,11 +95,11 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
   /**
    * Checks that page {@code page} (0-based) with {@code objects} objects fits 16-bit labels.
    *
-   * @throws IllegalArgumentException when it has more than {@value #MAX_LABELS}
+   * @throws DataException when it has more than {@value #MAX_LABELS}
    */
   void checkLabelCount(long objects, int page) {
     if (objects > MAX_LABELS) {
-      throw new IllegalArgumentException(labels.getFileName() + (overlays.size() > 1 ? " page " + (page + 1) : "")
+      throw new DataException(labels.getFileName() + (overlays.size() > 1 ? " page " + (page + 1) : "")
           + ": " + objects + " objects, more than the " + MAX_LABELS + " that 16-bit labels hold;"
           + " raise the threshold or inference.minObjectSize, or predict smaller images");
     }

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.FilePattern;
 
 /**
@@ -50,7 +51,7 @@ public record PredictionInputs(Map<String, Path> inputs, List<String> skipped) {
    *
    * @param label what the arguments are called in messages, e.g. {@code IMAGES}
    * @param base the folder relative arguments resolve against
-   * @throws IllegalArgumentException when an argument matches no image, a list file cannot be read
+   * @throws DataException when an argument matches no image, a list file cannot be read
    *     or names none, or the inputs break the rules of {@link #of}
    */
   public static PredictionInputs resolve(String label, List<String> arguments, Path base, Path out) {
@@ -73,7 +74,7 @@ public record PredictionInputs(Map<String, Path> inputs, List<String> skipped) {
     try {
       lines = Files.readAllLines(list, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalArgumentException(label + ": cannot read the list file " + list + ": " + e.getMessage(), e);
+      throw new DataException(label + ": cannot read the list file " + list + ": " + e.getMessage(), e);
     }
     Path folder = list.toAbsolutePath().getParent();
     List<Path> files = new ArrayList<>();
@@ -90,12 +91,12 @@ public record PredictionInputs(Map<String, Path> inputs, List<String> skipped) {
       }
       try {
         files.addAll(FilePattern.resolve(list.getFileName() + " line " + (i + 1), line, folder));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(label + ": " + e.getMessage(), e);
+      } catch (DataException e) {
+        throw new DataException(label + ": " + e.getMessage(), e);
       }
     }
     if (files.isEmpty()) {
-      throw new IllegalArgumentException(label + ": the list file " + list + " names no image (one image file,"
+      throw new DataException(label + ": the list file " + list + " names no image (one image file,"
           + " folder or pattern per line)");
     }
     return files;
@@ -114,7 +115,7 @@ public record PredictionInputs(Map<String, Path> inputs, List<String> skipped) {
   /**
    * The inputs among {@code files} for outputs written into {@code out}.
    *
-   * @throws IllegalArgumentException when two inputs have the same name (their outputs would
+   * @throws DataException when two inputs have the same name (their outputs would
    *     overwrite each other) or an output would replace an input (a file system that ignores case
    *     can name one file {@code A_prob.tif} and {@code a_prob.tif})
    */
@@ -139,7 +140,7 @@ public record PredictionInputs(Map<String, Path> inputs, List<String> skipped) {
       String name = FilePattern.stem(f);
       Path before = byName.putIfAbsent(name, f);
       if (before != null) {
-        throw new IllegalArgumentException("two inputs are named " + name + " (" + before + " and " + f + "); their"
+        throw new DataException("two inputs are named " + name + " (" + before + " and " + f + "); their"
             + " outputs would overwrite each other in " + out + ", so predict them into different folders");
       }
     }
@@ -150,7 +151,7 @@ public record PredictionInputs(Map<String, Path> inputs, List<String> skipped) {
       for (Path output : List.of(outputs.probabilities(), outputs.labels(), outputs.overlays().get(0))) {
         for (Path other : byName.values()) {
           if (sameFile(output, other)) {
-            throw new IllegalArgumentException(other + " is an input, but predicting " + input.getValue() + " into "
+            throw new DataException(other + " is an input, but predicting " + input.getValue() + " into "
                 + out + " would replace it with " + output.getFileName() + "; predict into another folder");
           }
         }

@@ -92,7 +92,7 @@ public final class Predictor implements AutoCloseable {
    * Loads the model's weights for prediction with {@code inference} (tile, batch size, test-time
    * augmentation, post-processing), which may differ from the recipe's.
    *
-   * @throws IllegalArgumentException when the tile does not fit the model (naming the nearest
+   * @throws ModelMismatchException when the tile does not fit the model (naming the nearest
    *     valid tiles) or differs from the tile an export was compiled for
    */
   public static Predictor open(ModelSource source, InferenceSpec inference) {
@@ -111,13 +111,11 @@ public final class Predictor implements AutoCloseable {
     int tile = inference.tile();
     SpecException invalid = recipe.model().geometry().whyInvalid(tile);
     if (invalid != null) {
-      throw new IllegalArgumentException("tile " + tile + " does not fit " + recipe.name() + ": "
+      throw new ModelMismatchException("tile " + tile + " does not fit " + recipe.name() + ": "
           + invalid.getMessage(), invalid);
     }
     if (source.fixedTile().isPresent() && source.fixedTile().getAsInt() != tile) {
-      throw new IllegalArgumentException("tile " + tile + ": the export " + source.directory() + " is compiled for"
-          + " tile " + source.fixedTile().getAsInt() + "; predict with that tile, or export the run again with"
-          + " `unet4j export RUN --tile " + tile + " --out DIR`");
+      throw ModelMismatchException.exportTile(source.directory(), tile, source.fixedTile().getAsInt());
     }
     Tiling tiling = Tiling.of(recipe.model(), tile);
     TileModel model = source.kind() == ModelSource.Kind.EXPORT
@@ -158,7 +156,7 @@ public final class Predictor implements AutoCloseable {
    * The class probabilities of every pixel of {@code image} (one page, raw intensities, any size
    * of at least 1x1).
    *
-   * @throws IllegalArgumentException when the image's channels differ from the model's input
+   * @throws ModelMismatchException when the image's channels differ from the model's input
    */
   public ProbabilityMap predict(Image image, TileProgress progress) {
     checkNotNull(image, "image");
@@ -191,7 +189,7 @@ public final class Predictor implements AutoCloseable {
    * @param stats the normalisation of the whole page ({@link #normalization}), the same for every band
    * @param progress told after every batch; counts the tiles of this band
    * @return a map of the page's width and {@code toRow - fromRow} rows
-   * @throws IllegalArgumentException when the page's channels differ from the model's input or the
+   * @throws ModelMismatchException when the page's channels differ from the model's input or the
    *     rows are not {@code 0 <= fromRow < toRow <= height}
    */
   public ProbabilityMap predictRows(PageSource page, NormalizationStats stats, int fromRow, int toRow,
@@ -228,7 +226,7 @@ public final class Predictor implements AutoCloseable {
    * @param name the output name, usually the file's name without its extension
    * @param progress the progress of each page, given a task name such as {@code "a.tif page 2/5"}
    * @throws org.unet4j.recipes.data.ImageReadException when the file cannot be read
-   * @throws IllegalArgumentException when a page's channels differ from the model's input or a
+   * @throws org.unet4j.dsl.InvalidInputException when a page's channels differ from the model's input or a
    *     page has more objects than 16-bit labels hold
    */
   public PredictedImage predictFile(Path file, String name, Path folder, Function<String, TileProgress> progress) {
@@ -242,7 +240,7 @@ public final class Predictor implements AutoCloseable {
       for (int page = 0; page < in.pageCount(); page++) {
         PageSource source = in.page(page);
         if (source.channels() != channels) {
-          throw new IllegalArgumentException(file + (in.pageCount() == 1 ? "" : " page " + (page + 1)) + " has "
+          throw new ModelMismatchException(file + (in.pageCount() == 1 ? "" : " page " + (page + 1)) + " has "
               + source.channels() + " channel(s) but the model reads " + channels + " (model.inputChannels)");
         }
         pages.add(source);

@@ -63,7 +63,7 @@ public record Tiling(int tile, int outputSize, int step, int context, int skip, 
   /**
    * The layout of {@code model} at input tile {@code tile}.
    *
-   * @throws IllegalArgumentException when the tile is not a valid input size (naming the nearest
+   * @throws ModelMismatchException when the tile is not a valid input size (naming the nearest
    *     valid ones), when the net's output has a coarser resolution than its input, or when the
    *     tile's usable output is smaller than the period (naming the smallest tile that works)
    */
@@ -71,10 +71,10 @@ public record Tiling(int tile, int outputSize, int step, int context, int skip, 
     Geometry geometry = model.geometry();
     SpecException invalid = geometry.whyInvalid(tile);
     if (invalid != null) {
-      throw new IllegalArgumentException("tile " + tile + " does not fit the model: " + invalid.getMessage(), invalid);
+      throw new ModelMismatchException("tile " + tile + " does not fit the model: " + invalid.getMessage(), invalid);
     }
     if (geometry.outputStride() != 1) {
-      throw new IllegalArgumentException("the predictor needs an output at the input's resolution, but this net has "
+      throw new ModelMismatchException("the predictor needs an output at the input's resolution, but this net has "
           + model.expanding().size() + " expanding stages for " + model.depth() + " contracting ones (output stride "
           + geometry.outputStride() + ")");
     }
@@ -82,7 +82,7 @@ public record Tiling(int tile, int outputSize, int step, int context, int skip, 
     if (tiling == null) {
       int output = geometry.outputSize(tile) - 2 * skip(model, geometry);
       OptionalInt enough = smallestWorkingTile(model, geometry, tile);
-      throw new IllegalArgumentException("tile " + tile + " leaves " + Math.max(0, output) + " usable output pixels,"
+      throw new ModelMismatchException("tile " + tile + " leaves " + Math.max(0, output) + " usable output pixels,"
           + " fewer than the pooling period " + geometry.period() + "; tiles must step by a multiple of "
           + geometry.period() + " for a seamless result, so use a larger tile"
           + (enough.isPresent() ? " (the smallest that works is " + enough.getAsInt() + ")" : ""));

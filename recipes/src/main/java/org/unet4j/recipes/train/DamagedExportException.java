@@ -9,14 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.tensorflow.proto.SavedModel;
+import org.unet4j.dsl.InvalidInputException;
 
 /**
  * A model export whose files TensorFlow cannot load: truncated by an interrupted copy, damaged on
  * the disk. The message names the export, the file found damaged and what to do, instead of
- * TensorFlow's own words ("Read less bytes than requested"). An {@link IllegalArgumentException}:
+ * TensorFlow's own words ("Read less bytes than requested"). An {@link InvalidInputException}:
  * the model given is unusable, a mistake in the input, not a bug.
  */
-public final class DamagedExportException extends IllegalArgumentException {
+public final class DamagedExportException extends InvalidInputException {
   private static final long serialVersionUID = 1L;
 
   /** The last 8 bytes of a TensorFlow table file (the variables' index), little-endian. */

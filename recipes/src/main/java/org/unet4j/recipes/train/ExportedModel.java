@@ -64,7 +64,7 @@ public final class ExportedModel implements AutoCloseable {
    * Loads the export in {@code directory} with {@code threads} threads per op (0: TensorFlow's
    * default).
    *
-   * @throws IllegalArgumentException when the folder is not a complete unet4j export or its files
+   * @throws CheckpointException when the folder is not a complete unet4j export or its files
    *     disagree with each other
    * @throws DamagedExportException (an IllegalArgumentException) when TensorFlow cannot load its
    *     files: the message names the damaged one
@@ -73,8 +73,8 @@ public final class ExportedModel implements AutoCloseable {
     checkArgument(threads >= 0, "threads must be 0 (default) or positive, got %s", threads);
     for (String file : List.of(ModelExport.SAVED_MODEL, ModelExport.MODEL_INFO, ModelExport.RECIPE)) {
       if (!Files.isRegularFile(directory.resolve(file))) {
-        throw new IllegalArgumentException(directory + " is not a unet4j model export: it has no " + file
-            + " (make one with `unet4j export RUN --out DIR`)");
+        throw new CheckpointException(directory + " is not a unet4j model export: it has no " + file
+            + " (make one by exporting a run)");
       }
     }
     ModelInfo info = ModelInfo.read(directory.resolve(ModelExport.MODEL_INFO));
@@ -82,7 +82,7 @@ public final class ExportedModel implements AutoCloseable {
     try {
       recipe = Recipes.load(directory.resolve(ModelExport.RECIPE).toString());
     } catch (SpecException e) {
-      throw new IllegalArgumentException(directory.resolve(ModelExport.RECIPE) + ": " + e.getMessage(), e);
+      throw new CheckpointException(directory.resolve(ModelExport.RECIPE) + ": " + e.getMessage(), e);
     }
     SavedModelBundle.Loader loader = SavedModelBundle.loader(directory.toString()).withTags(TAG);
     if (threads > 0) {
@@ -100,13 +100,13 @@ public final class ExportedModel implements AutoCloseable {
       Signature signature = bundle.function(SIGNATURE).signature();
       Signature.TensorDescription input = signature.getInputs().get(INPUT);
       if (input == null || !signature.getOutputs().containsKey(PROBABILITIES)) {
-        throw new IllegalArgumentException(directory + ": signature " + SIGNATURE + " lacks input " + INPUT
+        throw new CheckpointException(directory + ": signature " + SIGNATURE + " lacks input " + INPUT
             + " or output " + PROBABILITIES + "; it was not written by unet4j export");
       }
       Shape expected = Shape.of(-1, info.tile(), info.tile(), info.inputChannels());
       // Shape.equals is false whenever a dimension is unknown (the batch here), so compare the sizes.
       if (!Arrays.equals(input.shape.asArray(), expected.asArray())) {
-        throw new IllegalArgumentException(directory + ": the graph takes " + input.shape + " but "
+        throw new CheckpointException(directory + ": the graph takes " + input.shape + " but "
             + ModelExport.MODEL_INFO + " says " + expected);
       }
       return new ExportedModel(directory, recipe, info, bundle, signature);

@@ -25,6 +25,8 @@ import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
+import org.unet4j.recipes.data.OutputFolderException;
+import org.unet4j.recipes.infer.ModelMismatchException;
 
 /**
  * Exports a trained model as a lean TensorFlow SavedModel for prediction: the recipe's model is
@@ -73,8 +75,10 @@ public final class ModelExport {
    * {@code out}, which must not exist or be empty. The tile defaults to the recipe's
    * {@code inference.tile}.
    *
-   * @throws IllegalArgumentException when the source is not a run or checkpoint, the tile does not
-   *     fit the model (the message names the nearest valid tiles) or {@code out} is not empty
+   * @throws CheckpointException when the source is not a run or checkpoint
+   * @throws org.unet4j.recipes.infer.ModelMismatchException when the tile does not fit the model (the
+   *     message names the nearest valid tiles)
+   * @throws org.unet4j.recipes.data.OutputFolderException when {@code out} is a file or not empty
    * @throws CheckpointException when there is no usable checkpoint or it does not fit the recipe
    */
   public static Exported export(Path source, Path out, OptionalInt tile) {
@@ -84,10 +88,10 @@ public final class ModelExport {
     Recipe runRecipe;
     Checkpoint checkpoint;
     if (!Files.exists(from)) {
-      throw new IllegalArgumentException("no such run directory or checkpoint folder: " + source);
+      throw new CheckpointException("no such run directory or checkpoint folder: " + source);
     }
     if (!Files.isDirectory(from)) {
-      throw new IllegalArgumentException(source + " is a file; give a run directory or one of its checkpoint"
+      throw new CheckpointException(source + " is a file; give a run directory or one of its checkpoint"
           + " folders (RUN/checkpoints/ckpt-NNNNNNNNN)");
     }
     RunDirectory run = new RunDirectory(from);
@@ -101,19 +105,19 @@ public final class ModelExport {
       checkpoint = Checkpoints.read(from);
       @Nullable Path runRoot = from.getParent() == null ? null : from.getParent().getParent();
       if (runRoot == null || !new RunDirectory(runRoot).holdsRun()) {
-        throw new IllegalArgumentException("checkpoint " + source + " is not inside a run directory: there is no"
+        throw new CheckpointException("checkpoint " + source + " is not inside a run directory: there is no"
             + " recipe.json two folders up; give the run directory instead");
       }
       runRecipe = loadRecipe(new RunDirectory(runRoot).recipe());
     } else {
-      throw new IllegalArgumentException(source + " is neither a run directory (it has no recipe.json) nor a"
+      throw new CheckpointException(source + " is neither a run directory (it has no recipe.json) nor a"
           + " checkpoint folder (it has no " + Checkpoints.META + ")");
     }
 
     int size = tile.orElse(runRecipe.inference().tile());
     SpecException invalid = runRecipe.model().geometry().whyInvalid(size);
     if (invalid != null) {
-      throw new IllegalArgumentException("tile " + size + " does not fit " + runRecipe.name() + ": "
+      throw new ModelMismatchException("tile " + size + " does not fit " + runRecipe.name() + ": "
           + invalid.getMessage());
     }
     Recipe recipe = withInferenceTile(runRecipe, size);
@@ -173,7 +177,7 @@ public final class ModelExport {
     try {
       return Recipes.load(file.toString());
     } catch (SpecException e) {
-      throw new IllegalArgumentException("the run's recipe " + file + " is not valid: " + e.getMessage(), e);
+      throw new CheckpointException("the run's recipe " + file + " is not valid: " + e.getMessage(), e);
     }
   }
 
@@ -189,15 +193,15 @@ public final class ModelExport {
   private static void checkTarget(Path target, Path out) {
     if (!Files.exists(target)) {
       if (target.getParent() == null) {
-        throw new IllegalArgumentException("cannot export into the file system root " + out);
+        throw new OutputFolderException(out, "cannot export into the file system root " + out);
       }
       return;
     }
     if (!Files.isDirectory(target)) {
-      throw new IllegalArgumentException(out + " exists and is a file; give a new folder for the export");
+      throw new OutputFolderException(out, out + " exists and is a file; give a new folder for the export");
     }
     if (!isEmpty(target)) {
-      throw new IllegalArgumentException(out + " already exists and is not empty; export into a new folder or"
+      throw new OutputFolderException(out, out + " already exists and is not empty; export into a new folder or"
           + " remove it first (nothing was overwritten)");
     }
   }
@@ -209,7 +213,7 @@ public final class ModelExport {
   private static void moveIntoPlace(Path temp, Path target, Path out) throws IOException {
     if (Files.isDirectory(target)) {
       if (!isEmpty(target)) {
-        throw new IllegalArgumentException(out + " was filled by someone else during the export; nothing was"
+        throw new OutputFolderException(out, out + " was filled by someone else during the export; nothing was"
             + " overwritten");
       }
       Files.delete(target);

@@ -81,7 +81,7 @@ public record ModelInfo(String recipe, int tile, int outputSize, int margin, int
     try {
       return fromJson(Files.readString(file, StandardCharsets.UTF_8));
     } catch (SpecException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      throw new CheckpointException(file + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }

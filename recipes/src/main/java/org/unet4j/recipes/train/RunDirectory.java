@@ -3,6 +3,7 @@ package org.unet4j.recipes.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.unet4j.recipes.data.OutputFolderException;
 
 /**
  * The folder of one training run: the resolved {@code recipe.json}, {@code metrics.csv},
@@ -48,12 +49,12 @@ public record RunDirectory(Path root) {
    * it, or the folder it would be created in, can be written. Meant to be called before loading
    * data, so that a mistake is reported at once.
    *
-   * @throws IllegalArgumentException saying what is wrong with the folder
+   * @throws OutputFolderException saying what is wrong with the folder
    * @throws RunWriteException when the folder cannot be written
    */
   public void checkCanStart() {
     if (holdsRun()) {
-      throw new IllegalArgumentException(root + " already holds a run; continue it (resume) or choose another"
+      throw new OutputFolderException(root, root + " already holds a run; continue it (resume) or choose another"
           + " folder for the new run");
     }
     checkWritable();
@@ -63,11 +64,11 @@ public record RunDirectory(Path root) {
    * Checks, without changing anything, that the run here can be continued: it holds a run and can
    * be written.
    *
-   * @throws IllegalArgumentException saying what is wrong
+   * @throws OutputFolderException saying what is wrong
    */
   public void checkCanResume() {
     if (!holdsRun()) {
-      throw new IllegalArgumentException(root + " holds no run to resume (no recipe.json); start a new run there"
+      throw new OutputFolderException(root, root + " holds no run to resume (no recipe.json); start a new run there"
           + " instead");
     }
     checkWritable();
@@ -85,10 +86,10 @@ public record RunDirectory(Path root) {
       existing = existing.getParent();
     }
     if (existing == null) {
-      throw new IllegalArgumentException("cannot create " + root + ": none of its parent folders exists");
+      throw new OutputFolderException(root, "cannot create " + root + ": none of its parent folders exists");
     }
     if (!Files.isDirectory(existing)) {
-      throw new IllegalArgumentException(existing.equals(absolute)
+      throw new OutputFolderException(root, existing.equals(absolute)
           ? root + " is a file, not a folder; a run needs a folder of its own"
           : "cannot create " + root + ": " + existing + " is a file, not a folder");
     }

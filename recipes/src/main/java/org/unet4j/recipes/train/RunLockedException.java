@@ -1,7 +1,9 @@
 package org.unet4j.recipes.train;
 
+import org.unet4j.dsl.InvalidInputException;
+
 /** Another process is writing the run directory; nothing in it was changed. */
-public final class RunLockedException extends RuntimeException {
+public final class RunLockedException extends InvalidInputException {
   private static final long serialVersionUID = 1L;
 
   public RunLockedException(String message) {

@@ -22,6 +22,7 @@ import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.dsl.recipe.TrainingSpec;
 import org.unet4j.losses.Loss;
 import org.unet4j.losses.Losses;
+import org.unet4j.recipes.data.OutputFolderException;
 
 /**
  * Trains a recipe's model into a {@link RunDirectory}: batches from a {@link TileSource}, the
@@ -117,7 +118,7 @@ public final class Trainer {
    * writes the run, a checkpoint that does not fit, none usable) leaves every file of the run as it
    * was, because nothing is written before all checks have passed.
    *
-   * @throws IllegalArgumentException when the directory cannot hold this run
+   * @throws OutputFolderException when the directory cannot hold this run
    * @throws RunLockedException when another process writes the run
    * @throws NoUsableCheckpointException when resuming and every checkpoint is damaged
    * @throws CheckpointException when the checkpoint to resume from does not fit the recipe's model
@@ -129,7 +130,7 @@ public final class Trainer {
     try {
       Files.createDirectories(run.root());
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot create " + run.root() + ": " + e.getMessage(), e);
+      throw new OutputFolderException(run.root(), "cannot create " + run.root() + ": " + e.getMessage(), e);
     }
     try (RunLock lock = RunLock.acquire(run.root())) {
       // Again under the lock: another process may have started a run here since the first check.

@@ -10,9 +10,11 @@ import org.unet4j.augment.Augmenter;
 import org.unet4j.augment.Sample;
 import org.unet4j.augment.Tile;
 import org.unet4j.augment.TileShape;
+import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.recipe.AugmentationSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.losses.weights.WeightMapCache;
+import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.Dataset;
 import org.unet4j.recipes.data.DatasetTiles;
 import org.unet4j.recipes.data.LabelledImage;
@@ -65,7 +67,7 @@ public final class TrainingData {
   /** Images in memory for training, and others for the validation scores. */
   public static TrainingData of(List<LabelledImage> training, List<LabelledImage> validation) {
     if (training.isEmpty()) {
-      throw new IllegalArgumentException("training data: give at least one labelled image, got none");
+      throw new DataException("training data: give at least one labelled image, got none");
     }
     List<LabelledImage> trainingCopy = List.copyOf(training);
     List<LabelledImage> validationCopy = List.copyOf(validation);
@@ -116,8 +118,8 @@ public final class TrainingData {
       LabelledImage image = images.get(i);
       try {
         samples.add(Dataset.sample(recipe, image.image(), image.labels(), cache));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("training data, image " + i + ": " + e.getMessage(), e);
+      } catch (InvalidInputException e) {
+        throw new DataException("training data, image " + i + ": " + e.getMessage(), e);
       }
     }
     return samples;
@@ -169,8 +171,8 @@ public final class TrainingData {
         Sample sample;
         try {
           sample = Dataset.sample(recipe, image.image(), image.labels(), cache);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("generated training image " + index + ": " + e.getMessage(), e);
+        } catch (InvalidInputException e) {
+          throw new DataException("generated training image " + index + ": " + e.getMessage(), e);
         }
         Tile t = augmenter.randomTile(sample, shape, TileDraw.of(recipe.training().seed(), step, b, 1).seed());
         System.arraycopy(t.image(), 0, images, b * tile * tile * channels, tile * tile * channels);

@@ -9,10 +9,22 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unet4j.dsl.InvalidInputException;
+import org.unet4j.dsl.SpecException;
+import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.ImageIo;
+import org.unet4j.recipes.data.ImageReadException;
+import org.unet4j.recipes.data.OutputFolderException;
+import org.unet4j.recipes.eval.EvaluationInput;
+import org.unet4j.recipes.eval.EvaluationInputException;
+import org.unet4j.recipes.infer.ModelMismatchException;
+import org.unet4j.recipes.train.CheckpointException;
+import org.unet4j.recipes.train.NoUsableCheckpointException;
+import org.unet4j.recipes.train.RunLockedException;
 import picocli.CommandLine.Command;
 
 /**
@@ -38,6 +50,16 @@ class ExitStatusTest {
     }
   }
 
+  /** A command that calls the library against its contract: an image of width -1. */
+  @Command(name = "wrong-call")
+  static final class WrongCall implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      org.unet4j.recipes.data.Image.gray(-1, 2, org.unet4j.recipes.data.PixelType.UINT8, new float[0]);
+      return 0;
+    }
+  }
+
   private static CliRun run(Object command, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -58,6 +80,45 @@ class ExitStatusTest {
       assertEquals(1, verbose.status());
       assertTrue(verbose.err().contains("\tat "), "stack trace: " + verbose.err());
     }
+  }
+
+  /**
+   * Every kind of mistake in what was given, thrown by the library from inside a command, reaches
+   * the one handler as status 2 with its own message on one line and no stack trace.
+   */
+  @Test
+  void everyKindOfUserMistakeIsStatusTwoWithItsMessage() {
+    Path file = Path.of("runs", "a");
+    List<RuntimeException> mistakes = List.of(
+        new InvalidInputException("something given is wrong"),
+        new SpecException("model.classes", "expected 2..64, got 1"),
+        new ImageReadException(file, "not a TIFF or PNG file"),
+        new DataException("x.tif has 3 channel(s) but the model reads 1 (model.inputChannels)"),
+        new OutputFolderException(file, file + " already holds a run"),
+        new ModelMismatchException("tile 500 does not fit paper: valid near it: 492, 508"),
+        new CheckpointException("checkpoint runs/a/step-10 is damaged"),
+        new EvaluationInputException(EvaluationInput.TRUTH, "t.tif: no such file or folder"),
+        new RunLockedException("runs/a is being written by another process"),
+        new NoUsableCheckpointException("every checkpoint of runs/a is damaged"));
+    for (RuntimeException mistake : mistakes) {
+      CliRun r = run(new Buggy(mistake), "buggy");
+      assertEquals(Unet4j.USAGE, r.status(), mistake + ": " + r.err());
+      assertEquals("unet4j buggy: " + mistake.getMessage(), r.err().strip(), mistake.toString());
+    }
+    assertTrue(mistakes.stream().allMatch(m -> m instanceof IllegalArgumentException),
+        "callers that catch IllegalArgumentException keep catching them all");
+  }
+
+  /**
+   * A library precondition broken by a command (a Guava checkArgument) is a bug, status 1, even
+   * though it is an IllegalArgumentException as the user mistakes are.
+   */
+  @Test
+  void aBrokenPreconditionInsideTheLibraryIsAnInternalError() {
+    CliRun r = run(new WrongCall(), "wrong-call");
+    assertEquals(1, r.status(), r.err());
+    assertTrue(r.err().startsWith("unet4j wrong-call: internal error: java.lang.IllegalArgumentException"), r.err());
+    assertTrue(r.err().contains("a bug in unet4j, not in what was given"), r.err());
   }
 
   /**

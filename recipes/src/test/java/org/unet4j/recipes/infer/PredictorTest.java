@@ -253,12 +253,13 @@ class PredictorTest {
       assertEquals(OptionalInt.of(60), p.source().fixedTile());
       assertTrue(maxDiff(fromRun, p.predict(image).values()) <= 1e-6);
     }
-    IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+    ModelMismatchException other = assertThrows(ModelMismatchException.class,
         () -> Predictor.open(ModelSource.of(export), new InferenceSpec(64, 1, TestTimeAugmentation.NONE, 0.5, 0,
             false)));
-    assertTrue(other.getMessage().startsWith("tile 64: the export " + export.toAbsolutePath() + " is compiled for"
-        + " tile 60; predict with that tile, or export the run again with `unet4j export RUN --tile 64"),
-        other.getMessage());
+    assertEquals("tile 64: the export " + export.toAbsolutePath() + " is compiled for tile 60; predict with that"
+        + " tile, or export the run again with tile 64", other.getMessage());
+    assertEquals(OptionalInt.of(64), other.tile());
+    assertEquals(OptionalInt.of(60), other.compiledTile());
   }
 
   @Test

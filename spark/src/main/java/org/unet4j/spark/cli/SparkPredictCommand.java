@@ -14,9 +14,12 @@ import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.recipes.cli.InferenceOverrides;
 import org.unet4j.recipes.cli.UserException;
+import org.unet4j.recipes.data.DataException;
+import org.unet4j.recipes.data.OutputFolderException;
+import org.unet4j.recipes.eval.EvaluationInputException;
+import org.unet4j.recipes.infer.ModelMismatchException;
 import org.unet4j.recipes.infer.PredictionInputs;
 import org.unet4j.recipes.infer.Tiling;
-import org.unet4j.recipes.train.CheckpointException;
 import org.unet4j.spark.BatchResult;
 import org.unet4j.spark.BatchSettings;
 import org.unet4j.spark.ImageRow;
@@ -89,18 +92,17 @@ public final class SparkPredictCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     BatchSettings settings = settings();
-    PredictionInputs selected;
-    try {
-      selected = PredictionInputs.resolve("IMAGES", images, Path.of(""), settings.outFolder());
-    } catch (IllegalArgumentException e) {
-      throw new UserException(e.getMessage());
-    }
+    PredictionInputs selected = PredictionInputs.resolve("IMAGES", images, Path.of(""), settings.outFolder());
     List<InputImage> inputs = InputImage.of(selected);
     SparkPrediction job;
     try {
       job = SparkPrediction.prepare(settings, inputs);
-    } catch (IllegalArgumentException | CheckpointException e) {
-      throw new UserException(e.getMessage());
+    } catch (ModelMismatchException e) {
+      throw InferenceOverrides.mismatch(e);
+    } catch (OutputFolderException e) {
+      throw new UserException("--out " + e.getMessage());
+    } catch (EvaluationInputException e) {
+      throw new UserException("--truth " + e.getMessage());
     }
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -190,8 +192,9 @@ public final class SparkPredictCommand implements Callable<Integer> {
           out.toAbsolutePath().normalize().toString(),
           truth == null ? null : truth.toAbsolutePath().normalize().toString(), labels, overwrite,
           unitTiles == null ? 0 : unitTiles);
-    } catch (IllegalArgumentException e) {
-      throw new UserException(e.getMessage());
+    } catch (DataException e) {
+      // The only thing given here that the settings check against what exists is the label format.
+      throw new UserException("--labels " + e.getMessage());
     }
   }
 

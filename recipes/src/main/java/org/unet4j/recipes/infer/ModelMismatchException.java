@@ -1,0 +1,54 @@
+package org.unet4j.recipes.infer;
+
+import java.util.OptionalInt;
+import org.unet4j.dsl.InvalidInputException;
+
+/**
+ * A model and what it is asked to do do not fit: a tile size its geometry does not accept, an
+ * export compiled for another tile, an image with another channel count than the model reads. The
+ * message says what the model accepts instead (the valid tiles near the one asked, the export's
+ * tile, the model's channels).
+ */
+public final class ModelMismatchException extends InvalidInputException {
+  private static final long serialVersionUID = 1L;
+
+  private final int tile;
+  private final int compiledTile;
+
+  public ModelMismatchException(String message) {
+    super(message);
+    this.tile = 0;
+    this.compiledTile = 0;
+  }
+
+  public ModelMismatchException(String message, Throwable cause) {
+    super(message, cause);
+    this.tile = 0;
+    this.compiledTile = 0;
+  }
+
+  private ModelMismatchException(String message, int tile, int compiledTile) {
+    super(message);
+    this.tile = tile;
+    this.compiledTile = compiledTile;
+  }
+
+  /**
+   * A tile that differs from the one an export is compiled for: predicting with the export's tile
+   * or exporting the run again for the tile asked would both work.
+   */
+  public static ModelMismatchException exportTile(Object export, int tile, int compiledTile) {
+    return new ModelMismatchException("tile " + tile + ": the export " + export + " is compiled for tile "
+        + compiledTile + "; predict with that tile, or export the run again with tile " + tile, tile, compiledTile);
+  }
+
+  /** The tile that was asked, when the mismatch is {@link #compiledTile()}; empty otherwise. */
+  public OptionalInt tile() {
+    return compiledTile == 0 ? OptionalInt.empty() : OptionalInt.of(tile);
+  }
+
+  /** The tile the export is compiled for, when that is the mismatch; empty otherwise. */
+  public OptionalInt compiledTile() {
+    return compiledTile == 0 ? OptionalInt.empty() : OptionalInt.of(compiledTile);
+  }
+}
