@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -41,19 +43,23 @@ class ConvolutionLoweringTest {
   /** A lowering, and for Winograd's the form, applied to every 3x3 convolution however small. */
   record Lowering(ConvolutionLowering lowering, ModelCompiler.WinogradRule rule) {
     static Lowering of(ConvolutionLowering lowering, ModelCompiler.WinogradForm form) {
-      return new Lowering(lowering, new ModelCompiler.WinogradRule(0, 0, form));
+      return new Lowering(lowering, new ModelCompiler.WinogradRule(0, 0, form, ConvolutionLowering.MATMUL));
     }
 
     @Override
     public String toString() {
-      return lowering == ConvolutionLowering.WINOGRAD ? lowering + " " + rule.form() : lowering.toString();
+      return lowering == ConvolutionLowering.WINOGRAD ? lowering + " " + rule.form() + ", else " + rule.rest()
+          : lowering.toString();
     }
   }
 
   static List<Lowering> lowerings() {
     return List.of(Lowering.of(ConvolutionLowering.MATMUL, ModelCompiler.WinogradForm.F4),
         Lowering.of(ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradForm.F2),
-        Lowering.of(ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradForm.F4));
+        Lowering.of(ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradForm.F4),
+        // Without oneDNN: Winograd's form beside TensorFlow's Conv2D and Conv2DBackpropInput.
+        new Lowering(ConvolutionLowering.WINOGRAD, new ModelCompiler.WinogradRule(0, 0, ModelCompiler.WinogradForm.F4,
+            ConvolutionLowering.NATIVE)));
   }
 
   static List<Named<ModelSpec>> nets() {
@@ -125,7 +131,7 @@ class ConvolutionLoweringTest {
       System.setProperty(ModelCompiler.LOWERING_PROPERTY, "WINOGRAD");
       assertEquals(ConvolutionLowering.WINOGRAD, ModelCompiler.defaultLowering());
       System.setProperty(ModelCompiler.LOWERING_PROPERTY, "auto");
-      assertEquals(OneDnn.enabled() ? ConvolutionLowering.WINOGRAD : ConvolutionLowering.NATIVE,
+      assertEquals(Devices.gpu() ? ConvolutionLowering.NATIVE : ConvolutionLowering.WINOGRAD,
           ModelCompiler.defaultLowering());
     } finally {
       System.clearProperty(ModelCompiler.LOWERING_PROPERTY);
@@ -145,6 +151,79 @@ class ConvolutionLoweringTest {
       assertEquals(null, graph.operation("contracting/0/conv2/BatchMatMul"));
       assertEquals("BatchMatMulV3", graph.operation("expanding/0/conv1/BatchMatMul").type());
       assertEquals(null, graph.operation("expanding/0/conv2/BatchMatMul"));
+    }
+  }
+
+  /**
+   * What {@code auto} compiles on this machine computes what TensorFlow's kernels compute, in every
+   * form it chose; on a CPU that is Winograd's form for a layer of at least 1 GFLOP, Conv2D for the
+   * first (one input channel) and, with oneDNN, matrix products for the rest.
+   */
+  @Test
+  void everyFormAutoChoosesHereMatchesTheNativeKernels() {
+    // Tile 188: expanding/0/conv1 convolves 176x176x64 to 174x174x32, 2 * 9 * 64 * 32 * 174² = 1.12 GFLOP.
+    ModelSpec spec = UNet.builder().depth(1).baseFilters(32).build();
+    int tile = 188;
+    ConvolutionLowering auto = ModelCompiler.defaultLowering();
+    Lowering machine = new Lowering(auto, ModelCompiler.WinogradRule.forThisMachine());
+    Set<ConvolutionForm> expected = Devices.gpu() ? EnumSet.of(ConvolutionForm.CONV2D)
+        : OneDnn.enabled() ? EnumSet.of(ConvolutionForm.CONV2D, ConvolutionForm.MATMUL, ConvolutionForm.WINOGRAD_4X4)
+        : EnumSet.of(ConvolutionForm.CONV2D, ConvolutionForm.WINOGRAD_4X4);
+    try (CompiledModel model = ModelCompiler.compile(spec, tile, 11)) {
+      assertEquals(expected, EnumSet.copyOf(model.convolutionForms().values()));
+    }
+    Outputs natives = run(spec, tile, Lowering.of(ConvolutionLowering.NATIVE, ModelCompiler.WinogradForm.F4));
+    Outputs chosen = run(spec, tile, machine);
+    // A larger net than the others here: the first kernel's gradient sums F(4x4)'s rounding over
+    // 2 x 186² pixels and lands about 1.5e-4 from Conv2D's (relative to its largest entry); a wrong
+    // form or index is off by the order of the values themselves.
+    for (int i = 0; i < natives.values().size(); i++) {
+      assertClose(natives.values().get(i), chosen.values().get(i), natives.names().get(i), 1e-3);
+    }
+  }
+
+  /** The rule for a CPU with oneDNN on and off, layer by layer, from the FLOPs worked out by hand. */
+  @Test
+  void theCpuRuleWithAndWithoutOneDnn() {
+    // Tile 188, depth 1, 32 filters (direct-form GFLOP per image: 2 * 9 * cin * cout * out²):
+    // contracting/0/conv1 1 -> 32 channels at 186² (0.02), conv2 32 -> 32 at 184² (0.62), the bottleneck
+    // 32 -> 64 at 90² (0.30) and 64 -> 64 at 88² (0.57), expanding/0/conv1 64 -> 32 at 174² (1.12), conv2
+    // 32 -> 32 at 172² (0.55); the up-convolution 2x2 and the head 1x1.
+    ModelSpec spec = UNet.builder().depth(1).baseFilters(32).build();
+    ConvolutionForm conv2d = ConvolutionForm.CONV2D;
+    ConvolutionForm matmul = ConvolutionForm.MATMUL;
+    ConvolutionForm winograd = ConvolutionForm.WINOGRAD_4X4;
+    List<String> layers = List.of("contracting/0/conv1", "contracting/0/conv2", "bottleneck/conv1", "bottleneck/conv2",
+        "expanding/0/upconv", "expanding/0/conv1", "expanding/0/conv2", "head");
+    assertEquals(List.of(conv2d, matmul, matmul, matmul, matmul, winograd, matmul, matmul),
+        forms(spec, 188, ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradRule.forCpu(true), layers));
+    assertEquals(List.of(conv2d, conv2d, conv2d, conv2d, conv2d, winograd, conv2d, conv2d),
+        forms(spec, 188, ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradRule.forCpu(false), layers));
+    // The lowerings that name one form keep to it (the first layer's 1 channel included).
+    assertEquals(Collections.nCopies(8, conv2d),
+        forms(spec, 188, ConvolutionLowering.NATIVE, ModelCompiler.WinogradRule.forCpu(true), layers));
+    assertEquals(Collections.nCopies(8, matmul),
+        forms(spec, 188, ConvolutionLowering.MATMUL, ModelCompiler.WinogradRule.forCpu(false), layers));
+    // Free sizes: every 3x3 layer of 8 or more input channels counts as large.
+    try (CompiledModel any = ModelCompiler.compile(spec, OptionalInt.empty(), 1, ConvolutionLowering.WINOGRAD,
+        ModelCompiler.WinogradRule.forCpu(false))) {
+      assertEquals(List.of(conv2d, winograd, winograd, winograd, conv2d, winograd, winograd, conv2d),
+          layers.stream().map(any.convolutionForms()::get).toList());
+    }
+  }
+
+  @Test
+  void aRuleLeavesTheRestToMatricesOrConv2dOnly() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ModelCompiler.WinogradRule(8,
+        0, ModelCompiler.WinogradForm.F4, ConvolutionLowering.WINOGRAD));
+    assertEquals("the layers Winograd's form leaves are lowered as MATMUL or NATIVE, got WINOGRAD", e.getMessage());
+  }
+
+  private static List<ConvolutionForm> forms(ModelSpec spec, int tile, ConvolutionLowering lowering,
+      ModelCompiler.WinogradRule rule, List<String> layers) {
+    try (CompiledModel model = ModelCompiler.compile(spec, OptionalInt.of(tile), 1, lowering, rule)) {
+      assertEquals(layers, List.copyOf(model.convolutionForms().keySet()));
+      return layers.stream().map(model.convolutionForms()::get).toList();
     }
   }
 
@@ -227,6 +306,11 @@ class ConvolutionLoweringTest {
 
   /** Equal up to float32 rounding of differently ordered sums: relative to the largest magnitude. */
   private static void assertClose(float[] expected, float[] actual, String what) {
+    assertClose(expected, actual, what, 1e-4);
+  }
+
+  /** Equal within {@code tolerance} of the largest magnitude. */
+  private static void assertClose(float[] expected, float[] actual, String what, double tolerance) {
     assertEquals(expected.length, actual.length, what + ": length");
     double scale = 1e-30;
     for (float v : expected) {
@@ -234,7 +318,7 @@ class ConvolutionLoweringTest {
     }
     for (int i = 0; i < expected.length; i++) {
       double error = Math.abs(expected[i] - actual[i]) / scale;
-      assertTrue(error < 1e-4, what + "[" + i + "]: native " + expected[i] + ", lowered " + actual[i]);
+      assertTrue(error < tolerance, what + "[" + i + "]: native " + expected[i] + ", lowered " + actual[i]);
     }
   }
 }
