@@ -63,10 +63,12 @@ import org.unet4j.dsl.model.StageSpec;
  *       Caffe net's order).
  *   <li>Dropout and batch norm obey one boolean {@link CompiledModel#training()} placeholder
  *       (default false), because rates are per stage in the spec and batch norm needs the same flag.
- *   <li>Convolutions are lowered to matrix multiplications, Winograd's form for the large 3x3
- *       ones ({@link ConvolutionLowering#WINOGRAD}), when TensorFlow runs on oneDNN, whose
- *       convolution kernels reach a fraction of its matrix rate on CPU, and kept as TensorFlow's
- *       convolutions otherwise ({@link #defaultLowering()}, {@code docs/performance.md}).
+ *   <li>On a CPU the large 3x3 convolutions take Winograd's form
+ *       ({@link ConvolutionLowering#WINOGRAD}), the rest matrix products where TensorFlow runs on
+ *       oneDNN (whose convolution kernels reach a fraction of its matrix rate) and TensorFlow's
+ *       convolutions where it does not; on a GPU every convolution is TensorFlow's (cuDNN)
+ *       ({@link #defaultLowering()}, {@link CompiledModel#convolutionForms()},
+ *       {@code docs/performance.md}).
  * </ul>
  */
 public final class ModelCompiler {
@@ -93,8 +95,12 @@ public final class ModelCompiler {
    */
   public static final String LOWERING_PROPERTY = "unet4j.convolution";
 
-  /** The smallest 3x3 convolution, in FLOPs per image of the direct form, that gets Winograd's form on a CPU. */
-  static final long MIN_WINOGRAD_FLOPS = 1_000_000_000L;
+  /**
+   * The smallest 3x3 convolution, in FLOPs per image of the direct form, that an inference graph
+   * transforms on a CPU without oneDNN: smaller ones run their forward pass as fast with
+   * TensorFlow's Eigen kernel (the layers of {@code nuclei-demo}: 0.2-0.3 GFLOP each).
+   */
+  static final long MIN_INFERENCE_WINOGRAD_FLOPS = 1_000_000_000L;
 
   private static final int CHANNEL_AXIS = 3;
 
@@ -109,34 +115,44 @@ public final class ModelCompiler {
   }
 
   /**
-   * Which 3x3 convolutions {@link ConvolutionLowering#WINOGRAD} transforms, and how: those of at
-   * least {@code minFlops} per image, by {@code form} (smaller ones, the layers of small nets and
-   * tiles, stay im2col products, which their few small matrices run faster than the transforms'
-   * dozen ops); and which it leaves to TensorFlow's {@code Conv2D}: those of fewer than
-   * {@code minChannels} input channels (the first layer of a net for grey images), where im2col's
-   * matrices are too thin and oneDNN's direct kernel is fast.
+   * Which convolutions {@link ConvolutionLowering#WINOGRAD} leaves to TensorFlow's {@code Conv2D}:
+   * those of fewer than {@code minChannels} input channels (the first layer of a net for grey
+   * images, whose transforms outweigh their products) or fewer than {@code minWidestChannels} on
+   * both sides (16-channel layers, where oneDNN's and Eigen's direct kernels beat every matrix
+   * form); which 3x3 ones it transforms, by {@code form}: the others of at least {@code minFlops}
+   * per image; and how it lowers the rest ({@code rest}: {@code MATMUL} or {@code NATIVE}).
    */
-  record WinogradRule(int minChannels, long minFlops, WinogradForm form, ConvolutionLowering rest) {
+  record WinogradRule(int minChannels, int minWidestChannels, long minFlops, WinogradForm form,
+      ConvolutionLowering rest) {
     WinogradRule {
       checkArgument(rest == ConvolutionLowering.MATMUL || rest == ConvolutionLowering.NATIVE,
           "the layers Winograd's form leaves are lowered as MATMUL or NATIVE, got %s", rest);
     }
 
     /**
-     * The rule for a CPU, from per-layer measurements with oneDNN on and off
-     * ({@code docs/performance.md}, lever 1b): F(4x4) for 3x3 layers of at least
-     * {@value #MIN_WINOGRAD_FLOPS} FLOPs per image either way; with oneDNN, im2col products for
-     * the rest, whose oneDNN convolutions are slow, and {@code Conv2D} for thin inputs; without it,
-     * TensorFlow's Eigen convolutions for the rest, which are faster there than the matrix forms.
+     * The rule for a CPU, from per-layer measurements of every form with oneDNN on and off
+     * ({@code docs/performance.md}, lever 1b). F(4x4) for every 3x3 layer of 8 or more input and
+     * 32 or more input or output channels: per training step it beats the other forms at every
+     * size of the paper's net and of {@code nuclei-demo}, either way, and so does its forward pass
+     * with oneDNN; without oneDNN an inference graph ({@link KernelTransform#ONCE_PER_SESSION})
+     * keeps Eigen's {@code Conv2D} for layers under {@value #MIN_INFERENCE_WINOGRAD_FLOPS} FLOPs,
+     * whose forward pass it runs as fast or faster. The rest: with oneDNN im2col products (its
+     * convolutions are slow), without it Eigen's convolutions (faster there than the matrix forms).
      */
-    static WinogradRule forCpu(boolean oneDnn) {
-      return new WinogradRule(8, MIN_WINOGRAD_FLOPS, WinogradForm.F4,
+    static WinogradRule forCpu(boolean oneDnn, KernelTransform transform) {
+      long minFlops = !oneDnn && transform == KernelTransform.ONCE_PER_SESSION ? MIN_INFERENCE_WINOGRAD_FLOPS : 0;
+      return new WinogradRule(8, 32, minFlops, WinogradForm.F4,
           oneDnn ? ConvolutionLowering.MATMUL : ConvolutionLowering.NATIVE);
     }
 
-    /** {@link #forCpu(boolean)} for how TensorFlow runs in this process. */
-    static WinogradRule forThisMachine() {
-      return forCpu(OneDnn.enabled());
+    /** {@link #forCpu} for how TensorFlow runs in this process. */
+    static WinogradRule forThisMachine(KernelTransform transform) {
+      return forCpu(OneDnn.enabled(), transform);
+    }
+
+    /** Whether a layer from {@code in} to {@code out} channels is left to {@code Conv2D}. */
+    boolean leavesToConv2d(int in, int out) {
+      return in < minChannels || Math.max(in, out) < minWidestChannels;
     }
 
     /** Whether the 3x3 convolution of {@code x} (not padded yet) is transformed; unknown sizes count as large. */
@@ -215,8 +231,8 @@ public final class ModelCompiler {
     if (invalid != null) {
       throw invalid;
     }
-    return compile(spec, OptionalInt.of(tile), seed, lowering, WinogradRule.forThisMachine(),
-        KernelTransform.ONCE_PER_SESSION);
+    return compile(spec, OptionalInt.of(tile), seed, lowering,
+        WinogradRule.forThisMachine(KernelTransform.ONCE_PER_SESSION), KernelTransform.ONCE_PER_SESSION);
   }
 
   /**
@@ -253,7 +269,8 @@ public final class ModelCompiler {
     if (invalid != null) {
       throw invalid;
     }
-    return compile(spec, OptionalInt.of(tile), seed, lowering, WinogradRule.forThisMachine(), KernelTransform.EVERY_RUN);
+    return compile(spec, OptionalInt.of(tile), seed, lowering, WinogradRule.forThisMachine(KernelTransform.EVERY_RUN),
+        KernelTransform.EVERY_RUN);
   }
 
   /**
@@ -268,7 +285,7 @@ public final class ModelCompiler {
 
   /** {@link #compileForAnySize(ModelSpec, long)} with the convolutions lowered as {@code lowering} says. */
   public static CompiledModel compileForAnySize(ModelSpec spec, long seed, ConvolutionLowering lowering) {
-    return compile(spec, OptionalInt.empty(), seed, lowering, WinogradRule.forThisMachine(),
+    return compile(spec, OptionalInt.empty(), seed, lowering, WinogradRule.forThisMachine(KernelTransform.EVERY_RUN),
         KernelTransform.EVERY_RUN);
   }
 
@@ -442,7 +459,7 @@ public final class ModelCompiler {
    */
   private ConvolutionForm form(Operand<TFloat32> x, int out, int kernel, Padding padding) {
     if (lowering == ConvolutionLowering.NATIVE || patchBytes(x, kernel, padding) > PATCH_LIMIT_BYTES
-        || lowering == ConvolutionLowering.WINOGRAD && channels(x) < winogradRule.minChannels()) {
+        || lowering == ConvolutionLowering.WINOGRAD && winogradRule.leavesToConv2d(channels(x), out)) {
       return ConvolutionForm.CONV2D;
     }
     if (lowering == ConvolutionLowering.WINOGRAD && kernel == 3 && winogradRule.transforms(x, out, padding)) {

@@ -27,7 +27,7 @@ import org.unet4j.dsl.model.UNet;
  */
 class InferenceCompileTest {
   /** Every 3x3 convolution in Winograd's F(4x4) form, however small. */
-  private static final ModelCompiler.WinogradRule EVERYWHERE = new ModelCompiler.WinogradRule(0, 0,
+  private static final ModelCompiler.WinogradRule EVERYWHERE = new ModelCompiler.WinogradRule(0, 0, 0,
       ModelCompiler.WinogradForm.F4, ConvolutionLowering.MATMUL);
   // Tile 46 (the second smallest): maps of 44, 42, pooled 21, 19, 17, up-convolved 34, 32, 30: not all multiples of 4.
   private static final ModelSpec SPEC = UNet.builder().depth(1).baseFilters(8).build();
