@@ -710,7 +710,10 @@ public final class ModelCompiler {
     Variable<TFloat32> beta = constantVariable(path, "beta", n, 0f, true);
     Variable<TFloat32> movingMean = constantVariable(path, "moving_mean", n, 0f, false);
     Variable<TFloat32> movingVariance = constantVariable(path, "moving_variance", n, 1f, false);
-    Operand<TFloat32> none = tf.constant(new float[0]);
+    // Empty mean and variance for the training form, made in the graph: an empty constant needs a
+    // zero-byte tensor from TensorFlow Java, which fails (a null buffer) once a session has set up
+    // the BFC allocator of TF_CPU_ALLOCATOR_USE_BFC in this process.
+    Operand<TFloat32> none = tf.fill(tf.constant(new int[] {0}), tf.constant(0f));
     FusedBatchNorm<TFloat32, TFloat32> batch = tf.nn.fusedBatchNorm(x, gamma, beta, none, none,
         FusedBatchNorm.isTraining(true), FusedBatchNorm.epsilon(BATCH_NORM_EPSILON));
     FusedBatchNorm<TFloat32, TFloat32> moving = tf.nn.fusedBatchNorm(x, gamma, beta, movingMean, movingVariance,
