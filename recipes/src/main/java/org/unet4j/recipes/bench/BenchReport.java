@@ -7,13 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.unet4j.layers.ConvolutionForm;
 
 /**
@@ -211,7 +207,7 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
     out.printf(Locale.ROOT, "machine: %s (%s), TensorFlow %s, %d thread(s) per op, oneDNN %s, load %.2f%n",
         machine.cpu(), String.join(" ", machine.vectorExtensions()), tensorflowVersion, effectiveThreads(),
         machine.oneDnn() ? "on" : "off", machine.loadAverage());
-    out.println("convolutions: " + describeForms(convolutionForms));
+    out.println("convolutions: " + ConvolutionForm.describe(convolutionForms));
     out.println();
     row(out, "matmul (yardstick)", String.format(Locale.ROOT, "%.1f GFLOP/s", matmulGflops()),
         "best of " + sizes(), "");
@@ -238,19 +234,6 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
             rssGrowthMb(), options.smallImage(), options.smallImage(), options.largeImage(), options.largeImage(),
             rssLargeAfterGcMb - rssSmallAfterGcMb, 3 * largeOutputMapMb()));
     out.flush();
-  }
-
-  /**
-   * The forms in words, the most frequent first, each with its layers:
-   * {@code winograd_4x4 17 (contracting/0/conv2, ...); matmul 5 (...); conv2d 1 (contracting/0/conv1)}.
-   */
-  public static String describeForms(Map<String, ConvolutionForm> forms) {
-    Map<ConvolutionForm, List<String>> byForm = new EnumMap<>(ConvolutionForm.class);
-    forms.forEach((layer, form) -> byForm.computeIfAbsent(form, f -> new ArrayList<>()).add(layer));
-    return byForm.entrySet().stream()
-        .sorted(Comparator.comparingInt((Map.Entry<ConvolutionForm, List<String>> e) -> -e.getValue().size()))
-        .map(e -> e.getKey().label() + " " + e.getValue().size() + " (" + String.join(", ", e.getValue()) + ")")
-        .collect(Collectors.joining("; "));
   }
 
   private String sizes() {

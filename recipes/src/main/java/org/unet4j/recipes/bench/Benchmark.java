@@ -100,7 +100,7 @@ public final class Benchmark {
           Session session = Sessions.open(model.graph(), options.threads())) {
         session.initialize();
         forms = model.convolutionForms();
-        note("convolutions: %s", BenchReport.describeForms(forms));
+        note("convolutions: %s", ConvolutionForm.describe(forms));
         note("forward passes of a %dx%d tile ...", tile, tile);
         forward = forward(model, session);
         note("forward: median %.1f ms (%.1f GFLOP/s), %.1f ms CPU", forward.median(), gflop / forward.median() * 1e3,
