@@ -131,7 +131,7 @@ public final class ModelCompiler {
 
     /**
      * The rule for a CPU, from per-layer measurements of every form with oneDNN on and off
-     * ({@code docs/performance.md}, lever 1b). F(4x4) for every 3x3 layer of 8 or more input and
+     * ({@code docs/performance.md}, lever 1c). F(4x4) for every 3x3 layer of 8 or more input and
      * 32 or more input or output channels: per training step it beats the other forms at every
      * size of the paper's net and of {@code nuclei-demo}, either way, and so does its forward pass
      * with oneDNN; without oneDNN an inference graph ({@link KernelTransform#ONCE_PER_SESSION})
