@@ -54,11 +54,13 @@ public final class CompiledModel implements AutoCloseable {
   private final Op movingAverageUpdate;
   private final ImmutableList<ModelVariable> variables;
   private final ImmutableMap<String, Operand<TFloat32>> layers;
+  private final ImmutableMap<String, ConvolutionForm> convolutionForms;
 
   CompiledModel(ModelSpec spec, long seed, OptionalInt tile, Graph graph, Placeholder<TFloat32> input,
       PlaceholderWithDefault<TBool> training, PlaceholderWithDefault<TInt64> dropoutSeed, Operand<TFloat32> logits,
       Operand<TFloat32> probabilities,
-      Op movingAverageUpdate, List<ModelVariable> variables, Map<String, Operand<TFloat32>> layers) {
+      Op movingAverageUpdate, List<ModelVariable> variables, Map<String, Operand<TFloat32>> layers,
+      Map<String, ConvolutionForm> convolutionForms) {
     this.spec = spec;
     this.seed = seed;
     this.tile = tile;
@@ -71,6 +73,7 @@ public final class CompiledModel implements AutoCloseable {
     this.movingAverageUpdate = movingAverageUpdate;
     this.variables = ImmutableList.copyOf(variables);
     this.layers = ImmutableMap.copyOf(layers);
+    this.convolutionForms = ImmutableMap.copyOf(convolutionForms);
   }
 
   /** The spec this model was compiled from. */
@@ -159,6 +162,15 @@ public final class CompiledModel implements AutoCloseable {
    */
   public Map<String, Operand<TFloat32>> layers() {
     return layers;
+  }
+
+  /**
+   * The form each convolution, up-convolution and the head got, by layer path in forward order
+   * ({@code contracting/0/conv1}, ..., {@code expanding/0/upconv}, ..., {@code head}): how the
+   * lowering and the machine's rule compiled them.
+   */
+  public Map<String, ConvolutionForm> convolutionForms() {
+    return convolutionForms;
   }
 
   /** Trainable parameters, counted from the shapes of the graph's trainable variables. */

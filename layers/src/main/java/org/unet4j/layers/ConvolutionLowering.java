@@ -29,16 +29,17 @@ public enum ConvolutionLowering {
   MATMUL,
 
   /**
-   * {@link #MATMUL}, with the large 3x3 convolutions computed by Winograd's minimal filtering
-   * F(4x4, 3x3) (Lavin and Gray 2016), which takes 36 multiplications per 4x4 output block and
-   * channel pair where the direct form takes 144: one gather collects the overlapping 6x6 input
-   * tiles (2.25 values per output pixel where im2col collects 9), matrix products transform them
-   * and the kernel, one batched product per tile position does the work, and one more product
-   * transforms back. "Large" is at least 1 GFLOP per image (the paper's net at tile 572 from its
-   * second layer on); smaller 3x3 layers stay im2col products, which run their small matrices
-   * faster, and layers of fewer than 8 input channels use TensorFlow's {@code Conv2D}, whose
-   * oneDNN kernel is fast there. Results differ from the direct form by rounding (a relative
-   * 5e-6 on the paper net's logits, against 1.4e-6 for {@link #MATMUL}).
+   * Winograd's minimal filtering F(4x4, 3x3) (Lavin and Gray 2016) for the large 3x3 convolutions,
+   * which takes 36 multiplications per 4x4 output block and channel pair where the direct form
+   * takes 144: one gather collects the overlapping 6x6 input tiles (2.25 values per output pixel
+   * where im2col collects 9), matrix products transform them and the kernel, one batched product
+   * per tile position does the work, and one more product transforms back. Which layers are large,
+   * and what the others become, follows measurements on CPUs with oneDNN on and off
+   * ({@code ModelCompiler.WinogradRule}, {@code docs/performance.md}): with oneDNN the rest are
+   * {@link #MATMUL} products (oneDNN's convolutions are slow) except layers of fewer than 8 input
+   * channels, which keep {@code Conv2D}; without it the rest keep TensorFlow's Eigen convolutions,
+   * which are faster there than the matrix forms. Results differ from the direct form by rounding
+   * (a relative 5e-6 on the paper net's logits, against 1.4e-6 for {@link #MATMUL}).
    */
   WINOGRAD
 }

@@ -1,5 +1,7 @@
 package org.unet4j.layers;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +16,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.PlaceholderWithDefault;
 import org.tensorflow.op.core.StridedSlice;
+import org.tensorflow.op.core.SwitchCond;
+import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.op.nn.LeakyRelu;
@@ -21,6 +25,7 @@ import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TType;
 import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.model.Activation;
 import org.unet4j.dsl.model.ExpandingStageSpec;
@@ -58,10 +63,12 @@ import org.unet4j.dsl.model.StageSpec;
  *       Caffe net's order).
  *   <li>Dropout and batch norm obey one boolean {@link CompiledModel#training()} placeholder
  *       (default false), because rates are per stage in the spec and batch norm needs the same flag.
- *   <li>Convolutions are lowered to matrix multiplications, Winograd's form for the large 3x3
- *       ones ({@link ConvolutionLowering#WINOGRAD}), when TensorFlow runs on oneDNN, whose
- *       convolution kernels reach a fraction of its matrix rate on CPU, and kept as TensorFlow's
- *       convolutions otherwise ({@link #defaultLowering()}, {@code docs/performance.md}).
+ *   <li>On a CPU the large 3x3 convolutions take Winograd's form
+ *       ({@link ConvolutionLowering#WINOGRAD}), the rest matrix products where TensorFlow runs on
+ *       oneDNN (whose convolution kernels reach a fraction of its matrix rate) and TensorFlow's
+ *       convolutions where it does not; on a GPU every convolution is TensorFlow's (cuDNN)
+ *       ({@link #defaultLowering()}, {@link CompiledModel#convolutionForms()},
+ *       {@code docs/performance.md}).
  * </ul>
  */
 public final class ModelCompiler {
@@ -88,24 +95,72 @@ public final class ModelCompiler {
    */
   public static final String LOWERING_PROPERTY = "unet4j.convolution";
 
+  /**
+   * The smallest 3x3 convolution, in FLOPs per image of the direct form, that an inference graph
+   * transforms on a CPU without oneDNN: smaller ones run their forward pass as fast with
+   * TensorFlow's Eigen kernel (the layers of {@code nuclei-demo}: 0.2-0.3 GFLOP each).
+   */
+  static final long MIN_INFERENCE_WINOGRAD_FLOPS = 1_000_000_000L;
+
   private static final int CHANNEL_AXIS = 3;
 
   /**
-   * Which 3x3 convolutions {@link ConvolutionLowering#WINOGRAD} transforms, and how: those of at
-   * least {@code minFlops} per image, by {@code form} (smaller ones, the layers of small nets and
-   * tiles, stay im2col products, which their few small matrices run faster than the transforms'
-   * dozen ops); and which it leaves to TensorFlow's {@code Conv2D}: those of fewer than
-   * {@code minChannels} input channels (the first layer of a net for grey images), where im2col's
-   * matrices are too thin and oneDNN's direct kernel is fast.
+   * When {@link ConvolutionLowering#WINOGRAD} transforms a layer's kernel: in every run (training,
+   * where the kernel changes with each step and gradients flow through the transform), or once per
+   * session, at its first run, into a resource variable that checkpoints do not hold (inference).
    */
-  record WinogradRule(int minChannels, long minFlops, WinogradForm form) {
-    static final WinogradRule DEFAULT = new WinogradRule(8, 1_000_000_000L, WinogradForm.F4);
+  enum KernelTransform {
+    EVERY_RUN,
+    ONCE_PER_SESSION
+  }
 
-    /** Whether the valid 3x3 convolution of {@code x} (padded already) is transformed; unknown sizes count as large. */
-    boolean transforms(Operand<TFloat32> x, int out) {
+  /**
+   * Which convolutions {@link ConvolutionLowering#WINOGRAD} leaves to TensorFlow's {@code Conv2D}:
+   * those of fewer than {@code minChannels} input channels (the first layer of a net for grey
+   * images, whose transforms outweigh their products) or fewer than {@code minWidestChannels} on
+   * both sides (16-channel layers, where oneDNN's and Eigen's direct kernels beat every matrix
+   * form); which 3x3 ones it transforms, by {@code form}: the others of at least {@code minFlops}
+   * per image; and how it lowers the rest ({@code rest}: {@code MATMUL} or {@code NATIVE}).
+   */
+  record WinogradRule(int minChannels, int minWidestChannels, long minFlops, WinogradForm form,
+      ConvolutionLowering rest) {
+    WinogradRule {
+      checkArgument(rest == ConvolutionLowering.MATMUL || rest == ConvolutionLowering.NATIVE,
+          "the layers Winograd's form leaves are lowered as MATMUL or NATIVE, got %s", rest);
+    }
+
+    /**
+     * The rule for a CPU, from per-layer measurements of every form with oneDNN on and off
+     * ({@code docs/performance.md}, lever 1c). F(4x4) for every 3x3 layer of 8 or more input and
+     * 32 or more input or output channels: per training step it beats the other forms at every
+     * size of the paper's net and of {@code nuclei-demo}, either way, and so does its forward pass
+     * with oneDNN; without oneDNN an inference graph ({@link KernelTransform#ONCE_PER_SESSION})
+     * keeps Eigen's {@code Conv2D} for layers under {@value #MIN_INFERENCE_WINOGRAD_FLOPS} FLOPs,
+     * whose forward pass it runs as fast or faster. The rest: with oneDNN im2col products (its
+     * convolutions are slow), without it Eigen's convolutions (faster there than the matrix forms).
+     */
+    static WinogradRule forCpu(boolean oneDnn, KernelTransform transform) {
+      long minFlops = !oneDnn && transform == KernelTransform.ONCE_PER_SESSION ? MIN_INFERENCE_WINOGRAD_FLOPS : 0;
+      return new WinogradRule(8, 32, minFlops, WinogradForm.F4,
+          oneDnn ? ConvolutionLowering.MATMUL : ConvolutionLowering.NATIVE);
+    }
+
+    /** {@link #forCpu} for how TensorFlow runs in this process. */
+    static WinogradRule forThisMachine(KernelTransform transform) {
+      return forCpu(OneDnn.enabled(), transform);
+    }
+
+    /** Whether a layer from {@code in} to {@code out} channels is left to {@code Conv2D}. */
+    boolean leavesToConv2d(int in, int out) {
+      return in < minChannels || Math.max(in, out) < minWidestChannels;
+    }
+
+    /** Whether the 3x3 convolution of {@code x} (not padded yet) is transformed; unknown sizes count as large. */
+    boolean transforms(Operand<TFloat32> x, int out, Padding padding) {
       long height = x.shape().get(1);
       long width = x.shape().get(2);
-      return height < 0 || width < 0 || 2L * 9 * channels(x) * out * (height - 2) * (width - 2) >= minFlops;
+      long shrink = padding == Padding.VALID ? 2 : 0;
+      return height < 0 || width < 0 || 2L * 9 * channels(x) * out * (height - shrink) * (width - shrink) >= minFlops;
     }
   }
 
@@ -113,6 +168,7 @@ public final class ModelCompiler {
   private final long seed;
   private final ConvolutionLowering lowering;
   private final WinogradRule winogradRule;
+  private final KernelTransform kernelTransform;
   private final ScopeTree scopes;
   private final int pool;
   private final PlaceholderWithDefault<TBool> training;
@@ -120,13 +176,15 @@ public final class ModelCompiler {
   private final List<ModelVariable> variables = new ArrayList<>();
   private final Map<String, Operand<TFloat32>> layers = new LinkedHashMap<>();
   private final List<Op> movingAverageUpdates = new ArrayList<>();
+  private final Map<String, ConvolutionForm> forms = new LinkedHashMap<>();
 
-  private ModelCompiler(ModelSpec spec, long seed, ConvolutionLowering lowering, WinogradRule winogradRule, Graph graph,
-      int referenceSize) {
+  private ModelCompiler(ModelSpec spec, long seed, ConvolutionLowering lowering, WinogradRule winogradRule,
+      KernelTransform kernelTransform, Graph graph, int referenceSize) {
     this.spec = spec;
     this.seed = seed;
     this.lowering = lowering;
     this.winogradRule = winogradRule;
+    this.kernelTransform = kernelTransform;
     this.scopes = new ScopeTree(Ops.create(graph));
     this.pool = spec.pooling().size();
     // A new sub-scope collects the names already used under it by scanning every op in the graph
@@ -155,11 +213,35 @@ public final class ModelCompiler {
   }
 
   /**
+   * {@link #compile(ModelSpec, int, long)} for prediction only: the graph computes the same
+   * function, but each Winograd kernel transform runs once per session, at its first run, and is
+   * kept (in a resource variable that checkpoints neither save nor restore) for every later run.
+   * Restore the weights before the first run of a session; a session keeps the kernels it first
+   * saw, so weights changed later need a new session. Never train such a graph.
+   *
+   * @throws SpecException when {@code tile} is not a valid input size, with the nearest valid ones
+   */
+  public static CompiledModel compileForInference(ModelSpec spec, int tile, long seed) {
+    return compileForInference(spec, tile, seed, defaultLowering());
+  }
+
+  /** {@link #compileForInference(ModelSpec, int, long)} with the convolutions lowered as {@code lowering} says. */
+  public static CompiledModel compileForInference(ModelSpec spec, int tile, long seed, ConvolutionLowering lowering) {
+    SpecException invalid = spec.geometry().whyInvalid(tile);
+    if (invalid != null) {
+      throw invalid;
+    }
+    return compile(spec, OptionalInt.of(tile), seed, lowering,
+        WinogradRule.forThisMachine(KernelTransform.ONCE_PER_SESSION), KernelTransform.ONCE_PER_SESSION);
+  }
+
+  /**
    * The lowering of {@link #compile(ModelSpec, int, long)}: as the {@value #LOWERING_PROPERTY}
-   * system property says, or by default the faster one for how TensorFlow runs here:
-   * {@link ConvolutionLowering#WINOGRAD} (matrix products, Winograd's form for the large layers)
-   * when it uses oneDNN ({@link OneDnn#enabled()}), whose convolutions are slow,
-   * {@link ConvolutionLowering#NATIVE} (fast and lean) when it does not.
+   * system property says, or by default ({@code auto}) the fastest for where TensorFlow runs:
+   * {@link ConvolutionLowering#NATIVE} on a GPU ({@link Devices#gpu()}: cuDNN's convolutions), and
+   * {@link ConvolutionLowering#WINOGRAD} on a CPU, with or without oneDNN: Winograd's form for the
+   * large 3x3 layers, and for the rest what is faster with how TensorFlow runs here
+   * ({@link OneDnn#enabled()}; measurements in {@code docs/performance.md}).
    *
    * @throws IllegalArgumentException when the property holds none of {@code auto}, {@code matmul},
    *     {@code winograd} and {@code native}
@@ -167,7 +249,7 @@ public final class ModelCompiler {
   public static ConvolutionLowering defaultLowering() {
     String value = System.getProperty(LOWERING_PROPERTY, "auto").trim();
     if (value.equalsIgnoreCase("auto")) {
-      return OneDnn.enabled() ? ConvolutionLowering.WINOGRAD : ConvolutionLowering.NATIVE;
+      return Devices.gpu() ? ConvolutionLowering.NATIVE : ConvolutionLowering.WINOGRAD;
     }
     for (ConvolutionLowering lowering : ConvolutionLowering.values()) {
       if (lowering.name().equalsIgnoreCase(value)) {
@@ -187,7 +269,8 @@ public final class ModelCompiler {
     if (invalid != null) {
       throw invalid;
     }
-    return compile(spec, OptionalInt.of(tile), seed, lowering, WinogradRule.DEFAULT);
+    return compile(spec, OptionalInt.of(tile), seed, lowering, WinogradRule.forThisMachine(KernelTransform.EVERY_RUN),
+        KernelTransform.EVERY_RUN);
   }
 
   /**
@@ -202,16 +285,23 @@ public final class ModelCompiler {
 
   /** {@link #compileForAnySize(ModelSpec, long)} with the convolutions lowered as {@code lowering} says. */
   public static CompiledModel compileForAnySize(ModelSpec spec, long seed, ConvolutionLowering lowering) {
-    return compile(spec, OptionalInt.empty(), seed, lowering, WinogradRule.DEFAULT);
+    return compile(spec, OptionalInt.empty(), seed, lowering, WinogradRule.forThisMachine(KernelTransform.EVERY_RUN),
+        KernelTransform.EVERY_RUN);
   }
 
   /** Compiles with {@code rule} deciding which convolutions {@link ConvolutionLowering#WINOGRAD} transforms. */
   static CompiledModel compile(ModelSpec spec, OptionalInt tile, long seed, ConvolutionLowering lowering,
       WinogradRule rule) {
+    return compile(spec, tile, seed, lowering, rule, KernelTransform.EVERY_RUN);
+  }
+
+  /** Compiles with {@code rule}, transforming Winograd kernels as {@code kernelTransform} says. */
+  static CompiledModel compile(ModelSpec spec, OptionalInt tile, long seed, ConvolutionLowering lowering,
+      WinogradRule rule, KernelTransform kernelTransform) {
     Graph graph = new Graph();
     try {
       int referenceSize = tile.orElseGet(() -> spec.geometry().smallestValidInput());
-      return new ModelCompiler(spec, seed, lowering, rule, graph, referenceSize).build(graph, tile);
+      return new ModelCompiler(spec, seed, lowering, rule, kernelTransform, graph, referenceSize).build(graph, tile);
     } catch (RuntimeException | Error e) {
       graph.close();
       throw e;
@@ -242,7 +332,7 @@ public final class ModelCompiler {
     Op update = tf.withName(CompiledModel.MOVING_AVERAGE_UPDATE).withControlDependencies(movingAverageUpdates)
         .noOp();
     return new CompiledModel(spec, seed, tile, graph, input, training, dropoutSeed, logits, probabilities, update,
-        variables, layers);
+        variables, layers, forms);
   }
 
   // ---- stages --------------------------------------------------------------------------------
@@ -280,11 +370,11 @@ public final class ModelCompiler {
     Variable<TFloat32> w = heNormal(path, Shape.of(kernel, kernel, in, filters), HeInit.convFanIn(kernel, in));
     if (normalization == Normalization.BATCH) {
       // Batch norm's offset takes the place of the bias.
-      Operand<TFloat32> y = convolve(tf, x, w, kernel, padding, v -> v);
+      Operand<TFloat32> y = convolve(path, x, w, kernel, padding, v -> v);
       return layer(path, activate(tf, batchNorm(path + "/norm", y), activation));
     }
     Variable<TFloat32> b = bias(path, filters);
-    return layer(path, convolve(tf, x, w, kernel, padding, v -> activate(tf, tf.nn.biasAdd(v, b), activation)));
+    return layer(path, convolve(path, x, w, kernel, padding, v -> activate(tf, tf.nn.biasAdd(v, b), activation)));
   }
 
   /** p x p max or average pooling with stride p (paper: 2x2 max pooling, stride 2). */
@@ -304,7 +394,8 @@ public final class ModelCompiler {
     int in = channels(x);
     Variable<TFloat32> w = heNormal(path, Shape.of(pool, pool, filters, in), HeInit.upConvFanIn(in));
     Variable<TFloat32> b = bias(path, filters);
-    if (lowering != ConvolutionLowering.NATIVE) {
+    if (matrices()) {
+      forms.put(path, ConvolutionForm.MATMUL);
       // Output pixel (p y + i, p x + j, c) is input pixel (y, x) times kernel[i, j, c, :]; DepthToSpace
       // reads channel (i p + j) cout + c into that place, so the matrix is the kernel as [cin, p, p, cout]
       // and the bias repeats p² times along the product's columns.
@@ -317,6 +408,7 @@ public final class ModelCompiler {
           tf.constant(pool * pool * filters))));
       return layer(path, tf.nn.depthToSpace(blocks, (long) pool));
     }
+    forms.put(path, ConvolutionForm.CONV2D);
     Operand<TInt32> outputShape = tf.stack(List.of(dim(tf, x, 0), tf.math.mul(dim(tf, x, 1), tf.constant(pool)),
         tf.math.mul(dim(tf, x, 2), tf.constant(pool)), tf.constant(filters)));
     Operand<TFloat32> y = tf.nn.conv2dBackpropInput(outputShape, w, x, List.of(1L, (long) pool, (long) pool, 1L),
@@ -331,12 +423,14 @@ public final class ModelCompiler {
    * channels (bias, activation): in the matrix form it is applied to the product before it becomes
    * an image again, so that Grappler fuses the three into one {@code _FusedMatMul}.
    */
-  private Operand<TFloat32> convolve(Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, int kernel, Padding padding,
-      UnaryOperator<Operand<TFloat32>> pointwise) {
+  private Operand<TFloat32> convolve(String path, Operand<TFloat32> x, Operand<TFloat32> w, int kernel,
+      Padding padding, UnaryOperator<Operand<TFloat32>> pointwise) {
+    Ops tf = scopes.at(path);
     int in = channels(x);
     int out = (int) w.shape().get(3);
-    if (lowering == ConvolutionLowering.NATIVE || patchBytes(x, kernel, padding) > PATCH_LIMIT_BYTES
-        || lowering == ConvolutionLowering.WINOGRAD && in < winogradRule.minChannels()) {
+    ConvolutionForm form = form(x, out, kernel, padding);
+    forms.put(path, form);
+    if (form == ConvolutionForm.CONV2D) {
       return pointwise.apply(tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), padding == Padding.VALID ? "VALID" : "SAME"));
     }
     if (padding == Padding.SAME && kernel > 1) {
@@ -344,8 +438,9 @@ public final class ModelCompiler {
       int after = kernel - 1 - before;
       x = tf.pad(x, tf.constant(new int[][] {{0, 0}, {before, after}, {before, after}, {0, 0}}), tf.constant(0f));
     }
-    if (lowering == ConvolutionLowering.WINOGRAD && kernel == 3 && winogradRule.transforms(x, out)) {
-      return winograd(tf, x, w, pointwise, winogradRule.form());
+    if (form != ConvolutionForm.MATMUL) {
+      WinogradForm winograd = winogradRule.form();
+      return winograd(tf, x, winogradKernel(path, tf, w, winograd), out, pointwise, winograd);
     }
     Operand<TInt32> height = tf.math.sub(dim(tf, x, 1), tf.constant(kernel - 1));
     Operand<TInt32> width = tf.math.sub(dim(tf, x, 2), tf.constant(kernel - 1));
@@ -354,6 +449,29 @@ public final class ModelCompiler {
         : patches(tf, x, kernel, height, width);
     Operand<TFloat32> product = tf.linalg.matMul(rows, tf.reshape(w, tf.constant(new int[] {depth, out})));
     return tf.reshape(pointwise.apply(product), tf.stack(List.of(tf.constant(-1), height, width, tf.constant(out))));
+  }
+
+  /**
+   * The form of a convolution of {@code x} (before any padding) to {@code out} channels: Winograd's
+   * for the 3x3 layers the rule transforms, TensorFlow's {@code Conv2D} where the lowering or the
+   * rule leaves a layer to it or its im2col patches would exceed {@link #PATCH_LIMIT_BYTES}, else a
+   * matrix product.
+   */
+  private ConvolutionForm form(Operand<TFloat32> x, int out, int kernel, Padding padding) {
+    if (lowering == ConvolutionLowering.NATIVE || patchBytes(x, kernel, padding) > PATCH_LIMIT_BYTES
+        || lowering == ConvolutionLowering.WINOGRAD && winogradRule.leavesToConv2d(channels(x), out)) {
+      return ConvolutionForm.CONV2D;
+    }
+    if (lowering == ConvolutionLowering.WINOGRAD && kernel == 3 && winogradRule.transforms(x, out, padding)) {
+      return winogradRule.form().reported;
+    }
+    return matrices() ? ConvolutionForm.MATMUL : ConvolutionForm.CONV2D;
+  }
+
+  /** Whether layers that are not Winograd's are matrix products: {@code MATMUL}, or {@code WINOGRAD} whose rule says so. */
+  private boolean matrices() {
+    return lowering == ConvolutionLowering.MATMUL
+        || lowering == ConvolutionLowering.WINOGRAD && winogradRule.rest() == ConvolutionLowering.MATMUL;
   }
 
   /**
@@ -395,12 +513,12 @@ public final class ModelCompiler {
    */
   enum WinogradForm {
     /** F(2x2, 3x3): 16 multiplications per 4 outputs and channel pair (direct: 36). */
-    F2(2,
+    F2(2, ConvolutionForm.WINOGRAD_2X2,
         new float[][] {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}},
         new float[][] {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}},
         new float[][] {{1, 1, 1, 0}, {0, 1, -1, -1}}),
     /** F(4x4, 3x3): 36 multiplications per 16 outputs and channel pair (direct: 144), points 0, +-1, +-2. */
-    F4(4,
+    F4(4, ConvolutionForm.WINOGRAD_4X4,
         new float[][] {{4, 0, -5, 0, 1, 0}, {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0}, {0, -2, -1, 2, 1, 0},
             {0, 2, -1, -2, 1, 0}, {0, 4, 0, -5, 0, 1}},
         new float[][] {{1 / 4f, 0, 0}, {-1 / 6f, -1 / 6f, -1 / 6f}, {-1 / 6f, 1 / 6f, -1 / 6f},
@@ -408,13 +526,15 @@ public final class ModelCompiler {
         new float[][] {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}});
 
     final int block;
+    final ConvolutionForm reported;
     final int tile;
     final float[][] inputTransform;
     final float[][] kernelTransform;
     final float[][] outputTransform;
 
-    WinogradForm(int block, float[][] bt, float[][] g, float[][] at) {
+    WinogradForm(int block, ConvolutionForm reported, float[][] bt, float[][] g, float[][] at) {
       this.block = block;
+      this.reported = reported;
       this.tile = block + 2;
       this.inputTransform = kronecker(bt, bt);
       this.kernelTransform = kronecker(g, g);
@@ -431,10 +551,9 @@ public final class ModelCompiler {
    * that are not a multiple of m get garbage rows and columns, computed from clamped indices and
    * cropped.
    */
-  private static Operand<TFloat32> winograd(Ops tf, Operand<TFloat32> x, Operand<TFloat32> w,
+  private static Operand<TFloat32> winograd(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, int out,
       UnaryOperator<Operand<TFloat32>> pointwise, WinogradForm form) {
     int in = channels(x);
-    int out = (int) w.shape().get(3);
     int m = form.block;
     int t = form.tile;
     int positions = t * t;
@@ -465,8 +584,6 @@ public final class ModelCompiler {
         tf.constant(new int[] {positions, -1}));
     Operand<TFloat32> transformed = tf.reshape(tf.linalg.matMul(tf.constant(form.inputTransform), tiles),
         tf.constant(new int[] {positions, -1, in}));
-    Operand<TFloat32> kernel = tf.reshape(tf.linalg.matMul(tf.constant(form.kernelTransform),
-        tf.reshape(w, tf.constant(new int[] {9, in * out}))), tf.constant(new int[] {positions, in, out}));
     Operand<TFloat32> products = tf.reshape(tf.train.batchMatMul(transformed, kernel, TFloat32.class),
         tf.constant(new int[] {positions, -1}));
     Operand<TFloat32> blocks = pointwise.apply(tf.reshape(
@@ -483,6 +600,40 @@ public final class ModelCompiler {
     }
     return tf.slice(image, tf.constant(new int[] {0, 0, 0, 0}),
         tf.stack(List.of(tf.constant(-1), height, width, tf.constant(out))));
+  }
+
+  /**
+   * The kernel {@code w} ({@code [3, 3, cin, cout]}) in Winograd's domain, {@code G g G^T} for every
+   * channel pair as a {@code [t², cin, cout]} tensor: computed from the variable in every run, or,
+   * with {@link KernelTransform#ONCE_PER_SESSION}, in the first run of a session only. Then the
+   * transform is a conditional: while the resource variable {@code <path>/winograd_kernel} is
+   * uninitialised the kernel is transformed and assigned to it, afterwards it is read. The variable
+   * is not a {@code VariableV2}, so checkpoints neither save nor expect it.
+   */
+  private Operand<TFloat32> winogradKernel(String path, Ops tf, Operand<TFloat32> w, WinogradForm form) {
+    int in = (int) w.shape().get(2);
+    int out = (int) w.shape().get(3);
+    Shape shape = Shape.of(form.tile * form.tile, in, out);
+    if (kernelTransform == KernelTransform.EVERY_RUN) {
+      return transformKernel(tf, w, form, shape);
+    }
+    Operand<? extends TType> cache = tf.withName("winograd_kernel").varHandleOp(TFloat32.class, shape,
+        VarHandleOp.sharedName(path + "/winograd_kernel"));
+    // Switch and Merge, as TensorFlow's graph-mode conditionals are built: only the taken branch runs.
+    SwitchCond<TFloat32> branch = tf.switchCond(w, tf.varIsInitializedOp(cache));
+    Operand<TFloat32> fresh = transformKernel(tf, branch.outputFalse(), form, shape);
+    Operand<TFloat32> stored = tf.withControlDependencies(List.of(tf.assignVariableOp(cache, fresh)))
+        .identity(fresh);
+    Operand<TFloat32> kept = tf.withControlDependencies(List.of(tf.identity(branch.outputTrue())))
+        .readVariableOp(cache, TFloat32.class);
+    return tf.merge(List.of(stored, kept)).output();
+  }
+
+  /** {@code G g G^T} for every channel pair of {@code w}, as a tensor of {@code shape}. */
+  private static Operand<TFloat32> transformKernel(Ops tf, Operand<TFloat32> w, WinogradForm form, Shape shape) {
+    int pairs = Math.toIntExact(shape.get(1) * shape.get(2));
+    return tf.reshape(tf.linalg.matMul(tf.constant(form.kernelTransform), tf.reshape(w, tf.constant(new int[] {9, pairs}))),
+        tf.constant(new int[] {(int) shape.get(0), (int) shape.get(1), (int) shape.get(2)}));
   }
 
   /** The Kronecker product a (x) b: entry (i p + k, j q + l) is a[i][j] b[k][l]. */
@@ -559,7 +710,10 @@ public final class ModelCompiler {
     Variable<TFloat32> beta = constantVariable(path, "beta", n, 0f, true);
     Variable<TFloat32> movingMean = constantVariable(path, "moving_mean", n, 0f, false);
     Variable<TFloat32> movingVariance = constantVariable(path, "moving_variance", n, 1f, false);
-    Operand<TFloat32> none = tf.constant(new float[0]);
+    // Empty mean and variance for the training form, made in the graph: an empty constant needs a
+    // zero-byte tensor from TensorFlow Java, which fails (a null buffer) once a session has set up
+    // the BFC allocator of TF_CPU_ALLOCATOR_USE_BFC in this process.
+    Operand<TFloat32> none = tf.fill(tf.constant(new int[] {0}), tf.constant(0f));
     FusedBatchNorm<TFloat32, TFloat32> batch = tf.nn.fusedBatchNorm(x, gamma, beta, none, none,
         FusedBatchNorm.isTraining(true), FusedBatchNorm.epsilon(BATCH_NORM_EPSILON));
     FusedBatchNorm<TFloat32, TFloat32> moving = tf.nn.fusedBatchNorm(x, gamma, beta, movingMean, movingVariance,
@@ -577,7 +731,7 @@ public final class ModelCompiler {
     int k = spec.head().kernel();
     Variable<TFloat32> w = heNormal(path, Shape.of(k, k, in, spec.classes()), HeInit.convFanIn(k, in));
     Variable<TFloat32> b = bias(path, spec.classes());
-    return layer(path, convolve(tf, x, w, k, Padding.VALID, v -> tf.nn.biasAdd(v, b)));
+    return layer(path, convolve(path, x, w, k, Padding.VALID, v -> tf.nn.biasAdd(v, b)));
   }
 
   // ---- pieces --------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -41,19 +43,23 @@ class ConvolutionLoweringTest {
   /** A lowering, and for Winograd's the form, applied to every 3x3 convolution however small. */
   record Lowering(ConvolutionLowering lowering, ModelCompiler.WinogradRule rule) {
     static Lowering of(ConvolutionLowering lowering, ModelCompiler.WinogradForm form) {
-      return new Lowering(lowering, new ModelCompiler.WinogradRule(0, 0, form));
+      return new Lowering(lowering, new ModelCompiler.WinogradRule(0, 0, 0, form, ConvolutionLowering.MATMUL));
     }
 
     @Override
     public String toString() {
-      return lowering == ConvolutionLowering.WINOGRAD ? lowering + " " + rule.form() : lowering.toString();
+      return lowering == ConvolutionLowering.WINOGRAD ? lowering + " " + rule.form() + ", else " + rule.rest()
+          : lowering.toString();
     }
   }
 
   static List<Lowering> lowerings() {
     return List.of(Lowering.of(ConvolutionLowering.MATMUL, ModelCompiler.WinogradForm.F4),
         Lowering.of(ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradForm.F2),
-        Lowering.of(ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradForm.F4));
+        Lowering.of(ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradForm.F4),
+        // Without oneDNN: Winograd's form beside TensorFlow's Conv2D and Conv2DBackpropInput.
+        new Lowering(ConvolutionLowering.WINOGRAD, new ModelCompiler.WinogradRule(0, 0, 0, ModelCompiler.WinogradForm.F4,
+            ConvolutionLowering.NATIVE)));
   }
 
   static List<Named<ModelSpec>> nets() {
@@ -125,7 +131,7 @@ class ConvolutionLoweringTest {
       System.setProperty(ModelCompiler.LOWERING_PROPERTY, "WINOGRAD");
       assertEquals(ConvolutionLowering.WINOGRAD, ModelCompiler.defaultLowering());
       System.setProperty(ModelCompiler.LOWERING_PROPERTY, "auto");
-      assertEquals(OneDnn.enabled() ? ConvolutionLowering.WINOGRAD : ConvolutionLowering.NATIVE,
+      assertEquals(Devices.gpu() ? ConvolutionLowering.NATIVE : ConvolutionLowering.WINOGRAD,
           ModelCompiler.defaultLowering());
     } finally {
       System.clearProperty(ModelCompiler.LOWERING_PROPERTY);
@@ -133,18 +139,104 @@ class ConvolutionLoweringTest {
   }
 
   @Test
-  void winogradTransformsTheLargeLayersAndLeavesTheFirstToConv2d() {
-    // Tile 188: contracting/0 convolves to 186x186x32 from 1 channel, then 184x184x32 (0.62 GFLOP);
-    // the bottleneck to 90x90x64 and 88x88x64 (0.30 and 0.57 GFLOP); expanding/0 from 176x176x64 to
-    // 174x174x32 (1.12 GFLOP) and 172x172x32 (0.55 GFLOP). Only expanding/0/conv1 reaches 1 GFLOP.
+  void theGraphHasTheOpsOfTheReportedForms() {
     ModelSpec spec = UNet.builder().depth(1).baseFilters(32).build();
-    try (CompiledModel model = ModelCompiler.compile(spec, 188, 1, ConvolutionLowering.WINOGRAD)) {
-      Graph graph = model.graph();
-      assertEquals("Conv2D", graph.operation("contracting/0/conv1/Conv2d").type());
-      assertEquals("GatherV2", graph.operation("contracting/0/conv2/Gather").type());
-      assertEquals(null, graph.operation("contracting/0/conv2/BatchMatMul"));
-      assertEquals("BatchMatMulV3", graph.operation("expanding/0/conv1/BatchMatMul").type());
-      assertEquals(null, graph.operation("expanding/0/conv2/BatchMatMul"));
+    for (boolean oneDnn : new boolean[] {true, false}) {
+      try (CompiledModel model = ModelCompiler.compile(spec, OptionalInt.of(188), 1, ConvolutionLowering.WINOGRAD,
+          ModelCompiler.WinogradRule.forCpu(oneDnn, ModelCompiler.KernelTransform.EVERY_RUN))) {
+        Graph graph = model.graph();
+        assertEquals("Conv2D", graph.operation("contracting/0/conv1/Conv2d").type());
+        assertEquals("BatchMatMulV3", graph.operation("contracting/0/conv2/BatchMatMul").type());
+        assertEquals("BatchMatMulV3", graph.operation("expanding/0/conv1/BatchMatMul").type());
+        assertEquals(oneDnn ? "DepthToSpace" : "Conv2DBackpropInput",
+            graph.operation(oneDnn ? "expanding/0/upconv/DepthToSpace" : "expanding/0/upconv/Conv2dBackpropInput").type());
+        assertEquals(oneDnn ? "MatMul" : "Conv2D", graph.operation(oneDnn ? "head/MatMul" : "head/Conv2d").type());
+      }
+    }
+  }
+
+  /**
+   * What {@code auto} compiles on this machine computes what TensorFlow's kernels compute, in every
+   * form it chose; on a CPU that is Winograd's form for the 3x3 layers, Conv2D for the first (one
+   * input channel) and, with oneDNN, matrix products for the up-convolution and the head.
+   */
+  @Test
+  void everyFormAutoChoosesHereMatchesTheNativeKernels() {
+    // Tile 20, the second smallest (outputs of 18, 16, pooled 8, 6, 4, up-convolved 8, 6, 4: F(4x4)
+    // crops the 18 and the 6s): the rule for training decides by channels, so a small tile has the
+    // forms of a large one.
+    ModelSpec spec = UNet.builder().depth(1).baseFilters(32).build();
+    int tile = spec.geometry().validInputAbove(spec.geometry().smallestValidInput()).getAsInt();
+    ConvolutionLowering auto = ModelCompiler.defaultLowering();
+    Lowering machine = new Lowering(auto, ModelCompiler.WinogradRule.forThisMachine(ModelCompiler.KernelTransform.EVERY_RUN));
+    Set<ConvolutionForm> expected = Devices.gpu() ? EnumSet.of(ConvolutionForm.CONV2D)
+        : OneDnn.enabled() ? EnumSet.of(ConvolutionForm.CONV2D, ConvolutionForm.MATMUL, ConvolutionForm.WINOGRAD_4X4)
+        : EnumSet.of(ConvolutionForm.CONV2D, ConvolutionForm.WINOGRAD_4X4);
+    try (CompiledModel model = ModelCompiler.compile(spec, tile, 11)) {
+      assertEquals(expected, EnumSet.copyOf(model.convolutionForms().values()));
+    }
+    Outputs natives = run(spec, tile, Lowering.of(ConvolutionLowering.NATIVE, ModelCompiler.WinogradForm.F4));
+    Outputs chosen = run(spec, tile, machine);
+    for (int i = 0; i < natives.values().size(); i++) {
+      assertClose(natives.values().get(i), chosen.values().get(i), natives.names().get(i));
+    }
+  }
+
+  /** The rule for a CPU with oneDNN on and off, layer by layer, from the sizes and FLOPs worked out by hand. */
+  @Test
+  void theCpuRuleWithAndWithoutOneDnn() {
+    // Tile 188, depth 1, 32 filters (direct-form GFLOP per image: 2 * 9 * cin * cout * out²):
+    // contracting/0/conv1 1 -> 32 channels at 186² (0.02), conv2 32 -> 32 at 184² (0.62), the bottleneck
+    // 32 -> 64 at 90² (0.30) and 64 -> 64 at 88² (0.57), expanding/0/conv1 64 -> 32 at 174² (1.12), conv2
+    // 32 -> 32 at 172² (0.55); the up-convolution 2x2 and the head 1x1.
+    ModelSpec spec = UNet.builder().depth(1).baseFilters(32).build();
+    ConvolutionForm conv2d = ConvolutionForm.CONV2D;
+    ConvolutionForm matmul = ConvolutionForm.MATMUL;
+    ConvolutionForm winograd = ConvolutionForm.WINOGRAD_4X4;
+    ModelCompiler.KernelTransform training = ModelCompiler.KernelTransform.EVERY_RUN;
+    ModelCompiler.KernelTransform inference = ModelCompiler.KernelTransform.ONCE_PER_SESSION;
+    List<String> layers = List.of("contracting/0/conv1", "contracting/0/conv2", "bottleneck/conv1", "bottleneck/conv2",
+        "expanding/0/upconv", "expanding/0/conv1", "expanding/0/conv2", "head");
+    // The first layer (1 input channel) keeps Conv2D; every other 3x3 layer is Winograd's in training.
+    assertEquals(List.of(conv2d, winograd, winograd, winograd, matmul, winograd, winograd, matmul),
+        forms(spec, ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradRule.forCpu(true, training), layers));
+    assertEquals(List.of(conv2d, winograd, winograd, winograd, conv2d, winograd, winograd, conv2d),
+        forms(spec, ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradRule.forCpu(false, training), layers));
+    // Inference: the same with oneDNN; without it only the layer of 1 GFLOP or more.
+    assertEquals(List.of(conv2d, winograd, winograd, winograd, matmul, winograd, winograd, matmul),
+        forms(spec, ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradRule.forCpu(true, inference), layers));
+    assertEquals(List.of(conv2d, conv2d, conv2d, conv2d, conv2d, winograd, conv2d, conv2d),
+        forms(spec, ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradRule.forCpu(false, inference), layers));
+    // 16 channels: contracting/0/conv2 (16 -> 16), expanding/0/conv2 (16 -> 16) and the head (16 -> 2)
+    // keep Conv2D; the bottleneck (16 -> 32, 32 -> 32) and expanding/0/conv1 (32 -> 16) do not.
+    assertEquals(List.of(conv2d, conv2d, winograd, winograd, matmul, winograd, conv2d, conv2d),
+        forms(UNet.builder().depth(1).baseFilters(16).build(), ConvolutionLowering.WINOGRAD,
+            ModelCompiler.WinogradRule.forCpu(true, training), layers));
+    // The lowerings that name one form keep to it (the first layer's 1 channel included).
+    assertEquals(Collections.nCopies(8, conv2d),
+        forms(spec, ConvolutionLowering.NATIVE, ModelCompiler.WinogradRule.forCpu(true, training), layers));
+    assertEquals(Collections.nCopies(8, matmul),
+        forms(spec, ConvolutionLowering.MATMUL, ModelCompiler.WinogradRule.forCpu(false, training), layers));
+    // Free sizes: the rule by channels alone.
+    try (CompiledModel any = ModelCompiler.compile(spec, OptionalInt.empty(), 1, ConvolutionLowering.WINOGRAD,
+        ModelCompiler.WinogradRule.forCpu(false, inference))) {
+      assertEquals(List.of(conv2d, winograd, winograd, winograd, conv2d, winograd, winograd, conv2d),
+          layers.stream().map(any.convolutionForms()::get).toList());
+    }
+  }
+
+  @Test
+  void aRuleLeavesTheRestToMatricesOrConv2dOnly() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ModelCompiler.WinogradRule(8,
+        32, 0, ModelCompiler.WinogradForm.F4, ConvolutionLowering.WINOGRAD));
+    assertEquals("the layers Winograd's form leaves are lowered as MATMUL or NATIVE, got WINOGRAD", e.getMessage());
+  }
+
+  private static List<ConvolutionForm> forms(ModelSpec spec, ConvolutionLowering lowering,
+      ModelCompiler.WinogradRule rule, List<String> layers) {
+    try (CompiledModel model = ModelCompiler.compile(spec, OptionalInt.of(188), 1, lowering, rule)) {
+      assertEquals(layers, List.copyOf(model.convolutionForms().keySet()));
+      return layers.stream().map(model.convolutionForms()::get).toList();
     }
   }
 
@@ -227,6 +319,11 @@ class ConvolutionLoweringTest {
 
   /** Equal up to float32 rounding of differently ordered sums: relative to the largest magnitude. */
   private static void assertClose(float[] expected, float[] actual, String what) {
+    assertClose(expected, actual, what, 1e-4);
+  }
+
+  /** Equal within {@code tolerance} of the largest magnitude. */
+  private static void assertClose(float[] expected, float[] actual, String what, double tolerance) {
     assertEquals(expected.length, actual.length, what + ": length");
     double scale = 1e-30;
     for (float v : expected) {
@@ -234,7 +331,7 @@ class ConvolutionLoweringTest {
     }
     for (int i = 0; i < expected.length; i++) {
       double error = Math.abs(expected[i] - actual[i]) / scale;
-      assertTrue(error < 1e-4, what + "[" + i + "]: native " + expected[i] + ", lowered " + actual[i]);
+      assertTrue(error < tolerance, what + "[" + i + "]: native " + expected[i] + ", lowered " + actual[i]);
     }
   }
 }

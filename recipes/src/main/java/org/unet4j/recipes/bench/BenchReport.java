@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.unet4j.layers.ConvolutionForm;
 
 /**
  * The figures of one benchmark. The ratios divide the net's rate by the matrix-multiply rate
@@ -30,12 +31,14 @@ import java.util.Map;
  * @param rssSmallAfterGcMb, rssLargeAfterGcMb the same after a garbage collection
  * @param predictPeakRssMb peak resident memory before the training steps
  * @param peakRssMb peak resident memory of the whole run
+ * @param convolutionForms the form each convolution of the forward pass got, by layer path
  */
 public record BenchReport(BenchOptions options, Machine machine, String tensorflowVersion,
     Map<Integer, Timings> matmulBySize, double forwardGflop, int outputSize, Timings forward, Timings trainStep,
     long allocatedBytesPerStep, boolean trainLossFinite, Timings augment, double tiledMs, double tiledCpuMs,
     long tiles, long rssSmallMb, long rssLargeMb, long rssSmallAfterGcMb, long rssLargeAfterGcMb,
-    long predictPeakRssMb, long peakRssMb, Map<String, Object> settings, double secondsTotal) {
+    long predictPeakRssMb, long peakRssMb, Map<String, Object> settings,
+    Map<String, ConvolutionForm> convolutionForms, double secondsTotal) {
   /** Targets of the CPU build on a 2-core machine (unet4j issue 8). */
   public static final double FORWARD_TARGET = 0.90;
   public static final double TRAIN_TARGET = 0.80;
@@ -140,6 +143,8 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
     root.put("allocatedBytesPerStep", allocatedBytesPerStep);
     root.put("oneDnn", machine.oneDnn());
     root.set("graphOptimizations", JSON.valueToTree(settings));
+    ObjectNode forms = root.putObject("convolutionForms");
+    convolutionForms.forEach((layer, form) -> forms.put(layer, form.label()));
     root.put("recipe", options.recipe().name());
     root.put("quick", options.quick());
     root.put("tile", options.tile());
@@ -202,6 +207,7 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
     out.printf(Locale.ROOT, "machine: %s (%s), TensorFlow %s, %d thread(s) per op, oneDNN %s, load %.2f%n",
         machine.cpu(), String.join(" ", machine.vectorExtensions()), tensorflowVersion, effectiveThreads(),
         machine.oneDnn() ? "on" : "off", machine.loadAverage());
+    out.println("convolutions: " + ConvolutionForm.describe(convolutionForms));
     out.println();
     row(out, "matmul (yardstick)", String.format(Locale.ROOT, "%.1f GFLOP/s", matmulGflops()),
         "best of " + sizes(), "");

@@ -25,6 +25,8 @@ import org.tensorflow.types.TFloat32;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.layers.CompiledModel;
+import org.unet4j.layers.ConvolutionForm;
+import org.unet4j.layers.Devices;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.layers.Sessions;
 import org.unet4j.augment.Augmenter;
@@ -81,6 +83,7 @@ public final class Benchmark {
     note("%s on %s, TensorFlow %s, load %.2f", recipe.name(), machine.cpu(), version, machine.loadAverage());
     settings.putAll(Sessions.describe(options.threads()));
     settings.put("convolution", ModelCompiler.defaultLowering().name().toLowerCase(Locale.ROOT));
+    settings.put("devices", Devices.types());
     settings.put("patchLimitBytes", ModelCompiler.PATCH_LIMIT_BYTES);
 
     Map<Integer, Timings> matmul = MatmulRate.measure(options.matmulSizeArray(), options.matmulWarmups(),
@@ -91,9 +94,13 @@ public final class Benchmark {
     Path folder = temporaryFolder();
     try {
       Timings forward;
-      try (CompiledModel model = ModelCompiler.compile(recipe.model(), tile, recipe.training().seed());
+      Map<String, ConvolutionForm> forms;
+      // Compiled for prediction: the Winograd kernels are transformed in the first (warm-up) pass only.
+      try (CompiledModel model = ModelCompiler.compileForInference(recipe.model(), tile, recipe.training().seed());
           Session session = Sessions.open(model.graph(), options.threads())) {
         session.initialize();
+        forms = model.convolutionForms();
+        note("convolutions: %s", ConvolutionForm.describe(forms));
         note("forward passes of a %dx%d tile ...", tile, tile);
         forward = forward(model, session);
         note("forward: median %.1f ms (%.1f GFLOP/s), %.1f ms CPU", forward.median(), gflop / forward.median() * 1e3,
@@ -136,7 +143,7 @@ public final class Benchmark {
       long peak = ProcessMemory.peakResidentMb().orElse(-1);
       return new BenchReport(options, machine, version, matmul, gflop, output, forward, train.timings(),
           train.allocatedBytes(), train.lossFinite(), augment, tiledMs, tiled.cpuMean(), tiles, rss[0], rss[1], rss[2], rss[3],
-          predictPeak, peak, settings, (System.nanoTime() - began) / 1e9);
+          predictPeak, peak, settings, forms, (System.nanoTime() - began) / 1e9);
     } finally {
       delete(folder);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.collect.ImmutableList;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,6 +45,16 @@ class BenchCommandTest {
     assertTrue(root.get("trainLossFinite").asBoolean(), root.toString());
     assertFalse(root.get("tensorflowVersion").asText().isBlank());
     assertTrue(root.get("cpu").asText().matches(".+, \\d+ cores?"), root.get("cpu").asText());
+    // The depth-2 quick net: two convolutions per stage and the bottleneck, an up-convolution per expanding stage, the head.
+    JsonNode forms = root.get("convolutionForms");
+    assertEquals(List.of("contracting/0/conv1", "contracting/0/conv2", "contracting/1/conv1", "contracting/1/conv2",
+        "bottleneck/conv1", "bottleneck/conv2", "expanding/0/upconv", "expanding/0/conv1", "expanding/0/conv2",
+        "expanding/1/upconv", "expanding/1/conv1", "expanding/1/conv2", "head"), ImmutableList.copyOf(forms.fieldNames()));
+    forms.forEach(form -> assertTrue(List.of("conv2d", "matmul", "winograd_2x2", "winograd_4x4")
+        .contains(form.asText()), forms.toString()));
+    assertTrue(run.out().contains("convolutions: "), run.out());
+    assertTrue(run.out().contains("head"), run.out());
+    assertTrue(root.get("graphOptimizations").get("devices").toString().contains("CPU"), root.toString());
     assertTrue(run.out().contains("training step"), run.out());
     assertTrue(run.out().contains("figures written to " + json), run.out());
     assertTrue(run.err().contains("bench: matmul"), run.err());
