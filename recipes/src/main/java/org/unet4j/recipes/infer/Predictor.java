@@ -379,7 +379,8 @@ public final class Predictor implements AutoCloseable {
     }
 
     static CheckpointTiles restore(Recipe recipe, int tile, Checkpoint checkpoint) {
-      CompiledModel model = ModelCompiler.compile(recipe.model(), tile, recipe.training().seed());
+      // An inference graph: Winograd kernels are transformed once per session, not on every tile.
+      CompiledModel model = ModelCompiler.compileForInference(recipe.model(), tile, recipe.training().seed());
       @Nullable Session session = null;
       try {
         session = new Session(model.graph());

@@ -20,6 +20,7 @@ import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.dsl.recipe.TrainingSpec;
+import org.unet4j.layers.ConvolutionForm;
 import org.unet4j.losses.Loss;
 import org.unet4j.losses.Losses;
 import org.unet4j.recipes.data.OutputFolderException;
@@ -178,6 +179,7 @@ public final class Trainer {
     note(log, String.format(Locale.ROOT, "training %s from step %d to %d: %s, tile %d, batch %d, %,d parameters",
         recipe.name(), start, spec.steps(), JsonNames.of(spec.optimizer().getClass()), spec.tile(),
         spec.batchSize(), graph.model().parameterCount()));
+    note(log, "convolutions: " + ConvolutionForm.describe(graph.model().convolutionForms()));
     Checkpoints.Pending pending = null;
     long done = spec.steps();
     try (MetricsLog metrics = MetricsLog.open(run.metrics(), start - 1);

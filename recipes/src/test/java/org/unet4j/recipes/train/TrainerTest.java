@@ -45,7 +45,11 @@ class TrainerTest {
     assertTrue(last < 0.6 * first, "mean loss of the last 10 steps " + last + " vs first 10 " + first);
     assertEquals(Recipes.toJson(recipe), Files.readString(dir.resolve("recipe.json")));
     assertTrue(Files.size(dir.resolve("loss.png")) > 1000);
-    assertTrue(Files.readString(dir.resolve("train.log")).contains("checkpoint ckpt-000000080"));
+    String log = Files.readString(dir.resolve("train.log"));
+    assertTrue(log.contains("checkpoint ckpt-000000080"), log);
+    // Which form each convolution got, as the bench reports it.
+    assertTrue(log.contains("convolutions: "), log);
+    assertTrue(log.contains("contracting/0/conv1"), log);
     assertEquals(80, result.checkpoint().step());
     assertTrue(Files.isDirectory(dir.resolve("checkpoints/ckpt-000000040")));
   }
