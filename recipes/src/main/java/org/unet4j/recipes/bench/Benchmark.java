@@ -34,7 +34,7 @@ import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.infer.ModelSource;
 import org.unet4j.recipes.infer.Predictor;
-import org.unet4j.recipes.train.Batch;
+import org.unet4j.recipes.data.Batch;
 import org.unet4j.recipes.train.Checkpoints;
 import org.unet4j.recipes.train.LearningRate;
 import org.unet4j.recipes.train.ProcessMemory;

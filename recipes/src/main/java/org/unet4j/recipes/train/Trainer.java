@@ -22,6 +22,8 @@ import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.dsl.recipe.TrainingSpec;
 import org.unet4j.losses.Loss;
 import org.unet4j.losses.Losses;
+import org.unet4j.recipes.data.Batch;
+import org.unet4j.recipes.data.TileSource;
 
 /**
  * Trains a recipe's model into a {@link RunDirectory}: batches from a {@link TileSource}, the

@@ -48,7 +48,7 @@ import org.unet4j.recipes.data.TileDraw;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.Pictures;
 import org.unet4j.recipes.data.PixelType;
-import org.unet4j.recipes.train.Batch;
+import org.unet4j.recipes.data.Batch;
 
 class AugmentCommandTest {
   /** Depth 2 from 4 filters: tile 60 -> 20, the label crop at rows and columns 20..39. */

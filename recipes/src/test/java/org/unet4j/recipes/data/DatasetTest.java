@@ -30,7 +30,6 @@ import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.dsl.recipe.TrainingSpec;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
 import org.unet4j.losses.weights.WeightMapCache;
-import org.unet4j.recipes.train.Batch;
 
 class DatasetTest {
   @TempDir Path dir;

@@ -32,7 +32,9 @@ import org.unet4j.dsl.recipe.SgdOptimizer;
 import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.layers.ModelVariable;
+import org.unet4j.recipes.data.Batch;
 import org.unet4j.recipes.data.SyntheticTiles;
+import org.unet4j.recipes.data.TileSource;
 
 /** What a refused, failed or concurrent command must not do to a run (issue 16). */
 class RunSafetyTest {

@@ -24,7 +24,9 @@ import org.unet4j.dsl.recipe.SgdOptimizer;
 import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.layers.ModelVariable;
+import org.unet4j.recipes.data.Batch;
 import org.unet4j.recipes.data.SyntheticTiles;
+import org.unet4j.recipes.data.TileSource;
 
 class TrainerTest {
   @TempDir Path dir;

@@ -1,4 +1,4 @@
-package org.unet4j.recipes.train;
+package org.unet4j.recipes.data;
 
 /**
  * Where training batches come from. A batch depends only on the step, so a resumed run sees
