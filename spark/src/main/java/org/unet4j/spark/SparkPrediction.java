@@ -21,8 +21,8 @@ import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.recipes.infer.DihedralTransform;
-import org.unet4j.recipes.infer.ModelSource;
 import org.unet4j.recipes.infer.Tiling;
+import org.unet4j.recipes.model.ModelSource;
 
 /**
  * A batch prediction of image collections on Spark, in four steps:
@@ -66,7 +66,7 @@ public final class SparkPrediction {
    *
    * @throws IllegalArgumentException when the model is missing or not a model, its recipe is
    *     missing or invalid, or the tile does not fit it (each with what would be valid)
-   * @throws org.unet4j.recipes.train.CheckpointException when a run has no usable checkpoint
+   * @throws org.unet4j.recipes.model.CheckpointException when a run has no usable checkpoint
    */
   public static SparkPrediction prepare(BatchSettings settings, List<InputImage> inputs) {
     checkNotNull(settings, "settings");

@@ -28,9 +28,10 @@ import org.unet4j.recipes.data.NormalizationStats;
 import org.unet4j.recipes.data.PageSource;
 import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.data.StripTiffWriter;
-import org.unet4j.recipes.train.Checkpoint;
-import org.unet4j.recipes.train.Checkpoints;
-import org.unet4j.recipes.train.ExportedModel;
+import org.unet4j.recipes.model.Checkpoint;
+import org.unet4j.recipes.model.Checkpoints;
+import org.unet4j.recipes.model.ExportedModel;
+import org.unet4j.recipes.model.ModelSource;
 
 /**
  * Overlap-tile prediction of images of any size with a trained model (paper Fig. 2): the image is

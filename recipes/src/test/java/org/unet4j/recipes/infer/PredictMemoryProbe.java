@@ -11,6 +11,7 @@ import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.losses.weights.InstanceLabels;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
+import org.unet4j.recipes.model.ModelSource;
 import org.unet4j.recipes.train.ProcessMemory;
 
 /**

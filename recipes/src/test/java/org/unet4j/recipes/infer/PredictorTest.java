@@ -29,8 +29,9 @@ import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.Normalizer;
 import org.unet4j.recipes.data.PixelType;
-import org.unet4j.recipes.train.CheckpointException;
-import org.unet4j.recipes.train.ModelExport;
+import org.unet4j.recipes.model.CheckpointException;
+import org.unet4j.recipes.model.ModelExport;
+import org.unet4j.recipes.model.ModelSource;
 
 class PredictorTest {
   /** Depth 2 from 4 filters: valid tiles 4k >= 44, output tile - 40, margin 20, period 4. */

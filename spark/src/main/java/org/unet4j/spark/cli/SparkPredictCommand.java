@@ -16,7 +16,7 @@ import org.unet4j.recipes.cli.InferenceOverrides;
 import org.unet4j.recipes.cli.UserException;
 import org.unet4j.recipes.infer.PredictionInputs;
 import org.unet4j.recipes.infer.Tiling;
-import org.unet4j.recipes.train.CheckpointException;
+import org.unet4j.recipes.model.CheckpointException;
 import org.unet4j.spark.BatchResult;
 import org.unet4j.spark.BatchSettings;
 import org.unet4j.spark.ImageRow;

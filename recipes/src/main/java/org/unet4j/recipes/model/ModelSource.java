@@ -1,4 +1,4 @@
-package org.unet4j.recipes.infer;
+package org.unet4j.recipes.model;
 
 import com.google.common.collect.ImmutableList;
 import java.nio.file.Files;
@@ -11,19 +11,13 @@ import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
-import org.unet4j.recipes.train.Checkpoint;
-import org.unet4j.recipes.train.CheckpointException;
-import org.unet4j.recipes.train.Checkpoints;
-import org.unet4j.recipes.train.ModelExport;
-import org.unet4j.recipes.train.ModelInfo;
-import org.unet4j.recipes.train.RunDirectory;
 
 /**
  * Where a predictor's weights and recipe come from: a run directory (its newest checkpoint that
  * verifies, with the run's {@code recipe.json}), one checkpoint folder
  * {@code RUN/checkpoints/ckpt-NNNNNNNNN} (with the recipe two folders up) or a model export
  * ({@code unet4j export}), whose graph is fixed to one tile. Resolving reads only small files;
- * {@link Predictor#open} loads the weights.
+ * {@code Predictor.open} loads the weights.
  */
 public final class ModelSource {
   /** What kind of folder the model is. */

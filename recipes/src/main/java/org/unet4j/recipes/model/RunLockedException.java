@@ -1,4 +1,4 @@
-package org.unet4j.recipes.train;
+package org.unet4j.recipes.model;
 
 /** Another process is writing the run directory; nothing in it was changed. */
 public final class RunLockedException extends RuntimeException {

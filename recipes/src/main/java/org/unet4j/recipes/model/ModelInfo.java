@@ -1,4 +1,4 @@
-package org.unet4j.recipes.train;
+package org.unet4j.recipes.model;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 

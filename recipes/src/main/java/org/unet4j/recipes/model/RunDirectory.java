@@ -1,4 +1,4 @@
-package org.unet4j.recipes.train;
+package org.unet4j.recipes.model;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.unet4j.recipes.train;
+package org.unet4j.recipes.model;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,7 +108,8 @@ public final class RunLock implements AutoCloseable {
     }
   }
 
-  static String thisHost() {
+  /** The name this machine writes into a lock file, so a lock from another machine is never broken. */
+  public static String thisHost() {
     try {
       return InetAddress.getLocalHost().getHostName().replace(' ', '_');
     } catch (UnknownHostException e) {

@@ -1,4 +1,4 @@
-package org.unet4j.recipes.train;
+package org.unet4j.recipes.model;
 
 /** A checkpoint that cannot be used: missing, corrupt, or made for another architecture. */
 public final class CheckpointException extends RuntimeException {

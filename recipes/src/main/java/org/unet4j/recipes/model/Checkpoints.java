@@ -1,4 +1,4 @@
-package org.unet4j.recipes.train;
+package org.unet4j.recipes.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,7 +61,7 @@ public final class Checkpoints {
    * As {@link #Checkpoints(Path, int)}, with TensorFlow's save ({@code writer(session, prefix)})
    * replaceable, so that tests can make it fail as a full disk does.
    */
-  Checkpoints(Path directory, int keep, BiConsumer<Session, String> writer) {
+  public Checkpoints(Path directory, int keep, BiConsumer<Session, String> writer) {
     this.directory = directory;
     this.keep = keep;
     this.writer = writer;
@@ -81,14 +81,14 @@ public final class Checkpoints {
   }
 
   /** A checkpoint written into its temporary folder, not yet renamed into place. */
-  record Pending(Path temp, Checkpoint checkpoint) {}
+  public record Pending(Path temp, Checkpoint checkpoint) {}
 
   /**
    * The first half of {@link #save}: writes and checksums every file in a temporary folder, which
    * readers ignore until {@link #commit} renames it. The trainer commits only once the weights have
    * given a finite loss on the next step.
    */
-  Pending prepare(Session session, Map<String, long[]> shapes, long step, double loss) {
+  public Pending prepare(Session session, Map<String, long[]> shapes, long step, double loss) {
     String name = String.format("ckpt-%09d", step);
     Path temp = directory.resolve(TEMP_PREFIX + name);
     try {
@@ -128,7 +128,7 @@ public final class Checkpoints {
   }
 
   /** The second half of {@link #save}: renames the folder into place and keeps the newest ones. */
-  Checkpoint commit(Pending pending) {
+  public Checkpoint commit(Pending pending) {
     Path target = pending.checkpoint().directory();
     try {
       if (Files.exists(target)) {
@@ -147,7 +147,7 @@ public final class Checkpoints {
   }
 
   /** Removes a prepared checkpoint that will not be committed; best effort, readers ignore it. */
-  void discard(Pending pending) {
+  public void discard(Pending pending) {
     discard(pending.temp());
   }
 
@@ -346,7 +346,7 @@ public final class Checkpoints {
     }
   }
 
-  static void writeAtomically(Path file, String text) throws IOException {
+  public static void writeAtomically(Path file, String text) throws IOException {
     Path temp = file.resolveSibling(TEMP_PREFIX + file.getFileName());
     Files.writeString(temp, text, StandardCharsets.UTF_8);
     fsync(temp);

@@ -1,4 +1,4 @@
-package org.unet4j.recipes.train;
+package org.unet4j.recipes.model;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.io.MoreFiles;
