@@ -20,7 +20,7 @@ import org.unet4j.dsl.recipe.NormalizationSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
-import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.ImageFile;

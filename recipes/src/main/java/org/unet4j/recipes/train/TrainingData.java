@@ -12,7 +12,7 @@ import org.unet4j.augment.Tile;
 import org.unet4j.augment.TileShape;
 import org.unet4j.dsl.recipe.AugmentationSpec;
 import org.unet4j.dsl.recipe.Recipe;
-import org.unet4j.losses.weights.WeightMapCache;
+import org.unet4j.labels.WeightMapCache;
 import org.unet4j.recipes.data.Batch;
 import org.unet4j.recipes.data.Dataset;
 import org.unet4j.recipes.data.DatasetTiles;

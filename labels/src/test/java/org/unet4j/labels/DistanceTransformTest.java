@@ -1,4 +1,4 @@
-package org.unet4j.losses.weights;
+package org.unet4j.labels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

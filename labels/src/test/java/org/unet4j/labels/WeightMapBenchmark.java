@@ -1,4 +1,4 @@
-package org.unet4j.losses.weights;
+package org.unet4j.labels;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

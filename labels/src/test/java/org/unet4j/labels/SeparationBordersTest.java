@@ -1,9 +1,9 @@
-package org.unet4j.losses.weights;
+package org.unet4j.labels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.unet4j.losses.weights.LabelDecoderTest.image;
+import static org.unet4j.labels.LabelDecoderTest.image;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;

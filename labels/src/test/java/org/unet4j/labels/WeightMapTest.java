@@ -1,10 +1,10 @@
-package org.unet4j.losses.weights;
+package org.unet4j.labels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.unet4j.losses.weights.LabelDecoderTest.image;
+import static org.unet4j.labels.LabelDecoderTest.image;
 
 import java.util.List;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package org.unet4j.losses.weights;
+package org.unet4j.labels;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkElementIndex;
