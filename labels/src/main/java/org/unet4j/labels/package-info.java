@@ -10,7 +10,3 @@
 package org.unet4j.labels;
 
 import org.jspecify.annotations.NullMarked;
-import org.unet4j.labels.LabelDecoder;
-import org.unet4j.labels.SeparationBorders;
-import org.unet4j.labels.WeightMap;
-import org.unet4j.labels.WeightMapCache;

@@ -17,11 +17,11 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.recipes.infer.DihedralTransform;
-import org.unet4j.recipes.infer.Tiling;
 import org.unet4j.recipes.model.ModelSource;
 
 /**

@@ -32,6 +32,7 @@ import org.unet4j.recipes.model.Checkpoint;
 import org.unet4j.recipes.model.Checkpoints;
 import org.unet4j.recipes.model.ExportedModel;
 import org.unet4j.recipes.model.ModelSource;
+import org.unet4j.dsl.geometry.Tiling;
 
 /**
  * Overlap-tile prediction of images of any size with a trained model (paper Fig. 2): the image is

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.model.Padding;
 import org.unet4j.dsl.model.UNet;
 import org.unet4j.dsl.recipe.InferenceSpec;

@@ -1,11 +1,10 @@
-package org.unet4j.recipes.infer;
+package org.unet4j.dsl.geometry;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.SpecException;
-import org.unet4j.dsl.geometry.Geometry;
 import org.unet4j.dsl.model.ExpandingStageSpec;
 import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.Padding;
