@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
-import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.model.ExpandingStageSpec;
 import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.Padding;
@@ -68,10 +67,7 @@ public record Tiling(int tile, int outputSize, int step, int context, int skip, 
    */
   public static Tiling of(ModelSpec model, int tile) {
     Geometry geometry = model.geometry();
-    SpecException invalid = geometry.whyInvalid(tile);
-    if (invalid != null) {
-      throw new IllegalArgumentException("tile " + tile + " does not fit the model: " + invalid.getMessage(), invalid);
-    }
+    geometry.requireValid(tile, "the model");
     if (geometry.outputStride() != 1) {
       throw new IllegalArgumentException("the predictor needs an output at the input's resolution, but this net has "
           + model.expanding().size() + " expanding stages for " + model.depth() + " contracting ones (output stride "

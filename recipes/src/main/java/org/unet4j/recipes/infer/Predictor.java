@@ -13,7 +13,6 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
-import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.NormalizationSpec;
@@ -111,11 +110,7 @@ public final class Predictor implements AutoCloseable {
     checkNotNull(streaming, "streaming");
     Recipe recipe = source.recipe();
     int tile = inference.tile();
-    SpecException invalid = recipe.model().geometry().whyInvalid(tile);
-    if (invalid != null) {
-      throw new IllegalArgumentException("tile " + tile + " does not fit " + recipe.name() + ": "
-          + invalid.getMessage(), invalid);
-    }
+    recipe.model().geometry().requireValid(tile, recipe.name());
     if (source.fixedTile().isPresent() && source.fixedTile().getAsInt() != tile) {
       throw new IllegalArgumentException("tile " + tile + ": the export " + source.directory() + " is compiled for"
           + " tile " + source.fixedTile().getAsInt() + "; predict with that tile, or export the run again with"

@@ -111,11 +111,7 @@ public final class ModelExport {
     }
 
     int size = tile.orElse(runRecipe.inference().tile());
-    SpecException invalid = runRecipe.model().geometry().whyInvalid(size);
-    if (invalid != null) {
-      throw new IllegalArgumentException("tile " + size + " does not fit " + runRecipe.name() + ": "
-          + invalid.getMessage());
-    }
+    runRecipe.model().geometry().requireValid(size, runRecipe.name());
     Recipe recipe = withInferenceTile(runRecipe, size);
     Path target = out.toAbsolutePath().normalize();
     checkTarget(target, out);
