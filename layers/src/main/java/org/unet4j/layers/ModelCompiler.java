@@ -265,10 +265,7 @@ public final class ModelCompiler {
    * says; the variables, their initial values and the function computed are the same.
    */
   public static CompiledModel compile(ModelSpec spec, int tile, long seed, ConvolutionLowering lowering) {
-    SpecException invalid = spec.geometry().whyInvalid(tile);
-    if (invalid != null) {
-      throw invalid;
-    }
+    spec.geometry().requireValid(tile);
     return compile(spec, OptionalInt.of(tile), seed, lowering, WinogradRule.forThisMachine(KernelTransform.EVERY_RUN),
         KernelTransform.EVERY_RUN);
   }

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.recipe.LabelFormat;
-import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.unet4j.recipes.infer.ModelSource;
 import org.unet4j.recipes.infer.Predictor;
+import org.unet4j.recipes.model.ModelSource;
 
 /**
  * The predictors of this JVM, one per model and inference settings, opened by the first task that

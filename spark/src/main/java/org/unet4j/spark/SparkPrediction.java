@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
@@ -25,8 +26,7 @@ import org.unet4j.recipes.eval.EvaluationInput;
 import org.unet4j.recipes.eval.EvaluationInputException;
 import org.unet4j.recipes.infer.DihedralTransform;
 import org.unet4j.recipes.infer.ModelMismatchException;
-import org.unet4j.recipes.infer.ModelSource;
-import org.unet4j.recipes.infer.Tiling;
+import org.unet4j.recipes.model.ModelSource;
 
 /**
  * A batch prediction of image collections on Spark, in four steps:
@@ -68,7 +68,7 @@ public final class SparkPrediction {
   /**
    * Checks the model, its recipe and the inference settings on the driver.
    *
-   * @throws org.unet4j.recipes.train.CheckpointException when the model is missing or not a model,
+   * @throws org.unet4j.recipes.model.CheckpointException when the model is missing or not a model,
    *     its recipe is missing or invalid, or a run has no usable checkpoint
    * @throws ModelMismatchException when the tile does not fit the model or its export
    * @throws OutputFolderException when the output folder is a file

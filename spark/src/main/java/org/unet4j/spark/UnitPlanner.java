@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
-import org.unet4j.recipes.infer.Tiling;
+import org.unet4j.dsl.geometry.Tiling;
 
 /**
  * Cuts images into work units of about equal cost, so that one huge image or stack does not

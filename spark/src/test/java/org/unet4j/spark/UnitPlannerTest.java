@@ -6,8 +6,8 @@ import com.google.common.collect.ImmutableList;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.model.UNet;
-import org.unet4j.recipes.infer.Tiling;
 
 class UnitPlannerTest {
   /** Depth 2 at tile 60: 20 output pixels a tile, step 20. */

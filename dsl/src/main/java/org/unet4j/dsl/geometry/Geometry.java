@@ -68,6 +68,29 @@ public final class Geometry {
     return walk.problem == null ? null : invalid(input, walk.problem);
   }
 
+  /**
+   * Checks a tile that someone chose: throws {@link #whyInvalid}'s exception, which names the
+   * stage that breaks and the nearest valid tiles, so that every place taking a tile reports a bad
+   * one the same way.
+   */
+  public void requireValid(int tile) {
+    SpecException invalid = whyInvalid(tile);
+    if (invalid != null) {
+      throw invalid;
+    }
+  }
+
+  /**
+   * As {@link #requireValid(int)}, for a tile chosen for a named model (a recipe, an export):
+   * the message reads {@code tile 512 does not fit paper/isbi2012: contracting[2].pool: ...}.
+   */
+  public void requireValid(int tile, String model) {
+    SpecException invalid = whyInvalid(tile);
+    if (invalid != null) {
+      throw new SpecException("", "tile " + tile + " does not fit " + model + ": " + invalid.getMessage());
+    }
+  }
+
   /** {@code [input]} when valid; otherwise the nearest valid sizes below and above it. */
   public List<Integer> validInputsNear(int input) {
     if (isValidInput(input)) {

@@ -85,6 +85,20 @@ class PaperNetTest {
     assertThrows(SpecException.class, () -> GEOMETRY.layers(512));
   }
 
+  /* requireValid is whyInvalid thrown: 512 breaks at the third pooling, 572 and 508 pass. */
+  @Test
+  void requireValidThrowsTheNearestValidTiles() {
+    GEOMETRY.requireValid(572);
+    GEOMETRY.requireValid(508, "paper");
+    SpecException bare = assertThrows(SpecException.class, () -> GEOMETRY.requireValid(512));
+    assertEquals("contracting[2].pool", bare.path());
+    assertTrue(bare.getMessage().startsWith("contracting[2].pool: "), bare.getMessage());
+    assertTrue(bare.getMessage().endsWith("Received: input 512; valid near it: 508, 524"), bare.getMessage());
+    SpecException named = assertThrows(SpecException.class, () -> GEOMETRY.requireValid(513, "paper/isbi2012"));
+    assertTrue(named.getMessage().startsWith("tile 513 does not fit paper/isbi2012: contracting["), named.getMessage());
+    assertTrue(named.getMessage().endsWith("valid near it: 508, 524"), named.getMessage());
+  }
+
   /* 18 convolutions + 4 up-convolutions + the 1x1 head. */
   @Test
   void twentyThreeConvolutionLayers() {

@@ -6,7 +6,6 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import com.google.common.collect.ImmutableList;
 import com.google.common.primitives.Ints;
 import java.util.List;
-import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.UNet;
 import org.unet4j.dsl.recipe.Recipe;
@@ -41,11 +40,7 @@ public record BenchOptions(Recipe recipe, int tile, int threads, boolean quick, 
     checkArgument(threads >= 0, "threads must be 0 (TensorFlow's default) or positive, got %s", threads);
     checkArgument(runs >= 1 && trainRuns >= 1 && matmulRuns >= 1, "at least one timed run");
     checkArgument(smallImage >= 1 && largeImage >= smallImage, "images %s and %s", smallImage, largeImage);
-    SpecException invalid = recipe.model().geometry().whyInvalid(tile);
-    if (invalid != null) {
-      throw new ModelMismatchException("tile " + tile + " does not fit " + recipe.name() + ": "
-          + invalid.getMessage(), invalid);
-    }
+    recipe.model().geometry().requireValid(tile, recipe.name());
   }
 
   /**

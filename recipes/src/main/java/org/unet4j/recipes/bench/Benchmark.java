@@ -34,13 +34,13 @@ import org.unet4j.augment.Sample;
 import org.unet4j.recipes.data.DatasetTiles;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.PixelType;
-import org.unet4j.recipes.infer.ModelSource;
+import org.unet4j.recipes.model.ModelSource;
 import org.unet4j.recipes.infer.Predictor;
-import org.unet4j.recipes.train.Batch;
-import org.unet4j.recipes.train.Checkpoints;
+import org.unet4j.recipes.data.Batch;
+import org.unet4j.recipes.model.Checkpoints;
 import org.unet4j.recipes.train.LearningRate;
 import org.unet4j.recipes.train.ProcessMemory;
-import org.unet4j.recipes.train.RunDirectory;
+import org.unet4j.recipes.model.RunDirectory;
 import org.unet4j.recipes.train.TrainingGraph;
 
 /**

@@ -21,7 +21,7 @@ import org.unet4j.augment.TileShape;
 import org.unet4j.augment.Warp;
 import org.unet4j.dsl.recipe.Interpolation;
 import org.unet4j.dsl.recipe.Recipe;
-import org.unet4j.losses.weights.WeightMapCache;
+import org.unet4j.labels.WeightMapCache;
 import org.unet4j.recipes.data.Dataset;
 import org.unet4j.recipes.data.TileDraw;
 import org.unet4j.recipes.data.ImageIo;

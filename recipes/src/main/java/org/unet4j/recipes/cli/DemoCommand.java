@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.unet4j.dsl.recipe.LabelFormat;
-import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.FilePattern;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;

@@ -16,11 +16,11 @@ import org.unet4j.dsl.model.OutputActivation;
 import org.unet4j.dsl.recipe.DataSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
-import org.unet4j.losses.weights.InstanceLabels;
-import org.unet4j.losses.weights.LabelDecoder;
-import org.unet4j.losses.weights.SeparationBorders;
-import org.unet4j.losses.weights.WeightMapCache;
-import org.unet4j.losses.weights.WeightedTarget;
+import org.unet4j.labels.InstanceLabels;
+import org.unet4j.labels.LabelDecoder;
+import org.unet4j.labels.SeparationBorders;
+import org.unet4j.labels.WeightMapCache;
+import org.unet4j.labels.WeightedTarget;
 
 /**
  * The image/label pairs of a recipe's data spec, split into training and validation by the

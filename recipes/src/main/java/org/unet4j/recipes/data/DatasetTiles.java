@@ -5,8 +5,6 @@ import org.unet4j.augment.Augmenter;
 import org.unet4j.augment.Sample;
 import org.unet4j.augment.Tile;
 import org.unet4j.augment.TileShape;
-import org.unet4j.recipes.train.Batch;
-import org.unet4j.recipes.train.TileSource;
 
 /**
  * Training tiles from loaded samples: for every step and batch slot a sample and a tile position

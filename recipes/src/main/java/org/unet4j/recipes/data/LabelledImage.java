@@ -1,6 +1,6 @@
 package org.unet4j.recipes.data;
 
-import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.labels.InstanceLabels;
 
 /**
  * An image and its annotation, in memory: what a user's own data source gives for training (see

@@ -4,8 +4,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import org.unet4j.recipes.train.Batch;
-import org.unet4j.recipes.train.TileSource;
 
 /**
  * Prepares the batches of the next steps on background threads while the net trains, so

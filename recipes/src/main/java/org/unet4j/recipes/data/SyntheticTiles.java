@@ -3,8 +3,6 @@ package org.unet4j.recipes.data;
 import java.util.SplittableRandom;
 import org.unet4j.dsl.geometry.Geometry;
 import org.unet4j.dsl.model.ModelSpec;
-import org.unet4j.recipes.train.Batch;
-import org.unet4j.recipes.train.TileSource;
 
 /**
  * A learnable synthetic task for smoke tests and benchmarks: bright discs of random size on a

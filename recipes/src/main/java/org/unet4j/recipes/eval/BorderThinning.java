@@ -3,7 +3,7 @@ package org.unet4j.recipes.eval;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import org.unet4j.losses.weights.ConnectedComponents;
+import org.unet4j.labels.ConnectedComponents;
 
 /**
  * The border thinning of the challenge's V_rand and V_info ("Segmentation evaluation after border

@@ -3,9 +3,9 @@ package org.unet4j.recipes.eval;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import org.unet4j.dsl.recipe.LabelFormat;
-import org.unet4j.losses.weights.ConnectedComponents;
-import org.unet4j.losses.weights.InstanceLabels;
-import org.unet4j.losses.weights.LabelDecoder;
+import org.unet4j.labels.ConnectedComponents;
+import org.unet4j.labels.InstanceLabels;
+import org.unet4j.labels.LabelDecoder;
 import org.unet4j.recipes.data.Image;
 
 /**

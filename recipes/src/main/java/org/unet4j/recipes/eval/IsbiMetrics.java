@@ -9,7 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
-import org.unet4j.losses.weights.ConnectedComponents;
+import org.unet4j.labels.ConnectedComponents;
 
 /**
  * The ISBI 2012 challenge's metrics of one image or stack, exactly as its official evaluation

@@ -3,8 +3,8 @@ package org.unet4j.recipes.eval;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import org.unet4j.losses.weights.ConnectedComponents;
-import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.labels.ConnectedComponents;
+import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.PixelType;
 

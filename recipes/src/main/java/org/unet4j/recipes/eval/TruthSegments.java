@@ -1,6 +1,6 @@
 package org.unet4j.recipes.eval;
 
-import org.unet4j.losses.weights.ConnectedComponents;
+import org.unet4j.labels.ConnectedComponents;
 
 /**
  * The truth side of the foreground-restricted scores, fixed across thresholds: the 4-connected

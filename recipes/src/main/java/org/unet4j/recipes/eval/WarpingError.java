@@ -4,7 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.util.Arrays;
-import org.unet4j.losses.weights.ConnectedComponents;
+import org.unet4j.labels.ConnectedComponents;
 
 /**
  * The warping error at one threshold (Jain et al. 2010; the challenge's definition): the truth's

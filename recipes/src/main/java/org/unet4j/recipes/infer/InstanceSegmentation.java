@@ -6,8 +6,8 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import java.util.Arrays;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
-import org.unet4j.losses.weights.ConnectedComponents;
-import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.labels.ConnectedComponents;
+import org.unet4j.labels.InstanceLabels;
 
 /**
  * Instance labels from a foreground probability map: the pixels above the threshold, optionally

@@ -5,10 +5,13 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.recipes.data.FilePattern;
 import org.unet4j.recipes.data.Image;
+import org.unet4j.recipes.model.CheckpointException;
+import org.unet4j.recipes.model.ModelSource;
 
 /**
  * A trained model, loaded for prediction from code as {@code unet4j predict} uses it: the same
@@ -35,7 +38,7 @@ public final class Model implements AutoCloseable {
    * The model at {@code path} with its recipe's inference settings: a run directory (its newest good
    * checkpoint), a checkpoint folder, or an export.
    *
-   * @throws org.unet4j.recipes.train.CheckpointException when no good checkpoint can be read
+   * @throws org.unet4j.recipes.model.CheckpointException when no good checkpoint can be read
    */
   public static Model load(Path path) {
     ModelSource source = ModelSource.of(path);

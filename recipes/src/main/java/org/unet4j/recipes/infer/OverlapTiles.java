@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.Arrays;
 import java.util.List;
 import org.unet4j.augment.Mirror;
+import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.NormalizationStats;
 import org.unet4j.recipes.data.PageSource;

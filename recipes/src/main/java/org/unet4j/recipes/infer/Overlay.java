@@ -18,7 +18,7 @@ import java.util.Vector;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.recipe.NormalizationSpec;
-import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.NormalizationStats;
 import org.unet4j.recipes.data.Normalizer;
 import org.unet4j.recipes.data.PageSource;

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
-import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.AtomicFiles;
 import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.Image;

@@ -13,14 +13,13 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
-import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.NormalizationSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
-import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.ImageFile;
@@ -28,9 +27,11 @@ import org.unet4j.recipes.data.NormalizationStats;
 import org.unet4j.recipes.data.PageSource;
 import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.data.StripTiffWriter;
-import org.unet4j.recipes.train.Checkpoint;
-import org.unet4j.recipes.train.Checkpoints;
-import org.unet4j.recipes.train.ExportedModel;
+import org.unet4j.recipes.model.Checkpoint;
+import org.unet4j.recipes.model.Checkpoints;
+import org.unet4j.recipes.model.ExportedModel;
+import org.unet4j.recipes.model.ModelSource;
+import org.unet4j.dsl.geometry.Tiling;
 
 /**
  * Overlap-tile prediction of images of any size with a trained model (paper Fig. 2): the image is
@@ -109,11 +110,7 @@ public final class Predictor implements AutoCloseable {
     checkNotNull(streaming, "streaming");
     Recipe recipe = source.recipe();
     int tile = inference.tile();
-    SpecException invalid = recipe.model().geometry().whyInvalid(tile);
-    if (invalid != null) {
-      throw new ModelMismatchException("tile " + tile + " does not fit " + recipe.name() + ": "
-          + invalid.getMessage(), invalid);
-    }
+    recipe.model().geometry().requireValid(tile, recipe.name());
     if (source.fixedTile().isPresent() && source.fixedTile().getAsInt() != tile) {
       throw ModelMismatchException.exportTile(source.directory(), tile, source.fixedTile().getAsInt());
     }

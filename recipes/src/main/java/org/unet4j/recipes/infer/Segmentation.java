@@ -2,7 +2,7 @@ package org.unet4j.recipes.infer;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.labels.InstanceLabels;
 
 /**
  * A model's answer for one image: the probability of every class at every pixel, and the cells

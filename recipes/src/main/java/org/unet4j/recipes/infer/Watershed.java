@@ -1,7 +1,7 @@
 package org.unet4j.recipes.infer;
 
 import java.util.Arrays;
-import org.unet4j.losses.weights.ConnectedComponents;
+import org.unet4j.labels.ConnectedComponents;
 
 /**
  * A seeded watershed inside one object: splits an object of the foreground (cells touching where

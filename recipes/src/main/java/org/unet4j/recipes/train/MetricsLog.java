@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.recipes.model.Checkpoints;
 
 /**
  * {@code metrics.csv}: one row per step with the loss, the learning rate and the seconds since the

@@ -23,7 +23,16 @@ import org.unet4j.dsl.recipe.TrainingSpec;
 import org.unet4j.layers.ConvolutionForm;
 import org.unet4j.losses.Loss;
 import org.unet4j.losses.Losses;
+import org.unet4j.recipes.data.Batch;
 import org.unet4j.recipes.data.OutputFolderException;
+import org.unet4j.recipes.data.TileSource;
+import org.unet4j.recipes.model.Checkpoint;
+import org.unet4j.recipes.model.CheckpointException;
+import org.unet4j.recipes.model.Checkpoints;
+import org.unet4j.recipes.model.RunDirectory;
+import org.unet4j.recipes.model.RunLock;
+import org.unet4j.recipes.model.RunLockedException;
+import org.unet4j.recipes.model.RunWriteException;
 
 /**
  * Trains a recipe's model into a {@link RunDirectory}: batches from a {@link TileSource}, the

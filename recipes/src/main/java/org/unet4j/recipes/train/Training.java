@@ -12,6 +12,7 @@ import org.unet4j.augment.Augmenter;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.losses.Loss;
 import org.unet4j.recipes.data.PrefetchingTiles;
+import org.unet4j.recipes.model.RunDirectory;
 
 /**
  * Trains a recipe's model from code, as {@code unet4j train} does from the command line:

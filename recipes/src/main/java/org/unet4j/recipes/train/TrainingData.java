@@ -13,12 +13,14 @@ import org.unet4j.augment.TileShape;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.recipe.AugmentationSpec;
 import org.unet4j.dsl.recipe.Recipe;
-import org.unet4j.losses.weights.WeightMapCache;
+import org.unet4j.labels.WeightMapCache;
+import org.unet4j.recipes.data.Batch;
 import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.Dataset;
 import org.unet4j.recipes.data.DatasetTiles;
 import org.unet4j.recipes.data.LabelledImage;
 import org.unet4j.recipes.data.TileDraw;
+import org.unet4j.recipes.data.TileSource;
 
 /**
  * Where a {@link Training} gets its images and labels: the recipe's own files (folders, globs,

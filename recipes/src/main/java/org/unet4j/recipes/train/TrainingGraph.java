@@ -37,6 +37,8 @@ import org.unet4j.layers.Sessions;
 import org.unet4j.losses.Loss;
 import org.unet4j.losses.LossInputs;
 import org.unet4j.losses.Losses;
+import org.unet4j.recipes.data.Batch;
+import org.unet4j.recipes.model.Checkpoints;
 
 /**
  * A recipe's model compiled at its training tile, with the loss, the gradients and the optimizer

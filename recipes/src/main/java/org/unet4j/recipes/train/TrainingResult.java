@@ -1,6 +1,7 @@
 package org.unet4j.recipes.train;
 
 import org.jspecify.annotations.Nullable;
+import org.unet4j.recipes.model.Checkpoint;
 
 /**
  * How a run ended: its last checkpoint, the steps done in total and in this process, the last loss,

@@ -1,4 +1,7 @@
-/** The trainer: training graph, optimizers, schedules, checkpoints, run directory, export. */
+/**
+ * The trainer: training graph, optimizers, schedules, listeners and early stopping. What it writes
+ * (checkpoints, run directory, export) lives in {@code org.unet4j.recipes.model}.
+ */
 @NullMarked
 package org.unet4j.recipes.train;
 

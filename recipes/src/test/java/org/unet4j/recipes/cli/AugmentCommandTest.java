@@ -40,7 +40,7 @@ import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.dsl.recipe.TrainingSpec;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
-import org.unet4j.losses.weights.WeightMapCache;
+import org.unet4j.labels.WeightMapCache;
 import org.unet4j.recipes.data.Dataset;
 import org.unet4j.recipes.data.DatasetTiles;
 import org.unet4j.recipes.data.Image;
@@ -48,7 +48,7 @@ import org.unet4j.recipes.data.TileDraw;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.Pictures;
 import org.unet4j.recipes.data.PixelType;
-import org.unet4j.recipes.train.Batch;
+import org.unet4j.recipes.data.Batch;
 
 class AugmentCommandTest {
   /** Depth 2 from 4 filters: tile 60 -> 20, the label crop at rows and columns 20..39. */

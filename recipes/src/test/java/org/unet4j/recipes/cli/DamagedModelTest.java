@@ -17,8 +17,8 @@ import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.data.SyntheticTiles;
-import org.unet4j.recipes.train.DamagedExportException;
-import org.unet4j.recipes.train.ExportedModel;
+import org.unet4j.recipes.model.DamagedExportException;
+import org.unet4j.recipes.model.ExportedModel;
 import org.unet4j.recipes.train.Trainer;
 
 /** A truncated export or checkpoint is a user-facing error naming the file, never TensorFlow's exception. */

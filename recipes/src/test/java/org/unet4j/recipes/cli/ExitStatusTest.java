@@ -22,9 +22,9 @@ import org.unet4j.recipes.data.OutputFolderException;
 import org.unet4j.recipes.eval.EvaluationInput;
 import org.unet4j.recipes.eval.EvaluationInputException;
 import org.unet4j.recipes.infer.ModelMismatchException;
-import org.unet4j.recipes.train.CheckpointException;
+import org.unet4j.recipes.model.CheckpointException;
 import org.unet4j.recipes.train.NoUsableCheckpointException;
-import org.unet4j.recipes.train.RunLockedException;
+import org.unet4j.recipes.model.RunLockedException;
 import picocli.CommandLine.Command;
 
 /**

@@ -30,7 +30,7 @@ import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.data.SyntheticTiles;
 import org.unet4j.recipes.infer.InstanceSegmentation;
-import org.unet4j.recipes.train.ModelExport;
+import org.unet4j.recipes.model.ModelExport;
 import org.unet4j.recipes.train.Trainer;
 
 class PredictCommandTest {

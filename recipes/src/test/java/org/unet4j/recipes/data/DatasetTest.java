@@ -29,8 +29,7 @@ import org.unet4j.dsl.recipe.SgdOptimizer;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.dsl.recipe.TrainingSpec;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
-import org.unet4j.losses.weights.WeightMapCache;
-import org.unet4j.recipes.train.Batch;
+import org.unet4j.labels.WeightMapCache;
 
 class DatasetTest {
   @TempDir Path dir;

@@ -10,8 +10,7 @@ import org.unet4j.augment.Augmenter;
 import org.unet4j.augment.Sample;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
-import org.unet4j.losses.weights.WeightMapCache;
-import org.unet4j.recipes.train.TileSource;
+import org.unet4j.labels.WeightMapCache;
 
 /**
  * How fast training tiles are made for a recipe (default nuclei-demo: tile 252, batch 4, its own

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.labels.InstanceLabels;
 
 class ObjectMetricsTest {
   /**

@@ -2,7 +2,7 @@ package org.unet4j.recipes.eval;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.unet4j.losses.weights.ConnectedComponents;
+import org.unet4j.labels.ConnectedComponents;
 
 /**
  * The warping error written literally from the definition, for tests: every pass rescans the whole

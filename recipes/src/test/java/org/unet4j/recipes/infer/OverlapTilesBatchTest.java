@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.recipe.NormalizationSpec;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.recipes.data.Image;

@@ -8,9 +8,10 @@ import org.unet4j.dsl.model.UNet;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
-import org.unet4j.losses.weights.InstanceLabels;
+import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
+import org.unet4j.recipes.model.ModelSource;
 import org.unet4j.recipes.train.ProcessMemory;
 
 /**

@@ -23,6 +23,7 @@ import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.NormalizationStats;
 import org.unet4j.recipes.data.PageSource;
 import org.unet4j.recipes.data.PixelType;
+import org.unet4j.recipes.model.ModelSource;
 
 /** Predicting bands of rows of a page, as a batch job splits a huge image. */
 class PredictRowsTest {

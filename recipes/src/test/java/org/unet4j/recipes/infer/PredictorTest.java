@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.model.Padding;
 import org.unet4j.dsl.model.UNet;
 import org.unet4j.dsl.recipe.InferenceSpec;
@@ -29,8 +30,9 @@ import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.Normalizer;
 import org.unet4j.recipes.data.PixelType;
-import org.unet4j.recipes.train.CheckpointException;
-import org.unet4j.recipes.train.ModelExport;
+import org.unet4j.recipes.model.CheckpointException;
+import org.unet4j.recipes.model.ModelExport;
+import org.unet4j.recipes.model.ModelSource;
 
 class PredictorTest {
   /** Depth 2 from 4 filters: valid tiles 4k >= 44, output tile - 40, margin 20, period 4. */

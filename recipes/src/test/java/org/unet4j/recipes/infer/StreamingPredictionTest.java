@@ -22,6 +22,7 @@ import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
+import org.unet4j.recipes.model.ModelSource;
 
 /**
  * A file predicted by bands (forced on a small image with short bands) gives the files the

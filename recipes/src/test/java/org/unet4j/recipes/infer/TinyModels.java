@@ -27,9 +27,9 @@ import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.PixelType;
-import org.unet4j.recipes.train.Checkpoint;
-import org.unet4j.recipes.train.Checkpoints;
-import org.unet4j.recipes.train.RunDirectory;
+import org.unet4j.recipes.model.Checkpoint;
+import org.unet4j.recipes.model.Checkpoints;
+import org.unet4j.recipes.model.RunDirectory;
 
 /** Run directories of tiny nets and an independent whole-image reference pass. */
 final class TinyModels {

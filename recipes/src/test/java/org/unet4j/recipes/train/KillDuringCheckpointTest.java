@@ -16,6 +16,9 @@ import org.tensorflow.Session;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
+import org.unet4j.recipes.model.Checkpoint;
+import org.unet4j.recipes.model.Checkpoints;
+import org.unet4j.recipes.model.RunDirectory;
 
 /**
  * Kills a training process (SIGKILL, no shutdown hooks) while it writes a checkpoint after every

@@ -38,6 +38,13 @@ import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.layers.ModelVariable;
 import org.unet4j.recipes.data.SyntheticTiles;
+import org.unet4j.recipes.model.Checkpoint;
+import org.unet4j.recipes.model.CheckpointException;
+import org.unet4j.recipes.model.Checkpoints;
+import org.unet4j.recipes.model.ExportedModel;
+import org.unet4j.recipes.model.ModelExport;
+import org.unet4j.recipes.model.ModelInfo;
+import org.unet4j.recipes.model.RunDirectory;
 
 class ModelExportTest {
   /** Depth 2, 4 base filters, no batch norm: trained with Adam, so its checkpoints hold two slots per weight. */

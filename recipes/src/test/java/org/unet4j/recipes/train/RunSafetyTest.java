@@ -32,7 +32,16 @@ import org.unet4j.dsl.recipe.SgdOptimizer;
 import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.layers.ModelVariable;
+import org.unet4j.recipes.data.Batch;
 import org.unet4j.recipes.data.SyntheticTiles;
+import org.unet4j.recipes.data.TileSource;
+import org.unet4j.recipes.model.Checkpoint;
+import org.unet4j.recipes.model.CheckpointException;
+import org.unet4j.recipes.model.Checkpoints;
+import org.unet4j.recipes.model.RunDirectory;
+import org.unet4j.recipes.model.RunLock;
+import org.unet4j.recipes.model.RunLockedException;
+import org.unet4j.recipes.model.RunWriteException;
 
 /** What a refused, failed or concurrent command must not do to a run (issue 16). */
 class RunSafetyTest {

@@ -24,7 +24,13 @@ import org.unet4j.dsl.recipe.SgdOptimizer;
 import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.layers.ModelVariable;
+import org.unet4j.recipes.data.Batch;
 import org.unet4j.recipes.data.SyntheticTiles;
+import org.unet4j.recipes.data.TileSource;
+import org.unet4j.recipes.model.Checkpoint;
+import org.unet4j.recipes.model.CheckpointException;
+import org.unet4j.recipes.model.Checkpoints;
+import org.unet4j.recipes.model.RunDirectory;
 
 class TrainerTest {
   @TempDir Path dir;

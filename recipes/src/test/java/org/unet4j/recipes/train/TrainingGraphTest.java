@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import org.junit.jupiter.api.Test;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.SgdOptimizer;
+import org.unet4j.recipes.data.Batch;
 import org.unet4j.recipes.data.SyntheticTiles;
 
 /**

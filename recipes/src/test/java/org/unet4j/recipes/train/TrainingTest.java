@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.losses.Losses;
+import org.unet4j.recipes.data.Batch;
 import org.unet4j.recipes.data.LabelledImage;
 import org.unet4j.recipes.infer.Model;
 import org.unet4j.recipes.infer.Segmentation;

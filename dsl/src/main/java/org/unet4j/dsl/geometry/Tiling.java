@@ -1,0 +1,149 @@
+package org.unet4j.dsl.geometry;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.InvalidInputException;
+import org.unet4j.dsl.model.ExpandingStageSpec;
+import org.unet4j.dsl.model.ModelSpec;
+import org.unet4j.dsl.model.Padding;
+import org.unet4j.dsl.model.StageSpec;
+
+/**
+ * The overlap-tile layout of a model at one square input tile (paper Fig. 2), the same along
+ * both image axes.
+ *
+ * <p>An image of {@code size} pixels is extended by mirroring ({@link org.unet4j.augment.Mirror}):
+ * {@link #context()} pixels before its first pixel and enough after its last that the last tile
+ * fits. Tile {@code k} starts at {@code k * step} in the extended image and its output pixel
+ * {@code skip + j} is the image pixel {@code k * step + j}. Each image pixel is written by exactly
+ * one tile: tile {@code k} writes {@code [k * step, (k + 1) * step)}, the last one up to the end of
+ * the image.
+ *
+ * <p><b>Why the result equals one pass of the net over the whole extended image.</b> With
+ * unpadded convolutions an output pixel depends only on the input pixels in its window, and the
+ * crop of every skip connection is the same for every valid input size. What differs from one
+ * position to the next is the phase of the pooling grids: a pooled map of the tile is aligned to
+ * the tile's origin. Two passes therefore compute the same value for the same image pixel exactly
+ * when their origins differ by a multiple of the period {@code pool^depth}; the output size
+ * (16b - 60 for the paper's net) is in general not such a multiple. So the step is the largest
+ * multiple of the period that is at most the tile's usable output, tile origins are multiples of
+ * it, and the whole extended image (of size {@code (tiles - 1) * step + tile}, a valid input since
+ * valid sizes repeat with the period) has origin 0: every tile computes exactly what the whole pass
+ * computes there (up to the float rounding of a different summation order inside TensorFlow's
+ * kernels). Output tiles then overlap by {@code usable - step} pixels, which are computed twice and
+ * written once.
+ *
+ * <p>Nets with padded ({@code same}) convolutions see zero padding at every tile border, which the
+ * whole-image pass does not. Their tiles keep only the output pixels whose whole receptive field
+ * lies inside the tile: {@link #skip()} pixels are dropped at each side ({@code receptiveField - 1
+ * - margin}, a bound that holds for every pooling phase), and the mirrored context grows by as much.
+ * For unpadded nets {@code skip} is 0.
+ *
+ * @param tile input height and width of a tile
+ * @param outputSize the net's output height and width for {@code tile}
+ * @param step distance between the origins of neighbouring tiles: a multiple of {@code period}
+ * @param context pixels mirrored before the first row and column of the image
+ * @param skip output pixels at each side of a tile's output that are not used
+ * @param period pooling size ^ depth: the alignment that tiles keep
+ */
+public record Tiling(int tile, int outputSize, int step, int context, int skip, int period) {
+
+  public Tiling {
+    checkArgument(tile >= 1 && outputSize >= 1 && period >= 1 && skip >= 0 && context >= 0,
+        "sizes must be positive: tile %s, outputSize %s, period %s, skip %s, context %s", tile, outputSize, period,
+        skip, context);
+    checkArgument(step >= period && step % period == 0 && step <= outputSize - 2 * skip,
+        "step %s must be a positive multiple of the period %s and at most the usable output %s", step, period,
+        outputSize - 2 * skip);
+  }
+
+  /**
+   * The layout of {@code model} at input tile {@code tile}.
+   *
+   * @throws InvalidInputException when the tile is not a valid input size (naming the nearest
+   *     valid ones), when the net's output has a coarser resolution than its input, or when the
+   *     tile's usable output is smaller than the period (naming the smallest tile that works)
+   */
+  public static Tiling of(ModelSpec model, int tile) {
+    Geometry geometry = model.geometry();
+    geometry.requireValid(tile, "the model");
+    if (geometry.outputStride() != 1) {
+      throw new InvalidInputException("the predictor needs an output at the input's resolution, but this net has "
+          + model.expanding().size() + " expanding stages for " + model.depth() + " contracting ones (output stride "
+          + geometry.outputStride() + ")");
+    }
+    Tiling tiling = layout(model, geometry, tile);
+    if (tiling == null) {
+      int output = geometry.outputSize(tile) - 2 * skip(model, geometry);
+      OptionalInt enough = smallestWorkingTile(model, geometry, tile);
+      throw new InvalidInputException("tile " + tile + " leaves " + Math.max(0, output) + " usable output pixels,"
+          + " fewer than the pooling period " + geometry.period() + "; tiles must step by a multiple of "
+          + geometry.period() + " for a seamless result, so use a larger tile"
+          + (enough.isPresent() ? " (the smallest that works is " + enough.getAsInt() + ")" : ""));
+    }
+    return tiling;
+  }
+
+  /** The output pixels of a tile that are used: {@code outputSize - 2 * skip}. */
+  public int usable() {
+    return outputSize - 2 * skip;
+  }
+
+  /** Tiles along an axis of {@code size} image pixels. */
+  public int tilesAlong(int size) {
+    checkArgument(size >= 1, "size must be positive, got %s", size);
+    return (size + step - 1) / step;
+  }
+
+  /** Tiles for a {@code width x height} image. */
+  public long tileCount(int width, int height) {
+    return (long) tilesAlong(width) * tilesAlong(height);
+  }
+
+  /**
+   * The mirror-extended size along an axis of {@code size} image pixels: a valid input of the net,
+   * so one pass over it gives what the tiles give.
+   */
+  public int extendedSize(int size) {
+    return (tilesAlong(size) - 1) * step + tile;
+  }
+
+  private static @Nullable Tiling layout(ModelSpec model, Geometry geometry, int tile) {
+    int output = geometry.outputSize(tile);
+    int skip = skip(model, geometry);
+    int usable = output - 2 * skip;
+    int period = geometry.period();
+    int step = usable / period * period;
+    if (usable < 1 || step < period) {
+      return null;
+    }
+    return new Tiling(tile, output, step, geometry.margin() + skip, skip, period);
+  }
+
+  private static OptionalInt smallestWorkingTile(ModelSpec model, Geometry geometry, int from) {
+    for (int t = from + 1; t <= Geometry.MAX_INPUT; t++) {
+      if (geometry.isValidInput(t) && layout(model, geometry, t) != null) {
+        return OptionalInt.of(t);
+      }
+    }
+    return OptionalInt.empty();
+  }
+
+  /**
+   * Output pixels per side whose receptive field may reach the zero padding of a tile border:
+   * none for unpadded nets. The window of an output pixel contains the input pixel under it and is
+   * at most {@code receptiveField} wide, so it lies within {@code receptiveField - 1} of it.
+   */
+  private static int skip(ModelSpec model, Geometry geometry) {
+    boolean padded = model.bottleneck().padding() == Padding.SAME;
+    for (StageSpec stage : model.contracting()) {
+      padded |= stage.padding() == Padding.SAME;
+    }
+    for (ExpandingStageSpec stage : model.expanding()) {
+      padded |= stage.padding() == Padding.SAME;
+    }
+    return padded ? Math.max(0, geometry.receptiveField() - 1 - geometry.margin()) : 0;
+  }
+}

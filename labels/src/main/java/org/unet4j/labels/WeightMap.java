@@ -1,0 +1,251 @@
+package org.unet4j.labels;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.util.Arrays;
+import org.unet4j.dsl.InvalidInputException;
+import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
+
+/**
+ * The paper's weight map (Sec. 3, eq. 2):
+ * <pre>  w(x) = w_c(x) + w0 * exp(-(d1(x) + d2(x))^2 / (2 sigma^2))</pre>
+ * where d1 and d2 are the distances to the nearest and the second-nearest cell.
+ *
+ * <h2>Conventions</h2>
+ * <ul>
+ *   <li><b>Border term on background only.</b> The paper gives the large weight to "the separating
+ *       background labels between touching cells" (Sec. 3); foreground pixels get w_c alone. The
+ *       separation borders ({@link SeparationBorders}) are background, so they get the full term.
+ *   <li><b>Distances</b> are between pixel centres: d(x, cell) is the Euclidean distance from x to
+ *       the nearest pixel of the cell, so a background pixel next to a cell has d = 1 (0 would be
+ *       the cell itself). For a background pixel the nearest cell pixel lies on the cell's border,
+ *       as the paper's "distance to the border of the nearest cell" says.
+ *   <li><b>Fewer than two cells:</b> d2 is infinite and the term is 0.
+ *   <li><b>Class balance w_c</b> is computed per image on the class labels (after separation
+ *       borders): {@code INVERSE_FREQUENCY} gives class c the weight N / (K * count(c)), N the
+ *       pixel count and K the number of classes present, so w_c averages to exactly 1 over the
+ *       image (all background: 1 everywhere); {@code NONE} gives 1; {@code GIVEN} takes
+ *       {@code classWeights[0]} for background and {@code classWeights[1]} for cells. The paper
+ *       balances frequencies over the training set; per image keeps each map self-contained and
+ *       cacheable.
+ * </ul>
+ *
+ * <h2>Cut-off, exactness and cost</h2>
+ * The term is below {@link #NEGLIGIBLE} * w0 once d1 + d2 > R = sigma * sqrt(2 ln(1 / NEGLIGIBLE))
+ * (about 5.26 sigma), and since d1 <= d2 only cells within R of a pixel can matter. So, instead of
+ * one full distance transform per cell, each cell's exact distance transform
+ * ({@link DistanceTransform}) is taken over its bounding box dilated by R (where all of the cell is,
+ * so the distances there are exact), and every background pixel keeps the two smallest distances
+ * it receives that are <= R. Where d2 <= R the result equals eq. 2 exactly (to float rounding);
+ * where d2 > R the term is set to 0 and the true value is below NEGLIGIBLE * w0.
+ * Time O(N + sum over cells of (w_k + 2R)(h_k + 2R)) for an N-pixel image and cell bounding boxes
+ * w_k x h_k: linear in the number of cells times their local area, independent of how many cells
+ * the image has elsewhere. (It approaches O(cells * N) only when cells have huge overlapping
+ * bounding boxes, or sigma is a large fraction of the image.) Memory O(N) plus one window.
+ */
+public final class WeightMap {
+  /** The border term w0 * exp(...) below NEGLIGIBLE * w0 is dropped: 1e-6 (relative to w0). */
+  public static final double NEGLIGIBLE = 1e-6;
+
+  private WeightMap() {}
+
+  /**
+   * The training target of one image: separation borders between touching cells (Fig. 3c), the
+   * class labels that leaves, and the weight map of eq. 2 for them (Fig. 3d).
+   */
+  public static WeightedTarget compute(InstanceLabels instances, WeightedCrossEntropyLoss loss) {
+    checkNotNull(instances, "instances");
+    checkNotNull(loss, "loss");
+    InstanceLabels cells = SeparationBorders.separate(instances);
+    return new WeightedTarget(cells.width(), cells.height(), SeparationBorders.classLabels(cells), weights(cells, loss));
+  }
+
+  /**
+   * Eq. 2 for the cells as given (no separation borders added): w_c on every pixel plus the border
+   * term on background pixels; row-major.
+   */
+  public static float[] weights(InstanceLabels cells, WeightedCrossEntropyLoss loss) {
+    checkNotNull(cells, "cells");
+    checkNotNull(loss, "loss");
+    int[] labels = cells.array();
+    long foreground = 0;
+    for (int label : labels) {
+      if (label != 0) {
+        foreground++;
+      }
+    }
+    double[] wc = classWeights(labels.length - foreground, foreground, loss);
+    float[] out = new float[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      out[i] = (float) wc[labels[i] != 0 ? 1 : 0];
+    }
+    if (loss.w0() > 0 && cells.cellCount() >= 2) {
+      addBorderTerm(cells, loss.w0(), loss.sigma(), wc[0], out);
+    }
+    return out;
+  }
+
+  /**
+   * w_c for background (index 0) and cells (index 1) in an image with the given pixel counts; see
+   * the class comment for the conventions.
+   *
+   * @throws InvalidInputException when {@code classWeights} does not list exactly 2 weights
+   *     for a given class balance
+   */
+  public static double[] classWeights(long background, long foreground, WeightedCrossEntropyLoss loss) {
+    switch (loss.classBalance()) {
+      case NONE:
+        return new double[] {1, 1};
+      case GIVEN:
+        if (loss.classWeights().size() != 2) {
+          throw new InvalidInputException("classWeights lists " + loss.classWeights().size()
+              + " weights " + loss.classWeights() + " but the weight map has 2 classes (0 background,"
+              + " 1 cell); list 2, e.g. [1.0, 3.0]");
+        }
+        return new double[] {loss.classWeights().get(0), loss.classWeights().get(1)};
+      case INVERSE_FREQUENCY:
+        double n = background + foreground;
+        int present = (background > 0 ? 1 : 0) + (foreground > 0 ? 1 : 0);
+        // An absent class gets 0: no pixel carries it, and the value is never read.
+        return new double[] {
+          background > 0 ? n / (present * background) : 0,
+          foreground > 0 ? n / (present * foreground) : 0
+        };
+      default:
+        throw new IllegalArgumentException("unsupported class balance " + loss.classBalance());
+    }
+  }
+
+  /** R: beyond d1 + d2 = R the border term is below NEGLIGIBLE * w0. */
+  public static double cutoffDistance(double sigma) {
+    return sigma * Math.sqrt(2 * Math.log(1 / NEGLIGIBLE));
+  }
+
+  private static void addBorderTerm(InstanceLabels cells, double w0, double sigma, double wcBackground, float[] out) {
+    int width = cells.width();
+    int height = cells.height();
+    int[] labels = cells.array();
+    int n = cells.cellCount();
+
+    int[] minX = new int[n + 1];
+    int[] maxX = new int[n + 1];
+    int[] minY = new int[n + 1];
+    int[] maxY = new int[n + 1];
+    Arrays.fill(minX, Integer.MAX_VALUE);
+    Arrays.fill(minY, Integer.MAX_VALUE);
+    Arrays.fill(maxX, -1);
+    Arrays.fill(maxY, -1);
+    for (int y = 0, i = 0; y < height; y++) {
+      for (int x = 0; x < width; x++, i++) {
+        int k = labels[i];
+        if (k != 0) {
+          minX[k] = Math.min(minX[k], x);
+          maxX[k] = Math.max(maxX[k], x);
+          minY[k] = Math.min(minY[k], y);
+          maxY[k] = Math.max(maxY[k], y);
+        }
+      }
+    }
+
+    double cutoff = cutoffDistance(sigma);
+    // Squared distances are integers, so d <= R is d^2 <= floor(R^2); a pixel within R of a cell
+    // is at most floor(R) rows and columns away from the cell's bounding box.
+    int maxSquared = (int) Math.min(Integer.MAX_VALUE - 1, Math.floor(cutoff * cutoff));
+    int margin = (int) Math.min(Math.max(width, height), Math.floor(cutoff));
+
+    int maxWindow = 0;
+    int maxWindowWidth = 0;
+    for (int k = 1; k <= n; k++) {
+      int ww = Math.min(width - 1, maxX[k] + margin) - Math.max(0, minX[k] - margin) + 1;
+      int wh = Math.min(height - 1, maxY[k] + margin) - Math.max(0, minY[k] - margin) + 1;
+      maxWindow = Math.max(maxWindow, ww * wh);
+      maxWindowWidth = Math.max(maxWindowWidth, ww);
+    }
+    double[] columns = new double[maxWindow];
+    double[] row = new double[maxWindowWidth];
+    double[] envelope = new double[maxWindowWidth];
+    int[] v = new int[maxWindowWidth];
+    double[] z = new double[maxWindowWidth + 1];
+
+    // The two smallest squared distances <= R^2 from each background pixel to cells.
+    int[] nearest = new int[labels.length];
+    int[] second = new int[labels.length];
+    Arrays.fill(nearest, Integer.MAX_VALUE);
+    Arrays.fill(second, Integer.MAX_VALUE);
+
+    for (int k = 1; k <= n; k++) {
+      int x0 = Math.max(0, minX[k] - margin);
+      int x1 = Math.min(width - 1, maxX[k] + margin);
+      int y0 = Math.max(0, minY[k] - margin);
+      int y1 = Math.min(height - 1, maxY[k] + margin);
+      int ww = x1 - x0 + 1;
+      int wh = y1 - y0 + 1;
+      columnDistances(labels, width, k, x0, y0, ww, wh, minX[k], maxX[k], columns);
+      for (int wy = 0; wy < wh; wy++) {
+        System.arraycopy(columns, wy * ww, row, 0, ww);
+        DistanceTransform.lowerEnvelope(row, ww, envelope, v, z);
+        int base = (y0 + wy) * width + x0;
+        for (int wx = 0; wx < ww; wx++) {
+          int p = base + wx;
+          double squared = envelope[wx];
+          if (labels[p] == 0 && squared <= maxSquared) {
+            int d = (int) squared;
+            if (d < nearest[p]) {
+              second[p] = nearest[p];
+              nearest[p] = d;
+            } else if (d < second[p]) {
+              second[p] = d;
+            }
+          }
+        }
+      }
+    }
+
+    double[] root = new double[maxSquared + 1];
+    for (int s = 0; s <= maxSquared; s++) {
+      root[s] = Math.sqrt(s);
+    }
+    double scale = -1 / (2 * sigma * sigma);
+    for (int p = 0; p < labels.length; p++) {
+      if (labels[p] == 0 && second[p] <= maxSquared) {
+        double sum = root[nearest[p]] + root[second[p]];
+        out[p] = (float) (wcBackground + w0 * Math.exp(sum * sum * scale));
+      }
+    }
+  }
+
+  /**
+   * Squared vertical distance from each pixel of the window to the nearest pixel of cell k in its
+   * column, row-major in {@code out}; +infinity in columns the cell does not reach. The window
+   * holds the whole cell, so these are the exact column distances of the full image.
+   */
+  private static void columnDistances(int[] labels, int width, int k, int x0, int y0, int ww, int wh,
+      int cellMinX, int cellMaxX, double[] out) {
+    for (int wx = 0; wx < ww; wx++) {
+      int x = x0 + wx;
+      if (x < cellMinX || x > cellMaxX) {
+        for (int wy = 0, o = wx; wy < wh; wy++, o += ww) {
+          out[o] = Double.POSITIVE_INFINITY;
+        }
+        continue;
+      }
+      int last = -1;
+      for (int wy = 0, o = wx, i = y0 * width + x; wy < wh; wy++, o += ww, i += width) {
+        if (labels[i] == k) {
+          last = wy;
+          out[o] = 0;
+        } else {
+          out[o] = last < 0 ? Double.POSITIVE_INFINITY : (double) (wy - last) * (wy - last);
+        }
+      }
+      int next = -1;
+      for (int wy = wh - 1, o = wx + wy * ww, i = (y0 + wy) * width + x; wy >= 0; wy--, o -= ww, i -= width) {
+        if (labels[i] == k) {
+          next = wy;
+        } else if (next >= 0) {
+          out[o] = Math.min(out[o], (double) (next - wy) * (next - wy));
+        }
+      }
+    }
+  }
+}
