@@ -25,7 +25,7 @@ import org.unet4j.recipes.data.OutputFolderException;
 import org.unet4j.recipes.eval.EvaluationInput;
 import org.unet4j.recipes.eval.EvaluationInputException;
 import org.unet4j.recipes.infer.DihedralTransform;
-import org.unet4j.recipes.infer.ModelMismatchException;
+import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.model.ModelSource;
 
 /**

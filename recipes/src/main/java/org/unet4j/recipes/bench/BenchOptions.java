@@ -10,7 +10,7 @@ import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.UNet;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
-import org.unet4j.recipes.infer.ModelMismatchException;
+import org.unet4j.recipes.model.ModelMismatchException;
 
 /**
  * What one benchmark measures: a recipe's model at one tile, batch 1, trained with the recipe's

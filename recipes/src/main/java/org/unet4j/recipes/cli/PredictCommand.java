@@ -12,7 +12,7 @@ import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.recipes.data.FilePattern;
-import org.unet4j.recipes.infer.ModelMismatchException;
+import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.infer.PredictedImage;
 import org.unet4j.recipes.infer.PredictionInputs;
 import org.unet4j.recipes.infer.Predictor;

@@ -30,6 +30,7 @@ import org.unet4j.recipes.data.StripTiffWriter;
 import org.unet4j.recipes.model.Checkpoint;
 import org.unet4j.recipes.model.Checkpoints;
 import org.unet4j.recipes.model.ExportedModel;
+import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.model.ModelSource;
 import org.unet4j.dsl.geometry.Tiling;
 

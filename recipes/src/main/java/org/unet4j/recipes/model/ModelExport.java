@@ -26,7 +26,7 @@ import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.recipes.data.OutputFolderException;
-import org.unet4j.recipes.infer.ModelMismatchException;
+import org.unet4j.recipes.model.ModelMismatchException;
 
 /**
  * Exports a trained model as a lean TensorFlow SavedModel for prediction: the recipe's model is
@@ -76,7 +76,7 @@ public final class ModelExport {
    * {@code inference.tile}.
    *
    * @throws CheckpointException when the source is not a run or checkpoint
-   * @throws org.unet4j.recipes.infer.ModelMismatchException when the tile does not fit the model (the
+   * @throws org.unet4j.recipes.model.ModelMismatchException when the tile does not fit the model (the
    *     message names the nearest valid tiles)
    * @throws org.unet4j.recipes.data.OutputFolderException when {@code out} is a file or not empty
    * @throws CheckpointException when there is no usable checkpoint or it does not fit the recipe

@@ -21,7 +21,7 @@ import org.unet4j.recipes.data.ImageReadException;
 import org.unet4j.recipes.data.OutputFolderException;
 import org.unet4j.recipes.eval.EvaluationInput;
 import org.unet4j.recipes.eval.EvaluationInputException;
-import org.unet4j.recipes.infer.ModelMismatchException;
+import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.model.CheckpointException;
 import org.unet4j.recipes.train.NoUsableCheckpointException;
 import org.unet4j.recipes.model.RunLockedException;

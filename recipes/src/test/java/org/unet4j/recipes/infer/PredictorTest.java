@@ -32,6 +32,7 @@ import org.unet4j.recipes.data.Normalizer;
 import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.model.CheckpointException;
 import org.unet4j.recipes.model.ModelExport;
+import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.model.ModelSource;
 
 class PredictorTest {

@@ -18,7 +18,7 @@ import org.unet4j.recipes.cli.UserException;
 import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.OutputFolderException;
 import org.unet4j.recipes.eval.EvaluationInputException;
-import org.unet4j.recipes.infer.ModelMismatchException;
+import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.infer.PredictionInputs;
 import org.unet4j.recipes.model.CheckpointException;
 import org.unet4j.spark.BatchResult;

@@ -1,4 +1,4 @@
-package org.unet4j.recipes.infer;
+package org.unet4j.recipes.model;
 
 import java.util.OptionalInt;
 import org.unet4j.dsl.InvalidInputException;
