@@ -4,8 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.tensorflow.Result;
@@ -13,26 +11,21 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
+import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.recipe.InferenceSpec;
-import org.unet4j.dsl.recipe.InstanceMethod;
-import org.unet4j.dsl.recipe.NormalizationSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.Image;
-import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.ImageFile;
 import org.unet4j.recipes.data.NormalizationStats;
 import org.unet4j.recipes.data.PageSource;
-import org.unet4j.recipes.data.PixelType;
-import org.unet4j.recipes.data.StripTiffWriter;
 import org.unet4j.recipes.model.Checkpoint;
 import org.unet4j.recipes.model.Checkpoints;
 import org.unet4j.recipes.model.ExportedModel;
 import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.model.ModelSource;
-import org.unet4j.dsl.geometry.Tiling;
 
 /**
  * Overlap-tile prediction of images of any size with a trained model (paper Fig. 2): the image is
@@ -51,7 +44,7 @@ import org.unet4j.dsl.geometry.Tiling;
  * <p><b>Memory.</b> Besides the caller's image, {@link #predict} holds the normalised image, the
  * probability map being summed and one batch of input and output tiles; the transformed copies are
  * never materialised (tiles are read through the mirror and transform index maps).
- * {@link #predictFile} streams large pages and stacks (see {@link StreamingPolicy}): it reads a
+ * {@link #predictFile} ({@link FilePrediction}) streams large pages and stacks (see {@link StreamingPolicy}): it reads a
  * page by bands of rows, sums one band of probabilities at a time, writes the rows as they are
  * finished and labels them band by band ({@link BandLabelling}), so its memory is that of a band
  * whatever the page's size. {@link #predictRows} predicts one band for batch engines.
@@ -214,148 +207,26 @@ public final class Predictor implements AutoCloseable {
   }
 
   /**
-   * Predicts every page of the image {@code file} and writes {@code NAME_prob.tif},
-   * {@code NAME_labels.tif} and the overlays into {@code folder} ({@link PredictionFiles}; each
-   * file is written under a temporary name and renamed, so a file of an output name is always
-   * complete). A one-page file under the streaming policy's size is predicted in memory; larger
-   * pages and every page of a stack are streamed by bands of rows, with the same results and the
-   * memory of a band ({@link StreamingPolicy}).
+   * Predicts every page of the image {@code file} into {@code folder} as {@code NAME_prob.tif},
+   * {@code NAME_labels.tif} and the overlays, in memory or by bands as this predictor's streaming
+   * policy says: {@link FilePrediction#predict}, which holds the file-level work.
    *
    * @param name the output name, usually the file's name without its extension
    * @param progress the progress of each page, given a task name such as {@code "a.tif page 2/5"}
-   * @throws org.unet4j.recipes.data.ImageReadException when the file cannot be read
-   * @throws org.unet4j.dsl.InvalidInputException when a page's channels differ from the model's input or a
-   *     page has more objects than 16-bit labels hold
    */
   public PredictedImage predictFile(Path file, String name, Path folder, Function<String, TileProgress> progress) {
-    checkNotNull(file, "file");
-    checkNotNull(name, "name");
-    checkNotNull(folder, "folder");
-    checkNotNull(progress, "progress");
-    long began = System.nanoTime();
-    try (ImageFile in = ImageFile.open(file)) {
-      List<PageSource> pages = new ArrayList<>(in.pageCount());
-      for (int page = 0; page < in.pageCount(); page++) {
-        PageSource source = in.page(page);
-        if (source.channels() != channels) {
-          throw new ModelMismatchException(file + (in.pageCount() == 1 ? "" : " page " + (page + 1)) + " has "
-              + source.channels() + " channel(s) but the model reads " + channels + " (model.inputChannels)");
-        }
-        pages.add(source);
-      }
-      PageSource first = pages.get(0);
-      boolean whole = pages.size() == 1 && (long) first.width() * first.height() < streaming.minPixels();
-      Counts counts = whole ? predictWhole(first, name, folder, progress)
-          : predictStreamed(pages, name, folder, progress);
-      return new PredictedImage(name, file, first.width(), first.height(), pages.size(), counts.objects,
-          (double) counts.foreground / counts.pixels, counts.tiles, (System.nanoTime() - began) / 1e9,
-          PredictionFiles.of(folder, name, pages.size()));
-    }
+    return new FilePrediction(this, streaming).predict(file, name, folder, progress);
   }
 
-  /** What a prediction of a file found. */
-  private static final class Counts {
-    long tiles;
-    long objects;
-    long foreground;
-    long pixels;
+  /** The number of probability channels the model writes. */
+  int classes() {
+    return classes;
   }
 
-  /** One page in memory: one map, labels, the JDK's writers. */
-  private Counts predictWhole(PageSource page, String name, Path folder, Function<String, TileProgress> progress) {
-    Image image = page.all();
-    ProbabilityMap map = predict(image, progress.apply(name));
-    InstanceLabels instances = labels(map);
-    Counts counts = new Counts();
-    counts.tiles = tileCount(image.width(), image.height());
-    counts.objects = instances.cellCount();
-    for (int value : instances.toArray()) {
-      if (value != 0) {
-        counts.foreground++;
-      }
-    }
-    counts.pixels = (long) image.width() * image.height();
-    PredictionFiles.of(folder, name, 1).write(List.of(image), List.of(map), List.of(instances));
-    return counts;
-  }
-
-  /**
-   * Page after page, each by bands: probabilities and provisional labels are written as the bands
-   * are finished, then the labels are resolved and written and the overlay drawn from them
-   * ({@link BandLabelling}). Every output goes to a temporary file renamed when all pages are done.
-   */
-  private Counts predictStreamed(List<PageSource> pages, String name, Path folder,
-      Function<String, TileProgress> progress) {
-    PredictionFiles files = PredictionFiles.of(folder, name, pages.size());
-    Counts counts = new Counts();
-    List<Path> overlays = new ArrayList<>();
-    try (StripTiffWriter probabilities = StripTiffWriter.create(files.probabilities());
-        StripTiffWriter labels = StripTiffWriter.create(files.labels())) {
-      for (int page = 0; page < pages.size(); page++) {
-        PageSource source = pages.get(page);
-        String task = pages.size() == 1 ? name : name + " page " + (page + 1) + "/" + pages.size();
-        overlays.add(predictPage(source, page, pages.size(), task, files, probabilities, labels,
-            progress.apply(task), counts));
-      }
-      probabilities.commit();
-      labels.commit();
-      for (int page = 0; page < overlays.size(); page++) {
-        PredictionFiles.moveInPlace(overlays.get(page), files.overlays().get(page));
-      }
-    } finally {
-      for (Path overlay : overlays) {
-        PredictionFiles.deleteQuietly(overlay);
-      }
-    }
-    return counts;
-  }
-
-  /** Streams one page into the writers and its overlay into a temporary file, which it returns. */
-  private Path predictPage(PageSource page, int index, int pageCount, String task, PredictionFiles files,
-      StripTiffWriter probabilities, StripTiffWriter labels, TileProgress progress, Counts counts) {
-    int width = page.width();
-    int height = page.height();
-    Path folder = files.probabilities().toAbsolutePath().getParent();
-    NormalizationStats stats = normalization(page);
-    try (BandLabelling labelling = new BandLabelling(width, height, inference.threshold(), inference.fillHoles(),
-        inference.minObjectSize(), inference.instances() == InstanceMethod.WATERSHED, inference.seedThreshold(),
-        folder, files.labels().getFileName().toString())) {
-      probabilities.beginPage(width, height, PixelType.FLOAT32);
-      tiles.stream(page, stats, streaming.bandRows(width, classes, tiling.step()), (firstRow, band) -> {
-        float[] foreground = band.foreground();
-        probabilities.writeRows(foreground, 0, band.height());
-        labelling.addRows(foreground, band.height());
-      }, progress);
-      probabilities.endPage();
-      counts.tiles += tileCount(width, height);
-      int objects = labelling.finish();
-      files.checkLabelCount(objects, index);
-      counts.objects += objects;
-      labels.beginPage(width, height, PixelType.UINT16);
-      int[] row = new int[width];
-      float[] values = new float[width];
-      try (BandLabelling.LabelRows rows = labelling.rows()) {
-        for (int y = 0; y < height; y++) {
-          rows.next(row);
-          for (int x = 0; x < width; x++) {
-            values[x] = row[x];
-            if (row[x] != 0) {
-              counts.foreground++;
-            }
-          }
-          labels.writeRows(values, 0, 1);
-        }
-      }
-      labels.endPage();
-      counts.pixels += (long) width * height;
-      Path overlay = files.overlays().get(index);
-      Path temporary = PredictionFiles.temporary(overlay);
-      // The overlay stretches the 1st to 99.8th percentile, usually the recipe's normalisation too.
-      NormalizationStats gray = recipe.data().normalization().equals(NormalizationSpec.percentile()) ? stats
-          : NormalizationStats.of(page, NormalizationSpec.percentile());
-      ImageIo.writePngTo(temporary, Overlay.rows(page, gray, labelling::rows));
-      return temporary;
-    }
+  /** Streams a page band by band through the tiles ({@link OverlapTiles#stream}), for file prediction. */
+  void streamBands(PageSource page, NormalizationStats stats, int bandRows, OverlapTiles.RowSink sink,
+      TileProgress progress) {
+    tiles.stream(page, stats, bandRows, sink, progress);
   }
 
   /** Frees the native graph and session. */
