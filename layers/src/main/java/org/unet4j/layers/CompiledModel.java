@@ -157,7 +157,7 @@ public final class CompiledModel implements AutoCloseable {
 
   /**
    * The output of every layer by its path, in forward order, with the same paths as
-   * {@link org.unet4j.dsl.geometry.Geometry#layers(int)}: {@code contracting/0/conv1},
+   * {@link org.unet4j.dsl.model.Geometry#layers(int)}: {@code contracting/0/conv1},
    * {@code contracting/0/pool}, {@code expanding/0/upconv}, {@code expanding/0/concat}, {@code head}.
    */
   public Map<String, Operand<TFloat32>> layers() {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.types.TFloat32;
-import org.unet4j.dsl.geometry.Geometry;
+import org.unet4j.dsl.model.Geometry;
 import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.Padding;
 import org.unet4j.dsl.model.UNet;

@@ -14,7 +14,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.types.TFloat32;
-import org.unet4j.dsl.geometry.Geometry;
+import org.unet4j.dsl.model.Geometry;
 import org.unet4j.dsl.model.Activation;
 import org.unet4j.dsl.model.LayerShape;
 import org.unet4j.dsl.model.ModelSpec;

@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.unet4j.dsl.geometry.Geometry;
+import org.unet4j.dsl.model.Geometry;
 import org.unet4j.dsl.geometry.TestNets;
 import org.unet4j.dsl.model.LayerShape;
 import org.unet4j.dsl.model.ModelSpec;

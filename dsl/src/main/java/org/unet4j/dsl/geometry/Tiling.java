@@ -6,6 +6,7 @@ import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.model.ExpandingStageSpec;
+import org.unet4j.dsl.model.Geometry;
 import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.Padding;
 import org.unet4j.dsl.model.StageSpec;

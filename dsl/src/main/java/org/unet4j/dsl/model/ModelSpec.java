@@ -9,7 +9,6 @@ import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
 import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.Specs;
-import org.unet4j.dsl.geometry.Geometry;
 
 /**
  * An encoder-decoder segmentation net: contracting stages each followed by pooling, a bottleneck,

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.model.ExpandingStageSpec;
+import org.unet4j.dsl.model.Geometry;
 import org.unet4j.dsl.model.LayerKind;
 import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.Padding;

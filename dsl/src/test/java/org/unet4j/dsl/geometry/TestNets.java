@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Named;
 import org.unet4j.dsl.model.ExpandingBuilder;
+import org.unet4j.dsl.model.Geometry;
 import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.OutputActivation;
 import org.unet4j.dsl.model.Padding;

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.SpecException;
-import org.unet4j.dsl.geometry.Geometry;
+import org.unet4j.dsl.model.Geometry;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.json.RecipeFormat;
 import org.unet4j.dsl.model.LayerShape;

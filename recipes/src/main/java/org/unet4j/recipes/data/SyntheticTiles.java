@@ -1,7 +1,7 @@
 package org.unet4j.recipes.data;
 
 import java.util.SplittableRandom;
-import org.unet4j.dsl.geometry.Geometry;
+import org.unet4j.dsl.model.Geometry;
 import org.unet4j.dsl.model.ModelSpec;
 
 /**

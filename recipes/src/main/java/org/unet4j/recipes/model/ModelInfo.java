@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.unet4j.dsl.SpecException;
-import org.unet4j.dsl.geometry.Geometry;
+import org.unet4j.dsl.model.Geometry;
 import org.unet4j.dsl.json.SpecJson;
 import org.unet4j.dsl.model.OutputActivation;
 import org.unet4j.dsl.recipe.Recipe;

@@ -46,6 +46,8 @@ class PackageArrowsTest {
       new Rule("org.unet4j.dsl", "org.unet4j.layers", "dsl is the bottom"),
       new Rule("org.unet4j.dsl", "org.unet4j.losses", "dsl is the bottom"),
       new Rule("org.unet4j.dsl", "org.unet4j.recipes", "dsl is the bottom"),
+      new Rule("org.unet4j.dsl.model", "org.unet4j.dsl.geometry", "tiling reads the model and its geometry, not back"),
+      new Rule("org.unet4j.dsl.model", "org.unet4j.dsl.recipe", "a model spec knows no recipe"),
       new Rule("org.unet4j.labels", "org.unet4j.augment", "labels sit below augment"),
       new Rule("org.unet4j.labels", "org.unet4j.layers", "labels sit below the compiler"),
       new Rule("org.unet4j.labels", "org.unet4j.losses", "labels sit below the losses"),

@@ -1,4 +1,4 @@
-package org.unet4j.dsl.geometry;
+package org.unet4j.dsl.model;
 
 import com.google.common.collect.ImmutableList;
 import java.util.ArrayList;
@@ -8,14 +8,6 @@ import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.SpecException;
-import org.unet4j.dsl.model.ExpandingStageSpec;
-import org.unet4j.dsl.model.LayerKind;
-import org.unet4j.dsl.model.LayerShape;
-import org.unet4j.dsl.model.ModelSpec;
-import org.unet4j.dsl.model.Normalization;
-import org.unet4j.dsl.model.Padding;
-import org.unet4j.dsl.model.SkipMode;
-import org.unet4j.dsl.model.StageSpec;
 
 /**
  * The exact shape arithmetic of a {@link ModelSpec}, per image axis.
