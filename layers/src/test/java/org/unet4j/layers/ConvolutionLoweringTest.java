@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -162,6 +163,9 @@ class ConvolutionLoweringTest {
    */
   @Test
   void everyFormAutoChoosesHereMatchesTheNativeKernels() {
+    String forced = System.getProperty(ModelCompiler.LOWERING_PROPERTY);
+    // A run with -Dunet4j.convolution=native, matmul or winograd checks those forms, not auto's choice.
+    Assumptions.assumeTrue(forced == null || forced.equals("auto"), "the lowering is forced to " + forced);
     // Tile 20, the second smallest (outputs of 18, 16, pooled 8, 6, 4, up-convolved 8, 6, 4: F(4x4)
     // crops the 18 and the 6s): the rule for training decides by channels, so a small tile has the
     // forms of a large one.
