@@ -40,24 +40,11 @@ public final class AtomicFiles {
    */
   public static void write(Path target, Content content) {
     checkNotNull(content, "content");
-    Path temporary = temporary(target);
-    try {
-      Files.createDirectories(temporary.getParent());
-      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE)) {
-        OutputStream out = java.nio.channels.Channels.newOutputStream(channel);
+    writeFile(target, temporary -> {
+      try (OutputStream out = Files.newOutputStream(temporary)) {
         content.writeTo(out);
-        out.flush();
       }
-      // moveInPlace forces the file to the disk before the rename.
-      moveInPlace(temporary, target);
-    } catch (IOException e) {
-      deleteQuietly(temporary);
-      throw new UncheckedIOException("cannot write " + target + ": " + ImageIo.describe(e), e);
-    } catch (RuntimeException | Error e) {
-      deleteQuietly(temporary);
-      throw e;
-    }
+    });
   }
 
   /** What writes a file itself, by its path: a writer that seeks (TIFF) or opens the file on its own. */
