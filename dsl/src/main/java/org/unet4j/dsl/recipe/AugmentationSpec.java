@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
@@ -86,44 +87,32 @@ public record AugmentationSpec(
 
     /** Appends an elastic deformation, from the format's defaults (the paper's 3x3 grid, 10 px). */
     public Builder elastic(Consumer<ElasticTransform.Builder> transform) {
-      ElasticTransform.Builder b = ElasticTransform.builder();
-      transform.accept(b);
-      return add(transforms.size(), b::build);
+      return append(ElasticTransform.builder(), transform, ElasticTransform.Builder::build);
     }
 
     /** Appends a flip (mirrors, or all 8 dihedral transforms by default). */
     public Builder flip(Consumer<FlipTransform.Builder> transform) {
-      FlipTransform.Builder b = FlipTransform.builder();
-      transform.accept(b);
-      return add(transforms.size(), b::build);
+      return append(FlipTransform.builder(), transform, FlipTransform.Builder::build);
     }
 
     /** Appends a rotation (up to 180 degrees by default). */
     public Builder rotation(Consumer<RotationTransform.Builder> transform) {
-      RotationTransform.Builder b = RotationTransform.builder();
-      transform.accept(b);
-      return add(transforms.size(), b::build);
+      return append(RotationTransform.builder(), transform, RotationTransform.Builder::build);
     }
 
     /** Appends a shift (up to 16 px by default). */
     public Builder shift(Consumer<ShiftTransform.Builder> transform) {
-      ShiftTransform.Builder b = ShiftTransform.builder();
-      transform.accept(b);
-      return add(transforms.size(), b::build);
+      return append(ShiftTransform.builder(), transform, ShiftTransform.Builder::build);
     }
 
     /** Appends a zoom (0.8 to 1.25 by default). */
     public Builder scale(Consumer<ScaleTransform.Builder> transform) {
-      ScaleTransform.Builder b = ScaleTransform.builder();
-      transform.accept(b);
-      return add(transforms.size(), b::build);
+      return append(ScaleTransform.builder(), transform, ScaleTransform.Builder::build);
     }
 
     /** Appends a gray-value change. */
     public Builder grayValue(Consumer<GrayValueTransform.Builder> transform) {
-      GrayValueTransform.Builder b = GrayValueTransform.builder();
-      transform.accept(b);
-      return add(transforms.size(), b::build);
+      return append(GrayValueTransform.builder(), transform, GrayValueTransform.Builder::build);
     }
 
     /** Image resampling under geometric transforms (labels always use nearest neighbour). */
@@ -138,6 +127,12 @@ public record AugmentationSpec(
 
     public AugmentationSpec build() {
       return new AugmentationSpec(transforms, interpolation);
+    }
+
+    /** Appends what {@code builder} builds once {@code change} has set it, errors under its index. */
+    private <B> Builder append(B builder, Consumer<B> change, Function<B, TransformSpec> build) {
+      change.accept(builder);
+      return add(transforms.size(), () -> build.apply(builder));
     }
 
     private Builder add(int index, Supplier<TransformSpec> transform) {
