@@ -2,6 +2,10 @@ package org.unet4j.recipes.data;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.util.function.IntFunction;
+import org.unet4j.augment.Tile;
+import org.unet4j.augment.TileShape;
+
 /**
  * One training step's input, row-major and channels-last: {@code size} image tiles of
  * {@code tile x tile x channels}, and for each the class labels and pixel weights of the net's
@@ -16,5 +20,21 @@ public record Batch(int size, int tile, int channels, int output, float[] images
         size * output * output, labels.length);
     checkArgument(weights.length == labels.length, "weights: expected %s values, got %s", labels.length,
         weights.length);
+  }
+
+  /** A batch of {@code size} tiles of {@code shape}, slot {@code b} holding {@code slot.apply(b)}. */
+  public static Batch of(int size, TileShape shape, int channels, IntFunction<Tile> slot) {
+    int tile = shape.imageHeight();
+    int output = shape.labelHeight();
+    float[] images = new float[size * tile * tile * channels];
+    int[] labels = new int[size * output * output];
+    float[] weights = new float[labels.length];
+    for (int b = 0; b < size; b++) {
+      Tile t = slot.apply(b);
+      System.arraycopy(t.image(), 0, images, b * tile * tile * channels, tile * tile * channels);
+      System.arraycopy(t.labels(), 0, labels, b * output * output, output * output);
+      System.arraycopy(t.weights(), 0, weights, b * output * output, output * output);
+    }
+    return new Batch(size, tile, channels, output, images, labels, weights);
   }
 }

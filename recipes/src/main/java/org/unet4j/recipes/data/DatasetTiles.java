@@ -3,7 +3,6 @@ package org.unet4j.recipes.data;
 import java.util.List;
 import org.unet4j.augment.Augmenter;
 import org.unet4j.augment.Sample;
-import org.unet4j.augment.Tile;
 import org.unet4j.augment.TileShape;
 
 /**
@@ -36,18 +35,9 @@ public final class DatasetTiles implements TileSource {
 
   @Override
   public Batch batch(long step) {
-    int tile = shape.imageHeight();
-    int output = shape.labelHeight();
-    float[] images = new float[batchSize * tile * tile * channels];
-    int[] labels = new int[batchSize * output * output];
-    float[] weights = new float[labels.length];
-    for (int b = 0; b < batchSize; b++) {
+    return Batch.of(batchSize, shape, channels, b -> {
       TileDraw draw = TileDraw.of(seed, step, b, samples.size());
-      Tile t = augmenter.randomTile(samples.get(draw.sample()), shape, draw.seed());
-      System.arraycopy(t.image(), 0, images, b * tile * tile * channels, tile * tile * channels);
-      System.arraycopy(t.labels(), 0, labels, b * output * output, output * output);
-      System.arraycopy(t.weights(), 0, weights, b * output * output, output * output);
-    }
-    return new Batch(batchSize, tile, channels, output, images, labels, weights);
+      return augmenter.randomTile(samples.get(draw.sample()), shape, draw.seed());
+    });
   }
 }

@@ -8,7 +8,6 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.augment.Augmenter;
 import org.unet4j.augment.Sample;
-import org.unet4j.augment.Tile;
 import org.unet4j.augment.TileShape;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.recipe.AugmentationSpec;
@@ -161,13 +160,7 @@ public final class TrainingData {
     @Override
     public Batch batch(long step) {
       int batchSize = recipe.training().batchSize();
-      int tile = shape.imageHeight();
-      int output = shape.labelHeight();
-      int channels = recipe.model().inputChannels();
-      float[] images = new float[batchSize * tile * tile * channels];
-      int[] labels = new int[batchSize * output * output];
-      float[] weights = new float[labels.length];
-      for (int b = 0; b < batchSize; b++) {
+      return Batch.of(batchSize, shape, recipe.model().inputChannels(), b -> {
         long index = step * batchSize + b;
         LabelledImage image = generator.generate(index);
         Sample sample;
@@ -176,12 +169,8 @@ public final class TrainingData {
         } catch (InvalidInputException e) {
           throw new DataException("generated training image " + index + ": " + e.getMessage(), e);
         }
-        Tile t = augmenter.randomTile(sample, shape, TileDraw.of(recipe.training().seed(), step, b, 1).seed());
-        System.arraycopy(t.image(), 0, images, b * tile * tile * channels, tile * tile * channels);
-        System.arraycopy(t.labels(), 0, labels, b * output * output, output * output);
-        System.arraycopy(t.weights(), 0, weights, b * output * output, output * output);
-      }
-      return new Batch(batchSize, tile, channels, output, images, labels, weights);
+        return augmenter.randomTile(sample, shape, TileDraw.of(recipe.training().seed(), step, b, 1).seed());
+      });
     }
   }
 }
