@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import org.unet4j.dsl.json.RecipeFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -35,12 +36,12 @@ class RecipeSchemaTest {
   @Test
   void theRootIsTheEnvelopePlusTheRecipeFields() {
     assertEquals("https://json-schema.org/draft/2020-12/schema", schema.get("$schema").textValue());
-    assertEquals("https://unet4j.org/schema/recipe-v1.json", schema.get("$id").textValue());
+    assertEquals("https://unet4j.org/schema/recipe-v2.json", schema.get("$id").textValue());
     assertEquals("object", schema.get("type").textValue());
     assertEquals(List.of("format", "formatVersion", "name", "description", "model", "loss", "augmentation",
         "training", "data", "inference"), names(schema.get("properties")));
     assertEquals("unet4j-recipe", schema.at("/properties/format/const").textValue());
-    assertEquals(1, schema.at("/properties/formatVersion/const").intValue());
+    assertEquals(RecipeFormat.CURRENT_VERSION, schema.at("/properties/formatVersion/const").intValue());
     assertEquals(List.of("format", "formatVersion", "name", "model"), strings(schema.get("required")));
     assertFalse(schema.get("additionalProperties").booleanValue());
   }

@@ -18,6 +18,7 @@ import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.unet4j.dsl.json.RecipeFormat;
 import org.unet4j.dsl.TypeName;
 import org.unet4j.dsl.model.Activation;
 import org.unet4j.dsl.model.ExpandingStageSpec;
@@ -54,7 +55,7 @@ class RecipeTextTest {
     assertEquals(List.of("format", "formatVersion", "name", "description", "model", "loss", "augmentation",
         "training", "data", "inference"), names(root));
     assertEquals("unet4j-recipe", root.get("format").textValue());
-    assertEquals(1, root.get("formatVersion").intValue());
+    assertEquals(RecipeFormat.CURRENT_VERSION, root.get("formatVersion").intValue());
     assertEquals(List.of("filters", "convs", "kernel", "padding", "activation", "normalization", "dropout"),
         names(root.at("/model/contracting/0")));
     assertEquals(List.of("type", "w0", "sigma", "classBalance", "classWeights"), names(root.at("/loss")));
@@ -121,7 +122,7 @@ class RecipeTextTest {
   @Test
   void theTextIsIndentedByTwoSpacesAndEndsWithANewline() {
     String text = Recipes.toJson(tiny());
-    assertTrue(text.startsWith("{\n  \"format\": \"unet4j-recipe\",\n  \"formatVersion\": 1,\n  \"name\": \"x\",\n"),
+    assertTrue(text.startsWith("{\n  \"format\": \"unet4j-recipe\",\n  \"formatVersion\": " + RecipeFormat.CURRENT_VERSION + ",\n  \"name\": \"x\",\n"),
         text);
     assertTrue(text.endsWith("\n  }\n}\n"), text);
     assertTrue(text.contains("\n  \"training\": {\n"
