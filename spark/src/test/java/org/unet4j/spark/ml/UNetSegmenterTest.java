@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -34,12 +36,22 @@ import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.infer.Model;
 import org.unet4j.recipes.infer.PredictedImage;
 import org.unet4j.recipes.model.CheckpointException;
+import org.unet4j.recipes.model.ModelSource;
 import org.unet4j.spark.InferenceOptions;
 import org.unet4j.spark.PredictorCache;
 import org.unet4j.spark.TinyRun;
 
-/** The stage on a local[2] Spark, against the files {@code Model.predict} writes for the same images. */
+/**
+ * The stage on a local[2] Spark, against the files {@code Model.predict} writes for the same images;
+ * and the guide's block ({@code docs/guide/interop.md}, fenced {@code ```java spark}), which the
+ * docs module cannot run without Spark: {@link #theGuidesPipelineSegmentsAFolder} is a copy of it,
+ * checked line by line by {@link #theGuidesBlockIsACopyOfThisFile}.
+ */
 class UNetSegmenterTest {
+  /** The guide's Spark blocks, and the lines of them that set the paths the test sets its own way. */
+  private static final Pattern FENCE = Pattern.compile("^```java\\s+spark\\s*$");
+  private static final Pattern PATH = Pattern.compile("^String \\w+ = \".*\";.*$");
+
   private static SparkSession spark;
   /** Single images of odd sizes (a: 3 tile rows of 4, b: 16-bit, 2 tiles) and a 3-page stack. */
   private static Path in;
@@ -50,6 +62,9 @@ class UNetSegmenterTest {
 
   @BeforeAll
   static void start() {
+    // The guide's block builds its session plainly: settings for every session of this JVM.
+    System.setProperty("spark.ui.enabled", "false");
+    System.setProperty("spark.ui.showConsoleProgress", "false");
     spark = SparkSession.builder().master("local[2]").appName("unet4j-spark ml tests")
         .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate();
     in = dir.resolve("in");
@@ -224,5 +239,79 @@ class UNetSegmenterTest {
     IllegalArgumentException threshold = assertThrows(IllegalArgumentException.class,
         () -> segmenter().setThreshold(1.5));
     assertTrue(threshold.getMessage().contains("threshold given invalid value 1.5"), threshold.getMessage());
+  }
+
+  /** The block of docs/guide/interop.md: its code lines, in order, but the three paths, which are the test's. */
+  @Test
+  void theGuidesPipelineSegmentsAFolder() throws IOException {
+    String run = TinyRun.run().toString();
+    String plate = in.toString();
+    String saved = dir.resolve("pipelines/nuclei").toString();
+    SparkSession spark = SparkSession.builder().master("local[2]").getOrCreate();
+    Dataset<Row> images = spark.read().format("binaryFile").load(plate);
+    UNetSegmenter segmenter = new UNetSegmenter()
+        .setModelPath(run)
+        .setInputCol("content")                         // the files' bytes; or a column of paths
+        .setTta(TestTimeAugmentation.MIRRORS);          // unset params keep the recipe's inference.*
+    PipelineModel pipeline = new Pipeline().setStages(new PipelineStage[] {segmenter}).fit(images);
+    pipeline.write().overwrite().save(saved);           // the stage's params, not the model's weights
+    Dataset<Row> cells = PipelineModel.load(saved).transform(images)
+        .select("path", "segmentation.objects", "segmentation.foregroundFraction", "segmentation.error");
+    cells.show(false);
+
+    Map<String, Row> rows = new HashMap<>();
+    for (Row row : cells.collectAsList()) {
+      rows.put(Path.of(row.getString(0).replaceFirst("^file:", "")).getFileName().toString(), row);
+    }
+    assertEquals(3, rows.size());
+    ModelSource source = ModelSource.of(Path.of(run));
+    try (Model mirrored = Model.load(source, new InferenceOptions(null, null, TestTimeAugmentation.MIRRORS, null,
+        null, null).checkedFor(source))) {
+      for (String name : List.of("a.png", "b.tif")) {
+        assertEquals(mirrored.predict(ImageIo.read(in.resolve(name))).objects(), rows.get(name).getInt(1), name);
+        assertTrue(rows.get(name).isNullAt(3), name);
+      }
+    }
+    assertTrue(rows.get("stack.tif").getString(3).contains("has 2 pages"));
+  }
+
+  @Test
+  void theGuidesBlockIsACopyOfThisFile() throws IOException {
+    Path base = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
+    List<String> guide = Files.readAllLines(base.resolveSibling("docs").resolve("guide/interop.md"));
+    String here = Files.readString(base.resolve("src/test/java/org/unet4j/spark/ml/UNetSegmenterTest.java"));
+    List<String> code = new ArrayList<>();
+    for (String line : here.split("\n")) {
+      code.add(normalized(line));
+    }
+    int blocks = 0;
+    int at = 0;
+    for (int i = 0; i < guide.size(); i++) {
+      if (!FENCE.matcher(guide.get(i)).matches()) {
+        continue;
+      }
+      blocks++;
+      for (i++; !guide.get(i).startsWith("```"); i++) {
+        String line = normalized(guide.get(i));
+        if (line.isEmpty() || PATH.matcher(line).matches()) {
+          continue;
+        }
+        if (line.startsWith("import ")) {
+          // The stage's own import is the one this file, in its package, does without.
+          assertTrue(code.contains(line) || line.equals("import " + UNetSegmenter.class.getName() + ";"),
+              "docs/guide/interop.md:" + (i + 1) + ": this import is not in this file");
+          continue;
+        }
+        int found = code.subList(at, code.size()).indexOf(line);
+        assertTrue(found >= 0, "docs/guide/interop.md:" + (i + 1) + ": this line is not in this file after the"
+            + " block's previous line: " + line);
+        at += found + 1;
+      }
+    }
+    assertEquals(1, blocks, "the Spark ML block of docs/guide/interop.md");
+  }
+
+  private static String normalized(String line) {
+    return line.strip().replaceAll("\\s+", " ");
   }
 }
