@@ -122,19 +122,27 @@ class UNetSegmenterTest {
     assertEquals(done.foregroundFraction(), s.<Double>getAs("foregroundFraction"), 1e-12, name);
   }
 
+  /**
+   * Paths, plain or as file: URIs, give the labels Model.predict wrote; a null path gives a null
+   * segmentation, and a path on a file system the executors cannot read as files gives an error row.
+   */
   @Test
   void aPipelineOverPathsGivesTheLabelsOfModelPredictWithOneModelPerJvm() {
     int loadsBefore = PredictorCache.loads();
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {segmenter().setInputCol("path")});
-    Dataset<Row> images = paths(in.resolve("a.png").toString(), in.resolve("b.tif").toUri().toString(), null);
+    Dataset<Row> images = paths(in.resolve("a.png").toString(), in.resolve("b.tif").toUri().toString(), null,
+        "hdfs://namenode/plate/c.tif");
     List<Row> rows = pipeline.fit(images).transform(images).collectAsList();
     assertTrue(PredictorCache.loads() - loadsBefore <= 1, "the model is opened once per JVM");
-    assertEquals(3, rows.size());
+    assertEquals(4, rows.size());
     assertSameAsModelPredict("a", rows.get(0).getStruct(1));
     assertSameAsModelPredict("b", rows.get(1).getStruct(1));
     assertTrue(rows.get(0).getStruct(1).<Integer>getAs("objects") > 0, "the net finds discs");
     assertNull(rows.get(0).getStruct(1).getAs("probabilities"), "probabilities only when asked for");
     assertTrue(rows.get(2).isNullAt(1), "a null path gives a null segmentation");
+    assertEquals("hdfs://namenode/plate/c.tif is not on a local file system (hdfs); read such images with"
+        + " spark.read().format(\"binaryFile\") and give the stage their content column",
+        rows.get(3).getStruct(1).getAs("error"));
   }
 
   /**
