@@ -14,8 +14,9 @@ import org.unet4j.recipes.model.ModelSource;
 
 /**
  * The inference settings given to a job (on the command line, or as a Spark ML stage's params),
- * each overriding the model recipe's ({@code inference.*}) when set. They travel to the executors, which apply them to the recipe they
- * read themselves, so that driver and executors agree without shipping the recipe.
+ * each overriding the model recipe's ({@code inference.*}) when set. They travel to the executors,
+ * which apply them to the recipe they read themselves, so that driver and executors agree without
+ * shipping the recipe.
  *
  * @param tile the input tile size, or null for the recipe's
  * @param batchSize tiles predicted together, or null for the recipe's

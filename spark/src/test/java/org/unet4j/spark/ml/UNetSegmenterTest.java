@@ -2,6 +2,7 @@ package org.unet4j.spark.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -279,8 +280,22 @@ class UNetSegmenterTest {
         assertEquals(mirrored.predict(ImageIo.read(in.resolve(name))).objects(), rows.get(name).getInt(1), name);
         assertTrue(rows.get(name).isNullAt(3), name);
       }
+      // The tta param reaches the executors: b's probabilities are the mirrored model's, not the plain one's.
+      Row b = segmenter.setProbabilities(true).transform(images).where("path LIKE '%/b.tif'")
+          .select("segmentation.probabilities").first();
+      float[] averaged = mirrored.predict(ImageIo.read(in.resolve("b.tif"))).probabilities().foreground();
+      List<Float> actual = b.getList(0);
+      assertEquals(averaged.length, actual.size());
+      for (int i = 0; i < averaged.length; i++) {
+        assertEquals(averaged[i], actual.get(i), "pixel " + i);
+      }
+      float[] plain = ImageIo.read(expected.get("b").files().probabilities()).pixels();
+      assertEquals(averaged.length, plain.length);
+      assertFalse(Arrays.equals(averaged, plain), "mirroring changes the probabilities of b");
     }
     assertTrue(rows.get("stack.tif").getString(3).contains("has 2 pages"));
+    String plan = cells.queryExecution().optimizedPlan().toString();
+    assertEquals(1, plan.split("UDF\\(", -1).length - 1, "selecting 3 fields predicts each image once: " + plan);
   }
 
   @Test
