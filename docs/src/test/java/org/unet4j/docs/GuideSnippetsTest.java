@@ -19,7 +19,7 @@ import org.unet4j.docs.MarkdownFences.Fence;
  * and shows what the code really gives: a trailing {@code // => expected} is checked (the
  * conventions are in {@link JavaSnippet}); a block fenced {@code ```java no-run} is only compiled.
  * A block fenced {@code ```java spark} needs Spark, which this module does not load: the spark
- * module's {@code GuideSnippetTest} runs a copy of it and checks that the copy matches.
+ * module's {@code UNetSegmenterTest} runs a copy of it and checks that the copy matches.
  * One dynamic test per block, named by its first line, so a failure points at the Markdown.
  */
 class GuideSnippetsTest {
