@@ -18,6 +18,8 @@ import org.unet4j.docs.MarkdownFences.Fence;
  * Every {@code ```java} block of {@code docs/guide/*.md} and of the root README compiles, runs,
  * and shows what the code really gives: a trailing {@code // => expected} is checked (the
  * conventions are in {@link JavaSnippet}); a block fenced {@code ```java no-run} is only compiled.
+ * A block fenced {@code ```java spark} needs Spark, which this module does not load: the spark
+ * module's {@code UNetSegmenterTest} runs a copy of it and checks that the copy matches.
  * One dynamic test per block, named by its first line, so a failure points at the Markdown.
  */
 class GuideSnippetsTest {
@@ -27,7 +29,7 @@ class GuideSnippetsTest {
     Map<Path, List<JavaSnippet>> byFile = new LinkedHashMap<>();
     for (Path file : GuideFiles.markdown()) {
       List<JavaSnippet> snippets = MarkdownFences.read(file, GuideFiles.name(file)).stream()
-          .filter(f -> f.language().equals("java")).map(JavaSnippet::new).toList();
+          .filter(f -> f.language().equals("java") && !f.has("spark")).map(JavaSnippet::new).toList();
       if (!snippets.isEmpty()) {
         byFile.put(file, snippets);
       }

@@ -5,14 +5,18 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.io.Serializable;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.recipes.model.ModelMismatchException;
+import org.unet4j.recipes.model.ModelSource;
 
 /**
- * The inference settings given on the command line, each overriding the model recipe's
- * ({@code inference.*}) when set. They travel to the executors, which apply them to the recipe they
- * read themselves, so that driver and executors agree without shipping the recipe.
+ * The inference settings given to a job (on the command line, or as a Spark ML stage's params),
+ * each overriding the model recipe's ({@code inference.*}) when set. They travel to the executors,
+ * which apply them to the recipe they read themselves, so that driver and executors agree without
+ * shipping the recipe.
  *
  * @param tile the input tile size, or null for the recipe's
  * @param batchSize tiles predicted together, or null for the recipe's
@@ -44,5 +48,24 @@ public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSi
   public InferenceSpec applyTo(InferenceSpec recipe) {
     checkNotNull(recipe, "recipe");
     return recipe.overriddenBy(tile, batchSize, tta, threshold, instances, seedThreshold);
+  }
+
+  /**
+   * The settings {@code source} predicts with (its recipe's, with these overrides), checked
+   * against the model without TensorFlow, so that a driver fails at once rather than on every
+   * executor.
+   *
+   * @throws org.unet4j.dsl.InvalidInputException when the tile does not fit the net (naming the
+   *     nearest valid tiles)
+   * @throws ModelMismatchException when the tile differs from the one an export was compiled for
+   */
+  public InferenceSpec checkedFor(ModelSource source) {
+    checkNotNull(source, "source");
+    InferenceSpec inference = applyTo(source.recipe().inference());
+    Tiling.of(source.recipe().model(), inference.tile());
+    if (source.fixedTile().isPresent() && source.fixedTile().getAsInt() != inference.tile()) {
+      throw ModelMismatchException.exportTile(source.directory(), inference.tile(), source.fixedTile().getAsInt());
+    }
+    return inference;
   }
 }

@@ -80,11 +80,8 @@ public final class SparkPrediction {
     checkArgument(!inputs.isEmpty(), "no input images");
     ModelSource source = ModelSource.of(settings.modelPath());
     Recipe recipe = source.recipe();
-    InferenceSpec inference = settings.inference().applyTo(recipe.inference());
+    InferenceSpec inference = settings.inference().checkedFor(source);
     Tiling tiling = Tiling.of(recipe.model(), inference.tile());
-    if (source.fixedTile().isPresent() && source.fixedTile().getAsInt() != inference.tile()) {
-      throw ModelMismatchException.exportTile(source.directory(), inference.tile(), source.fixedTile().getAsInt());
-    }
     Path out = settings.outFolder();
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new OutputFolderException(out, out + " is a file; give a folder for the outputs");

@@ -13,6 +13,7 @@ import java.awt.image.Raster;
 import java.awt.image.RenderedImage;
 import java.awt.image.SampleModel;
 import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,6 +37,7 @@ import javax.imageio.plugins.tiff.TIFFDirectory;
 import javax.imageio.plugins.tiff.TIFFField;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -91,14 +93,40 @@ public final class ImageIo {
   /** Every page of a multi-page TIFF (an ISBI volume, say) in order; a PNG is one page. */
   public static List<Image> readPages(Path file) {
     checkNotNull(file, "file");
-    return decode(file, (reader, format) -> {
-      int count = pages(file, reader);
-      List<Image> pages = new ArrayList<>(count);
-      for (int page = 0; page < count; page++) {
-        pages.add(page(file, reader, format, page));
-      }
-      return List.copyOf(pages);
-    });
+    return decode(file, (reader, format) -> allPages(file, reader, format));
+  }
+
+  private static List<Image> allPages(Path file, ImageReader reader, Format format) throws IOException {
+    int count = pages(file, reader);
+    List<Image> pages = new ArrayList<>(count);
+    for (int page = 0; page < count; page++) {
+      pages.add(page(file, reader, format, page));
+    }
+    return List.copyOf(pages);
+  }
+
+  /**
+   * Every page of a TIFF or PNG held in memory: a file's bytes read by something other than
+   * unet4j (a Spark {@code binaryFile} row, an HTTP body), decoded as {@link #readPages(Path)}
+   * decodes the file. The format is recognised from the first bytes alone.
+   *
+   * @param origin names the bytes in errors: the file they came from, or a column
+   * @throws ImageReadException when the bytes are empty, not a TIFF or PNG, damaged, or hold
+   *     samples unet4j does not read
+   */
+  public static List<Image> readPages(byte[] content, Path origin) {
+    checkNotNull(content, "content");
+    checkNotNull(origin, "origin");
+    if (content.length == 0) {
+      throw new ImageReadException(origin, "is empty (0 bytes)");
+    }
+    Format format = sniff(content);
+    if (format == null) {
+      throw new ImageReadException(origin, "is not a TIFF or PNG image: "
+          + whatItIs(Arrays.copyOf(content, Math.min(32, content.length))));
+    }
+    return decode(origin, format, () -> new MemoryCacheImageInputStream(new ByteArrayInputStream(content)),
+        (reader, f) -> allPages(origin, reader, f));
   }
 
   /** The number of pages of a TIFF; 1 for a PNG. */
@@ -189,10 +217,19 @@ public final class ImageIo {
     T apply(ImageReader reader, Format format) throws IOException;
   }
 
+  /** Opens the stream of the bytes to decode; null when it cannot be opened. */
+  @FunctionalInterface
+  private interface Opening {
+    @Nullable ImageInputStream open() throws IOException;
+  }
+
   private static <T> T decode(Path file, Decoding<T> decoding) {
-    Format format = check(file);
+    return decode(file, check(file), () -> ImageIO.createImageInputStream(file.toFile()), decoding);
+  }
+
+  private static <T> T decode(Path file, Format format, Opening opening, Decoding<T> decoding) {
     ImageReader reader = reader(format);
-    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+    try (ImageInputStream in = opening.open()) {
       if (in == null) {
         throw new ImageReadException(file, "cannot open the file");
       }

@@ -104,6 +104,37 @@ class ImageIoTest {
     assertEquals(mixed, ImageIo.readPages(file));
   }
 
+  /**
+   * Bytes read elsewhere decode to the pages of the file they came from, whatever the origin is
+   * called (a PNG under a .tif name too); empty, foreign and truncated bytes fail with the origin.
+   */
+  @Test
+  void bytesInMemoryDecodeAsTheirFile() throws IOException {
+    List<Image> pages = List.of(sample(PixelType.UINT16, 1, 7, 5, 30), sample(PixelType.FLOAT32, 3, 2, 9, 31));
+    Path tiff = dir.resolve("stack.tif");
+    ImageIo.writeTiffPages(tiff, pages);
+    assertEquals(pages, ImageIo.readPages(Files.readAllBytes(tiff), Path.of("column content")));
+    Image rgba = sample(PixelType.UINT8, 4, 1, 1, 32);
+    Path png = dir.resolve("dot.png");
+    ImageIo.writePng(png, rgba);
+    assertEquals(List.of(rgba), ImageIo.readPages(Files.readAllBytes(png), Path.of("dot.tif")));
+
+    Path origin = Path.of("hdfs:/plate/a1.tif");
+    assertEquals(origin + ": is empty (0 bytes)",
+        assertThrows(ImageReadException.class, () -> ImageIo.readPages(new byte[0], origin)).getMessage());
+    assertEquals(origin + ": is not a TIFF or PNG image: it is a GIF; unet4j reads TIFF (.tif, .tiff) and PNG (.png)"
+        + " images", assertThrows(ImageReadException.class,
+            () -> ImageIo.readPages(new byte[] {'G', 'I', 'F', '8', '9', 'a'}, origin)).getMessage());
+    Path big = dir.resolve("big.png");
+    ImageIo.writePng(big, sample(PixelType.UINT16, 3, 40, 30, 33));
+    byte[] bytes = Files.readAllBytes(big);
+    ImageReadException cut = assertThrows(ImageReadException.class,
+        () -> ImageIo.readPages(Arrays.copyOf(bytes, bytes.length / 2), origin));
+    assertTrue(cut.getMessage().startsWith(origin + ": cannot decode the PNG data (damaged or truncated file?): "),
+        cut.getMessage());
+    assertEquals(origin, cut.file());
+  }
+
   @Test
   void sixteenBitSamplesComeBackUnsigned() {
     Path tiff = dir.resolve("u16.tif");
