@@ -140,7 +140,8 @@ final class ExportCommand implements Callable<Integer> {
     }
     err.flush();
     PrintWriter o = spec.commandLine().getOut();
-    o.printf(Locale.ROOT, "packaged  step %d as bioimage.io model %s%n", written.step(), BioimageioPackage.FORMAT_VERSION);
+    o.printf(Locale.ROOT, "packaged  step %d as bioimage.io model %s%n", written.step(),
+        BioimageioPackage.FORMAT_VERSION);
     o.printf(Locale.ROOT, "test      %d x %d input with its output%n", written.testHeight(), written.testWidth());
     o.printf(Locale.ROOT, "size      %s in %s%n", humanBytes(written.bytes()), written.file());
     o.flush();

@@ -238,7 +238,8 @@ public final class BioimageioPackage {
     int count = Math.max(3, size * size / 900);
     double[][] cells = new double[count][];
     for (int i = 0; i < count; i++) {
-      cells[i] = new double[] {random.nextDouble(size), random.nextDouble(size), 4 + random.nextDouble(size / 10.0 + 1)};
+      double radius = 4 + random.nextDouble(size / 10.0 + 1);
+      cells[i] = new double[] {random.nextDouble(size), random.nextDouble(size), radius};
     }
     float[] pixels = new float[size * size * channels];
     for (int y = 0; y < size; y++) {
@@ -339,8 +340,8 @@ public final class BioimageioPackage {
           border by the margin first (the paper's overlap-tile strategy).
         - Weights: a TensorFlow SavedModel, tag `serve`, signature `%s`.
         """, recipe.name(), recipe.name(), checkpoint.step(), INPUT_ID, recipe.model().inputChannels(), sizes,
-        recipe.data().normalization().scaling().name().toLowerCase(Locale.ROOT), OUTPUT_ID, recipe.model().classes(),
-        g.margin(), ExportedModel.SIGNATURE);
+        recipe.data().normalization().scaling().name().toLowerCase(Locale.ROOT).replace('_', '-'), OUTPUT_ID,
+        recipe.model().classes(), g.margin(), ExportedModel.SIGNATURE);
   }
 
   /** Zips the files under {@code folder} (paths relative to it) into {@code zip}; returns its sha256. */
