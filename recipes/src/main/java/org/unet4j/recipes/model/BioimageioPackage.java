@@ -238,8 +238,9 @@ public final class BioimageioPackage {
     int count = Math.max(3, size * size / 900);
     double[][] cells = new double[count][];
     for (int i = 0; i < count; i++) {
-      double radius = 4 + random.nextDouble(size / 10.0 + 1);
-      cells[i] = new double[] {random.nextDouble(size), random.nextDouble(size), radius};
+      double x = random.nextDouble(size);
+      double y = random.nextDouble(size);
+      cells[i] = new double[] {x, y, 4 + random.nextDouble(size / 10.0 + 1)};
     }
     float[] pixels = new float[size * size * channels];
     for (int y = 0; y < size; y++) {
