@@ -51,8 +51,14 @@ import org.unet4j.recipes.model.ModelExport;
 import org.unet4j.recipes.model.ModelMismatchException;
 
 class BioimageioPackageTest {
-  /** Depth 2, 4 base filters: valid inputs 44 + 4k, 20 px of context lost per side (see ModelExportTest). */
-  private static final Recipe TINY = TinyRecipes.tinyAdam(10, 10);
+  /**
+   * Depth 2, 4 base filters: valid inputs 44 + 4k, 20 px of context lost per side (see
+   * ModelExportTest); with batch norm and dropout, so that the graph older runtimes load holds
+   * their ops too.
+   */
+  private static final Recipe TINY = TinyRecipes.with(TinyRecipes.tinyAdam(10, 10),
+      "model.contracting[1].normalization=batch", "model.bottleneck.normalization=batch",
+      "model.bottleneck.dropout=0.5");
 
   @TempDir static Path shared;
   @TempDir Path dir;
