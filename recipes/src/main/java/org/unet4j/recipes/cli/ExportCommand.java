@@ -60,9 +60,9 @@ final class ExportCommand implements Callable<Integer> {
       + " user name).")
   List<String> authors = new ArrayList<>();
 
-  @Option(names = "--license", paramLabel = "SPDX", defaultValue = "CC-BY-4.0",
+  @Option(names = "--license", paramLabel = "SPDX",
       description = "bioimageio: the licence, an SPDX identifier (default: CC-BY-4.0).")
-  String license;
+  @Nullable String license;
 
   @Option(names = "--name", paramLabel = "NAME", description = "bioimageio: the model's name (default: the recipe's"
       + " name followed by U-Net).")
@@ -89,6 +89,10 @@ final class ExportCommand implements Callable<Integer> {
     if (format == Format.BIOIMAGEIO) {
       return bioimageio();
     }
+    if (!authors.isEmpty() || license != null || name != null || testImage != null) {
+      throw new UserException("--author, --license, --name and --test-image describe a bioimage.io package;"
+          + " add --format bioimageio");
+    }
     ModelExport.Exported exported =
         ModelExport.export(source, out, tile == null ? OptionalInt.empty() : OptionalInt.of(tile));
     PrintWriter err = spec.commandLine().getErr();
@@ -112,8 +116,10 @@ final class ExportCommand implements Callable<Integer> {
   }
 
   private int bioimageio() {
-    BioimageioOptions.Builder options = BioimageioOptions.builder(System.getProperty("user.name", "unknown"))
-        .license(license);
+    BioimageioOptions.Builder options = BioimageioOptions.builder(System.getProperty("user.name", "unknown"));
+    if (license != null) {
+      options.license(license);
+    }
     if (!authors.isEmpty()) {
       options.authors(authors);
     }

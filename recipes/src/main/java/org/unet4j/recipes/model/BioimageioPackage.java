@@ -139,7 +139,7 @@ public final class BioimageioPackage {
       sums.put(WEIGHTS, zipFolder(savedModel, weights));
       contents.forEach((name, bytes) -> sums.put(name, Hashing.sha256().hashBytes(bytes).toString()));
       String rdf = BioimageioRdf.yaml(recipe, options, size, raw.type(), TensorFlow.version(),
-          new BioimageioRdf.Files(ImmutableMap.copyOf(sums)));
+          new BioimageioRdf.FileSums(ImmutableMap.copyOf(sums)));
 
       AtomicFiles.write(target, stream -> {
         ZipOutputStream zip = new ZipOutputStream(stream);

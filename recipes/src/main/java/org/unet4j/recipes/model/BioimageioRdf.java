@@ -41,7 +41,7 @@ final class BioimageioRdf {
    *
    * @param sha256 file name in the package to its hex sum
    */
-  record Files(Map<String, String> sha256) {
+  record FileSums(Map<String, String> sha256) {
     String sum(String file) {
       String sum = sha256.get(file);
       if (sum == null) {
@@ -67,7 +67,7 @@ final class BioimageioRdf {
    * @param testType the pixel type of the test image (for {@code TYPE_RANGE} scaling)
    */
   static String yaml(Recipe recipe, BioimageioOptions options, DeclaredSize inputSize, PixelType testType,
-      String tensorflowVersion, Files files) {
+      String tensorflowVersion, FileSums files) {
     ObjectNode rdf = NODES.objectNode();
     rdf.put("format_version", BioimageioPackage.FORMAT_VERSION);
     rdf.put("type", "model");
@@ -100,7 +100,7 @@ final class BioimageioRdf {
     }
   }
 
-  private static ObjectNode input(Recipe recipe, DeclaredSize size, PixelType testType, Files files) {
+  private static ObjectNode input(Recipe recipe, DeclaredSize size, PixelType testType, FileSums files) {
     ObjectNode input = NODES.objectNode();
     input.put("id", BioimageioPackage.INPUT_ID);
     input.put("description", "the raw image, channels last; the preprocessing normalises it as in training");
@@ -159,7 +159,7 @@ final class BioimageioRdf {
     return step;
   }
 
-  private static ObjectNode output(Recipe recipe, DeclaredSize size, Files files) {
+  private static ObjectNode output(Recipe recipe, DeclaredSize size, FileSums files) {
     Geometry g = recipe.model().geometry();
     ObjectNode output = NODES.objectNode();
     output.put("id", BioimageioPackage.OUTPUT_ID);

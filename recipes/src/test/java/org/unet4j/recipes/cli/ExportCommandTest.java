@@ -155,6 +155,10 @@ class ExportCommandTest {
     CliRun format = CliRun.of("export", run(), "--format", "onnx", "--out", dir.resolve("b.zip").toString());
     assertEquals(Unet4j.USAGE, format.status());
     assertTrue(format.err().contains("expected savedmodel or bioimageio, got onnx"), format.err());
+    CliRun savedModel = CliRun.of("export", run(), "--out", dir.resolve("c").toString(), "--author", "Ada");
+    assertUserError(savedModel, "unet4j export: --author, --license, --name and --test-image describe a bioimage.io"
+        + " package; add --format bioimageio");
+    assertFalse(Files.exists(dir.resolve("c")));
   }
 
   @Test
