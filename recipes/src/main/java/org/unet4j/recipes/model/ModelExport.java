@@ -84,6 +84,50 @@ public final class ModelExport {
   public static Exported export(Path source, Path out, OptionalInt tile) {
     long began = System.nanoTime();
     List<String> skipped = new ArrayList<>();
+    Trained trained = locate(source, skipped);
+    Recipe runRecipe = trained.recipe();
+    Checkpoint checkpoint = trained.checkpoint();
+
+    int size = tile.orElse(runRecipe.inference().tile());
+    runRecipe.model().geometry().requireValid(size, runRecipe.name());
+    Recipe recipe = withInferenceTile(runRecipe, size);
+    Path target = out.toAbsolutePath().normalize();
+    checkTarget(target, out);
+    ModelInfo info = ModelInfo.of(recipe, size, checkpoint, TensorFlow.version());
+
+    @Nullable Path temp = null;
+    boolean done = false;
+    try {
+      Path parent = target.getParent();
+      Files.createDirectories(parent);
+      temp = Files.createDirectory(parent.resolve("." + target.getFileName() + TEMP_INFIX + ProcessHandle.current()
+          .pid() + "-" + Long.toHexString(System.nanoTime())));
+      writeSavedModel(recipe, size, checkpoint, temp);
+      Files.writeString(temp.resolve(RECIPE), Recipes.toJson(recipe), StandardCharsets.UTF_8);
+      Files.writeString(temp.resolve(MODEL_INFO), info.toJson(), StandardCharsets.UTF_8);
+      moveIntoPlace(temp, target, out);
+      done = true;
+      return new Exported(target, info, skipped, sizeOnDisk(target), (System.nanoTime() - began) / 1e9);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot export into " + out + ": " + e, e);
+    } finally {
+      if (!done && temp != null) {
+        deleteQuietly(temp);
+      }
+    }
+  }
+
+  /** A run's recipe and the checkpoint an export takes from it. */
+  record Trained(Recipe recipe, Checkpoint checkpoint) {}
+
+  /**
+   * The recipe and checkpoint of {@code source}, a run directory (its newest checkpoint that
+   * verifies; the newer ones that fail are added to {@code skipped}) or one of its checkpoint
+   * folders.
+   *
+   * @throws CheckpointException when the source is not a run or checkpoint, or has no usable checkpoint
+   */
+  static Trained locate(Path source, List<String> skipped) {
     Path from = source.toAbsolutePath().normalize();
     Recipe runRecipe;
     Checkpoint checkpoint;
@@ -113,34 +157,7 @@ public final class ModelExport {
       throw new CheckpointException(source + " is neither a run directory (it has no recipe.json) nor a"
           + " checkpoint folder (it has no " + Checkpoints.META + ")");
     }
-
-    int size = tile.orElse(runRecipe.inference().tile());
-    runRecipe.model().geometry().requireValid(size, runRecipe.name());
-    Recipe recipe = withInferenceTile(runRecipe, size);
-    Path target = out.toAbsolutePath().normalize();
-    checkTarget(target, out);
-    ModelInfo info = ModelInfo.of(recipe, size, checkpoint, TensorFlow.version());
-
-    @Nullable Path temp = null;
-    boolean done = false;
-    try {
-      Path parent = target.getParent();
-      Files.createDirectories(parent);
-      temp = Files.createDirectory(parent.resolve("." + target.getFileName() + TEMP_INFIX + ProcessHandle.current()
-          .pid() + "-" + Long.toHexString(System.nanoTime())));
-      writeSavedModel(recipe, size, checkpoint, temp);
-      Files.writeString(temp.resolve(RECIPE), Recipes.toJson(recipe), StandardCharsets.UTF_8);
-      Files.writeString(temp.resolve(MODEL_INFO), info.toJson(), StandardCharsets.UTF_8);
-      moveIntoPlace(temp, target, out);
-      done = true;
-      return new Exported(target, info, skipped, sizeOnDisk(target), (System.nanoTime() - began) / 1e9);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot export into " + out + ": " + e, e);
-    } finally {
-      if (!done && temp != null) {
-        deleteQuietly(temp);
-      }
-    }
+    return new Trained(runRecipe, checkpoint);
   }
 
   /**

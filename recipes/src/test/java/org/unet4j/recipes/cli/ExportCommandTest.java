@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,6 +129,36 @@ class ExportCommandTest {
     CliRun r = CliRun.of("export", run(), "--out", out.toString());
     assertUserError(r, out + " already exists and is not empty; export into a new folder or remove it first");
     assertEquals("mine", Files.readString(out.resolve("keep.txt")));
+  }
+
+  @Test
+  void bioimageioFormatWritesThePackageZip() throws IOException {
+    Path zip = dir.resolve("tiny.zip");
+    CliRun r = CliRun.of("export", run(), "--format", "bioimageio", "--out", zip.toString(), "--author", "Ada",
+        "--author", "Grace", "--license", "MIT", "--tile", "64");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("packaged  step 4 as bioimage.io model 0.5."), r.out());
+    assertTrue(r.out().contains("test      64 x 64 input with its output"), r.out());
+    String rdf;
+    try (ZipFile file = new ZipFile(zip.toFile())) {
+      rdf = new String(file.getInputStream(file.getEntry("rdf.yaml")).readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertTrue(rdf.contains("- name: Ada\n") && rdf.contains("- name: Grace\n"), rdf);
+    assertTrue(rdf.contains("license: MIT\n"), rdf);
+  }
+
+  @Test
+  void bioimageioOptionsAreNamedByTheirFlags() {
+    CliRun license = CliRun.of("export", run(), "--format", "bioimageio", "--out", dir.resolve("a.zip").toString(),
+        "--license", "mine only");
+    assertUserError(license, "unet4j export: --license: \"mine only\" is not an SPDX licence identifier");
+    CliRun format = CliRun.of("export", run(), "--format", "onnx", "--out", dir.resolve("b.zip").toString());
+    assertEquals(Unet4j.USAGE, format.status());
+    assertTrue(format.err().contains("expected savedmodel or bioimageio, got onnx"), format.err());
+    CliRun savedModel = CliRun.of("export", run(), "--out", dir.resolve("c").toString(), "--author", "Ada");
+    assertUserError(savedModel, "unet4j export: --author, --license, --name and --test-image describe a bioimage.io"
+        + " package; add --format bioimageio");
+    assertFalse(Files.exists(dir.resolve("c")));
   }
 
   @Test
