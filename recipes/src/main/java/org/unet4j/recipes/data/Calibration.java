@@ -65,11 +65,6 @@ public record Calibration(double pixelWidth, double pixelHeight, double pixelDep
     return pixelWidth * pixelHeight;
   }
 
-  /** This calibration's width and height with {@code pixelDepth} as the spacing of pages. */
-  public Calibration withPixelDepth(double pixelDepth) {
-    return new Calibration(pixelWidth, pixelHeight, pixelDepth, unit);
-  }
-
   private static boolean positive(double v) {
     return v > 0 && Double.isFinite(v);
   }

@@ -21,12 +21,12 @@ import org.unet4j.labels.Outline;
 import org.unet4j.labels.Outlines;
 
 /** ROI sets decoded by a reader written here from ImageJ's published ROI layout, not by the writer's code. */
-class ImageJRoisTest {
+public class ImageJRoisTest {
   @TempDir Path dir;
 
   /** A decoded polygon ROI: its header fields and absolute vertices. */
-  record Decoded(String name, int version, int type, int position, int options, double[] x, double[] y) {
-    double area() {
+  public record Decoded(String name, int version, int type, int position, int options, double[] x, double[] y) {
+    public double area() {
       double twice = 0;
       for (int i = 0; i < x.length; i++) {
         int j = (i + 1) % x.length;
@@ -36,7 +36,7 @@ class ImageJRoisTest {
     }
   }
 
-  static Map<String, Decoded> decode(Path zip) throws IOException {
+  public static Map<String, Decoded> decode(Path zip) throws IOException {
     Map<String, Decoded> rois = new LinkedHashMap<>();
     try (InputStream file = Files.newInputStream(zip); ZipInputStream in = new ZipInputStream(file)) {
       for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
