@@ -24,14 +24,17 @@ import org.jspecify.annotations.Nullable;
  * and writes neither BigTIFF nor ImageJ's header, hence this small baseline writer.
  *
  * <p><b>Format.</b> Little-endian TIFF 6.0 ({@code II*}), or BigTIFF ({@code II+}, 64-bit offsets)
- * for files over 4 GB ({@link TiffVariant}); uncompressed, one page after another: each page's
- * pixel data in strips of about 64 KB (whole rows), followed by its image file directory with the
+ * for files over 4 GB ({@link TiffVariant}); uncompressed: the pixel data of every page, one after
+ * another in strips of about 64 KB (whole rows), then one image file directory per page with the
  * baseline tags NewSubfileType, ImageWidth, ImageLength, BitsPerSample, Compression (1),
  * PhotometricInterpretation (1, BlackIsZero), StripOffsets, SamplesPerPixel (1), RowsPerStrip,
  * StripByteCounts, XResolution and YResolution, ResolutionUnit, PlanarConfiguration (1) and
  * SampleFormat (1 unsigned, 3 float). The first directory also holds ImageJ's ImageDescription
- * ({@code ImageJ=1.54f}, then {@code images=}, {@code slices=}, {@code loop=false} for a stack and
- * {@code unit=}, {@code spacing=} for a calibrated image), as ImageJ writes it.
+ * ({@code ImageJ=1.54f}, then {@code images=}, {@code slices=}, {@code loop=false} for a stack of
+ * equal pages and {@code unit=}, {@code spacing=} for a calibrated image), as ImageJ writes it.
+ * ImageJ reads a stack with {@code images=} as that many pages of contiguous pixel data from the
+ * first page's offset, without reading the other directories: hence the pixel data first, and
+ * {@code images=} only when all pages have the same size and type.
  *
  * <p><b>Calibration</b> ({@link Calibration}) is written as ImageJ writes it: XResolution and
  * YResolution are pixels per unit, ResolutionUnit is 3 for {@code cm}, 2 for {@code inch} and 1
@@ -60,7 +63,6 @@ public final class StripTiffWriter implements AutoCloseable {
   private final Path target;
   private final Path temporary;
   private final FileChannel channel;
-  private final int declaredPages;
   private final Calibration calibration;
   private final TiffVariant variant;
   private final ByteBuffer buffer = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
@@ -68,42 +70,39 @@ public final class StripTiffWriter implements AutoCloseable {
   private long nextDirectoryField;
   private long position;
   private int pages;
+  /** The finished pages, whose directories {@link #commit} writes after all pixel data. */
+  private final List<Page> finished = new ArrayList<>();
+  /** An upper bound of the bytes the finished pages' directories will take. */
+  private long directoryBytes;
   private boolean committed;
   private @Nullable Page page;
 
-  private StripTiffWriter(Path target, Path temporary, FileChannel channel, int declaredPages, Calibration calibration,
+  private StripTiffWriter(Path target, Path temporary, FileChannel channel, Calibration calibration,
       TiffVariant variant) {
     this.target = target;
     this.temporary = temporary;
     this.channel = channel;
-    this.declaredPages = declaredPages;
     this.calibration = calibration;
     this.variant = variant;
   }
 
   /**
-   * Starts an uncalibrated classic TIFF of any number of pages that {@link #commit} will put at
-   * {@code file}; creates missing folders.
+   * Starts an uncalibrated classic TIFF that {@link #commit} will put at {@code file}; creates
+   * missing folders.
    *
    * @throws UncheckedIOException when the folder cannot be created or written
    */
   public static StripTiffWriter create(Path file) {
-    return open(file, 0, Calibration.NONE, TiffVariant.CLASSIC);
+    return create(file, Calibration.NONE, TiffVariant.CLASSIC);
   }
 
   /**
-   * Starts a TIFF of {@code pages} pages with {@code calibration} that {@link #commit} will put at
-   * {@code file}; creates missing folders. The page count goes into ImageJ's header, so that Fiji
-   * opens the pages as a stack.
+   * Starts a TIFF with {@code calibration}, classic or BigTIFF, that {@link #commit} will put at
+   * {@code file}; creates missing folders.
    *
    * @throws UncheckedIOException when the folder cannot be created or written
    */
-  public static StripTiffWriter create(Path file, int pages, Calibration calibration, TiffVariant variant) {
-    checkArgument(pages >= 1, "a TIFF file has at least one page, got %s", pages);
-    return open(file, pages, calibration, variant);
-  }
-
-  private static StripTiffWriter open(Path file, int pages, Calibration calibration, TiffVariant variant) {
+  public static StripTiffWriter create(Path file, Calibration calibration, TiffVariant variant) {
     checkNotNull(file, "file");
     checkNotNull(calibration, "calibration");
     checkNotNull(variant, "variant");
@@ -113,7 +112,7 @@ public final class StripTiffWriter implements AutoCloseable {
       Files.createDirectories(target.getParent());
       FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
           StandardOpenOption.READ);
-      StripTiffWriter writer = new StripTiffWriter(target, temporary, channel, pages, calibration, variant);
+      StripTiffWriter writer = new StripTiffWriter(target, temporary, channel, calibration, variant);
       writer.buffer.put((byte) 'I').put((byte) 'I');
       if (variant == TiffVariant.BIG) {
         // BigTIFF: magic 43, 8-byte offsets, a reserved 0, then the first directory's offset.
@@ -153,7 +152,7 @@ public final class StripTiffWriter implements AutoCloseable {
     long rowBytes = (long) width * (type.bits() / 8);
     int rowsPerStrip = (int) Math.max(1, Math.min(height, STRIP_BYTES / rowBytes));
     int strips = (height + rowsPerStrip - 1) / rowsPerStrip;
-    long end = position + buffer.position() + rowBytes * height + 1 + directoryBytes(strips);
+    long end = position + buffer.position() + rowBytes * height + directoryBytes + directoryBytes(strips);
     if (variant == TiffVariant.CLASSIC && end > MAX_OFFSET) {
       throw new DataException(target.getFileName() + ": page " + (pages + 1) + " (" + width + "x" + height
           + " " + type + ") would make the file larger than the 4 GB that classic TIFF addresses; write it as"
@@ -207,7 +206,7 @@ public final class StripTiffWriter implements AutoCloseable {
   }
 
   /**
-   * Finishes the current page: writes its directory and links it from the previous one.
+   * Finishes the current page (its directory is written by {@link #commit}).
    *
    * @throws IllegalStateException when rows are missing
    */
@@ -215,36 +214,21 @@ public final class StripTiffWriter implements AutoCloseable {
     Page p = page;
     checkState(p != null, "no page begun: call beginPage first");
     checkState(p.rowsWritten == p.height, "the page has %s rows but %s were written", p.height, p.rowsWritten);
-    checkState(declaredPages == 0 || pages < declaredPages, "the file was declared with %s page(s)", declaredPages);
+    finished.add(p);
+    directoryBytes += directoryBytes(p.strips);
+    page = null;
+    pages++;
+  }
+
+  /** Writes every page's directory after the pixel data, each linked from the one before. */
+  private void writeDirectories() throws IOException {
     boolean big = variant == TiffVariant.BIG;
-    long rowBytes = (long) p.width * (p.type.bits() / 8);
-    long[] offsets = new long[p.strips];
-    long[] counts = new long[p.strips];
-    for (int s = 0; s < p.strips; s++) {
-      offsets[s] = p.dataStart + s * rowBytes * p.rowsPerStrip;
-      counts[s] = rowBytes * Math.min(p.rowsPerStrip, p.height - s * p.rowsPerStrip);
-    }
-    List<Entry> entries = new ArrayList<>();
-    entries.add(Entry.longs(254, 0));
-    entries.add(Entry.longs(256, p.width));
-    entries.add(Entry.longs(257, p.height));
-    entries.add(Entry.shorts(258, p.type.bits()));
-    entries.add(Entry.shorts(259, 1));
-    entries.add(Entry.shorts(262, 1));
-    if (pages == 0) {
-      entries.add(Entry.ascii(270, imageJDescription()));
-    }
-    entries.add(big ? Entry.long8s(273, offsets) : Entry.longs(273, offsets));
-    entries.add(Entry.shorts(277, 1));
-    entries.add(Entry.longs(278, p.rowsPerStrip));
-    entries.add(big ? Entry.long8s(279, counts) : Entry.longs(279, counts));
-    entries.add(Entry.rational(282, calibration.calibrated() ? 1 / calibration.pixelWidth() : 1));
-    entries.add(Entry.rational(283, calibration.calibrated() ? 1 / calibration.pixelHeight() : 1));
-    entries.add(Entry.shorts(284, 1));
-    entries.add(Entry.shorts(296, resolutionUnit()));
-    // ImageJ and ImageIO tell floats from integers by SampleFormat.
-    entries.add(Entry.shorts(339, p.type == PixelType.FLOAT32 ? 3 : 1));
-    try {
+    Page first = finished.get(0);
+    boolean uniform = finished.stream().allMatch(p -> p.width == first.width && p.height == first.height
+        && p.type == first.type);
+    for (int index = 0; index < finished.size(); index++) {
+      Page p = finished.get(index);
+      List<Entry> entries = entries(p, index == 0 ? imageJDescription(uniform) : null);
       if ((position + buffer.position()) % 2 != 0) {
         buffer.put((byte) 0);
       }
@@ -277,6 +261,7 @@ public final class StripTiffWriter implements AutoCloseable {
         }
       }
       long nextField = position + buffer.position();
+      ensure(8);
       buffer.put(new byte[inline]);
       for (Entry e : entries) {
         if (e.bytes.length > inline) {
@@ -295,35 +280,65 @@ public final class StripTiffWriter implements AutoCloseable {
       }
       channel.write(link.flip(), nextDirectoryField);
       nextDirectoryField = nextField;
-    } catch (IOException e) {
-      throw failed(e);
     }
-    page = null;
-    pages++;
+  }
+
+  /** The tags of page {@code p}, with ImageJ's header when {@code description} is given. */
+  private List<Entry> entries(Page p, @Nullable String description) {
+    boolean big = variant == TiffVariant.BIG;
+    long rowBytes = (long) p.width * (p.type.bits() / 8);
+    long[] offsets = new long[p.strips];
+    long[] counts = new long[p.strips];
+    for (int s = 0; s < p.strips; s++) {
+      offsets[s] = p.dataStart + s * rowBytes * p.rowsPerStrip;
+      counts[s] = rowBytes * Math.min(p.rowsPerStrip, p.height - s * p.rowsPerStrip);
+    }
+    List<Entry> entries = new ArrayList<>();
+    entries.add(Entry.longs(254, 0));
+    entries.add(Entry.longs(256, p.width));
+    entries.add(Entry.longs(257, p.height));
+    entries.add(Entry.shorts(258, p.type.bits()));
+    entries.add(Entry.shorts(259, 1));
+    entries.add(Entry.shorts(262, 1));
+    if (description != null) {
+      entries.add(Entry.ascii(270, description));
+    }
+    entries.add(big ? Entry.long8s(273, offsets) : Entry.longs(273, offsets));
+    entries.add(Entry.shorts(277, 1));
+    entries.add(Entry.longs(278, p.rowsPerStrip));
+    entries.add(big ? Entry.long8s(279, counts) : Entry.longs(279, counts));
+    entries.add(Entry.rational(282, calibration.calibrated() ? 1 / calibration.pixelWidth() : 1));
+    entries.add(Entry.rational(283, calibration.calibrated() ? 1 / calibration.pixelHeight() : 1));
+    entries.add(Entry.shorts(284, 1));
+    entries.add(Entry.shorts(296, resolutionUnit()));
+    // ImageJ and ImageIO tell floats from integers by SampleFormat.
+    entries.add(Entry.shorts(339, p.type == PixelType.FLOAT32 ? 3 : 1));
+    return entries;
   }
 
   /** An upper bound of the bytes a page's directory and its out-of-line values take. */
   private long directoryBytes(int strips) {
-    return 8 + 17 * 20 + 8 + 16L * strips + 16 + imageJDescription().length() + 2;
+    return 8 + 17 * 20 + 8 + 16L * strips + 16 + imageJDescription(true).length() + 2;
   }
 
   /**
    * ImageJ's header, as its FileSaver writes it: the stack's size (so that ImageJ opens the pages
    * as slices without reading every directory first) and the calibration's unit and z spacing.
    */
-  private String imageJDescription() {
+  private String imageJDescription(boolean uniform) {
     StringBuilder text = new StringBuilder("ImageJ=").append(IMAGEJ_VERSION).append('\n');
-    if (declaredPages > 1) {
-      text.append("images=").append(declaredPages).append('\n');
-      text.append("slices=").append(declaredPages).append('\n');
+    boolean stack = uniform && pages > 1;
+    if (stack) {
+      text.append("images=").append(pages).append('\n');
+      text.append("slices=").append(pages).append('\n');
     }
     if (calibration.calibrated()) {
       text.append("unit=").append(calibration.unit()).append('\n');
-      if (declaredPages > 1) {
+      if (pages > 1) {
         text.append("spacing=").append(calibration.pixelDepth()).append('\n');
       }
     }
-    if (declaredPages > 1) {
+    if (stack) {
       text.append("loop=false\n");
     }
     return text.toString();
@@ -373,10 +388,9 @@ public final class StripTiffWriter implements AutoCloseable {
   public void commit() {
     checkState(page == null, "page %s is not finished", pages + 1);
     checkState(pages > 0, "a TIFF file needs at least one page, got none");
-    checkState(declaredPages == 0 || pages == declaredPages, "the file was declared with %s page(s) but has %s",
-        declaredPages, pages);
     checkState(!committed, "already committed");
     try {
+      writeDirectories();
       flush();
       channel.close();
       AtomicFiles.moveInPlace(temporary, target);
@@ -433,9 +447,13 @@ public final class StripTiffWriter implements AutoCloseable {
       return new Entry(tag, LONG8, values.length, b.array());
     }
 
-    /** A positive value as a fraction with the largest power-of-ten denominator up to 10^6 that fits. */
+    /**
+     * A positive value as a fraction with the largest power-of-ten denominator that keeps the
+     * numerator in 32 bits: 1 / 0.325 is 3076923077 / 10^9, so the pixel size reads back to 10
+     * digits (ImageJ's own 10^6 denominator gives 0.325000008).
+     */
     static Entry rational(int tag, double value) {
-      long denominator = 1_000_000;
+      long denominator = 1_000_000_000;
       while (denominator > 1 && value * denominator > MAX_OFFSET) {
         denominator /= 10;
       }

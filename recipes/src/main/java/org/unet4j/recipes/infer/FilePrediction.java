@@ -163,9 +163,9 @@ public final class FilePrediction {
     Counts counts = new Counts();
     List<Path> overlays = new ArrayList<>();
     long pixels = pixels(pages);
-    try (StripTiffWriter probabilities = StripTiffWriter.create(files.probabilities(), pages.size(), calibration,
+    try (StripTiffWriter probabilities = StripTiffWriter.create(files.probabilities(), calibration,
             TiffVariant.forPixelBytes(pixels * 4));
-        StripTiffWriter labels = StripTiffWriter.create(files.labels(), pages.size(), calibration,
+        StripTiffWriter labels = StripTiffWriter.create(files.labels(), calibration,
             TiffVariant.forPixelBytes(pixels * 2))) {
       for (int page = 0; page < pages.size(); page++) {
         PageSource source = pages.get(page);

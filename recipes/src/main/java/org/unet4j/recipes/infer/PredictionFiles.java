@@ -125,7 +125,7 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
     for (Image page : pages) {
       bytes += (long) page.width() * page.height() * (page.type().bits() / 8);
     }
-    try (StripTiffWriter writer = StripTiffWriter.create(file, pages.size(), calibration,
+    try (StripTiffWriter writer = StripTiffWriter.create(file, calibration,
         TiffVariant.forPixelBytes(bytes))) {
       for (Image page : pages) {
         writer.beginPage(page.width(), page.height(), page.type());

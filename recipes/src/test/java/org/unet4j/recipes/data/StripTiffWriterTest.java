@@ -133,7 +133,7 @@ class StripTiffWriterTest {
     Path file = dir.resolve("stack.tif");
     List<Image> pages = List.of(random(PixelType.UINT16, 5, 4, 1), random(PixelType.UINT16, 5, 4, 2),
         random(PixelType.UINT16, 5, 4, 3));
-    try (StripTiffWriter writer = StripTiffWriter.create(file, 3, new Calibration(0.5, 0.25, 2, "um"),
+    try (StripTiffWriter writer = StripTiffWriter.create(file, new Calibration(0.5, 0.25, 2, "um"),
         TiffVariant.CLASSIC)) {
       for (Image page : pages) {
         writer.beginPage(5, 4, PixelType.UINT16);
@@ -162,17 +162,35 @@ class StripTiffWriterTest {
     assertEquals(new Calibration(0.5, 0.25, 2, "micron"), Calibration.read(file));
   }
 
+  /**
+   * Pages of different sizes get no {@code images=}: ImageJ would read that many pages of the
+   * first page's size from contiguous data. The pixel data of all pages comes before the
+   * directories, so equal pages are contiguous.
+   */
   @Test
-  void aDeclaredPageCountIsKept() {
-    Path file = dir.resolve("two.tif");
-    try (StripTiffWriter writer = StripTiffWriter.create(file, 2, Calibration.NONE, TiffVariant.CLASSIC)) {
-      writer.beginPage(1, 1, PixelType.UINT8);
-      writer.writeRows(new float[1], 0, 1);
-      writer.endPage();
-      assertEquals("the file was declared with 2 page(s) but has 1",
-          assertThrows(IllegalStateException.class, writer::commit).getMessage());
+  void onlyEqualPagesAreDeclaredAsAnImageJStack() throws IOException {
+    Path mixed = dir.resolve("mixed.tif");
+    try (StripTiffWriter writer = StripTiffWriter.create(mixed, Calibration.square(2, "nm"), TiffVariant.CLASSIC)) {
+      for (int width : new int[] {3, 4}) {
+        writer.beginPage(width, 2, PixelType.UINT8);
+        writer.writeRows(new float[width * 2], 0, 2);
+        writer.endPage();
+      }
+      writer.commit();
     }
-    assertFalse(Files.exists(file));
+    ImageReader reader = ImageIO.getImageReadersByFormatName("tiff").next();
+    try (ImageInputStream in = ImageIO.createImageInputStream(mixed.toFile())) {
+      reader.setInput(in);
+      TIFFDirectory first = TIFFDirectory.createFromMetadata(reader.getImageMetadata(0));
+      assertEquals("ImageJ=1.54f\nunit=nm\nspacing=1.0\n",
+          first.getTIFFField(BaselineTIFFTagSet.TAG_IMAGE_DESCRIPTION).getAsString(0));
+      // Page 1's 6 bytes start at 8, page 2's 8 bytes right after them.
+      assertEquals(8, first.getTIFFField(BaselineTIFFTagSet.TAG_STRIP_OFFSETS).getAsLong(0));
+      TIFFDirectory second = TIFFDirectory.createFromMetadata(reader.getImageMetadata(1));
+      assertEquals(14, second.getTIFFField(BaselineTIFFTagSet.TAG_STRIP_OFFSETS).getAsLong(0));
+    } finally {
+      reader.dispose();
+    }
   }
 
   @Test
@@ -192,7 +210,7 @@ class StripTiffWriterTest {
     Path file = dir.resolve("big.tif");
     List<Image> pages = List.of(random(PixelType.FLOAT32, 300, 250, 7), random(PixelType.UINT16, 3, 2, 8),
         random(PixelType.UINT8, 1, 1, 9));
-    try (StripTiffWriter writer = StripTiffWriter.create(file, 3, Calibration.square(0.2, "micron"),
+    try (StripTiffWriter writer = StripTiffWriter.create(file, Calibration.square(0.2, "micron"),
         TiffVariant.BIG)) {
       for (Image page : pages) {
         writer.beginPage(page.width(), page.height(), page.type());
@@ -240,7 +258,8 @@ class StripTiffWriterTest {
       assertEquals(expected.height(), tags.get(257)[0]);
       assertEquals(expected.type().bits(), tags.get(258)[0]);
       if (expected == pages.get(0)) {
-        assertEquals("ImageJ=1.54f\nimages=3\nslices=3\nunit=micron\nspacing=1.0\nloop=false\n", description);
+        // Pages of different sizes: no images= (see onlyEqualPagesAreDeclaredAsAnImageJStack).
+        assertEquals("ImageJ=1.54f\nunit=micron\nspacing=1.0\n", description);
       }
       long[] offsets = tags.get(273);
       long[] counts = tags.get(279);

@@ -47,7 +47,7 @@ class ObjectFilesTest {
   /** A calibrated input of {@code pages} blob pages. */
   private Path input(String name, int pages) {
     Path file = dir.resolve(name);
-    try (StripTiffWriter writer = StripTiffWriter.create(file, pages, MICRONS, TiffVariant.CLASSIC)) {
+    try (StripTiffWriter writer = StripTiffWriter.create(file, MICRONS, TiffVariant.CLASSIC)) {
       for (int page = 0; page < pages; page++) {
         Image blobs = TinyModels.blobs(64, 50, page + 1);
         writer.beginPage(64, 50, blobs.type());
