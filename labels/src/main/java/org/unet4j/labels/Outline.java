@@ -43,7 +43,7 @@ public record Outline(int label, int[] x, int[] y) {
 
   @Override
   public String toString() {
-    StringBuilder text = new StringBuilder("Outline[label ").append(label).append(':');
+    StringBuilder text = new StringBuilder("Outline[label ").append(label).append(',');
     for (int i = 0; i < x.length; i++) {
       text.append(" (").append(x[i]).append(',').append(y[i]).append(')');
     }
