@@ -16,6 +16,7 @@ import org.unet4j.recipes.eval.EvaluationReport
 import org.unet4j.recipes.eval.FileEvaluation
 import org.unet4j.recipes.eval.ObjectSource
 import org.unet4j.recipes.infer.Model
+import org.unet4j.recipes.infer.ObjectOutput
 import org.unet4j.recipes.infer.PredictedImage
 import org.unet4j.recipes.infer.ProbabilityMap
 import org.unet4j.recipes.infer.Segmentation
@@ -131,8 +132,15 @@ public fun <T> withModel(path: Path, inference: InferenceSpec? = null, block: (M
 /** The probability map and instances of the image file [image] (its first page), in memory. */
 public fun Model.predict(image: Path): Segmentation = predict(ImageIo.read(image))
 
-/** Predicts the files into [folder] as `NAME_prob.tif`, `NAME_labels.tif`, `NAME_overlay.png`. */
-public fun Model.predictFiles(files: List<Path>, folder: Path): List<PredictedImage> = predictAll(files, folder)
+/**
+ * Predicts the files into [folder] as `NAME_prob.tif`, `NAME_labels.tif`, `NAME_overlay.png`, and
+ * [objectOutputs] (`NAME_rois.zip`, `NAME_objects.csv`) when asked for.
+ */
+public fun Model.predictFiles(
+    files: List<Path>,
+    folder: Path,
+    objectOutputs: Set<ObjectOutput> = emptySet(),
+): List<PredictedImage> = predictAll(files, folder, objectOutputs)
 
 /** Class [k]'s probabilities as rows: `probabilities(1)[y][x]`. */
 public fun ProbabilityMap.rows(k: Int): Array<FloatArray> {

@@ -16,6 +16,7 @@ import org.unet4j.losses.Losses
 import org.unet4j.recipes.data.ImageIo
 import org.unet4j.recipes.data.LabelledImage
 import org.unet4j.recipes.data.PixelType
+import org.unet4j.recipes.infer.ObjectOutput
 import org.unet4j.recipes.data.Image
 import org.unet4j.recipes.train.StepEvent
 import org.unet4j.recipes.train.ValidationMetric
@@ -110,7 +111,10 @@ class RuntimeTest {
             assertEquals(s.instances().label(33, 7), labels[7][33])
             assertArrayEquals(test.image().rows()[5], test.image().channel(0).copyOfRange(5 * 64, 6 * 64))
             model.predictFiles(listOf(file), dir.resolve("pred"))
+            model.predictFiles(listOf(file), dir.resolve("fiji"), setOf(ObjectOutput.ROIS, ObjectOutput.MEASUREMENTS))
         }
+        assertTrue(Files.isRegularFile(dir.resolve("fiji/disc_rois.zip")))
+        assertTrue(Files.readAllLines(dir.resolve("fiji/disc_objects.csv"))[0].startsWith("page,label,area[px]"))
         val report = evaluate(truth = dir.resolve("truth"), prediction = dir.resolve("pred"))
         assertEquals(listOf("disc"), report.pairs().map { it.name() })
         val iou = report.summary().mean().iou()

@@ -9,6 +9,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.recipe.LabelFormat;
 import org.unet4j.labels.InstanceLabels;
+import org.unet4j.recipes.data.Calibration;
 import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
@@ -88,7 +89,8 @@ record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStat
       maps.add(map);
       labels.add(predictor.labels(map));
     }
-    PredictionFiles.of(settings.outFolder(), image.name(), pages.size()).write(pages, maps, labels);
+    PredictionFiles.of(settings.outFolder(), image.name(), pages.size()).write(pages, maps, labels,
+        Calibration.read(image.file()));
     parts.delete();
     long objects = 0;
     long foreground = 0;

@@ -4,15 +4,18 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.recipes.data.FilePattern;
 import org.unet4j.recipes.model.ModelMismatchException;
+import org.unet4j.recipes.infer.ObjectOutput;
 import org.unet4j.recipes.infer.PredictedImage;
 import org.unet4j.recipes.infer.PredictionInputs;
 import org.unet4j.recipes.infer.Predictor;
@@ -28,9 +31,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code unet4j predict --model MODEL --out DIR [--tile N] [--tta MODE] [--threshold T] [--instances METHOD]
- * IMAGES...}:
+ * [--rois] [--measurements] IMAGES...}:
  * overlap-tile prediction of every image, written as {@code NAME_prob.tif}, {@code NAME_labels.tif}
- * and {@code NAME_overlay.png} ({@link org.unet4j.recipes.infer.PredictionFiles}).
+ * and {@code NAME_overlay.png}, with {@code NAME_rois.zip} and {@code NAME_objects.csv} on request
+ * ({@link org.unet4j.recipes.infer.PredictionFiles}).
  */
 @Command(name = "predict", description = "Segment images with a trained model: probability map, instance labels"
     + " and an overlay per image (overlap-tile prediction, paper Fig. 2).")
@@ -49,6 +53,14 @@ final class PredictCommand implements Callable<Integer> {
   Path out;
 
   @Mixin InferenceOverrides overrides = new InferenceOverrides();
+
+  @Option(names = "--rois", description = "Also write NAME_rois.zip: an ImageJ ROI set, one polygon per object,"
+      + " for Fiji's ROI Manager.")
+  boolean rois;
+
+  @Option(names = "--measurements", description = "Also write NAME_objects.csv: area, centroid, bounding box, mean"
+      + " intensity and mean probability per object, in the input's calibrated units.")
+  boolean measurements;
 
   @Parameters(paramLabel = "IMAGES", arity = "1..*", description = "Image files (TIFF, PNG; a multi-page TIFF is"
       + " predicted page by page), folders or glob patterns such as 'data/*.tif'.")
@@ -94,12 +106,23 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   private void predictOne(Predictor predictor, String name, Path file, PrintWriter o) {
-    PredictedImage done = predictor.predictFile(file, name, out,
+    PredictedImage done = predictor.predictFile(file, name, out, objectOutputs(),
         task -> new ProgressLines(task, spec.commandLine().getErr()));
     o.printf(Locale.ROOT, "%s  %dx%d%s  %d object%s  %d tiles  %.1f s  -> %s%n", name, done.width(), done.height(),
         done.pages() > 1 ? " x " + done.pages() + " pages" : "", done.objects(), done.objects() == 1 ? "" : "s",
         done.tiles(), done.seconds(), done.files().probabilities().getFileName());
     o.flush();
+  }
+
+  private Set<ObjectOutput> objectOutputs() {
+    Set<ObjectOutput> outputs = EnumSet.noneOf(ObjectOutput.class);
+    if (rois) {
+      outputs.add(ObjectOutput.ROIS);
+    }
+    if (measurements) {
+      outputs.add(ObjectOutput.MEASUREMENTS);
+    }
+    return outputs;
   }
 
   /**

@@ -9,25 +9,38 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a one-channel TIFF a band of rows at a time, so that a page never has to be in memory:
  * the probability maps ({@link PixelType#FLOAT32}) and instance labels ({@link PixelType#UINT16})
  * of images of any size. The JDK's TIFF writer needs the whole page as a {@code RenderedImage},
- * hence this small baseline writer.
+ * and writes neither BigTIFF nor ImageJ's header, hence this small baseline writer.
  *
- * <p><b>Format.</b> Classic little-endian TIFF 6.0 ({@code II*}), uncompressed, one page after
- * another: each page's pixel data in strips of about 64 KB (whole rows), followed by its image
- * file directory with the baseline tags NewSubfileType, ImageWidth, ImageLength, BitsPerSample,
- * Compression (1), PhotometricInterpretation (1, BlackIsZero), StripOffsets, SamplesPerPixel (1),
- * RowsPerStrip, StripByteCounts, XResolution and YResolution (1/1), PlanarConfiguration (1),
- * ResolutionUnit (1, none) and SampleFormat (1 unsigned, 3 float). The JDK's ImageIO and
- * ImageJ/Fiji open it (a 32-bit float or 16-bit image, a stack when there are several pages).
- * Classic TIFF addresses at most 4 GB; a larger file is refused before it is written.
+ * <p><b>Format.</b> Little-endian TIFF 6.0 ({@code II*}), or BigTIFF ({@code II+}, 64-bit offsets)
+ * for files over 4 GB ({@link TiffVariant}); uncompressed: the pixel data of every page, one after
+ * another in strips of about 64 KB (whole rows), then one image file directory per page with the
+ * baseline tags NewSubfileType, ImageWidth, ImageLength, BitsPerSample, Compression (1),
+ * PhotometricInterpretation (1, BlackIsZero), StripOffsets, SamplesPerPixel (1), RowsPerStrip,
+ * StripByteCounts, XResolution and YResolution, ResolutionUnit, PlanarConfiguration (1) and
+ * SampleFormat (1 unsigned, 3 float). The first directory also holds ImageJ's ImageDescription
+ * ({@code ImageJ=1.54f}, then {@code images=}, {@code slices=}, {@code loop=false} for a stack of
+ * equal pages and {@code unit=}, {@code spacing=} for a calibrated image), as ImageJ writes it.
+ * ImageJ reads a stack with {@code images=} as that many pages of contiguous pixel data from the
+ * first page's offset, without reading the other directories: hence the pixel data first, and
+ * {@code images=} only when all pages have the same size and type.
+ *
+ * <p><b>Calibration</b> ({@link Calibration}) is written as ImageJ writes it: XResolution and
+ * YResolution are pixels per unit, ResolutionUnit is 3 for {@code cm}, 2 for {@code inch} and 1
+ * (none) otherwise, the unit's name and the page spacing in the description. So Fiji shows the
+ * pixel size in microns and a multi-page file as a z-stack with its voxel depth. Uncalibrated
+ * files get resolution 1/1 with ResolutionUnit 1.
  *
  * <p><b>Atomic.</b> The pages go to a temporary file beside the target; {@link #commit} renames it
  * over the target, and {@link #close} without a commit deletes it, so a file of the target's
@@ -38,41 +51,77 @@ public final class StripTiffWriter implements AutoCloseable {
   private static final int STRIP_BYTES = 1 << 16;
   /** The largest offset classic TIFF can address. */
   private static final long MAX_OFFSET = 0xFFFF_FFFFL;
-  /** Tags in each directory. */
-  private static final int ENTRIES = 15;
+  /** The ImageJ version the header names: the one whose header layout this writer follows. */
+  private static final String IMAGEJ_VERSION = "1.54f";
+
+  private static final int ASCII = 2;
+  private static final int SHORT = 3;
+  private static final int LONG = 4;
+  private static final int RATIONAL = 5;
+  private static final int LONG8 = 16;
 
   private final Path target;
   private final Path temporary;
   private final FileChannel channel;
+  private final Calibration calibration;
+  private final TiffVariant variant;
   private final ByteBuffer buffer = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
   /** Where the offset of the next directory goes: the header's, then each directory's last field. */
-  private long nextDirectoryField = 4;
+  private long nextDirectoryField;
   private long position;
   private int pages;
+  /** The finished pages, whose directories {@link #commit} writes after all pixel data. */
+  private final List<Page> finished = new ArrayList<>();
+  /** An upper bound of the bytes the finished pages' directories will take. */
+  private long directoryBytes;
   private boolean committed;
   private @Nullable Page page;
 
-  private StripTiffWriter(Path target, Path temporary, FileChannel channel) {
+  private StripTiffWriter(Path target, Path temporary, FileChannel channel, Calibration calibration,
+      TiffVariant variant) {
     this.target = target;
     this.temporary = temporary;
     this.channel = channel;
+    this.calibration = calibration;
+    this.variant = variant;
   }
 
   /**
-   * Starts a TIFF that {@link #commit} will put at {@code file}; creates missing folders.
+   * Starts an uncalibrated classic TIFF that {@link #commit} will put at {@code file}; creates
+   * missing folders.
    *
    * @throws UncheckedIOException when the folder cannot be created or written
    */
   public static StripTiffWriter create(Path file) {
+    return create(file, Calibration.NONE, TiffVariant.CLASSIC);
+  }
+
+  /**
+   * Starts a TIFF with {@code calibration}, classic or BigTIFF, that {@link #commit} will put at
+   * {@code file}; creates missing folders.
+   *
+   * @throws UncheckedIOException when the folder cannot be created or written
+   */
+  public static StripTiffWriter create(Path file, Calibration calibration, TiffVariant variant) {
     checkNotNull(file, "file");
+    checkNotNull(calibration, "calibration");
+    checkNotNull(variant, "variant");
     Path target = file.toAbsolutePath();
     Path temporary = AtomicFiles.temporary(target);
     try {
       Files.createDirectories(target.getParent());
       FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
           StandardOpenOption.READ);
-      StripTiffWriter writer = new StripTiffWriter(target, temporary, channel);
-      writer.buffer.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(0);
+      StripTiffWriter writer = new StripTiffWriter(target, temporary, channel, calibration, variant);
+      writer.buffer.put((byte) 'I').put((byte) 'I');
+      if (variant == TiffVariant.BIG) {
+        // BigTIFF: magic 43, 8-byte offsets, a reserved 0, then the first directory's offset.
+        writer.buffer.putShort((short) 43).putShort((short) 8).putShort((short) 0).putLong(0);
+        writer.nextDirectoryField = 8;
+      } else {
+        writer.buffer.putShort((short) 42).putInt(0);
+        writer.nextDirectoryField = 4;
+      }
       return writer;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + ImageIo.describe(e), e);
@@ -103,11 +152,11 @@ public final class StripTiffWriter implements AutoCloseable {
     long rowBytes = (long) width * (type.bits() / 8);
     int rowsPerStrip = (int) Math.max(1, Math.min(height, STRIP_BYTES / rowBytes));
     int strips = (height + rowsPerStrip - 1) / rowsPerStrip;
-    long end = position + buffer.position() + rowBytes * height + 1 + 2 + ENTRIES * 12 + 4 + 8L * strips + 16;
-    if (end > MAX_OFFSET) {
+    long end = position + buffer.position() + rowBytes * height + directoryBytes + directoryBytes(strips);
+    if (variant == TiffVariant.CLASSIC && end > MAX_OFFSET) {
       throw new DataException(target.getFileName() + ": page " + (pages + 1) + " (" + width + "x" + height
-          + " " + type + ") would make the file larger than the 4 GB that classic TIFF addresses; predict fewer"
-          + " pages per file or smaller images");
+          + " " + type + ") would make the file larger than the 4 GB that classic TIFF addresses; write it as"
+          + " BigTIFF, or predict fewer pages per file or smaller images");
     }
     page = new Page(width, height, type, rowsPerStrip, strips, position + buffer.position());
   }
@@ -157,7 +206,7 @@ public final class StripTiffWriter implements AutoCloseable {
   }
 
   /**
-   * Finishes the current page: writes its directory and links it from the previous one.
+   * Finishes the current page (its directory is written by {@link #commit}).
    *
    * @throws IllegalStateException when rows are missing
    */
@@ -165,69 +214,154 @@ public final class StripTiffWriter implements AutoCloseable {
     Page p = page;
     checkState(p != null, "no page begun: call beginPage first");
     checkState(p.rowsWritten == p.height, "the page has %s rows but %s were written", p.height, p.rowsWritten);
-    try {
-      if ((position + buffer.position()) % 2 != 0) {
-        buffer.put((byte) 0);
-      }
-      long directory = position + buffer.position();
-      int entries = ENTRIES;
-      long extra = directory + 2 + 12L * entries + 4;
-      long offsetsAt = p.strips > 1 ? extra : -1;
-      long countsAt = p.strips > 1 ? extra + 4L * p.strips : -1;
-      long resolutionAt = extra + (p.strips > 1 ? 8L * p.strips : 0);
-      int bytesPerSample = p.type.bits() / 8;
-      long rowBytes = (long) p.width * bytesPerSample;
-      ensure(2 + 12 * entries + 4);
-      buffer.putShort((short) entries);
-      entry(254, 4, 1, 0);
-      entry(256, 4, 1, p.width);
-      entry(257, 4, 1, p.height);
-      entry(258, 3, 1, p.type.bits());
-      entry(259, 3, 1, 1);
-      entry(262, 3, 1, 1);
-      entry(273, 4, p.strips, p.strips > 1 ? offsetsAt : p.dataStart);
-      entry(277, 3, 1, 1);
-      entry(278, 4, 1, p.rowsPerStrip);
-      entry(279, 4, p.strips, p.strips > 1 ? countsAt : rowBytes * p.height);
-      entry(282, 5, 1, resolutionAt);
-      entry(283, 5, 1, resolutionAt + 8);
-      entry(284, 3, 1, 1);
-      entry(296, 3, 1, 1);
-      // ImageJ and ImageIO tell floats from integers by SampleFormat.
-      entry(339, 3, 1, p.type == PixelType.FLOAT32 ? 3 : 1);
-      long nextField = position + buffer.position();
-      buffer.putInt(0);
-      if (p.strips > 1) {
-        for (int s = 0; s < p.strips; s++) {
-          ensure(4);
-          buffer.putInt((int) (p.dataStart + s * rowBytes * p.rowsPerStrip));
-        }
-        for (int s = 0; s < p.strips; s++) {
-          ensure(4);
-          int rows = Math.min(p.rowsPerStrip, p.height - s * p.rowsPerStrip);
-          buffer.putInt((int) (rowBytes * rows));
-        }
-      }
-      ensure(16);
-      buffer.putInt(1).putInt(1).putInt(1).putInt(1);
-      flush();
-      ByteBuffer link = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) directory).flip();
-      channel.write(link, nextDirectoryField);
-      nextDirectoryField = nextField;
-    } catch (IOException e) {
-      throw failed(e);
-    }
+    finished.add(p);
+    directoryBytes += directoryBytes(p.strips);
     page = null;
     pages++;
   }
 
-  /** One 12-byte directory entry whose value (or the offset of its values) is {@code value}. */
-  private void entry(int tag, int type, long count, long value) {
-    buffer.putShort((short) tag).putShort((short) type).putInt((int) count);
-    if (type == 3 && count == 1) {
-      buffer.putShort((short) value).putShort((short) 0);
-    } else {
-      buffer.putInt((int) value);
+  /** Writes every page's directory after the pixel data, each linked from the one before. */
+  private void writeDirectories() throws IOException {
+    boolean big = variant == TiffVariant.BIG;
+    Page first = finished.get(0);
+    boolean uniform = finished.stream().allMatch(p -> p.width == first.width && p.height == first.height
+        && p.type == first.type);
+    for (int index = 0; index < finished.size(); index++) {
+      Page p = finished.get(index);
+      List<Entry> entries = entries(p, index == 0 ? imageJDescription(uniform) : null);
+      if ((position + buffer.position()) % 2 != 0) {
+        buffer.put((byte) 0);
+      }
+      long directory = position + buffer.position();
+      int inline = big ? 8 : 4;
+      long extra = directory + (big ? 8 : 2) + (long) entries.size() * (big ? 20 : 12) + (big ? 8 : 4);
+      ensure(16);
+      if (big) {
+        buffer.putLong(entries.size());
+      } else {
+        buffer.putShort((short) entries.size());
+      }
+      for (Entry e : entries) {
+        ensure(20);
+        buffer.putShort((short) e.tag).putShort((short) e.type);
+        if (big) {
+          buffer.putLong(e.count);
+        } else {
+          buffer.putInt((int) e.count);
+        }
+        if (e.bytes.length <= inline) {
+          buffer.put(e.bytes).put(new byte[inline - e.bytes.length]);
+        } else {
+          if (big) {
+            buffer.putLong(extra);
+          } else {
+            buffer.putInt((int) extra);
+          }
+          extra += e.bytes.length + e.bytes.length % 2;
+        }
+      }
+      long nextField = position + buffer.position();
+      ensure(8);
+      buffer.put(new byte[inline]);
+      for (Entry e : entries) {
+        if (e.bytes.length > inline) {
+          put(e.bytes);
+          if (e.bytes.length % 2 != 0) {
+            put(new byte[1]);
+          }
+        }
+      }
+      flush();
+      ByteBuffer link = ByteBuffer.allocate(inline).order(ByteOrder.LITTLE_ENDIAN);
+      if (big) {
+        link.putLong(directory);
+      } else {
+        link.putInt((int) directory);
+      }
+      channel.write(link.flip(), nextDirectoryField);
+      nextDirectoryField = nextField;
+    }
+  }
+
+  /** The tags of page {@code p}, with ImageJ's header when {@code description} is given. */
+  private List<Entry> entries(Page p, @Nullable String description) {
+    boolean big = variant == TiffVariant.BIG;
+    long rowBytes = (long) p.width * (p.type.bits() / 8);
+    long[] offsets = new long[p.strips];
+    long[] counts = new long[p.strips];
+    for (int s = 0; s < p.strips; s++) {
+      offsets[s] = p.dataStart + s * rowBytes * p.rowsPerStrip;
+      counts[s] = rowBytes * Math.min(p.rowsPerStrip, p.height - s * p.rowsPerStrip);
+    }
+    List<Entry> entries = new ArrayList<>();
+    entries.add(Entry.longs(254, 0));
+    entries.add(Entry.longs(256, p.width));
+    entries.add(Entry.longs(257, p.height));
+    entries.add(Entry.shorts(258, p.type.bits()));
+    entries.add(Entry.shorts(259, 1));
+    entries.add(Entry.shorts(262, 1));
+    if (description != null) {
+      entries.add(Entry.ascii(270, description));
+    }
+    entries.add(big ? Entry.long8s(273, offsets) : Entry.longs(273, offsets));
+    entries.add(Entry.shorts(277, 1));
+    entries.add(Entry.longs(278, p.rowsPerStrip));
+    entries.add(big ? Entry.long8s(279, counts) : Entry.longs(279, counts));
+    entries.add(Entry.rational(282, calibration.calibrated() ? 1 / calibration.pixelWidth() : 1));
+    entries.add(Entry.rational(283, calibration.calibrated() ? 1 / calibration.pixelHeight() : 1));
+    entries.add(Entry.shorts(284, 1));
+    entries.add(Entry.shorts(296, resolutionUnit()));
+    // ImageJ and ImageIO tell floats from integers by SampleFormat.
+    entries.add(Entry.shorts(339, p.type == PixelType.FLOAT32 ? 3 : 1));
+    return entries;
+  }
+
+  /** An upper bound of the bytes a page's directory and its out-of-line values take. */
+  private long directoryBytes(int strips) {
+    return 8 + 17 * 20 + 8 + 16L * strips + 16 + imageJDescription(true).length() + 2;
+  }
+
+  /**
+   * ImageJ's header, as its FileSaver writes it: the stack's size (so that ImageJ opens the pages
+   * as slices without reading every directory first) and the calibration's unit and z spacing.
+   */
+  private String imageJDescription(boolean uniform) {
+    StringBuilder text = new StringBuilder("ImageJ=").append(IMAGEJ_VERSION).append('\n');
+    boolean stack = uniform && pages > 1;
+    if (stack) {
+      text.append("images=").append(pages).append('\n');
+      text.append("slices=").append(pages).append('\n');
+    }
+    if (calibration.calibrated()) {
+      text.append("unit=").append(calibration.unit()).append('\n');
+      if (pages > 1) {
+        text.append("spacing=").append(calibration.pixelDepth()).append('\n');
+      }
+    }
+    if (stack) {
+      text.append("loop=false\n");
+    }
+    return text.toString();
+  }
+
+  /** ResolutionUnit as ImageJ's TiffEncoder chooses it: the two units TIFF names, else none. */
+  private int resolutionUnit() {
+    return switch (calibration.unit()) {
+      case "inch" -> 2;
+      case "cm" -> 3;
+      default -> 1;
+    };
+  }
+
+  private void put(byte[] bytes) throws IOException {
+    int at = 0;
+    while (at < bytes.length) {
+      if (!buffer.hasRemaining()) {
+        flush();
+      }
+      int n = Math.min(buffer.remaining(), bytes.length - at);
+      buffer.put(bytes, at, n);
+      at += n;
     }
   }
 
@@ -256,6 +390,7 @@ public final class StripTiffWriter implements AutoCloseable {
     checkState(pages > 0, "a TIFF file needs at least one page, got none");
     checkState(!committed, "already committed");
     try {
+      writeDirectories();
       flush();
       channel.close();
       AtomicFiles.moveInPlace(temporary, target);
@@ -287,6 +422,51 @@ public final class StripTiffWriter implements AutoCloseable {
 
   private UncheckedIOException failed(IOException e) {
     return new UncheckedIOException("cannot write " + target + ": " + ImageIo.describe(e), e);
+  }
+
+  /** One directory entry: its value's bytes, little-endian, inline when they fit. */
+  private record Entry(int tag, int type, long count, byte[] bytes) {
+    static Entry shorts(int tag, int value) {
+      return new Entry(tag, SHORT, 1, ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN)
+          .putShort((short) value).array());
+    }
+
+    static Entry longs(int tag, long... values) {
+      ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+      for (long v : values) {
+        b.putInt((int) v);
+      }
+      return new Entry(tag, LONG, values.length, b.array());
+    }
+
+    static Entry long8s(int tag, long... values) {
+      ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+      for (long v : values) {
+        b.putLong(v);
+      }
+      return new Entry(tag, LONG8, values.length, b.array());
+    }
+
+    /**
+     * A positive value as a fraction with the largest power-of-ten denominator that keeps the
+     * numerator in 32 bits: 1 / 0.325 is 3076923077 / 10^9, so the pixel size reads back to 10
+     * digits (ImageJ's own 10^6 denominator gives 0.325000008).
+     */
+    static Entry rational(int tag, double value) {
+      long denominator = 1_000_000_000;
+      while (denominator > 1 && value * denominator > MAX_OFFSET) {
+        denominator /= 10;
+      }
+      long numerator = Math.min(MAX_OFFSET, Math.max(1, Math.round(value * denominator)));
+      return new Entry(tag, RATIONAL, 1, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
+          .putInt((int) numerator).putInt((int) denominator).array());
+    }
+
+    /** ASCII text, NUL-terminated as TIFF asks. */
+    static Entry ascii(int tag, String text) {
+      byte[] chars = (text + '\0').getBytes(StandardCharsets.ISO_8859_1);
+      return new Entry(tag, ASCII, chars.length, chars);
+    }
   }
 
   /** The page being written. */

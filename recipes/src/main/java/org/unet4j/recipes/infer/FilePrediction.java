@@ -2,14 +2,19 @@ package org.unet4j.recipes.infer;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+
+import com.google.common.collect.Sets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.NormalizationSpec;
 import org.unet4j.labels.InstanceLabels;
+import org.unet4j.recipes.data.Calibration;
+import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageFile;
 import org.unet4j.recipes.data.ImageIo;
@@ -17,6 +22,7 @@ import org.unet4j.recipes.data.NormalizationStats;
 import org.unet4j.recipes.data.PageSource;
 import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.data.StripTiffWriter;
+import org.unet4j.recipes.data.TiffVariant;
 import org.unet4j.recipes.model.ModelMismatchException;
 
 /**
@@ -24,21 +30,34 @@ import org.unet4j.recipes.model.ModelMismatchException;
  * into {@code NAME_prob.tif}, {@code NAME_labels.tif} and the overlays ({@link PredictionFiles}).
  * A one-page file under the streaming policy's size is predicted in memory; larger pages and every
  * page of a stack are read, predicted, labelled ({@link BandLabelling}) and written by bands of
- * rows, with the same results and the memory of a band ({@link StreamingPolicy}).
+ * rows, with the same results and the memory of a band ({@link StreamingPolicy}). The TIFFs carry
+ * the input's {@link Calibration}; the per-object outputs asked for ({@link ObjectOutput}) are
+ * written last, from the finished files ({@link ObjectFiles}).
  */
 public final class FilePrediction {
   private final Predictor predictor;
   private final StreamingPolicy streaming;
+  private final Set<ObjectOutput> objectOutputs;
 
   /** File prediction with {@code predictor}'s model and inference settings, streamed as {@code streaming} says. */
   public FilePrediction(Predictor predictor, StreamingPolicy streaming) {
+    this(predictor, streaming, Set.of());
+  }
+
+  /**
+   * File prediction with {@code predictor}'s model and inference settings, streamed as
+   * {@code streaming} says, that also writes {@code objectOutputs} for every file.
+   */
+  public FilePrediction(Predictor predictor, StreamingPolicy streaming, Set<ObjectOutput> objectOutputs) {
     this.predictor = checkNotNull(predictor, "predictor");
     this.streaming = checkNotNull(streaming, "streaming");
+    this.objectOutputs = Sets.immutableEnumSet(objectOutputs);
   }
 
   /**
    * Predicts every page of the image {@code file} and writes {@code NAME_prob.tif},
-   * {@code NAME_labels.tif} and the overlays into {@code folder} ({@link PredictionFiles}; each
+   * {@code NAME_labels.tif} (both with the input's calibration), the overlays and the per-object
+   * outputs asked for into {@code folder} ({@link PredictionFiles}; each
    * file is written under a temporary name and renamed, so a file of an output name is always
    * complete). A one-page file under the streaming policy's size is predicted in memory; larger
    * pages and every page of a stack are streamed by bands of rows, with the same results and the
@@ -57,6 +76,10 @@ public final class FilePrediction {
     checkNotNull(progress, "progress");
     int channels = predictor.recipe().model().inputChannels();
     long began = System.nanoTime();
+    PredictionFiles files;
+    Counts counts;
+    PageSource first;
+    int pageCount;
     try (ImageFile in = ImageFile.open(file)) {
       List<PageSource> pages = new ArrayList<>(in.pageCount());
       for (int page = 0; page < in.pageCount(); page++) {
@@ -67,14 +90,40 @@ public final class FilePrediction {
         }
         pages.add(source);
       }
-      PageSource first = pages.get(0);
+      first = pages.get(0);
+      pageCount = pages.size();
+      checkObjectOutputsReadable(file, pages);
+      files = PredictionFiles.of(folder, name, pageCount);
+      Calibration calibration = Calibration.read(file);
       boolean whole = pages.size() == 1 && (long) first.width() * first.height() < streaming.minPixels();
-      Counts counts = whole ? predictWhole(first, name, folder, progress)
-          : predictStreamed(pages, name, folder, progress);
-      return new PredictedImage(name, file, first.width(), first.height(), pages.size(), counts.objects,
-          (double) counts.foreground / counts.pixels, counts.tiles, (System.nanoTime() - began) / 1e9,
-          PredictionFiles.of(folder, name, pages.size()));
+      counts = whole ? predictWhole(first, files, calibration, progress.apply(name))
+          : predictStreamed(pages, name, files, calibration, progress);
+      ObjectFiles.write(file, files, objectOutputs, calibration);
     }
+    return new PredictedImage(name, file, first.width(), first.height(), pageCount, counts.objects,
+        (double) counts.foreground / counts.pixels, counts.tiles, (System.nanoTime() - began) / 1e9, files);
+  }
+
+  /**
+   * Refuses per-object outputs for a file whose probabilities would be BigTIFF: they are made by
+   * reading the finished TIFFs back ({@link ObjectFiles}), and the JDK's reader reads classic TIFF
+   * only. Checked before anything is predicted, so nothing is written in vain.
+   */
+  private void checkObjectOutputsReadable(Path file, List<PageSource> pages) {
+    long pixels = pixels(pages);
+    if (!objectOutputs.isEmpty() && TiffVariant.forPixelBytes(pixels * 4) == TiffVariant.BIG) {
+      throw new DataException(file + ": its probabilities (" + pixels * 4 / (1L << 20) + " MB) need BigTIFF, which"
+          + " unet4j cannot read back to trace ROIs and measure objects; predict it without ROIs and measurements,"
+          + " or split it into stacks or images under 4 GB of probabilities");
+    }
+  }
+
+  private static long pixels(List<PageSource> pages) {
+    long pixels = 0;
+    for (PageSource page : pages) {
+      pixels += (long) page.width() * page.height();
+    }
+    return pixels;
   }
 
   /** What a prediction of a file found. */
@@ -86,9 +135,10 @@ public final class FilePrediction {
   }
 
   /** One page in memory: one map, labels, the JDK's writers. */
-  private Counts predictWhole(PageSource page, String name, Path folder, Function<String, TileProgress> progress) {
+  private Counts predictWhole(PageSource page, PredictionFiles files, Calibration calibration,
+      TileProgress progress) {
     Image image = page.all();
-    ProbabilityMap map = predictor.predict(image, progress.apply(name));
+    ProbabilityMap map = predictor.predict(image, progress);
     InstanceLabels instances = predictor.labels(map);
     Counts counts = new Counts();
     counts.tiles = predictor.tileCount(image.width(), image.height());
@@ -99,7 +149,7 @@ public final class FilePrediction {
       }
     }
     counts.pixels = (long) image.width() * image.height();
-    PredictionFiles.of(folder, name, 1).write(List.of(image), List.of(map), List.of(instances));
+    files.write(List.of(image), List.of(map), List.of(instances), calibration);
     return counts;
   }
 
@@ -108,13 +158,15 @@ public final class FilePrediction {
    * are finished, then the labels are resolved and written and the overlay drawn from them
    * ({@link BandLabelling}). Every output goes to a temporary file renamed when all pages are done.
    */
-  private Counts predictStreamed(List<PageSource> pages, String name, Path folder,
+  private Counts predictStreamed(List<PageSource> pages, String name, PredictionFiles files, Calibration calibration,
       Function<String, TileProgress> progress) {
-    PredictionFiles files = PredictionFiles.of(folder, name, pages.size());
     Counts counts = new Counts();
     List<Path> overlays = new ArrayList<>();
-    try (StripTiffWriter probabilities = StripTiffWriter.create(files.probabilities());
-        StripTiffWriter labels = StripTiffWriter.create(files.labels())) {
+    long pixels = pixels(pages);
+    try (StripTiffWriter probabilities = StripTiffWriter.create(files.probabilities(), calibration,
+            TiffVariant.forPixelBytes(pixels * 4));
+        StripTiffWriter labels = StripTiffWriter.create(files.labels(), calibration,
+            TiffVariant.forPixelBytes(pixels * 2))) {
       for (int page = 0; page < pages.size(); page++) {
         PageSource source = pages.get(page);
         String task = pages.size() == 1 ? name : name + " page " + (page + 1) + "/" + pages.size();

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
@@ -93,15 +94,29 @@ public final class Model implements AutoCloseable {
    * extension.
    */
   public PredictedImage predict(Path file, Path folder) {
+    return predict(file, folder, Set.of());
+  }
+
+  /**
+   * {@link #predict(Path, Path)} that also writes {@code objectOutputs}: {@code NAME_rois.zip}
+   * (an ImageJ ROI set) and {@code NAME_objects.csv} (per-object measurements), see
+   * {@link ObjectFiles}.
+   */
+  public PredictedImage predict(Path file, Path folder, Set<ObjectOutput> objectOutputs) {
     checkNotNull(file, "file");
-    return predictor.predictFile(file, FilePattern.stem(file), folder, task -> TileProgress.NONE);
+    return predictor.predictFile(file, FilePattern.stem(file), folder, objectOutputs, task -> TileProgress.NONE);
   }
 
   /** {@link #predict(Path, Path)} for each file, in order. */
   public List<PredictedImage> predictAll(List<Path> files, Path folder) {
+    return predictAll(files, folder, Set.of());
+  }
+
+  /** {@link #predict(Path, Path, Set)} for each file, in order. */
+  public List<PredictedImage> predictAll(List<Path> files, Path folder, Set<ObjectOutput> objectOutputs) {
     List<PredictedImage> done = new ArrayList<>();
     for (Path f : files) {
-      done.add(predict(f, folder));
+      done.add(predict(f, folder, objectOutputs));
     }
     return done;
   }

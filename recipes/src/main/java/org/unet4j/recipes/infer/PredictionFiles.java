@@ -16,10 +16,13 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.AtomicFiles;
+import org.unet4j.recipes.data.Calibration;
 import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
+import org.unet4j.recipes.data.StripTiffWriter;
+import org.unet4j.recipes.data.TiffVariant;
 
 /**
  * The files written for one input image {@code NAME} (one page or a stack):
@@ -29,24 +32,33 @@ import org.unet4j.recipes.data.PixelType;
  *       page per input page;
  *   <li>{@code NAME_overlay.png}: object contours on the image for people; a stack gets one per
  *       page, {@code NAME_overlay_p001.png}, {@code NAME_overlay_p002.png}, ...
+ *   <li>on request ({@link ObjectOutput}), {@code NAME_rois.zip}: an ImageJ ROI set, one polygon
+ *       per object, and {@code NAME_objects.csv}: a table of per-object measurements
+ *       ({@link ObjectFiles}).
  * </ul>
- * Every file is written under a temporary name and renamed when complete, so a file of an output
- * name is always whole. Small single pages are written with the JDK's writers ({@link #write});
+ * Both TIFFs carry the input's {@link Calibration} and ImageJ's header, so Fiji shows them at the
+ * input's scale and a stack as a z-stack, and are written by
+ * {@link org.unet4j.recipes.data.StripTiffWriter}: as BigTIFF when they would outgrow classic
+ * TIFF's 4 GB. Every file is written under a temporary name and renamed when complete, so a file
+ * of an output name is always whole. Small single pages are written from memory ({@link #write});
  * large pages and stacks are streamed by {@link Predictor#predictFile} a band at a time (the same
- * values; the TIFFs are then written in strips by {@link org.unet4j.recipes.data.StripTiffWriter}
- * and the overlay row by row, at full resolution).
+ * values; the overlay is then written row by row, at full resolution).
  *
  * @param probabilities the {@code _prob.tif} file
  * @param labels the {@code _labels.tif} file
  * @param overlays the overlay PNGs, one per page
+ * @param rois the {@code _rois.zip} file, written only when asked for
+ * @param objects the {@code _objects.csv} file, written only when asked for
  */
-public record PredictionFiles(Path probabilities, Path labels, List<Path> overlays) {
+public record PredictionFiles(Path probabilities, Path labels, List<Path> overlays, Path rois, Path objects) {
   /** The most objects a 16-bit label image holds. */
   public static final int MAX_LABELS = 65535;
 
   public PredictionFiles {
     checkNotNull(probabilities, "probabilities");
     checkNotNull(labels, "labels");
+    checkNotNull(rois, "rois");
+    checkNotNull(objects, "objects");
     overlays = ImmutableList.copyOf(overlays);
   }
 
@@ -61,16 +73,31 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
         overlays.add(folder.resolve(String.format(Locale.ROOT, "%s_overlay_p%03d.png", name, page)));
       }
     }
-    return new PredictionFiles(folder.resolve(name + "_prob.tif"), folder.resolve(name + "_labels.tif"), overlays);
+    return new PredictionFiles(folder.resolve(name + "_prob.tif"), folder.resolve(name + "_labels.tif"), overlays,
+        folder.resolve(name + "_rois.zip"), folder.resolve(name + "_objects.csv"));
   }
 
   /**
-   * Writes the prediction of {@code images} (the input pages) as these files.
+   * Writes the prediction of {@code images} (the input pages) as these files, without a
+   * calibration.
    *
    * @throws IllegalArgumentException when the lists differ in length
    * @throws DataException when a page has more than {@value #MAX_LABELS} objects (16-bit labels cannot hold them)
    */
   public void write(List<Image> images, List<ProbabilityMap> maps, List<InstanceLabels> instances) {
+    write(images, maps, instances, Calibration.NONE);
+  }
+
+  /**
+   * Writes the prediction of {@code images} (the input pages, whose pixel size is
+   * {@code calibration}) as the TIFFs and overlays of these files.
+   *
+   * @throws IllegalArgumentException when the lists differ in length
+   * @throws DataException when a page has more than {@value #MAX_LABELS} objects (16-bit labels cannot hold them)
+   */
+  public void write(List<Image> images, List<ProbabilityMap> maps, List<InstanceLabels> instances,
+      Calibration calibration) {
+    checkNotNull(calibration, "calibration");
     checkArgument(images.size() == overlays.size() && maps.size() == overlays.size()
         && instances.size() == overlays.size(), "expected %s pages of images, maps and labels, got %s, %s and %s",
         overlays.size(), images.size(), maps.size(), instances.size());
@@ -83,12 +110,29 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
     for (ProbabilityMap map : maps) {
       probabilityPages.add(map.foregroundImage());
     }
-    ImageIo.writeTiffPages(probabilities, probabilityPages);
+    writeTiff(probabilities, probabilityPages, calibration);
     probabilityPages.clear();
-    ImageIo.writeTiffPages(labels, labelPages);
+    writeTiff(labels, labelPages, calibration);
     labelPages.clear();
     for (int page = 0; page < overlays.size(); page++) {
       ImageIo.writePng(overlays.get(page), Overlay.of(images.get(page), instances.get(page)));
+    }
+  }
+
+  /** One-channel pages through the writer that streamed predictions use, so both carry the same tags. */
+  private static void writeTiff(Path file, List<Image> pages, Calibration calibration) {
+    long bytes = 0;
+    for (Image page : pages) {
+      bytes += (long) page.width() * page.height() * (page.type().bits() / 8);
+    }
+    try (StripTiffWriter writer = StripTiffWriter.create(file, calibration,
+        TiffVariant.forPixelBytes(bytes))) {
+      for (Image page : pages) {
+        writer.beginPage(page.width(), page.height(), page.type());
+        writer.writeRows(page.pixels(), 0, page.height());
+        writer.endPage();
+      }
+      writer.commit();
     }
   }
 

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.tensorflow.Result;
@@ -215,7 +216,17 @@ public final class Predictor implements AutoCloseable {
    * @param progress the progress of each page, given a task name such as {@code "a.tif page 2/5"}
    */
   public PredictedImage predictFile(Path file, String name, Path folder, Function<String, TileProgress> progress) {
-    return new FilePrediction(this, streaming).predict(file, name, folder, progress);
+    return predictFile(file, name, folder, Set.of(), progress);
+  }
+
+  /**
+   * {@link #predictFile(Path, String, Path, Function)} that also writes the per-object outputs
+   * {@code objectOutputs}: {@code NAME_rois.zip} for Fiji's ROI Manager and {@code NAME_objects.csv}
+   * ({@link ObjectFiles}).
+   */
+  public PredictedImage predictFile(Path file, String name, Path folder, Set<ObjectOutput> objectOutputs,
+      Function<String, TileProgress> progress) {
+    return new FilePrediction(this, streaming, objectOutputs).predict(file, name, folder, progress);
   }
 
   /** The number of probability channels the model writes. */

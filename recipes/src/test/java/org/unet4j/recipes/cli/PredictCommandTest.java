@@ -104,6 +104,26 @@ class PredictCommandTest {
     assertEquals(3, ImageIo.pageCount(out.resolve("stack_labels.tif")));
     assertTrue(Files.isRegularFile(out.resolve("stack_overlay_p003.png")));
     assertFalse(Files.exists(out.resolve("stack_overlay.png")));
+    assertFalse(Files.exists(out.resolve("a_rois.zip")), "ROIs only on request");
+    assertFalse(Files.exists(out.resolve("a_objects.csv")), "measurements only on request");
+  }
+
+  @Test
+  void roisAndMeasurementsOnRequest() throws java.io.IOException {
+    Path image = dir.resolve("cells.tif");
+    ImageIo.writeTiff(image, discs(70, 45, PixelType.UINT8, 6));
+    Path out = dir.resolve("fiji");
+    CliRun r = CliRun.of("predict", "--model", run(), "--out", out.toString(), "--threshold", "0.3", "--rois",
+        "--measurements", image.toString());
+    assertEquals(0, r.status(), r.err());
+    int objects = java.util.Arrays.stream(ImageIo.read(out.resolve("cells_labels.tif")).channelAsInts(0)).max()
+        .orElse(0);
+    assertTrue(objects > 0, "objects found");
+    assertTrue(r.out().contains("cells  70x45  " + objects + " object"), r.out());
+    assertEquals(objects, org.unet4j.recipes.data.ImageJRoisTest.decode(out.resolve("cells_rois.zip")).size());
+    List<String> table = Files.readAllLines(out.resolve("cells_objects.csv"));
+    assertEquals(objects + 1, table.size());
+    assertTrue(table.get(0).startsWith("page,label,area[px],area[pixel^2]"), table.get(0));
   }
 
   @Test

@@ -116,10 +116,172 @@ class StripTiffWriterTest {
       IllegalArgumentException huge = assertThrows(IllegalArgumentException.class,
           () -> writer.beginPage(40_000, 30_000, PixelType.FLOAT32));
       assertEquals("bad.tif: page 1 (40000x30000 FLOAT32) would make the file larger than the 4 GB that classic"
-          + " TIFF addresses; predict fewer pages per file or smaller images", huge.getMessage());
+          + " TIFF addresses; write it as BigTIFF, or predict fewer pages per file or smaller images", huge.getMessage());
     }
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(List.of(), files.toList());
     }
+  }
+
+  /**
+   * A calibrated stack as ImageJ writes one, read with the JDK's TIFF metadata (not through the
+   * writer): pixels per micron as the resolution, ResolutionUnit none, ImageJ's header in the
+   * first directory only.
+   */
+  @Test
+  void calibrationAndImageJHeaderAreWrittenAsImageJWritesThem() throws IOException {
+    Path file = dir.resolve("stack.tif");
+    List<Image> pages = List.of(random(PixelType.UINT16, 5, 4, 1), random(PixelType.UINT16, 5, 4, 2),
+        random(PixelType.UINT16, 5, 4, 3));
+    try (StripTiffWriter writer = StripTiffWriter.create(file, new Calibration(0.5, 0.25, 2, "um"),
+        TiffVariant.CLASSIC)) {
+      for (Image page : pages) {
+        writer.beginPage(5, 4, PixelType.UINT16);
+        writer.writeRows(page.pixels(), 0, 4);
+        writer.endPage();
+      }
+      writer.commit();
+    }
+    assertEquals(pages, ImageIo.readPages(file));
+    ImageReader reader = ImageIO.getImageReadersByFormatName("tiff").next();
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      reader.setInput(in);
+      TIFFDirectory first = TIFFDirectory.createFromMetadata(reader.getImageMetadata(0));
+      assertEquals("ImageJ=1.54f\nimages=3\nslices=3\nunit=micron\nspacing=2.0\nloop=false\n",
+          first.getTIFFField(BaselineTIFFTagSet.TAG_IMAGE_DESCRIPTION).getAsString(0));
+      // 0.5 micron pixels: 2 pixels per micron; 0.25: 4.
+      assertEquals(2.0, first.getTIFFField(BaselineTIFFTagSet.TAG_X_RESOLUTION).getAsDouble(0), 1e-9);
+      assertEquals(4.0, first.getTIFFField(BaselineTIFFTagSet.TAG_Y_RESOLUTION).getAsDouble(0), 1e-9);
+      assertEquals(1, first.getTIFFField(BaselineTIFFTagSet.TAG_RESOLUTION_UNIT).getAsInt(0));
+      TIFFDirectory second = TIFFDirectory.createFromMetadata(reader.getImageMetadata(1));
+      assertEquals(null, second.getTIFFField(BaselineTIFFTagSet.TAG_IMAGE_DESCRIPTION));
+      assertEquals(2.0, second.getTIFFField(BaselineTIFFTagSet.TAG_X_RESOLUTION).getAsDouble(0), 1e-9);
+    } finally {
+      reader.dispose();
+    }
+    assertEquals(new Calibration(0.5, 0.25, 2, "micron"), Calibration.read(file));
+  }
+
+  /**
+   * Pages of different sizes get no {@code images=}: ImageJ would read that many pages of the
+   * first page's size from contiguous data. The pixel data of all pages comes before the
+   * directories, so equal pages are contiguous.
+   */
+  @Test
+  void onlyEqualPagesAreDeclaredAsAnImageJStack() throws IOException {
+    Path mixed = dir.resolve("mixed.tif");
+    try (StripTiffWriter writer = StripTiffWriter.create(mixed, Calibration.square(2, "nm"), TiffVariant.CLASSIC)) {
+      for (int width : new int[] {3, 4}) {
+        writer.beginPage(width, 2, PixelType.UINT8);
+        writer.writeRows(new float[width * 2], 0, 2);
+        writer.endPage();
+      }
+      writer.commit();
+    }
+    ImageReader reader = ImageIO.getImageReadersByFormatName("tiff").next();
+    try (ImageInputStream in = ImageIO.createImageInputStream(mixed.toFile())) {
+      reader.setInput(in);
+      TIFFDirectory first = TIFFDirectory.createFromMetadata(reader.getImageMetadata(0));
+      assertEquals("ImageJ=1.54f\nunit=nm\nspacing=1.0\n",
+          first.getTIFFField(BaselineTIFFTagSet.TAG_IMAGE_DESCRIPTION).getAsString(0));
+      // Page 1's 6 bytes start at 8, page 2's 8 bytes right after them.
+      assertEquals(8, first.getTIFFField(BaselineTIFFTagSet.TAG_STRIP_OFFSETS).getAsLong(0));
+      TIFFDirectory second = TIFFDirectory.createFromMetadata(reader.getImageMetadata(1));
+      assertEquals(14, second.getTIFFField(BaselineTIFFTagSet.TAG_STRIP_OFFSETS).getAsLong(0));
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  @Test
+  void variantSwitchesToBigTiffOnlyAbove4Gb() {
+    assertEquals(TiffVariant.CLASSIC, TiffVariant.forPixelBytes(3L << 30));
+    assertEquals(TiffVariant.CLASSIC, TiffVariant.forPixelBytes(TiffVariant.CLASSIC_PIXEL_BYTES));
+    assertEquals(TiffVariant.BIG, TiffVariant.forPixelBytes(TiffVariant.CLASSIC_PIXEL_BYTES + 1));
+    assertEquals(TiffVariant.BIG, TiffVariant.forPixelBytes(5L << 30));
+  }
+
+  /**
+   * The BigTIFF path at a tiny size, read back by a reader written here from the BigTIFF
+   * description (magic 43, 8-byte offsets, 20-byte entries), which the JDK cannot read.
+   */
+  @Test
+  void bigTiffReadsBackWithAnIndependentReader() throws IOException {
+    Path file = dir.resolve("big.tif");
+    List<Image> pages = List.of(random(PixelType.FLOAT32, 300, 250, 7), random(PixelType.UINT16, 3, 2, 8),
+        random(PixelType.UINT8, 1, 1, 9));
+    try (StripTiffWriter writer = StripTiffWriter.create(file, Calibration.square(0.2, "micron"),
+        TiffVariant.BIG)) {
+      for (Image page : pages) {
+        writer.beginPage(page.width(), page.height(), page.type());
+        for (int y = 0; y < page.height(); y += 60) {
+          writer.writeRows(page.pixels(), y * page.width(), Math.min(60, page.height() - y));
+        }
+        writer.endPage();
+      }
+      writer.commit();
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    assertEquals('I', b.get(0));
+    assertEquals(43, b.getShort(2));
+    assertEquals(8, b.getShort(4));
+    long ifd = b.getLong(8);
+    for (Image expected : pages) {
+      long entries = b.getLong((int) ifd);
+      java.util.Map<Integer, long[]> tags = new java.util.HashMap<>();
+      String description = null;
+      for (int e = 0; e < entries; e++) {
+        int at = (int) (ifd + 8 + 20L * e);
+        int tag = b.getShort(at) & 0xFFFF;
+        int type = b.getShort(at + 2);
+        int count = (int) b.getLong(at + 4);
+        int size = switch (type) { case 2, 1 -> 1; case 3 -> 2; case 4 -> 4; default -> 8; };
+        int values = count * size <= 8 ? at + 12 : (int) b.getLong(at + 12);
+        long[] v = new long[count];
+        for (int i = 0; i < count; i++) {
+          v[i] = switch (type) {
+            case 2 -> b.get(values + i);
+            case 3 -> b.getShort(values + 2 * i) & 0xFFFF;
+            case 4 -> b.getInt(values + 4 * i) & 0xFFFFFFFFL;
+            case 5 -> b.getLong(values + 8 * i);
+            default -> b.getLong(values + 8 * i);
+          };
+        }
+        if (type == 2) {
+          byte[] chars = new byte[count - 1];
+          b.get(values, chars);
+          description = new String(chars, java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        tags.put(tag, v);
+      }
+      assertEquals(expected.width(), tags.get(256)[0]);
+      assertEquals(expected.height(), tags.get(257)[0]);
+      assertEquals(expected.type().bits(), tags.get(258)[0]);
+      if (expected == pages.get(0)) {
+        // Pages of different sizes: no images= (see onlyEqualPagesAreDeclaredAsAnImageJStack).
+        assertEquals("ImageJ=1.54f\nunit=micron\nspacing=1.0\n", description);
+      }
+      long[] offsets = tags.get(273);
+      long[] counts = tags.get(279);
+      java.nio.ByteBuffer pixels = java.nio.ByteBuffer.allocate(expected.pixels().length * expected.type().bits() / 8)
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      for (int s = 0; s < offsets.length; s++) {
+        pixels.put(b.array(), (int) offsets[s], (int) counts[s]);
+      }
+      pixels.flip();
+      float[] read = new float[expected.pixels().length];
+      for (int i = 0; i < read.length; i++) {
+        read[i] = switch (expected.type()) {
+          case FLOAT32 -> pixels.getFloat();
+          case UINT16 -> pixels.getShort() & 0xFFFF;
+          case UINT8 -> pixels.get() & 0xFF;
+        };
+      }
+      assertArrayEquals(expected.pixels(), read);
+      ifd = b.getLong((int) (ifd + 8 + 20 * entries));
+    }
+    assertEquals(0, ifd, "the last directory links to none");
+    assertEquals(new Calibration(0.2, 0.2, 1, "micron"), Calibration.read(file));
+    assertTrue(assertThrows(ImageReadException.class, () -> ImageIo.read(file)).getMessage().contains("BigTIFF"));
   }
 }
