@@ -1,7 +1,7 @@
 package org.unet4j.spark.cli;
 
 import java.io.PrintWriter;
-import org.unet4j.recipes.cli.Unet4j;
+import org.unet4j.cli.Unet4j;
 
 /**
  * The {@code unet4j} command line with {@code spark-predict}: the main class of the spark module's

@@ -32,7 +32,7 @@ class PackageArrowsTest {
 
     /* Spark's own command line plugs into the unet4j command line by design. */
     private static boolean allowed(String fromPackage, String imported) {
-      return within(fromPackage, "org.unet4j.spark.cli") && within(imported, "org.unet4j.recipes.cli");
+      return within(fromPackage, "org.unet4j.spark.cli") && within(imported, "org.unet4j.cli");
     }
   }
 
@@ -69,16 +69,16 @@ class PackageArrowsTest {
       new Rule(R + "eval", R + "train", "evaluation scores label images"),
       new Rule(R + "eval", R + "model", "evaluation scores label images"),
       new Rule(R + "eval", R + "infer", "evaluation scores label images"),
-      new Rule("org.unet4j.recipes", R + "cli", "the runtime knows no command line"),
+      new Rule("org.unet4j.recipes", "org.unet4j.cli", "the runtime knows no command line"),
       new Rule("org.unet4j.recipes", "org.unet4j.spark", "Spark is a client of the runtime"),
       new Rule("org.unet4j.recipes", "org.unet4j.kotlin", "Kotlin is a client of the runtime"),
-      new Rule("org.unet4j.spark", R + "cli", "Spark's library is a client of the runtime"),
-      new Rule("org.unet4j.kotlin", R + "cli", "the Kotlin faces are a client of the runtime"));
+      new Rule("org.unet4j.spark", "org.unet4j.cli", "Spark's library is a client of the runtime"),
+      new Rule("org.unet4j.kotlin", "org.unet4j.cli", "the Kotlin faces are a client of the runtime"));
 
   private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+)", Pattern.MULTILINE);
   private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+)", Pattern.MULTILINE);
   private static final List<String> MODULES =
-      List.of("dsl", "labels", "augment", "layers", "losses", "recipes", "spark", "kotlin");
+      List.of("dsl", "labels", "augment", "layers", "losses", "recipes", "cli", "spark", "kotlin");
 
   @Test
   void arrowsOnlyPointDown() throws IOException {
@@ -108,9 +108,9 @@ class PackageArrowsTest {
         + " (data comes before training)"), violations("Data.java", data));
     String dsl = "package org.unet4j.dsl.model\n\nimport org.tensorflow.Graph\n";
     assertEquals(1, violations("Model.kt", dsl).size());
-    String sparkCli = "package org.unet4j.spark.cli;\nimport org.unet4j.recipes.cli.Unet4j;\n";
+    String sparkCli = "package org.unet4j.spark.cli;\nimport org.unet4j.cli.Unet4j;\n";
     assertEquals(List.of(), violations("SparkUnet4j.java", sparkCli));
-    String spark = "package org.unet4j.spark;\nimport org.unet4j.recipes.cli.Unet4j;\n";
+    String spark = "package org.unet4j.spark;\nimport org.unet4j.cli.Unet4j;\n";
     assertEquals(1, violations("SparkPrediction.java", spark).size());
   }
 
