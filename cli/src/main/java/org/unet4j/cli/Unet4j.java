@@ -2,6 +2,7 @@ package org.unet4j.cli;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.ServiceLoader;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.recipes.train.TrainingDivergedException;
 import picocli.CommandLine;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code unet4j} command, and the one place that maps errors to messages and exit statuses,
- * the same for every command (and for {@code spark-predict}, which runs through {@link #run}):
+ * the same for every command (and for those that other modules add through a {@link CommandProvider},
+ * such as {@code spark-predict}):
  * a mistake in what was given (options, recipe, an input file that cannot be read) is one line
  * and status 2; an output that cannot be written or a diverged run is one line and status 1;
  * anything else is a bug, shown as an internal error with status 1, never as a user mistake.
@@ -55,20 +57,21 @@ public final class Unet4j {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
-  /** Runs the command line with the given streams and returns the exit status. */
+  /**
+   * Runs the command line with the given streams and returns the exit status; the commands of every
+   * {@link CommandProvider} on the class path are added to the built-in ones.
+   */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    return run(args, out, err, new Object[0]);
+    return run(args, out, err, ServiceLoader.load(CommandProvider.class));
   }
 
-  /**
-   * {@link #run(String[], PrintWriter, PrintWriter)} with more subcommands: picocli command
-   * objects from modules that build on this one (such as {@code spark-predict}), with the same
-   * error handling and exit statuses.
-   */
-  public static int run(String[] args, PrintWriter out, PrintWriter err, Object... subcommands) {
+  /** {@link #run(String[], PrintWriter, PrintWriter)} with the given providers instead of the class path's. */
+  static int run(String[] args, PrintWriter out, PrintWriter err, Iterable<CommandProvider> providers) {
     CommandLine cli = new CommandLine(new Unet4j());
-    for (Object subcommand : subcommands) {
-      cli.addSubcommand(subcommand);
+    for (CommandProvider provider : providers) {
+      for (Object command : provider.commands()) {
+        cli.addSubcommand(command);
+      }
     }
     cli.setOut(out);
     cli.setErr(err);

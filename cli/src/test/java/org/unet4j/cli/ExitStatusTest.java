@@ -63,7 +63,8 @@ class ExitStatusTest {
   private static CliRun run(Object command, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int status = Unet4j.run(args, new PrintWriter(out, true), new PrintWriter(err, true), command);
+    CommandProvider provider = () -> List.of(command);
+    int status = Unet4j.run(args, new PrintWriter(out, true), new PrintWriter(err, true), List.of(provider));
     return new CliRun(status, out.toString(), err.toString());
   }
 

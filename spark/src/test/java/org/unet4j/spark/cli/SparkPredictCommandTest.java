@@ -27,7 +27,7 @@ class SparkPredictCommandTest {
   private static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int status = Unet4j.run(args, new PrintWriter(out, true), new PrintWriter(err, true), new SparkPredictCommand());
+    int status = Unet4j.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
     return new Run(status, out.toString(), err.toString());
   }
 
