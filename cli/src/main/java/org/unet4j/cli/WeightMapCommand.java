@@ -1,29 +1,18 @@
 package org.unet4j.cli;
 
-import java.awt.image.BufferedImage;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.json.JsonNames;
-import org.unet4j.dsl.recipe.CombinedLoss;
-import org.unet4j.dsl.recipe.LabelFormat;
-import org.unet4j.dsl.recipe.LossSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
-import org.unet4j.labels.InstanceLabels;
-import org.unet4j.labels.LabelDecoder;
-import org.unet4j.labels.WeightMap;
-import org.unet4j.labels.WeightedTarget;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.ImageReadException;
-import org.unet4j.recipes.data.Pictures;
-import org.unet4j.recipes.data.PixelType;
+import org.unet4j.recipes.data.WeightMapPicture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,16 +22,13 @@ import picocli.CommandLine.Spec;
 /**
  * {@code unet4j weight-map MASK --out W.tif [--recipe RECIPE] [--png W.png]}: the paper's loss
  * weight map (Sec. 3, eq. 2) of one label image, as the trainer computes it, to look at before
- * training. Loads no TensorFlow.
+ * training ({@link WeightMapPicture}). Loads no TensorFlow.
  */
 @Command(name = "weight-map",
     description = "Compute the paper's loss weight map (eq. 2) of a label image, as training uses it:"
         + " w(x) = w_c(x) + w0 exp(-(d1 + d2)^2 / (2 sigma^2)), with separation borders between touching cells."
         + " Writes a 32-bit float TIFF and, with --png, a false-colour picture.")
 final class WeightMapCommand implements Callable<Integer> {
-  /** Separation borders in the picture: red, a colour viridis never takes. */
-  private static final int BORDER_RGB = 0xFF0000;
-
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "MASK",
@@ -76,60 +62,22 @@ final class WeightMapCommand implements Callable<Integer> {
       checkExtension(png, "--png", ".png", "the picture is a PNG", "png");
     }
     Recipe r = RecipeArgument.load(recipe);
-    WeightedCrossEntropyLoss loss = WeightedCrossEntropyLoss.findIn(r.loss()).orElseThrow(() -> new UserException("recipe " + r.name()
-        + " trains with " + describe(r.loss()) + ", which has no weight map; the weight map belongs to the"
-        + " weighted-cross-entropy loss (alone or in a combined loss): choose such a recipe with --recipe"));
-    Image labels = readLabels();
-    InstanceLabels instances = decode(labels, r.data().labelFormat(), r.name());
-
-    WeightedTarget target;
-    try {
-      target = WeightMap.compute(instances, loss);
-    } catch (InvalidInputException e) {
-      throw new UserException("recipe " + r.name() + ": " + e.getMessage());
-    }
-    int width = target.width();
-    int height = target.height();
-    float[] weights = target.weights();
-    boolean[] borders = borders(instances, target);
-
-    write(() -> ImageIo.writeTiff(out, Image.gray(width, height, PixelType.FLOAT32, weights)));
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    double sum = 0;
-    for (float w : weights) {
-      min = Math.min(min, w);
-      max = Math.max(max, w);
-      sum += w;
-    }
+    WeightMapPicture map = WeightMapPicture.of(readLabels(), mask.toString(), r);
+    write(() -> ImageIo.writeTiff(out, map.weights()));
     if (png != null) {
       Path picturePath = png;
-      BufferedImage picture = Pictures.falseColour(weights, width, height, 0, max > 0 ? max : 1);
-      Pictures.paint(picture, borders, BORDER_RGB);
-      write(() -> ImageIo.writePng(picturePath, picture));
+      write(() -> ImageIo.writePng(picturePath, map.picture()));
     }
-
-    int borderPixels = 0;
-    for (boolean b : borders) {
-      borderPixels += b ? 1 : 0;
-    }
+    WeightedCrossEntropyLoss loss = map.loss();
     double seconds = (System.nanoTime() - start) / 1e9;
     spec.commandLine().getOut().printf(Locale.ROOT,
         "%s (%dx%d%s): %d cells, %d border pixels, weight min %.3f mean %.3f max %.3f (w0 %s, sigma %s px, %s)"
             + " -> %s%s in %.2f s%n",
-        mask, width, height, page > 1 ? ", page " + page : "", instances.cellCount(), borderPixels, min,
-        sum / weights.length, max, number(loss.w0()), number(loss.sigma()), JsonNames.of(loss.classBalance()), out,
+        mask, map.width(), map.height(), page > 1 ? ", page " + page : "", map.cells(), map.borderPixels(), map.min(),
+        map.mean(), map.max(), number(loss.w0()), number(loss.sigma()), JsonNames.of(loss.classBalance()), out,
         png != null ? ", " + png : "", seconds);
     spec.commandLine().getOut().flush();
     return 0;
-  }
-
-  private static String describe(LossSpec loss) {
-    if (loss instanceof CombinedLoss combined) {
-      return "a combined loss of " + combined.terms().stream().map(t -> describe(t.loss()))
-          .collect(Collectors.joining(" + "));
-    }
-    return "the " + JsonNames.of(loss.getClass()) + " loss";
   }
 
   private Image readLabels() {
@@ -149,29 +97,6 @@ final class WeightMapCommand implements Callable<Integer> {
     } catch (ImageReadException e) {
       throw new UserException(e.getMessage());
     }
-  }
-
-  private InstanceLabels decode(Image labels, LabelFormat format, String recipeName) {
-    try {
-      return LabelDecoder.decode(labels.channelAsInts(0), labels.width(), labels.height(), format);
-    } catch (InvalidInputException e) {
-      throw new UserException(mask + ": " + e.getMessage() + " (data.labelFormat is " + JsonNames.of(format)
-          + " in recipe " + recipeName + ")");
-    }
-  }
-
-  /**
-   * The separation borders: pixels of a cell that became background because they touch another
-   * cell ({@code SeparationBorders}, Fig. 3c).
-   */
-  private static boolean[] borders(InstanceLabels instances, WeightedTarget target) {
-    int[] cells = instances.toArray();
-    byte[] classes = target.classLabels();
-    boolean[] borders = new boolean[cells.length];
-    for (int i = 0; i < cells.length; i++) {
-      borders[i] = cells[i] != 0 && classes[i] == 0;
-    }
-    return borders;
   }
 
   private static void checkExtension(Path file, String option, String expected, String why, String... extensions) {

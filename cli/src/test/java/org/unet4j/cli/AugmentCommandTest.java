@@ -41,6 +41,7 @@ import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.dsl.recipe.TrainingSpec;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
 import org.unet4j.labels.WeightMapCache;
+import org.unet4j.recipes.data.AugmentationPreview;
 import org.unet4j.recipes.data.Dataset;
 import org.unet4j.recipes.data.DatasetTiles;
 import org.unet4j.recipes.data.Image;
@@ -58,7 +59,7 @@ class AugmentCommandTest {
   private static final int SIZE = 96;
   private static final int BATCH = 2;
   private static final int SEED = 5;
-  private static final int GAP = AugmentCommand.GAP;
+  private static final int GAP = AugmentationPreview.GAP;
 
   @TempDir Path dir;
 
@@ -136,7 +137,7 @@ class AugmentCommandTest {
       Path out = dir.resolve(run[0]);
       CliRun r = CliRun.of("augment", recipe, "--count", "4", "--out", out.toString(), "--seed", run[1]);
       assertEquals(0, r.status(), r.err());
-      sheets.add(Files.readAllBytes(out.resolve(AugmentCommand.SHEET)));
+      sheets.add(Files.readAllBytes(out.resolve(AugmentationPreview.SHEET)));
     }
     assertArrayEquals(sheets.get(0), sheets.get(1));
     assertFalse(Arrays.equals(sheets.get(0), sheets.get(2)));
@@ -174,7 +175,7 @@ class AugmentCommandTest {
     CliRun r = CliRun.of("augment", recipeFile(AugmentationSpec.paper()).toString(), "--count",
         Integer.toString(count), "--out", out.toString());
     assertEquals(0, r.status(), r.err());
-    BufferedImage sheet = read(out.resolve(AugmentCommand.SHEET));
+    BufferedImage sheet = read(out.resolve(AugmentationPreview.SHEET));
     float maxWeight = 0;
     for (Tile tile : expected) {
       for (float w : tile.weights()) {
@@ -195,8 +196,8 @@ class AugmentCommandTest {
               rgb(sheet, weightsLeft + CROP + j, top + CROP + i), "weight colour of tile " + n + " at " + i + "," + j);
         }
       }
-      assertEquals(AugmentCommand.OUTSIDE_CROP_RGB, rgb(sheet, labelsLeft, top), "no labels outside the crop");
-      assertEquals(AugmentCommand.OUTSIDE_CROP_RGB, rgb(sheet, weightsLeft + TILE - 1, top + TILE - 1));
+      assertEquals(AugmentationPreview.OUTSIDE_CROP_RGB, rgb(sheet, labelsLeft, top), "no labels outside the crop");
+      assertEquals(AugmentationPreview.OUTSIDE_CROP_RGB, rgb(sheet, weightsLeft + TILE - 1, top + TILE - 1));
 
       // The image panel: the 1st and 99th percentile as black and white, by nearest rank over
       // the 3600 values: index round(0.01 * 3599) = 36 and round(0.99 * 3599) = 3563.
@@ -235,7 +236,7 @@ class AugmentCommandTest {
     Path out = dir.resolve("sheet");
     CliRun r = CliRun.of("augment", recipeFile(augmentation).toString(), "--count", "4", "--out", out.toString());
     assertEquals(0, r.status(), r.err());
-    BufferedImage sheet = read(out.resolve(AugmentCommand.SHEET));
+    BufferedImage sheet = read(out.resolve(AugmentationPreview.SHEET));
     for (int n = 0; n < 4; n++) {
       int top = GAP + n * (TILE + GAP);
       for (int y = 0; y < TILE; y++) {
@@ -244,7 +245,7 @@ class AugmentCommandTest {
               || (x == CROP - 1 || x == CROP + OUTPUT) && y >= CROP - 1 && y <= CROP + OUTPUT;
           int c = rgb(sheet, GAP + x, top + y);
           if (outline) {
-            assertEquals(AugmentCommand.CROP_RGB, c, "crop outline at " + y + "," + x);
+            assertEquals(AugmentationPreview.CROP_RGB, c, "crop outline at " + y + "," + x);
           } else {
             boolean line = y % 5 == 2 || x % 5 == 2;
             boolean cyan = (c & 0xFF) > (c >> 16) + 100;
@@ -261,7 +262,7 @@ class AugmentCommandTest {
     Path out = dir.resolve("sheet");
     CliRun r = CliRun.of("augment", recipeFile(elastic).toString(), "--count", "2", "--out", out.toString());
     assertEquals(0, r.status(), r.err());
-    BufferedImage sheet = read(out.resolve(AugmentCommand.SHEET));
+    BufferedImage sheet = read(out.resolve(AugmentationPreview.SHEET));
     for (int n = 0; n < 2; n++) {
       int top = GAP + n * (TILE + GAP);
       int offLines = 0;
@@ -294,7 +295,7 @@ class AugmentCommandTest {
       assertEquals(0, r.status(), r.err());
       assertTrue(r.out().startsWith("nuclei-demo: 1 augmented training tile of seed 42 (batch 4, 40 training"
           + " images), tile 252 -> labels 164"), r.out());
-      BufferedImage sheet = read(out.resolve(AugmentCommand.SHEET));
+      BufferedImage sheet = read(out.resolve(AugmentationPreview.SHEET));
       assertEquals(3 * 252 + 4 * GAP, sheet.getWidth());
       assertEquals(252 + 2 * GAP, sheet.getHeight());
     } finally {
@@ -342,7 +343,7 @@ class AugmentCommandTest {
     CliRun r = CliRun.of("augment", recipeFile(AugmentationSpec.paper()).toString(), "--count", "1", "--out",
         file.toString());
     assertEquals(Unet4j.USAGE, r.status());
-    assertTrue(r.err().startsWith("unet4j augment: cannot write " + file.resolve(AugmentCommand.SHEET) + ": "),
+    assertTrue(r.err().startsWith("unet4j augment: cannot write " + file.resolve(AugmentationPreview.SHEET) + ": "),
         r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
   }
