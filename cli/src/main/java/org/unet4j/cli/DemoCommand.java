@@ -1,49 +1,25 @@
 package org.unet4j.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.unet4j.dsl.recipe.LabelFormat;
-import org.unet4j.labels.InstanceLabels;
-import org.unet4j.recipes.data.FilePattern;
-import org.unet4j.recipes.data.Image;
-import org.unet4j.recipes.data.ImageIo;
-import org.unet4j.recipes.eval.CellProbabilities;
-import org.unet4j.recipes.eval.EvaluationSummary;
-import org.unet4j.recipes.eval.Evaluator;
-import org.unet4j.recipes.eval.GroundTruth;
-import org.unet4j.recipes.eval.ImageEvaluation;
-import org.unet4j.recipes.eval.ObjectMetrics;
-import org.unet4j.recipes.eval.OtsuBaseline;
-import org.unet4j.recipes.eval.Scores;
+import org.unet4j.recipes.demo.DemoReport;
+import org.unet4j.recipes.demo.NucleiDemo;
+import org.unet4j.recipes.model.RunWriteException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code unet4j demo}: the main job on the bundled BBBC039 nuclei images, as three commands a user
- * could type: train the {@code nuclei-demo} recipe on the 40 training images, segment the 10
- * held-out ones with overlap-tile prediction, and evaluate them against their masks; then the same
- * scores of the classical baseline (Otsu's threshold and connected components), a table of both,
- * and a one-page summary ({@code summary.md}, {@code summary.png}, {@link DemoReport}).
+ * {@code unet4j demo}: {@link NucleiDemo} on the bundled BBBC039 nuclei images (train
+ * {@code nuclei-demo}, segment the 10 held-out images, evaluate them beside Otsu's baseline), then
+ * its score table and where the summary lies.
  */
 @Command(name = "demo", description = "Train nuclei-demo on the bundled nuclei images, segment the held-out ones,"
     + " evaluate them and print the scores.")
 final class DemoCommand implements Callable<Integer> {
-  /** The recipe the demo trains. */
-  static final String RECIPE = "nuclei-demo";
-  /** The bundled images the demo segments and evaluates, never trained on. */
-  static final String TEST = "data/bbbc039/test";
-
   @Spec CommandSpec spec;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "demo-out",
@@ -59,95 +35,30 @@ final class DemoCommand implements Callable<Integer> {
     if (steps < 1) {
       throw new UserException("--steps " + steps + ": train at least 1 step");
     }
-    Path home = Path.of(System.getProperty(RecipeArgument.HOME, "")).toAbsolutePath();
-    Path test = home.resolve(TEST);
-    if (!Files.isDirectory(test.resolve("images")) || !Files.isDirectory(test.resolve("masks"))) {
-      throw new UserException("the bundled nuclei images are not in " + test + "; run the demo from the unet4j folder"
-          + " (./unet4j demo)");
-    }
+    NucleiDemo demo = NucleiDemo.in(Path.of(System.getProperty(RecipeArgument.HOME, ""))).steps(steps)
+        .console(System.err);
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    long start = System.nanoTime();
-    Path run = directory.resolve("run");
-    Path predictions = directory.resolve("predictions");
-    Path scores = directory.resolve("scores.json");
-    boolean resume = Files.isRegularFile(run.resolve("recipe.json"));
-    // A short run keeps a warm-up of at most a tenth of its steps.
-    int warmup = Math.min(RecipeArgument.load(RECIPE).training().warmupSteps(), this.steps / 10);
-    String[] settings = {"--set", "training.steps=" + this.steps, "--set", "training.warmupSteps=" + warmup};
-    String[][] steps = {
-        resume
-            ? concat(new String[] {"train", "--out", run.toString(), "--resume"}, settings)
-            : concat(new String[] {"train", RECIPE, "--out", run.toString()}, settings),
-        {"predict", "--model", run.toString(), "--out", predictions.toString(), test.resolve("images").toString()},
-        {"evaluate", "--truth", test.resolve("masks").toString(), "--pred", predictions.toString(), "--labels",
-            "color-components", "--json", scores.toString()},
-    };
-    double[] seconds = new double[steps.length];
-    for (int i = 0; i < steps.length; i++) {
-      String[] step = steps[i];
-      out.println();
-      out.println("$ unet4j " + String.join(" ", step));
-      out.flush();
-      long began = System.nanoTime();
-      int status = Unet4j.run(step, out, err);
-      seconds[i] = (System.nanoTime() - began) / 1e9;
-      if (status != 0) {
-        err.println("unet4j demo: stopped: `unet4j " + step[0] + "` failed (status " + status + ")");
-        return status;
-      }
-    }
-    long began = System.nanoTime();
-    Scores otsu = otsuBaseline(test);
-    double evaluateSeconds = seconds[2] + (System.nanoTime() - began) / 1e9;
-    JsonNode unet;
+    out.printf(Locale.ROOT, "training %s for %d steps into %s, then segmenting and scoring the held-out images in"
+        + " %s%n", NucleiDemo.RECIPE, steps, directory.resolve("run"), NucleiDemo.TEST);
+    out.flush();
+    DemoReport report;
     try {
-      unet = new ObjectMapper().readTree(scores.toFile());
-    } catch (IOException e) {
-      throw new UserException("cannot read the scores " + scores + ": " + e.getMessage());
+      report = demo.run(directory);
+    } catch (RunWriteException e) {
+      // Not a mistake in what was asked (a full disk, say), so status 1 as for any failed write.
+      spec.commandLine().getErr().println("unet4j demo: " + e.getMessage());
+      return 1;
     }
-    DemoReport report = new DemoReport(directory, unet, otsu, this.steps, seconds[0], seconds[1], evaluateSeconds,
-        (System.nanoTime() - start) / 1e9);
-    report.write();
+    DemoReport.Timings t = report.timings();
+    out.printf(Locale.ROOT, "trained %d steps in %.0f s, segmented in %.0f s, scored in %.0f s%n", t.steps(),
+        t.trainSeconds(), t.predictSeconds(), t.evaluateSeconds());
     out.println();
-    for (String line : report.table()) {
-      out.println(line);
-    }
+    out.print(report.format());
     out.println();
     out.printf(Locale.ROOT, "demo done in %.1f min. Summary: %s (and summary.png); scores: %s (and .csv); pictures:"
-        + " %s/*_overlay.png%n", (System.nanoTime() - start) / 60e9, directory.resolve("summary.md"), scores,
-        predictions);
+        + " %s/*_overlay.png%n", t.totalSeconds() / 60, directory.resolve("summary.md"),
+        directory.resolve(DemoReport.SCORES), directory.resolve("predictions"));
     out.flush();
     return 0;
-  }
-
-  /**
-   * The classical baseline on the held-out images: Otsu's threshold and connected components
-   * ({@link OtsuBaseline}), scored as the predictions are (the mask as the probability map, its
-   * components as the instances).
-   */
-  private static Scores otsuBaseline(Path test) {
-    List<ImageEvaluation> evaluations = new ArrayList<>();
-    for (Path file : FilePattern.resolve("images", test.resolve("images").toString(), Path.of(""))) {
-      String name = FilePattern.stem(file);
-      Image image = ImageIo.read(file);
-      Image mask = ImageIo.read(test.resolve("masks").resolve(name + ".png"));
-      InstanceLabels objects = OtsuBaseline.segment(image);
-      int[] labels = objects.toArray();
-      float[] foreground = new float[labels.length];
-      for (int i = 0; i < labels.length; i++) {
-        foreground[i] = labels[i] == 0 ? 0 : 1;
-      }
-      evaluations.add(Evaluator.evaluate(name, List.of(GroundTruth.decode(mask, LabelFormat.COLOR_COMPONENTS)),
-          List.of(new CellProbabilities(image.width(), image.height(), foreground)), ObjectMetrics.DEFAULT_THRESHOLD,
-          List.of(GroundTruth.of(objects))));
-    }
-    return EvaluationSummary.of(evaluations).mean();
-  }
-
-  private static String[] concat(String[] first, String[] second) {
-    String[] all = Arrays.copyOf(first, first.length + second.length);
-    System.arraycopy(second, 0, all, first.length, second.length);
-    return all;
   }
 }

@@ -1,6 +1,7 @@
-package org.unet4j.cli;
+package org.unet4j.recipes.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -17,14 +18,24 @@ import javax.imageio.ImageIO;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.recipes.data.AtomicFiles;
 import org.unet4j.recipes.data.ImageIo;
+import org.unet4j.recipes.eval.EvaluationReport;
 import org.unet4j.recipes.eval.Scores;
 
 /**
  * The demo's one-page summary, {@code summary.md} and {@code summary.png}: what ran and how long
  * it took, the held-out scores of unet4j beside the Otsu baseline, the scores per image, the
- * loss curve and a few overlays.
+ * loss curve and a few overlays. {@link #format()} is the score table the demo prints.
+ *
+ * <p>The demo folder holds {@code run/} (the training run, whose {@code loss.png} is shown),
+ * {@code predictions/} (whose {@code NAME_overlay.png} are shown) and {@value #SCORES}.
  */
-final class DemoReport {
+public final class DemoReport {
+  /** The predictions' scores in the demo folder, as {@link EvaluationReport#json()} writes them. */
+  public static final String SCORES = "scores.json";
+  /** How long the demo's steps took, and how many training steps it ran. */
+  public record Timings(long steps, double trainSeconds, double predictSeconds, double evaluateSeconds,
+      double totalSeconds) {}
+
   /** A headline score, how it is printed, and whether more is better. */
   record Row(String key, String label, boolean higherIsBetter) {}
 
@@ -41,25 +52,44 @@ final class DemoReport {
   /** Overlays shown in the picture. */
   private static final int PICTURES = 3;
 
+  private final Timings timings;
   private final Path directory;
   private final JsonNode unet;
   private final Scores otsu;
-  private final int steps;
-  private final double trainSeconds;
-  private final double predictSeconds;
-  private final double evaluateSeconds;
-  private final double totalSeconds;
 
-  DemoReport(Path directory, JsonNode unet, Scores otsu, int steps, double trainSeconds, double predictSeconds,
-      double evaluateSeconds, double totalSeconds) {
+  private DemoReport(Path directory, JsonNode unet, Scores otsu, Timings timings) {
+    this.timings = timings;
     this.directory = directory;
     this.unet = unet;
     this.otsu = otsu;
-    this.steps = steps;
-    this.trainSeconds = trainSeconds;
-    this.predictSeconds = predictSeconds;
-    this.evaluateSeconds = evaluateSeconds;
-    this.totalSeconds = totalSeconds;
+  }
+
+  /**
+   * The report of a demo folder: the predictions' scores beside the baseline's mean scores
+   * {@code otsu} ({@link org.unet4j.recipes.eval.OtsuBaseline#evaluate}).
+   */
+  public static DemoReport of(Path directory, EvaluationReport scores, Scores otsu, Timings timings) {
+    JsonNode unet;
+    try {
+      unet = new ObjectMapper().readTree(scores.json());
+    } catch (IOException e) {
+      throw new IllegalStateException("the scores' own JSON does not read back: " + e.getMessage(), e);
+    }
+    return new DemoReport(directory, unet, otsu, timings);
+  }
+
+  /** The demo folder. */
+  public Path directory() {
+    return directory;
+  }
+
+  public Timings timings() {
+    return timings;
+  }
+
+  /** The baseline's mean scores on the held-out images. */
+  public Scores otsu() {
+    return otsu;
   }
 
   /** A score of Otsu's baseline by its JSON key. */
@@ -84,13 +114,14 @@ final class DemoReport {
     return String.format(Locale.ROOT, key.equals("warpingError") ? "%.6f" : "%.4f", value);
   }
 
-  double unet(String key) {
+  /** A mean score of the predictions by its JSON key ({@code iou}, {@code objectF1}, ...); NaN when absent. */
+  public double unet(String key) {
     JsonNode value = unet.at("/mean/" + key);
     return value.isNumber() ? value.asDouble() : Double.NaN;
   }
 
   /** The score table for the terminal: one line per score, unet4j beside Otsu. */
-  List<String> table() {
+  public List<String> table() {
     List<String> lines = new ArrayList<>();
     lines.add(String.format(Locale.ROOT, "%-22s %10s %10s", "held-out mean", "unet4j", "Otsu"));
     for (Row row : ROWS) {
@@ -100,20 +131,31 @@ final class DemoReport {
     return lines;
   }
 
+  /** {@link #table()} as lines of text, each ending in a newline. */
+  public String format() {
+    StringBuilder text = new StringBuilder();
+    for (String line : table()) {
+      text.append(line).append('\n');
+    }
+    return text.toString();
+  }
+
   /** Writes {@code summary.md} and {@code summary.png} into the demo folder. */
-  void write() {
+  public void write() {
     String markdown = markdown();
     AtomicFiles.writeString(directory.resolve("summary.md"), markdown);
     ImageIo.writePng(directory.resolve("summary.png"), picture());
   }
 
-  String markdown() {
+  /** The one-page summary in Markdown, as {@code summary.md}. */
+  public String markdown() {
     StringBuilder md = new StringBuilder();
     md.append("# unet4j demo: nuclei-demo on BBBC039\n\n");
     md.append(String.format(Locale.ROOT, "Trained `nuclei-demo` for %d steps on the 40 bundled training images in"
         + " %.0f s, segmented the %d held-out images in %.0f s and scored them in %.0f s; %.1f min in all, on %d"
-        + " processor%s (%s, Java %s).%n%n", steps, trainSeconds, unet.at("/images").size(), predictSeconds,
-        evaluateSeconds, totalSeconds / 60, Runtime.getRuntime().availableProcessors(),
+        + " processor%s (%s, Java %s).%n%n", timings.steps(), timings.trainSeconds(), unet.at("/images").size(),
+        timings.predictSeconds(), timings.evaluateSeconds(), timings.totalSeconds() / 60,
+        Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().availableProcessors() == 1 ? "" : "s", System.getProperty("os.arch"),
         System.getProperty("java.version")));
     md.append("![summary](summary.png)\n\n");
@@ -148,8 +190,8 @@ final class DemoReport {
     return md.toString();
   }
 
-  /** One picture: the score table, the loss curve and the first overlays. */
-  BufferedImage picture() {
+  /** One picture: the score table, the loss curve and the first overlays, as {@code summary.png}. */
+  public BufferedImage picture() {
     int width = 1500;
     int thumb = (width - 4 * 20) / PICTURES;
     @Nullable BufferedImage loss = read(directory.resolve("run/loss.png"));
@@ -180,7 +222,8 @@ final class DemoReport {
       g.drawString("unet4j demo: nuclei-demo on BBBC039", 20, 45);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 18));
       g.drawString(String.format(Locale.ROOT, "%d training steps in %.0f s; %d held-out images segmented in %.0f s;"
-          + " %.1f min in all", steps, trainSeconds, unet.at("/images").size(), predictSeconds, totalSeconds / 60),
+          + " %.1f min in all", timings.steps(), timings.trainSeconds(), unet.at("/images").size(),
+          timings.predictSeconds(), timings.totalSeconds() / 60),
           20, 72);
       int y = 120;
       g.setFont(new Font(Font.MONOSPACED, Font.BOLD, 22));
