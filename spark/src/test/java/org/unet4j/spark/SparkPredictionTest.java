@@ -30,7 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.unet4j.recipes.cli.Unet4j;
+import org.unet4j.cli.Unet4j;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
