@@ -59,6 +59,23 @@ public final class VolumeGeometry {
     }
   }
 
+  /**
+   * The input a recipe's square tile stands for in a 3D net, whose recipes give the in-plane size
+   * only: {@code tile} along y and x and, along z, the valid size nearest {@code tile} (the lower of
+   * two as near).
+   *
+   * @throws SpecException when {@code tile} is not valid along y and x, or no size is valid along z
+   */
+  public Size3 inputForTile(int tile) {
+    along(Axis.Y).requireValid(tile);
+    List<Integer> z = along(Axis.Z).validInputsNear(tile);
+    if (z.isEmpty()) {
+      throw new SpecException("", "no input size up to " + Geometry.MAX_INPUT + " passes every layer along z");
+    }
+    int nearest = z.size() == 2 && z.get(1) - tile < tile - z.get(0) ? z.get(1) : z.get(0);
+    return new Size3(nearest, tile, tile);
+  }
+
   /** The output size for a valid input; throws naming the stage and the axis otherwise. */
   public Size3 outputSize(Size3 input) {
     requireValid(input);
