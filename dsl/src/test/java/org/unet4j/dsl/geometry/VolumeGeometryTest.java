@@ -198,6 +198,23 @@ class VolumeGeometryTest {
     assertNotNull(net.volumeGeometry().whyInvalid(new Size3(44, 49, 52)));
   }
 
+  /**
+   * One level, 2x2 in-plane and 4 along z, unpadded 3x3x3 convolutions. Along y (by hand): n - 4
+   * must be even and the output 2((n - 4)/2 - 4) - 4 positive, so 18, 20, 22, ...; along z: n - 4
+   * divisible by 4 and 4((n - 4)/4 - 4) - 4 positive, so 28, 32, 36, ... A tile of 30 stands for
+   * 28 along z (28 and 32 are as near: the lower), 26 for 28 (none below), 31 is refused in-plane.
+   */
+  @Test
+  void aTileStandsForTheNearestValidVolume() {
+    ModelSpec net = UNet.builder().dimensions(3).contracting(c -> c.stage(2, s -> s.poolZ(4))).bottleneck(4).build();
+    assertEquals(new Size3(28, 30, 30), net.volumeGeometry().inputForTile(30));
+    assertEquals(new Size3(28, 26, 26), net.volumeGeometry().inputForTile(26));
+    assertEquals(new Size3(32, 34, 34), net.volumeGeometry().inputForTile(34));
+    SpecException e = assertThrows(SpecException.class, () -> net.volumeGeometry().inputForTile(31));
+    assertEquals("contracting[0].pool: 4x2x2 max pooling needs a size divisible by 2 along y, got 27. "
+        + "Received: input 31 along y; valid near it: 30, 32", e.getMessage());
+  }
+
   @Test
   void twoDimensionalNetsRefuseVolumeQuestions() {
     ModelSpec net = UNet.builder().depth(1).baseFilters(2).build();
