@@ -5,13 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.SpecException;
+import org.unet4j.dsl.model.Axis;
 import org.unet4j.dsl.model.Geometry;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.json.RecipeFormat;
 import org.unet4j.dsl.model.LayerShape;
 import org.unet4j.dsl.model.ModelSpec;
+import org.unet4j.dsl.model.Size3;
+import org.unet4j.dsl.model.VolumeGeometry;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 import picocli.CommandLine.Command;
@@ -52,6 +56,9 @@ final class InspectCommand implements Callable<Integer> {
     ModelSpec model = r.model();
     Geometry geometry = model.geometry();
     int n = tile != null ? tile : r.training().tile();
+    if (model.dimensions() == 3) {
+      return inspectVolume(out, r, n);
+    }
     SpecException invalid = geometry.whyInvalid(n);
     if (invalid != null) {
       throw new UserException("tile " + n + " does not fit " + r.name() + ": " + invalid.getMessage());
@@ -59,6 +66,34 @@ final class InspectCommand implements Callable<Integer> {
     printHeader(out, r);
     printLayers(out, geometry.layers(n));
     printTotals(out, model, geometry, n);
+    out.flush();
+    return 0;
+  }
+
+  /** A 3D net at the volume its tile stands for ({@link VolumeGeometry#inputForTile}): shapes z first. */
+  private int inspectVolume(PrintWriter out, Recipe r, int n) {
+    VolumeGeometry g = r.model().volumeGeometry();
+    Size3 input;
+    try {
+      input = g.inputForTile(n);
+    } catch (SpecException e) {
+      throw new UserException("tile " + n + " does not fit " + r.name() + ": " + e.getMessage());
+    }
+    printHeader(out, r);
+    printLayers(out, g.layers(input));
+    out.printf(Locale.ROOT, "Parameters       %,d%n", r.model().parameterCount());
+    out.printf(Locale.ROOT, "Forward          %.3f GFLOP at %s (z, y, x), batch 1%n", g.forwardFlops(input) / 1e9,
+        input);
+    out.printf(Locale.ROOT, "Tile             %s -> %s (margin %s voxels per side, output stride %s)%n", input,
+        g.outputSize(input), g.margin(), g.outputStride());
+    out.printf(Locale.ROOT, "Receptive field  %s voxels%n", g.receptiveField());
+    for (Axis axis : List.of(Axis.Z, Axis.Y)) {
+      Geometry along = g.along(axis);
+      out.printf(Locale.ROOT, "Valid %-10s %s (every %d; smallest %d)%n", axis == Axis.Z ? "z sizes" : "y/x sizes",
+          along.validInputs(Math.max(1, input.along(axis) - 3 * along.period()), input.along(axis) + 3 * along.period())
+              .stream().map(String::valueOf).collect(Collectors.joining(", ")),
+          along.period(), along.smallestValidInput());
+    }
     out.flush();
     return 0;
   }
@@ -71,9 +106,15 @@ final class InspectCommand implements Callable<Integer> {
         out.printf("         %s%n", line);
       }
     }
-    out.printf("Model    depth %d, %d convolution layers, %d input channel%s, %d classes (%s), %s pooling %dx%d%n",
-        m.depth(), m.convolutionLayers(), m.inputChannels(), m.inputChannels() == 1 ? "" : "s", m.classes(),
-        JsonNames.of(m.head().activation()), JsonNames.of(m.pooling().kind()), m.pooling().size(), m.pooling().size());
+    int p = m.pooling().size();
+    List<String> windows = new ArrayList<>();
+    for (int level = 0; level < m.depth(); level++) {
+      windows.add(m.dimensions() == 3 ? m.poolingAlong(level, Axis.Z) + "x" + p + "x" + p : p + "x" + p);
+    }
+    out.printf("Model    %sdepth %d, %d convolution layers, %d input channel%s, %d classes (%s), %s pooling %s%n",
+        m.dimensions() == 3 ? "3D (z, y, x), " : "", m.depth(), m.convolutionLayers(), m.inputChannels(),
+        m.inputChannels() == 1 ? "" : "s", m.classes(), JsonNames.of(m.head().activation()),
+        JsonNames.of(m.pooling().kind()), m.dimensions() == 3 ? String.join(", ", windows) : windows.get(0));
     out.println();
   }
 

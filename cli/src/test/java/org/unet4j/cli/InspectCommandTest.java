@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unet4j.dsl.model.UNet;
+import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 
 class InspectCommandTest {
@@ -32,6 +34,29 @@ class InspectCommandTest {
         // Input 16b + 124 is valid: b = 25..31 around 572 = 16*28 + 124.
         () -> assertTrue(out.contains("Valid tiles      524, 540, 556, [572], 588, 604, 620"), out),
         () -> assertTrue(out.contains("23 convolution layers"), out));
+  }
+
+  /**
+   * The 3D U-Net (Cicek et al. 2016) at tile 132: isotropic, so the volume is 132 along z too.
+   * 132 - 2 = 130 after the first 3x3x3 conv; 27*1*32 weights + batch norm's 2*32 = 928 parameters.
+   */
+  @Test
+  void a3dRecipeShowsShapesZFirst() throws IOException {
+    Recipe cicek = Recipes.load("nuclei-demo").toBuilder().name("cicek").model(UNet.cicek())
+        .training(Recipes.load("nuclei-demo").training().toBuilder().tile(132).build())
+        .inference(Recipes.load("nuclei-demo").inference().toBuilder().tile(132).build()).build();
+    Path file = dir.resolve("cicek.json");
+    Files.writeString(file, Recipes.toJson(cicek));
+    CliRun run = CliRun.of("inspect", file.toString());
+    assertEquals(0, run.status(), run.err());
+    String out = run.out();
+    assertAll(
+        () -> assertTrue(out.contains("3D (z, y, x), depth 3"), out),
+        () -> assertTrue(out.contains("max pooling 2x2x2, 2x2x2, 2x2x2"), out),
+        () -> assertTrue(out.matches("(?s).*contracting/0/conv1\\s+conv\\s+130x130x130x32\\s+928\\s.*"), out),
+        () -> assertTrue(out.contains("Parameters       19,071,459"), out),
+        () -> assertTrue(out.contains("132x132x132 -> 44x44x44 (margin 44x44x44 voxels"), out),
+        () -> assertTrue(out.contains("Valid z sizes"), out));
   }
 
   @Test

@@ -56,8 +56,8 @@ class RecipeTextTest {
         "training", "data", "inference"), names(root));
     assertEquals("unet4j-recipe", root.get("format").textValue());
     assertEquals(RecipeFormat.CURRENT_VERSION, root.get("formatVersion").intValue());
-    assertEquals(List.of("filters", "convs", "kernel", "padding", "activation", "normalization", "dropout"),
-        names(root.at("/model/contracting/0")));
+    assertEquals(List.of("filters", "convs", "kernel", "padding", "activation", "normalization", "dropout",
+        "firstConvFilters", "kernelZ", "poolZ"), names(root.at("/model/contracting/0")));
     assertEquals(List.of("type", "w0", "sigma", "classBalance", "classWeights"), names(root.at("/loss")));
     assertEquals(List.of("optimizer", "learningRate", "schedule", "warmupSteps", "steps", "batchSize", "tile",
         "seed", "checkpointEvery", "validateEvery"), names(root.at("/training")));

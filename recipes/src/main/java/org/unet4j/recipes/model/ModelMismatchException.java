@@ -2,6 +2,7 @@ package org.unet4j.recipes.model;
 
 import java.util.OptionalInt;
 import org.unet4j.dsl.InvalidInputException;
+import org.unet4j.dsl.recipe.Recipe;
 
 /**
  * A model and what it is asked to do do not fit: a tile size its geometry does not accept, an
@@ -40,6 +41,21 @@ public final class ModelMismatchException extends InvalidInputException {
   public static ModelMismatchException exportTile(Object export, int tile, int compiledTile) {
     return new ModelMismatchException("tile " + tile + ": the export " + export + " is compiled for tile "
         + compiledTile + "; predict with that tile, or export the run again with tile " + tile, tile, compiledTile);
+  }
+
+  /**
+   * Refuses a 3D net ({@code model.dimensions} 3) where the runtime reads 2D images only: training
+   * data, tiles, prediction and benchmarks do not take volumes yet, and a volume handled as a pile
+   * of 2D pages by a 3D net would be a silently wrong result.
+   *
+   * @param activity what was asked, as a verb phrase: {@code "trained"}, {@code "run for prediction"}
+   */
+  public static void requireImages(Recipe recipe, String activity) {
+    if (recipe.model().dimensions() != 2) {
+      throw new ModelMismatchException(recipe.name() + ": a 3D net (model.dimensions " + recipe.model().dimensions()
+          + ") cannot be " + activity + " yet: the runtime reads 2D images and tiles only. 3D nets can so far be "
+          + "declared, measured (ModelSpec.volumeGeometry()) and compiled (ModelCompiler.compile(spec, Size3, seed))");
+    }
   }
 
   /** The tile that was asked, when the mismatch is {@link #compiledTile()}; empty otherwise. */
