@@ -88,7 +88,8 @@ record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStat
       maps.add(map);
       labels.add(predictor.labels(map));
     }
-    PredictionFiles.of(settings.outFolder(), image.name(), pages.size()).write(pages, maps, labels);
+    PredictionFiles.of(settings.outFolder(), image.name(), pages.size()).write(pages, maps, labels,
+        predictor.inference().probabilityOf());
     parts.delete();
     long objects = 0;
     long foreground = 0;

@@ -110,8 +110,7 @@ final class AugmentCommand implements Callable<Integer> {
     if (count < 1 || count > MAX_COUNT) {
       throw new UserException("--count " + count + ": draw 1 to " + MAX_COUNT + " tiles per sheet");
     }
-    Recipe r = RecipeArgument.resolveData(
-        RecipeArgument.withOverrides(RecipeArgument.load(recipe), overrides), RecipeArgument.base(recipe));
+    Recipe r = RecipeArgument.loadWithData(recipe, overrides);
     long runSeed = seed != null ? seed : r.training().seed();
     int batchSize = r.training().batchSize();
     int tileSize = r.training().tile();

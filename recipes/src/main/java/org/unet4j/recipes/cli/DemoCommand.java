@@ -11,7 +11,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.unet4j.dsl.recipe.DataSpec;
 import org.unet4j.dsl.recipe.LabelFormat;
+import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.FilePattern;
 import org.unet4j.recipes.data.Image;
@@ -73,8 +75,12 @@ final class DemoCommand implements Callable<Integer> {
     Path scores = directory.resolve("scores.json");
     boolean resume = Files.isRegularFile(run.resolve("recipe.json"));
     // A short run keeps a warm-up of at most a tenth of its steps.
-    int warmup = Math.min(RecipeArgument.load(RECIPE).training().warmupSteps(), this.steps / 10);
-    String[] settings = {"--set", "training.steps=" + this.steps, "--set", "training.warmupSteps=" + warmup};
+    Recipe recipe = RecipeArgument.load(RECIPE);
+    int warmup = Math.min(recipe.training().warmupSteps(), this.steps / 10);
+    // The bundled nuclei images lie in the installation, wherever the demo runs from.
+    DataSpec data = recipe.data().resolvedAgainst(home);
+    String[] settings = {"--set", "training.steps=" + this.steps, "--set", "training.warmupSteps=" + warmup,
+        "--set", "data.images=" + data.images(), "--set", "data.labels=" + data.labels()};
     String[][] steps = {
         resume
             ? concat(new String[] {"train", "--out", run.toString(), "--resume"}, settings)

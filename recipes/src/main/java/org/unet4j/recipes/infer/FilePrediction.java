@@ -99,7 +99,8 @@ public final class FilePrediction {
       }
     }
     counts.pixels = (long) image.width() * image.height();
-    PredictionFiles.of(folder, name, 1).write(List.of(image), List.of(map), List.of(instances));
+    PredictionFiles.of(folder, name, 1).write(List.of(image), List.of(map), List.of(instances),
+        predictor.inference().probabilityOf());
     return counts;
   }
 
@@ -149,7 +150,7 @@ public final class FilePrediction {
       predictor.streamBands(page, stats, streaming.bandRows(width, predictor.classes(), predictor.tiling().step()),
           (firstRow, band) -> {
         float[] foreground = band.foreground();
-        probabilities.writeRows(foreground, 0, band.height());
+        probabilities.writeRows(inference.probabilityOf().fromForeground(foreground), 0, band.height());
         labelling.addRows(foreground, band.height());
       }, progress);
       probabilities.endPage();

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import org.unet4j.dsl.recipe.ProbabilityOf;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.AtomicFiles;
 import org.unet4j.recipes.data.DataException;
@@ -65,12 +66,14 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
   }
 
   /**
-   * Writes the prediction of {@code images} (the input pages) as these files.
+   * Writes the prediction of {@code images} (the input pages) as these files, the probability map
+   * holding the probability of {@code probabilityOf}'s class.
    *
    * @throws IllegalArgumentException when the lists differ in length
    * @throws DataException when a page has more than {@value #MAX_LABELS} objects (16-bit labels cannot hold them)
    */
-  public void write(List<Image> images, List<ProbabilityMap> maps, List<InstanceLabels> instances) {
+  public void write(List<Image> images, List<ProbabilityMap> maps, List<InstanceLabels> instances,
+      ProbabilityOf probabilityOf) {
     checkArgument(images.size() == overlays.size() && maps.size() == overlays.size()
         && instances.size() == overlays.size(), "expected %s pages of images, maps and labels, got %s, %s and %s",
         overlays.size(), images.size(), maps.size(), instances.size());
@@ -81,7 +84,7 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
     }
     List<Image> probabilityPages = new ArrayList<>(maps.size());
     for (ProbabilityMap map : maps) {
-      probabilityPages.add(map.foregroundImage());
+      probabilityPages.add(map.image(probabilityOf));
     }
     ImageIo.writeTiffPages(probabilities, probabilityPages);
     probabilityPages.clear();
