@@ -23,11 +23,13 @@ import org.unet4j.dsl.json.SpecJson;
  */
 @Doc("Training images and labels, label format, normalisation and validation split.")
 public record DataSpec(
-    @Doc("folder or glob of training images; relative to the recipe file's folder, or to the working directory"
-        + " for a bundled recipe") @Default("\"\"") String images,
-    @Doc("folder or glob of label images, paired with images by file name") @Default("\"\"") String labels,
-    @Doc("images paired with labels explicitly, instead of images and labels paired by name; relative paths as"
-        + " for images") @Default("[]") List<DataPair> pairs,
+    @Doc("folder or glob of training images; a relative path resolves against the recipe file's folder, for a"
+        + " bundled recipe or a --set value against the working directory") @Default("\"\"") String images,
+    @Doc("folder or glob of label images, paired with images by file name; relative as images")
+        @Default("\"\"") String labels,
+    @Doc("images paired with labels explicitly, whatever their names, instead of images and labels: two files"
+        + " pair page by page, two folders or globs file by file in sorted order; relative as images")
+        @Default("[]") List<DataPair> pairs,
     @Doc("instance (0 background, k cell k), color-components (BBBC039 masks), binary (instances are the"
         + " connected components) or isbi-membrane (255 cell, 0 membrane)")
         @Default("\"instance\"") LabelFormat labelFormat,
