@@ -2,7 +2,6 @@ package org.unet4j.docs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicContainer;
@@ -30,10 +30,9 @@ import org.unet4j.recipes.data.PixelType;
 /**
  * Every {@code ./unet4j} command of the paper pages ({@code docs/guide/paper/*.md} and
  * {@code reproducing-the-paper.md}) runs, in page order, and must succeed. The pages' relative paths
- * are relative to the folder unet4j runs from, so this test runs in a working directory of its own,
- * {@code docs/target/paper-replay} (its surefire execution in {@code docs/pom.xml}; elsewhere it is
- * skipped), which it fills with stand-in data of the challenges' layouts: a few small synthetic
- * slices under the file names the pages use.
+ * are relative to the folder unet4j runs from, so the commands run in a child JVM whose working
+ * directory is {@code docs/target/paper-replay}, filled with stand-in data of the challenges'
+ * layouts: a few small synthetic slices under the file names the pages use.
  *
  * <p>The commands run as the pages write them, with one exception, {@link #SHORTENED}: training
  * commands get overrides appended so that a net of the paper's shape trains and predicts in a
@@ -67,43 +66,98 @@ class PaperCommandsTest {
     return List.copyOf(args);
   }
 
-  /** The working directory this test must run in (see the class comment). */
-  static final String WORKING_DIRECTORY = "paper-replay";
-
   /** Side of a stand-in slice: 4x4 cells of 16 pixels. */
   private static final int SIZE = 64;
   private static final int CELL = 16;
+
+  /** How long the replay of all pages may take before it counts as hung. */
+  private static final long TIMEOUT_MINUTES = 10;
 
   private static final Pattern SHELL = Pattern.compile("[|<>&;\"`$*?]");
 
   /** One command of a page: where it is and its words. */
   record Command(Fence fence, int line, List<String> words) {}
 
+  /**
+   * Replays the pages in a child JVM whose working directory is {@code docs/target/paper-replay}
+   * (a JVM cannot change its own), then reports each command's exit status as a test of its own.
+   */
   @TestFactory
-  Stream<DynamicNode> everyCommandOfThePaperPagesRuns() throws IOException {
-    Path here = Path.of("").toAbsolutePath();
-    assumeTrue(here.getFileName().toString().equals(WORKING_DIRECTORY),
-        "runs in its own working directory, docs/target/" + WORKING_DIRECTORY + " (see docs/pom.xml)");
-    for (String folder : List.of("data", "runs", "challenge")) {
-      delete(here.resolve(folder));
+  Stream<DynamicNode> everyCommandOfThePaperPagesRuns() throws IOException, InterruptedException {
+    Path target = GuideFiles.root().resolve("docs/target");
+    Path work = target.resolve("paper-replay");
+    Path results = target.resolve("paper-replay-results");
+    delete(work);
+    delete(results);
+    Files.createDirectories(work);
+    Files.createDirectories(results);
+    Path log = results.resolve("replay.log");
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", classpath, "-Dbasedir=" + GuideFiles.root().resolve("docs"), PaperCommandsTest.class.getName(),
+        results.toString())
+        .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!child.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+      child.destroyForcibly();
+      throw new AssertionError("the replay of the paper pages took over " + TIMEOUT_MINUTES + " minutes; see " + log);
     }
-    writeStandInData(here);
     List<DynamicNode> pages = new ArrayList<>();
-    for (Path file : GuideFiles.markdown()) {
+    int index = 0;
+    for (Path file : pages()) {
       String name = GuideFiles.name(file);
-      if (!name.startsWith("docs/guide/paper/") && !name.equals("docs/guide/reproducing-the-paper.md")) {
-        continue;
-      }
       List<DynamicNode> tests = new ArrayList<>();
       for (Command c : commands(file, name)) {
+        Path result = results.resolve(index++ + ".txt");
         URI source = URI.create(file.toUri() + "?line=" + (c.fence().fenceLine() + c.line()));
         tests.add(DynamicTest.dynamicTest("line " + (c.fence().fenceLine() + c.line()) + ": "
-            + String.join(" ", c.words()), source, () -> replay(c)));
+            + String.join(" ", c.words()), source, () -> checkResult(c, result, log)));
       }
       pages.add(DynamicContainer.dynamicContainer(name, file.toUri(), tests.stream()));
     }
     assertTrue(pages.size() >= 4, "the paper pages and reproducing-the-paper.md: " + pages.size());
+    assertTrue(index >= 15, "commands replayed: " + index);
     return pages.stream();
+  }
+
+  /**
+   * The child JVM: writes the stand-in data into the working directory and runs every command of
+   * the pages in order, each one's exit status and output into {@code RESULTS/<index>.txt}.
+   */
+  public static void main(String[] args) throws IOException {
+    Path results = Path.of(args[0]);
+    writeStandInData(Path.of("").toAbsolutePath());
+    int index = 0;
+    for (Path file : pages()) {
+      for (Command c : commands(file, GuideFiles.name(file))) {
+        List<String> words = new ArrayList<>(c.words().subList(1, c.words().size()));
+        if (words.get(0).equals("train")) {
+          words.addAll(SHORTENED);
+        }
+        StringWriter printed = new StringWriter();
+        PrintWriter both = new PrintWriter(printed, true);
+        int status = Unet4j.run(words.toArray(new String[0]), both, both);
+        both.flush();
+        Files.writeString(results.resolve(index++ + ".txt"), status + "\n" + printed);
+      }
+    }
+  }
+
+  private static void checkResult(Command c, Path result, Path log) throws IOException {
+    String where = c.fence().where(c.line()) + ": `" + String.join(" ", c.words()) + "`";
+    if (!Files.isRegularFile(result)) {
+      throw new AssertionError(where + " did not run; the replay stopped before it:\n" + Files.readString(log));
+    }
+    String text = Files.readString(result);
+    int newline = text.indexOf('\n');
+    assertEquals("0", text.substring(0, newline), () -> where + " failed:\n" + text.substring(newline + 1));
+  }
+
+  /** The pages whose commands are replayed, in path order. */
+  static List<Path> pages() {
+    return GuideFiles.markdown().stream().filter(file -> {
+      String name = GuideFiles.name(file);
+      return name.startsWith("docs/guide/paper/") || name.equals("docs/guide/reproducing-the-paper.md");
+    }).toList();
   }
 
   /** The {@code ./unet4j} commands of a page's bash blocks, continuation lines joined. */
@@ -163,19 +217,6 @@ class PaperCommandsTest {
       words.add(word.toString());
     }
     return words;
-  }
-
-  private static void replay(Command c) {
-    List<String> args = new ArrayList<>(c.words().subList(1, c.words().size()));
-    if (args.get(0).equals("train")) {
-      args.addAll(SHORTENED);
-    }
-    StringWriter printed = new StringWriter();
-    PrintWriter both = new PrintWriter(printed, true);
-    int status = Unet4j.run(args.toArray(new String[0]), both, both);
-    both.flush();
-    assertEquals(0, status, () -> c.fence().where(c.line()) + ": `" + String.join(" ", c.words()) + "` failed:\n"
-        + printed);
   }
 
   /** The challenges' files as the pages name them, each a few small synthetic slices. */
