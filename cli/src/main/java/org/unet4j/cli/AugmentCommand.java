@@ -57,8 +57,7 @@ final class AugmentCommand implements Callable<Integer> {
     if (count < 1 || count > AugmentationPreview.MAX_COUNT) {
       throw new UserException("--count " + count + ": draw 1 to " + AugmentationPreview.MAX_COUNT + " tiles per sheet");
     }
-    Recipe r = RecipeArgument.resolveData(
-        RecipeArgument.withOverrides(RecipeArgument.load(recipe), overrides), RecipeArgument.base(recipe));
+    Recipe r = RecipeArgument.loadWithData(recipe, overrides);
     AugmentationPreview preview = AugmentationPreview.draw(r, Path.of(""), seed != null ? seed : r.training().seed(),
         count);
     Path sheet;

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.LabelFormat;
+import org.unet4j.dsl.recipe.ProbabilityOf;
 import org.unet4j.recipes.data.AtomicFiles;
 import org.unet4j.recipes.eval.EvaluationInputException;
 import org.unet4j.recipes.eval.EvaluationReport;
@@ -77,6 +78,11 @@ final class EvaluateCommand implements Callable<Integer> {
           + " default: ${DEFAULT-VALUE}.")
   String objects;
 
+  @Option(names = "--probability-of", paramLabel = "CLASS",
+      description = "What the predictions hold: foreground (cell) or background (for ISBI 2012: membrane)"
+          + " probability; default: the --recipe's inference.probabilityOf, else foreground.")
+  @Nullable String probabilityOf;
+
   @Option(names = "--json", paramLabel = "OUT.json",
       description = "Also write the results as JSON, and as CSV beside it (OUT.csv).")
   @Nullable Path json;
@@ -100,7 +106,7 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new UserException("--json " + jsonFile + ": name it .json (the CSV goes beside it as .csv)");
     }
     FileEvaluation evaluation = FileEvaluation.of(labelFormat()).threshold(threshold)
-        .objects(ObjectSource.valueOf(objects.toUpperCase(Locale.ROOT)));
+        .objects(ObjectSource.valueOf(objects.toUpperCase(Locale.ROOT))).probabilityOf(probabilityOf());
     if (channel != null) {
       evaluation = evaluation.channel(channel);
     }
@@ -130,6 +136,18 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** What the predictions hold: the option, else the recipe's {@code inference.probabilityOf}, else foreground. */
+  private ProbabilityOf probabilityOf() {
+    if (probabilityOf != null) {
+      ProbabilityOf of = JsonNames.constant(ProbabilityOf.class, probabilityOf);
+      if (of == null) {
+        throw new UserException("--probability-of " + probabilityOf + ": expected foreground or background");
+      }
+      return of;
+    }
+    return recipe != null ? RecipeArgument.load(recipe).inference().probabilityOf() : ProbabilityOf.FOREGROUND;
   }
 
   private @Nullable LabelFormat labelFormat() {

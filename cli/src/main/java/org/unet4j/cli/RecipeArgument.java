@@ -1,10 +1,8 @@
 package org.unet4j.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.unet4j.dsl.SpecException;
-import org.unet4j.dsl.recipe.DataSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 
@@ -36,28 +34,15 @@ final class RecipeArgument {
   }
 
   /**
-   * The folder that relative data paths of the recipe resolve against: a recipe file's own folder;
-   * for a bundled recipe the unet4j installation (where its bundled data lies), else the working
-   * directory.
+   * The recipe with {@code --set} overrides applied and its data paths made absolute, as a run
+   * records them: the recipe's own paths against {@link Recipes#dataBase} (a recipe file's folder,
+   * or the working directory for a bundled recipe), paths given with {@code --set} against the
+   * working directory, where the user typed them.
    */
-  static Path base(String nameOrPath) {
-    Path file = Path.of(nameOrPath);
-    if (Files.isRegularFile(file)) {
-      return file.toAbsolutePath().getParent();
-    }
-    return Path.of(System.getProperty(HOME, "")).toAbsolutePath();
-  }
-
-  /** The recipe with its data paths made absolute against {@code base}, as a run records it. */
-  static Recipe resolveData(Recipe recipe, Path base) {
-    DataSpec d = recipe.data();
-    DataSpec resolved = new DataSpec(absolute(d.images(), base), absolute(d.labels(), base), d.labelFormat(),
-        d.normalization(), d.validationFraction());
-    return new Recipe(recipe.name(), recipe.description(), recipe.model(), recipe.loss(), recipe.augmentation(),
-        recipe.training(), resolved, recipe.inference());
-  }
-
-  private static String absolute(String pattern, Path base) {
-    return pattern.isBlank() ? pattern : base.resolve(pattern).normalize().toString();
+  static Recipe loadWithData(String nameOrPath, List<String> assignments) {
+    Recipe recipe = load(nameOrPath);
+    Recipe resolved = recipe.toBuilder().data(recipe.data().resolvedAgainst(Recipes.dataBase(nameOrPath))).build();
+    Recipe overridden = withOverrides(resolved, assignments);
+    return overridden.toBuilder().data(overridden.data().resolvedAgainst(Path.of(""))).build();
   }
 }

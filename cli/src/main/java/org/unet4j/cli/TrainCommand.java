@@ -89,12 +89,11 @@ final class TrainCommand implements Callable<Integer> {
       if (!run.holdsRun()) {
         throw new UserException("--resume: " + directory + " holds no run (no recipe.json)");
       }
-      return RecipeArgument.withOverrides(RecipeArgument.load(run.recipe().toString()), overrides);
+      return RecipeArgument.loadWithData(run.recipe().toString(), overrides);
     }
-    Recipe given = RecipeArgument.resolveData(
-        RecipeArgument.withOverrides(RecipeArgument.load(recipe), overrides), RecipeArgument.base(recipe));
+    Recipe given = RecipeArgument.loadWithData(recipe, overrides);
     if (resume && run.holdsRun()) {
-      Recipe recorded = RecipeArgument.withOverrides(RecipeArgument.load(run.recipe().toString()), overrides);
+      Recipe recorded = RecipeArgument.loadWithData(run.recipe().toString(), overrides);
       if (!recorded.equals(given)) {
         throw new UserException("--resume: " + recipe + " differs from the run's " + run.recipe() + "; drop RECIPE to"
             + " continue with the run's recipe, and change settings with --set");

@@ -257,6 +257,38 @@ class EvaluateCommandTest {
             + " (did the model diverge?)");
   }
 
+  /**
+   * A membrane map (1 - SOFT, exact in float) scored with the ISBI recipe, which says its
+   * predictions hold membrane probability, or with --probability-of: the pixel error of SOFT itself
+   * (3/19, counted by hand above); read as cell probability it scores worse.
+   */
+  @Test
+  void aMembraneMapIsScoredAsTheRecipeOrTheOptionSays() throws IOException {
+    Path truth = png("t.png", TRUTH, 4);
+    float[] membrane = new float[SOFT.length];
+    for (int i = 0; i < membrane.length; i++) {
+      membrane[i] = 1 - SOFT[i];
+    }
+    Path pred = floatTiff("membrane.tif", membrane, 4);
+    for (List<String> how : List.of(List.of("--recipe", "paper/isbi2012"),
+        List.of("--labels", "isbi-membrane", "--probability-of", "background"))) {
+      Path json = dir.resolve("scores.json");
+      List<String> args = new java.util.ArrayList<>(List.of("evaluate", "--truth", truth.toString(), "--pred",
+          pred.toString(), "--json", json.toString()));
+      args.addAll(how);
+      CliRun run = CliRun.of(args.toArray(new String[0]));
+      assertEquals(0, run.status(), run.err());
+      assertEquals(3.0 / 19, new ObjectMapper().readTree(json.toFile()).at("/mean/pixelError").asDouble(), 1e-15,
+          how.toString());
+    }
+    Path json = dir.resolve("inverted.json");
+    assertEquals(0, CliRun.of("evaluate", "--truth", truth.toString(), "--pred", pred.toString(), "--labels",
+        "isbi-membrane", "--json", json.toString()).status());
+    assertTrue(new ObjectMapper().readTree(json.toFile()).at("/mean/pixelError").asDouble() > 3.0 / 19);
+    assertUserError(CliRun.of("evaluate", "--truth", truth.toString(), "--pred", pred.toString(),
+        "--probability-of", "membrane"), "--probability-of membrane: expected foreground or background");
+  }
+
   private void assertUserError(CliRun run, String message) {
     assertEquals(Unet4j.USAGE, run.status(), run.out() + run.err());
     assertEquals("unet4j evaluate: " + message + "\n", run.err());

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +16,7 @@ import org.unet4j.dsl.model.UNet;
 import org.unet4j.dsl.recipe.AdamOptimizer;
 import org.unet4j.dsl.recipe.AugmentationSpec;
 import org.unet4j.dsl.recipe.ConstantSchedule;
+import org.unet4j.dsl.recipe.DataPair;
 import org.unet4j.dsl.recipe.DataSpec;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.LabelFormat;
@@ -23,6 +26,8 @@ import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.dsl.recipe.TrainingSpec;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
+import org.unet4j.recipes.data.Image;
+import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.TinyData;
 import org.unet4j.recipes.train.MetricsLog;
 
@@ -60,6 +65,53 @@ class TrainCommandTest {
     assertTrue(more.out().contains("9 steps (3 in this run"), more.out());
     assertEquals(9, Recipes.load(run.resolve("recipe.json").toString()).training().steps());
     assertEquals(9, MetricsLog.read(run.resolve("metrics.csv")).size());
+  }
+
+  /** The ISBI 2012 layout: an image stack and a label stack, paired with data.pairs, trained a few steps. */
+  @Test
+  void trainsFromAnImageStackPairedWithItsLabelStack() throws IOException {
+    List<Image> images = new ArrayList<>();
+    List<Image> labels = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      images.add(ImageIo.read(dir.resolve("data/images/img" + i + ".tif")));
+      labels.add(ImageIo.read(dir.resolve("data/masks/img" + i + ".png")));
+    }
+    ImageIo.writeTiffPages(Files.createDirectories(dir.resolve("isbi")).resolve("train-volume.tif"), images);
+    ImageIo.writeTiffPages(dir.resolve("isbi/train-labels.tif"), labels);
+    Recipe stacks = Recipes.load(recipeFile.toString()).toBuilder()
+        .training(t -> t.steps(2).validateEvery(0).checkpointEvery(2))
+        .data(d -> d.images("").labels("").pair("isbi/train-volume.tif", "isbi/train-labels.tif")).build();
+    Path file = Files.writeString(dir.resolve("stacks.json"), Recipes.toJson(stacks));
+    Path run = dir.resolve("run");
+    CliRun r = CliRun.of("train", file.toString(), "--out", run.toString());
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("trained tiny-data: 2 steps"), r.out());
+    assertEquals(List.of(new DataPair(dir.resolve("isbi/train-volume.tif").toString(),
+        dir.resolve("isbi/train-labels.tif").toString())), Recipes.load(run.resolve("recipe.json").toString())
+        .data().pairs());
+  }
+
+  @Test
+  void pathsGivenWithSetResolveAgainstTheWorkingDirectoryNotTheRecipesFolder() throws IOException {
+    Path here = Path.of("").toAbsolutePath();
+    String images = here.relativize(dir.resolve("data/images")).toString();
+    String masks = here.relativize(dir.resolve("data/masks")).toString();
+    Path run = dir.resolve("run");
+    CliRun r = CliRun.of("train", recipeFile.toString(), "--out", run.toString(), "--set", "training.steps=1",
+        "--set", "data.images=" + images, "--set", "data.labels=" + masks);
+    assertEquals(0, r.status(), r.err());
+    Recipe recorded = Recipes.load(run.resolve("recipe.json").toString());
+    assertEquals(dir.resolve("data/images").toString(), recorded.data().images());
+    assertEquals(dir.resolve("data/masks").toString(), recorded.data().labels());
+  }
+
+  @Test
+  void aBundledRecipesDataResolvesAgainstTheWorkingDirectory() {
+    CliRun r = CliRun.of("augment", "paper/isbi2012", "--count", "1", "--out", dir.resolve("sheet").toString());
+    assertEquals(Unet4j.USAGE, r.status());
+    assertEquals("unet4j augment: data.pairs[0].images: \"" + Path.of("").toAbsolutePath()
+        .resolve("data/isbi2012/train-volume.tif") + "\" does not exist (looked for " + Path.of("").toAbsolutePath()
+        .resolve("data/isbi2012/train-volume.tif") + ")", r.err().strip());
   }
 
   @Test

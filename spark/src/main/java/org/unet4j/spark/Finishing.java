@@ -90,7 +90,7 @@ record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStat
       labels.add(predictor.labels(map));
     }
     PredictionFiles.of(settings.outFolder(), image.name(), pages.size()).write(pages, maps, labels,
-        Calibration.read(image.file()));
+        predictor.inference().probabilityOf(), Calibration.read(image.file()));
     parts.delete();
     long objects = 0;
     long foreground = 0;

@@ -140,6 +140,12 @@ class RecipeRoundTripTest {
       all.add(enumCase(v, r -> withInference(r, new InferenceSpec(46, 8, TestTimeAugmentation.MIRRORS, 0.25, 30, true,
           v, 0.75))));
     }
+    for (ProbabilityOf v : ProbabilityOf.values()) {
+      all.add(enumCase(v, r -> withInference(r, new InferenceSpec(46, 8, TestTimeAugmentation.MIRRORS, 0.25, 30, true,
+          InstanceMethod.COMPONENTS, 0.75, v))));
+    }
+    all.add(Named.of("explicit pairs: a stack with its labels, a glob with a glob", withData(tiny(),
+        DataSpec.builder().pair("em/train-volume.tif", "em/train-labels.tif").pair("a/*.tif", "b/*.png").build())));
     // ClassBalance and FlipTransform.Symmetry are covered by the loss and transform cases above.
 
     // text that must survive escaping, and doubles that must survive printing
@@ -215,7 +221,8 @@ class RecipeRoundTripTest {
     enumTypes(Recipe.class, enums, new HashSet<>());
     assertEquals(Set.of(Padding.class, Activation.class, Normalization.class, PoolingKind.class, SkipMode.class,
         OutputActivation.class, ClassBalance.class, Interpolation.class, FlipTransform.Symmetry.class,
-        LabelFormat.class, IntensityScaling.class, TestTimeAugmentation.class, InstanceMethod.class), enums);
+        LabelFormat.class, IntensityScaling.class, TestTimeAugmentation.class, InstanceMethod.class,
+        ProbabilityOf.class), enums);
     for (Class<?> e : enums) {
       for (Object constant : e.getEnumConstants()) {
         assertTrue(seen.contains(constant), "no round-trip case uses " + e.getSimpleName() + "." + constant);

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import org.unet4j.augment.Sample;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.model.OutputActivation;
+import org.unet4j.dsl.recipe.DataPair;
 import org.unet4j.dsl.recipe.DataSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
@@ -56,8 +57,20 @@ public final class Dataset {
     return new Dataset(recipe, training, validation);
   }
 
-  /** Image files paired with label files by name; every image needs its labels. */
+  /**
+   * The data spec's image files with their label files: the explicit {@code data.pairs}, each
+   * file with its file or, for folders and globs, in sorted order; else {@code data.images} and
+   * {@code data.labels} paired by file name, every image needing its labels. Relative paths
+   * resolve against {@code base}; errors name the resolved paths.
+   */
   public static List<ImagePair> pairs(DataSpec data, Path base) {
+    if (!data.pairs().isEmpty()) {
+      List<ImagePair> pairs = new ArrayList<>();
+      for (int i = 0; i < data.pairs().size(); i++) {
+        pairs.addAll(inOrder("data.pairs[" + i + "]", data.pairs().get(i), base));
+      }
+      return pairs;
+    }
     List<Path> images = FilePattern.resolve("data.images", data.images(), base);
     List<Path> labels = FilePattern.resolve("data.labels", data.labels(), base);
     Map<String, Path> labelsByName = new LinkedHashMap<>();
@@ -77,11 +90,33 @@ public final class Dataset {
     }
     if (!unmatched.isEmpty()) {
       throw new DataException("data.labels: " + unmatched.size() + " of " + images.size()
-          + " images have no label file of the same name in \"" + data.labels() + "\": "
+          + " images have no label file of the same name in " + base.resolve(data.labels()).normalize() + ": "
           + String.join(", ", unmatched.subList(0, Math.min(5, unmatched.size())))
-          + (unmatched.size() > 5 ? ", ..." : ""));
+          + (unmatched.size() > 5 ? ", ..." : "") + "; images and labels pair by file name (to pair files"
+          + " whatever their names, such as a stack with its label stack, use data.pairs)");
     }
     return pairs;
+  }
+
+  /** One explicit pair: a file with a file, or the files of two folders or globs in sorted order. */
+  private static List<ImagePair> inOrder(String field, DataPair pair, Path base) {
+    List<Path> images = FilePattern.resolve(field + ".images", pair.images(), base);
+    List<Path> labels = FilePattern.resolve(field + ".labels", pair.labels(), base);
+    if (images.size() != labels.size()) {
+      throw new DataException(field + ": " + files(images.size()) + " of images in "
+          + base.resolve(pair.images()).normalize() + " but " + files(labels.size()) + " of labels in "
+          + base.resolve(pair.labels()).normalize() + "; a pair matches its files in sorted order, so the counts"
+          + " must agree");
+    }
+    List<ImagePair> pairs = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      pairs.add(new ImagePair(FilePattern.stem(images.get(i)), images.get(i), labels.get(i)));
+    }
+    return pairs;
+  }
+
+  private static String files(int count) {
+    return count + (count == 1 ? " file" : " files");
   }
 
   public List<ImagePair> training() {
@@ -115,8 +150,8 @@ public final class Dataset {
     List<Image> images = ImageIo.readPages(pair.image());
     List<Image> labels = ImageIo.readPages(pair.labels());
     if (images.size() != labels.size()) {
-      throw new DataException(pair.image() + " has " + images.size() + " pages but " + pair.labels()
-          + " has " + labels.size());
+      throw new DataException(pair.image() + " has " + images.size() + " pages but its labels " + pair.labels()
+          + " have " + labels.size() + "; pages pair in order, so image and label stacks need the same number");
     }
     List<Sample> samples = new ArrayList<>();
     for (int page = 0; page < images.size(); page++) {

@@ -82,14 +82,11 @@ public final class NucleiDemo {
   public Recipe recipe() {
     Recipe bundled = Recipes.load(RECIPE);
     int warmup = Math.min(bundled.training().warmupSteps(), steps / 10);
+    // The bundled nuclei images lie in the unet4j folder, wherever the demo runs from.
     return bundled.toBuilder()
         .training(t -> t.steps(steps).warmupSteps(warmup))
-        .data(d -> d.images(underHome(bundled.data().images())).labels(underHome(bundled.data().labels())))
+        .data(bundled.data().resolvedAgainst(home))
         .build();
-  }
-
-  private String underHome(String pattern) {
-    return home.resolve(pattern).normalize().toString();
   }
 
   /**
