@@ -120,7 +120,7 @@ final class EvaluateCommand implements Callable<Integer> {
     if (pairs.size() > 1) {
       out.println(row("mean", "", report.summary().mean(), nameWidth));
     }
-    out.printf(Locale.ROOT, "ISBI metrics at their best thresholds%s; iou, dice, objectF1 %s%n",
+    out.printf(Locale.ROOT, "ISBI metrics at their best thresholds%s; iou, dice, objectF1, ap, seg %s%n",
         jsonFile == null ? " (--json lists them)" : "", report.objectSource());
     if (jsonFile != null) {
       Path csv = csvBeside(jsonFile);
