@@ -4,9 +4,9 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
-import java.util.Arrays;
 import java.util.List;
 import org.unet4j.labels.ConnectedComponents;
+import org.unet4j.labels.LabelOverlap;
 
 /**
  * Object-level scores for instance segmentation ({@link ObjectScores}), as used for nuclei. The
@@ -127,46 +127,20 @@ public final class ObjectMetrics {
 
     /** Adds one page: {@code objects} holds the predicted object of every pixel, 0 or 1..objectCount. */
     void add(GroundTruth truth, int[] objects, int objectCount) {
-      int[] instances = truth.instanceArray();
-      int pixels = instances.length;
-      long[] truthArea = new long[truth.instanceCount() + 1];
-      long[] predictedArea = new long[objectCount + 1];
-      long[] pairs = new long[pixels];
-      int pairCount = 0;
-      for (int p = 0; p < pixels; p++) {
-        int t = instances[p];
-        int o = objects[p];
-        truthArea[t]++;
-        predictedArea[o]++;
-        if (t != 0 && o != 0) {
-          pairs[pairCount++] = (long) t << 32 | o;
-        }
-      }
-      truthPixels += pixels - truthArea[0];
-      predictedPixels += pixels - predictedArea[0];
-      intersection += pairCount;
-      truthObjects += truth.instanceCount();
-      predictedObjects += objectCount;
-      Arrays.sort(pairs, 0, pairCount);
-      for (int start = 0; start < pairCount; ) {
-        int end = start;
-        while (end < pairCount && pairs[end] == pairs[start]) {
-          end++;
-        }
-        long overlap = end - start;
-        int t = (int) (pairs[start] >>> 32);
-        int o = (int) pairs[start];
-        double iou = (double) overlap / (truthArea[t] + predictedArea[o] - overlap);
-        // SEG: o covers more than half of t; at most one predicted object can, so no search.
-        if (2 * overlap > truthArea[t]) {
-          segJaccard += iou;
-        }
+      LabelOverlap overlap = LabelOverlap.of(truth.instanceArray(), truth.instanceCount(), objects, objectCount);
+      truthPixels += overlap.truthForeground();
+      predictedPixels += overlap.predictedForeground();
+      intersection += overlap.sharedForeground();
+      truthObjects += overlap.truthObjects();
+      predictedObjects += overlap.predictedObjects();
+      segJaccard += overlap.segSum();
+      for (int pair = 0; pair < overlap.pairs(); pair++) {
+        double iou = overlap.pairIou(pair);
         for (int k = 0; k < matched.length; k++) {
           if (iou > IOU_THRESHOLDS.get(k)) {
             matched[k]++;
           }
         }
-        start = end;
       }
     }
   }

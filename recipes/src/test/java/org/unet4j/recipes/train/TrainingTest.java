@@ -172,9 +172,10 @@ class TrainingTest {
   @Test
   void scoresOfValidationPixelsAsComputedByHand() {
     ValidationScores.Accumulator a = new ValidationScores.Accumulator();
-    // Pixel 4 has weight 0 and is not scored: TP at 0, FN at 1, FP at 2, TN at 3.
-    a.add(0.5, new int[] {1, 1, 0, 0, 1}, new float[] {1, 1, 1, 1, 0}, new float[] {0.9f, 0.2f, 0.7f, 0.1f, 0.9f});
-    a.add(1.5, new int[] {0}, new float[] {1}, new float[] {0.4f});
+    // A 3x3 tile: pixels 4..8 have weight 0 and are not scored: TP at 0, FN at 1, FP at 2, TN at 3.
+    a.add(0.5, 3, new int[] {1, 1, 0, 0, 1, 0, 0, 0, 0}, new float[] {1, 1, 1, 1, 0, 0, 0, 0, 0},
+        new float[] {0.9f, 0.2f, 0.7f, 0.1f, 0.9f, 0, 0, 0, 0});
+    a.add(1.5, 1, new int[] {0}, new float[] {1}, new float[] {0.4f});
     ValidationScores s = a.scores();
     assertEquals(1.0, s.loss(), 1e-12);
     assertEquals(1.0 / 3, s.iou(), 1e-12);
