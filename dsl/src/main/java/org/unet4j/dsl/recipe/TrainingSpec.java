@@ -33,7 +33,7 @@ public record TrainingSpec(
     @Doc("steps between checkpoints") @Default("500") @Range(min = 1, max = 1e9) int checkpointEvery,
     @Doc("steps between validation runs, 0 for none") @Default("0") @Range(min = 0, max = 1e9) int validateEvery,
     @Doc("the checkpoint a model is read from: newest, or the best by a validation score (loss, iou, dice,"
-        + " pixel-error, rand-error, seg), kept in checkpoints/best") @Default("\"newest\"")
+        + " pixel-error, rand-error, seg), kept in checkpoints/best-N") @Default("\"newest\"")
         CheckpointSelection selectBy,
     @Doc("validations without a better selectBy score after which training stops, 0 for never") @Default("0")
         @Range(min = 0, max = 1e9) int patience,

@@ -119,7 +119,7 @@ final class AugmentCommand implements Callable<Integer> {
     Augmenter augmenter = Augmenter.of(r.augmentation());
     List<Row> rows = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    Dataset dataset = Dataset.open(r, Path.of(""));
+    Dataset dataset = Dataset.open(r, Path.of("")).balancedOverTraining();
     int images = dataset.training().size();
     TrainingSamples samples = new TrainingSamples(dataset);
     Sample grid = gridSample(shape);

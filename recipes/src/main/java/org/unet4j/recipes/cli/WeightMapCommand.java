@@ -15,6 +15,7 @@ import org.unet4j.dsl.recipe.LabelFormat;
 import org.unet4j.dsl.recipe.LossSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
+import org.unet4j.labels.ClassFrequencies;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.labels.LabelDecoder;
 import org.unet4j.labels.WeightMap;
@@ -84,7 +85,8 @@ final class WeightMapCommand implements Callable<Integer> {
 
     WeightedTarget target;
     try {
-      target = WeightMap.compute(instances, loss);
+      // One image stands for the training set when the recipe balances the classes over it.
+      target = WeightMap.compute(instances, ClassFrequencies.of(instances).resolve(loss));
     } catch (InvalidInputException e) {
       throw new UserException("recipe " + r.name() + ": " + e.getMessage());
     }
