@@ -241,7 +241,7 @@ class SparkPredictionTest {
 
     List<String> csv = Files.readAllLines(out.resolve(ResultTable.CSV), StandardCharsets.UTF_8);
     assertEquals("name,input,width,height,pages,objects,foregroundFraction,seconds,status,error,pixelError,randError,"
-        + "warpingError,vRand,vInfo,iou,dice,objectF1", csv.get(0));
+        + "warpingError,vRand,vInfo,iou,dice,objectF1,ap,seg", csv.get(0));
     assertEquals(5, csv.size());
     Map<String, String[]> cells = new HashMap<>();
     for (String line : csv.subList(1, csv.size())) {

@@ -15,7 +15,7 @@ import org.unet4j.dsl.json.SpecJson;
  * and the checkpoint and validation intervals, which checkpoint is the run's model and when it
  * stops early. One seed fixes the weights, the data order and every augmentation.
  */
-@Doc("Optimizer, learning rate, steps, batch, tile, seed and intervals.")
+@Doc("Optimizer, learning rate, steps, batch, tile, seed, intervals, best checkpoint and early stopping.")
 public record TrainingSpec(
     @Default("{\"type\": \"sgd\"}") OptimizerSpec optimizer,
     @Doc("initial learning rate") @Default("0.01") @Range(min = 0, max = 10, minExclusive = true)

@@ -14,9 +14,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unet4j.augment.Augmenter;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.losses.Losses;
 import org.unet4j.recipes.data.Batch;
+import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.LabelledImage;
 import org.unet4j.recipes.infer.Model;
 import org.unet4j.recipes.infer.Segmentation;
@@ -152,6 +154,15 @@ class TrainingTest {
       assertTrue(s.pixels() > 0);
       assertTrue(s.iou() >= 0 && s.iou() <= 1 && s.dice() >= s.iou() - 1e-12, s.toString());
     }
+  }
+
+  @Test
+  void generatedImagesHaveNoTrainingSetToCountClassesOver() {
+    Recipe recipe = TinyRecipes.with(TinyRecipes.tinyAdam(2, 2), "loss.classBalance=\"dataset-frequency\"");
+    DataException e = assertThrows(DataException.class, () -> TrainingData.generated(TrainingTest::discs)
+        .prepare(recipe, Augmenter.of(recipe.augmentation()), 1, null));
+    assertEquals("loss.classBalance dataset-frequency counts the classes of a fixed training set, but generated"
+        + " images are new at every step; use inverse-frequency (per image), none or given", e.getMessage());
   }
 
   @Test
