@@ -9,12 +9,15 @@ import org.unet4j.labels.ConnectedComponents;
 import org.unet4j.labels.LabelOverlap;
 
 /**
- * Object-level scores for instance segmentation ({@link ObjectScores}), as used for nuclei. The
- * predicted objects are the 4-connected components of prob &gt; threshold ({@link #compute}) or
- * given instances ({@link #computeInstances}); the true ones are the ground truth's instances. A pair matches when its IoU exceeds the IoU threshold; from 0.5 up a
- * true object can match at most one predicted object and the other way round (two disjoint
- * objects cannot each cover more than half of a third), so the matching is one to one without an
- * assignment step. A stack sums its counts over the slices. O(N + K log K) for K overlapping pixels.
+ * Object-level scores for instance segmentation ({@link ObjectScores}), as used for nuclei and
+ * cells. The predicted objects are the 4-connected components of prob &gt; threshold
+ * ({@link #compute}) or given instances ({@link #computeInstances}); the true ones are the ground
+ * truth's instances. A pair matches when its IoU exceeds the IoU threshold; from 0.5 up a true
+ * object can match at most one predicted object and the other way round (two disjoint objects
+ * cannot each cover more than half of a third), so the matching is one to one without an
+ * assignment step, and the greedy count of matches is the maximum one that object F1 and the
+ * average precision need. A stack sums its counts over the slices. O(N + K log K) for K
+ * overlapping pixels.
  *
  * <p>The same pairs give the Cell Tracking Challenge's SEG measure: a true object R and a predicted
  * object S match when |R ∩ S| &gt; |R| / 2 (a condition on R's area alone, so at most one S per R),

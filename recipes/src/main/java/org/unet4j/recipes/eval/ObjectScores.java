@@ -33,7 +33,8 @@ public record ObjectScores(double threshold, double iou, double dice, double obj
         "apSweep holds AP at the %s IoU thresholds, got %s values",
         ObjectMetrics.IOU_THRESHOLDS.size(), apSweep.size());
     checkArgument(Double.isNaN(seg) ? truthObjects == 0 : seg >= 0 && seg <= 1,
-        "seg must be in [0, 1], NaN only without true objects; got %s with %s true objects", (Double) seg, truthObjects);
+        "seg must be in [0, 1], NaN only without true objects; got %s with %s true objects", (Double) seg,
+        truthObjects);
     checkArgument(matched >= 0 && matched <= truthObjects && matched <= predictedObjects,
         "matched objects (%s) cannot exceed the true (%s) or predicted (%s) ones", matched, truthObjects,
         predictedObjects);
