@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.unet4j.dsl.json.RecipeFormat;
 
 class OtherCommandsTest {
   @Test
@@ -14,7 +15,7 @@ class OtherCommandsTest {
     assertEquals(0, run.status(), run.err());
     JsonNode schema = new ObjectMapper().readTree(run.out());
     assertEquals("unet4j-recipe", schema.at("/properties/format/const").asText());
-    assertEquals(1, schema.at("/properties/formatVersion/const").asInt());
+    assertEquals(RecipeFormat.CURRENT_VERSION, schema.at("/properties/formatVersion/const").asInt());
     assertTrue(schema.at("/$defs/ModelSpec").isObject());
   }
 
