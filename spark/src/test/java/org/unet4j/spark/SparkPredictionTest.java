@@ -246,7 +246,7 @@ class SparkPredictionTest {
     Map<String, String[]> cells = new HashMap<>();
     for (String line : csv.subList(1, csv.size())) {
       String[] c = line.split(",", -1);
-      assertEquals(18, c.length, line);
+      assertEquals(ResultTable.COLUMNS.size() + ImageScores.COLUMNS.size(), c.length, line);
       cells.put(c[0], c);
     }
     Map<String, int[]> sizes = Map.of("a", new int[] {70, 45, 1}, "b", new int[] {33, 20, 1}, "c",
