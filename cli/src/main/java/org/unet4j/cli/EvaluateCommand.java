@@ -62,8 +62,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Nullable String labels;
 
   @Option(names = "--threshold", paramLabel = "T", defaultValue = "0.5",
-      description = "Probability threshold of the object scores (iou, dice, objectF1); default: ${DEFAULT-VALUE}."
-          + " The ISBI metrics try their own thresholds.")
+      description = "Probability threshold of the object scores (iou, dice, objectF1, ap, seg); default:"
+          + " ${DEFAULT-VALUE}. The ISBI metrics try their own thresholds.")
   double threshold;
 
   @Option(names = "--channel", paramLabel = "C",
@@ -72,8 +72,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Nullable Integer channel;
 
   @Option(names = "--objects", paramLabel = "SOURCE", defaultValue = "auto",
-      description = "Where the object scores (iou, dice, objectF1) take the predicted objects from: labels (the"
-          + " NAME_labels.tif beside each prediction, unet4j predict's post-processed instances), threshold (the"
+      description = "Where the object scores (iou, dice, objectF1, ap, seg) take the predicted objects from: labels"
+          + " (the NAME_labels.tif beside each prediction, unet4j predict's post-processed instances), threshold (the"
           + " 4-connected components of prob > --threshold) or auto (labels where present, else threshold);"
           + " default: ${DEFAULT-VALUE}.")
   String objects;
@@ -126,7 +126,7 @@ final class EvaluateCommand implements Callable<Integer> {
     if (pairs.size() > 1) {
       out.println(row("mean", "", report.summary().mean(), nameWidth));
     }
-    out.printf(Locale.ROOT, "ISBI metrics at their best thresholds%s; iou, dice, objectF1 %s%n",
+    out.printf(Locale.ROOT, "ISBI metrics at their best thresholds%s; iou, dice, objectF1, ap, seg %s%n",
         jsonFile == null ? " (--json lists them)" : "", report.objectSource());
     if (jsonFile != null) {
       Path csv = csvBeside(jsonFile);

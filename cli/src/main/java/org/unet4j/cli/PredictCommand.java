@@ -44,8 +44,9 @@ final class PredictCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A run directory (its newest good"
-      + " checkpoint), a checkpoint folder RUN/checkpoints/ckpt-NNNNNNNNN, or a model export (unet4j export).")
+  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A run directory (its best"
+      + " checkpoint when training.selectBy keeps one, else its newest good checkpoint), a checkpoint folder"
+      + " RUN/checkpoints/ckpt-NNNNNNNNN, or a model export (unet4j export).")
   Path model;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "The folder for the outputs (created"
@@ -89,6 +90,9 @@ final class PredictCommand implements Callable<Integer> {
     try (predictor) {
       Tiling t = predictor.tiling();
       o.printf(Locale.ROOT, "model   %s%n", source.describe());
+      if (source.best().isPresent()) {
+        o.printf(Locale.ROOT, "using   %s%n", source.choice());
+      }
       o.printf(Locale.ROOT, "tiles   %d -> %d, step %d, mirrored context %d px; tta %s; threshold %s%s%n", t.tile(),
           t.outputSize(), t.step(), t.context(), inference.tta().name().toLowerCase(Locale.ROOT),
           inference.threshold(), inference.instances() == InstanceMethod.WATERSHED

@@ -68,6 +68,12 @@ final class TrainCommand implements Callable<Integer> {
           result.lastLoss());
       out.printf("checkpoint  %s%nloss curve  %s%nmetrics     %s%n", result.checkpoint().directory(),
           run.lossCurve(), run.metrics());
+      if (result.best() != null) {
+        out.printf("best        %s (%s)%n", result.best().checkpoint().directory(), result.best().describe());
+      }
+      if (result.stoppedEarly() != null) {
+        out.printf("stopped     %s%n", result.stoppedEarly());
+      }
       out.flush();
       return 0;
     } catch (NoUsableCheckpointException e) {

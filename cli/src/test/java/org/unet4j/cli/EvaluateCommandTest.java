@@ -68,9 +68,9 @@ class EvaluateCommandTest {
     List<String> lines = run.out().lines().toList();
     assertAll(
         () -> assertEquals("image pages   pixelError    randError warpingError        vRand        vInfo"
-            + "          iou         dice     objectF1", lines.get(0)),
+            + "          iou         dice     objectF1           ap          seg", lines.get(0)),
         () -> assertTrue(lines.get(1).startsWith("t         1       0.1579 "), lines.get(1)),
-        () -> assertEquals("ISBI metrics at their best thresholds; iou, dice, objectF1 at 0.5", lines.get(2)),
+        () -> assertEquals("ISBI metrics at their best thresholds; iou, dice, objectF1, ap, seg at 0.5", lines.get(2)),
         () -> assertEquals("wrote " + json + " and " + dir.resolve("out/results.csv"), lines.get(3)));
 
     JsonNode root = new ObjectMapper().readTree(json.toFile());
@@ -83,11 +83,12 @@ class EvaluateCommandTest {
         () -> assertEquals(4, image.at("/width").asInt()),
         () -> assertEquals(1, image.at("/pages").asInt()),
         () -> assertTrue(image.at("/objectF1Sweep/0.95").isNumber()),
+        () -> assertTrue(image.at("/apSweep/0.50").isNumber()),
         () -> assertEquals(2, image.at("/objects/truth").asInt()),
         () -> assertEquals(3.0 / 19, root.at("/mean/pixelError").asDouble(), 1e-15),
         () -> assertEquals(1, root.at("/mean/images").asInt()));
     for (String key : List.of("pixelError", "randError", "warpingError", "vRand", "vInfo", "iou", "dice",
-        "objectF1")) {
+        "objectF1", "ap", "seg")) {
       assertTrue(image.has(key) && root.at("/mean").has(key), key);
     }
 
@@ -121,7 +122,7 @@ class EvaluateCommandTest {
     List<String> lines = run.out().lines().toList();
     assertEquals(5, lines.size(), run.out());
     String perfectRow = "    1       0.0000       0.0000     0.000000       1.0000       1.0000       1.0000"
-        + "       1.0000       1.0000";
+        + "       1.0000       1.0000       1.0000       1.0000";
     assertEquals("a     " + perfectRow, lines.get(1));
     assertEquals("b     " + perfectRow, lines.get(2));
     assertEquals("mean  " + perfectRow.replaceFirst(" {4}1", "     "), lines.get(3));
@@ -129,8 +130,10 @@ class EvaluateCommandTest {
 
   /**
    * The perfect probabilities, but predicted instances that split the first cell into two columns
-   * (IoU 2/4 each: no match) and miss the second: object F1 = 0 / (2 + 2) = 0; foreground IoU of
-   * the instances 4/8 = 0.5, Dice 8/12. The ISBI metrics still read the probabilities (perfect).
+   * (IoU 2/4 each: no match) and miss the second: object F1 = 0 / (2 + 2) = 0, AP 0 / (0 + 2 + 2)
+   * = 0 at every IoU threshold, SEG 0 (each half covers exactly, not more than, half of the cell);
+   * foreground IoU of the instances 4/8 = 0.5, Dice 8/12. The ISBI metrics still read the
+   * probabilities (perfect).
    */
   @Test
   void objectScoresComeFromThePredictedInstancesWherePresent() throws IOException {
@@ -150,8 +153,8 @@ class EvaluateCommandTest {
     assertEquals(0, run.status(), run.err());
     List<String> lines = run.out().lines().toList();
     assertEquals("a         1       0.0000       0.0000     0.000000       1.0000       1.0000       0.5000"
-        + "       0.6667       0.0000", lines.get(1));
-    assertEquals("ISBI metrics at their best thresholds; iou, dice, objectF1 of the predicted instances"
+        + "       0.6667       0.0000       0.0000       0.0000", lines.get(1));
+    assertEquals("ISBI metrics at their best thresholds; iou, dice, objectF1, ap, seg of the predicted instances"
         + " (NAME_labels)", lines.get(2));
     JsonNode image = new ObjectMapper().readTree(json.toFile()).at("/images/0");
     assertEquals(preds.resolve("a_labels.tif").toString(), image.at("/instances").asText());
@@ -192,7 +195,8 @@ class EvaluateCommandTest {
   @Test
   void colourCodedTruthNeedsItsLabelFormat() {
     // Two touching cells of values 1 and 2, predicted as one blob: one object under cells-above-zero
-    // (F1 1), two under color-components (F1 0: the blob matches neither with IoU > 0.5).
+    // (F1 1, SEG 1), two under color-components (F1 0: the blob matches neither with IoU > 0.5;
+    // SEG 0.5: the blob covers all of each cell, so it is each one's SEG match with Jaccard 2/4).
     float[] truth = {1, 1, 2, 2, 0, 0, 0, 0};
     float[] pred = {1, 1, 1, 1, 0, 0, 0, 0};
     Path t = png("t.png", truth, 4);
@@ -203,7 +207,7 @@ class EvaluateCommandTest {
     assertEquals(0, plain.status(), plain.err());
     assertEquals(0, coded.status(), coded.err());
     assertTrue(plain.out().lines().toList().get(1).endsWith("1.0000"), plain.out());
-    assertTrue(coded.out().lines().toList().get(1).endsWith("0.0000"), coded.out());
+    assertTrue(coded.out().lines().toList().get(1).endsWith("0.0000       0.5000"), coded.out());
     // The recipe's data.labelFormat does the same.
     CliRun recipe = CliRun.of("evaluate", "--truth", t.toString(), "--pred", p.toString(), "--recipe",
         "nuclei-demo");
@@ -232,6 +236,8 @@ class EvaluateCommandTest {
         () -> assertEquals(0.0, image.at("/iou").asDouble()),
         () -> assertEquals(0.0, image.at("/dice").asDouble()),
         () -> assertEquals(0.0, image.at("/objectF1").asDouble()),
+        () -> assertEquals(0.0, image.at("/ap").asDouble()),
+        () -> assertEquals(0.0, image.at("/seg").asDouble()),
         () -> assertEquals(1, image.at("/objects/truth").asInt()),
         () -> assertEquals(0, image.at("/objects/predicted").asInt()));
     // A one-pixel image: a wrong pixel is an object deletion, not a merge or split.

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,6 +126,43 @@ class PredictCommandTest {
     List<String> table = Files.readAllLines(out.resolve("cells_objects.csv"));
     assertEquals(objects + 1, table.size());
     assertTrue(table.get(0).startsWith("page,label,area[px],area[pixel^2]"), table.get(0));
+  }
+
+  /**
+   * A run that keeps a best checkpoint predicts with it and says so: here the run's step-2
+   * checkpoint is made its best by hand (a copy named best-000000002 whose meta.json adds the
+   * metric and the score, which are outside its checksums).
+   */
+  @Test
+  void aRunsBestCheckpointIsTheModelAndPredictSaysWhichItTook() throws IOException {
+    Path copy = dir.resolve("run");
+    try (Stream<Path> files = Files.walk(shared.resolve("run"))) {
+      for (Path f : files.toList()) {
+        Path target = copy.resolve(shared.resolve("run").relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+    Path best = copy.resolve("checkpoints/best-000000002");
+    Files.createDirectories(best);
+    try (Stream<Path> files = Files.list(copy.resolve("checkpoints/ckpt-000000002"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, best.resolve(f.getFileName().toString()));
+      }
+    }
+    String meta = Files.readString(best.resolve("meta.json"));
+    Files.writeString(best.resolve("meta.json"), meta.replaceFirst("\\{", "{\"metric\": \"iou\", \"score\": 0.5,"));
+    Path in = dir.resolve("a.png");
+    ImageIo.writePng(in, discs(30, 20, PixelType.UINT8, 1));
+
+    CliRun r = CliRun.of("predict", "--model", copy.toString(), "--out", dir.resolve("out").toString(), in.toString());
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("model   tiny at step 2 (run directory " + copy.toAbsolutePath() + ")\n"
+        + "using   the best checkpoint (step 2, validation iou 0.5000) of " + copy.toAbsolutePath()
+        + "; the newest is step 4\n"), r.out());
   }
 
   @Test

@@ -6,6 +6,7 @@ import org.unet4j.dsl.model.Padding
 import org.unet4j.dsl.model.SkipMode
 import org.unet4j.dsl.recipe.AdamOptimizer
 import org.unet4j.dsl.recipe.AugmentationSpec
+import org.unet4j.dsl.recipe.CheckpointSelection
 import org.unet4j.dsl.recipe.ClassBalance
 import org.unet4j.dsl.recipe.CombinedLoss
 import org.unet4j.dsl.recipe.ConstantSchedule
@@ -64,6 +65,9 @@ class RecipeDslTest {
             seed = 7
             checkpointEvery = 250
             validateEvery = 100
+            selectBy = CheckpointSelection.SEG
+            patience = 5
+            minDelta = 0.01
         }
         inference { tile = 188; tta = TestTimeAugmentation.MIRRORS }
     }
@@ -75,7 +79,10 @@ class RecipeDslTest {
                 "kotlin/tiny", "declared in Kotlin", net,
                 CombinedLoss(listOf(LossTerm(1.0, WeightedCrossEntropyLoss.paper()), LossTerm(0.5, DiceLoss(1.0)))),
                 AugmentationSpec.paper(),
-                TrainingSpec(AdamOptimizer.defaults(), 1e-3, StepSchedule(500, 0.5), 10, 1000, 2, 124, 7, 250, 100),
+                TrainingSpec(
+                    AdamOptimizer.defaults(), 1e-3, StepSchedule(500, 0.5), 10, 1000, 2, 124, 7, 250, 100,
+                    CheckpointSelection.SEG, 5, 0.01,
+                ),
                 DataSpec.none(),
                 InferenceSpec(188, 1, TestTimeAugmentation.MIRRORS, 0.5, 0, false),
             ),

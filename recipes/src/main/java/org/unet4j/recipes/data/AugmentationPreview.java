@@ -102,7 +102,7 @@ public final class AugmentationPreview {
     Augmenter augmenter = Augmenter.of(recipe.augmentation());
     List<Row> rows = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    Dataset dataset = Dataset.open(recipe, base);
+    Dataset dataset = Dataset.open(recipe, base).balancedOverTraining();
     TrainingSamples samples = new TrainingSamples(dataset);
     Sample grid = gridSample(shape);
     for (int n = 0; n < count; n++) {

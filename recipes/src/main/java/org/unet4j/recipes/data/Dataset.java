@@ -13,10 +13,12 @@ import java.util.concurrent.Future;
 import org.unet4j.augment.Sample;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.model.OutputActivation;
+import org.unet4j.dsl.recipe.ClassBalance;
 import org.unet4j.dsl.recipe.DataPair;
 import org.unet4j.dsl.recipe.DataSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
+import org.unet4j.labels.ClassFrequencies;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.labels.LabelDecoder;
 import org.unet4j.labels.SeparationBorders;
@@ -123,6 +125,47 @@ public final class Dataset {
     return training;
   }
 
+  /**
+   * This dataset, its samples weighted by the class frequencies of all its training labels when
+   * the recipe's class balance is {@code dataset-frequency} (the labels are read once more for the
+   * count, without the images); itself otherwise.
+   */
+  public Dataset balancedOverTraining() {
+    if (!balancesOverTrainingSet(recipe)) {
+      return this;
+    }
+    long background = 0;
+    long foreground = 0;
+    for (ImagePair pair : training) {
+      List<Image> labels = ImageIo.readPages(pair.labels());
+      for (int page = 0; page < labels.size(); page++) {
+        ClassFrequencies f = ClassFrequencies.of(decode(pair, labels.get(page), page));
+        background += f.background();
+        foreground += f.foreground();
+      }
+    }
+    return new Dataset(balanced(recipe, new ClassFrequencies(background, foreground)), training, validation);
+  }
+
+  /** Whether the recipe's weight maps need the class frequencies of the whole training set. */
+  public static boolean balancesOverTrainingSet(Recipe recipe) {
+    return WeightedCrossEntropyLoss.findIn(recipe.loss())
+        .filter(loss -> loss.classBalance() == ClassBalance.DATASET_FREQUENCY).isPresent();
+  }
+
+  /**
+   * {@code recipe} with a {@code dataset-frequency} class balance turned into the class weights of
+   * {@code frequencies} (see {@link ClassFrequencies#resolve}); the recipe as it is otherwise.
+   */
+  public static Recipe balanced(Recipe recipe, ClassFrequencies frequencies) {
+    Optional<WeightedCrossEntropyLoss> weighted = WeightedCrossEntropyLoss.findIn(recipe.loss());
+    if (weighted.isEmpty() || weighted.get().classBalance() != ClassBalance.DATASET_FREQUENCY) {
+      return recipe;
+    }
+    return recipe.toBuilder()
+        .loss(WeightedCrossEntropyLoss.replaceIn(recipe.loss(), frequencies.resolve(weighted.get()))).build();
+  }
+
   public List<ImagePair> validation() {
     return validation;
   }
@@ -158,7 +201,6 @@ public final class Dataset {
       Image image = images.get(page);
       Image label = labels.get(page);
       PageLimits.checkFinite(pair.image(), page, image, 0);
-      PageLimits.checkFinite(pair.labels(), page, label, 0);
       if (image.width() != label.width() || image.height() != label.height()) {
         throw new DataException(pair.image() + " is " + image.width() + "x" + image.height() + " but its"
             + " labels " + pair.labels() + " are " + label.width() + "x" + label.height()
@@ -168,16 +210,19 @@ public final class Dataset {
         throw new DataException(pair.image() + " has " + image.channels() + " channel(s) but the model"
             + " reads " + recipe.model().inputChannels() + " (model.inputChannels)");
       }
-      InstanceLabels instances;
-      try {
-        instances = LabelDecoder.decode(label.channelAsInts(0), label.width(), label.height(),
-            recipe.data().labelFormat());
-      } catch (InvalidInputException e) {
-        throw new DataException(pair.labels() + ": " + e.getMessage(), e);
-      }
-      samples.add(sample(recipe, image, instances, cache));
+      samples.add(sample(recipe, image, decode(pair, label, page), cache));
     }
     return samples;
+  }
+
+  /** A label page as instances, in the recipe's label format. */
+  private InstanceLabels decode(ImagePair pair, Image label, int page) {
+    PageLimits.checkFinite(pair.labels(), page, label, 0);
+    try {
+      return LabelDecoder.decode(label.channelAsInts(0), label.width(), label.height(), recipe.data().labelFormat());
+    } catch (InvalidInputException e) {
+      throw new DataException(pair.labels() + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import org.unet4j.dsl.recipe.CombinedLoss;
 import org.unet4j.dsl.recipe.LossSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
+import org.unet4j.labels.ClassFrequencies;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.labels.LabelDecoder;
 import org.unet4j.labels.WeightMap;
@@ -77,7 +78,8 @@ public final class WeightMapPicture {
     }
     WeightedTarget target;
     try {
-      target = WeightMap.compute(instances, loss);
+      // One image stands for the training set when the recipe balances the classes over it.
+      target = WeightMap.compute(instances, ClassFrequencies.of(instances).resolve(loss));
     } catch (InvalidInputException e) {
       throw new DataException("recipe " + recipe.name() + ": " + e.getMessage(), e);
     }

@@ -59,6 +59,42 @@ class DatasetTest {
     }
   }
 
+  /**
+   * dataset-frequency: w_c from the class counts of all training samples (counted here from their
+   * labels), the same for every image, validation included; w0 = 0 leaves w = w_c.
+   */
+  @Test
+  void aDatasetFrequencyBalanceWeighsEveryImageByTheTrainingSetsCounts() {
+    Recipe balanced = Recipes.withOverrides(recipe,
+        List.of("loss.classBalance=\"dataset-frequency\"", "loss.w0=0"));
+    Dataset dataset = Dataset.open(balanced, dir).balancedOverTraining();
+    WeightMapCache cache = WeightMapCache.inMemory(1 << 26);
+    List<Sample> training = dataset.load(dataset.training(), cache, 2);
+    long background = 0;
+    long cells = 0;
+    for (Sample s : training) {
+      for (int label : s.labels()) {
+        if (label > 0) {
+          cells++;
+        } else {
+          background++;
+        }
+      }
+    }
+    double n = background + cells;
+    float expectedBackground = (float) (n / (2 * background));
+    float expectedCell = (float) (n / (2 * cells));
+    List<Sample> all = new java.util.ArrayList<>(training);
+    all.addAll(dataset.load(dataset.validation(), cache, 2));
+    for (Sample s : all) {
+      for (int i = 0; i < s.labels().length; i++) {
+        assertEquals(s.labels()[i] > 0 ? expectedCell : expectedBackground, s.weights()[i]);
+      }
+    }
+    // The recipe the dataset weighs with gives the weights; the one it was opened with is unchanged.
+    assertTrue(Dataset.balancesOverTrainingSet(balanced));
+  }
+
   @Test
   void globPatternsSelectFiles() {
     Recipe glob = Recipes.withOverrides(recipe, List.of("data.images=images/img[0-2].tif", "data.labels=masks/*.png"));
