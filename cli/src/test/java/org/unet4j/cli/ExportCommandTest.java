@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,39 @@ class ExportCommandTest {
     assertTrue(r.out().matches("(?s).*size      [0-9.]+ KiB in .*model.*"), r.out());
     assertTrue(Files.isRegularFile(out.resolve("saved_model.pb")));
     assertTrue(Files.isRegularFile(out.resolve("unet4j-model.json")));
+  }
+
+  /**
+   * A run that keeps a best checkpoint exports it, as predict takes it: the step-2 checkpoint is
+   * made the best by hand (a copy named best-000000002 whose meta.json adds the metric and score,
+   * which lie outside its checksums), while the newest is step 4.
+   */
+  @Test
+  void aRunsBestCheckpointIsTheOneExported() throws IOException {
+    Path copy = dir.resolve("run");
+    try (Stream<Path> files = Files.walk(shared.resolve("run"))) {
+      for (Path f : files.toList()) {
+        Path target = copy.resolve(shared.resolve("run").relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+    Path best = Files.createDirectories(copy.resolve("checkpoints/best-000000002"));
+    try (Stream<Path> files = Files.list(copy.resolve("checkpoints/ckpt-000000002"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, best.resolve(f.getFileName().toString()));
+      }
+    }
+    String meta = Files.readString(best.resolve("meta.json"));
+    Files.writeString(best.resolve("meta.json"), meta.replaceFirst("\\{", "{\"metric\": \"iou\", \"score\": 0.5,"));
+
+    CliRun r = CliRun.of("export", copy.toString(), "--out", dir.resolve("model").toString());
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("exported  tiny at step 2 from "), r.out());
+    assertTrue(r.out().contains("best-000000002"), r.out());
   }
 
   @Test

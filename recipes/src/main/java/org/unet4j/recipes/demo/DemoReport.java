@@ -43,6 +43,7 @@ public final class DemoReport {
       new Row("iou", "foreground IoU", true),
       new Row("dice", "Dice", true),
       new Row("objectF1", "object F1 at IoU 0.5", true),
+      new Row("ap", "AP, IoU 0.5 to 0.95", true),
       new Row("pixelError", "pixel error", false),
       new Row("randError", "Rand error", false),
       new Row("warpingError", "warping error", false),
@@ -98,6 +99,7 @@ public final class DemoReport {
       case "iou" -> s.iou();
       case "dice" -> s.dice();
       case "objectF1" -> s.objectF1();
+      case "ap" -> s.ap();
       case "pixelError" -> s.pixelError();
       case "randError" -> s.randError();
       case "warpingError" -> s.warpingError();

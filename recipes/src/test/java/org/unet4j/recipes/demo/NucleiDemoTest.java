@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unet4j.dsl.recipe.LabelFormat;
@@ -80,13 +81,16 @@ class NucleiDemoTest {
     }
     EvaluationReport scores = FileEvaluation.of(LabelFormat.COLOR_COMPONENTS).evaluate(dir.resolve("masks"),
         predictions);
-    Scores baseline = new Scores(0.25, 0.5, 0.125, 0.75, 0.625, 0.5, 0.875, 0.375);
+    Scores baseline = new Scores(0.25, 0.5, 0.125, 0.75, 0.625, 0.5, 0.875, 0.375, 0.25, 0.5);
     DemoReport report = DemoReport.of(dir, scores, baseline, new DemoReport.Timings(2, 1, 2, 3, 6));
     List<String> table = report.format().lines().toList();
-    assertEquals(9, table.size(), report.format());
+    assertEquals(10, table.size(), report.format());
     assertEquals("held-out mean              unet4j       Otsu", table.get(0));
     assertEquals("foreground IoU             1.0000     0.5000", table.get(1));
-    assertEquals("warping error            0.000000   0.125000", table.get(6));
+    // The masks' touching nuclei merge in a binary map, so AP is the evaluation's, not 1.
+    assertEquals(String.format(Locale.ROOT, "AP, IoU 0.5 to 0.95        %.4f     0.2500", report.unet("ap")),
+        table.get(4));
+    assertEquals("warping error            0.000000   0.125000", table.get(7));
     assertEquals(1.0, report.unet("iou"), 1e-12);
 
     report.write();
