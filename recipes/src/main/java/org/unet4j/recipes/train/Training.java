@@ -117,6 +117,7 @@ public final class Training {
    */
   public TrainingResult run(Path runDirectory) {
     ModelMismatchException.requireImages(recipe, "trained");
+    ModelMismatchException.requireFullResolution(recipe, "trained");
     RunDirectory directory = new RunDirectory(runDirectory);
     if (resume) {
       directory.checkCanResume();
