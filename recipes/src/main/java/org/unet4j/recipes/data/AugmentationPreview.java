@@ -96,6 +96,13 @@ public final class AugmentationPreview {
    */
   public static AugmentationPreview draw(Recipe recipe, Path base, long seed, int count) {
     checkArgument(count >= 1 && count <= MAX_COUNT, "a contact sheet holds 1 to %s tiles, got %s", MAX_COUNT, count);
+    int stride = recipe.model().geometry().outputStride();
+    if (stride != 1) {
+      // Training refuses such nets too: their labels would be drawn at the input's resolution.
+      throw new DataException(recipe.name() + ": the net's output is " + stride + "x coarser than its input (output"
+          + " stride " + stride + "), whose training tiles cannot be drawn yet; a net needs as many expanding stages"
+          + " as contracting ones (output stride 1)");
+    }
     int batchSize = recipe.training().batchSize();
     int tileSize = recipe.training().tile();
     TileShape shape = TileShape.square(tileSize, recipe.model().geometry().outputSize(tileSize));

@@ -90,6 +90,17 @@ class AugmentationPreviewTest {
     assertEquals("a contact sheet holds 1 to 64 tiles, got 65", e.getMessage());
   }
 
+  /** A net with fewer expanding than contracting stages has no tiles to show: training refuses it too. */
+  @Test
+  void aNetWithACoarserOutputIsRefused() throws IOException {
+    Recipe recipe = recipe().toBuilder().name("tiny-stride")
+        .model(UNet.builder().depth(2).baseFilters(4).expanding(e -> e.stage(8)).build()).build();
+    DataException e = assertThrows(DataException.class, () -> AugmentationPreview.draw(recipe, dir, 7, 1));
+    assertEquals("tiny-stride: the net's output is 2x coarser than its input (output stride 2), whose training"
+        + " tiles cannot be drawn yet; a net needs as many expanding stages as contracting ones (output stride 1)",
+        e.getMessage());
+  }
+
   private static int[] pixels(BufferedImage picture) {
     return picture.getRGB(0, 0, picture.getWidth(), picture.getHeight(), null, 0, picture.getWidth());
   }
