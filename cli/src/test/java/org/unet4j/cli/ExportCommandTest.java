@@ -60,32 +60,10 @@ class ExportCommandTest {
     assertTrue(Files.isRegularFile(out.resolve("unet4j-model.json")));
   }
 
-  /**
-   * A run that keeps a best checkpoint exports it, as predict takes it: the step-2 checkpoint is
-   * made the best by hand (a copy named best-000000002 whose meta.json adds the metric and score,
-   * which lie outside its checksums), while the newest is step 4.
-   */
+  /** A run that keeps a best checkpoint (here step 2; the newest is step 4) exports it, as predict takes it. */
   @Test
   void aRunsBestCheckpointIsTheOneExported() throws IOException {
-    Path copy = dir.resolve("run");
-    try (Stream<Path> files = Files.walk(shared.resolve("run"))) {
-      for (Path f : files.toList()) {
-        Path target = copy.resolve(shared.resolve("run").relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
-    Path best = Files.createDirectories(copy.resolve("checkpoints/best-000000002"));
-    try (Stream<Path> files = Files.list(copy.resolve("checkpoints/ckpt-000000002"))) {
-      for (Path f : files.toList()) {
-        Files.copy(f, best.resolve(f.getFileName().toString()));
-      }
-    }
-    String meta = Files.readString(best.resolve("meta.json"));
-    Files.writeString(best.resolve("meta.json"), meta.replaceFirst("\\{", "{\"metric\": \"iou\", \"score\": 0.5,"));
+    Path copy = BestCheckpointCopy.of(shared.resolve("run"), dir.resolve("run"), 2);
 
     CliRun r = CliRun.of("export", copy.toString(), "--out", dir.resolve("model").toString());
     assertEquals(0, r.status(), r.err());

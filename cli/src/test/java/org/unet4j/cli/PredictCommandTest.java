@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,33 +127,10 @@ class PredictCommandTest {
     assertTrue(table.get(0).startsWith("page,label,area[px],area[pixel^2]"), table.get(0));
   }
 
-  /**
-   * A run that keeps a best checkpoint predicts with it and says so: here the run's step-2
-   * checkpoint is made its best by hand (a copy named best-000000002 whose meta.json adds the
-   * metric and the score, which are outside its checksums).
-   */
+  /** A run that keeps a best checkpoint (here step 2; the newest is step 4) predicts with it and says so. */
   @Test
   void aRunsBestCheckpointIsTheModelAndPredictSaysWhichItTook() throws IOException {
-    Path copy = dir.resolve("run");
-    try (Stream<Path> files = Files.walk(shared.resolve("run"))) {
-      for (Path f : files.toList()) {
-        Path target = copy.resolve(shared.resolve("run").relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
-    Path best = copy.resolve("checkpoints/best-000000002");
-    Files.createDirectories(best);
-    try (Stream<Path> files = Files.list(copy.resolve("checkpoints/ckpt-000000002"))) {
-      for (Path f : files.toList()) {
-        Files.copy(f, best.resolve(f.getFileName().toString()));
-      }
-    }
-    String meta = Files.readString(best.resolve("meta.json"));
-    Files.writeString(best.resolve("meta.json"), meta.replaceFirst("\\{", "{\"metric\": \"iou\", \"score\": 0.5,"));
+    Path copy = BestCheckpointCopy.of(shared.resolve("run"), dir.resolve("run"), 2);
     Path in = dir.resolve("a.png");
     ImageIo.writePng(in, discs(30, 20, PixelType.UINT8, 1));
 
