@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.Sets;
-
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -16,8 +16,9 @@ import org.unet4j.recipes.infer.PredictionFiles;
  * Whether an image's outputs from an earlier run are complete and valid, so that a re-run can
  * skip it: every file {@code unet4j predict} writes for it is present and readable, the
  * probabilities and labels have one page per input page of the input's size and the right sample
- * type, every overlay has its page's size, and the per-object outputs asked for are present. Files are always renamed into place whole, so a
- * missing file is what an interrupted run leaves; the reading also catches files damaged since.
+ * type, every overlay has its page's size, and the per-object outputs asked for are present.
+ * Files are always renamed into place whole, so a missing file is what an interrupted run leaves;
+ * the reading also catches files damaged since.
  */
 final class CompleteOutputs {
   private CompleteOutputs() {}

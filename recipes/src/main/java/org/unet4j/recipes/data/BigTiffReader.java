@@ -130,6 +130,10 @@ final class BigTiffReader {
     checkRange(offset, 8, "page " + (directories.size() + 1) + "'s directory");
     in.seek(offset);
     long entries = in.readLong();
+    if (entries < 0 || entries > length / 20) {
+      throw new ImageReadException(file, "page " + (directories.size() + 1) + "'s directory declares " + entries
+          + " tags, more than the " + length + "-byte file holds: a damaged file");
+    }
     checkRange(offset + 8, entries * 20 + 8, "page " + (directories.size() + 1) + "'s " + entries + " tags");
     Directory d = new Directory();
     for (long i = 0; i < entries; i++) {
@@ -368,12 +372,12 @@ final class BigTiffReader {
       } else {
         int rows = d.tiled() ? d.unitRows : Math.min(d.unitRows, d.height - unitTop);
         byte[] packed = read(offset, d.counts[unit]);
-        byte[] unpacked = d.compression == LZW ? lzw(packed, rows * rowBytes) : inflate(packed, rows * rowBytes);
-        bytes = unpacked;
+        bytes = d.compression == LZW ? lzw(packed, rows * rowBytes) : inflate(packed, rows * rowBytes);
         if (d.predictor == DIFFERENCING) {
           undoDifferencing(bytes, rowBytes);
         }
-        return ByteBuffer.wrap(bytes, (from - unitTop) * rowBytes, (to - from) * rowBytes).slice().order(in.getByteOrder());
+        ByteBuffer wanted = ByteBuffer.wrap(bytes, (from - unitTop) * rowBytes, (to - from) * rowBytes).slice();
+        return wanted.order(in.getByteOrder());
       }
       if (d.predictor == DIFFERENCING) {
         undoDifferencing(bytes, rowBytes);
@@ -498,7 +502,7 @@ final class BigTiffReader {
       }
     }
 
-    /** Copies {@code rows} rows of a strip or tile to {@code pixels} at band row {@code bandRow}, column {@code left}. */
+    /** Copies {@code rows} rows of a strip or tile to {@code pixels} at ({@code left}, {@code bandRow}). */
     private void copy(ByteBuffer unit, int bandRow, int rows, int left, float[] pixels) {
       int columns = Math.min(d.unitWidth, d.width - left);
       int rowBytes = d.unitWidth * d.channels * sampleBytes;

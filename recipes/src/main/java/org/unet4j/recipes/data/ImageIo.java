@@ -47,7 +47,8 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Reading.</b> TIFF: 8/16-bit unsigned integers or 32-bit floats (also 16-bit floats, widened),
  * gray, RGB, RGBA or any number of samples per pixel, uncompressed or LZW/Deflate/PackBits/JPEG,
  * one page or many (ISBI volumes). BigTIFF (over 4 GB): the same samples, uncompressed, Deflate or
- * LZW, in strips or tiles ({@link BigTiffReader}). PNG: 1/2/4/8/16-bit gray, gray + alpha, RGB, RGBA, palette.
+ * LZW, in strips or tiles ({@link BigTiffReader}). PNG: 1/2/4/8/16-bit gray, gray + alpha, RGB,
+ * RGBA, palette.
  * Palette images (PNG or TIFF) give their palette <em>indices</em>, one channel: label masks are
  * often stored that way, and the indices are the labels. The format is recognised from the file's
  * first bytes; the extension must be {@code .tif}, {@code .tiff} or {@code .png}. Everything else
