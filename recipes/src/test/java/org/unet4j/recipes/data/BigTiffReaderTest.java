@@ -93,7 +93,7 @@ class BigTiffReaderTest {
 
   @Test
   void aTinyFileDeclaringAHugePageIsRefusedBeforeAllocating() throws IOException {
-    // 60000 x 60000 16-bit samples (7.2 GB) in one Deflate strip, in a file of about 200 bytes.
+    // 60000 x 60000 16-bit samples (7.2 GB) in one Deflate strip, in a file of a few hundred bytes.
     Page claimed = new Page(60_000, 60_000, 1, PixelType.UINT16, new float[0], DEFLATE, false, 60_000, 0);
     Path file = dir.resolve("huge.tif");
     Files.write(file, assemble(ByteOrder.LITTLE_ENDIAN, List.of(claimed)));
