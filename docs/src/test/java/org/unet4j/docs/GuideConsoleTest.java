@@ -16,7 +16,7 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.unet4j.docs.MarkdownFences.Fence;
-import org.unet4j.recipes.cli.Unet4j;
+import org.unet4j.cli.Unet4j;
 
 /**
  * Every {@code ```console} block of the guide is a terminal session that is replayed: each

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.unet4j.recipes.cli.Unet4j;
+import org.unet4j.cli.Unet4j;
 
 /**
  * The guide's pictures are what the commands its pages state draw today: each is made again with

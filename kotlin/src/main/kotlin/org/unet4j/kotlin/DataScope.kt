@@ -8,7 +8,7 @@ import org.unet4j.dsl.recipe.NormalizationSpec
 /** The body of `data { }`: where the training images and labels are and how to read them. */
 @Unet4jDsl
 public class DataScope internal constructor(private val builder: DataSpec.Builder) {
-    /** Folder or glob of training images, relative to the recipe file's folder. */
+    /** Folder or glob of training images, relative to the recipe file's folder; or [pair] them explicitly. */
     public var images: String
         get() = builder.images()
         set(value) {
@@ -21,6 +21,14 @@ public class DataScope internal constructor(private val builder: DataSpec.Builde
         set(value) {
             builder.labels(value)
         }
+
+    /**
+     * Pairs an image file (a stack pairs page by page), folder or glob with its labels whatever their
+     * names, after the pairs given so far; the recipe then names no [images] and [labels].
+     */
+    public fun pair(images: String, labels: String) {
+        builder.pair(images, labels)
+    }
 
     public var labelFormat: LabelFormat
         get() = builder.labelFormat()

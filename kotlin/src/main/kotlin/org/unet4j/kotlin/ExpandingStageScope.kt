@@ -10,6 +10,11 @@ public class ExpandingStageScope internal constructor(builder: StageBuilder) : S
         builder.skip(mode)
     }
 
+    /** Output channels of the up-convolution, when they differ from the stage's filters. */
+    public fun upConvFilters(filters: Int) {
+        builder.upConvFilters(filters)
+    }
+
     /** No skip connection at this level. */
     public fun noSkip() {
         builder.noSkip()

@@ -2,6 +2,7 @@ package org.unet4j.kotlin
 
 import org.unet4j.dsl.recipe.InferenceSpec
 import org.unet4j.dsl.recipe.InstanceMethod
+import org.unet4j.dsl.recipe.ProbabilityOf
 import org.unet4j.dsl.recipe.TestTimeAugmentation
 
 /** The body of `inference { }`: overlap-tile prediction, test-time augmentation, post-processing. */
@@ -58,5 +59,12 @@ public class InferenceScope internal constructor(private val builder: InferenceS
         get() = builder.seedThreshold()
         set(value) {
             builder.seedThreshold(value)
+        }
+
+    /** What NAME_prob.tif holds: foreground (cell) or background (ISBI 2012: membrane) probability. */
+    public var probabilityOf: ProbabilityOf
+        get() = builder.probabilityOf()
+        set(value) {
+            builder.probabilityOf(value)
         }
 }

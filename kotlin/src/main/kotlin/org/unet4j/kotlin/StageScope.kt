@@ -43,6 +43,26 @@ public open class StageScope internal constructor(internal val builder: StageBui
         builder.batchNorm()
     }
 
+    /** 3D nets: the kernel size along z (1: planar `1 x k x k` convolutions for coarse z spacing). */
+    public fun kernelZ(size: Int) {
+        builder.kernelZ(size)
+    }
+
+    /** 3D nets, contracting stages: the pooling window along z after this stage (1: pool x/y only). */
+    public fun poolZ(size: Int) {
+        builder.poolZ(size)
+    }
+
+    /** 3D nets: `1 x k x k` convolutions and, after a contracting stage, `1 x p x p` pooling. */
+    public fun planar() {
+        builder.planar()
+    }
+
+    /** Output channels of the stage's first convolution, when they differ from the stage's filters. */
+    public fun firstConvFilters(filters: Int) {
+        builder.firstConvFilters(filters)
+    }
+
     /** Dropout after the stage's last convolution, in training only. */
     public fun dropout(rate: Double) {
         builder.dropout(rate)

@@ -2,6 +2,7 @@ package org.unet4j.kotlin
 
 import org.unet4j.dsl.json.SpecJson
 import org.unet4j.dsl.recipe.AdamOptimizer
+import org.unet4j.dsl.recipe.CheckpointSelection
 import org.unet4j.dsl.recipe.ConstantSchedule
 import org.unet4j.dsl.recipe.CosineSchedule
 import org.unet4j.dsl.recipe.OptimizerSpec
@@ -82,6 +83,27 @@ public class TrainingScope internal constructor(private val builder: TrainingSpe
         get() = builder.validateEvery()
         set(value) {
             builder.validateEvery(value)
+        }
+
+    /** The checkpoint a model is read from: the newest, or the best by a validation score. */
+    public var selectBy: CheckpointSelection
+        get() = builder.selectBy()
+        set(value) {
+            builder.selectBy(value)
+        }
+
+    /** Validations without a better [selectBy] score after which training stops, 0 for never. */
+    public var patience: Int
+        get() = builder.patience()
+        set(value) {
+            builder.patience(value)
+        }
+
+    /** How much a [selectBy] score must improve to count as better. */
+    public var minDelta: Double
+        get() = builder.minDelta()
+        set(value) {
+            builder.minDelta(value)
         }
 
     /** SGD with momentum (the paper's 0.99) at learning rate [lr]. */

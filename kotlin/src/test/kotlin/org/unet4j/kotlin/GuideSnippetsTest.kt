@@ -8,6 +8,7 @@ import org.unet4j.dsl.SpecException
 import org.unet4j.dsl.model.OutputActivation
 import org.unet4j.dsl.model.Padding
 import org.unet4j.dsl.model.PoolingKind
+import org.unet4j.dsl.model.Size3
 import org.unet4j.dsl.model.SkipMode
 import org.unet4j.dsl.model.UNet
 import org.unet4j.dsl.recipe.CombinedLoss
@@ -154,6 +155,43 @@ class GuideSnippetsTest {
         assertEquals(696, cells[0].size)
         assertEquals(1, report.pairs().size)
         assertTrue(report.summary().mean().iou() in 0.0..1.0)
+    }
+
+    @Test
+    fun `the volumes guide declares an anisotropic 3D net`() {
+        val em = unet(inputChannels = 1, classes = 2, dimensions = 3) {
+            contracting {
+                stage(16) { planar() }
+                stage(32) { planar() }
+                stage(64) { conv(3); conv(3) }
+            }
+            bottleneck(128)
+        }
+        em.volumeGeometry().outputSize(Size3(20, 188, 188))   // 4x100x100
+        assertEquals(Size3(4, 100, 100), em.volumeGeometry().outputSize(Size3(20, 188, 188)))
+        val java = UNet.builder().dimensions(3)
+            .contracting { c -> c.stage(16) { it.planar() }.stage(32) { it.planar() }.stage(64) }
+            .bottleneck(128)
+            .build()
+        assertEquals(java, em)
+    }
+
+    @Test
+    fun `stages say their z kernels, z pooling and channel pattern`() {
+        val net = unet(dimensions = 3) {
+            contracting { stage(8) { kernelZ(1); poolZ(1); firstConvFilters(4) } }
+            bottleneck(16) { kernelZ(5) }
+            expanding { stage(8) { upConvFilters(16); kernelZ(1) } }
+        }
+        assertEquals(1, net.contracting()[0].kernelZ())
+        assertEquals(1, net.contracting()[0].poolZ())
+        assertEquals(4, net.contracting()[0].firstConvFilters())
+        assertEquals(5, net.bottleneck().kernelZ())
+        assertEquals(16, net.expanding()[0].upConvFilters())
+        assertEquals(1, net.expanding()[0].kernelZ())
+        val flat = assertThrows<SpecException> { unet { contracting { stage(8) { planar() } }; bottleneck(16) } }
+        assertEquals("contracting[0].kernelZ: a 2D net has no z axis; set dimensions to 3 or leave it at 0, got 1",
+            flat.message)
     }
 
     @Test

@@ -6,11 +6,13 @@ import org.unet4j.dsl.model.Padding
 import org.unet4j.dsl.model.SkipMode
 import org.unet4j.dsl.recipe.AdamOptimizer
 import org.unet4j.dsl.recipe.AugmentationSpec
+import org.unet4j.dsl.recipe.CheckpointSelection
 import org.unet4j.dsl.recipe.ClassBalance
 import org.unet4j.dsl.recipe.CombinedLoss
 import org.unet4j.dsl.recipe.ConstantSchedule
 import org.unet4j.dsl.recipe.CosineSchedule
 import org.unet4j.dsl.recipe.CrossEntropyLoss
+import org.unet4j.dsl.recipe.DataPair
 import org.unet4j.dsl.recipe.DataSpec
 import org.unet4j.dsl.recipe.DiceLoss
 import org.unet4j.dsl.recipe.ElasticTransform
@@ -24,6 +26,7 @@ import org.unet4j.dsl.recipe.Interpolation
 import org.unet4j.dsl.recipe.LabelFormat
 import org.unet4j.dsl.recipe.LossTerm
 import org.unet4j.dsl.recipe.NormalizationSpec
+import org.unet4j.dsl.recipe.ProbabilityOf
 import org.unet4j.dsl.recipe.Recipe
 import org.unet4j.dsl.recipe.Recipes
 import org.unet4j.dsl.recipe.RotationTransform
@@ -62,6 +65,9 @@ class RecipeDslTest {
             seed = 7
             checkpointEvery = 250
             validateEvery = 100
+            selectBy = CheckpointSelection.SEG
+            patience = 5
+            minDelta = 0.01
         }
         inference { tile = 188; tta = TestTimeAugmentation.MIRRORS }
     }
@@ -73,7 +79,10 @@ class RecipeDslTest {
                 "kotlin/tiny", "declared in Kotlin", net,
                 CombinedLoss(listOf(LossTerm(1.0, WeightedCrossEntropyLoss.paper()), LossTerm(0.5, DiceLoss(1.0)))),
                 AugmentationSpec.paper(),
-                TrainingSpec(AdamOptimizer.defaults(), 1e-3, StepSchedule(500, 0.5), 10, 1000, 2, 124, 7, 250, 100),
+                TrainingSpec(
+                    AdamOptimizer.defaults(), 1e-3, StepSchedule(500, 0.5), 10, 1000, 2, 124, 7, 250, 100,
+                    CheckpointSelection.SEG, 5, 0.01,
+                ),
                 DataSpec.none(),
                 InferenceSpec(188, 1, TestTimeAugmentation.MIRRORS, 0.5, 0, false),
             ),
@@ -192,13 +201,29 @@ class RecipeDslTest {
                 fillHoles = true
                 instances = InstanceMethod.WATERSHED
                 seedThreshold = 0.8
+                probabilityOf = ProbabilityOf.BACKGROUND
             }
         }
         assertEquals(
             DataSpec("imgs", "masks", LabelFormat.BINARY, NormalizationSpec(IntensityScaling.PERCENTILE, 2.0, 98.0), 0.1),
             r.data,
         )
-        assertEquals(InferenceSpec(124, 2, TestTimeAugmentation.DIHEDRAL, 0.6, 5, true, InstanceMethod.WATERSHED, 0.8), r.inference)
+        assertEquals(
+            InferenceSpec(124, 2, TestTimeAugmentation.DIHEDRAL, 0.6, 5, true, InstanceMethod.WATERSHED, 0.8, ProbabilityOf.BACKGROUND),
+            r.inference,
+        )
+        val stacks = recipe("s") {
+            model = net
+            tile()
+            data {
+                pair("em/train-volume.tif", "em/train-labels.tif")
+                pair("more/images", "more/labels")
+            }
+        }
+        assertEquals(
+            listOf(DataPair("em/train-volume.tif", "em/train-labels.tif"), DataPair("more/images", "more/labels")),
+            stacks.data.pairs,
+        )
         val minMax = recipe("e") { model = net; tile(); data { normalization(scaling = IntensityScaling.MIN_MAX) } }
         assertEquals(NormalizationSpec(IntensityScaling.MIN_MAX, 1.0, 99.8), minMax.data.normalization)
     }

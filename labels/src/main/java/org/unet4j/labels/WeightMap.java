@@ -25,9 +25,10 @@ import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
  *       borders): {@code INVERSE_FREQUENCY} gives class c the weight N / (K * count(c)), N the
  *       pixel count and K the number of classes present, so w_c averages to exactly 1 over the
  *       image (all background: 1 everywhere); {@code NONE} gives 1; {@code GIVEN} takes
- *       {@code classWeights[0]} for background and {@code classWeights[1]} for cells. The paper
- *       balances frequencies over the training set; per image keeps each map self-contained and
- *       cacheable.
+ *       {@code classWeights[0]} for background and {@code classWeights[1]} for cells.
+ *       {@code DATASET_FREQUENCY} is the paper's balance over the training set: the same formula on
+ *       the set's summed counts ({@link ClassFrequencies#resolve} turns it into given weights before
+ *       the maps are computed, so each map stays self-contained and cacheable).
  * </ul>
  *
  * <h2>Cut-off, exactness and cost</h2>
@@ -104,13 +105,11 @@ public final class WeightMap {
         }
         return new double[] {loss.classWeights().get(0), loss.classWeights().get(1)};
       case INVERSE_FREQUENCY:
-        double n = background + foreground;
-        int present = (background > 0 ? 1 : 0) + (foreground > 0 ? 1 : 0);
-        // An absent class gets 0: no pixel carries it, and the value is never read.
-        return new double[] {
-          background > 0 ? n / (present * background) : 0,
-          foreground > 0 ? n / (present * foreground) : 0
-        };
+        return new ClassFrequencies(background, foreground).inverseWeights();
+      case DATASET_FREQUENCY:
+        // The training set's counts are not this image's: an internal mistake, not the user's.
+        throw new IllegalArgumentException("a dataset-frequency class balance needs the training set's counts;"
+            + " resolve the loss with ClassFrequencies.resolve before computing weight maps");
       default:
         throw new IllegalArgumentException("unsupported class balance " + loss.classBalance());
     }

@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import org.tensorflow.Graph;
@@ -15,6 +16,7 @@ import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.unet4j.dsl.model.ModelSpec;
+import org.unet4j.dsl.model.Size3;
 
 /**
  * A {@link ModelSpec} compiled into a TensorFlow {@link Graph} that this object owns and closes.
@@ -45,6 +47,7 @@ public final class CompiledModel implements AutoCloseable {
   private final ModelSpec spec;
   private final long seed;
   private final OptionalInt tile;
+  private final Optional<Size3> volumeTile;
   private final Graph graph;
   private final Placeholder<TFloat32> input;
   private final PlaceholderWithDefault<TBool> training;
@@ -56,7 +59,7 @@ public final class CompiledModel implements AutoCloseable {
   private final ImmutableMap<String, Operand<TFloat32>> layers;
   private final ImmutableMap<String, ConvolutionForm> convolutionForms;
 
-  CompiledModel(ModelSpec spec, long seed, OptionalInt tile, Graph graph, Placeholder<TFloat32> input,
+  CompiledModel(ModelSpec spec, long seed, OptionalInt tile, Optional<Size3> volumeTile, Graph graph, Placeholder<TFloat32> input,
       PlaceholderWithDefault<TBool> training, PlaceholderWithDefault<TInt64> dropoutSeed, Operand<TFloat32> logits,
       Operand<TFloat32> probabilities,
       Op movingAverageUpdate, List<ModelVariable> variables, Map<String, Operand<TFloat32>> layers,
@@ -64,6 +67,7 @@ public final class CompiledModel implements AutoCloseable {
     this.spec = spec;
     this.seed = seed;
     this.tile = tile;
+    this.volumeTile = volumeTile;
     this.graph = graph;
     this.input = input;
     this.training = training;
@@ -86,16 +90,27 @@ public final class CompiledModel implements AutoCloseable {
     return seed;
   }
 
-  /** The square input size the graph was compiled for, or empty when it accepts any valid size. */
+  /**
+   * The square input size a 2D net was compiled for, or empty when it accepts any valid size (and
+   * for a 3D net: see {@link #volumeTile()}).
+   */
   public OptionalInt tile() {
     return tile;
+  }
+
+  /** The (z, y, x) input size a 3D net was compiled for; empty for a 2D net or any size. */
+  public Optional<Size3> volumeTile() {
+    return volumeTile;
   }
 
   public Graph graph() {
     return graph;
   }
 
-  /** The image batch, float32 NHWC: {@code [-1, tile, tile, channels]}, or {@code [-1, -1, -1, channels]}. */
+  /**
+   * The image batch, float32 NHWC: {@code [-1, tile, tile, channels]}, or {@code [-1, -1, -1, channels]};
+   * for a 3D net the volume batch, NDHWC: {@code [-1, z, y, x, channels]}.
+   */
   public Placeholder<TFloat32> input() {
     return input;
   }
@@ -189,6 +204,12 @@ public final class CompiledModel implements AutoCloseable {
       throw new IllegalStateException("compiled for any input size; use outputSize(input)");
     }
     return spec.geometry().outputSize(tile.getAsInt());
+  }
+
+  /** The output size of a 3D net compiled for a (z, y, x) tile. */
+  public Size3 volumeOutputSize() {
+    return spec.volumeGeometry().outputSize(volumeTile.orElseThrow(() -> new IllegalStateException(
+        "not a 3D net compiled for a (z, y, x) tile")));
   }
 
   /** Output size along an axis for a valid input size; throws naming the stage otherwise. */

@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -28,6 +30,7 @@ import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TType;
 import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.model.Activation;
+import org.unet4j.dsl.model.Axis;
 import org.unet4j.dsl.model.ExpandingStageSpec;
 import org.unet4j.dsl.model.LayerKind;
 import org.unet4j.dsl.model.LayerShape;
@@ -35,6 +38,7 @@ import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.Normalization;
 import org.unet4j.dsl.model.Padding;
 import org.unet4j.dsl.model.PoolingKind;
+import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.model.SkipMode;
 import org.unet4j.dsl.model.StageSpec;
 
@@ -170,7 +174,7 @@ public final class ModelCompiler {
   private final WinogradRule winogradRule;
   private final KernelTransform kernelTransform;
   private final ScopeTree scopes;
-  private final int pool;
+  private final boolean volume;
   private final PlaceholderWithDefault<TBool> training;
   private final PlaceholderWithDefault<TInt64> dropoutSeed;
   private final List<ModelVariable> variables = new ArrayList<>();
@@ -179,18 +183,18 @@ public final class ModelCompiler {
   private final Map<String, ConvolutionForm> forms = new LinkedHashMap<>();
 
   private ModelCompiler(ModelSpec spec, long seed, ConvolutionLowering lowering, WinogradRule winogradRule,
-      KernelTransform kernelTransform, Graph graph, int referenceSize) {
+      KernelTransform kernelTransform, Graph graph, List<LayerShape> referenceLayers) {
     this.spec = spec;
     this.seed = seed;
     this.lowering = lowering;
     this.winogradRule = winogradRule;
     this.kernelTransform = kernelTransform;
     this.scopes = new ScopeTree(Ops.create(graph));
-    this.pool = spec.pooling().size();
+    this.volume = spec.dimensions() == 3;
     // A new sub-scope collects the names already used under it by scanning every op in the graph
     // (NameScope.withUsedFrom), so the scopes are all created while the graph is still empty; this
     // made a depth-4 net compile in 30 ms instead of 200 ms and keeps compilation linear in its size.
-    for (LayerShape layer : spec.geometry().layers(referenceSize)) {
+    for (LayerShape layer : referenceLayers) {
       scopes.at(layer.path());
       if (layer.kind() == LayerKind.CONV) {
         scopes.at(layer.path() + "/norm");
@@ -282,6 +286,9 @@ public final class ModelCompiler {
 
   /** {@link #compileForAnySize(ModelSpec, long)} with the convolutions lowered as {@code lowering} says. */
   public static CompiledModel compileForAnySize(ModelSpec spec, long seed, ConvolutionLowering lowering) {
+    if (spec.dimensions() == 3) {
+      return compileVolume(spec, null, seed);
+    }
     return compile(spec, OptionalInt.empty(), seed, lowering, WinogradRule.forThisMachine(KernelTransform.EVERY_RUN),
         KernelTransform.EVERY_RUN);
   }
@@ -295,21 +302,64 @@ public final class ModelCompiler {
   /** Compiles with {@code rule}, transforming Winograd kernels as {@code kernelTransform} says. */
   static CompiledModel compile(ModelSpec spec, OptionalInt tile, long seed, ConvolutionLowering lowering,
       WinogradRule rule, KernelTransform kernelTransform) {
+    if (spec.dimensions() == 3) {
+      throw new IllegalArgumentException("a 3D net takes (z, y, x) tiles: compile(spec, Size3, seed) or "
+          + "compileForAnySize(spec, seed)");
+    }
+    int referenceSize = tile.orElseGet(() -> spec.geometry().smallestValidInput());
+    return build(spec, seed, lowering, rule, kernelTransform, spec.geometry().layers(referenceSize),
+        (compiler, graph) -> compiler.build(graph, tile, null));
+  }
+
+  /**
+   * Compiles a 3D net ({@link ModelSpec#dimensions()} 3) for tiles of {@code tile} voxels (any batch
+   * size): the input is {@code [-1, z, y, x, channels]}, float32. TensorFlow Java registers no
+   * gradient for {@code Conv3D} (nor for {@code Conv3DBackpropInputV2}), so every 3D convolution is
+   * a gather of its patches and a matrix product, and every up-convolution a matrix product whose
+   * blocks a transpose puts in place, which train through the gradients of {@code GatherV2},
+   * {@code MatMul}, {@code Reshape} and {@code Transpose}; pooling is TensorFlow's
+   * {@code MaxPool3D}/{@code AvgPool3D}, whose gradients are registered. The same spec and seed
+   * always give bit-identical initial weights.
+   *
+   * @throws SpecException when {@code tile} is not a valid input, naming the stage and the axis
+   */
+  public static CompiledModel compile(ModelSpec spec, Size3 tile, long seed) {
+    spec.volumeGeometry().requireValid(tile);
+    return compileVolume(spec, tile, seed);
+  }
+
+  /** A 3D net at {@code tile}, or with free sizes when it is null. */
+  private static CompiledModel compileVolume(ModelSpec spec, @Nullable Size3 tile, long seed) {
+    Size3 reference = tile != null ? tile : spec.volumeGeometry().smallestValidInput();
+    return build(spec, seed, ConvolutionLowering.MATMUL, WinogradRule.forThisMachine(KernelTransform.EVERY_RUN),
+        KernelTransform.EVERY_RUN, spec.volumeGeometry().layers(reference),
+        (compiler, graph) -> compiler.build(graph, OptionalInt.empty(), tile));
+  }
+
+  /** What to do with a fresh compiler and its graph. */
+  private interface Body {
+    CompiledModel apply(ModelCompiler compiler, Graph graph);
+  }
+
+  private static CompiledModel build(ModelSpec spec, long seed, ConvolutionLowering lowering, WinogradRule rule,
+      KernelTransform kernelTransform, List<LayerShape> referenceLayers, Body body) {
     Graph graph = new Graph();
     try {
-      int referenceSize = tile.orElseGet(() -> spec.geometry().smallestValidInput());
-      return new ModelCompiler(spec, seed, lowering, rule, kernelTransform, graph, referenceSize).build(graph, tile);
+      return body.apply(new ModelCompiler(spec, seed, lowering, rule, kernelTransform, graph, referenceLayers), graph);
     } catch (RuntimeException | Error e) {
       graph.close();
       throw e;
     }
   }
 
-  private CompiledModel build(Graph graph, OptionalInt tile) {
+  private CompiledModel build(Graph graph, OptionalInt tile, @Nullable Size3 volumeTile) {
     Ops tf = scopes.root();
     long size = tile.isPresent() ? tile.getAsInt() : -1;
+    Shape shape = !volume ? Shape.of(-1, size, size, spec.inputChannels())
+        : volumeTile == null ? Shape.of(-1, -1, -1, -1, spec.inputChannels())
+        : Shape.of(-1, volumeTile.z(), volumeTile.y(), volumeTile.x(), spec.inputChannels());
     Placeholder<TFloat32> input = tf.withName(CompiledModel.INPUT).placeholder(TFloat32.class,
-        Placeholder.shape(Shape.of(-1, size, size, spec.inputChannels())));
+        Placeholder.shape(shape));
 
     Operand<TFloat32> x = input;
     List<Operand<TFloat32>> skips = new ArrayList<>();
@@ -317,18 +367,18 @@ public final class ModelCompiler {
       String path = "contracting/" + level;
       x = stage(path, spec.contracting().get(level), x);
       skips.add(x);
-      x = pool(path + "/pool", x);
+      x = pool(path + "/pool", x, level);
     }
     x = stage("bottleneck", spec.bottleneck(), x);
     for (int i = 0; i < spec.expanding().size(); i++) {
       Operand<TFloat32> skip = skips.get(spec.depth() - 1 - i);
-      x = expandingStage("expanding/" + i, spec.expanding().get(i), x, skip);
+      x = expandingStage("expanding/" + i, spec.expanding().get(i), x, skip, spec.depth() - 1 - i);
     }
     Operand<TFloat32> logits = tf.withName(CompiledModel.LOGITS).identity(head("head", x));
     Operand<TFloat32> probabilities = outputActivation(tf.withName(CompiledModel.PROBABILITIES), logits);
     Op update = tf.withName(CompiledModel.MOVING_AVERAGE_UPDATE).withControlDependencies(movingAverageUpdates)
         .noOp();
-    return new CompiledModel(spec, seed, tile, graph, input, training, dropoutSeed, logits, probabilities, update,
+    return new CompiledModel(spec, seed, tile, Optional.ofNullable(volumeTile), graph, input, training, dropoutSeed, logits, probabilities, update,
         variables, layers, forms);
   }
 
@@ -337,46 +387,63 @@ public final class ModelCompiler {
   /** A contracting stage or the bottleneck: convolutions, then dropout when its rate is above 0. */
   private Operand<TFloat32> stage(String path, StageSpec stage, Operand<TFloat32> x) {
     for (int c = 1; c <= stage.convs(); c++) {
-      x = conv(path + "/conv" + c, x, stage.filters(), stage.kernel(), stage.padding(), stage.normalization(),
-          stage.activation());
+      x = conv(path + "/conv" + c, x, stage.convFilters(c), stage.kernel(), stage.kernelAlong(Axis.Z),
+          stage.padding(), stage.normalization(), stage.activation());
     }
     return stage.dropout() > 0 ? dropout(path + "/dropout", x, stage.dropout()) : x;
   }
 
   /** Up-convolution, the centre-cropped skip concatenated (unless the stage has none), convolutions. */
   private Operand<TFloat32> expandingStage(String path, ExpandingStageSpec stage, Operand<TFloat32> x,
-      Operand<TFloat32> skip) {
-    x = upConv(path + "/upconv", x, stage.filters(), stage.activation());
+      Operand<TFloat32> skip, int level) {
+    x = upConv(path + "/upconv", x, stage.upFilters(), stage.activation(), level);
     if (stage.skip() == SkipMode.CENTER_CROP) {
       x = cropAndConcat(path + "/concat", skip, x);
     }
     for (int c = 1; c <= stage.convs(); c++) {
-      x = conv(path + "/conv" + c, x, stage.filters(), stage.kernel(), stage.padding(), stage.normalization(),
-          stage.activation());
+      x = conv(path + "/conv" + c, x, stage.filters(), stage.kernel(), stage.kernelAlong(Axis.Z), stage.padding(),
+          stage.normalization(), stage.activation());
     }
     return stage.dropout() > 0 ? dropout(path + "/dropout", x, stage.dropout()) : x;
   }
 
   // ---- blocks --------------------------------------------------------------------------------
 
-  /** A k x k convolution, optional batch norm, the activation. */
-  private Operand<TFloat32> conv(String path, Operand<TFloat32> x, int filters, int kernel, Padding padding,
-      Normalization normalization, Activation activation) {
+  /**
+   * A k x k convolution (in a 3D net kz x k x k, its kernel {@code [kz, k, k, cin, cout]} as
+   * TensorFlow's {@code Conv3D} has it), optional batch norm, the activation.
+   */
+  private Operand<TFloat32> conv(String path, Operand<TFloat32> x, int filters, int kernel, int kernelZ,
+      Padding padding, Normalization normalization, Activation activation) {
     Ops tf = scopes.at(path);
     int in = channels(x);
-    Variable<TFloat32> w = heNormal(path, Shape.of(kernel, kernel, in, filters), HeInit.convFanIn(kernel, in));
+    Variable<TFloat32> w = volume
+        ? heNormal(path, Shape.of(kernelZ, kernel, kernel, in, filters), kernelZ * HeInit.convFanIn(kernel, in))
+        : heNormal(path, Shape.of(kernel, kernel, in, filters), HeInit.convFanIn(kernel, in));
     if (normalization == Normalization.BATCH) {
       // Batch norm's offset takes the place of the bias.
-      Operand<TFloat32> y = convolve(path, x, w, kernel, padding, v -> v);
+      Operand<TFloat32> y = volume ? convolveVolume(path, x, w, padding, v -> v) : convolve(path, x, w, kernel, padding,
+          v -> v);
       return layer(path, activate(tf, batchNorm(path + "/norm", y), activation));
     }
     Variable<TFloat32> b = bias(path, filters);
-    return layer(path, convolve(path, x, w, kernel, padding, v -> activate(tf, tf.nn.biasAdd(v, b), activation)));
+    UnaryOperator<Operand<TFloat32>> pointwise = v -> activate(tf, tf.nn.biasAdd(v, b), activation);
+    return layer(path, volume ? convolveVolume(path, x, w, padding, pointwise)
+        : convolve(path, x, w, kernel, padding, pointwise));
   }
 
-  /** p x p max or average pooling with stride p (paper: 2x2 max pooling, stride 2). */
-  private Operand<TFloat32> pool(String path, Operand<TFloat32> x) {
+  /**
+   * p x p max or average pooling with stride p (paper: 2x2 max pooling, stride 2); in a 3D net
+   * pz x p x p after contracting stage {@code level}.
+   */
+  private Operand<TFloat32> pool(String path, Operand<TFloat32> x, int level) {
     Ops tf = scopes.at(path);
+    int pool = spec.pooling().size();
+    if (volume) {
+      List<Long> window = List.of(1L, (long) spec.poolingAlong(level, Axis.Z), (long) pool, (long) pool, 1L);
+      return layer(path, spec.pooling().kind() == PoolingKind.MAX ? tf.nn.maxPool3d(x, window, window, "VALID")
+          : tf.nn.avgPool3d(x, window, window, "VALID"));
+    }
     List<Long> window = List.of(1L, (long) pool, (long) pool, 1L);
     Operand<TFloat32> y = spec.pooling().kind() == PoolingKind.MAX
         ? tf.nn.maxPool(x, tf.constant(new int[] {1, pool, pool, 1}), tf.constant(new int[] {1, pool, pool, 1}),
@@ -385,10 +452,17 @@ public final class ModelCompiler {
     return layer(path, y);
   }
 
-  /** The p x p up-convolution with stride p to {@code filters} channels (paper: 2x2, halving them). */
-  private Operand<TFloat32> upConv(String path, Operand<TFloat32> x, int filters, Activation activation) {
+  /**
+   * The p x p up-convolution with stride p to {@code filters} channels (paper: 2x2, halving them),
+   * paired with contracting stage {@code level}.
+   */
+  private Operand<TFloat32> upConv(String path, Operand<TFloat32> x, int filters, Activation activation, int level) {
+    if (volume) {
+      return upConvVolume(path, x, filters, activation, spec.poolingAlong(level, Axis.Z));
+    }
     Ops tf = scopes.at(path);
     int in = channels(x);
+    int pool = spec.pooling().size();
     Variable<TFloat32> w = heNormal(path, Shape.of(pool, pool, filters, in), HeInit.upConvFanIn(in));
     Variable<TFloat32> b = bias(path, filters);
     if (matrices()) {
@@ -661,6 +735,115 @@ public final class ModelCompiler {
     return (height - shrink) * (width - shrink) * kernel * kernel * x.shape().get(CHANNEL_AXIS) * Float.BYTES;
   }
 
+  // ---- 3D blocks -----------------------------------------------------------------------------
+
+  /**
+   * {@code pointwise} of the kz x k x k convolution with stride 1 of the volume {@code x} with
+   * {@code w} ({@code [kz, k, k, cin, cout]}) as one matrix product: every output voxel's patch
+   * (see {@link #volumePatches}) times the kernel as a {@code [kz k k cin, cout]} matrix; a
+   * 1x1x1 kernel is the product alone.
+   */
+  private Operand<TFloat32> convolveVolume(String path, Operand<TFloat32> x, Operand<TFloat32> w, Padding padding,
+      UnaryOperator<Operand<TFloat32>> pointwise) {
+    Ops tf = scopes.at(path);
+    int in = channels(x);
+    int kernelZ = (int) w.shape().get(0);
+    int kernel = (int) w.shape().get(1);
+    int out = (int) w.shape().get(4);
+    forms.put(path, ConvolutionForm.MATMUL);
+    if (padding == Padding.SAME) {
+      int[] z = {(kernelZ - 1) / 2, kernelZ / 2};
+      int[] yx = {(kernel - 1) / 2, kernel / 2};
+      x = tf.pad(x, tf.constant(new int[][] {{0, 0}, z, yx, yx, {0, 0}}), tf.constant(0f));
+    }
+    Operand<TInt32> depth = tf.math.sub(dim(tf, x, 1), tf.constant(kernelZ - 1));
+    Operand<TInt32> height = tf.math.sub(dim(tf, x, 2), tf.constant(kernel - 1));
+    Operand<TInt32> width = tf.math.sub(dim(tf, x, 3), tf.constant(kernel - 1));
+    int taps = kernelZ * kernel * kernel;
+    Operand<TFloat32> rows = taps == 1 ? tf.reshape(x, tf.constant(new int[] {-1, in}))
+        : volumePatches(tf, x, kernelZ, kernel, depth, height, width);
+    Operand<TFloat32> product = tf.linalg.matMul(rows, tf.reshape(w, tf.constant(new int[] {taps * in, out})));
+    return tf.reshape(pointwise.apply(product),
+        tf.stack(List.of(tf.constant(-1), depth, height, width, tf.constant(out))));
+  }
+
+  /**
+   * im2col for volumes: for every output voxel the kz x k x k input voxels under the kernel, in the
+   * kernel's (z, y, x, channel) order, as a {@code [batch depth height width, kz k k cin]} matrix.
+   * Input voxel {@code (z + dz, y + dy, x + dx)} of volume {@code b} is row
+   * {@code ((b D + z + dz) H + y + dy) W + x + dx} of the input seen as a {@code [b D H W, cin]}
+   * matrix, so one gather reads them all and its gradient is one {@code UnsortedSegmentSum} (as for
+   * {@link #patches}, which this extends by an axis).
+   */
+  private static Operand<TFloat32> volumePatches(Ops tf, Operand<TFloat32> x, int kernelZ, int kernel,
+      Operand<TInt32> depth, Operand<TInt32> height, Operand<TInt32> width) {
+    int in = channels(x);
+    Operand<TInt32> rowLength = dim(tf, x, 3);
+    Operand<TInt32> planeSize = tf.math.mul(dim(tf, x, 2), rowLength);
+    Operand<TInt32> volumeSize = tf.math.mul(dim(tf, x, 1), planeSize);
+    // Row of each output voxel's first tap within its volume: z H W + y W + x, [depth, height, width].
+    Operand<TInt32> origins = grid(tf, List.of(depth, height, width), List.of(planeSize, rowLength));
+    // Offset of each tap from the first: dz H W + dy W + dx, [kz, k, k].
+    Operand<TInt32> offsets = grid(tf, List.of(tf.constant(kernelZ), tf.constant(kernel), tf.constant(kernel)),
+        List.of(planeSize, rowLength));
+    Operand<TInt32> perVolume = tf.math.add(tf.reshape(origins, tf.constant(new int[] {-1, 1})),
+        tf.reshape(offsets, tf.constant(new int[] {1, -1})));
+    Operand<TInt32> volumes = tf.math.mul(tf.range(tf.constant(0), dim(tf, x, 0), tf.constant(1)), volumeSize);
+    Operand<TInt32> rows = tf.reshape(tf.math.add(tf.reshape(volumes, tf.constant(new int[] {-1, 1})),
+        tf.reshape(perVolume, tf.constant(new int[] {1, -1}))), tf.constant(new int[] {-1}));
+    Operand<TFloat32> voxels = tf.reshape(x, tf.constant(new int[] {-1, in}));
+    return tf.reshape(tf.gather(voxels, rows, tf.constant(0)),
+        tf.constant(new int[] {-1, kernelZ * kernel * kernel * in}));
+  }
+
+  /**
+   * {@code i H W + j W + k} for every {@code (i, j, k)} in {@code [0, sizes[0]) x [0, sizes[1]) x
+   * [0, sizes[2])}, as a {@code sizes[0] x sizes[1] x sizes[2]} tensor; {@code strides} are
+   * {@code H W} and {@code W}.
+   */
+  private static Operand<TInt32> grid(Ops tf, List<Operand<TInt32>> sizes, List<Operand<TInt32>> strides) {
+    Operand<TInt32> zero = tf.constant(0);
+    Operand<TInt32> one = tf.constant(1);
+    Operand<TInt32> i = tf.reshape(tf.math.mul(tf.range(zero, sizes.get(0), one), strides.get(0)),
+        tf.constant(new int[] {-1, 1, 1}));
+    Operand<TInt32> j = tf.reshape(tf.math.mul(tf.range(zero, sizes.get(1), one), strides.get(1)),
+        tf.constant(new int[] {1, -1, 1}));
+    Operand<TInt32> k = tf.reshape(tf.range(zero, sizes.get(2), one), tf.constant(new int[] {1, 1, -1}));
+    return tf.math.add(tf.math.add(i, j), k);
+  }
+
+  /**
+   * The pz x p x p up-convolution with stride (pz, p, p) of a volume, as a matrix product: output
+   * voxel {@code (pz z + a, p y + b, p x + c)} is input voxel {@code (z, y, x)} times
+   * {@code kernel[a, b, c, :, :]}. The kernel is {@code [pz, p, p, cout, cin]}, the layout of
+   * Keras' {@code Conv3DTranspose}; the product gives each input voxel its pz p p cout outputs,
+   * and a transpose interleaves the blocks (the 3D counterpart of {@code DepthToSpace}).
+   */
+  private Operand<TFloat32> upConvVolume(String path, Operand<TFloat32> x, int filters, Activation activation,
+      int poolZ) {
+    Ops tf = scopes.at(path);
+    int in = channels(x);
+    int pool = spec.pooling().size();
+    int block = poolZ * pool * pool;
+    Variable<TFloat32> w = heNormal(path, Shape.of(poolZ, pool, pool, filters, in), HeInit.upConvFanIn(in));
+    Variable<TFloat32> b = bias(path, filters);
+    forms.put(path, ConvolutionForm.MATMUL);
+    Operand<TFloat32> matrix = tf.reshape(tf.linalg.transpose(w, tf.constant(new int[] {4, 0, 1, 2, 3})),
+        tf.constant(new int[] {in, block * filters}));
+    Operand<TFloat32> product = tf.linalg.matMul(tf.reshape(x, tf.constant(new int[] {-1, in})), matrix);
+    Operand<TFloat32> activated = activate(tf, tf.nn.biasAdd(product, tf.tile(b, tf.constant(new int[] {block}))),
+        activation);
+    Operand<TInt32> depth = dim(tf, x, 1);
+    Operand<TInt32> height = dim(tf, x, 2);
+    Operand<TInt32> width = dim(tf, x, 3);
+    Operand<TFloat32> blocks = tf.reshape(activated, tf.stack(List.of(tf.constant(-1), depth, height, width,
+        tf.constant(poolZ), tf.constant(pool), tf.constant(pool), tf.constant(filters))));
+    Operand<TFloat32> interleaved = tf.linalg.transpose(blocks, tf.constant(new int[] {0, 1, 4, 2, 5, 3, 6, 7}));
+    return layer(path, tf.reshape(interleaved, tf.stack(List.of(tf.constant(-1),
+        tf.math.mul(depth, tf.constant(poolZ)), tf.math.mul(height, tf.constant(pool)),
+        tf.math.mul(width, tf.constant(pool)), tf.constant(filters)))));
+  }
+
   /**
    * The skip centre-cropped to the up-convolved map's size, then concatenated with it (paper Fig. 1,
    * grey arrows): "the cropping is necessary due to the loss of border pixels in every convolution".
@@ -669,13 +852,18 @@ public final class ModelCompiler {
    */
   private Operand<TFloat32> cropAndConcat(String path, Operand<TFloat32> skip, Operand<TFloat32> up) {
     Ops tf = scopes.at(path);
+    int rank = skip.shape().numDimensions();
+    int[] spatial = new int[rank];
+    List<Operand<TInt32>> size = new ArrayList<>(List.of(tf.constant(-1)));
+    for (int axis = 1; axis < rank - 1; axis++) {
+      spatial[axis] = 1;
+      size.add(dim(tf, up, axis));
+    }
+    size.add(tf.constant(channels(skip)));
     Operand<TInt32> offset = tf.math.mul(
-        tf.math.floorDiv(tf.math.sub(tf.shape(skip), tf.shape(up)), tf.constant(2)),
-        tf.constant(new int[] {0, 1, 1, 0}));
-    Operand<TInt32> size = tf.stack(List.of(tf.constant(-1), dim(tf, up, 1), dim(tf, up, 2),
-        tf.constant(channels(skip))));
-    Operand<TFloat32> cropped = tf.slice(skip, offset, size);
-    return layer(path, tf.concat(List.of(cropped, up), tf.constant(CHANNEL_AXIS)));
+        tf.math.floorDiv(tf.math.sub(tf.shape(skip), tf.shape(up)), tf.constant(2)), tf.constant(spatial));
+    Operand<TFloat32> cropped = tf.slice(skip, offset, tf.stack(size));
+    return layer(path, tf.concat(List.of(cropped, up), tf.constant(rank - 1)));
   }
 
   /**
@@ -703,6 +891,17 @@ public final class ModelCompiler {
   private Operand<TFloat32> batchNorm(String path, Operand<TFloat32> x) {
     Ops tf = scopes.at(path);
     int n = channels(x);
+    if (volume) {
+      // FusedBatchNorm takes NHWC; statistics per channel over (batch, z, y, x) are those over
+      // (batch, z y, x), so a volume is normalised as the image of its z y rows.
+      Operand<TFloat32> rows = tf.reshape(x, tf.stack(List.of(tf.constant(-1),
+          tf.math.mul(dim(tf, x, 1), dim(tf, x, 2)), dim(tf, x, 3), tf.constant(n))));
+      return tf.reshape(normalize(tf, path, rows, n), tf.shape(x));
+    }
+    return normalize(tf, path, x, n);
+  }
+
+  private Operand<TFloat32> normalize(Ops tf, String path, Operand<TFloat32> x, int n) {
     Variable<TFloat32> gamma = constantVariable(path, "gamma", n, 1f, true);
     Variable<TFloat32> beta = constantVariable(path, "beta", n, 0f, true);
     Variable<TFloat32> movingMean = constantVariable(path, "moving_mean", n, 0f, false);
@@ -726,6 +925,11 @@ public final class ModelCompiler {
     Ops tf = scopes.at(path);
     int in = channels(x);
     int k = spec.head().kernel();
+    if (volume) {
+      Variable<TFloat32> w = heNormal(path, Shape.of(k, k, k, in, spec.classes()), k * HeInit.convFanIn(k, in));
+      Variable<TFloat32> b = bias(path, spec.classes());
+      return layer(path, convolveVolume(path, x, w, Padding.VALID, v -> tf.nn.biasAdd(v, b)));
+    }
     Variable<TFloat32> w = heNormal(path, Shape.of(k, k, in, spec.classes()), HeInit.convFanIn(k, in));
     Variable<TFloat32> b = bias(path, spec.classes());
     return layer(path, convolve(path, x, w, k, Padding.VALID, v -> tf.nn.biasAdd(v, b)));
@@ -789,8 +993,9 @@ public final class ModelCompiler {
     return output;
   }
 
+  /** The channels of an NHWC image or NDHWC volume: its last axis. */
   private static int channels(Operand<TFloat32> x) {
-    return (int) x.shape().get(CHANNEL_AXIS);
+    return (int) x.shape().get(x.shape().numDimensions() - 1);
   }
 
   /** Size of one axis of {@code x} as a scalar; static sizes fold to constants in shape inference. */

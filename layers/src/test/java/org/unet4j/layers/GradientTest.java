@@ -19,15 +19,19 @@ import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.unet4j.dsl.model.Activation;
 import org.unet4j.dsl.model.ModelSpec;
+import org.unet4j.dsl.model.OutputActivation;
 import org.unet4j.dsl.model.Padding;
 import org.unet4j.dsl.model.Pooling;
+import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.model.UNet;
 
 /**
  * The graph's symbolic gradients ({@code Graph.addGradients}) agree with central finite differences
  * of the forward pass, for every trainable variable: up-convolution kernels, the convolutions that
  * feed the crop-and-concat skips, batch-norm scale and offset, the head. The loss is
- * {@code sum(logits * R)} for a fixed random R, so every logit matters with a different weight.
+ * {@code sum(logits * R)} for a fixed random R, so every logit matters with a different weight. 3D nets
+ * are here too: TensorFlow Java has no gradient for {@code Conv3D}, so their convolutions are
+ * lowered to gathers and matrix products, and this is the check that the lowering trains.
  */
 class GradientTest {
   private static final int SAMPLES_PER_VARIABLE = 3;
@@ -43,7 +47,17 @@ class GradientTest {
             .baseFilters(2).build(), false, false, 1e-4f)),
         Named.of("depth 2 same, leaky ReLU, max pool, batch norm in training mode", new Case(UNet.builder()
             .depth(2).baseFilters(2).padding(Padding.SAME).activation(Activation.LEAKY_RELU).batchNorm()
-            .build(), true, false, 1e-3f)));
+            .build(), true, false, 1e-3f)),
+        // 3D: gather + MatMul convolutions, MatMul + Transpose up-convolutions, MaxPool3D/AvgPool3D
+        Named.of("3D anisotropic: planar first stage, 1x2x2 pool and up-conv, same padding, ELU (smooth)",
+            new Case(UNet.builder().dimensions(3).activation(Activation.ELU).pooling(Pooling.average(2))
+                .contracting(c -> c.stage(2, s -> s.planar().padding(Padding.SAME)).stage(3))
+                .bottleneck(4, s -> s.kernelZ(1).firstConvFilters(3))
+                .expanding(e -> e.stage(3, s -> s.upConvFilters(2)).stage(2, s -> s.planar()))
+                .build(), false, true, 1e-3f)),
+        Named.of("3D depth 1, ReLU, max pool, batch norm in training mode, 3x3x3 head", new Case(UNet.builder()
+            .dimensions(3).depth(1).baseFilters(2).batchNorm().head(3, OutputActivation.SOFTMAX).build(), true, false,
+            1e-3f)));
   }
 
   /**
@@ -62,13 +76,16 @@ class GradientTest {
   @MethodSource("nets")
   void symbolicGradientsMatchFiniteDifferences(Case c) {
     ModelSpec spec = c.spec();
-    int tile = spec.geometry().smallestValidInput();
-    int out = spec.geometry().outputSize(tile);
-    try (CompiledModel model = ModelCompiler.compile(spec, tile, 3)) {
+    boolean volume = spec.dimensions() == 3;
+    Size3 cube = volume ? spec.volumeGeometry().smallestValidInput() : null;
+    int tile = volume ? 0 : spec.geometry().smallestValidInput();
+    long outputPoints = volume ? spec.volumeGeometry().outputSize(cube).voxels()
+        : (long) spec.geometry().outputSize(tile) * spec.geometry().outputSize(tile);
+    try (CompiledModel model = volume ? ModelCompiler.compile(spec, cube, 3) : ModelCompiler.compile(spec, tile, 3)) {
       Graph graph = model.graph();
       Ops tf = Ops.create(graph);
-      int batch = 2;
-      float[] weights = Tensors.gaussian(99, batch * out * out * spec.classes());
+      int batch = volume ? 1 : 2;
+      float[] weights = Tensors.gaussian(99, (int) (batch * outputPoints * spec.classes()));
       Operand<TFloat32> loss = tf.sum(tf.math.mul(tf.reshape(model.logits(), tf.constant(new int[] {-1})),
           tf.constant(weights)), tf.constant(0));
       List<ModelVariable> vars = model.trainableVariables();
@@ -76,7 +93,7 @@ class GradientTest {
           vars.stream().map(v -> v.variable().asOutput()).toArray(Output<?>[]::new));
 
       try (Session session = new Session(graph);
-           TFloat32 image = Tensors.image(model, 5, batch, tile, tile);
+           TFloat32 image = volume ? Tensors.volume(model, 5, batch, cube) : Tensors.image(model, 5, batch, tile, tile);
            TBool training = TBool.scalarOf(c.training())) {
         Session.Runner runner = session.runner().feed(model.input(), image).feed(model.training(), training);
         for (Output<?> g : grads) {

@@ -59,6 +59,12 @@ final class Tensors {
     return of(gaussian(seed, batch * height * width * c), batch, height, width, c);
   }
 
+  /** A batch of Gaussian volumes, NDHWC. */
+  static TFloat32 volume(CompiledModel model, long seed, int batch, org.unet4j.dsl.model.Size3 size) {
+    int c = model.spec().inputChannels();
+    return of(gaussian(seed, (int) (batch * size.voxels() * c)), batch, size.z(), size.y(), size.x(), c);
+  }
+
   /** The value of one variable (running the initialisers on first use). */
   static float[] variable(Session session, ModelVariable v) {
     return variables(session, List.of(v)).get(0);

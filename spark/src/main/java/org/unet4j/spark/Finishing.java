@@ -93,7 +93,7 @@ record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStat
     }
     PredictionFiles files = PredictionFiles.of(settings.outFolder(), image.name(), pages.size());
     Calibration calibration = Calibration.read(image.file());
-    files.write(pages, maps, labels, calibration);
+    files.write(pages, maps, labels, predictor.inference().probabilityOf(), calibration);
     ObjectFiles.write(image.file(), files, settings.objectOutputs(), calibration);
     parts.delete();
     long objects = 0;

@@ -10,20 +10,20 @@ import org.unet4j.recipes.eval.Scores;
  * prediction's threshold. NaN where a metric is undefined.
  */
 public record ImageScores(double pixelError, double randError, double warpingError, double vRand, double vInfo,
-    double iou, double dice, double objectF1) implements Serializable {
-  private static final long serialVersionUID = 1L;
+    double iou, double dice, double objectF1, double ap, double seg) implements Serializable {
+  private static final long serialVersionUID = 2L;
 
   /** The column names, in the order of {@link #values()}. */
   public static final List<String> COLUMNS = List.of("pixelError", "randError", "warpingError", "vRand", "vInfo",
-      "iou", "dice", "objectF1");
+      "iou", "dice", "objectF1", "ap", "seg");
 
   static ImageScores of(Scores s) {
     return new ImageScores(s.pixelError(), s.randError(), s.warpingError(), s.vRand(), s.vInfo(), s.iou(), s.dice(),
-        s.objectF1());
+        s.objectF1(), s.ap(), s.seg());
   }
 
   /** The scores in the order of {@link #COLUMNS}. */
   public double[] values() {
-    return new double[] {pixelError, randError, warpingError, vRand, vInfo, iou, dice, objectF1};
+    return new double[] {pixelError, randError, warpingError, vRand, vInfo, iou, dice, objectF1, ap, seg};
   }
 }

@@ -23,7 +23,7 @@ import org.unet4j.recipes.data.AtomicFiles;
  * {@code OUT/predictions.csv} (one file, for people and spreadsheets) and
  * {@code OUT/predictions.parquet} (a Parquet dataset folder, for Spark and pandas). Columns:
  * {@code name, input, width, height, pages, objects, foregroundFraction, seconds, status, error},
- * and with ground truth the eight scores of {@link ImageScores#COLUMNS}. Both replace the previous
+ * and with ground truth the ten scores of {@link ImageScores#COLUMNS}. Both replace the previous
  * run's table whole.
  */
 public final class ResultTable {

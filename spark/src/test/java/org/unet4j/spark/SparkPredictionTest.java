@@ -33,7 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.unet4j.recipes.cli.Unet4j;
+import org.unet4j.cli.Unet4j;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
@@ -287,12 +287,12 @@ class SparkPredictionTest {
 
     List<String> csv = Files.readAllLines(out.resolve(ResultTable.CSV), StandardCharsets.UTF_8);
     assertEquals("name,input,width,height,pages,objects,foregroundFraction,seconds,status,error,pixelError,randError,"
-        + "warpingError,vRand,vInfo,iou,dice,objectF1", csv.get(0));
+        + "warpingError,vRand,vInfo,iou,dice,objectF1,ap,seg", csv.get(0));
     assertEquals(5, csv.size());
     Map<String, String[]> cells = new HashMap<>();
     for (String line : csv.subList(1, csv.size())) {
       String[] c = line.split(",", -1);
-      assertEquals(18, c.length, line);
+      assertEquals(ResultTable.COLUMNS.size() + ImageScores.COLUMNS.size(), c.length, line);
       cells.put(c[0], c);
     }
     Map<String, int[]> sizes = Map.of("a", new int[] {70, 45, 1}, "b", new int[] {33, 20, 1}, "c",

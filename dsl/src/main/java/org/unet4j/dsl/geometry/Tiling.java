@@ -73,7 +73,7 @@ public record Tiling(int tile, int outputSize, int step, int context, int skip, 
     if (geometry.outputStride() != 1) {
       throw new InvalidInputException("the predictor needs an output at the input's resolution, but this net has "
           + model.expanding().size() + " expanding stages for " + model.depth() + " contracting ones (output stride "
-          + geometry.outputStride() + ")");
+          + geometry.outputStride() + "); tiling needs as many expanding stages as contracting ones (output stride 1)");
     }
     Tiling tiling = layout(model, geometry, tile);
     if (tiling == null) {

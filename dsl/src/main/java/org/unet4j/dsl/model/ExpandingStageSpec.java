@@ -8,7 +8,8 @@ import org.unet4j.dsl.Range;
 import org.unet4j.dsl.Specs;
 
 /**
- * An expanding stage: a 2x2 up-convolution to {@code filters} channels (halving them in the paper),
+ * An expanding stage: a 2x2 up-convolution to {@code filters} channels (halving them in the paper;
+ * {@code upConvFilters} when set), in a 3D net 2x2x2 or as the paired contracting stage pools,
  * the skip from the contracting stage at the same level centre-cropped and concatenated, then
  * {@code convs} convolutions with {@code filters} output channels. Expanding stage {@code i} pairs
  * with contracting stage {@code depth - 1 - i}.
@@ -27,7 +28,11 @@ public record ExpandingStageSpec(
     @Doc("dropout rate after the last convolution, 0 for none")
         @Default("0") @Range(min = 0, max = 1, maxExclusive = true) double dropout,
     @Doc("center-crop (the paper) or none for no skip at this level")
-        @Default("\"center-crop\"") SkipMode skip) {
+        @Default("\"center-crop\"") SkipMode skip,
+    @Doc("output channels of the up-convolution, 0 for filters (the 3D U-Net keeps the channels: 512 to 512)")
+        @Default("0") @Range(min = 0, max = 65536) int upConvFilters,
+    @Doc("3D nets: odd kernel size along z, 0 for kernel (k x k x k); 1 gives planar 1 x k x k convolutions")
+        @Default("0") @Range(min = 0, max = 15) int kernelZ) {
 
   public ExpandingStageSpec {
     checkNotNull(padding, "padding");
@@ -38,7 +43,26 @@ public record ExpandingStageSpec(
     Specs.checkComponent(ExpandingStageSpec.class, "convs", convs);
     Specs.checkComponent(ExpandingStageSpec.class, "kernel", kernel);
     Specs.checkComponent(ExpandingStageSpec.class, "dropout", dropout);
+    Specs.checkComponent(ExpandingStageSpec.class, "upConvFilters", upConvFilters);
+    Specs.checkComponent(ExpandingStageSpec.class, "kernelZ", kernelZ);
     StageSpec.checkOddKernel(kernel);
+    StageSpec.checkOddKernelZ(kernelZ);
+  }
+
+  /** An expanding stage of a 2D net, or of a 3D net with k x k x k kernels, up-convolving to {@code filters}. */
+  public ExpandingStageSpec(int filters, int convs, int kernel, Padding padding, Activation activation,
+      Normalization normalization, double dropout, SkipMode skip) {
+    this(filters, convs, kernel, padding, activation, normalization, dropout, skip, 0, 0);
+  }
+
+  /** Output channels of the up-convolution: {@link #upConvFilters} when set, else {@link #filters}. */
+  public int upFilters() {
+    return upConvFilters != 0 ? upConvFilters : filters;
+  }
+
+  /** The kernel size along {@code axis}: {@link #kernelZ} along z when set, else {@link #kernel}. */
+  public int kernelAlong(Axis axis) {
+    return axis == Axis.Z && kernelZ != 0 ? kernelZ : kernel;
   }
 
   /** The paper's expanding stage: up-conv, crop and concat, two unpadded 3x3 convolutions. */

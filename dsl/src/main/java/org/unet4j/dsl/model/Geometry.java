@@ -5,36 +5,48 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
+import java.util.function.IntUnaryOperator;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.SpecException;
 
 /**
- * The exact shape arithmetic of a {@link ModelSpec}, per image axis.
+ * The exact shape arithmetic of a {@link ModelSpec} along one axis of its input ({@link
+ * ModelSpec#geometry()}: y and x, which share it; {@link ModelSpec#geometry(Axis)}: any axis, z of
+ * a 3D net included, with the stages' {@code kernelZ} and {@code poolZ}).
  *
  * <p>With unpadded convolutions only some input sizes work (paper, Sec. 3: "it is important to
  * select the input tile size such that all 2x2 max-pooling operations are applied to a layer with
  * an even x- and y-size"). An input size is valid when every convolution leaves at least one
  * pixel, every pooled map divides by the pooling size and every skip can be centre-cropped
  * symmetrically to the up-convolved size. For the paper's net, input 16b+124 gives output 16b-60.
- * The predictor uses the same arithmetic to choose tiles and the mirrored margin.
+ * The predictor uses the same arithmetic to choose tiles and the mirrored margin. Axes are
+ * independent: a 3D input is valid when its size along each axis is.
  */
 public final class Geometry {
   /** The largest input size searched for valid sizes. */
   public static final int MAX_INPUT = 1 << 16;
 
   private final ModelSpec model;
-  private final int pool;
+  private final Axis axis;
+  private final int[] pools;
   private final int period;
 
-  public Geometry(ModelSpec model) {
+  Geometry(ModelSpec model, Axis axis) {
     this.model = model;
-    this.pool = model.pooling().size();
+    this.axis = axis;
+    this.pools = new int[model.depth()];
     int p = 1;
-    for (int i = 0; i < model.depth(); i++) {
-      p *= pool;
+    for (int level = 0; level < model.depth(); level++) {
+      pools[level] = model.poolingAlong(level, axis);
+      p *= pools[level];
     }
     this.period = p;
+  }
+
+  /** The axis this arithmetic is along. */
+  public Axis axis() {
+    return axis;
   }
 
   /** The output size along one axis for a valid input size; throws naming the stage otherwise. */
@@ -132,8 +144,8 @@ public final class Geometry {
   }
 
   /**
-   * Valid sizes repeat with this period: pooling size ^ depth (16 for the paper) once above the
-   * smallest valid size.
+   * Valid sizes repeat with this period: the product of the pooling windows along this axis (16
+   * for the paper) once above the smallest valid size.
    */
   public int period() {
     return period;
@@ -142,8 +154,8 @@ public final class Geometry {
   /** Output pixels per input pixel along an axis: 1 when every contracting stage has its pair. */
   public int outputStride() {
     int s = 1;
-    for (int i = model.expanding().size(); i < model.depth(); i++) {
-      s *= pool;
+    for (int level = 0; level < model.depth() - model.expanding().size(); level++) {
+      s *= pools[level];
     }
     return s;
   }
@@ -172,8 +184,37 @@ public final class Geometry {
     return widest;
   }
 
-  /** Every layer at a square input of {@code input}, batch 1; throws if the size is invalid. */
+  /**
+   * Every layer of a 2D net at a square input of {@code input}, batch 1; throws if the size is
+   * invalid. A 3D net's layers are {@link VolumeGeometry#layers}.
+   */
   public List<LayerShape> layers(int input) {
+    requireImages("layers");
+    List<AxisLayer> steps = axisLayers(input);
+    List<LayerShape> layers = new ArrayList<>(steps.size());
+    for (AxisLayer l : steps) {
+      long points = (long) l.size() * l.size();
+      layers.add(new LayerShape(l.path(), l.kind(), 0, l.size(), l.size(), l.channels(), l.parameters(),
+          2 * l.macsPerPoint() * points));
+    }
+    return List.copyOf(layers);
+  }
+
+  /** Trainable parameters: they do not depend on the input size, nor on the axis. */
+  public long parameterCount() {
+    return axisLayers(smallestValidInput()).stream().mapToLong(AxisLayer::parameters).sum();
+  }
+
+  /**
+   * Forward FLOPs (2 x multiply-adds of convolutions and up-convolutions) of a 2D net at a square
+   * input, batch 1; a 3D net's are {@link VolumeGeometry#forwardFlops}.
+   */
+  public long forwardFlops(int input) {
+    return layers(input).stream().mapToLong(LayerShape::flops).sum();
+  }
+
+  /** The layers along this axis at {@code input}; throws naming the stage when the size is invalid. */
+  List<AxisLayer> axisLayers(int input) {
     Walk walk = walk(input, true);
     if (walk.problem != null) {
       throw invalid(input, walk.problem);
@@ -181,21 +222,18 @@ public final class Geometry {
     return walk.layers.build();
   }
 
-  /** Trainable parameters: they do not depend on the input size. */
-  public long parameterCount() {
-    return layers(smallestValidInput()).stream().mapToLong(LayerShape::parameters).sum();
-  }
-
-  /** Forward FLOPs (2 x multiply-adds of convolutions and up-convolutions) at a square input, batch 1. */
-  public long forwardFlops(int input) {
-    return layers(input).stream().mapToLong(LayerShape::flops).sum();
+  private void requireImages(String method) {
+    if (model.dimensions() != 2) {
+      throw new IllegalStateException("a 3D net's " + method + " depend on its size along z, y and x: use "
+          + "volumeGeometry()." + method + "(Size3)");
+    }
   }
 
   private SpecException invalid(int input, Problem problem) {
     List<Integer> near = validInputsNear(input);
     String valid = near.isEmpty() ? "none up to " + MAX_INPUT
         : near.stream().map(String::valueOf).collect(Collectors.joining(", "));
-    return new SpecException(problem.path(), problem.message() + ". Received: input " + input
+    return new SpecException(problem.path(), problem.message() + ". Received: input " + input + along()
         + "; valid near it: " + valid);
   }
 
@@ -215,16 +253,17 @@ public final class Geometry {
     for (int level = 0; level < model.depth() && w.problem == null; level++) {
       StageSpec stage = model.contracting().get(level);
       String path = "contracting/" + level;
-      w.convs(path, "contracting[" + level + "]", stage.convs(), stage.kernel(), stage.padding(),
-          stage.filters(), stage.normalization() != Normalization.NONE, stage.dropout());
+      convs(w, path, "contracting[" + level + "]", stage.convs(), stage::convFilters, stage.kernel(),
+          stage.kernelZ(), stage.padding(), stage.normalization(), stage.dropout());
       if (w.problem != null) {
         break;
       }
       w.skipSize[level] = w.size;
       w.skipChannels[level] = w.channels;
+      int pool = pools[level];
       if (w.size % pool != 0) {
-        w.fail("contracting[" + level + "].pool", pool + "x" + pool + " " + kindName() + " pooling needs a size "
-            + "divisible by " + pool + ", got " + w.size + "x" + w.size);
+        w.fail("contracting[" + level + "].pool", poolWindow(level) + " " + kindName() + " pooling needs a size "
+            + "divisible by " + pool + along() + ", got " + square(w.size));
         break;
       }
       w.size /= pool;
@@ -232,51 +271,113 @@ public final class Geometry {
     }
     if (w.problem == null) {
       StageSpec b = model.bottleneck();
-      w.convs("bottleneck", "bottleneck", b.convs(), b.kernel(), b.padding(), b.filters(),
-          b.normalization() != Normalization.NONE, b.dropout());
+      convs(w, "bottleneck", "bottleneck", b.convs(), b::convFilters, b.kernel(), b.kernelZ(),
+          b.padding(), b.normalization(), b.dropout());
     }
     for (int i = 0; i < model.expanding().size() && w.problem == null; i++) {
       ExpandingStageSpec stage = model.expanding().get(i);
       int level = model.depth() - 1 - i;
       String path = "expanding/" + i;
       String json = "expanding[" + i + "]";
-      long upParams = (long) pool * pool * w.channels * stage.filters() + stage.filters();
-      long upMacs = (long) w.size * w.size * pool * pool * w.channels * stage.filters();
-      w.size *= pool;
-      w.channels = stage.filters();
-      w.add(path + "/upconv", LayerKind.UP_CONV, upParams, 2 * upMacs);
+      int up = stage.upFilters();
+      w.size *= pools[level];
+      // An up-convolution with window = stride: each output point sees one input point.
+      long macs = (long) w.channels * up;
+      w.channels = up;
+      w.add(path + "/upconv", LayerKind.UP_CONV, poolVolume(level) * macs + up, macs);
       if (stage.skip() == SkipMode.CENTER_CROP) {
         int crop = w.skipSize[level] - w.size;
         if (crop < 0 || crop % 2 != 0) {
-          w.fail(json, "the skip from contracting[" + level + "] is " + w.skipSize[level] + "x" + w.skipSize[level]
-              + " and cannot be centre-cropped to the up-convolved " + w.size + "x" + w.size);
+          w.fail(json, "the skip from contracting[" + level + "] is " + square(w.skipSize[level])
+              + " and cannot be centre-cropped to the up-convolved " + square(w.size));
           break;
         }
         w.crop[i] = crop / 2;
         w.channels += w.skipChannels[level];
         w.add(path + "/concat", LayerKind.CROP_CONCAT, 0, 0);
       }
-      w.convs(path, json, stage.convs(), stage.kernel(), stage.padding(), stage.filters(),
-          stage.normalization() != Normalization.NONE, stage.dropout());
+      convs(w, path, json, stage.convs(), c -> stage.filters(), stage.kernel(),
+          stage.kernelZ(), stage.padding(), stage.normalization(), stage.dropout());
     }
     if (w.problem == null) {
       int k = model.head().kernel();
       int out = w.size - (k - 1);
       if (out < 1) {
-        w.fail("head", "a " + k + "x" + k + " convolution leaves no pixels of " + w.size + "x" + w.size);
+        w.fail("head", "a " + window(k, k) + " convolution leaves no pixels of " + square(w.size));
       } else {
-        long macs = (long) out * out * k * k * w.channels * model.classes();
-        long params = (long) k * k * w.channels * model.classes() + model.classes();
+        long macs = kernelVolume(k, k) * w.channels * model.classes();
         w.size = out;
         w.channels = model.classes();
-        w.add("head", LayerKind.HEAD, params, 2 * macs);
+        w.add("head", LayerKind.HEAD, macs + model.classes(), macs);
       }
     }
     return w;
   }
 
+  /**
+   * The convolutions of a stage whose kernels are {@code kernel} in-plane and {@code kernelZ}
+   * along z (0: as in-plane).
+   */
+  private void convs(Walk w, String path, String json, int convs, IntUnaryOperator filters, int inPlane,
+      int kernelZ, Padding padding, Normalization normalization, double dropout) {
+    boolean norm = normalization != Normalization.NONE;
+    int depthwise = kernelZ != 0 ? kernelZ : inPlane;
+    int kernel = axis == Axis.Z ? depthwise : inPlane;
+    long kernelVolume = kernelVolume(inPlane, kernelZ);
+    for (int c = 1; c <= convs; c++) {
+      int in = w.size;
+      if (padding == Padding.VALID) {
+        w.size -= kernel - 1;
+      }
+      if (w.size < 1) {
+        w.fail(json, "conv" + c + " (" + window(inPlane, depthwise) + ", unpadded) leaves no pixels of " + square(in));
+        return;
+      }
+      int out = filters.applyAsInt(c);
+      long macs = kernelVolume * w.channels * out;
+      w.channels = out;
+      // A convolution followed by batch norm has no bias; the norm adds a scale and an offset.
+      w.add(path + "/conv" + c, LayerKind.CONV, macs + (norm ? 2L * out : out), macs);
+    }
+    if (dropout > 0) {
+      w.add(path + "/dropout", LayerKind.DROPOUT, 0, 0);
+    }
+  }
+
+  /** Weights per input-output channel pair of a convolution: k² in 2D, kz k² in 3D. */
+  private long kernelVolume(int kernel, int kernelZ) {
+    long plane = (long) kernel * kernel;
+    return model.dimensions() == 3 ? plane * (kernelZ != 0 ? kernelZ : kernel) : plane;
+  }
+
+  /** Weights per channel pair of the up-convolution paired with contracting stage {@code level}. */
+  private long poolVolume(int level) {
+    int p = model.pooling().size();
+    return model.dimensions() == 3 ? (long) model.poolingAlong(level, Axis.Z) * p * p : (long) p * p;
+  }
+
+  /** A kernel as people read it: {@code 3x3} in 2D, {@code 1x3x3} (z first) in 3D. */
+  private String window(int kernel, int kernelZ) {
+    return model.dimensions() == 3 ? kernelZ + "x" + kernel + "x" + kernel : kernel + "x" + kernel;
+  }
+
   private String kindName() {
     return model.pooling().kind().name().toLowerCase(Locale.ROOT);
+  }
+
+  private String poolWindow(int level) {
+    int p = model.pooling().size();
+    return window(p, model.poolingAlong(level, Axis.Z));
+  }
+
+  /** A map's size in messages: {@code 57x57} in 2D (square tiles), {@code 57} (along the axis) in 3D. */
+  private String square(int size) {
+    return model.dimensions() == 3 ? Integer.toString(size) : size + "x" + size;
+  }
+
+  /** {@code " along z"} in a 3D net, where messages must say which axis; nothing in 2D. */
+  private String along() {
+    return model.dimensions() == 3 ? " along " + axis.label() : "";
   }
 
   /** The input interval [lo, hi] that output pixels [lo, hi] of the head depend on. */
@@ -288,31 +389,34 @@ public final class Geometry {
 
   private int[] backFromExpanding(int i, int[] window, Walk w) {
     ExpandingStageSpec stage = model.expanding().get(i);
-    int[] concat = backConvs(window, stage.convs(), stage.kernel(), stage.padding());
+    int[] concat = backConvs(window, stage.convs(), stage.kernelAlong(axis), stage.padding());
+    int level = model.depth() - 1 - i;
+    int pool = pools[level];
     int[] below = {Math.floorDiv(concat[0], pool), Math.floorDiv(concat[1], pool)};
     int[] up = i == 0 ? backFromBottleneck(below) : backFromExpanding(i - 1, below, w);
     if (stage.skip() == SkipMode.NONE) {
       return up;
     }
-    int level = model.depth() - 1 - i;
     int[] skip = backFromContracting(level, new int[] {concat[0] + w.crop[i], concat[1] + w.crop[i]});
     return new int[] {Math.min(up[0], skip[0]), Math.max(up[1], skip[1])};
   }
 
   private int[] backFromBottleneck(int[] window) {
     StageSpec b = model.bottleneck();
-    int[] pooled = backConvs(window, b.convs(), b.kernel(), b.padding());
-    return backFromContracting(model.depth() - 1, unpool(pooled));
+    int[] pooled = backConvs(window, b.convs(), b.kernelAlong(axis), b.padding());
+    return backFromContracting(model.depth() - 1, unpool(pooled, model.depth() - 1));
   }
 
   /** From the output of contracting stage {@code level} back to the network input. */
   private int[] backFromContracting(int level, int[] window) {
     StageSpec stage = model.contracting().get(level);
-    int[] in = backConvs(window, stage.convs(), stage.kernel(), stage.padding());
-    return level == 0 ? in : backFromContracting(level - 1, unpool(in));
+    int[] in = backConvs(window, stage.convs(), stage.kernelAlong(axis), stage.padding());
+    return level == 0 ? in : backFromContracting(level - 1, unpool(in, level - 1));
   }
 
-  private int[] unpool(int[] window) {
+  /** Back through the pooling after contracting stage {@code level}. */
+  private int[] unpool(int[] window, int level) {
+    int pool = pools[level];
     return new int[] {window[0] * pool, window[1] * pool + pool - 1};
   }
 
@@ -332,7 +436,7 @@ public final class Geometry {
     final int[] skipChannels;
     final int[] crop;
     final boolean collect;
-    final ImmutableList.Builder<LayerShape> layers = ImmutableList.builder();
+    final ImmutableList.Builder<AxisLayer> layers = ImmutableList.builder();
     @Nullable Problem problem;
 
     Walk(int input, int channels, boolean collect, int depth) {
@@ -348,31 +452,9 @@ public final class Geometry {
       problem = new Problem(path, message);
     }
 
-    void add(String path, LayerKind kind, long params, long flops) {
+    void add(String path, LayerKind kind, long params, long macsPerPoint) {
       if (collect) {
-        layers.add(new LayerShape(path, kind, size, size, channels, params, flops));
-      }
-    }
-
-    void convs(String path, String json, int convs, int kernel, Padding padding, int filters, boolean norm,
-        double dropout) {
-      for (int c = 1; c <= convs; c++) {
-        int in = size;
-        if (padding == Padding.VALID) {
-          size -= kernel - 1;
-        }
-        if (size < 1) {
-          fail(json, "conv" + c + " (" + kernel + "x" + kernel + ", unpadded) leaves no pixels of " + in + "x" + in);
-          return;
-        }
-        long weights = (long) kernel * kernel * channels * filters;
-        long macs = (long) size * size * kernel * kernel * channels * filters;
-        channels = filters;
-        // A convolution followed by batch norm has no bias; the norm adds a scale and an offset.
-        add(path + "/conv" + c, LayerKind.CONV, weights + (norm ? 2L * filters : filters), 2 * macs);
-      }
-      if (dropout > 0) {
-        add(path + "/dropout", LayerKind.DROPOUT, 0, 0);
+        layers.add(new AxisLayer(path, kind, size, channels, params, macsPerPoint));
       }
     }
   }

@@ -14,6 +14,7 @@ import org.unet4j.dsl.SpecException;
 public final class ModelBuilder {
   int inputChannels = 1;
   int classes = 2;
+  private int dimensions = 2;
   int convsPerStage = 2;
   int kernel = 3;
   Padding padding = Padding.VALID;
@@ -40,6 +41,16 @@ public final class ModelBuilder {
   /** Output classes K of the pixel-wise soft-max (2 in the paper). */
   public ModelBuilder classes(int classes) {
     this.classes = classes;
+    return this;
+  }
+
+  /**
+   * 2 for images (the default), 3 for volumes: every kernel, pooling and up-convolution gains a z
+   * extent, the same as in-plane unless a stage sets its own ({@link StageBuilder#kernelZ},
+   * {@link StageBuilder#poolZ}, {@link StageBuilder#planar}).
+   */
+  public ModelBuilder dimensions(int dimensions) {
+    this.dimensions = dimensions;
     return this;
   }
 
@@ -147,7 +158,7 @@ public final class ModelBuilder {
 
   /**
    * The paper's expanding path (the default): one stage per contracting stage, each with the
-   * filters and convolutions of its contracting partner and a centre-cropped skip.
+   * filters, convolutions and kernels of its contracting partner and a centre-cropped skip.
    */
   public ModelBuilder expandingMirrorsContracting() {
     this.expanding = null;
@@ -169,7 +180,7 @@ public final class ModelBuilder {
     List<StageSpec> down = contractingStages();
     StageSpec bottom = bottleneckStage(down);
     List<ExpandingStageSpec> up = expanding != null ? expanding.build(this) : mirror(down);
-    return new ModelSpec(inputChannels, classes, pooling, down, bottom, up, head);
+    return new ModelSpec(inputChannels, classes, dimensions, pooling, down, bottom, up, head);
   }
 
   private List<StageSpec> contractingStages() {
@@ -200,10 +211,10 @@ public final class ModelBuilder {
 
   private StageSpec bottleneckStage(List<StageSpec> down) {
     if (bottleneck != null && bottleneckFilters != null) {
-      return bottleneck.toStage(bottleneckFilters, this);
+      return bottleneck.toBottleneck(bottleneckFilters, this);
     }
     int filters = down.isEmpty() ? baseFilters : down.get(down.size() - 1).filters() * 2;
-    StageSpec stage = new StageBuilder("bottleneck").toStage(filters, this);
+    StageSpec stage = new StageBuilder("bottleneck").toBottleneck(filters, this);
     return dropout != 0 ? withDropout("bottleneck", stage) : stage;
   }
 
@@ -220,7 +231,7 @@ public final class ModelBuilder {
     for (int level = down.size() - 1; level >= 0; level--) {
       StageSpec s = down.get(level);
       up.add(new ExpandingStageSpec(s.filters(), s.convs(), s.kernel(), s.padding(), s.activation(),
-          s.normalization(), 0.0, SkipMode.CENTER_CROP));
+          s.normalization(), 0.0, SkipMode.CENTER_CROP, 0, s.kernelZ()));
     }
     return up;
   }

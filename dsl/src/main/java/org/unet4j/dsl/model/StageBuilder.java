@@ -16,6 +16,10 @@ public final class StageBuilder {
   private @Nullable Normalization normalization;
   private double dropout;
   private @Nullable SkipMode skip;
+  private int firstConvFilters;
+  private int upConvFilters;
+  private int kernelZ;
+  private int poolZ;
 
   StageBuilder(String path) {
     this.path = path;
@@ -41,6 +45,48 @@ public final class StageBuilder {
   /** The kernel size of this stage's convolutions. */
   public StageBuilder kernel(int size) {
     this.kernel = size;
+    return this;
+  }
+
+  /**
+   * 3D nets: the kernel size along z (odd); 1 gives planar 1 x k x k convolutions for stacks whose z
+   * spacing is coarser than x/y. Unset, kernels are k x k x k.
+   */
+  public StageBuilder kernelZ(int size) {
+    this.kernelZ = size;
+    return this;
+  }
+
+  /**
+   * 3D nets, contracting stages only: the pooling window and stride along z after this stage (1:
+   * pool x/y only, 1 x 2 x 2); the paired expanding stage up-convolves by the same factor. Unset,
+   * the model's pooling size.
+   */
+  public StageBuilder poolZ(int size) {
+    this.poolZ = size;
+    return this;
+  }
+
+  /**
+   * 3D nets: a stage for data whose z spacing is coarser than x/y, as the 3D U-Net's successors
+   * use in their first stages: 1 x k x k convolutions and, after a contracting stage, 1 x p x p
+   * pooling (z is neither convolved nor pooled).
+   */
+  public StageBuilder planar() {
+    this.kernelZ = 1;
+    this.poolZ = path.startsWith("contracting") ? 1 : 0;
+    return this;
+  }
+
+  /** Output channels of the stage's first convolution, when they differ from the stage's filters. */
+  public StageBuilder firstConvFilters(int filters) {
+    this.firstConvFilters = filters;
+    return this;
+  }
+
+  /** Expanding stages only: output channels of the up-convolution, when they differ from the stage's filters. */
+  public StageBuilder upConvFilters(int filters) {
+    this.upConvFilters = filters;
     return this;
   }
 
@@ -86,20 +132,36 @@ public final class StageBuilder {
       throw new SpecException(path + ".skip", "only expanding stages have a skip connection; drop skip()/noSkip()"
           + " here or move it to the expanding stage of this level");
     }
+    refuse(upConvFilters, "upConvFilters", "only expanding stages have an up-convolution");
     try {
       return new StageSpec(filters, convs(defaults), kernel(defaults), padding(defaults), activation(defaults),
-          normalization(defaults), dropout);
+          normalization(defaults), dropout, firstConvFilters, kernelZ, poolZ);
     } catch (SpecException e) {
       throw e.under(path);
     }
   }
 
+  StageSpec toBottleneck(int filters, ModelBuilder defaults) {
+    refuse(poolZ, "poolZ", "the bottleneck is not pooled");
+    return toStage(filters, defaults);
+  }
+
   ExpandingStageSpec toExpanding(int filters, ModelBuilder defaults) {
+    refuse(firstConvFilters, "firstConvFilters", "an expanding stage's convolutions all have its filters; "
+        + "its up-convolution's are upConvFilters");
+    refuse(poolZ, "poolZ", "expanding stages up-convolve by the pooling of their contracting partner");
     try {
       return new ExpandingStageSpec(filters, convs(defaults), kernel(defaults), padding(defaults),
-          activation(defaults), normalization(defaults), dropout, skip != null ? skip : SkipMode.CENTER_CROP);
+          activation(defaults), normalization(defaults), dropout, skip != null ? skip : SkipMode.CENTER_CROP,
+          upConvFilters, kernelZ);
     } catch (SpecException e) {
       throw e.under(path);
+    }
+  }
+
+  private void refuse(int value, String setting, String why) {
+    if (value != 0) {
+      throw new SpecException(path + "." + setting, why + "; drop " + setting + "(" + value + ") here");
     }
   }
 

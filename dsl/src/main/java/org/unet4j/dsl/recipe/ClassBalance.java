@@ -4,6 +4,11 @@ package org.unet4j.dsl.recipe;
 public enum ClassBalance {
   /** Each class weighted by the inverse of its pixel frequency in the image. */
   INVERSE_FREQUENCY,
+  /**
+   * Each class weighted by the inverse of its pixel frequency over the whole training set, counted
+   * once before training, as the paper describes.
+   */
+  DATASET_FREQUENCY,
   /** w_c = 1 for every class. */
   NONE,
   /** The weights listed in {@code classWeights}, one per class. */

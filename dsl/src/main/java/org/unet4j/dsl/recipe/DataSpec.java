@@ -2,23 +2,34 @@ package org.unet4j.dsl.recipe;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import com.google.common.collect.ImmutableList;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.Specs;
 import org.unet4j.dsl.json.SpecJson;
 
 /**
- * Where the training data is and how to read it. Images and labels are folders or glob patterns,
- * paired by file name; relative paths resolve against the recipe file's folder (bundled recipes:
- * the unet4j installation folder, where the bundled data lies). A training run records them
- * resolved to absolute paths in its {@code recipe.json}. Empty patterns are allowed for recipes
- * used only to predict.
+ * Where the training data is and how to read it, in one of two forms: {@link #images} and
+ * {@link #labels}, folders or glob patterns paired by file name; or {@link #pairs}, images paired
+ * with labels explicitly whatever their names (the ISBI 2012 stacks). Relative paths resolve against
+ * the recipe file's folder, or the working directory for a bundled recipe ({@link Recipes#dataBase});
+ * a training run records them resolved to absolute paths in its {@code recipe.json}. Empty patterns
+ * and no pairs are allowed for recipes used only to predict.
  */
 @Doc("Training images and labels, label format, normalisation and validation split.")
 public record DataSpec(
-    @Doc("folder or glob of training images") @Default("\"\"") String images,
-    @Doc("folder or glob of label images, paired with images by file name") @Default("\"\"") String labels,
+    @Doc("folder or glob of training images; a relative path resolves against the recipe file's folder, for a"
+        + " bundled recipe or a --set value against the working directory") @Default("\"\"") String images,
+    @Doc("folder or glob of label images, paired with images by file name; relative as images")
+        @Default("\"\"") String labels,
+    @Doc("images paired with labels explicitly, whatever their names, instead of images and labels: two files"
+        + " pair page by page, two folders or globs file by file in sorted order; relative as images")
+        @Default("[]") List<DataPair> pairs,
     @Doc("instance (0 background, k cell k), color-components (BBBC039 masks), binary (instances are the"
         + " connected components) or isbi-membrane (255 cell, 0 membrane)")
         @Default("\"instance\"") LabelFormat labelFormat,
@@ -29,14 +40,42 @@ public record DataSpec(
   public DataSpec {
     checkNotNull(images, "images");
     checkNotNull(labels, "labels");
+    pairs = ImmutableList.copyOf(pairs);
+    if (!pairs.isEmpty() && !(images.isEmpty() && labels.isEmpty())) {
+      throw new SpecException("pairs", "given together with images and labels; use one form: images and labels"
+          + " (folders paired by file name) or pairs (files paired explicitly), and leave the other empty");
+    }
     checkNotNull(labelFormat, "labelFormat");
     checkNotNull(normalization, "normalization");
     Specs.checkComponent(DataSpec.class, "validationFraction", validationFraction);
   }
 
+  /** Images and labels paired by file name, no explicit pairs. */
+  public DataSpec(String images, String labels, LabelFormat labelFormat, NormalizationSpec normalization,
+      double validationFraction) {
+    this(images, labels, List.of(), labelFormat, normalization, validationFraction);
+  }
+
   /** No data: a recipe used for prediction only. */
   public static DataSpec none() {
     return new DataSpec("", "", LabelFormat.INSTANCE, NormalizationSpec.percentile(), 0.2);
+  }
+
+  /**
+   * This spec with every relative path made absolute against {@code base}, as a training run
+   * records it; absolute paths and empty patterns stay as they are.
+   */
+  public DataSpec resolvedAgainst(Path base) {
+    List<DataPair> resolved = new ArrayList<>();
+    for (DataPair p : pairs) {
+      resolved.add(new DataPair(absolute(p.images(), base), absolute(p.labels(), base)));
+    }
+    return new DataSpec(absolute(images, base), absolute(labels, base), resolved, labelFormat, normalization,
+        validationFraction);
+  }
+
+  private static String absolute(String pattern, Path base) {
+    return pattern.isBlank() ? pattern : base.toAbsolutePath().resolve(pattern).normalize().toString();
   }
 
   /** The recipe format's defaults, read from the {@code @Default} annotations. */
@@ -59,6 +98,7 @@ public record DataSpec(
   public static final class Builder {
     private String images;
     private String labels;
+    private List<DataPair> pairs;
     private LabelFormat labelFormat;
     private NormalizationSpec normalization;
     private double validationFraction;
@@ -66,6 +106,7 @@ public record DataSpec(
     private Builder(DataSpec from) {
       this.images = from.images();
       this.labels = from.labels();
+      this.pairs = new ArrayList<>(from.pairs());
       this.labelFormat = from.labelFormat();
       this.normalization = from.normalization();
       this.validationFraction = from.validationFraction();
@@ -89,6 +130,25 @@ public record DataSpec(
 
     public String labels() {
       return labels;
+    }
+
+    /**
+     * Pairs an image file (a stack pairs page by page), folder or glob with its labels explicitly,
+     * after the pairs given so far; the recipe then names no {@link #images} and {@link #labels}.
+     */
+    public Builder pair(String images, String labels) {
+      this.pairs.add(new DataPair(images, labels));
+      return this;
+    }
+
+    /** Replaces the explicit pairs. */
+    public Builder pairs(List<DataPair> pairs) {
+      this.pairs = new ArrayList<>(pairs);
+      return this;
+    }
+
+    public List<DataPair> pairs() {
+      return List.copyOf(pairs);
     }
 
     /** How the label images encode cells. */
@@ -122,7 +182,7 @@ public record DataSpec(
     }
 
     public DataSpec build() {
-      return new DataSpec(images, labels, labelFormat, normalization, validationFraction);
+      return new DataSpec(images, labels, pairs, labelFormat, normalization, validationFraction);
     }
   }
 }

@@ -28,7 +28,10 @@ public record InferenceSpec(
     @Doc("instances from the foreground: connected components, or components split by a seeded watershed")
         @Default("\"components\"") InstanceMethod instances,
     @Doc("watershed seeds: object cores with a foreground probability above this")
-        @Default("0.9") @Range(min = 0, max = 1) double seedThreshold) {
+        @Default("0.9") @Range(min = 0, max = 1) double seedThreshold,
+    @Doc("what NAME_prob.tif holds: the probability of foreground (cell), or of background (for ISBI 2012:"
+        + " membrane, 1 = membrane, as the challenge scores it); instance labels and overlays show cells either way")
+        @Default("\"foreground\"") ProbabilityOf probabilityOf) {
 
   /** The defaults of {@link #instances} and {@link #seedThreshold}. */
   private static final InstanceMethod DEFAULT_INSTANCES = InstanceMethod.COMPONENTS;
@@ -37,11 +40,19 @@ public record InferenceSpec(
   public InferenceSpec {
     checkNotNull(tta, "tta");
     checkNotNull(instances, "instances");
+    checkNotNull(probabilityOf, "probabilityOf");
     Specs.checkComponent(InferenceSpec.class, "tile", tile);
     Specs.checkComponent(InferenceSpec.class, "batchSize", batchSize);
     Specs.checkComponent(InferenceSpec.class, "threshold", threshold);
     Specs.checkComponent(InferenceSpec.class, "minObjectSize", minObjectSize);
     Specs.checkComponent(InferenceSpec.class, "seedThreshold", seedThreshold);
+  }
+
+  /** A foreground probability map. */
+  public InferenceSpec(int tile, int batchSize, TestTimeAugmentation tta, double threshold, int minObjectSize,
+      boolean fillHoles, InstanceMethod instances, double seedThreshold) {
+    this(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
+        ProbabilityOf.FOREGROUND);
   }
 
   /** Connected-component instances (the watershed's fields at their defaults). */
@@ -65,12 +76,14 @@ public record InferenceSpec(
       @Nullable Double seedThreshold) {
     return new InferenceSpec(tile != null ? tile : this.tile, batchSize != null ? batchSize : this.batchSize,
         tta != null ? tta : this.tta, threshold != null ? threshold : this.threshold, minObjectSize, fillHoles,
-        instances != null ? instances : this.instances, seedThreshold != null ? seedThreshold : this.seedThreshold);
+        instances != null ? instances : this.instances, seedThreshold != null ? seedThreshold : this.seedThreshold,
+        probabilityOf);
   }
 
   /** These settings with another tile. */
   public InferenceSpec withTile(int tile) {
-    return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold);
+    return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
+        probabilityOf);
   }
 
   /** The recipe format's defaults, read from the {@code @Default} annotations. */
@@ -99,6 +112,7 @@ public record InferenceSpec(
     private boolean fillHoles;
     private InstanceMethod instances;
     private double seedThreshold;
+    private ProbabilityOf probabilityOf;
 
     private Builder(InferenceSpec from) {
       this.tile = from.tile();
@@ -109,6 +123,7 @@ public record InferenceSpec(
       this.fillHoles = from.fillHoles();
       this.instances = from.instances();
       this.seedThreshold = from.seedThreshold();
+      this.probabilityOf = from.probabilityOf();
     }
 
     /** Input tile size in pixels; must be valid for the model. */
@@ -191,8 +206,19 @@ public record InferenceSpec(
       return seedThreshold;
     }
 
+    /** Whether the written probability map holds the foreground's or the background's probability. */
+    public Builder probabilityOf(ProbabilityOf probabilityOf) {
+      this.probabilityOf = checkNotNull(probabilityOf, "probabilityOf");
+      return this;
+    }
+
+    public ProbabilityOf probabilityOf() {
+      return probabilityOf;
+    }
+
     public InferenceSpec build() {
-      return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold);
+      return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
+          probabilityOf);
     }
   }
 }

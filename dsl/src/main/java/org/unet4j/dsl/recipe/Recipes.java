@@ -84,6 +84,21 @@ public final class Recipes {
     }
   }
 
+  /**
+   * The folder that relative data paths of {@link #load load(nameOrPath)} resolve against. A recipe
+   * file's relative paths resolve against the file's own folder, so a recipe moves together with
+   * its data; a bundled recipe's against the working directory, where the user keeps the data it
+   * names ({@code data/isbi2012/} in the folder unet4j runs from), since an installation is no
+   * place for downloaded data.
+   */
+  public static Path dataBase(String nameOrPath) {
+    Path file = Path.of(nameOrPath);
+    if (Files.isRegularFile(file)) {
+      return file.toAbsolutePath().normalize().getParent();
+    }
+    return Path.of("").toAbsolutePath();
+  }
+
   /** The names of the recipes bundled on the classpath. */
   public static List<String> bundled() {
     try (InputStream in = Recipes.class.getClassLoader().getResourceAsStream(BUNDLED_ROOT + "index.txt")) {

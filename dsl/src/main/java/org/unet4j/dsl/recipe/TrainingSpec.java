@@ -7,14 +7,15 @@ import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
 import org.unet4j.dsl.Specs;
 import org.unet4j.dsl.SpecException;
+import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.json.SpecJson;
 
 /**
  * How a model is trained: optimizer, learning rate and schedule, steps, batch, input tile, seed
- * and the checkpoint and validation intervals. One seed fixes the weights, the data order and
- * every augmentation.
+ * and the checkpoint and validation intervals, which checkpoint is the run's model and when it
+ * stops early. One seed fixes the weights, the data order and every augmentation.
  */
-@Doc("Optimizer, learning rate, steps, batch, tile, seed and intervals.")
+@Doc("Optimizer, learning rate, steps, batch, tile, seed, intervals, best checkpoint and early stopping.")
 public record TrainingSpec(
     @Default("{\"type\": \"sgd\"}") OptimizerSpec optimizer,
     @Doc("initial learning rate") @Default("0.01") @Range(min = 0, max = 10, minExclusive = true)
@@ -30,7 +31,14 @@ public record TrainingSpec(
     @Doc("seed of weights, data order and augmentation") @Default("42") @Range(min = 0, max = 9.007199254740991E15)
         long seed,
     @Doc("steps between checkpoints") @Default("500") @Range(min = 1, max = 1e9) int checkpointEvery,
-    @Doc("steps between validation runs, 0 for none") @Default("0") @Range(min = 0, max = 1e9) int validateEvery) {
+    @Doc("steps between validation runs, 0 for none") @Default("0") @Range(min = 0, max = 1e9) int validateEvery,
+    @Doc("the checkpoint a model is read from: newest, or the best by a validation score (loss, iou, dice,"
+        + " pixel-error, rand-error, seg), kept in checkpoints/best-N") @Default("\"newest\"")
+        CheckpointSelection selectBy,
+    @Doc("validations without a better selectBy score after which training stops, 0 for never") @Default("0")
+        @Range(min = 0, max = 1e9) int patience,
+    @Doc("how much a selectBy score must improve to count as better") @Default("0") @Range(min = 0, max = 1e9)
+        double minDelta) {
 
   public TrainingSpec {
     checkNotNull(optimizer, "optimizer");
@@ -43,9 +51,30 @@ public record TrainingSpec(
     Specs.checkComponent(TrainingSpec.class, "seed", seed);
     Specs.checkComponent(TrainingSpec.class, "checkpointEvery", checkpointEvery);
     Specs.checkComponent(TrainingSpec.class, "validateEvery", validateEvery);
+    checkNotNull(selectBy, "selectBy");
+    Specs.checkComponent(TrainingSpec.class, "patience", patience);
+    Specs.checkComponent(TrainingSpec.class, "minDelta", minDelta);
     if (warmupSteps >= steps && warmupSteps > 0) {
       throw new SpecException("warmupSteps", "expected fewer than steps (" + steps + "), got " + warmupSteps);
     }
+    if (selectBy != CheckpointSelection.NEWEST && validateEvery == 0) {
+      throw new SpecException("selectBy", "the best checkpoint by " + JsonNames.of(selectBy) + " needs validation"
+          + " scores: set validateEvery above 0 (and data.validationFraction above 0), or selectBy \"newest\"");
+    }
+    if (patience > 0 && selectBy == CheckpointSelection.NEWEST) {
+      throw new SpecException("patience", "early stopping after " + patience + " validations without improvement"
+          + " needs a score to watch: set selectBy to loss, iou, dice, pixel-error, rand-error or seg, or patience 0");
+    }
+  }
+
+  /**
+   * A training that reads its model from the newest checkpoint and never stops early, as every
+   * training did before the best checkpoint and early stopping were recipe fields.
+   */
+  public TrainingSpec(OptimizerSpec optimizer, double learningRate, ScheduleSpec schedule, int warmupSteps,
+      int steps, int batchSize, int tile, long seed, int checkpointEvery, int validateEvery) {
+    this(optimizer, learningRate, schedule, warmupSteps, steps, batchSize, tile, seed, checkpointEvery,
+        validateEvery, CheckpointSelection.NEWEST, 0, 0);
   }
 
   /** The paper's training: SGD momentum 0.99, batch 1, tile 572. */
@@ -81,6 +110,9 @@ public record TrainingSpec(
     private long seed;
     private int checkpointEvery;
     private int validateEvery;
+    private CheckpointSelection selectBy;
+    private int patience;
+    private double minDelta;
 
     private Builder(TrainingSpec from) {
       this.optimizer = from.optimizer();
@@ -93,6 +125,9 @@ public record TrainingSpec(
       this.seed = from.seed();
       this.checkpointEvery = from.checkpointEvery();
       this.validateEvery = from.validateEvery();
+      this.selectBy = from.selectBy();
+      this.patience = from.patience();
+      this.minDelta = from.minDelta();
     }
 
     /** SGD with momentum or Adam. */
@@ -195,8 +230,39 @@ public record TrainingSpec(
       return validateEvery;
     }
 
+    /** The checkpoint a model is read from: the newest, or the best by a validation score. */
+    public Builder selectBy(CheckpointSelection selectBy) {
+      this.selectBy = checkNotNull(selectBy, "selectBy");
+      return this;
+    }
+
+    public CheckpointSelection selectBy() {
+      return selectBy;
+    }
+
+    /** Validations without a better {@code selectBy} score after which training stops; 0 for never. */
+    public Builder patience(int patience) {
+      this.patience = patience;
+      return this;
+    }
+
+    public int patience() {
+      return patience;
+    }
+
+    /** How much a {@code selectBy} score must improve to count as better. */
+    public Builder minDelta(double minDelta) {
+      this.minDelta = minDelta;
+      return this;
+    }
+
+    public double minDelta() {
+      return minDelta;
+    }
+
     public TrainingSpec build() {
-      return new TrainingSpec(optimizer, learningRate, schedule, warmupSteps, steps, batchSize, tile, seed, checkpointEvery, validateEvery);
+      return new TrainingSpec(optimizer, learningRate, schedule, warmupSteps, steps, batchSize, tile, seed,
+          checkpointEvery, validateEvery, selectBy, patience, minDelta);
     }
   }
 }

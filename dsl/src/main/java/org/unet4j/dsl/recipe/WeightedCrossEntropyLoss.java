@@ -25,7 +25,8 @@ public record WeightedCrossEntropyLoss(
     @Doc("border weight w0 (10 in the paper)") @Default("10") @Range(min = 0, max = 1000) double w0,
     @Doc("border width sigma in pixels (5 in the paper)") @Default("5")
         @Range(min = 0, max = 1000, minExclusive = true) double sigma,
-    @Doc("class-frequency term w_c") @Default("\"inverse-frequency\"") ClassBalance classBalance,
+    @Doc("class-frequency term w_c: inverse-frequency (per image), dataset-frequency (over the training set),"
+        + " none or given") @Default("\"inverse-frequency\"") ClassBalance classBalance,
     @Doc("w_c per class when classBalance is given") @Default("[]") List<Double> classWeights)
     implements LossSpec {
 
@@ -66,6 +67,26 @@ public record WeightedCrossEntropyLoss(
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * {@code loss} with its weighted cross-entropy (itself, or the first in a combined loss, as
+   * {@link #findIn} finds it) replaced by {@code replacement}; {@code loss} itself when it has none.
+   */
+  public static LossSpec replaceIn(LossSpec loss, WeightedCrossEntropyLoss replacement) {
+    if (loss instanceof WeightedCrossEntropyLoss) {
+      return replacement;
+    }
+    if (loss instanceof CombinedLoss combined) {
+      List<LossTerm> terms = new java.util.ArrayList<>(combined.terms());
+      for (int i = 0; i < terms.size(); i++) {
+        if (findIn(terms.get(i).loss()).isPresent()) {
+          terms.set(i, new LossTerm(terms.get(i).weight(), replaceIn(terms.get(i).loss(), replacement)));
+          return new CombinedLoss(terms);
+        }
+      }
+    }
+    return loss;
   }
 
   /** The paper's settings: w0 = 10, sigma = 5 px, inverse-frequency class balance. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.model.Axis;
 import org.unet4j.dsl.model.ExpandingStageSpec;
 import org.unet4j.dsl.model.Geometry;
 import org.unet4j.dsl.model.LayerKind;
@@ -74,14 +75,29 @@ final class ReferenceUNet {
   private static final Map<List<Object>, List<Integer>> VALID = new ConcurrentHashMap<>();
 
   private final ModelSpec net;
-  private final int pool;
+  private final Axis axis;
   private final boolean collect;
   private final List<Layer> layers = new ArrayList<>();
 
-  private ReferenceUNet(ModelSpec net, boolean collect) {
+  private ReferenceUNet(ModelSpec net, Axis axis, boolean collect) {
     this.net = net;
-    this.pool = net.pooling().size();
+    this.axis = axis;
     this.collect = collect;
+  }
+
+  /**
+   * The pooling window after contracting stage {@code level} along this axis, by the rule the
+   * specs document: a stage's {@code poolZ} along z of a 3D net when it is not 0, the model's
+   * pooling size otherwise. The expanding stage paired with the level up-samples by the same.
+   */
+  private int pool(int level) {
+    int z = net.contracting().get(level).poolZ();
+    return axis == Axis.Z && z != 0 ? z : net.pooling().size();
+  }
+
+  /** A kernel along this axis: {@code kernelZ} along z when it is not 0, the in-plane size otherwise. */
+  private int kernel(int inPlane, int kernelZ) {
+    return axis == Axis.Z && kernelZ != 0 ? kernelZ : inPlane;
   }
 
   /**
@@ -89,7 +105,12 @@ final class ReferenceUNet {
    * empty and there are no dependency sets. Fast enough to sweep every size.
    */
   static Outcome probe(ModelSpec net, int input) {
-    return run(net, input, false, false);
+    return run(net, Axis.Y, input, false, false);
+  }
+
+  /** {@link #probe} along {@code axis} of a 3D net. */
+  static Outcome probe(ModelSpec net, Axis axis, int input) {
+    return run(net, axis, input, false, false);
   }
 
   /**
@@ -97,11 +118,16 @@ final class ReferenceUNet {
    * adds the dependency sets.
    */
   static Outcome run(ModelSpec net, int input, boolean track) {
-    return run(net, input, track, true);
+    return run(net, Axis.Y, input, track, true);
   }
 
-  private static Outcome run(ModelSpec net, int input, boolean track, boolean collect) {
-    ReferenceUNet ref = new ReferenceUNet(net, collect);
+  /** {@link #run} along {@code axis} of a 3D net. */
+  static Outcome run(ModelSpec net, Axis axis, int input, boolean track) {
+    return run(net, axis, input, track, true);
+  }
+
+  private static Outcome run(ModelSpec net, Axis axis, int input, boolean track, boolean collect) {
+    ReferenceUNet ref = new ReferenceUNet(net, axis, collect);
     BitSet[] deps = null;
     if (track) {
       deps = new BitSet[input];
@@ -148,8 +174,8 @@ final class ReferenceUNet {
    */
   private FeatureMap level(int level, FeatureMap in) {
     StageSpec stage = net.contracting().get(level);
-    FeatureMap features = stage(in, "contracting", level, stage.convs(), stage.kernel(), stage.padding(),
-        stage.filters(), stage.dropout());
+    FeatureMap features = stage(in, "contracting", level, stage.convs(), kernel(stage.kernel(), stage.kernelZ()),
+        stage.padding(), stage.firstConvFilters(), stage.filters(), stage.dropout());
     FeatureMap pooled = pool(features, level);
     record("contracting", level, "pool", LayerKind.POOL, pooled);
     FeatureMap below;
@@ -157,28 +183,33 @@ final class ReferenceUNet {
       below = level(level + 1, pooled);
     } else {
       StageSpec b = net.bottleneck();
-      below = stage(pooled, "bottleneck", -1, b.convs(), b.kernel(), b.padding(), b.filters(), b.dropout());
+      below = stage(pooled, "bottleneck", -1, b.convs(), kernel(b.kernel(), b.kernelZ()), b.padding(),
+          b.firstConvFilters(), b.filters(), b.dropout());
     }
     int i = net.depth() - 1 - level; // expanding stage i pairs with contracting stage depth-1-i
     if (i >= net.expanding().size()) {
       return below;
     }
     ExpandingStageSpec e = net.expanding().get(i);
-    FeatureMap up = upConv(below, e.filters());
+    FeatureMap up = upConv(below, e.upConvFilters() != 0 ? e.upConvFilters() : e.filters(), pool(level));
     record("expanding", i, "upconv", LayerKind.UP_CONV, up);
     if (e.skip() == SkipMode.CENTER_CROP) {
       up = concat(up, centreCrop(features, up.size, i));
       record("expanding", i, "concat", LayerKind.CROP_CONCAT, up);
     }
-    return stage(up, "expanding", i, e.convs(), e.kernel(), e.padding(), e.filters(), e.dropout());
+    return stage(up, "expanding", i, e.convs(), kernel(e.kernel(), e.kernelZ()), e.padding(), 0, e.filters(),
+        e.dropout());
   }
 
-  /** The convolutions of {@code part} ({@code contracting}, {@code bottleneck}, {@code expanding}). */
+  /**
+   * The convolutions of {@code part} ({@code contracting}, {@code bottleneck}, {@code expanding}),
+   * the first to {@code firstFilters} channels when that is not 0.
+   */
   private FeatureMap stage(FeatureMap in, String part, int index, int convs, int kernel, Padding padding,
-      int filters, double dropout) {
+      int firstFilters, int filters, double dropout) {
     FeatureMap x = in;
     for (int c = 1; c <= convs; c++) {
-      x = conv(x, kernel, padding, filters, part, index);
+      x = conv(x, kernel, padding, c == 1 && firstFilters != 0 ? firstFilters : filters, part, index);
       if (collect) {
         record(part, index, "conv" + c, LayerKind.CONV, x);
       }
@@ -220,6 +251,7 @@ final class ReferenceUNet {
 
   /** Pixel j of the pooled map covers pixels [j p, j p + p - 1]; leftover pixels are an error. */
   private FeatureMap pool(FeatureMap in, int level) {
+    int pool = pool(level);
     if (in.size % pool != 0) {
       throw new Failure(specPath("contracting", level) + ".pool");
     }
@@ -239,7 +271,7 @@ final class ReferenceUNet {
   }
 
   /** Up-convolution, window = stride = p: output pixel j comes from input pixel j / p only. */
-  private FeatureMap upConv(FeatureMap in, int filters) {
+  private FeatureMap upConv(FeatureMap in, int filters, int pool) {
     int size = in.size * pool;
     BitSet[] deps = null;
     if (in.deps != null) {

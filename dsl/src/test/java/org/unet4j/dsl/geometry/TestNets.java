@@ -125,6 +125,41 @@ public final class TestNets {
     return nets;
   }
 
+  /**
+   * Tiny 3D nets: isotropic, anisotropic (planar first stages, as for stacks with coarse z
+   * spacing), z kernels and pooling that differ from x/y, same padding, partial expanding paths.
+   */
+  public static List<Named<ModelSpec>> volumes() {
+    List<Named<ModelSpec>> nets = new ArrayList<>();
+    nets.add(Named.of("3D depth 1, 3x3x3", UNet.builder().dimensions(3).depth(1).baseFilters(2).build()));
+    nets.add(Named.of("3D depth 2, 3x3x3", UNet.builder().dimensions(3).depth(2).baseFilters(2).build()));
+    nets.add(Named.of("3D depth 3, planar first stage", UNet.builder().dimensions(3).baseFilters(2)
+        .contracting(c -> c.stage(2, s -> s.planar()).stage(4).stage(8))
+        .bottleneck(16)
+        .build()));
+    nets.add(Named.of("3D depth 3, planar first two stages, 1x3x3 bottleneck", UNet.builder().dimensions(3)
+        .contracting(c -> c.stage(2, s -> s.planar()).stage(4, s -> s.planar()).stage(8))
+        .bottleneck(16, s -> s.kernelZ(1))
+        .expanding(e -> e.stage(8).stage(4, s -> s.kernelZ(1)).stage(2, s -> s.planar()))
+        .build()));
+    nets.add(Named.of("3D depth 2, z pooling 1 then 3, 5 along z", UNet.builder().dimensions(3)
+        .contracting(c -> c.stage(2, s -> s.poolZ(1).kernelZ(5)).stage(4, s -> s.poolZ(3)))
+        .bottleneck(8)
+        .build()));
+    nets.add(Named.of("3D depth 2 pool 3, one expanding stage", UNet.builder().dimensions(3).depth(2)
+        .baseFilters(2).pooling(Pooling.max(3)).expanding(e -> e.stage(4, s -> s.kernelZ(1))).build()));
+    nets.add(Named.of("3D depth 2 same, planar first stage", UNet.builder().dimensions(3).padding(Padding.SAME)
+        .contracting(c -> c.stage(2, s -> s.planar()).stage(4))
+        .bottleneck(8)
+        .build()));
+    nets.add(Named.of("3D depth 2, 3x3x3 head, no skip at expanding[1]", UNet.builder().dimensions(3)
+        .depth(2).baseFilters(2).head(3, OutputActivation.SOFTMAX)
+        .expanding(e -> e.stage(4).stage(2, s -> s.noSkip()))
+        .build()));
+    nets.add(Named.of("3D U-Net (Cicek et al.)", UNet.cicek()));
+    return nets;
+  }
+
   /** {@code depth} levels, filters 4, 8, 16, ...; every stage {@code convs} k x k convolutions. */
   static Named<ModelSpec> family(String label, int depth, int convs, int kernel, Padding padding, int pool) {
     ModelSpec net = UNet.builder().depth(depth).baseFilters(4).convsPerStage(convs).kernel(kernel)

@@ -58,6 +58,8 @@ class RecipeRoundTripTest {
         new WeightedCrossEntropyLoss(7.5, 2.25, ClassBalance.INVERSE_FREQUENCY, List.of()))));
     all.add(Named.of("loss weighted-cross-entropy, given weights", withLoss(tiny(),
         new WeightedCrossEntropyLoss(10, 5, ClassBalance.GIVEN, List.of(0.5, 4.0, 0.0)))));
+    all.add(Named.of("loss weighted-cross-entropy, dataset frequency", withLoss(tiny(),
+        new WeightedCrossEntropyLoss(3, 8, ClassBalance.DATASET_FREQUENCY, List.of()))));
     all.add(Named.of("loss weighted-cross-entropy, no balance", withLoss(tiny(),
         new WeightedCrossEntropyLoss(0, 1000, ClassBalance.NONE, List.of()))));
     all.add(Named.of("loss cross-entropy", withLoss(tiny(), new CrossEntropyLoss())));
@@ -96,7 +98,8 @@ class RecipeRoundTripTest {
     all.add(Named.of("schedule cosine", withTraining(tiny(),
         training(AdamOptimizer.defaults(), new CosineSchedule(0.05), 44))));
     all.add(Named.of("training, every value changed", withTraining(tiny(), new TrainingSpec(
-        new AdamOptimizer(0.5, 0.5, 0.5), 0.123, new CosineSchedule(1), 99, 100, 16, 46, 9_007_199_254_740_991L, 7, 3))));
+        new AdamOptimizer(0.5, 0.5, 0.5), 0.123, new CosineSchedule(1), 99, 100, 16, 46, 9_007_199_254_740_991L, 7, 3,
+        CheckpointSelection.SEG, 5, 0.25))));
 
     // every enum value
     for (Padding v : Padding.values()) {
@@ -123,6 +126,9 @@ class RecipeRoundTripTest {
       all.add(enumCase(v, r -> withModel(r, model(Padding.VALID, Activation.RELU, Normalization.NONE, PoolingKind.MAX,
           SkipMode.CENTER_CROP, v))));
     }
+    for (CheckpointSelection v : CheckpointSelection.values()) {
+      all.add(enumCase(v, r -> withTraining(r, r.training().toBuilder().validateEvery(10).selectBy(v).build())));
+    }
     for (Interpolation v : Interpolation.values()) {
       all.add(enumCase(v, r -> withAugmentation(r, new AugmentationSpec(List.of(new ShiftTransform(1, 4)), v))));
     }
@@ -140,6 +146,12 @@ class RecipeRoundTripTest {
       all.add(enumCase(v, r -> withInference(r, new InferenceSpec(46, 8, TestTimeAugmentation.MIRRORS, 0.25, 30, true,
           v, 0.75))));
     }
+    for (ProbabilityOf v : ProbabilityOf.values()) {
+      all.add(enumCase(v, r -> withInference(r, new InferenceSpec(46, 8, TestTimeAugmentation.MIRRORS, 0.25, 30, true,
+          InstanceMethod.COMPONENTS, 0.75, v))));
+    }
+    all.add(Named.of("explicit pairs: a stack with its labels, a glob with a glob", withData(tiny(),
+        DataSpec.builder().pair("em/train-volume.tif", "em/train-labels.tif").pair("a/*.tif", "b/*.png").build())));
     // ClassBalance and FlipTransform.Symmetry are covered by the loss and transform cases above.
 
     // text that must survive escaping, and doubles that must survive printing
@@ -215,7 +227,8 @@ class RecipeRoundTripTest {
     enumTypes(Recipe.class, enums, new HashSet<>());
     assertEquals(Set.of(Padding.class, Activation.class, Normalization.class, PoolingKind.class, SkipMode.class,
         OutputActivation.class, ClassBalance.class, Interpolation.class, FlipTransform.Symmetry.class,
-        LabelFormat.class, IntensityScaling.class, TestTimeAugmentation.class, InstanceMethod.class), enums);
+        LabelFormat.class, IntensityScaling.class, TestTimeAugmentation.class, InstanceMethod.class,
+        ProbabilityOf.class, CheckpointSelection.class), enums);
     for (Class<?> e : enums) {
       for (Object constant : e.getEnumConstants()) {
         assertTrue(seen.contains(constant), "no round-trip case uses " + e.getSimpleName() + "." + constant);

@@ -52,7 +52,7 @@ class RecipeSchemaTest {
         "HeadSpec", "WeightedCrossEntropyLoss", "CrossEntropyLoss", "DiceLoss", "FocalLoss", "CombinedLoss",
         "LossTerm", "AugmentationSpec", "ElasticTransform", "RotationTransform", "ShiftTransform", "FlipTransform",
         "ScaleTransform", "GrayValueTransform", "TrainingSpec", "SgdOptimizer", "AdamOptimizer", "ConstantSchedule",
-        "StepSchedule", "CosineSchedule", "DataSpec", "NormalizationSpec", "InferenceSpec"));
+        "StepSchedule", "CosineSchedule", "DataSpec", "DataPair", "NormalizationSpec", "InferenceSpec"));
     assertEquals(expected, new TreeSet<>(names(defs)));
     for (Iterator<Map.Entry<String, JsonNode>> it = defs.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> def = it.next();

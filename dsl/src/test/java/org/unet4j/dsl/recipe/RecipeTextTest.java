@@ -56,11 +56,11 @@ class RecipeTextTest {
         "training", "data", "inference"), names(root));
     assertEquals("unet4j-recipe", root.get("format").textValue());
     assertEquals(RecipeFormat.CURRENT_VERSION, root.get("formatVersion").intValue());
-    assertEquals(List.of("filters", "convs", "kernel", "padding", "activation", "normalization", "dropout"),
-        names(root.at("/model/contracting/0")));
+    assertEquals(List.of("filters", "convs", "kernel", "padding", "activation", "normalization", "dropout",
+        "firstConvFilters", "kernelZ", "poolZ"), names(root.at("/model/contracting/0")));
     assertEquals(List.of("type", "w0", "sigma", "classBalance", "classWeights"), names(root.at("/loss")));
     assertEquals(List.of("optimizer", "learningRate", "schedule", "warmupSteps", "steps", "batchSize", "tile",
-        "seed", "checkpointEvery", "validateEvery"), names(root.at("/training")));
+        "seed", "checkpointEvery", "validateEvery", "selectBy", "patience", "minDelta"), names(root.at("/training")));
   }
 
   @Test

@@ -29,4 +29,17 @@ class WeightedLossLookupTest {
     assertEquals(Optional.empty(), WeightedCrossEntropyLoss.findIn(
         new CombinedLoss(List.of(new LossTerm(1, new DiceLoss(1)), new LossTerm(1, new FocalLoss(2))))));
   }
+
+  @Test
+  void replacedWhereFoundAndTheRestKept() {
+    WeightedCrossEntropyLoss given = new WeightedCrossEntropyLoss(20, 3, ClassBalance.GIVEN, List.of(0.5, 2.0));
+    CombinedLoss inner = new CombinedLoss(List.of(new LossTerm(1, new DiceLoss(1)), new LossTerm(2, WEIGHTED)));
+    CombinedLoss outer = new CombinedLoss(List.of(new LossTerm(0.5, new FocalLoss(2)), new LossTerm(1, inner)));
+    assertEquals(given, WeightedCrossEntropyLoss.replaceIn(WEIGHTED, given));
+    assertEquals(new CombinedLoss(List.of(new LossTerm(0.5, new FocalLoss(2)), new LossTerm(1,
+        new CombinedLoss(List.of(new LossTerm(1, new DiceLoss(1)), new LossTerm(2, given)))))),
+        WeightedCrossEntropyLoss.replaceIn(outer, given));
+    CrossEntropyLoss plain = new CrossEntropyLoss();
+    assertEquals(plain, WeightedCrossEntropyLoss.replaceIn(plain, given));
+  }
 }

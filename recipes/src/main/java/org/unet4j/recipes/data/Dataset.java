@@ -13,9 +13,12 @@ import java.util.concurrent.Future;
 import org.unet4j.augment.Sample;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.model.OutputActivation;
+import org.unet4j.dsl.recipe.ClassBalance;
+import org.unet4j.dsl.recipe.DataPair;
 import org.unet4j.dsl.recipe.DataSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
+import org.unet4j.labels.ClassFrequencies;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.labels.LabelDecoder;
 import org.unet4j.labels.SeparationBorders;
@@ -56,8 +59,20 @@ public final class Dataset {
     return new Dataset(recipe, training, validation);
   }
 
-  /** Image files paired with label files by name; every image needs its labels. */
+  /**
+   * The data spec's image files with their label files: the explicit {@code data.pairs}, each
+   * file with its file or, for folders and globs, in sorted order; else {@code data.images} and
+   * {@code data.labels} paired by file name, every image needing its labels. Relative paths
+   * resolve against {@code base}; errors name the resolved paths.
+   */
   public static List<ImagePair> pairs(DataSpec data, Path base) {
+    if (!data.pairs().isEmpty()) {
+      List<ImagePair> pairs = new ArrayList<>();
+      for (int i = 0; i < data.pairs().size(); i++) {
+        pairs.addAll(inOrder("data.pairs[" + i + "]", data.pairs().get(i), base));
+      }
+      return pairs;
+    }
     List<Path> images = FilePattern.resolve("data.images", data.images(), base);
     List<Path> labels = FilePattern.resolve("data.labels", data.labels(), base);
     Map<String, Path> labelsByName = new LinkedHashMap<>();
@@ -77,15 +92,78 @@ public final class Dataset {
     }
     if (!unmatched.isEmpty()) {
       throw new DataException("data.labels: " + unmatched.size() + " of " + images.size()
-          + " images have no label file of the same name in \"" + data.labels() + "\": "
+          + " images have no label file of the same name in " + base.resolve(data.labels()).normalize() + ": "
           + String.join(", ", unmatched.subList(0, Math.min(5, unmatched.size())))
-          + (unmatched.size() > 5 ? ", ..." : ""));
+          + (unmatched.size() > 5 ? ", ..." : "") + "; images and labels pair by file name (to pair files"
+          + " whatever their names, such as a stack with its label stack, use data.pairs)");
     }
     return pairs;
   }
 
+  /** One explicit pair: a file with a file, or the files of two folders or globs in sorted order. */
+  private static List<ImagePair> inOrder(String field, DataPair pair, Path base) {
+    List<Path> images = FilePattern.resolve(field + ".images", pair.images(), base);
+    List<Path> labels = FilePattern.resolve(field + ".labels", pair.labels(), base);
+    if (images.size() != labels.size()) {
+      throw new DataException(field + ": " + files(images.size()) + " of images in "
+          + base.resolve(pair.images()).normalize() + " but " + files(labels.size()) + " of labels in "
+          + base.resolve(pair.labels()).normalize() + "; a pair matches its files in sorted order, so the counts"
+          + " must agree");
+    }
+    List<ImagePair> pairs = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      pairs.add(new ImagePair(FilePattern.stem(images.get(i)), images.get(i), labels.get(i)));
+    }
+    return pairs;
+  }
+
+  private static String files(int count) {
+    return count + (count == 1 ? " file" : " files");
+  }
+
   public List<ImagePair> training() {
     return training;
+  }
+
+  /**
+   * This dataset, its samples weighted by the class frequencies of all its training labels when
+   * the recipe's class balance is {@code dataset-frequency} (the labels are read once more for the
+   * count, without the images); itself otherwise.
+   */
+  public Dataset balancedOverTraining() {
+    if (!balancesOverTrainingSet(recipe)) {
+      return this;
+    }
+    long background = 0;
+    long foreground = 0;
+    for (ImagePair pair : training) {
+      List<Image> labels = ImageIo.readPages(pair.labels());
+      for (int page = 0; page < labels.size(); page++) {
+        ClassFrequencies f = ClassFrequencies.of(decode(pair, labels.get(page), page));
+        background += f.background();
+        foreground += f.foreground();
+      }
+    }
+    return new Dataset(balanced(recipe, new ClassFrequencies(background, foreground)), training, validation);
+  }
+
+  /** Whether the recipe's weight maps need the class frequencies of the whole training set. */
+  public static boolean balancesOverTrainingSet(Recipe recipe) {
+    return WeightedCrossEntropyLoss.findIn(recipe.loss())
+        .filter(loss -> loss.classBalance() == ClassBalance.DATASET_FREQUENCY).isPresent();
+  }
+
+  /**
+   * {@code recipe} with a {@code dataset-frequency} class balance turned into the class weights of
+   * {@code frequencies} (see {@link ClassFrequencies#resolve}); the recipe as it is otherwise.
+   */
+  public static Recipe balanced(Recipe recipe, ClassFrequencies frequencies) {
+    Optional<WeightedCrossEntropyLoss> weighted = WeightedCrossEntropyLoss.findIn(recipe.loss());
+    if (weighted.isEmpty() || weighted.get().classBalance() != ClassBalance.DATASET_FREQUENCY) {
+      return recipe;
+    }
+    return recipe.toBuilder()
+        .loss(WeightedCrossEntropyLoss.replaceIn(recipe.loss(), frequencies.resolve(weighted.get()))).build();
   }
 
   public List<ImagePair> validation() {
@@ -115,15 +193,14 @@ public final class Dataset {
     List<Image> images = ImageIo.readPages(pair.image());
     List<Image> labels = ImageIo.readPages(pair.labels());
     if (images.size() != labels.size()) {
-      throw new DataException(pair.image() + " has " + images.size() + " pages but " + pair.labels()
-          + " has " + labels.size());
+      throw new DataException(pair.image() + " has " + images.size() + " pages but its labels " + pair.labels()
+          + " have " + labels.size() + "; pages pair in order, so image and label stacks need the same number");
     }
     List<Sample> samples = new ArrayList<>();
     for (int page = 0; page < images.size(); page++) {
       Image image = images.get(page);
       Image label = labels.get(page);
       PageLimits.checkFinite(pair.image(), page, image, 0);
-      PageLimits.checkFinite(pair.labels(), page, label, 0);
       if (image.width() != label.width() || image.height() != label.height()) {
         throw new DataException(pair.image() + " is " + image.width() + "x" + image.height() + " but its"
             + " labels " + pair.labels() + " are " + label.width() + "x" + label.height()
@@ -133,16 +210,19 @@ public final class Dataset {
         throw new DataException(pair.image() + " has " + image.channels() + " channel(s) but the model"
             + " reads " + recipe.model().inputChannels() + " (model.inputChannels)");
       }
-      InstanceLabels instances;
-      try {
-        instances = LabelDecoder.decode(label.channelAsInts(0), label.width(), label.height(),
-            recipe.data().labelFormat());
-      } catch (InvalidInputException e) {
-        throw new DataException(pair.labels() + ": " + e.getMessage(), e);
-      }
-      samples.add(sample(recipe, image, instances, cache));
+      samples.add(sample(recipe, image, decode(pair, label, page), cache));
     }
     return samples;
+  }
+
+  /** A label page as instances, in the recipe's label format. */
+  private InstanceLabels decode(ImagePair pair, Image label, int page) {
+    PageLimits.checkFinite(pair.labels(), page, label, 0);
+    try {
+      return LabelDecoder.decode(label.channelAsInts(0), label.width(), label.height(), recipe.data().labelFormat());
+    } catch (InvalidInputException e) {
+      throw new DataException(pair.labels() + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The scores of a {@link FileEvaluation}: every pair, their mean, and the same as JSON (with the
- * best thresholds, the object F1 sweep and the object counts) and as CSV, one row per image and
- * one for the mean.
+ * best thresholds, the object F1 and average precision sweeps and the object counts) and as CSV,
+ * one row per image and one for the mean.
  */
 public record EvaluationReport(FileEvaluation evaluation, Path truth, Path prediction,
     List<FileEvaluation.Pair> pairs, EvaluationSummary summary) {
@@ -22,7 +22,10 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
 
   /** The score columns of the table, the JSON and the CSV, in order. */
   public static final List<String> COLUMNS = List.of("pixelError", "randError", "warpingError", "vRand", "vInfo",
-      "iou", "dice", "objectF1");
+      "iou", "dice", "objectF1", "ap", "seg");
+
+  /** The columns scored at their own best threshold, which the CSV gives beside each. */
+  private static final List<String> ISBI_COLUMNS = COLUMNS.subList(0, 5);
 
   public EvaluationReport {
     pairs = List.copyOf(pairs);
@@ -83,18 +86,24 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
     thresholds.put("objects", number(e.objects().threshold()));
     image.put("thresholds", thresholds);
     ObjectScores objects = e.objects();
-    Map<String, Object> sweep = new LinkedHashMap<>();
-    for (int k = 0; k < ObjectMetrics.IOU_THRESHOLDS.size(); k++) {
-      sweep.put(String.format(Locale.ROOT, "%.2f", ObjectMetrics.IOU_THRESHOLDS.get(k)), objects.objectF1Sweep().get(k));
-    }
-    image.put("objectF1Sweep", sweep);
+    image.put("objectF1Sweep", sweepJson(objects.objectF1Sweep()));
     image.put("meanObjectF1", objects.meanObjectF1());
+    image.put("apSweep", sweepJson(objects.apSweep()));
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("truth", objects.truthObjects());
     counts.put("predicted", objects.predictedObjects());
     counts.put("matched", objects.matched());
     image.put("objects", counts);
     return image;
+  }
+
+  /** A score at each IoU threshold, keyed "0.50" .. "0.95". */
+  private static Map<String, Object> sweepJson(List<Double> sweep) {
+    Map<String, Object> byThreshold = new LinkedHashMap<>();
+    for (int k = 0; k < ObjectMetrics.IOU_THRESHOLDS.size(); k++) {
+      byThreshold.put(String.format(Locale.ROOT, "%.2f", ObjectMetrics.IOU_THRESHOLDS.get(k)), sweep.get(k));
+    }
+    return byThreshold;
   }
 
   private static Map<String, Object> scoresJson(Scores s) {
@@ -109,7 +118,7 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
   /** The scores in the order of {@link #COLUMNS}. */
   public static double[] values(Scores s) {
     return new double[] {s.pixelError(), s.randError(), s.warpingError(), s.vRand(), s.vInfo(), s.iou(), s.dice(),
-        s.objectF1()};
+        s.objectF1(), s.ap(), s.seg()};
   }
 
   /** JSON has no NaN: an undefined score is null. */
@@ -122,13 +131,15 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
     List<String> header = new ArrayList<>(List.of("name", "truth", "pred", "pages", "width", "height"));
     for (String column : COLUMNS) {
       header.add(column);
-      if (!column.equals("iou") && !column.equals("dice") && !column.equals("objectF1")) {
+      if (ISBI_COLUMNS.contains(column)) {
         header.add(column + "Threshold");
       }
     }
     header.addAll(List.of("objectThreshold", "truthObjects", "predictedObjects", "matchedObjects"));
-    for (double iou : ObjectMetrics.IOU_THRESHOLDS) {
-      header.add(String.format(Locale.ROOT, "objectF1@%.2f", iou));
+    for (String sweep : List.of("objectF1", "ap")) {
+      for (double iou : ObjectMetrics.IOU_THRESHOLDS) {
+        header.add(String.format(Locale.ROOT, "%s@%.2f", sweep, iou));
+      }
     }
     StringBuilder text = new StringBuilder(String.join(",", header)).append('\n');
     for (int i = 0; i < pairs.size(); i++) {
@@ -145,9 +156,10 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
         cells.add(csvNumber(best.threshold()));
       }
       cells.addAll(List.of(csvNumber(o.iou()), csvNumber(o.dice()), csvNumber(o.objectF1()),
-          csvNumber(o.threshold()), String.valueOf(o.truthObjects()), String.valueOf(o.predictedObjects()),
-          String.valueOf(o.matched())));
+          csvNumber(o.ap()), csvNumber(o.seg()), csvNumber(o.threshold()),
+          String.valueOf(o.truthObjects()), String.valueOf(o.predictedObjects()), String.valueOf(o.matched())));
       o.objectF1Sweep().forEach(f1 -> cells.add(csvNumber(f1)));
+      o.apSweep().forEach(ap -> cells.add(csvNumber(ap)));
       text.append(String.join(",", cells)).append('\n');
     }
     Scores mean = summary.mean();
@@ -157,7 +169,8 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
       cells.add(csvNumber(value));
       cells.add("");
     }
-    cells.addAll(List.of(csvNumber(mean.iou()), csvNumber(mean.dice()), csvNumber(mean.objectF1())));
+    cells.addAll(List.of(csvNumber(mean.iou()), csvNumber(mean.dice()), csvNumber(mean.objectF1()),
+        csvNumber(mean.ap()), csvNumber(mean.seg())));
     while (cells.size() < header.size()) {
       cells.add("");
     }

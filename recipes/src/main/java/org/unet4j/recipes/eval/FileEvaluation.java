@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.LabelFormat;
+import org.unet4j.dsl.recipe.ProbabilityOf;
 import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.FilePattern;
 import org.unet4j.recipes.data.Image;
@@ -41,9 +42,10 @@ public final class FileEvaluation {
   private final double threshold;
   private final @Nullable Integer channel;
   private final ObjectSource objects;
+  private final ProbabilityOf probabilityOf;
 
   private FileEvaluation(@Nullable LabelFormat truthFormat, double threshold, @Nullable Integer channel,
-      ObjectSource objects) {
+      ObjectSource objects, ProbabilityOf probabilityOf) {
     checkArgument(threshold >= 0 && threshold <= 1, "threshold %s: a probability threshold lies in 0..1",
         threshold);
     checkArgument(channel == null || channel >= 0, "channel %s: channels are counted from 0", channel);
@@ -51,6 +53,7 @@ public final class FileEvaluation {
     this.threshold = threshold;
     this.channel = channel;
     this.objects = checkNotNull(objects, "objects");
+    this.probabilityOf = checkNotNull(probabilityOf, "probabilityOf");
   }
 
   /**
@@ -59,22 +62,35 @@ public final class FileEvaluation {
    * {@link CellProbabilities#foreground} does, objects from labels where present.
    */
   public static FileEvaluation of(@Nullable LabelFormat truthFormat) {
-    return new FileEvaluation(truthFormat, 0.5, null, ObjectSource.AUTO);
+    return new FileEvaluation(truthFormat, 0.5, null, ObjectSource.AUTO, ProbabilityOf.FOREGROUND);
   }
 
   /** The same evaluation with the object scores' probability threshold (0..1). */
   public FileEvaluation threshold(double objectThreshold) {
-    return new FileEvaluation(truthFormat, objectThreshold, channel, objects);
+    return new FileEvaluation(truthFormat, objectThreshold, channel, objects, probabilityOf);
   }
 
   /** The same evaluation reading the cell probability from channel {@code c} of the predictions. */
   public FileEvaluation channel(int c) {
-    return new FileEvaluation(truthFormat, threshold, c, objects);
+    return new FileEvaluation(truthFormat, threshold, c, objects, probabilityOf);
   }
 
   /** The same evaluation taking the predicted objects from {@code source}. */
   public FileEvaluation objects(ObjectSource source) {
-    return new FileEvaluation(truthFormat, threshold, channel, source);
+    return new FileEvaluation(truthFormat, threshold, channel, source, probabilityOf);
+  }
+
+  /**
+   * The same evaluation reading predictions that hold the probability of {@code of}'s class, as
+   * {@code inference.probabilityOf} writes them: a background map (ISBI 2012's membrane
+   * probability) is scored as one minus it, the cell probability the metrics threshold.
+   */
+  public FileEvaluation probabilityOf(ProbabilityOf of) {
+    return new FileEvaluation(truthFormat, threshold, channel, objects, of);
+  }
+
+  public ProbabilityOf probabilityOf() {
+    return probabilityOf;
   }
 
   public @Nullable LabelFormat truthFormat() {
@@ -236,7 +252,8 @@ public final class FileEvaluation {
             + truthFormatName() + ")", e);
       }
       try {
-        preds.add(channel == null ? CellProbabilities.foreground(p) : CellProbabilities.of(p, channel));
+        CellProbabilities read = channel == null ? CellProbabilities.foreground(p) : CellProbabilities.of(p, channel);
+        preds.add(new CellProbabilities(read.width(), read.height(), probabilityOf.toForeground(read.values())));
       } catch (InvalidInputException e) {
         throw new DataException(pair.prediction() + page + ": " + e.getMessage(), e);
       }

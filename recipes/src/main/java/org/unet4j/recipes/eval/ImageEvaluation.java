@@ -19,9 +19,10 @@ public record ImageEvaluation(String name, int pages, int width, int height, Isb
         pages, width, height);
   }
 
-  /** The eight headline numbers. */
+  /** The ten headline numbers. */
   public Scores scores() {
     return new Scores(isbi.pixelError().value(), isbi.randError().value(), isbi.warpingError().value(),
-        isbi.vRand().value(), isbi.vInfo().value(), objects.iou(), objects.dice(), objects.objectF1());
+        isbi.vRand().value(), isbi.vInfo().value(), objects.iou(), objects.dice(), objects.objectF1(),
+        objects.ap(), objects.seg());
   }
 }

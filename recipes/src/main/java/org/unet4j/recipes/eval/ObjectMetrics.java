@@ -4,17 +4,25 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
-import java.util.Arrays;
 import java.util.List;
 import org.unet4j.labels.ConnectedComponents;
+import org.unet4j.labels.LabelOverlap;
 
 /**
- * Object-level scores for instance segmentation ({@link ObjectScores}), as used for nuclei. The
- * predicted objects are the 4-connected components of prob &gt; threshold ({@link #compute}) or
- * given instances ({@link #computeInstances}); the true ones are the ground truth's instances. A pair matches when its IoU exceeds the IoU threshold; from 0.5 up a
- * true object can match at most one predicted object and the other way round (two disjoint
- * objects cannot each cover more than half of a third), so the matching is one to one without an
- * assignment step. A stack sums its counts over the slices. O(N + K log K) for K overlapping pixels.
+ * Object-level scores for instance segmentation ({@link ObjectScores}), as used for nuclei and
+ * cells. The predicted objects are the 4-connected components of prob &gt; threshold
+ * ({@link #compute}) or given instances ({@link #computeInstances}); the true ones are the ground
+ * truth's instances. A pair matches when its IoU exceeds the IoU threshold; from 0.5 up a true
+ * object can match at most one predicted object and the other way round (two disjoint objects
+ * cannot each cover more than half of a third), so the matching is one to one without an
+ * assignment step, and the greedy count of matches is the maximum one that object F1 and the
+ * average precision need. A stack sums its counts over the slices. O(N + K log K) for K
+ * overlapping pixels.
+ *
+ * <p>The same pairs give the Cell Tracking Challenge's SEG measure: a true object R and a predicted
+ * object S match when |R ∩ S| &gt; |R| / 2 (a condition on R's area alone, so at most one S per R),
+ * and SEG is the mean over the true objects of |R ∩ S| / |R ∪ S| for the match, 0 for none. A
+ * stack pools its true objects over the slices, as the challenge pools a sequence's frames.
  */
 public final class ObjectMetrics {
   /** The IoU thresholds of the F1 sweep: 0.50, 0.55, ..., 0.95. */
@@ -76,8 +84,23 @@ public final class ObjectMetrics {
     double iou = union == 0 ? 1 : (double) sum.intersection / union;
     long both = sum.truthPixels + sum.predictedPixels;
     double dice = both == 0 ? 1 : 2.0 * sum.intersection / both;
+    ImmutableList.Builder<Double> precision = ImmutableList.builder();
+    for (int k = 0; k < IOU_THRESHOLDS.size(); k++) {
+      precision.add(averagePrecision(sum.matched[k], sum.truthObjects, sum.predictedObjects));
+    }
+    double seg = sum.truthObjects == 0 ? Double.NaN : sum.segJaccard / sum.truthObjects;
     return new ObjectScores(threshold, iou, dice, f1(sum.matched[0], sum.truthObjects, sum.predictedObjects),
-        sweep.build(), sum.truthObjects, sum.predictedObjects, sum.matched[0]);
+        sweep.build(), precision.build(), seg, sum.truthObjects, sum.predictedObjects, sum.matched[0]);
+  }
+
+  /**
+   * TP / (TP + FP + FN), the "average precision" of the 2018 Data Science Bowl and StarDist's
+   * {@code accuracy}; 0 when there are no objects on either side, as StarDist's safe division
+   * returns, so an empty image neither helps nor is left out of a mean.
+   */
+  static double averagePrecision(int matched, int truthObjects, int predictedObjects) {
+    int denominator = truthObjects + predictedObjects - matched;
+    return denominator == 0 ? 0 : (double) matched / denominator;
   }
 
   /** 2TP / (2TP + FP + FN); 1 when there are no objects on either side. */
@@ -101,46 +124,26 @@ public final class ObjectMetrics {
     long intersection;
     int truthObjects;
     int predictedObjects;
+    /** The sum over true objects of the Jaccard index with their SEG match (0 without one). */
+    double segJaccard;
     final int[] matched = new int[IOU_THRESHOLDS.size()];
 
     /** Adds one page: {@code objects} holds the predicted object of every pixel, 0 or 1..objectCount. */
     void add(GroundTruth truth, int[] objects, int objectCount) {
-      int[] instances = truth.instanceArray();
-      int pixels = instances.length;
-      long[] truthArea = new long[truth.instanceCount() + 1];
-      long[] predictedArea = new long[objectCount + 1];
-      long[] pairs = new long[pixels];
-      int pairCount = 0;
-      for (int p = 0; p < pixels; p++) {
-        int t = instances[p];
-        int o = objects[p];
-        truthArea[t]++;
-        predictedArea[o]++;
-        if (t != 0 && o != 0) {
-          pairs[pairCount++] = (long) t << 32 | o;
-        }
-      }
-      truthPixels += pixels - truthArea[0];
-      predictedPixels += pixels - predictedArea[0];
-      intersection += pairCount;
-      truthObjects += truth.instanceCount();
-      predictedObjects += objectCount;
-      Arrays.sort(pairs, 0, pairCount);
-      for (int start = 0; start < pairCount; ) {
-        int end = start;
-        while (end < pairCount && pairs[end] == pairs[start]) {
-          end++;
-        }
-        long overlap = end - start;
-        int t = (int) (pairs[start] >>> 32);
-        int o = (int) pairs[start];
-        double iou = (double) overlap / (truthArea[t] + predictedArea[o] - overlap);
+      LabelOverlap overlap = LabelOverlap.of(truth.instanceArray(), truth.instanceCount(), objects, objectCount);
+      truthPixels += overlap.truthForeground();
+      predictedPixels += overlap.predictedForeground();
+      intersection += overlap.sharedForeground();
+      truthObjects += overlap.truthObjects();
+      predictedObjects += overlap.predictedObjects();
+      segJaccard += overlap.segSum();
+      for (int pair = 0; pair < overlap.pairs(); pair++) {
+        double iou = overlap.pairIou(pair);
         for (int k = 0; k < matched.length; k++) {
           if (iou > IOU_THRESHOLDS.get(k)) {
             matched[k]++;
           }
         }
-        start = end;
       }
     }
   }

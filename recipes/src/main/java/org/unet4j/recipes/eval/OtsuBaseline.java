@@ -3,9 +3,15 @@ package org.unet4j.recipes.eval;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.unet4j.dsl.recipe.LabelFormat;
 import org.unet4j.labels.ConnectedComponents;
 import org.unet4j.labels.InstanceLabels;
+import org.unet4j.recipes.data.FilePattern;
 import org.unet4j.recipes.data.Image;
+import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
 
 /**
@@ -89,5 +95,29 @@ public final class OtsuBaseline {
     int[] labels = new int[values.length];
     ConnectedComponents.label(foreground, image.width(), image.height(), labels);
     return InstanceLabels.of(labels, image.width(), image.height());
+  }
+
+  /**
+   * The baseline on a folder of images scored against their masks ({@code MASKS/NAME.png} for
+   * {@code IMAGES/NAME.*}), as predictions are scored: the mask as the probability map, its
+   * components as the instances.
+   */
+  public static EvaluationSummary evaluate(Path images, Path masks, LabelFormat truthFormat) {
+    List<ImageEvaluation> evaluations = new ArrayList<>();
+    for (Path file : FilePattern.resolve("images", images.toString(), Path.of(""))) {
+      String name = FilePattern.stem(file);
+      Image image = ImageIo.read(file);
+      Image mask = ImageIo.read(masks.resolve(name + ".png"));
+      InstanceLabels objects = segment(image);
+      int[] labels = objects.toArray();
+      float[] foreground = new float[labels.length];
+      for (int i = 0; i < labels.length; i++) {
+        foreground[i] = labels[i] == 0 ? 0 : 1;
+      }
+      evaluations.add(Evaluator.evaluate(name, List.of(GroundTruth.decode(mask, truthFormat)),
+          List.of(new CellProbabilities(image.width(), image.height(), foreground)), ObjectMetrics.DEFAULT_THRESHOLD,
+          List.of(GroundTruth.of(objects))));
+    }
+    return EvaluationSummary.of(evaluations);
   }
 }

@@ -134,7 +134,8 @@ public final class FilePrediction {
       }
     }
     counts.pixels = (long) image.width() * image.height();
-    files.write(List.of(image), List.of(map), List.of(instances), calibration);
+    files.write(List.of(image), List.of(map), List.of(instances), predictor.inference().probabilityOf(),
+        calibration);
     return counts;
   }
 
@@ -186,7 +187,7 @@ public final class FilePrediction {
       predictor.streamBands(page, stats, streaming.bandRows(width, predictor.classes(), predictor.tiling().step()),
           (firstRow, band) -> {
         float[] foreground = band.foreground();
-        probabilities.writeRows(foreground, 0, band.height());
+        probabilities.writeRows(inference.probabilityOf().fromForeground(foreground), 0, band.height());
         labelling.addRows(foreground, band.height());
       }, progress);
       probabilities.endPage();

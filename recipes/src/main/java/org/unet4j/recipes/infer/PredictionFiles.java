@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import org.unet4j.dsl.recipe.ProbabilityOf;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.AtomicFiles;
 import org.unet4j.recipes.data.Calibration;
@@ -79,24 +80,27 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
 
   /**
    * Writes the prediction of {@code images} (the input pages) as these files, without a
-   * calibration.
-   *
-   * @throws IllegalArgumentException when the lists differ in length
-   * @throws DataException when a page has more than {@value #MAX_LABELS} objects (16-bit labels cannot hold them)
-   */
-  public void write(List<Image> images, List<ProbabilityMap> maps, List<InstanceLabels> instances) {
-    write(images, maps, instances, Calibration.NONE);
-  }
-
-  /**
-   * Writes the prediction of {@code images} (the input pages, whose pixel size is
-   * {@code calibration}) as the TIFFs and overlays of these files.
+   * calibration, the probability map holding the probability of {@code probabilityOf}'s class.
    *
    * @throws IllegalArgumentException when the lists differ in length
    * @throws DataException when a page has more than {@value #MAX_LABELS} objects (16-bit labels cannot hold them)
    */
   public void write(List<Image> images, List<ProbabilityMap> maps, List<InstanceLabels> instances,
-      Calibration calibration) {
+      ProbabilityOf probabilityOf) {
+    write(images, maps, instances, probabilityOf, Calibration.NONE);
+  }
+
+  /**
+   * Writes the prediction of {@code images} (the input pages, whose pixel size is
+   * {@code calibration}) as the TIFFs and overlays of these files, the probability map holding the
+   * probability of {@code probabilityOf}'s class.
+   *
+   * @throws IllegalArgumentException when the lists differ in length
+   * @throws DataException when a page has more than {@value #MAX_LABELS} objects (16-bit labels cannot hold them)
+   */
+  public void write(List<Image> images, List<ProbabilityMap> maps, List<InstanceLabels> instances,
+      ProbabilityOf probabilityOf, Calibration calibration) {
+    checkNotNull(probabilityOf, "probabilityOf");
     checkNotNull(calibration, "calibration");
     checkArgument(images.size() == overlays.size() && maps.size() == overlays.size()
         && instances.size() == overlays.size(), "expected %s pages of images, maps and labels, got %s, %s and %s",
@@ -108,7 +112,7 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
     }
     List<Image> probabilityPages = new ArrayList<>(maps.size());
     for (ProbabilityMap map : maps) {
-      probabilityPages.add(map.foregroundImage());
+      probabilityPages.add(map.image(probabilityOf));
     }
     writeTiff(probabilities, probabilityPages, calibration);
     probabilityPages.clear();

@@ -104,6 +104,8 @@ public final class Predictor implements AutoCloseable {
     checkNotNull(inference, "inference");
     checkNotNull(streaming, "streaming");
     Recipe recipe = source.recipe();
+    ModelMismatchException.requireImages(recipe, "run for prediction");
+    ModelMismatchException.requireFullResolution(recipe, "run for prediction");
     int tile = inference.tile();
     recipe.model().geometry().requireValid(tile, recipe.name());
     if (source.fixedTile().isPresent() && source.fixedTile().getAsInt() != tile) {

@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.recipe.ProbabilityOf;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.PixelType;
 
@@ -61,7 +62,12 @@ public record ProbabilityMap(int width, int height, int classes, float[] values)
 
   /** The foreground probability as a one-channel float image, for writing as TIFF. */
   public Image foregroundImage() {
-    return Image.gray(width, height, PixelType.FLOAT32, foreground());
+    return image(ProbabilityOf.FOREGROUND);
+  }
+
+  /** The probability of foreground or of background as a one-channel float image, for writing as TIFF. */
+  public Image image(ProbabilityOf of) {
+    return Image.gray(width, height, PixelType.FLOAT32, of.fromForeground(foreground()));
   }
 
   @Override

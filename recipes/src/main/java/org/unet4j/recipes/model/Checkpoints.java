@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -42,10 +43,17 @@ import org.unet4j.layers.ModelVariable;
  * folder, every file is fsync'ed and checksummed, then the folder is renamed into place: a kill at
  * any moment leaves the previous checkpoint intact, and a checkpoint whose files do not match their
  * checksums is never used. The newest complete folder is the latest checkpoint.
+ *
+ * <p>A run that selects its model by a validation score also keeps its best checkpoint, in a
+ * folder {@code best-NNNNNNNNN} whose {@code meta.json} adds the metric and the score. A better one
+ * is written and renamed into place before the previous best is deleted, so one complete best
+ * folder exists at every moment; the keep-newest rule prunes {@code ckpt-*} folders only.
  */
 public final class Checkpoints {
   static final String META = "meta.json";
   private static final String TEMP_PREFIX = ".tmp-";
+  private static final String LATEST = "ckpt-";
+  private static final String BEST = "best-";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path directory;
@@ -89,7 +97,57 @@ public final class Checkpoints {
    * given a finite loss on the next step.
    */
   public Pending prepare(Session session, Map<String, long[]> shapes, long step, double loss) {
-    String name = String.format("ckpt-%09d", step);
+    return prepare(session, shapes, step, loss, LATEST, meta -> { });
+  }
+
+  /**
+   * Saves the session's variables as the run's best checkpoint of step {@code step}, whose
+   * {@code metric} (named as in the recipe) scored {@code score}, and then deletes the previous
+   * best.
+   */
+  public BestCheckpoint saveBest(Session session, Map<String, long[]> shapes, long step, double loss, String metric,
+      double score) {
+    Pending pending = prepare(session, shapes, step, loss, BEST, meta -> {
+      meta.put("metric", metric);
+      meta.put("score", score);
+    });
+    Path target = pending.checkpoint().directory();
+    putInPlace(pending, "the best checkpoint", () -> {
+      for (Path older : folders(BEST)) {
+        if (!older.equals(target)) {
+          MoreFiles.deleteRecursively(older, RecursiveDeleteOption.ALLOW_INSECURE);
+        }
+      }
+    });
+    return new BestCheckpoint(pending.checkpoint(), metric, score);
+  }
+
+  /**
+   * The run's best checkpoint, when it keeps one: the newest complete {@code best-*} folder that
+   * verifies; one that does not is skipped with the reason in {@code skipped}.
+   */
+  public Optional<BestCheckpoint> best(List<String> skipped) {
+    for (Path candidate : folders(BEST)) {
+      try {
+        Checkpoint checkpoint = read(candidate);
+        JsonNode meta = JSON.readTree(candidate.resolve(META).toFile());
+        if (!meta.has("metric") || !meta.has("score")) {
+          throw new CheckpointException("best checkpoint " + candidate + ": " + META + " lacks the metric or the"
+              + " score; the checkpoint is damaged");
+        }
+        return Optional.of(new BestCheckpoint(checkpoint, meta.get("metric").asText(), meta.get("score").asDouble()));
+      } catch (CheckpointException e) {
+        skipped.add(e.getMessage());
+      } catch (IOException e) {
+        skipped.add("best checkpoint " + candidate + ": cannot read " + META + " (" + e.getMessage() + ")");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Pending prepare(Session session, Map<String, long[]> shapes, long step, double loss, String prefix,
+      Consumer<ObjectNode> extra) {
+    String name = String.format("%s%09d", prefix, step);
     Path temp = directory.resolve(TEMP_PREFIX + name);
     try {
       Files.createDirectories(directory);
@@ -101,6 +159,7 @@ public final class Checkpoints {
       ObjectNode meta = JSON.createObjectNode();
       meta.put("step", step);
       meta.put("loss", loss);
+      extra.accept(meta);
       ObjectNode variables = meta.putObject("variables");
       shapes.forEach((path, shape) -> {
         var array = variables.putArray(path);
@@ -129,6 +188,15 @@ public final class Checkpoints {
 
   /** The second half of {@link #save}: renames the folder into place and keeps the newest ones. */
   public Checkpoint commit(Pending pending) {
+    putInPlace(pending, "the checkpoint", this::prune);
+    return pending.checkpoint();
+  }
+
+  /**
+   * Renames a prepared folder into place, then runs {@code cleanUp} (which removes what the new
+   * folder replaces); a failure leaves the earlier folders as they were.
+   */
+  private void putInPlace(Pending pending, String what, CleanUp cleanUp) {
     Path target = pending.checkpoint().directory();
     try {
       if (Files.exists(target)) {
@@ -136,14 +204,18 @@ public final class Checkpoints {
       }
       move(pending.temp(), target);
       fsync(directory);
-      prune();
-      return pending.checkpoint();
+      cleanUp.run();
     } catch (IOException e) {
       discard(pending.temp());
-      throw new RunWriteException(target, "cannot put the checkpoint of step " + pending.checkpoint().step()
+      throw new RunWriteException(target, "cannot put " + what + " of step " + pending.checkpoint().step()
           + " in place as " + target + ": " + describe(e) + freeSpace() + "; the earlier checkpoints in " + directory
           + " are intact", e);
     }
+  }
+
+  /** Work after a rename that may fail as file operations do. */
+  private interface CleanUp {
+    void run() throws IOException;
   }
 
   /** Removes a prepared checkpoint that will not be committed; best effort, readers ignore it. */
@@ -188,7 +260,7 @@ public final class Checkpoints {
    * verify (a disk error, a hand edit) is skipped with the reason in {@code skipped}.
    */
   public Optional<Checkpoint> latest(List<String> skipped) {
-    for (Path candidate : complete()) {
+    for (Path candidate : folders(LATEST)) {
       try {
         return Optional.of(read(candidate));
       } catch (CheckpointException e) {
@@ -313,13 +385,13 @@ public final class Checkpoints {
     return shapes;
   }
 
-  /** Complete checkpoint folders, newest first. */
-  private List<Path> complete() {
+  /** Complete checkpoint folders whose names start with {@code prefix}, newest first. */
+  private List<Path> folders(String prefix) {
     if (!Files.isDirectory(directory)) {
       return List.of();
     }
     List<Path> folders = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "ckpt-*")) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, prefix + "*")) {
       entries.forEach(p -> {
         if (Files.isDirectory(p)) {
           folders.add(p);
@@ -334,7 +406,7 @@ public final class Checkpoints {
 
   /** Removes temporary folders of interrupted saves and all but the newest {@code keep} checkpoints. */
   private void prune() throws IOException {
-    List<Path> folders = complete();
+    List<Path> folders = folders(LATEST);
     for (Path old : folders.subList(Math.min(keep, folders.size()), folders.size())) {
       MoreFiles.deleteRecursively(old, RecursiveDeleteOption.ALLOW_INSECURE);
     }

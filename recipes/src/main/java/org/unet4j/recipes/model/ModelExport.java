@@ -70,7 +70,8 @@ public final class ModelExport {
   }
 
   /**
-   * Exports {@code source}, a run directory (its newest checkpoint that verifies) or one checkpoint
+   * Exports {@code source}, a run directory (its best checkpoint when the run keeps one, else its
+   * newest checkpoint that verifies) or one checkpoint
    * folder {@code RUN/checkpoints/ckpt-NNNNNNNNN} (with the run's recipe two levels up), into
    * {@code out}, which must not exist or be empty. The tile defaults to the recipe's
    * {@code inference.tile}.
@@ -121,9 +122,9 @@ public final class ModelExport {
   record Trained(Recipe recipe, Checkpoint checkpoint) {}
 
   /**
-   * The recipe and checkpoint of {@code source}, a run directory (its newest checkpoint that
-   * verifies; the newer ones that fail are added to {@code skipped}) or one of its checkpoint
-   * folders.
+   * The recipe and checkpoint of {@code source}, a run directory (its best checkpoint when it keeps
+   * one, else its newest checkpoint that verifies; the ones that fail are added to {@code skipped})
+   * or one of its checkpoint folders.
    *
    * @throws CheckpointException when the source is not a run or checkpoint, or has no usable checkpoint
    */
@@ -142,7 +143,9 @@ public final class ModelExport {
     if (run.holdsRun()) {
       runRecipe = loadRecipe(run.recipe());
       Checkpoints checkpoints = run.checkpoints();
-      checkpoint = checkpoints.latest(skipped).orElseThrow(() -> new CheckpointException(skipped.isEmpty()
+      // The checkpoint that prediction takes from the run ({@link ModelSource}): its best, if it keeps one.
+      checkpoint = checkpoints.best(skipped).map(BestCheckpoint::checkpoint).or(() -> checkpoints.latest(skipped))
+          .orElseThrow(() -> new CheckpointException(skipped.isEmpty()
           ? "no checkpoint in " + checkpoints.directory() + "; the run has not saved one yet"
           : "no usable checkpoint in " + checkpoints.directory() + ": " + String.join("; ", skipped)));
     } else if (isCheckpointFolder(from)) {

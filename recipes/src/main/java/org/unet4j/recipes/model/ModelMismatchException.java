@@ -2,12 +2,15 @@ package org.unet4j.recipes.model;
 
 import java.util.OptionalInt;
 import org.unet4j.dsl.InvalidInputException;
+import org.unet4j.dsl.model.ModelSpec;
+import org.unet4j.dsl.recipe.Recipe;
 
 /**
  * A model and what it is asked to do do not fit: a tile size its geometry does not accept, an
- * export compiled for another tile, an image with another channel count than the model reads. The
- * message says what the model accepts instead (the valid tiles near the one asked, the export's
- * tile, the model's channels).
+ * export compiled for another tile, an image with another channel count than the model reads, a
+ * net the runtime cannot train or run yet (3D, or an output coarser than its input). The message
+ * says what the model accepts instead (the valid tiles near the one asked, the export's tile, the
+ * model's channels) or what is supported.
  */
 public final class ModelMismatchException extends InvalidInputException {
   private static final long serialVersionUID = 1L;
@@ -40,6 +43,43 @@ public final class ModelMismatchException extends InvalidInputException {
   public static ModelMismatchException exportTile(Object export, int tile, int compiledTile) {
     return new ModelMismatchException("tile " + tile + ": the export " + export + " is compiled for tile "
         + compiledTile + "; predict with that tile, or export the run again with tile " + tile, tile, compiledTile);
+  }
+
+  /**
+   * Refuses a 3D net ({@code model.dimensions} 3) where the runtime reads 2D images only: training
+   * data, tiles, prediction and benchmarks do not take volumes yet, and a volume handled as a pile
+   * of 2D pages by a 3D net would be a silently wrong result.
+   *
+   * @param activity what was asked, as a verb phrase: {@code "trained"}, {@code "run for prediction"}
+   */
+  public static void requireImages(Recipe recipe, String activity) {
+    if (recipe.model().dimensions() != 2) {
+      throw new ModelMismatchException(recipe.name() + ": a 3D net (model.dimensions " + recipe.model().dimensions()
+          + ") cannot be " + activity + " yet: the runtime reads 2D images and tiles only. 3D nets can so far be "
+          + "declared, measured (ModelSpec.volumeGeometry()) and compiled (ModelCompiler.compile(spec, Size3, seed))");
+    }
+  }
+
+  /**
+   * Refuses a net with fewer expanding than contracting stages (output stride above 1) where the
+   * runtime needs an output at the input's resolution: training crops the labels and weights at
+   * full resolution around the tile's centre, which for such a net would be targets of the wrong
+   * pixels (trained without an error), and prediction writes one output pixel per image pixel.
+   * Downsampled targets and upsampled predictions are not implemented yet (issue 19).
+   *
+   * @param activity what was asked, as a verb phrase: {@code "trained"}, {@code "run for prediction"}
+   */
+  public static void requireFullResolution(Recipe recipe, String activity) {
+    ModelSpec model = recipe.model();
+    int stride = model.geometry().outputStride();
+    if (stride != 1) {
+      throw new ModelMismatchException(recipe.name() + ": a net with " + model.expanding().size()
+          + " expanding stages for " + model.depth() + " contracting ones has an output " + stride + "x coarser than"
+          + " its input (output stride " + stride + ") and cannot be " + activity + " yet: training targets and"
+          + " predictions are at the input's resolution, which needs as many expanding stages as contracting ones"
+          + " (output stride 1). Nets with output stride above 1 can so far be declared, measured"
+          + " (ModelSpec.geometry()) and compiled (ModelCompiler.compile)");
+    }
   }
 
   /** The tile that was asked, when the mismatch is {@link #compiledTile()}; empty otherwise. */

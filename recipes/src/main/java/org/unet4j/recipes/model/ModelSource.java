@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.SpecException;
@@ -13,8 +14,9 @@ import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 
 /**
- * Where a predictor's weights and recipe come from: a run directory (its newest checkpoint that
- * verifies, with the run's {@code recipe.json}), one checkpoint folder
+ * Where a predictor's weights and recipe come from: a run directory (its best checkpoint by the
+ * validation score of {@code training.selectBy} when it keeps one, else its newest checkpoint that
+ * verifies, with the run's {@code recipe.json}; {@link #choice} says which), one checkpoint folder
  * {@code RUN/checkpoints/ckpt-NNNNNNNNN} (with the recipe two folders up) or a model export
  * ({@code unet4j export}), whose graph is fixed to one tile. Resolving reads only small files;
  * {@code Predictor.open} loads the weights.
@@ -33,9 +35,19 @@ public final class ModelSource {
   private final @Nullable Checkpoint checkpoint;
   private final @Nullable ModelInfo exportInfo;
   private final ImmutableList<String> skipped;
+  private final @Nullable BestCheckpoint best;
+  private final @Nullable Checkpoint newest;
 
   private ModelSource(Kind kind, Path directory, Recipe recipe, @Nullable Checkpoint checkpoint,
       @Nullable ModelInfo exportInfo, List<String> skipped) {
+    this(kind, directory, recipe, checkpoint, exportInfo, skipped, null, null);
+  }
+
+  private ModelSource(Kind kind, Path directory, Recipe recipe, @Nullable Checkpoint checkpoint,
+      @Nullable ModelInfo exportInfo, List<String> skipped, @Nullable BestCheckpoint best,
+      @Nullable Checkpoint newest) {
+    this.best = best;
+    this.newest = newest;
     this.kind = kind;
     this.directory = directory;
     this.recipe = recipe;
@@ -73,10 +85,15 @@ public final class ModelSource {
       Recipe recipe = loadRecipe(run.recipe(), "the run's recipe");
       List<String> skipped = new ArrayList<>();
       Checkpoints checkpoints = run.checkpoints();
-      Checkpoint latest = checkpoints.latest(skipped).orElseThrow(() -> new CheckpointException(skipped.isEmpty()
-          ? "no checkpoint in " + checkpoints.directory() + "; the run has not saved one yet"
-          : "no usable checkpoint in " + checkpoints.directory() + ": " + String.join("; ", skipped)));
-      return new ModelSource(Kind.RUN, from, recipe, latest, null, skipped);
+      Optional<BestCheckpoint> best = checkpoints.best(skipped);
+      Optional<Checkpoint> latest = checkpoints.latest(skipped);
+      if (best.isEmpty() && latest.isEmpty()) {
+        throw new CheckpointException(skipped.isEmpty()
+            ? "no checkpoint in " + checkpoints.directory() + "; the run has not saved one yet"
+            : "no usable checkpoint in " + checkpoints.directory() + ": " + String.join("; ", skipped));
+      }
+      return new ModelSource(Kind.RUN, from, recipe, best.map(BestCheckpoint::checkpoint).orElseGet(latest::get),
+          null, skipped, best.orElse(null), latest.orElse(null));
     }
     String name = from.getFileName() == null ? "" : from.getFileName().toString();
     if (Files.isRegularFile(from.resolve("meta.json")) || name.startsWith("ckpt-")) {
@@ -122,7 +139,28 @@ public final class ModelSource {
     return checkpoint != null ? checkpoint.step() : exportInfo == null ? 0 : exportInfo.step();
   }
 
-  /** Newer checkpoints of a run that failed verification and were passed over. */
+  /** The best checkpoint of a run that keeps one ({@code training.selectBy}), whose weights these are. */
+  public Optional<BestCheckpoint> best() {
+    return Optional.ofNullable(best);
+  }
+
+  /**
+   * Which checkpoint of a run these weights are, for people: {@code the best checkpoint (step 300,
+   * validation iou 0.9120) of /runs/x; the newest is step 500}, or {@code the newest checkpoint
+   * (step 500) of /runs/x}; for a checkpoint folder or an export, that folder.
+   */
+  public String choice() {
+    if (kind != Kind.RUN) {
+      return describe();
+    }
+    if (best == null) {
+      return String.format(Locale.ROOT, "the newest checkpoint (step %d) of %s", step(), directory);
+    }
+    return String.format(Locale.ROOT, "the best checkpoint (%s) of %s; the newest is %s", best.describe(), directory,
+        newest == null ? "not usable" : "step " + newest.step());
+  }
+
+  /** Checkpoints of a run that failed verification and were passed over. */
   public List<String> skipped() {
     return skipped;
   }

@@ -52,6 +52,15 @@ public final class EarlyStopping implements TrainingListener {
     }
   }
 
+  /**
+   * Continues from a best value kept earlier ({@code value} after step {@code step}, 0-based), as a
+   * resumed run does; the validations without improvement count from the resumption.
+   */
+  void startFrom(double value, long step) {
+    best = value;
+    bestStep = step;
+  }
+
   /** The best value seen so far (NaN before the first validation). */
   public double best() {
     return best;

@@ -14,9 +14,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 import org.tensorflow.Session;
+import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.json.JsonNames;
+import org.unet4j.dsl.recipe.CheckpointSelection;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.dsl.recipe.TrainingSpec;
@@ -26,6 +29,7 @@ import org.unet4j.losses.Losses;
 import org.unet4j.recipes.data.Batch;
 import org.unet4j.recipes.data.OutputFolderException;
 import org.unet4j.recipes.data.TileSource;
+import org.unet4j.recipes.model.BestCheckpoint;
 import org.unet4j.recipes.model.Checkpoint;
 import org.unet4j.recipes.model.CheckpointException;
 import org.unet4j.recipes.model.Checkpoints;
@@ -40,6 +44,11 @@ import org.unet4j.recipes.model.RunWriteException;
  * the end, metrics and a loss curve, progress on the console. A resumed run restores the newest
  * good checkpoint and continues with the same data, augmentation and learning rate an
  * uninterrupted run would have used, because batches and rates depend only on the step.
+ *
+ * <p>With {@code training.selectBy} naming a validation score, every validation that improves it
+ * (by more than {@code training.minDelta}) saves the weights as the run's best checkpoint, and
+ * {@code training.patience} validations in a row without one end the run ({@link EarlyStopping}).
+ * A resumed run starts from the best score it had kept.
  */
 public final class Trainer {
   /** How many validation batches are averaged for the validation loss. */
@@ -56,6 +65,8 @@ public final class Trainer {
   private boolean resume;
   private boolean restart;
   private @Nullable BiConsumer<Session, String> checkpointWriter;
+  private @Nullable BestCheckpoint best;
+  private @Nullable BiFunction<Long, ValidationScores, ValidationScores> rescore;
 
   private Trainer(Recipe recipe, Path directory, TileSource tiles) {
     this.recipe = recipe;
@@ -116,6 +127,12 @@ public final class Trainer {
     return this;
   }
 
+  /** Validation scores replaced by {@code scores(step, computed)} (tests that script them). */
+  Trainer rescore(BiFunction<Long, ValidationScores, ValidationScores> scores) {
+    this.rescore = scores;
+    return this;
+  }
+
   /** Checkpoints written by {@code writer(session, prefix)} instead of TensorFlow's save (tests). */
   Trainer checkpointWriter(BiConsumer<Session, String> writer) {
     this.checkpointWriter = writer;
@@ -128,6 +145,7 @@ public final class Trainer {
    * writes the run, a checkpoint that does not fit, none usable) leaves every file of the run as it
    * was, because nothing is written before all checks have passed.
    *
+   * @throws SpecException when the recipe selects its best checkpoint but there are no validation tiles
    * @throws OutputFolderException when the directory cannot hold this run
    * @throws RunLockedException when another process writes the run
    * @throws NoUsableCheckpointException when resuming and every checkpoint is damaged
@@ -136,6 +154,12 @@ public final class Trainer {
    * @throws RunWriteException when a checkpoint cannot be written
    */
   public TrainingResult train() {
+    CheckpointSelection selectBy = recipe.training().selectBy();
+    if (selectBy != CheckpointSelection.NEWEST && validation == null) {
+      throw new SpecException("training.selectBy", "the best checkpoint by " + JsonNames.of(selectBy)
+          + " needs validation images, and this run has none (data.validationFraction is 0 or leaves no image);"
+          + " hold some out, or select the newest checkpoint");
+    }
     checkDirectory();
     try {
       Files.createDirectories(run.root());
@@ -166,12 +190,22 @@ public final class Trainer {
           : new Checkpoints(run.checkpoints().directory(), RunDirectory.KEEP_CHECKPOINTS, checkpointWriter);
       List<String> notes = new ArrayList<>();
       long start = restoreOrInitialize(graph, checkpoints, notes);
+      Optional<ValidationMetric> selectBy = ValidationMetric.of(spec.selectBy());
+      best = resume && selectBy.isPresent() ? checkpoints.best(new ArrayList<>()).orElse(null) : null;
+      List<TrainingListener> watching = new ArrayList<>(listeners);
+      if (spec.patience() > 0) {
+        EarlyStopping stopping = EarlyStopping.on(selectBy.orElseThrow(), spec.patience(), spec.minDelta());
+        if (best != null) {
+          stopping.startFrom(best.score(), best.checkpoint().step() - 1);
+        }
+        watching.add(0, stopping);
+      }
       // Every check has passed: only from here on does the run change.
       writeRecipe();
       try (Writer log = Files.newBufferedWriter(run.log(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
           StandardOpenOption.APPEND)) {
         notes.forEach(n -> note(log, n));
-        return loop(spec, graph, checkpoints, start, log);
+        return loop(spec, graph, checkpoints, start, log, selectBy.orElse(null), watching);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + run.log(), e);
@@ -179,7 +213,7 @@ public final class Trainer {
   }
 
   private TrainingResult loop(TrainingSpec spec, TrainingGraph graph, Checkpoints checkpoints, long start,
-      Writer log) {
+      Writer log, @Nullable ValidationMetric selectBy, List<TrainingListener> watching) {
     MetricsLog.Row previous = MetricsLog.last(run.metrics(), start - 1);
     double secondsBefore = previous == null ? 0 : previous.seconds();
     long began = System.nanoTime();
@@ -220,7 +254,10 @@ public final class Trainer {
         ValidationScores scores = validate(graph, step);
         double validationLoss = scores == null ? Double.NaN : scores.loss();
         metrics.append(new MetricsLog.Row(step, loss, rate, seconds, validationLoss));
-        notifyListeners(progress, step, spec.steps(), loss, rate, seconds, scores, log);
+        if (scores != null && selectBy != null) {
+          keepIfBest(spec, graph, checkpoints, step, loss, rate, selectBy, scores.get(selectBy), log);
+        }
+        notifyListeners(progress, step, spec.steps(), loss, rate, seconds, scores, log, watching);
         // A listener may end the run here: its last step is then this one, checkpoint included.
         boolean lastStep = step + 1 == spec.steps() || stopReason != null;
         if ((step + 1) % spec.checkpointEvery() == 0 || lastStep) {
@@ -258,7 +295,26 @@ public final class Trainer {
     double seconds = (System.nanoTime() - began) / 1e9;
     note(log, String.format(Locale.ROOT, "done: %d steps, last loss %.5f, %.1f s in this run", done, loss,
         seconds));
-    return new TrainingResult(last, done, Math.max(0, done - start), loss, seconds, stopReason);
+    return new TrainingResult(last, done, Math.max(0, done - start), loss, seconds, stopReason, best);
+  }
+
+  /**
+   * Saves the weights after {@code step} as the best checkpoint when {@code score} improves on the
+   * best one's. They were validated just now, so they are saved at once, not a step later as the
+   * newest checkpoints are.
+   */
+  private void keepIfBest(TrainingSpec spec, TrainingGraph graph, Checkpoints checkpoints, long step, double loss,
+      double rate, ValidationMetric metric, double score, Writer log) {
+    if (!metric.improves(score, best == null ? Double.NaN : best.score(), spec.minDelta())) {
+      return;
+    }
+    if (!graph.weightsFinite()) {
+      throw diverged(checkpoints, log, step, rate, "the weights became NaN or infinite in the update of step "
+          + step + ", so no best checkpoint was written for them");
+    }
+    best = checkpoints.saveBest(graph.session(), graph.variableShapes(), step + 1, loss, JsonNames.of(spec.selectBy()),
+        score);
+    note(log, "best checkpoint so far: " + best.describe() + ", " + best.checkpoint().directory().getFileName());
   }
 
   /**
@@ -337,25 +393,25 @@ public final class Trainer {
     for (int i = 0; i < VALIDATION_BATCHES; i++) {
       Batch batch = validation.batch(i);
       TrainingGraph.Validation v = graph.validate(batch);
-      scores.add(v.loss(), batch.labels(), batch.weights(), v.foreground());
+      scores.add(v.loss(), batch.output(), batch.labels(), batch.weights(), v.foreground());
     }
-    return scores.scores();
+    return rescore == null ? scores.scores() : rescore.apply(step, scores.scores());
   }
 
   /** The console's progress first, then the listeners in the order they were added. */
   private void notifyListeners(@Nullable ConsoleProgress progress, long step, long steps, double loss, double rate,
-      double seconds, @Nullable ValidationScores scores, Writer log) {
+      double seconds, @Nullable ValidationScores scores, Writer log, List<TrainingListener> watching) {
     StepEvent event = new StepEvent(step, steps, loss, rate, seconds, this::stop);
     if (progress != null) {
       progress.onStep(event);
     }
-    for (TrainingListener l : listeners) {
+    for (TrainingListener l : watching) {
       l.onStep(event);
     }
     if (scores != null) {
       note(log, "validation after step " + (step + 1) + ": " + scores);
       ValidationEvent validated = new ValidationEvent(step, scores, this::stop);
-      for (TrainingListener l : listeners) {
+      for (TrainingListener l : watching) {
         l.onValidation(validated);
       }
     }

@@ -12,6 +12,7 @@ import org.unet4j.augment.Augmenter;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.losses.Loss;
 import org.unet4j.recipes.data.PrefetchingTiles;
+import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.model.RunDirectory;
 
 /**
@@ -115,6 +116,8 @@ public final class Training {
    * it changes (see {@link Trainer#train} for what is refused).
    */
   public TrainingResult run(Path runDirectory) {
+    ModelMismatchException.requireImages(recipe, "trained");
+    ModelMismatchException.requireFullResolution(recipe, "trained");
     RunDirectory directory = new RunDirectory(runDirectory);
     if (resume) {
       directory.checkCanResume();

@@ -12,6 +12,7 @@ import org.unet4j.augment.TileShape;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.recipe.AugmentationSpec;
 import org.unet4j.dsl.recipe.Recipe;
+import org.unet4j.labels.ClassFrequencies;
 import org.unet4j.labels.WeightMapCache;
 import org.unet4j.recipes.data.Batch;
 import org.unet4j.recipes.data.DataException;
@@ -46,7 +47,7 @@ public final class TrainingData {
   /** The recipe's {@code data} spec, relative paths against {@code base}. */
   public static TrainingData fromRecipe(Path base) {
     return new TrainingData((recipe, augmenter, threads, console) -> {
-      Dataset dataset = Dataset.open(recipe, base);
+      Dataset dataset = Dataset.open(recipe, base).balancedOverTraining();
       WeightMapCache cache = WeightMapCache.inMemory(WEIGHT_MAP_CACHE_BYTES);
       long loading = System.nanoTime();
       List<Sample> training = dataset.load(dataset.training(), cache, threads);
@@ -75,7 +76,9 @@ public final class TrainingData {
     return new TrainingData((recipe, augmenter, threads, console) -> {
       Dataset.checkClasses(recipe);
       WeightMapCache cache = WeightMapCache.inMemory(WEIGHT_MAP_CACHE_BYTES);
-      return tiles(recipe, augmenter, samples(recipe, trainingCopy, cache), samples(recipe, validationCopy, cache));
+      Recipe balanced = Dataset.balanced(recipe,
+          ClassFrequencies.over(trainingCopy.stream().map(LabelledImage::labels).toList()));
+      return tiles(recipe, augmenter, samples(balanced, trainingCopy, cache), samples(balanced, validationCopy, cache));
     });
   }
 
@@ -87,6 +90,10 @@ public final class TrainingData {
     List<LabelledImage> validationCopy = List.copyOf(validation);
     return new TrainingData((recipe, augmenter, threads, console) -> {
       Dataset.checkClasses(recipe);
+      if (Dataset.balancesOverTrainingSet(recipe)) {
+        throw new DataException("loss.classBalance dataset-frequency counts the classes of a fixed training set,"
+            + " but generated images are new at every step; use inverse-frequency (per image), none or given");
+      }
       WeightMapCache cache = WeightMapCache.inMemory(WEIGHT_MAP_CACHE_BYTES);
       int tile = recipe.training().tile();
       int output = recipe.model().geometry().outputSize(tile);

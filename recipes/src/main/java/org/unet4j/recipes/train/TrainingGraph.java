@@ -39,6 +39,7 @@ import org.unet4j.losses.LossInputs;
 import org.unet4j.losses.Losses;
 import org.unet4j.recipes.data.Batch;
 import org.unet4j.recipes.model.Checkpoints;
+import org.unet4j.recipes.model.ModelMismatchException;
 
 /**
  * A recipe's model compiled at its training tile, with the loss, the gradients and the optimizer
@@ -193,6 +194,8 @@ public final class TrainingGraph implements AutoCloseable {
    * user's own loss; the recipe's loss spec still decides which weight maps the data carries).
    */
   public static TrainingGraph build(Recipe recipe, Loss objective, int threads) {
+    ModelMismatchException.requireImages(recipe, "trained");
+    ModelMismatchException.requireFullResolution(recipe, "trained");
     CompiledModel model = ModelCompiler.compile(recipe.model(), recipe.training().tile(), recipe.training().seed());
     try {
       return new TrainingGraph(recipe, model, objective, threads);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,42 @@ class DatasetTest {
     for (ImagePair pair : dataset.training()) {
       assertEquals(FilePattern.stem(pair.image()), FilePattern.stem(pair.labels()));
     }
+  }
+
+  /**
+   * dataset-frequency: w_c from the class counts of all training samples (counted here from their
+   * labels), the same for every image, validation included; w0 = 0 leaves w = w_c.
+   */
+  @Test
+  void aDatasetFrequencyBalanceWeighsEveryImageByTheTrainingSetsCounts() {
+    Recipe balanced = Recipes.withOverrides(recipe,
+        List.of("loss.classBalance=\"dataset-frequency\"", "loss.w0=0"));
+    Dataset dataset = Dataset.open(balanced, dir).balancedOverTraining();
+    WeightMapCache cache = WeightMapCache.inMemory(1 << 26);
+    List<Sample> training = dataset.load(dataset.training(), cache, 2);
+    long background = 0;
+    long cells = 0;
+    for (Sample s : training) {
+      for (int label : s.labels()) {
+        if (label > 0) {
+          cells++;
+        } else {
+          background++;
+        }
+      }
+    }
+    double n = background + cells;
+    float expectedBackground = (float) (n / (2 * background));
+    float expectedCell = (float) (n / (2 * cells));
+    List<Sample> all = new java.util.ArrayList<>(training);
+    all.addAll(dataset.load(dataset.validation(), cache, 2));
+    for (Sample s : all) {
+      for (int i = 0; i < s.labels().length; i++) {
+        assertEquals(s.labels()[i] > 0 ? expectedCell : expectedBackground, s.weights()[i]);
+      }
+    }
+    // The recipe the dataset weighs with gives the weights; the one it was opened with is unchanged.
+    assertTrue(Dataset.balancesOverTrainingSet(balanced));
   }
 
   @Test
@@ -116,7 +153,80 @@ class DatasetTest {
   void imageWithoutLabelsIsNamed() throws IOException {
     Files.copy(dir.resolve("images/img0.tif"), dir.resolve("images/orphan.tif"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dataset.open(recipe, dir));
-    assertEquals("data.labels: 1 of 6 images have no label file of the same name in \"masks\": orphan.tif",
+    assertEquals("data.labels: 1 of 6 images have no label file of the same name in " + dir.resolve("masks")
+        + ": orphan.tif; images and labels pair by file name (to pair files whatever their names, such as a stack"
+        + " with its label stack, use data.pairs)", e.getMessage());
+  }
+
+  /** The ISBI 2012 layout: one image stack and one label stack, named differently. */
+  private Recipe stacks(int labelPages) throws IOException {
+    List<Image> images = new ArrayList<>();
+    List<Image> masks = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      images.add(ImageIo.read(dir.resolve("images/img" + i + ".tif")));
+      if (i < labelPages) {
+        masks.add(ImageIo.read(dir.resolve("masks/img" + i + ".png")));
+      }
+    }
+    Files.createDirectories(dir.resolve("em"));
+    ImageIo.writeTiffPages(dir.resolve("em/train-volume.tif"), images);
+    ImageIo.writeTiffPages(dir.resolve("em/train-labels.tif"), masks);
+    return recipe.toBuilder().data(d -> d.images("").labels("").pair("em/train-volume.tif", "em/train-labels.tif"))
+        .build();
+  }
+
+  @Test
+  void aStackPairsWithItsLabelStackPageByPageWhateverTheirNames() throws IOException {
+    Recipe stacked = stacks(3);
+    List<ImagePair> pairs = Dataset.pairs(stacked.data(), dir);
+    assertEquals(List.of(new ImagePair("train-volume", dir.resolve("em/train-volume.tif"),
+        dir.resolve("em/train-labels.tif"))), pairs);
+    WeightMapCache cache = WeightMapCache.inMemory(1 << 26);
+    List<Sample> pages = Dataset.open(stacked, dir).load(pairs.get(0), cache);
+    assertEquals(3, pages.size());
+    Dataset single = Dataset.open(recipe, dir);
+    for (int i = 0; i < 3; i++) {
+      // Page i is the same sample as the single files img<i>.tif and img<i>.png.
+      Sample alone = single.load(new ImagePair("img" + i, dir.resolve("images/img" + i + ".tif"),
+          dir.resolve("masks/img" + i + ".png")), cache).get(0);
+      assertArrayEquals(alone.image(), pages.get(i).image(), "page " + i);
+      assertArrayEquals(alone.labels(), pages.get(i).labels(), "page " + i);
+    }
+  }
+
+  @Test
+  void stacksOfDifferentPageCountsNameBothFilesAndCounts() throws IOException {
+    Recipe stacked = stacks(2);
+    Dataset dataset = Dataset.open(stacked, dir);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> dataset.load(dataset.training().get(0), WeightMapCache.inMemory(1 << 20)));
+    assertEquals(dir.resolve("em/train-volume.tif") + " has 3 pages but its labels " + dir.resolve("em/train-labels.tif")
+        + " have 2; pages pair in order, so image and label stacks need the same number", e.getMessage());
+  }
+
+  @Test
+  void pairedGlobsMatchInSortedOrderAndMustAgreeInCount() {
+    Recipe globs = recipe.toBuilder().data(d -> d.images("").labels("").pair("images/img[0-2].tif", "masks/*.png"))
+        .build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dataset.pairs(globs.data(), dir));
+    assertEquals("data.pairs[0]: 3 files of images in " + dir.resolve("images/img[0-2].tif") + " but 5 files of"
+        + " labels in " + dir.resolve("masks/*.png") + "; a pair matches its files in sorted order, so the counts must"
+        + " agree", e.getMessage());
+    Recipe two = recipe.toBuilder().data(d -> d.images("").labels("").pair("images/img[34].tif", "masks/img[34].png")
+        .pair("images/img0.tif", "masks/img0.png")).build();
+    assertEquals(List.of("img3", "img4", "img0"), Dataset.pairs(two.data(), dir).stream().map(ImagePair::name).toList());
+    for (ImagePair p : Dataset.pairs(two.data(), dir)) {
+      assertEquals(FilePattern.stem(p.image()), FilePattern.stem(p.labels()));
+    }
+  }
+
+  @Test
+  void aMissingStackNamesItsResolvedPath() throws IOException {
+    Recipe missing = recipe.toBuilder().data(d -> d.images("").labels("").pair("em/train-volume.tif", "em/x.tif"))
+        .build();
+    stacks(3);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dataset.pairs(missing.data(), dir));
+    assertEquals("data.pairs[0].labels: \"em/x.tif\" does not exist (looked for " + dir.resolve("em/x.tif") + ")",
         e.getMessage());
   }
 

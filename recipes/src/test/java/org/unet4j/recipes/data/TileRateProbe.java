@@ -21,9 +21,10 @@ import org.unet4j.labels.WeightMapCache;
  * with the step rate the trainer reaches (about 2.9 steps/s for nuclei-demo on a 2-core machine,
  * i.e. 11.6 tiles/s needed).
  *
- * <p>Not a test: run its main from the repository root, after {@code mvn -pl recipes test-compile}:
+ * <p>Not a test: run its main from the repository root, after {@code mvn -pl cli -am package -DskipTests}
+ * (which writes the runtime's classpath, as {@code ./unet4j} does):
  * <pre>
- * java -cp recipes/target/test-classes:recipes/target/classes:$(cat recipes/target/classpath.txt) \
+ * java -cp recipes/target/test-classes:recipes/target/classes:$(cat cli/target/classpath.txt) \
  *     org.unet4j.recipes.data.TileRateProbe [HOME [RECIPE [BATCHES [STEPS_PER_S]]]]
  * </pre>
  * HOME is the folder the recipe's data paths resolve against (default: the current directory).

@@ -114,20 +114,22 @@ class IsbiMetricsTest {
   }
 
   @Test
-  void evaluationCarriesAllEightScores() {
+  void evaluationCarriesAllTenScores() {
     ImageEvaluation evaluation = Evaluator.evaluate("squares", List.of(TWO_SQUARES.truth()),
         List.of(exactly(TWO_SQUARES)), 0.5);
-    assertEquals(new Scores(0, 0, 0, 1, 1, 1, 1, 1), evaluation.scores());
+    assertEquals(new Scores(0, 0, 0, 1, 1, 1, 1, 1, 1, 1), evaluation.scores());
     EvaluationSummary summary = EvaluationSummary.of(List.of(evaluation, evaluation));
     assertEquals(evaluation.scores(), summary.mean());
   }
 
   @Test
   void meanLeavesOutUndefinedScores() {
-    Scores a = new Scores(0.1, 0.2, 0.3, 0.4, Double.NaN, 0.6, 0.7, 0.8);
-    Scores b = new Scores(0.3, 0.4, 0.5, 0.6, 0.5, 0.8, 0.9, 1.0);
+    Scores a = new Scores(0.1, 0.2, 0.3, 0.4, Double.NaN, 0.6, 0.7, 0.8, 0.9, Double.NaN);
+    Scores b = new Scores(0.3, 0.4, 0.5, 0.6, 0.5, 0.8, 0.9, 1.0, 0.7, 0.5);
     Scores mean = Scores.mean(List.of(a, b));
     assertEquals(0.2, mean.pixelError(), 1e-15);
     assertEquals(0.5, mean.vInfo(), 1e-15);
+    assertEquals(0.8, mean.ap(), 1e-15);
+    assertEquals(0.5, mean.seg(), 1e-15);
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.unet4j.dsl.model.UNet;
 import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.ProbabilityOf;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.labels.InstanceLabels;
@@ -52,7 +53,8 @@ public final class PredictMemoryProbe {
       long predicted = System.nanoTime();
       report("after predicting");
       InstanceLabels labels = predictor.labels(map);
-      PredictionFiles.of(dir.resolve("out"), "image", 1).write(List.of(image), List.of(map), List.of(labels));
+      PredictionFiles.of(dir.resolve("out"), "image", 1).write(List.of(image), List.of(map), List.of(labels),
+          ProbabilityOf.FOREGROUND);
       long written = System.nanoTime();
       long tiles = predictor.tileCount(size, size);
       System.out.printf(Locale.ROOT, "%dx%d, tile %d -> %d (step %d), batch %d, tta %s: %d tiles%n", size, size, tile,

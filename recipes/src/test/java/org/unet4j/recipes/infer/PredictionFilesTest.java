@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unet4j.dsl.recipe.ProbabilityOf;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
@@ -51,7 +52,7 @@ class PredictionFilesTest {
     assertEquals(dir.resolve("cells_prob.tif"), files.probabilities());
     assertEquals(dir.resolve("cells_labels.tif"), files.labels());
     assertEquals(List.of(dir.resolve("cells_overlay.png")), files.overlays());
-    files.write(List.of(ramp(9, 7)), List.of(map), List.of(labels));
+    files.write(List.of(ramp(9, 7)), List.of(map), List.of(labels), ProbabilityOf.FOREGROUND);
 
     List<Image> prob = ImageIo.readPages(files.probabilities());
     assertEquals(1, prob.size());
@@ -88,7 +89,7 @@ class PredictionFilesTest {
     PredictionFiles files = PredictionFiles.of(dir, "volume", 3);
     assertEquals(List.of(dir.resolve("volume_overlay_p001.png"), dir.resolve("volume_overlay_p002.png"),
         dir.resolve("volume_overlay_p003.png")), files.overlays());
-    files.write(pages, maps, labels);
+    files.write(pages, maps, labels, ProbabilityOf.FOREGROUND);
     assertEquals(3, ImageIo.pageCount(files.probabilities()));
     List<Image> labelPages = ImageIo.readPages(files.labels());
     assertEquals(3, labelPages.size());
@@ -140,7 +141,7 @@ class PredictionFilesTest {
     PredictionFiles files = PredictionFiles.of(dir, "dense", 1);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> files.write(
         List.of(Image.gray(w, 1, PixelType.UINT8, new float[w])), List.of(new ProbabilityMap(w, 1, 1, p)),
-        List.of(labels)));
+        List.of(labels), ProbabilityOf.FOREGROUND));
     assertEquals("dense_labels.tif: 65536 objects, more than the 65535 that 16-bit labels hold; raise the threshold"
         + " or inference.minObjectSize, or predict smaller images", e.getMessage());
     assertFalse(Files.exists(files.probabilities()), "nothing is written");

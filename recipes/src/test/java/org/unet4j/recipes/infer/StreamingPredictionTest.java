@@ -18,10 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.unet4j.dsl.model.UNet;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
+import org.unet4j.dsl.recipe.LabelFormat;
+import org.unet4j.dsl.recipe.ProbabilityOf;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
+import org.unet4j.recipes.data.PixelType;
+import org.unet4j.recipes.eval.FileEvaluation;
+import org.unet4j.recipes.eval.Scores;
 import org.unet4j.recipes.model.ModelSource;
 
 /**
@@ -105,6 +110,43 @@ class StreamingPredictionTest {
         }
       }
     }
+  }
+
+  /**
+   * A background map (ISBI 2012's membrane probability) holds one minus the foreground map, whole
+   * or by bands; the labels and overlays are the foreground map's, and evaluating the background map
+   * as such gives the foreground map's scores.
+   */
+  @Test
+  void aBackgroundMapIsOneMinusTheForegroundOneAndScoresTheSame() throws IOException {
+    Path image = dir.resolve("image.tif");
+    ImageIo.writeTiff(image, TinyModels.blobs(90, 70, 5));
+    InferenceSpec foreground = spec(image, TestTimeAugmentation.NONE, InstanceMethod.COMPONENTS);
+    InferenceSpec background = foreground.toBuilder().probabilityOf(ProbabilityOf.BACKGROUND).build();
+    PredictedImage cells = predict(image, foreground, IN_MEMORY, "foreground");
+    float[] p = ImageIo.read(cells.files().probabilities()).channel(0);
+    for (StreamingPolicy policy : List.of(IN_MEMORY, StreamingPolicy.always(7))) {
+      PredictedImage membranes = predict(image, background, policy, "background-" + policy.minPixels());
+      Image written = ImageIo.read(membranes.files().probabilities());
+      assertEquals(PixelType.FLOAT32, written.type());
+      float[] q = written.channel(0);
+      for (int i = 0; i < p.length; i++) {
+        assertEquals(1 - p[i], q[i], "pixel " + i);
+      }
+      assertEquals(ImageIo.readPages(cells.files().labels()), ImageIo.readPages(membranes.files().labels()));
+      assertEquals(cells.objects(), membranes.objects());
+    }
+    Path truth = dir.resolve("truth.tif");
+    ImageIo.writeTiff(truth, ImageIo.read(cells.files().labels()));
+    Scores asCells = FileEvaluation.of(LabelFormat.INSTANCE).evaluate(truth, cells.files().probabilities())
+        .summary().mean();
+    Path membranes = dir.resolve("background-" + Long.MAX_VALUE).resolve("image_prob.tif");
+    Scores read = FileEvaluation.of(LabelFormat.INSTANCE).probabilityOf(ProbabilityOf.BACKGROUND)
+        .evaluate(truth, membranes).summary().mean();
+    assertEquals(asCells.randError(), read.randError(), 1e-6);
+    assertEquals(asCells.iou(), read.iou(), 1e-6);
+    Scores inverted = FileEvaluation.of(LabelFormat.INSTANCE).evaluate(truth, membranes).summary().mean();
+    assertTrue(inverted.pixelError() > asCells.pixelError(), "a background map read as cells scores worse");
   }
 
   /**

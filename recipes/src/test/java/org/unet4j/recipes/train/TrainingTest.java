@@ -14,9 +14,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unet4j.augment.Augmenter;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.losses.Losses;
 import org.unet4j.recipes.data.Batch;
+import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.LabelledImage;
 import org.unet4j.recipes.infer.Model;
 import org.unet4j.recipes.infer.Segmentation;
@@ -155,6 +157,15 @@ class TrainingTest {
   }
 
   @Test
+  void generatedImagesHaveNoTrainingSetToCountClassesOver() {
+    Recipe recipe = TinyRecipes.with(TinyRecipes.tinyAdam(2, 2), "loss.classBalance=\"dataset-frequency\"");
+    DataException e = assertThrows(DataException.class, () -> TrainingData.generated(TrainingTest::discs)
+        .prepare(recipe, Augmenter.of(recipe.augmentation()), 1, null));
+    assertEquals("loss.classBalance dataset-frequency counts the classes of a fixed training set, but generated"
+        + " images are new at every step; use inverse-frequency (per image), none or given", e.getMessage());
+  }
+
+  @Test
   void aGeneratorGivesOneNewImagePerBatchSlot() {
     Recipe recipe = TinyRecipes.tinyAdam(5, 5);
     Set<Long> asked = new ConcurrentSkipListSet<>();
@@ -172,9 +183,10 @@ class TrainingTest {
   @Test
   void scoresOfValidationPixelsAsComputedByHand() {
     ValidationScores.Accumulator a = new ValidationScores.Accumulator();
-    // Pixel 4 has weight 0 and is not scored: TP at 0, FN at 1, FP at 2, TN at 3.
-    a.add(0.5, new int[] {1, 1, 0, 0, 1}, new float[] {1, 1, 1, 1, 0}, new float[] {0.9f, 0.2f, 0.7f, 0.1f, 0.9f});
-    a.add(1.5, new int[] {0}, new float[] {1}, new float[] {0.4f});
+    // A 3x3 tile: pixels 4..8 have weight 0 and are not scored: TP at 0, FN at 1, FP at 2, TN at 3.
+    a.add(0.5, 3, new int[] {1, 1, 0, 0, 1, 0, 0, 0, 0}, new float[] {1, 1, 1, 1, 0, 0, 0, 0, 0},
+        new float[] {0.9f, 0.2f, 0.7f, 0.1f, 0.9f, 0, 0, 0, 0});
+    a.add(1.5, 1, new int[] {0}, new float[] {1}, new float[] {0.4f});
     ValidationScores s = a.scores();
     assertEquals(1.0, s.loss(), 1e-12);
     assertEquals(1.0 / 3, s.iou(), 1e-12);

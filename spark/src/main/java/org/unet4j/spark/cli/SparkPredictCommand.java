@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
-import org.unet4j.recipes.cli.InferenceOverrides;
-import org.unet4j.recipes.cli.ObjectOutputOptions;
-import org.unet4j.recipes.cli.UserException;
+import org.unet4j.cli.InferenceOverrides;
+import org.unet4j.cli.ObjectOutputOptions;
+import org.unet4j.cli.UserException;
 import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.OutputFolderException;
 import org.unet4j.recipes.eval.EvaluationInputException;
@@ -52,6 +52,8 @@ import picocli.CommandLine.Spec;
 public final class SparkPredictCommand implements Callable<Integer> {
   /** The time between two progress lines. */
   private static final long PROGRESS_MILLIS = 5_000;
+  /** Spark's INFO lines would bury the progress; warnings and errors still show. */
+  static final String QUIET_LOGGING = "org/unet4j/spark/log4j2-quiet.properties";
 
   @Spec CommandSpec spec;
 
@@ -95,6 +97,10 @@ public final class SparkPredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Before Spark first logs; a log4j2 configuration given by the user wins.
+    if (System.getProperty("log4j2.configurationFile") == null) {
+      System.setProperty("log4j2.configurationFile", QUIET_LOGGING);
+    }
     BatchSettings settings = settings();
     PredictionInputs selected = PredictionInputs.resolve("IMAGES", images, Path.of(""), settings.outFolder());
     List<InputImage> inputs = InputImage.of(selected);

@@ -14,7 +14,7 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.unet4j.recipes.cli.Unet4j;
+import org.unet4j.cli.Unet4j;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
 import org.unet4j.spark.TinyRun;
@@ -27,7 +27,7 @@ class SparkPredictCommandTest {
   private static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int status = Unet4j.run(args, new PrintWriter(out, true), new PrintWriter(err, true), new SparkPredictCommand());
+    int status = Unet4j.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
     return new Run(status, out.toString(), err.toString());
   }
 

@@ -30,13 +30,23 @@ class PackageArrowsTest {
       return name.equals(prefix) || name.startsWith(prefix + ".");
     }
 
-    /* Spark's own command line plugs into the unet4j command line by design. */
+    /*
+     * Spark's own command line plugs into the unet4j command line through its public surface for
+     * other modules' commands, and nothing else of it.
+     */
     private static boolean allowed(String fromPackage, String imported) {
-      return within(fromPackage, "org.unet4j.spark.cli") && within(imported, "org.unet4j.recipes.cli");
+      return within(fromPackage, "org.unet4j.spark.cli") && COMMAND_LINE_SURFACE.contains(imported);
     }
   }
 
   private static final String R = "org.unet4j.recipes.";
+  /**
+   * What a command from another module may use of the command line: the provider it is found
+   * through, the exception for a mistake in its options, and the option mixins that
+   * {@code predict} and {@code spark-predict} share (inference settings, per-object outputs).
+   */
+  private static final List<String> COMMAND_LINE_SURFACE = List.of("org.unet4j.cli.CommandProvider",
+      "org.unet4j.cli.UserException", "org.unet4j.cli.InferenceOverrides", "org.unet4j.cli.ObjectOutputOptions");
   private static final List<Rule> RULES = List.of(
       new Rule("org.unet4j.dsl", "org.tensorflow", "specs never load TensorFlow"),
       new Rule("org.unet4j.labels", "org.tensorflow", "label tools never load TensorFlow"),
@@ -69,16 +79,24 @@ class PackageArrowsTest {
       new Rule(R + "eval", R + "train", "evaluation scores label images"),
       new Rule(R + "eval", R + "model", "evaluation scores label images"),
       new Rule(R + "eval", R + "infer", "evaluation scores label images"),
-      new Rule("org.unet4j.recipes", R + "cli", "the runtime knows no command line"),
+      new Rule(R + "data", R + "demo", "the demo is a client of the runtime"),
+      new Rule(R + "train", R + "demo", "the demo is a client of the runtime"),
+      new Rule(R + "model", R + "demo", "the demo is a client of the runtime"),
+      new Rule(R + "infer", R + "demo", "the demo is a client of the runtime"),
+      new Rule(R + "eval", R + "demo", "the demo is a client of the runtime"),
+      new Rule(R + "bench", R + "demo", "the demo is a client of the runtime"),
+      new Rule("org.unet4j.recipes", "org.unet4j.cli", "the runtime knows no command line"),
+      new Rule("org.unet4j.cli", "org.unet4j.spark", "modules add commands through CommandProvider"),
+      new Rule("org.unet4j.cli", "org.unet4j.kotlin", "the command line is a client of the Java runtime"),
       new Rule("org.unet4j.recipes", "org.unet4j.spark", "Spark is a client of the runtime"),
       new Rule("org.unet4j.recipes", "org.unet4j.kotlin", "Kotlin is a client of the runtime"),
-      new Rule("org.unet4j.spark", R + "cli", "Spark's library is a client of the runtime"),
-      new Rule("org.unet4j.kotlin", R + "cli", "the Kotlin faces are a client of the runtime"));
+      new Rule("org.unet4j.spark", "org.unet4j.cli", "Spark is a client of the runtime; its command only plugs in"),
+      new Rule("org.unet4j.kotlin", "org.unet4j.cli", "the Kotlin faces are a client of the runtime"));
 
   private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+)", Pattern.MULTILINE);
   private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+)", Pattern.MULTILINE);
   private static final List<String> MODULES =
-      List.of("dsl", "labels", "augment", "layers", "losses", "recipes", "spark", "kotlin");
+      List.of("dsl", "labels", "augment", "layers", "losses", "recipes", "cli", "spark", "kotlin");
 
   @Test
   void arrowsOnlyPointDown() throws IOException {
@@ -108,9 +126,12 @@ class PackageArrowsTest {
         + " (data comes before training)"), violations("Data.java", data));
     String dsl = "package org.unet4j.dsl.model\n\nimport org.tensorflow.Graph\n";
     assertEquals(1, violations("Model.kt", dsl).size());
-    String sparkCli = "package org.unet4j.spark.cli;\nimport org.unet4j.recipes.cli.Unet4j;\n";
-    assertEquals(List.of(), violations("SparkUnet4j.java", sparkCli));
-    String spark = "package org.unet4j.spark;\nimport org.unet4j.recipes.cli.Unet4j;\n";
+    String sparkCli = "package org.unet4j.spark.cli;\nimport org.unet4j.cli.CommandProvider;\n"
+        + "import org.unet4j.cli.UserException;\n";
+    assertEquals(List.of(), violations("SparkCommands.java", sparkCli));
+    String sparkCliInternals = "package org.unet4j.spark.cli;\nimport org.unet4j.cli.Unet4j;\n";
+    assertEquals(1, violations("SparkCommands.java", sparkCliInternals).size());
+    String spark = "package org.unet4j.spark;\nimport org.unet4j.cli.Unet4j;\n";
     assertEquals(1, violations("SparkPrediction.java", spark).size());
   }
 
@@ -134,7 +155,7 @@ class PackageArrowsTest {
   }
 
   /** The parent of the tests module, which is Maven's basedir in its tests. */
-  private static Path repositoryRoot() {
+  static Path repositoryRoot() {
     Path base = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath().normalize();
     Path root = base.resolve("pom.xml").toFile().exists() && Files.isDirectory(base.resolve("dsl")) ? base : base.getParent();
     if (root == null || !Files.isDirectory(root.resolve("dsl"))) {

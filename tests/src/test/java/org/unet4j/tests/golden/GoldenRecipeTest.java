@@ -141,8 +141,17 @@ class GoldenRecipeTest {
   }
 
   /**
+   * Current golden files that use fields of the current version on purpose, so an older file of the
+   * same name, which cannot name them, means something else: every-variant gives new fields
+   * non-default values; the ISBI recipe pairs its stacks with {@code data.pairs} and writes
+   * membrane probability ({@code inference.probabilityOf}).
+   */
+  private static final Set<String> USES_NEW_FIELDS = Set.of("every-variant.json", "bundled/paper/isbi2012.json");
+
+  /**
    * Golden files of older format versions must keep loading through the upgraders and mean what the
-   * current golden file of the same name means. Empty while version 1 is the only one.
+   * current golden file of the same name means, unless that one uses new fields on purpose
+   * ({@link #USES_NEW_FIELDS}). Empty while version 1 is the only one.
    */
   @Test
   void goldenFilesOfOlderVersionsStillLoad() {
@@ -154,7 +163,7 @@ class GoldenRecipeTest {
       List<String> current = GoldenFiles.list(CURRENT);
       for (String file : GoldenFiles.list(version)) {
         Recipe upgraded = Recipes.fromJson(GoldenFiles.read(version, file));
-        if (current.contains(file)) {
+        if (current.contains(file) && !USES_NEW_FIELDS.contains(file)) {
           assertEquals(Recipes.fromJson(GoldenFiles.read(CURRENT, file)), upgraded,
               "v" + version + "/" + file + " upgraded differs from v" + CURRENT + "/" + file);
         }

@@ -1,0 +1,74 @@
+package org.unet4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.SpecException;
+import org.unet4j.dsl.recipe.Recipe;
+import org.unet4j.recipes.bench.BenchOptions;
+import org.unet4j.recipes.bench.BenchReport;
+import org.unet4j.recipes.bench.Benchmark;
+import org.unet4j.recipes.data.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code unet4j bench [--json FILE] [--quick] [--recipe RECIPE] [--tile N] [--threads N]}: how
+ * close forward passes and training steps come to this machine's matrix-multiply rate, the cost of
+ * overlap-tile prediction and the memory it needs. A table on standard output, progress on
+ * standard error, every figure in the JSON file.
+ */
+@Command(name = "bench", description = "Measure forward, training and tiled-prediction speed against this machine's"
+    + " matrix-multiply rate (the paper's net at tile 572 by default; several minutes).")
+final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write every figure to this JSON file.")
+  @Nullable Path json;
+
+  @Option(names = "--quick", description = "A small net, small matrices and images: under a minute, for smoke tests.")
+  boolean quick;
+
+  @Option(names = "--recipe", paramLabel = "RECIPE",
+      description = "A bundled recipe name or a .json file (default: paper/isbi2012; with --quick a small net).")
+  @Nullable String recipe;
+
+  @Option(names = "--tile", paramLabel = "N", description = "Input tile size (default: the recipe's training tile).")
+  @Nullable Integer tile;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Threads per TensorFlow op, one op at a time (default 0: TensorFlow's own thread pools).")
+  int threads;
+
+  @Override
+  public Integer call() {
+    if (threads < 0) {
+      throw new UserException("--threads " + threads + ": give 0 (TensorFlow's default) or a positive number");
+    }
+    Recipe r = recipe != null ? RecipeArgument.load(recipe)
+        : quick ? BenchOptions.quickRecipe() : RecipeArgument.load("paper/isbi2012");
+    int n = tile != null ? tile : r.training().tile();
+    SpecException invalid = r.model().geometry().whyInvalid(n);
+    if (invalid != null) {
+      throw new UserException("--tile " + n + " does not fit " + r.name() + ": " + invalid.getMessage());
+    }
+    if (json != null && json.getParent() != null && !Files.isDirectory(json.getParent())) {
+      throw new UserException("--json " + json + ": the folder " + json.getParent() + " does not exist");
+    }
+    BenchOptions options = quick ? BenchOptions.quick(r, n, threads) : BenchOptions.full(r, n, threads);
+    BenchReport report = Benchmark.run(options, spec.commandLine().getErr());
+    PrintWriter out = spec.commandLine().getOut();
+    report.printTable(out);
+    if (json != null) {
+      // An output that cannot be written fails with status 1, as in every command.
+      AtomicFiles.writeString(json, report.toJsonText());
+      out.println("figures written to " + json);
+    }
+    out.flush();
+    return 0;
+  }
+}

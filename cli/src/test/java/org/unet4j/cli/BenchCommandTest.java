@@ -1,0 +1,84 @@
+package org.unet4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.collect.ImmutableList;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code unet4j bench}: the quick run writes every figure; bad options are one-line errors. Never the numbers. */
+class BenchCommandTest {
+  /** The keys unet4j issue 8 names, which the JSON must hold at its top level. */
+  private static final List<String> KEYS = List.of("matmulGflops", "forwardGflop", "forwardMs", "forwardRatio",
+      "trainStepMs", "trainRatio", "tiledMs", "tiles", "tiledOverhead", "peakRssMb", "rssGrowthMb", "threads",
+      "tensorflowVersion", "cpu");
+
+  @TempDir Path dir;
+
+  @Test
+  void quickRunWritesEveryKey() throws Exception {
+    Path json = dir.resolve("bench.json");
+    CliRun run = CliRun.of("bench", "--quick", "--json", json.toString());
+    assertEquals(0, run.status(), run.err());
+    JsonNode root = new ObjectMapper().readTree(Files.readString(json));
+    for (String key : KEYS) {
+      assertTrue(root.has(key), "missing " + key + " in " + root);
+    }
+    for (String key : List.of("matmulGflops", "forwardGflop", "forwardMs", "forwardRatio", "trainStepMs",
+        "trainRatio", "tiledMs", "tiledOverhead", "peakRssMb", "threads", "augmentMsPerTile")) {
+      assertTrue(root.get(key).isNumber(), key + " is not a number: " + root.get(key));
+      double value = root.get(key).asDouble();
+      assertTrue(Double.isFinite(value) && value > 0, key + " = " + value);
+    }
+    // A 512x512 image with the quick net's 52-pixel output tiles: ceil(512 / 52)^2 tiles.
+    assertEquals(10 * 10, root.get("tiles").asLong());
+    assertEquals(1, root.get("batch").asInt());
+    assertTrue(root.get("rssGrowthMb").isIntegralNumber(), root.toString());
+    assertTrue(root.get("allocatedBytesPerStep").asLong() >= 0, root.toString());
+    assertTrue(root.get("trainLossFinite").asBoolean(), root.toString());
+    assertFalse(root.get("tensorflowVersion").asText().isBlank());
+    assertTrue(root.get("cpu").asText().matches(".+, \\d+ cores?"), root.get("cpu").asText());
+    // The depth-2 quick net: two convolutions per stage and the bottleneck, an up-convolution per expanding stage, the head.
+    JsonNode forms = root.get("convolutionForms");
+    assertEquals(List.of("contracting/0/conv1", "contracting/0/conv2", "contracting/1/conv1", "contracting/1/conv2",
+        "bottleneck/conv1", "bottleneck/conv2", "expanding/0/upconv", "expanding/0/conv1", "expanding/0/conv2",
+        "expanding/1/upconv", "expanding/1/conv1", "expanding/1/conv2", "head"), ImmutableList.copyOf(forms.fieldNames()));
+    forms.forEach(form -> assertTrue(List.of("conv2d", "matmul", "winograd_2x2", "winograd_4x4")
+        .contains(form.asText()), forms.toString()));
+    assertTrue(run.out().contains("convolutions: "), run.out());
+    assertTrue(run.out().contains("head"), run.out());
+    assertTrue(root.get("graphOptimizations").get("devices").toString().contains("CPU"), root.toString());
+    assertTrue(run.out().contains("training step"), run.out());
+    assertTrue(run.out().contains("figures written to " + json), run.out());
+    assertTrue(run.err().contains("bench: matmul"), run.err());
+  }
+
+  @Test
+  void invalidTileNamesTheValidOnes() {
+    CliRun run = CliRun.of("bench", "--quick", "--tile", "93");
+    assertEquals(Unet4j.USAGE, run.status());
+    assertTrue(run.err().startsWith("unet4j bench: --tile 93 does not fit bench-quick: "), run.err());
+    assertTrue(run.err().contains("92"), run.err());
+  }
+
+  @Test
+  void negativeThreadsIsAUsageError() {
+    CliRun run = CliRun.of("bench", "--quick", "--threads", "-1");
+    assertEquals(Unet4j.USAGE, run.status());
+    assertTrue(run.err().contains("--threads -1: give 0"), run.err());
+  }
+
+  @Test
+  void unknownRecipeIsAUsageError() {
+    CliRun run = CliRun.of("bench", "--recipe", "no-such-recipe");
+    assertEquals(Unet4j.USAGE, run.status());
+    assertTrue(run.err().contains("no-such-recipe"), run.err());
+  }
+}

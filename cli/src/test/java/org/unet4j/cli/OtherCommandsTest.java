@@ -1,0 +1,46 @@
+package org.unet4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.unet4j.dsl.json.RecipeFormat;
+
+class OtherCommandsTest {
+  @Test
+  void schemaIsJsonWithTheEnvelope() throws Exception {
+    CliRun run = CliRun.of("schema");
+    assertEquals(0, run.status(), run.err());
+    JsonNode schema = new ObjectMapper().readTree(run.out());
+    assertEquals("unet4j-recipe", schema.at("/properties/format/const").asText());
+    assertEquals(RecipeFormat.CURRENT_VERSION, schema.at("/properties/formatVersion/const").asInt());
+    assertTrue(schema.at("/$defs/ModelSpec").isObject());
+  }
+
+  @Test
+  void recipesListsBothBundledRecipes() {
+    CliRun run = CliRun.of("recipes");
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.out().startsWith("nuclei-demo "), run.out());
+    assertTrue(run.out().contains("\npaper/isbi2012 "), run.out());
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (String command : new String[] {"inspect", "train", "export", "predict", "evaluate", "weight-map", "augment",
+        "demo", "schema", "recipes"}) {
+      CliRun run = CliRun.of(command, "--help");
+      assertEquals(0, run.status(), command + ": " + run.err());
+      assertTrue(run.out().startsWith("Usage: unet4j " + command), command + ": " + run.out());
+    }
+  }
+
+  @Test
+  void unknownCommandIsAUsageError() {
+    CliRun run = CliRun.of("trian");
+    assertEquals(Unet4j.USAGE, run.status());
+    assertTrue(run.err().contains("trian"), run.err());
+  }
+}

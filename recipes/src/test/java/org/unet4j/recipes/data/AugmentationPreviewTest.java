@@ -1,0 +1,107 @@
+package org.unet4j.recipes.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.unet4j.augment.Augmenter;
+import org.unet4j.augment.Sample;
+import org.unet4j.dsl.model.UNet;
+import org.unet4j.dsl.recipe.AdamOptimizer;
+import org.unet4j.dsl.recipe.AugmentationSpec;
+import org.unet4j.dsl.recipe.ConstantSchedule;
+import org.unet4j.dsl.recipe.DataSpec;
+import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.LabelFormat;
+import org.unet4j.dsl.recipe.NormalizationSpec;
+import org.unet4j.dsl.recipe.Recipe;
+import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.dsl.recipe.TrainingSpec;
+import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
+import org.unet4j.labels.WeightMapCache;
+
+/** The contact sheet from the library: its rows are training's tiles; the command line's tests check its pixels. */
+class AugmentationPreviewTest {
+  /** Depth 2 from 4 filters: tile 60 -> 20. */
+  private static final int TILE = 60;
+  private static final int OUTPUT = 20;
+  private static final int BATCH = 2;
+
+  @TempDir Path dir;
+
+  private Recipe recipe() throws IOException {
+    TinyData.write(dir, 3, 96, 9);
+    return new Recipe("tiny-data", "", UNet.builder().depth(2).baseFilters(4).build(),
+        WeightedCrossEntropyLoss.paper(), AugmentationSpec.paper(),
+        new TrainingSpec(AdamOptimizer.defaults(), 0.01, new ConstantSchedule(), 0, 6, BATCH, TILE, 5, 3, 3),
+        new DataSpec("images", "masks", LabelFormat.COLOR_COMPONENTS, NormalizationSpec.percentile(), 0),
+        new InferenceSpec(TILE, 1, TestTimeAugmentation.NONE, 0.5, 0, false));
+  }
+
+  @Test
+  void rowsAreTrainingsTilesAndTheSheetIsReproducible() throws IOException {
+    Recipe recipe = recipe();
+    int count = 3;
+    AugmentationPreview preview = AugmentationPreview.draw(recipe, dir, 7, count);
+
+    Dataset dataset = Dataset.open(recipe, dir);
+    List<Sample> samples = dataset.load(dataset.training(), WeightMapCache.inMemory(1 << 24), 1);
+    DatasetTiles tiles = new DatasetTiles(samples, Augmenter.of(recipe.augmentation()), TILE, OUTPUT, BATCH, 7);
+    float maxWeight = 0;
+    for (int n = 0; n < count; n++) {
+      TileDraw draw = TileDraw.nth(7, BATCH, samples.size(), n);
+      assertEquals(String.format(Locale.ROOT, "step %d slot %d  %s", n / BATCH, n % BATCH,
+          dataset.training().get(draw.sample()).image().getFileName()), preview.rowNames().get(n));
+      float[] weights = tiles.batch(n / BATCH).weights();
+      for (int i = (n % BATCH) * OUTPUT * OUTPUT; i < (n % BATCH + 1) * OUTPUT * OUTPUT; i++) {
+        maxWeight = Math.max(maxWeight, weights[i]);
+      }
+    }
+    assertEquals(maxWeight, preview.maxWeight(), "the largest weight of training's own tiles");
+    assertEquals(count, preview.count());
+    assertEquals(3, preview.trainingImages());
+    assertEquals(OUTPUT, preview.shape().labelHeight());
+
+    BufferedImage sheet = preview.sheet();
+    assertEquals(3 * TILE + 4 * AugmentationPreview.GAP, sheet.getWidth());
+    assertEquals(count * TILE + (count + 1) * AugmentationPreview.GAP, sheet.getHeight());
+    Path written = preview.write(dir.resolve("sheet"));
+    assertEquals(dir.resolve("sheet").resolve(AugmentationPreview.SHEET), written);
+    assertArrayEquals(pixels(sheet), pixels(ImageIO.read(written.toFile())));
+    assertArrayEquals(pixels(sheet), pixels(AugmentationPreview.draw(recipe, dir, 7, count).sheet()), "same seed");
+    assertFalse(java.util.Arrays.equals(pixels(sheet), pixels(AugmentationPreview.draw(recipe, dir, 8, count).sheet())),
+        "another seed, other tiles");
+  }
+
+  @Test
+  void aCountOutsideOneToSixtyFourIsRefused() throws IOException {
+    Recipe recipe = recipe();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> AugmentationPreview.draw(recipe, dir, 7, AugmentationPreview.MAX_COUNT + 1));
+    assertEquals("a contact sheet holds 1 to 64 tiles, got 65", e.getMessage());
+  }
+
+  /** A net with fewer expanding than contracting stages has no tiles to show: training refuses it too. */
+  @Test
+  void aNetWithACoarserOutputIsRefused() throws IOException {
+    Recipe recipe = recipe().toBuilder().name("tiny-stride")
+        .model(UNet.builder().depth(2).baseFilters(4).expanding(e -> e.stage(8)).build()).build();
+    DataException e = assertThrows(DataException.class, () -> AugmentationPreview.draw(recipe, dir, 7, 1));
+    assertEquals("tiny-stride: the net's output is 2x coarser than its input (output stride 2), whose training"
+        + " tiles cannot be drawn yet; a net needs as many expanding stages as contracting ones (output stride 1)",
+        e.getMessage());
+  }
+
+  private static int[] pixels(BufferedImage picture) {
+    return picture.getRGB(0, 0, picture.getWidth(), picture.getHeight(), null, 0, picture.getWidth());
+  }
+}
