@@ -4,18 +4,15 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.recipes.data.FilePattern;
 import org.unet4j.recipes.model.ModelMismatchException;
-import org.unet4j.recipes.infer.ObjectOutput;
 import org.unet4j.recipes.infer.PredictedImage;
 import org.unet4j.recipes.infer.PredictionInputs;
 import org.unet4j.recipes.infer.Predictor;
@@ -55,13 +52,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Mixin InferenceOverrides overrides = new InferenceOverrides();
 
-  @Option(names = "--rois", description = "Also write NAME_rois.zip: an ImageJ ROI set, one polygon per object,"
-      + " for Fiji's ROI Manager.")
-  boolean rois;
-
-  @Option(names = "--measurements", description = "Also write NAME_objects.csv: area, centroid, bounding box, mean"
-      + " intensity and mean probability per object, in the input's calibrated units.")
-  boolean measurements;
+  @Mixin ObjectOutputOptions objectOutputs = new ObjectOutputOptions();
 
   @Parameters(paramLabel = "IMAGES", arity = "1..*", description = "Image files (TIFF, PNG; a multi-page TIFF is"
       + " predicted page by page), folders or glob patterns such as 'data/*.tif'.")
@@ -110,23 +101,12 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   private void predictOne(Predictor predictor, String name, Path file, PrintWriter o) {
-    PredictedImage done = predictor.predictFile(file, name, out, objectOutputs(),
+    PredictedImage done = predictor.predictFile(file, name, out, objectOutputs.outputs(),
         task -> new ProgressLines(task, spec.commandLine().getErr()));
     o.printf(Locale.ROOT, "%s  %dx%d%s  %d object%s  %d tiles  %.1f s  -> %s%n", name, done.width(), done.height(),
         done.pages() > 1 ? " x " + done.pages() + " pages" : "", done.objects(), done.objects() == 1 ? "" : "s",
         done.tiles(), done.seconds(), done.files().probabilities().getFileName());
     o.flush();
-  }
-
-  private Set<ObjectOutput> objectOutputs() {
-    Set<ObjectOutput> outputs = EnumSet.noneOf(ObjectOutput.class);
-    if (rois) {
-      outputs.add(ObjectOutput.ROIS);
-    }
-    if (measurements) {
-      outputs.add(ObjectOutput.MEASUREMENTS);
-    }
-    return outputs;
   }
 
   /**

@@ -127,6 +127,43 @@ class PredictCommandTest {
     assertTrue(table.get(0).startsWith("page,label,area[px],area[pixel^2]"), table.get(0));
   }
 
+  /** A BigTIFF input predicts as the same image stored as classic TIFF, ROIs and measurements included. */
+  @Test
+  void bigTiffInputPredictsAsItsClassicTwin() throws java.io.IOException {
+    Image cells = discs(70, 45, PixelType.UINT8, 6);
+    Path classic = dir.resolve("in/classic.tif");
+    Path big = dir.resolve("in/big.tif");
+    ImageIo.writeTiff(classic, cells);
+    try (org.unet4j.recipes.data.StripTiffWriter writer = org.unet4j.recipes.data.StripTiffWriter.create(big,
+        org.unet4j.recipes.data.Calibration.NONE, org.unet4j.recipes.data.TiffVariant.BIG)) {
+      writer.beginPage(cells.width(), cells.height(), cells.type());
+      writer.writeRows(cells.pixels(), 0, cells.height());
+      writer.endPage();
+      writer.commit();
+    }
+    Path out = dir.resolve("out");
+    CliRun r = CliRun.of("predict", "--model", run(), "--out", out.toString(), "--threshold", "0.3", "--rois",
+        "--measurements", classic.toString(), big.toString());
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("big  70x45  "), r.out());
+    assertArrayEquals(ImageIo.read(out.resolve("classic_prob.tif")).pixels(),
+        ImageIo.read(out.resolve("big_prob.tif")).pixels());
+    assertEquals(Files.readAllLines(out.resolve("classic_objects.csv")),
+        Files.readAllLines(out.resolve("big_objects.csv")));
+    assertEquals(zipEntries(out.resolve("classic_rois.zip")), zipEntries(out.resolve("big_rois.zip")));
+  }
+
+  /** Each entry's name and bytes, in order: a zip's content without its entries' times. */
+  static List<String> zipEntries(Path zip) throws java.io.IOException {
+    List<String> entries = new ArrayList<>();
+    try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+      for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+        entries.add(e.getName() + " " + java.util.HexFormat.of().formatHex(in.readAllBytes()));
+      }
+    }
+    return entries;
+  }
+
   /** A run that keeps a best checkpoint (here step 2; the newest is step 4) predicts with it and says so. */
   @Test
   void aRunsBestCheckpointIsTheModelAndPredictSaysWhichItTook() throws IOException {

@@ -4,27 +4,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
+import org.unet4j.recipes.infer.ObjectOutput;
 import org.unet4j.recipes.infer.PredictionFiles;
 
 /**
  * Whether an image's outputs from an earlier run are complete and valid, so that a re-run can
  * skip it: every file {@code unet4j predict} writes for it is present and readable, the
  * probabilities and labels have one page per input page of the input's size and the right sample
- * type, and every overlay has its page's size. Files are always renamed into place whole, so a
- * missing file is what an interrupted run leaves; the reading also catches files damaged since.
+ * type, every overlay has its page's size, and the per-object outputs asked for are present.
+ * Files are always renamed into place whole, so a missing file is what an interrupted run leaves;
+ * the reading also catches files damaged since.
  */
 final class CompleteOutputs {
   private CompleteOutputs() {}
 
   /** The statistics of the outputs when they are complete; empty when the image must be predicted. */
-  static Optional<ImageStats> check(Path folder, String name, List<PageSize> pages) {
+  static Optional<ImageStats> check(Path folder, String name, List<PageSize> pages, Set<ObjectOutput> objects) {
     PredictionFiles files = PredictionFiles.of(folder, name, pages.size());
     if (!Files.isRegularFile(files.probabilities()) || !Files.isRegularFile(files.labels())
-        || !files.overlays().stream().allMatch(Files::isRegularFile)) {
+        || !files.overlays().stream().allMatch(Files::isRegularFile)
+        || (objects.contains(ObjectOutput.ROIS) && !Files.isRegularFile(files.rois()))
+        || (objects.contains(ObjectOutput.MEASUREMENTS) && !Files.isRegularFile(files.objects()))) {
       return Optional.empty();
     }
     try {

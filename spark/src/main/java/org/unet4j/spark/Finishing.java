@@ -14,6 +14,7 @@ import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.eval.FileEvaluation;
+import org.unet4j.recipes.infer.ObjectFiles;
 import org.unet4j.recipes.infer.PredictionFiles;
 import org.unet4j.recipes.infer.Predictor;
 import org.unet4j.recipes.infer.ProbabilityMap;
@@ -72,7 +73,8 @@ record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStat
 
   /**
    * Writes the outputs of an image from its part files exactly as {@code unet4j predict} writes
-   * them: the same labelling of the same probabilities, through the same writer.
+   * them: the same labelling of the same probabilities, through the same writers, the per-object
+   * outputs included.
    */
   private ImageStats assemble(BatchSettings settings) {
     InputImage image = survey.image();
@@ -89,8 +91,10 @@ record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStat
       maps.add(map);
       labels.add(predictor.labels(map));
     }
-    PredictionFiles.of(settings.outFolder(), image.name(), pages.size()).write(pages, maps, labels,
-        predictor.inference().probabilityOf(), Calibration.read(image.file()));
+    PredictionFiles files = PredictionFiles.of(settings.outFolder(), image.name(), pages.size());
+    Calibration calibration = Calibration.read(image.file());
+    files.write(pages, maps, labels, predictor.inference().probabilityOf(), calibration);
+    ObjectFiles.write(image.file(), files, settings.objectOutputs(), calibration);
     parts.delete();
     long objects = 0;
     long foreground = 0;

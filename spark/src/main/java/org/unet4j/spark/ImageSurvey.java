@@ -58,7 +58,8 @@ public record ImageSurvey(InputImage image, State state, ImmutableList<PageSize>
       return new ImageSurvey(image, State.UNREADABLE, ImmutableList.of(), e.getMessage(), null, since(began));
     }
     if (!settings.overwrite()) {
-      Optional<ImageStats> done = CompleteOutputs.check(settings.outFolder(), image.name(), pages);
+      Optional<ImageStats> done = CompleteOutputs.check(settings.outFolder(), image.name(), pages,
+          settings.objectOutputs());
       if (done.isPresent()) {
         return new ImageSurvey(image, State.COMPLETE, pages, null, done.get(), since(began));
       }

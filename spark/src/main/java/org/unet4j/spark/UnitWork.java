@@ -54,7 +54,7 @@ final class UnitWork {
       switch (unit.kind()) {
         case IMAGE: {
           PredictedImage done = predictor.predictFile(unit.image().file(), unit.image().name(), settings.outFolder(),
-              task -> TileProgress.NONE);
+              settings.objectOutputs(), task -> TileProgress.NONE);
           return new UnitResult(unit, null, new ImageStats(done.objects(), done.foregroundFraction()),
               ImageSurvey.since(began));
         }

@@ -18,11 +18,14 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +37,7 @@ import org.unet4j.cli.Unet4j;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
+import org.unet4j.recipes.infer.ObjectOutput;
 import org.unet4j.recipes.infer.PredictionInputs;
 
 /** The job on a local[2] Spark against {@code unet4j predict} and {@code unet4j evaluate} on the same images. */
@@ -57,9 +61,14 @@ class SparkPredictionTest {
 
   private static BatchResult predict(Path out, long unitTiles, boolean overwrite, @Nullable Path truth,
       String... images) {
+    return predict(out, unitTiles, overwrite, truth, Set.of(), images);
+  }
+
+  private static BatchResult predict(Path out, long unitTiles, boolean overwrite, @Nullable Path truth,
+      Set<ObjectOutput> objects, String... images) {
     BatchSettings settings = new BatchSettings(TinyRun.run().toString(), InferenceOptions.none(), out.toString(),
         truth == null ? null : truth.toString(), truth == null ? null : BatchSettings.CELLS_ABOVE_ZERO, overwrite,
-        unitTiles);
+        unitTiles, objects);
     List<InputImage> inputs = InputImage.of(PredictionInputs.resolve("IMAGES", List.of(images), Path.of(""), out));
     return SparkPrediction.prepare(settings, inputs).run(spark, new PrintWriter(new StringWriter()), 60_000);
   }
@@ -104,6 +113,43 @@ class SparkPredictionTest {
     Map<String, ImageRow> rows = new HashMap<>();
     result.rows().forEach(r -> rows.put(r.name(), r));
     return rows;
+  }
+
+  /**
+   * ROIs and measurements, asked for, are written for split images (assembled) and whole ones, and
+   * hold what unet4j predict writes for the same images; a re-run that asks for them where an
+   * earlier run did not predicts the images again.
+   */
+  @Test
+  void objectOutputsAreThoseOfUnet4jPredict() throws IOException {
+    Path in = TinyRun.inputs(dir);
+    Set<ObjectOutput> both = Set.of(ObjectOutput.ROIS, ObjectOutput.MEASUREMENTS);
+    predict(dir.resolve("spark"), 1000, false, null, in.toString());
+    assertFalse(Files.exists(dir.resolve("spark/a_rois.zip")), "only on request");
+    BatchResult result = predict(dir.resolve("spark"), 4, false, null, both, in.toString());
+    assertEquals(4, result.count(ImageRow.Status.PREDICTED), "outputs without the asked-for ROIs are incomplete");
+    unet4j("predict", "--model", TinyRun.run().toString(), "--out", dir.resolve("single").toString(), "--rois",
+        "--measurements", in.toString());
+    for (String image : List.of("a", "b", "c", "stack")) {
+      assertEquals(zipEntries(dir.resolve("single").resolve(image + "_rois.zip")),
+          zipEntries(dir.resolve("spark").resolve(image + "_rois.zip")), image);
+      List<String> table = Files.readAllLines(dir.resolve("single").resolve(image + "_objects.csv"));
+      assertTrue(table.size() > 1, image + " has objects");
+      assertEquals(table, Files.readAllLines(dir.resolve("spark").resolve(image + "_objects.csv")), image);
+    }
+    assertEquals(4, predict(dir.resolve("spark"), 4, false, null, both, in.toString())
+        .count(ImageRow.Status.SKIPPED), "complete with its object outputs");
+  }
+
+  /** Each entry's name and bytes, in order: a zip's content without its entries' times. */
+  private static List<String> zipEntries(Path zip) throws IOException {
+    List<String> entries = new ArrayList<>();
+    try (ZipInputStream zipped = new ZipInputStream(Files.newInputStream(zip))) {
+      for (ZipEntry e; (e = zipped.getNextEntry()) != null; ) {
+        entries.add(e.getName() + " " + HexFormat.of().formatHex(zipped.readAllBytes()));
+      }
+    }
+    return entries;
   }
 
   /**

@@ -7,17 +7,20 @@ import java.awt.Rectangle;
 import java.awt.image.Raster;
 import java.awt.image.SampleModel;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An image file kept open to read its pages by bands of rows ({@link PageSource}), for pages too
- * large to hold in memory. Reads the same formats and values as {@link ImageIo}.
+ * large to hold in memory. Reads the same formats and values as {@link ImageIo}: classic TIFF and
+ * PNG with the JDK's readers, BigTIFF with unet4j's own ({@link BigTiffReader}).
  *
  * <p><b>What a band costs.</b> The JDK's TIFF reader decodes only the strips or tiles that a
  * region overlaps: for TIFFs written in strips of a few rows (the JDK writer uses 8, most tools
@@ -36,14 +39,19 @@ import org.jspecify.annotations.Nullable;
 public final class ImageFile implements AutoCloseable {
   private final Path file;
   private final ImageIo.Format format;
-  private final ImageReader reader;
+  /** The JDK's reader of a classic TIFF or PNG; null for a BigTIFF. */
+  private final @Nullable ImageReader reader;
+  /** The reader of a BigTIFF; null for the others. */
+  private final @Nullable BigTiffReader bigTiff;
   private final ImageInputStream in;
   private final int pageCount;
 
-  private ImageFile(Path file, ImageIo.Format format, ImageReader reader, ImageInputStream in, int pageCount) {
+  private ImageFile(Path file, ImageIo.Format format, @Nullable ImageReader reader, @Nullable BigTiffReader bigTiff,
+      ImageInputStream in, int pageCount) {
     this.file = file;
     this.format = format;
     this.reader = reader;
+    this.bigTiff = bigTiff;
     this.in = in;
     this.pageCount = pageCount;
   }
@@ -56,6 +64,13 @@ public final class ImageFile implements AutoCloseable {
   public static ImageFile open(Path file) {
     checkNotNull(file, "file");
     ImageIo.Format format = ImageIo.check(file);
+    if (format == ImageIo.Format.BIGTIFF) {
+      try {
+        return open(file, new FileImageInputStream(file.toFile()), Files.size(file));
+      } catch (IOException e) {
+        throw new ImageReadException(file, "cannot open: " + ImageIo.describe(e), e);
+      }
+    }
     ImageReader reader = ImageIo.reader(format);
     @Nullable ImageInputStream in = null;
     try {
@@ -69,7 +84,7 @@ public final class ImageFile implements AutoCloseable {
       if (pages < 1) {
         throw new ImageReadException(file, "the file holds no image (no pages)");
       }
-      return new ImageFile(file, format, reader, in, pages);
+      return new ImageFile(file, format, reader, null, in, pages);
     } catch (IOException | RuntimeException e) {
       reader.dispose();
       closeQuietly(in);
@@ -77,6 +92,23 @@ public final class ImageFile implements AutoCloseable {
         throw r;
       }
       throw damaged(file, format, e);
+    }
+  }
+
+  /**
+   * Opens the BigTIFF read from {@code in} ({@code length} bytes), named {@code file} in errors;
+   * the file owns the stream from here on and closes it.
+   */
+  static ImageFile open(Path file, ImageInputStream in, long length) {
+    try {
+      BigTiffReader bigTiff = BigTiffReader.open(file, in, length);
+      return new ImageFile(file, ImageIo.Format.BIGTIFF, null, bigTiff, in, bigTiff.pageCount());
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(in);
+      if (e instanceof ImageReadException r) {
+        throw r;
+      }
+      throw damaged(file, ImageIo.Format.BIGTIFF, e);
     }
   }
 
@@ -98,7 +130,15 @@ public final class ImageFile implements AutoCloseable {
    * @throws ImageReadException when the page's samples are of a type unet4j does not read
    */
   public PageSource page(int page) {
+    return page(page, false);
+  }
+
+  private PageSource page(int page, boolean whole) {
     checkElementIndex(page, pageCount, "page");
+    if (bigTiff != null) {
+      return bigTiff.page(page, whole);
+    }
+    ImageReader reader = checkNotNull(this.reader);
     try {
       if (format == ImageIo.Format.TIFF) {
         ImageIo.checkTiffSamples(file, reader, page);
@@ -126,12 +166,14 @@ public final class ImageFile implements AutoCloseable {
 
   /** The whole page {@code page}, as {@link ImageIo#readPages} gives it. */
   public Image readPage(int page) {
-    return page(page).all();
+    return page(page, true).all();
   }
 
   @Override
   public void close() {
-    reader.dispose();
+    if (reader != null) {
+      reader.dispose();
+    }
     closeQuietly(in);
   }
 
@@ -189,6 +231,7 @@ public final class ImageFile implements AutoCloseable {
     @Override
     public Image rows(int fromRow, int toRow) {
       PageSource.checkRows(fromRow, toRow, height);
+      ImageReader reader = checkNotNull(ImageFile.this.reader);
       Raster raster;
       try {
         ImageReadParam param = reader.getDefaultReadParam();

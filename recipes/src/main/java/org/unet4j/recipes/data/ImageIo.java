@@ -46,11 +46,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Reading.</b> TIFF: 8/16-bit unsigned integers or 32-bit floats (also 16-bit floats, widened),
  * gray, RGB, RGBA or any number of samples per pixel, uncompressed or LZW/Deflate/PackBits/JPEG,
- * one page or many (ISBI volumes). PNG: 1/2/4/8/16-bit gray, gray + alpha, RGB, RGBA, palette.
+ * one page or many (ISBI volumes). BigTIFF (over 4 GB): the same samples, uncompressed, Deflate or
+ * LZW, in strips or tiles ({@link BigTiffReader}). PNG: 1/2/4/8/16-bit gray, gray + alpha, RGB,
+ * RGBA, palette.
  * Palette images (PNG or TIFF) give their palette <em>indices</em>, one channel: label masks are
  * often stored that way, and the indices are the labels. The format is recognised from the file's
  * first bytes; the extension must be {@code .tif}, {@code .tiff} or {@code .png}. Everything else
- * (a missing or empty file, JPEG, BigTIFF, signed or 32-bit integer samples, 64-bit floats) throws
+ * (a missing or empty file, JPEG, signed or 32-bit integer samples, 64-bit floats) throws
  * {@link ImageReadException} naming the file and the problem.
  *
  * <p><b>Writing</b> is atomic: a temporary file in the same folder, renamed over the target, so a
@@ -72,6 +74,8 @@ public final class ImageIo {
 
   enum Format {
     TIFF("tiff"),
+    /** Read by {@link BigTiffReader}: no JDK plugin reads it. */
+    BIGTIFF("bigtiff"),
     PNG("png");
 
     final String imageIoName;
@@ -84,6 +88,11 @@ public final class ImageIo {
   /** The first page of a TIFF, or a PNG. */
   public static Image read(Path file) {
     checkNotNull(file, "file");
+    if (check(file) == Format.BIGTIFF) {
+      try (ImageFile big = ImageFile.open(file)) {
+        return big.readPage(0);
+      }
+    }
     return decode(file, (reader, format) -> {
       pages(file, reader);
       return page(file, reader, format, 0);
@@ -93,6 +102,11 @@ public final class ImageIo {
   /** Every page of a multi-page TIFF (an ISBI volume, say) in order; a PNG is one page. */
   public static List<Image> readPages(Path file) {
     checkNotNull(file, "file");
+    if (check(file) == Format.BIGTIFF) {
+      try (ImageFile big = ImageFile.open(file)) {
+        return allPages(big);
+      }
+    }
     return decode(file, (reader, format) -> allPages(file, reader, format));
   }
 
@@ -101,6 +115,14 @@ public final class ImageIo {
     List<Image> pages = new ArrayList<>(count);
     for (int page = 0; page < count; page++) {
       pages.add(page(file, reader, format, page));
+    }
+    return List.copyOf(pages);
+  }
+
+  private static List<Image> allPages(ImageFile file) {
+    List<Image> pages = new ArrayList<>(file.pageCount());
+    for (int page = 0; page < file.pageCount(); page++) {
+      pages.add(file.readPage(page));
     }
     return List.copyOf(pages);
   }
@@ -125,6 +147,12 @@ public final class ImageIo {
       throw new ImageReadException(origin, "is not a TIFF or PNG image: "
           + whatItIs(Arrays.copyOf(content, Math.min(32, content.length))));
     }
+    if (format == Format.BIGTIFF) {
+      try (ImageFile big = ImageFile.open(origin, new MemoryCacheImageInputStream(new ByteArrayInputStream(content)),
+          content.length)) {
+        return allPages(big);
+      }
+    }
     return decode(origin, format, () -> new MemoryCacheImageInputStream(new ByteArrayInputStream(content)),
         (reader, f) -> allPages(origin, reader, f));
   }
@@ -132,6 +160,11 @@ public final class ImageIo {
   /** The number of pages of a TIFF; 1 for a PNG. */
   public static int pageCount(Path file) {
     checkNotNull(file, "file");
+    if (check(file) == Format.BIGTIFF) {
+      try (ImageFile big = ImageFile.open(file)) {
+        return big.pageCount();
+      }
+    }
     return decode(file, (reader, format) -> pages(file, reader));
   }
 
@@ -293,13 +326,13 @@ public final class ImageIo {
     if (startsWith(head, 'I', 'I', 42, 0) || startsWith(head, 'M', 'M', 0, 42)) {
       return Format.TIFF;
     }
+    if (startsWith(head, 'I', 'I', 43, 0) || startsWith(head, 'M', 'M', 0, 43)) {
+      return Format.BIGTIFF;
+    }
     return null;
   }
 
   private static String whatItIs(byte[] head) {
-    if (startsWith(head, 'I', 'I', 43, 0) || startsWith(head, 'M', 'M', 0, 43)) {
-      return "it is a BigTIFF, which the JDK does not read; save it as a classic TIFF (under 4 GB)";
-    }
     if (startsWith(head, 0xFF, 0xD8, 0xFF)) {
       return "it is a JPEG; " + READABLE;
     }

@@ -40,10 +40,9 @@ final class PageLimits {
       throws IOException {
     int width = reader.getWidth(page);
     int height = reader.getHeight(page);
-    String where = ImageIo.pageName(page);
     if (width < 1 || height < 1) {
-      throw new ImageReadException(file, where + "declares a " + width + "x" + height + " page; an image has at"
-          + " least 1x1 pixels (damaged or empty file?)");
+      throw new ImageReadException(file, ImageIo.pageName(page) + "declares a " + width + "x" + height + " page; an"
+          + " image has at least 1x1 pixels (damaged or empty file?)");
     }
     ImageTypeSpecifier raw = reader.getRawImageType(page);
     int channels = 1;
@@ -53,7 +52,36 @@ final class PageLimits {
       channels = samples.getNumBands();
       bytesPerSample = Math.max(1, DataBuffer.getDataTypeSize(samples.getDataType()) / 8);
     }
-    String declared = where + "declares a " + width + "x" + height + " page of " + channels + " x "
+    long unitPixels = 0;
+    String unit = "";
+    if (format == ImageIo.Format.TIFF) {
+      // A TIFF is decoded a strip or tile at a time, each into a buffer of its declared size, even
+      // when only a band of rows is wanted.
+      TIFFDirectory ifd = TIFFDirectory.createFromMetadata(reader.getImageMetadata(page));
+      long tileWidth = first(ifd.getTIFFField(BaselineTIFFTagSet.TAG_TILE_WIDTH), 0);
+      long tileLength = first(ifd.getTIFFField(BaselineTIFFTagSet.TAG_TILE_LENGTH), 0);
+      if (tileWidth > 0 && tileLength > 0) {
+        unitPixels = tileWidth * tileLength;
+        unit = "tiles of " + tileWidth + "x" + tileLength;
+      } else {
+        long rows = Math.min(height, first(ifd.getTIFFField(BaselineTIFFTagSet.TAG_ROWS_PER_STRIP), height));
+        unitPixels = width * Math.max(1, rows);
+        unit = "strips of " + rows + " rows";
+      }
+    }
+    checkDeclared(file, page, width, height, channels, bytesPerSample, unitPixels, unit, whole);
+  }
+
+  /**
+   * Checks a page's declared size, as {@link #checkHeader}, for a reader that has read the header
+   * itself ({@link BigTiffReader}).
+   *
+   * @param unitPixels the pixels of the unit the page is decoded by (a strip or tile), 0 for none
+   * @param unit the unit, in words ("tiles of 256x256")
+   */
+  static void checkDeclared(Path file, int page, int width, int height, int channels, int bytesPerSample,
+      long unitPixels, String unit, boolean whole) {
+    String declared = ImageIo.pageName(page) + "declares a " + width + "x" + height + " page of " + channels + " x "
         + bytesPerSample * 8 + "-bit samples";
     long samples = (long) width * height * channels;
     if (whole) {
@@ -63,36 +91,14 @@ final class PageLimits {
       }
       checkHeap(file, declared, samples * (bytesPerSample + Float.BYTES), "reading it");
     }
-    if (format == ImageIo.Format.TIFF) {
-      checkDecodeUnit(file, reader, page, width, height, (long) channels * bytesPerSample, declared);
+    if (unitPixels > 0) {
+      long bytes = unitPixels * channels * bytesPerSample;
+      if (bytes > MAX_ARRAY) {
+        throw new ImageReadException(file, declared + " in " + unit + " (" + gigabytes(bytes) + " each); one strip"
+            + " or tile holds at most " + gigabytes(MAX_ARRAY) + " (a damaged header?)");
+      }
+      checkHeap(file, declared + " in " + unit, bytes, "decoding one of them");
     }
-  }
-
-  /**
-   * A TIFF is decoded a strip or tile at a time, each into a buffer of its declared size, even
-   * when only a band of rows is wanted.
-   */
-  private static void checkDecodeUnit(Path file, ImageReader reader, int page, int width, int height,
-      long bytesPerPixel, String declared) throws IOException {
-    TIFFDirectory ifd = TIFFDirectory.createFromMetadata(reader.getImageMetadata(page));
-    long tileWidth = first(ifd.getTIFFField(BaselineTIFFTagSet.TAG_TILE_WIDTH), 0);
-    long tileLength = first(ifd.getTIFFField(BaselineTIFFTagSet.TAG_TILE_LENGTH), 0);
-    long pixels;
-    String unit;
-    if (tileWidth > 0 && tileLength > 0) {
-      pixels = tileWidth * tileLength;
-      unit = "tiles of " + tileWidth + "x" + tileLength;
-    } else {
-      long rows = Math.min(height, first(ifd.getTIFFField(BaselineTIFFTagSet.TAG_ROWS_PER_STRIP), height));
-      pixels = width * Math.max(1, rows);
-      unit = "strips of " + rows + " rows";
-    }
-    long bytes = pixels * bytesPerPixel;
-    if (bytes > MAX_ARRAY) {
-      throw new ImageReadException(file, declared + " in " + unit + " (" + gigabytes(bytes) + " each); one strip or"
-          + " tile holds at most " + gigabytes(MAX_ARRAY) + " (a damaged header?)");
-    }
-    checkHeap(file, declared + " in " + unit, bytes, "decoding one of them");
   }
 
   private static void checkHeap(Path file, String declared, long bytes, String what) {

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * order): ImageDescription (270), XResolution (282), YResolution (283) and ResolutionUnit (296).
  * These four tags are read by hand rather than through the JDK's metadata parser because that
  * parser refuses a whole directory for one malformed tag of no interest here (BBBC039's 21-byte
- * DateTime), and does not read BigTIFF.
+ * DateTime), and does not read BigTIFF ({@link BigTiffReader} reads only the tags of the pixels).
  */
 final class TiffCalibration {
   private static final int DESCRIPTION = 270;

@@ -5,8 +5,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 /**
  * Classic TIFF or BigTIFF: classic TIFF's 32-bit offsets address at most 4 GB, BigTIFF's 64-bit
  * ones any size. Classic TIFF is read by every tool; BigTIFF by Fiji (Bio-Formats and ImageJ
- * 1.52+), libtiff, tifffile and TwelveMonkeys, but not by the JDK's own reader. So a file is
- * written as BigTIFF only when it needs it ({@link #forPixelBytes}).
+ * 1.52+), libtiff, tifffile, TwelveMonkeys and unet4j ({@link BigTiffReader}), but not by the
+ * JDK's own reader. So a file is written as BigTIFF only when it needs it ({@link #forPixelBytes}).
  */
 public enum TiffVariant {
   /** TIFF 6.0: magic 42, 32-bit offsets, files up to 4 GB. */

@@ -92,7 +92,6 @@ public final class FilePrediction {
       }
       first = pages.get(0);
       pageCount = pages.size();
-      checkObjectOutputsReadable(file, pages);
       files = PredictionFiles.of(folder, name, pageCount);
       Calibration calibration = Calibration.read(file);
       boolean whole = pages.size() == 1 && (long) first.width() * first.height() < streaming.minPixels();
@@ -102,20 +101,6 @@ public final class FilePrediction {
     }
     return new PredictedImage(name, file, first.width(), first.height(), pageCount, counts.objects,
         (double) counts.foreground / counts.pixels, counts.tiles, (System.nanoTime() - began) / 1e9, files);
-  }
-
-  /**
-   * Refuses per-object outputs for a file whose probabilities would be BigTIFF: they are made by
-   * reading the finished TIFFs back ({@link ObjectFiles}), and the JDK's reader reads classic TIFF
-   * only. Checked before anything is predicted, so nothing is written in vain.
-   */
-  private void checkObjectOutputsReadable(Path file, List<PageSource> pages) {
-    long pixels = pixels(pages);
-    if (!objectOutputs.isEmpty() && TiffVariant.forPixelBytes(pixels * 4) == TiffVariant.BIG) {
-      throw new DataException(file + ": its probabilities (" + pixels * 4 / (1L << 20) + " MB) need BigTIFF, which"
-          + " unet4j cannot read back to trace ROIs and measure objects; predict it without ROIs and measurements,"
-          + " or split it into stacks or images under 4 GB of probabilities");
-    }
   }
 
   private static long pixels(List<PageSource> pages) {

@@ -58,7 +58,8 @@ public final class ObjectFiles {
       for (int page = 0; page < image.pageCount(); page++) {
         PageSource labelPage = labels.page(page);
         if (outputs.contains(ObjectOutput.ROIS)) {
-          outlines.add(Outlines.trace(labelPage.all().channelAsInts(0), labelPage.width(), labelPage.height()));
+          // readPage checks that the whole page fits in the heap before reading it.
+          outlines.add(Outlines.trace(labels.readPage(page).channelAsInts(0), labelPage.width(), labelPage.height()));
         }
         if (outputs.contains(ObjectOutput.MEASUREMENTS)) {
           objects.addAll(ObjectMeasurements.measure(page + 1, labelPage, image.page(page),

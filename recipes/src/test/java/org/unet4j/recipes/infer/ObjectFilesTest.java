@@ -137,45 +137,4 @@ class ObjectFilesTest {
     // One page: no page prefix, no position.
     assertTrue(ImageJRoisTest.decode(whole.files().rois()).values().stream().allMatch(r -> r.position() == 0));
   }
-
-  /**
-   * A page whose probabilities would need BigTIFF (33000 x 33000 floats, 4.4 GB) is refused before
-   * anything is predicted when ROIs or measurements are asked for: they read the TIFFs back. The
-   * file only declares the size (a header of a few bytes), which is all the check reads.
-   */
-  @Test
-  void objectOutputsOfBigTiffSizedFilesAreRefusedUpFront() throws IOException {
-    // One row per strip, every strip the same 33000 zero bytes: small, and any row decodes.
-    int n = 33_000;
-    int ifd = 8;
-    int offsets = ifd + 2 + 9 * 12 + 4;
-    int counts = offsets + 4 * n;
-    int data = counts + 4 * n;
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(data + n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(ifd).putShort((short) 9);
-    int[][] entries = {{256, 4, 1, n}, {257, 4, 1, n}, {258, 3, 1, 8}, {259, 3, 1, 1}, {262, 3, 1, 1},
-        {273, 4, n, offsets}, {277, 3, 1, 1}, {278, 4, 1, 1}, {279, 4, n, counts}};
-    for (int[] e : entries) {
-      b.putShort((short) e[0]).putShort((short) e[1]).putInt(e[2]);
-      if (e[1] == 3) {
-        b.putShort((short) e[3]).putShort((short) 0);
-      } else {
-        b.putInt(e[3]);
-      }
-    }
-    b.putInt(0);
-    for (int i = 0; i < n; i++) {
-      b.putInt(offsets + 4 * i, data);
-      b.putInt(counts + 4 * i, n);
-    }
-    Path huge = dir.resolve("huge.tif");
-    Files.write(huge, b.array());
-    InferenceSpec spec = new InferenceSpec(60, 4, TestTimeAugmentation.NONE, 0.5, 3, true);
-    org.unet4j.recipes.data.DataException e = org.junit.jupiter.api.Assertions.assertThrows(
-        org.unet4j.recipes.data.DataException.class, () -> predict(huge, spec, StreamingPolicy.DEFAULT, "huge"));
-    assertEquals(huge + ": its probabilities (4154 MB) need BigTIFF, which unet4j cannot read back to trace ROIs"
-        + " and measure objects; predict it without ROIs and measurements, or split it into stacks or images under"
-        + " 4 GB of probabilities", e.getMessage());
-    assertTrue(!Files.exists(dir.resolve("huge")), "nothing written");
-  }
 }

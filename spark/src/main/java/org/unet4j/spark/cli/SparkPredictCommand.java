@@ -14,6 +14,7 @@ import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.cli.InferenceOverrides;
+import org.unet4j.cli.ObjectOutputOptions;
 import org.unet4j.cli.UserException;
 import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.OutputFolderException;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code unet4j spark-predict --model MODEL --out DIR [--master URL] [--truth DIR] [--tile N]
- * [--tta MODE] IMAGES...}: {@code unet4j predict} for whole collections on Apache Spark, locally
+ * [--tta MODE] [--rois] [--measurements] IMAGES...}: {@code unet4j predict} for whole collections on Apache Spark, locally
  * on every core ({@code local[*]}) or on a cluster through {@code spark-submit}
  * ({@link org.unet4j.spark.SparkPrediction}). Writes the outputs {@code unet4j predict} writes and
  * the results table {@code predictions.csv} / {@code predictions.parquet}; a re-run skips the
@@ -79,6 +80,8 @@ public final class SparkPredictCommand implements Callable<Integer> {
   @Nullable String labels;
 
   @Mixin InferenceOverrides overrides = new InferenceOverrides();
+
+  @Mixin ObjectOutputOptions objectOutputs = new ObjectOutputOptions();
 
   @Option(names = "--overwrite", description = "Predict every image again, even those whose outputs are complete.")
   boolean overwrite;
@@ -198,7 +201,7 @@ public final class SparkPredictCommand implements Callable<Integer> {
           inference,
           out.toAbsolutePath().normalize().toString(),
           truth == null ? null : truth.toAbsolutePath().normalize().toString(), labels, overwrite,
-          unitTiles == null ? 0 : unitTiles);
+          unitTiles == null ? 0 : unitTiles, objectOutputs.outputs());
     } catch (DataException e) {
       // The only thing given here that the settings check against what exists is the label format.
       throw new UserException("--labels " + e.getMessage());

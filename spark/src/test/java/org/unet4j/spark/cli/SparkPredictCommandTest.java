@@ -108,7 +108,7 @@ class SparkPredictCommandTest {
     Files.writeString(in.resolve("bad.tif"), "");
     Path out = dir.resolve("out");
     Run r = run("spark-predict", "--model", TinyRun.run().toString(), "--out", out.toString(), "--master", "local[2]",
-        "--tta", "mirrors", in.toString());
+        "--tta", "mirrors", "--measurements", in.toString());
     assertEquals(1, r.status(), r.err());
     assertTrue(r.out().contains("tiles   60 -> 20, step 20, mirrored context 20 px; tta mirrors; threshold 0.5"),
         r.out());
@@ -125,11 +125,11 @@ class SparkPredictCommandTest {
     Path single = dir.resolve("single");
     StringWriter err = new StringWriter();
     assertEquals(0, Unet4j.run(new String[] {"predict", "--model", TinyRun.run().toString(), "--out",
-        single.toString(), "--tta", "mirrors", in.resolve("one.png").toString(), in.resolve("two.tif").toString()},
+        single.toString(), "--tta", "mirrors", "--measurements", in.resolve("one.png").toString(), in.resolve("two.tif").toString()},
         new PrintWriter(new StringWriter()), new PrintWriter(err)), err.toString());
     List<String> names = new ArrayList<>();
     for (String stem : List.of("one", "two")) {
-      for (String suffix : List.of("_prob.tif", "_labels.tif", "_overlay.png")) {
+      for (String suffix : List.of("_prob.tif", "_labels.tif", "_overlay.png", "_objects.csv")) {
         names.add(stem + suffix);
       }
     }

@@ -42,11 +42,11 @@ class PackageArrowsTest {
   private static final String R = "org.unet4j.recipes.";
   /**
    * What a command from another module may use of the command line: the provider it is found
-   * through, the exception for a mistake in its options, and the inference options mixin that
-   * {@code predict} and {@code spark-predict} share.
+   * through, the exception for a mistake in its options, and the option mixins that
+   * {@code predict} and {@code spark-predict} share (inference settings, per-object outputs).
    */
   private static final List<String> COMMAND_LINE_SURFACE = List.of("org.unet4j.cli.CommandProvider",
-      "org.unet4j.cli.UserException", "org.unet4j.cli.InferenceOverrides");
+      "org.unet4j.cli.UserException", "org.unet4j.cli.InferenceOverrides", "org.unet4j.cli.ObjectOutputOptions");
   private static final List<Rule> RULES = List.of(
       new Rule("org.unet4j.dsl", "org.tensorflow", "specs never load TensorFlow"),
       new Rule("org.unet4j.labels", "org.tensorflow", "label tools never load TensorFlow"),
