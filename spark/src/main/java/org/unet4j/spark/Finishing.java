@@ -94,7 +94,8 @@ record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStat
     PredictionFiles files = PredictionFiles.of(settings.outFolder(), image.name(), pages.size());
     Calibration calibration = Calibration.read(image.file());
     files.write(pages, maps, labels, predictor.inference().probabilityOf(), calibration);
-    ObjectFiles.write(image.file(), files, settings.objectOutputs(), calibration);
+    ObjectFiles.write(image.file(), files, settings.objectOutputs(), predictor.inference().probabilityOf(),
+        calibration);
     parts.delete();
     long objects = 0;
     long foreground = 0;

@@ -97,7 +97,7 @@ public final class FilePrediction {
       boolean whole = pages.size() == 1 && (long) first.width() * first.height() < streaming.minPixels();
       counts = whole ? predictWhole(first, files, calibration, progress.apply(name))
           : predictStreamed(pages, name, files, calibration, progress);
-      ObjectFiles.write(file, files, objectOutputs, calibration);
+      ObjectFiles.write(file, files, objectOutputs, predictor.inference().probabilityOf(), calibration);
     }
     return new PredictedImage(name, file, first.width(), first.height(), pageCount, counts.objects,
         (double) counts.foreground / counts.pixels, counts.tiles, (System.nanoTime() - began) / 1e9, files);

@@ -6,13 +6,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.unet4j.dsl.recipe.ProbabilityOf;
 import org.unet4j.labels.Outline;
 import org.unet4j.labels.Outlines;
 import org.unet4j.recipes.data.Calibration;
 import org.unet4j.recipes.data.DataException;
+import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageFile;
 import org.unet4j.recipes.data.ImageJRois;
 import org.unet4j.recipes.data.PageSource;
+import org.unet4j.recipes.data.PixelType;
 
 /**
  * Writes the per-object outputs ({@link ObjectOutput}) of a finished prediction from its files:
@@ -32,13 +35,17 @@ public final class ObjectFiles {
    * Writes {@code outputs} of the prediction of {@code input} whose files are {@code files}; each
    * file is written atomically. Nothing is written for an empty set.
    *
+   * @param probabilityOf the class whose probability {@code files} holds; the measurements' mean
+   *     probability is always the objects' (foreground) probability
    * @param calibration the input's pixel size, for the measurements' units
    * @throws org.unet4j.recipes.data.ImageReadException when the input or the predicted files
    *     cannot be read
    * @throws org.unet4j.recipes.data.DataException when they differ in size or page count
    */
-  public static void write(Path input, PredictionFiles files, Set<ObjectOutput> outputs, Calibration calibration) {
+  public static void write(Path input, PredictionFiles files, Set<ObjectOutput> outputs, ProbabilityOf probabilityOf,
+      Calibration calibration) {
     checkNotNull(input, "input");
+    checkNotNull(probabilityOf, "probabilityOf");
     checkNotNull(files, "files");
     checkNotNull(outputs, "outputs");
     checkNotNull(calibration, "calibration");
@@ -63,7 +70,7 @@ public final class ObjectFiles {
         }
         if (outputs.contains(ObjectOutput.MEASUREMENTS)) {
           objects.addAll(ObjectMeasurements.measure(page + 1, labelPage, image.page(page),
-              probabilities.page(page)));
+              new ForegroundPage(probabilities.page(page), probabilityOf)));
         }
       }
     }
@@ -72,6 +79,36 @@ public final class ObjectFiles {
     }
     if (outputs.contains(ObjectOutput.MEASUREMENTS)) {
       ObjectMeasurements.writeCsv(files.objects(), objects, calibration);
+    }
+  }
+
+  /** A written probability page read as the foreground's, whichever class's probability the file holds. */
+  private record ForegroundPage(PageSource written, ProbabilityOf probabilityOf) implements PageSource {
+    @Override
+    public int width() {
+      return written.width();
+    }
+
+    @Override
+    public int height() {
+      return written.height();
+    }
+
+    @Override
+    public int channels() {
+      return written.channels();
+    }
+
+    @Override
+    public PixelType type() {
+      return written.type();
+    }
+
+    @Override
+    public Image rows(int fromRow, int toRow) {
+      Image rows = written.rows(fromRow, toRow);
+      return probabilityOf == ProbabilityOf.FOREGROUND ? rows
+          : Image.gray(rows.width(), rows.height(), rows.type(), probabilityOf.toForeground(rows.pixels()));
     }
   }
 }

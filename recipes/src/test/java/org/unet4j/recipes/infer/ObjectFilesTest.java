@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unet4j.dsl.model.UNet;
 import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.ProbabilityOf;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
@@ -136,5 +137,32 @@ class ObjectFilesTest {
     assertEquals(new Calibration(0.5, 0.5, 1, "micron"), Calibration.read(whole.files().labels()));
     // One page: no page prefix, no position.
     assertTrue(ImageJRoisTest.decode(whole.files().rois()).values().stream().allMatch(r -> r.position() == 0));
+  }
+
+  /** A membrane map (ISBI's background probability) measures the objects' own probability, as a cell map does. */
+  @Test
+  void theTableMeasuresTheObjectsProbabilityWhicheverClassTheMapHolds() throws IOException {
+    Path image = input("one.tif", 1);
+    InferenceSpec spec = spec(image);
+    PredictedImage cells = predict(image, spec, StreamingPolicy.DEFAULT, "cells");
+    PredictedImage membranes = predict(image, spec.toBuilder().probabilityOf(ProbabilityOf.BACKGROUND).build(),
+        StreamingPolicy.DEFAULT, "membranes");
+    float[] p = ImageIo.read(cells.files().probabilities()).pixels();
+    float[] q = ImageIo.read(membranes.files().probabilities()).pixels();
+    assertEquals(1 - p[0], q[0], 1e-6);
+    List<String> a = Files.readAllLines(cells.files().objects());
+    List<String> b = Files.readAllLines(membranes.files().objects());
+    assertEquals(a.size(), b.size());
+    assertTrue(a.size() > 3, "objects: " + (a.size() - 1));
+    for (int row = 0; row < a.size(); row++) {
+      // Every column is equal but the mean probability, which is 1 - (1 - p) in float: equal to 1e-6.
+      String[] x = a.get(row).split(",");
+      String[] y = b.get(row).split(",");
+      int last = x.length - 1;
+      assertEquals(String.join(",", List.of(x).subList(0, last)), String.join(",", List.of(y).subList(0, last)));
+      if (row > 0) {
+        assertEquals(Double.parseDouble(x[last]), Double.parseDouble(y[last]), 1e-6, a.get(row));
+      }
+    }
   }
 }
