@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code unet4j export RUN --out DIR [--tile N]}: the run's newest good checkpoint (or one
- * checkpoint folder) as a TensorFlow SavedModel for prediction, with its recipe; with
+ * {@code unet4j export RUN --out DIR [--tile N]}: the run's best checkpoint when it keeps one, else
+ * its newest good checkpoint (or one checkpoint folder) as a TensorFlow SavedModel for prediction, with its recipe; with
  * {@code --format bioimageio}, as a bioimage.io model package ({@link BioimageioPackage}).
  */
 @Command(name = "export", description = "Export a trained model as a TensorFlow SavedModel or a bioimage.io model"
@@ -33,8 +33,9 @@ import picocli.CommandLine.TypeConversionException;
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "RUN", description = "A run directory (its newest good checkpoint is exported) or one of"
-      + " its checkpoint folders, RUN/checkpoints/ckpt-NNNNNNNNN.")
+  @Parameters(paramLabel = "RUN", description = "A run directory (its best checkpoint when training.selectBy keeps"
+      + " one, else its newest good checkpoint, is exported) or one of its checkpoint folders,"
+      + " RUN/checkpoints/ckpt-NNNNNNNNN.")
   Path source;
 
   @Option(names = "--out", required = true, paramLabel = "DIR",

@@ -93,22 +93,6 @@ public final class DemoReport {
     return otsu;
   }
 
-  /** A score of Otsu's baseline by its JSON key. */
-  static double otsu(Scores s, String key) {
-    return switch (key) {
-      case "iou" -> s.iou();
-      case "dice" -> s.dice();
-      case "objectF1" -> s.objectF1();
-      case "ap" -> s.ap();
-      case "pixelError" -> s.pixelError();
-      case "randError" -> s.randError();
-      case "warpingError" -> s.warpingError();
-      case "vRand" -> s.vRand();
-      case "vInfo" -> s.vInfo();
-      default -> throw new IllegalArgumentException("no score " + key);
-    };
-  }
-
   static String number(String key, double value) {
     if (Double.isNaN(value)) {
       return "n/a";
@@ -128,7 +112,7 @@ public final class DemoReport {
     lines.add(String.format(Locale.ROOT, "%-22s %10s %10s", "held-out mean", "unet4j", "Otsu"));
     for (Row row : ROWS) {
       lines.add(String.format(Locale.ROOT, "%-22s %10s %10s", row.label(), number(row.key(), unet(row.key())),
-          number(row.key(), otsu(otsu, row.key()))));
+          number(row.key(), EvaluationReport.value(otsu, row.key()))));
     }
     return lines;
   }
@@ -165,7 +149,7 @@ public final class DemoReport {
     md.append("| score | unet4j | Otsu + components |\n|---|---:|---:|\n");
     for (Row row : ROWS) {
       double u = unet(row.key());
-      double o = otsu(otsu, row.key());
+      double o = EvaluationReport.value(otsu, row.key());
       boolean better = row.higherIsBetter() ? u > o : u < o;
       String shown = number(row.key(), u);
       md.append("| ").append(row.label()).append(" | ").append(better ? "**" + shown + "**" : shown).append(" | ")
@@ -236,7 +220,7 @@ public final class DemoReport {
       for (Row row : ROWS) {
         y += 34;
         g.drawString(String.format(Locale.ROOT, "%-22s %9s %9s", row.label(), number(row.key(), unet(row.key())),
-            number(row.key(), otsu(otsu, row.key()))), 20, y);
+            number(row.key(), EvaluationReport.value(otsu, row.key()))), 20, y);
       }
       if (loss != null) {
         g.drawImage(loss, width - 720, 90, 700, lossHeight, null);

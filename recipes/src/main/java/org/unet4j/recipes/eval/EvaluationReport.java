@@ -121,6 +121,15 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
         s.objectF1(), s.ap(), s.seg()};
   }
 
+  /** One score by its column name ({@code iou}, {@code objectF1}, ...; see {@link #COLUMNS}). */
+  public static double value(Scores s, String column) {
+    int i = COLUMNS.indexOf(column);
+    if (i < 0) {
+      throw new IllegalArgumentException("no score " + column + "; the scores are " + COLUMNS);
+    }
+    return values(s)[i];
+  }
+
   /** JSON has no NaN: an undefined score is null. */
   private static @Nullable Double number(double value) {
     return Double.isNaN(value) ? null : value;

@@ -36,8 +36,8 @@ public final class Model implements AutoCloseable {
   }
 
   /**
-   * The model at {@code path} with its recipe's inference settings: a run directory (its newest good
-   * checkpoint), a checkpoint folder, or an export.
+   * The model at {@code path} with its recipe's inference settings: a run directory (its best
+   * checkpoint when it keeps one, else its newest good checkpoint), a checkpoint folder, or an export.
    *
    * @throws org.unet4j.recipes.model.CheckpointException when no good checkpoint can be read
    */

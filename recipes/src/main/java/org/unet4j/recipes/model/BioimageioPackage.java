@@ -97,7 +97,8 @@ public final class BioimageioPackage {
   }
 
   /**
-   * Packages {@code source}, a run directory (its newest checkpoint that verifies) or one of its
+   * Packages {@code source}, a run directory (its best checkpoint when it keeps one, else its
+   * newest checkpoint that verifies) or one of its
    * checkpoint folders, as the zip {@code out}, which must not exist yet.
    *
    * @throws CheckpointException when the source is not a run or checkpoint or has no usable one

@@ -57,8 +57,8 @@ public final class SparkPredictCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A run directory (its newest good"
-      + " checkpoint), a checkpoint folder or a model export (unet4j export), on a path every executor sees (a"
+  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A run directory (its best"
+      + " checkpoint when training.selectBy keeps one, else its newest good checkpoint), a checkpoint folder or a model export (unet4j export), on a path every executor sees (a"
       + " relative path resolves in each executor's working directory, where spark-submit --archives unpacks).")
   Path model;
 
