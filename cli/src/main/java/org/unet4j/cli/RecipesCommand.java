@@ -16,9 +16,11 @@ final class RecipesCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    // the names in one column as wide as the longest, so the descriptions line up
+    int width = Recipes.bundled().stream().mapToInt(String::length).max().orElse(1);
     for (String name : Recipes.bundled()) {
       Recipe recipe = Recipes.load(name);
-      out.printf("%-16s %s%n", name, recipe.description());
+      out.printf("%-" + width + "s  %s%n", name, recipe.description());
     }
     out.flush();
     return 0;

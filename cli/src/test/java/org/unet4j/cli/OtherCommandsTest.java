@@ -20,11 +20,17 @@ class OtherCommandsTest {
   }
 
   @Test
-  void recipesListsBothBundledRecipes() {
+  void recipesListsEveryBundledRecipeWithItsDescriptionInOneColumn() {
     CliRun run = CliRun.of("recipes");
     assertEquals(0, run.status(), run.err());
     assertTrue(run.out().startsWith("nuclei-demo "), run.out());
     assertTrue(run.out().contains("\npaper/isbi2012 "), run.out());
+    // the longest name sets the column: two spaces after it, and every description starts there
+    int column = "paper/isbi2012-cpu".length() + 2;
+    assertTrue(run.out().contains("\npaper/isbi2012-cpu  The ISBI 2012 experiment sized for a 2-core CPU"), run.out());
+    for (String line : run.out().split("\n")) {
+      assertTrue(line.length() > column && line.charAt(column - 1) == ' ' && line.charAt(column) != ' ', line);
+    }
   }
 
   @Test
