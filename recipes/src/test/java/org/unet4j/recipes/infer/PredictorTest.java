@@ -27,10 +27,12 @@ import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.layers.OneDnn;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.Normalizer;
 import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.model.CheckpointException;
+import org.unet4j.recipes.model.ExportedModel;
 import org.unet4j.recipes.model.ModelExport;
 import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.model.ModelSource;
@@ -45,12 +47,18 @@ class PredictorTest {
   private static final Recipe PADDED = TinyModels.recipe("padded",
       UNet.builder().depth(2).baseFilters(4).padding(Padding.SAME).build(), 120);
 
+  /**
+   * Depth 2 from 8 filters: its bottleneck (16 -> 32 -> 32) and first expanding convolution
+   * (32 -> 16) are wide enough for Winograd's form, so inference graphs cache transformed kernels.
+   */
+  private static final Recipe WIDE = TinyModels.recipe("wide", UNet.builder().depth(2).baseFilters(8).build(), 60);
+
   @TempDir static Path runs;
   @TempDir Path dir;
 
   @BeforeAll
   static void makeRuns() {
-    for (Recipe r : List.of(DEPTH2, DEPTH3, PADDED)) {
+    for (Recipe r : List.of(DEPTH2, DEPTH3, PADDED, WIDE)) {
       TinyModels.untrainedRun(r, run(r));
     }
   }
@@ -263,6 +271,35 @@ class PredictorTest {
         + " tile, or export the run again with tile 64", other.getMessage());
     assertEquals(OptionalInt.of(64), other.tile());
     assertEquals(OptionalInt.of(60), other.compiledTile());
+  }
+
+  /**
+   * A checkpoint and an export predict through inference graphs (Winograd kernels transformed once
+   * per session) what a graph that transforms them on every run computes in one whole-image pass.
+   */
+  @Test
+  void inferenceGraphsPredictWhatTheTrainingFormComputes() {
+    Path export = dir.resolve("wide-export");
+    ModelExport.export(run(WIDE), export, OptionalInt.empty());
+    Image image = TinyModels.blobs(90, 71, 6);
+    float[] expected;
+    try (Predictor p = Predictor.open(run(WIDE))) {
+      expected = TinyModels.wholeImage(WIDE, run(WIDE), Normalizer.apply(image, WIDE.data().normalization()), 90, 71,
+          p.tiling().context());
+      float[] fromRun = p.predict(image).values();
+      assertTrue(maxDiff(expected, fromRun) <= 1e-5, "run: " + maxDiff(expected, fromRun));
+      // Twice through one session: the second pass reads the kept kernels.
+      assertArrayEquals(fromRun, p.predict(image).values());
+    }
+    try (Predictor p = Predictor.open(export)) {
+      float[] fromExport = p.predict(image).values();
+      assertTrue(maxDiff(expected, fromExport) <= 1e-5, "export: " + maxDiff(expected, fromExport));
+    }
+    try (ExportedModel model = ExportedModel.load(export)) {
+      // Where TensorFlow runs on oneDNN the rule transforms layers of any size (ModelCompiler.WinogradRule).
+      assertEquals(OneDnn.enabled(), model.bundle().graph().operation("bottleneck/conv1/winograd_kernel") != null,
+          "the export holds the inference graph");
+    }
   }
 
   @Test
