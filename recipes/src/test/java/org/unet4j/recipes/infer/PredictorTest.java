@@ -204,6 +204,42 @@ class PredictorTest {
   }
 
   /**
+   * Dihedral TTA runs the 8 copies of a tile as one batch and still gives the mean of the 8
+   * transformed predictions, each transformed back (computed here by hand, one copy at a time), on
+   * a page whose transposed copies have another grid.
+   */
+  @Test
+  void dihedralCopiesPredictedTogetherAverageTheTransformedPredictions() {
+    int w = 53;
+    int h = 38;
+    Image image = TinyModels.blobs(w, h, 14);
+    float[] expected = new float[w * h * 2];
+    try (Predictor plain = open(DEPTH2, 60, 1, TestTimeAugmentation.NONE)) {
+      assertEquals(1, plain.tilesPerBatch());
+      for (int t = 0; t < 8; t++) {
+        boolean transposes = (t & 4) != 0;
+        boolean fx = (t & 1) != 0;
+        boolean fy = (t & 2) != 0;
+        int tw = transposes ? h : w;
+        int th = transposes ? w : h;
+        float[] pixels = flip(transposes ? transpose(image.pixels(), w, h, 1) : image.pixels(), tw, th, 1, fx, fy);
+        float[] back = flip(plain.predict(Image.gray(tw, th, PixelType.UINT8, pixels)).values(), tw, th, 2, fx, fy);
+        if (transposes) {
+          back = transpose(back, tw, th, 2);
+        }
+        for (int i = 0; i < expected.length; i++) {
+          expected[i] += back[i] / 8;
+        }
+      }
+    }
+    try (Predictor dihedral = open(DEPTH2, 60, 1, TestTimeAugmentation.DIHEDRAL)) {
+      assertEquals(8, dihedral.tilesPerBatch(), "the copies of a tile share a batch");
+      float[] actual = dihedral.predict(image).values();
+      assertTrue(maxDiff(expected, actual) <= 1e-5, "max difference " + maxDiff(expected, actual));
+    }
+  }
+
+  /**
    * The recipe's percentile normalisation is applied: it maps an affine change of intensities
    * away, so a float image of 3 x pixels + 10 gives the same prediction.
    */
@@ -224,15 +260,15 @@ class PredictorTest {
   @Test
   void progressCountsEveryTileOfEveryTransformedCopy() {
     List<long[]> updates = new ArrayList<>();
-    try (Predictor p = open(DEPTH2, 60, 7, TestTimeAugmentation.MIRRORS)) {
-      // 45 / 20 -> 3 columns, 30 / 20 -> 2 rows, 4 copies: 24 tiles; batches never mix strips,
-      // so the batch size 7 gives a batch of 3 per strip, 8 batches.
+    try (Predictor p = open(DEPTH2, 60, 2, TestTimeAugmentation.MIRRORS)) {
+      // 45 / 20 -> 3 columns, 30 / 20 -> 2 rows, 4 copies: 24 tiles. Batch size 2 with its copies:
+      // 8 tiles a batch; batches never mix rounds (a strip of each copy, 12 tiles), so 8 + 4 twice.
       assertEquals(24, p.tileCount(45, 30));
+      assertEquals(8, p.tilesPerBatch());
       p.predict(TinyModels.blobs(45, 30, 1), (done, total) -> updates.add(new long[] {done, total}));
     }
-    assertEquals(8, updates.size());
-    assertArrayEquals(new long[] {3, 24}, updates.get(0));
-    assertArrayEquals(new long[] {24, 24}, updates.get(7));
+    assertEquals(List.of(8L, 12L, 20L, 24L), updates.stream().map(u -> u[0]).toList());
+    assertArrayEquals(new long[] {24, 24}, updates.get(3));
   }
 
   @Test
@@ -331,6 +367,17 @@ class PredictorTest {
         int sx = y2;
         int sy = h - 1 - x2;
         System.arraycopy(map, (sy * w + sx) * c, out, (y2 * h + x2) * c, c);
+      }
+    }
+    return out;
+  }
+
+  /** The {@code h x w} map whose pixel (y, x) is pixel (x, y) of the {@code w x h} map. */
+  static float[] transpose(float[] map, int w, int h, int c) {
+    float[] out = new float[map.length];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        System.arraycopy(map, (y * w + x) * c, out, (x * h + y) * c, c);
       }
     }
     return out;
