@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.model.Padding;
@@ -180,43 +181,23 @@ class PredictorTest {
     }
   }
 
-  /** Mirror TTA is the mean of the 4 flipped predictions, each flipped back (computed here by hand). */
-  @Test
-  void mirrorAugmentationAveragesTheFlippedPredictions() {
-    int w = 53;
-    int h = 38;
-    Image image = TinyModels.blobs(w, h, 12);
-    float[] expected = new float[w * h * 2];
-    try (Predictor plain = open(DEPTH2, 60, 4, TestTimeAugmentation.NONE)) {
-      for (int flips = 0; flips < 4; flips++) {
-        boolean fx = (flips & 1) != 0;
-        boolean fy = (flips & 2) != 0;
-        Image flipped = Image.gray(w, h, PixelType.UINT8, flip(image.pixels(), w, h, 1, fx, fy));
-        float[] back = flip(plain.predict(flipped).values(), w, h, 2, fx, fy);
-        for (int i = 0; i < expected.length; i++) {
-          expected[i] += back[i] / 4;
-        }
-      }
-    }
-    try (Predictor mirrors = open(DEPTH2, 60, 4, TestTimeAugmentation.MIRRORS)) {
-      assertTrue(maxDiff(expected, mirrors.predict(image).values()) <= 1e-6);
-    }
-  }
-
   /**
-   * Dihedral TTA runs the 8 copies of a tile as one batch and still gives the mean of the 8
-   * transformed predictions, each transformed back (computed here by hand, one copy at a time), on
-   * a page whose transposed copies have another grid.
+   * Mirror and dihedral TTA give the mean of the 4 or 8 transformed predictions, each transformed
+   * back (computed here by hand, one copy at a time, with transposes for copies 4 to 7), although
+   * the copies of a tile run through the net as one batch; on a page whose transposed copies have
+   * another grid.
    */
-  @Test
-  void dihedralCopiesPredictedTogetherAverageTheTransformedPredictions() {
+  @ParameterizedTest
+  @EnumSource(value = TestTimeAugmentation.class, names = {"MIRRORS", "DIHEDRAL"})
+  void copiesPredictedTogetherAverageTheTransformedPredictions(TestTimeAugmentation tta) {
     int w = 53;
     int h = 38;
+    int copies = tta == TestTimeAugmentation.MIRRORS ? 4 : 8;
     Image image = TinyModels.blobs(w, h, 14);
     float[] expected = new float[w * h * 2];
     try (Predictor plain = open(DEPTH2, 60, 1, TestTimeAugmentation.NONE)) {
       assertEquals(1, plain.tilesPerBatch());
-      for (int t = 0; t < 8; t++) {
+      for (int t = 0; t < copies; t++) {
         boolean transposes = (t & 4) != 0;
         boolean fx = (t & 1) != 0;
         boolean fy = (t & 2) != 0;
@@ -228,13 +209,13 @@ class PredictorTest {
           back = transpose(back, tw, th, 2);
         }
         for (int i = 0; i < expected.length; i++) {
-          expected[i] += back[i] / 8;
+          expected[i] += back[i] / copies;
         }
       }
     }
-    try (Predictor dihedral = open(DEPTH2, 60, 1, TestTimeAugmentation.DIHEDRAL)) {
-      assertEquals(8, dihedral.tilesPerBatch(), "the copies of a tile share a batch");
-      float[] actual = dihedral.predict(image).values();
+    try (Predictor together = open(DEPTH2, 60, 1, tta)) {
+      assertEquals(copies, together.tilesPerBatch(), "the copies of a tile share a batch");
+      float[] actual = together.predict(image).values();
       assertTrue(maxDiff(expected, actual) <= 1e-5, "max difference " + maxDiff(expected, actual));
     }
   }
