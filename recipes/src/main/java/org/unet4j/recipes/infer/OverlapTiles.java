@@ -23,14 +23,21 @@ import org.unet4j.recipes.data.PageSource;
  * most {@code step} rows, and a band of page rows needs only the strips that write it and the
  * page rows those strips read (the band plus the mirrored context).
  *
- * <p><b>Batches are formed strip by strip</b>, in every path: a strip's tiles are cut into batches
- * of {@code batchSize} from its first tile, the last batch of a strip holding what is left, and no
- * batch mixes strips. The whole page, a band ({@link #rows}) and a stream of bands therefore feed
- * the net exactly the same batches: the same tiles at the same positions in tensors of the same
- * shape. That is what makes their outputs bit-identical on every CPU: TensorFlow's kernels may sum
- * in an order that depends on the batch's shape (they do without oneDNN, on AVX2-only CPUs), so
- * equal tiles alone are not enough. The cost is one short batch per strip when the batch size does
- * not divide the tiles along a row; with the default batch size 1 there is none.
+ * <p><b>Batches are formed round by round</b>, in every path. Round {@code i} is the {@code i}-th
+ * strip of every copy in the order of the page rows the strips write (so the copies' strips of a
+ * round write neighbouring rows); its tiles are taken position by position along the strip, and at
+ * each position copy by copy, and cut into batches of {@code batchSize} from the first, the last
+ * batch of a round holding what is left. No batch mixes rounds, and every path predicts whole
+ * rounds. With test-time augmentation a batch of {@code copies} tiles thus holds tile {@code m} of
+ * every copy: the copies go through the net together ({@link TileBatching} sizes the batch), not
+ * one after the other. The whole page, a band ({@link #rows}) and a stream of bands therefore feed
+ * the net exactly the same batches in the same order: the same tiles at the same positions in
+ * tensors of the same shape, and add them into the sums in the same order. That is what makes
+ * their outputs bit-identical on every CPU: TensorFlow's kernels may sum in an order that depends
+ * on the batch's shape (they do without oneDNN, on AVX2-only CPUs), so equal tiles alone are not
+ * enough. The cost is one short batch per round when the batch size does not divide its tiles, and,
+ * for a band, the strips of a round that write none of its rows (only with test-time augmentation,
+ * where a round's strips are not aligned: copies mirrored top to bottom count from the bottom row).
  */
 final class OverlapTiles {
   private final Tiling tiling;
@@ -58,15 +65,13 @@ final class OverlapTiles {
   /** Tiles {@link #rows} predicts for page rows {@code [fromRow, toRow)}. */
   long tileCount(int width, int height, int fromRow, int toRow) {
     PageSource.checkRows(fromRow, toRow, height);
-    long strips = 0;
-    for (DihedralTransform transform : transforms) {
-      for (int k = 0; k < tiling.tilesAlong(height); k++) {
-        if (writes(transform, k, height, fromRow, toRow)) {
-          strips++;
-        }
+    long rounds = 0;
+    for (int i = 0; i < tiling.tilesAlong(height); i++) {
+      if (writes(i, height, fromRow, toRow)) {
+        rounds++;
       }
     }
-    return strips * tiling.tilesAlong(width);
+    return rounds * transforms.size() * tiling.tilesAlong(width);
   }
 
   /** A consumer of finished rows of probabilities, in order from the top. */
@@ -77,8 +82,8 @@ final class OverlapTiles {
   }
 
   /**
-   * The probabilities of the whole page at once: for each copy its strips in order, each strip
-   * batched on its own (see the class comment).
+   * The probabilities of the whole page at once: the rounds in order, each batched on its own (see
+   * the class comment).
    */
   ProbabilityMap whole(Image image, NormalizationStats stats, TileProgress progress) {
     PageSource page = PageSource.of(image);
@@ -88,16 +93,14 @@ final class OverlapTiles {
     input.cover(0, height);
     Sum sum = new Sum(width, 0, height);
     Batch batch = new Batch(input, sum, progress, tileCount(width, height));
-    for (DihedralTransform transform : transforms) {
-      for (int k = 0; k < tiling.tilesAlong(height); k++) {
-        addStrip(batch, transform, k, width);
-      }
+    for (int i = 0; i < tiling.tilesAlong(height); i++) {
+      addRound(batch, i, width, height);
     }
     return sum.take(0, height);
   }
 
   /**
-   * The probabilities of page rows {@code [fromRow, toRow)}: every strip of every copy that writes
+   * The probabilities of page rows {@code [fromRow, toRow)}: every round with a strip that writes
    * into them is predicted and only those rows are kept.
    */
   ProbabilityMap rows(PageSource page, NormalizationStats stats, int fromRow, int toRow, TileProgress progress) {
@@ -108,10 +111,10 @@ final class OverlapTiles {
     long total = tileCount(width, height, fromRow, toRow);
     int inputFrom = Integer.MAX_VALUE;
     int inputTo = Integer.MIN_VALUE;
-    for (DihedralTransform transform : transforms) {
-      for (int k = 0; k < strips; k++) {
-        if (writes(transform, k, height, fromRow, toRow)) {
-          int[] reads = reads(transform, k, height);
+    for (int i = 0; i < strips; i++) {
+      if (writes(i, height, fromRow, toRow)) {
+        for (DihedralTransform transform : transforms) {
+          int[] reads = reads(transform, stripAt(transform, i, strips), height);
           inputFrom = Math.min(inputFrom, reads[0]);
           inputTo = Math.max(inputTo, reads[1]);
         }
@@ -121,22 +124,21 @@ final class OverlapTiles {
     input.cover(inputFrom, inputTo);
     Sum sum = new Sum(width, fromRow, toRow - fromRow);
     Batch batch = new Batch(input, sum, progress, total);
-    for (DihedralTransform transform : transforms) {
-      for (int k = 0; k < strips; k++) {
-        if (writes(transform, k, height, fromRow, toRow)) {
-          addStrip(batch, transform, k, width);
-        }
+    for (int i = 0; i < strips; i++) {
+      if (writes(i, height, fromRow, toRow)) {
+        addRound(batch, i, width, height);
       }
     }
     return sum.take(0, toRow - fromRow);
   }
 
   /**
-   * Predicts the page band by band and hands the finished rows to {@code sink} in order. Each copy
-   * runs its strips in the order of the page rows they write; a round runs, for every copy, the
-   * strips up to the band's last row, and the rows every copy has covered are finished. Rows a
-   * strip writes beyond them are kept for the next round, so no tile is predicted twice. Memory:
-   * {@code bandRows + step} rows of sums and the page rows the round's strips read.
+   * Predicts the page band by band and hands the finished rows to {@code sink} in order. A band
+   * runs the rounds up to the first that brings every copy to the band's last row, and the rows
+   * every copy has covered are finished. Rows a strip writes beyond them are kept for the next
+   * band, so no tile is predicted twice. Memory: {@code bandRows + 2 step} rows of sums (a copy
+   * counted from the bottom lags by less than a step, so the others may run up to a step further)
+   * and the page rows the band's strips read.
    */
   void stream(PageSource page, NormalizationStats stats, int bandRows, RowSink sink, TileProgress progress) {
     checkArgument(bandRows >= 1, "bandRows must be positive, got %s", bandRows);
@@ -144,36 +146,32 @@ final class OverlapTiles {
     int height = page.height();
     int strips = tiling.tilesAlong(height);
     int copies = transforms.size();
-    int[] next = new int[copies];
+    int next = 0;
     int[] covered = new int[copies];
     Input input = new Input(page, stats);
-    Sum sum = new Sum(width, 0, Math.min(height, bandRows + tiling.step()));
+    Sum sum = new Sum(width, 0, Math.min(height, bandRows + 2 * tiling.step()));
     Batch batch = new Batch(input, sum, progress, tileCount(width, height));
     while (sum.first < height) {
       int target = Math.min(height, sum.first + bandRows);
-      int[] stop = new int[copies];
+      int stop = next;
       int inputFrom = Integer.MAX_VALUE;
       int inputTo = Integer.MIN_VALUE;
-      for (int t = 0; t < copies; t++) {
-        DihedralTransform transform = transforms.get(t);
-        stop[t] = next[t];
-        while (covered[t] < target) {
-          int k = stripAt(transform, stop[t], strips);
+      while (Arrays.stream(covered).min().orElseThrow() < target) {
+        for (int t = 0; t < copies; t++) {
+          DihedralTransform transform = transforms.get(t);
+          int k = stripAt(transform, stop, strips);
           int[] reads = reads(transform, k, height);
           inputFrom = Math.min(inputFrom, reads[0]);
           inputTo = Math.max(inputTo, reads[1]);
           covered[t] = written(transform, k, height)[1];
-          stop[t]++;
         }
+        stop++;
       }
       input.cover(inputFrom, inputTo);
-      for (int t = 0; t < copies; t++) {
-        DihedralTransform transform = transforms.get(t);
-        for (int i = next[t]; i < stop[t]; i++) {
-          addStrip(batch, transform, stripAt(transform, i, strips), width);
-        }
-        next[t] = stop[t];
+      for (int i = next; i < stop; i++) {
+        addRound(batch, i, width, height);
       }
+      next = stop;
       int done = Arrays.stream(covered).min().orElseThrow();
       int kept = Arrays.stream(covered).max().orElseThrow();
       sink.accept(sum.first, sum.take(0, done - sum.first));
@@ -186,10 +184,16 @@ final class OverlapTiles {
     return transform.flipsY() ? strips - 1 - i : i;
   }
 
-  /** Whether strip {@code k} writes a row of {@code [fromRow, toRow)}. */
-  private boolean writes(DihedralTransform transform, int k, int height, int fromRow, int toRow) {
-    int[] rows = written(transform, k, height);
-    return rows[0] < toRow && rows[1] > fromRow;
+  /** Whether a strip of round {@code i} writes a row of {@code [fromRow, toRow)}. */
+  private boolean writes(int i, int height, int fromRow, int toRow) {
+    int strips = tiling.tilesAlong(height);
+    for (DihedralTransform transform : transforms) {
+      int[] rows = written(transform, stripAt(transform, i, strips), height);
+      if (rows[0] < toRow && rows[1] > fromRow) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The page rows {@code [from, to)} strip {@code k} writes. */
@@ -216,15 +220,21 @@ final class OverlapTiles {
     return new int[] {from, to};
   }
 
-  /** Predicts strip {@code k} of {@code transform}'s copy in batches of its own. */
-  private void addStrip(Batch batch, DihedralTransform transform, int k, int width) {
-    int a = k * tiling.step();
+  /**
+   * Predicts round {@code i} in batches of its own: at each position along the strips, the tile of
+   * every copy's {@code i}-th strip in page-row order.
+   */
+  private void addRound(Batch batch, int i, int width, int height) {
+    int strips = tiling.tilesAlong(height);
     for (int m = 0; m < tiling.tilesAlong(width); m++) {
       int b = m * tiling.step();
-      if (transform.transposes()) {
-        batch.add(transform, a, b);
-      } else {
-        batch.add(transform, b, a);
+      for (DihedralTransform transform : transforms) {
+        int a = stripAt(transform, i, strips) * tiling.step();
+        if (transform.transposes()) {
+          batch.add(transform, a, b);
+        } else {
+          batch.add(transform, b, a);
+        }
       }
     }
     batch.flush();
@@ -319,11 +329,14 @@ final class OverlapTiles {
     private final long total;
     private final int tileSamples;
     private final float[] tiles;
+    private final float[] probabilities;
     private final DihedralTransform[] transforms;
     private final int[] originX;
     private final int[] originY;
     private final int[] offsetsU;
     private final int[] offsetsV;
+    private final int[] offsetsX;
+    private final int[] offsetsY;
     private int size;
     private long done;
 
@@ -332,15 +345,19 @@ final class OverlapTiles {
       this.sum = sum;
       this.progress = progress;
       this.total = total;
-      // A batch never spans two strips, so a strip's tiles bound it.
-      int capacity = Math.max(1, Math.min(batchSize, tiling.tilesAlong(input.page.width())));
+      // A batch never spans two rounds, so a round's tiles bound it.
+      int capacity = Math.max(1, Math.min(batchSize, tiling.tilesAlong(input.page.width()) * OverlapTiles.this.transforms.size()));
       this.tileSamples = tiling.tile() * tiling.tile() * channels;
       this.tiles = new float[Math.multiplyExact(capacity, tileSamples)];
+      int out = tiling.outputSize();
+      this.probabilities = new float[Math.multiplyExact(capacity, Math.multiplyExact(out * out, classes))];
       this.transforms = new DihedralTransform[capacity];
       this.originX = new int[capacity];
       this.originY = new int[capacity];
       this.offsetsU = new int[tiling.tile()];
       this.offsetsV = new int[tiling.tile()];
+      this.offsetsX = new int[tiling.step()];
+      this.offsetsY = new int[tiling.step()];
     }
 
     /**
@@ -392,21 +409,21 @@ final class OverlapTiles {
       }
     }
 
-    /** Runs the waiting tiles and adds each one's share of the output to the sums it covers. */
+    /**
+     * Runs the waiting tiles and adds each one's share of the output to the sums it covers. The
+     * tile and probability arrays serve every batch: nothing is allocated per tile.
+     */
     void flush() {
       if (size == 0) {
         return;
       }
-      float[] probabilities = model.predict(size == transforms.length ? tiles
-          : Arrays.copyOf(tiles, size * tileSamples), size);
+      model.predict(tiles, size, probabilities);
       int width = input.page.width();
       int height = input.page.height();
       int out = tiling.outputSize();
       int skip = tiling.skip();
       int tileValues = out * out * classes;
       int rowValues = width * classes;
-      int[] offsetsX = new int[tiling.step()];
-      int[] offsetsY = new int[tiling.step()];
       for (int b = 0; b < size; b++) {
         DihedralTransform transform = transforms[b];
         int w = transform.width(width, height);

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -33,7 +34,7 @@ import org.unet4j.recipes.model.ModelSource;
  * normalised as in training ({@code data.normalization}), mirror-extended at its borders and cut
  * into overlapping input tiles whose outputs abut; see {@link Tiling} for why the result equals
  * one pass of the net over the whole image. Tiles are predicted {@code inference.batchSize} at a
- * time.
+ * time, with their test-time copies where memory allows ({@link #tilesPerBatch()}).
  *
  * <p><b>Test-time augmentation.</b> With {@code tta = mirrors} or {@code dihedral} the whole image
  * is transformed (4 mirrors or the 8 quarter turns and mirrors, {@link DihedralTransform}), each
@@ -61,6 +62,7 @@ public final class Predictor implements AutoCloseable {
   private final TileModel model;
   private final int channels;
   private final int classes;
+  private final int tilesPerBatch;
   private final OverlapTiles tiles;
   private final StreamingPolicy streaming;
 
@@ -74,8 +76,10 @@ public final class Predictor implements AutoCloseable {
     this.model = model;
     this.channels = recipe.model().inputChannels();
     this.classes = recipe.model().classes();
-    this.tiles = new OverlapTiles(tiling, model, channels, classes, inference.batchSize(),
-        DihedralTransform.of(inference.tta()));
+    List<DihedralTransform> copies = DihedralTransform.of(inference.tta());
+    this.tilesPerBatch = TileBatching.tilesPerBatch(recipe.model(), tiling.tile(), inference.batchSize(),
+        copies.size());
+    this.tiles = new OverlapTiles(tiling, model, channels, classes, tilesPerBatch, copies);
   }
 
   /** The model at {@code path} (run, checkpoint or export) with its recipe's inference settings. */
@@ -136,6 +140,15 @@ public final class Predictor implements AutoCloseable {
     return tiling;
   }
 
+  /**
+   * Tiles that go through the net in one run: {@code inference.batchSize}, times the test-time
+   * copies as far as a batch's activations stay within 1 GiB (copies of one tile are predicted
+   * together rather than one after the other).
+   */
+  public int tilesPerBatch() {
+    return tilesPerBatch;
+  }
+
   /** Tiles predicted for a {@code width x height} image, test-time copies included. */
   public long tileCount(int width, int height) {
     return tiling.tileCount(width, height) * DihedralTransform.of(inference.tta()).size();
@@ -175,8 +188,8 @@ public final class Predictor implements AutoCloseable {
    * reading only the rows the covering tiles need (the band plus the mirrored context). A batch
    * job can cut a huge page into bands and predict them apart; bands whose borders are multiples
    * of {@code tiling().step()} share no tiles (without test-time augmentation; with it, the copies
-   * mirrored top to bottom count their grid from the bottom row, so a band border between their
-   * strips costs one strip of tiles twice).
+   * mirrored top to bottom count their grid from the bottom row and a band predicts whole rounds
+   * of a strip of every copy, so a band border costs one round of tiles twice).
    *
    * @param page the page, read by bands ({@link PageSource#of} for an image in memory,
    *     {@link org.unet4j.recipes.data.ImageFile#page} for a file)
@@ -278,15 +291,14 @@ public final class Predictor implements AutoCloseable {
     }
 
     @Override
-    public float[] predict(float[] tiles, int batch) {
+    public void predict(float[] tiles, int batch, float[] probabilities) {
       int channels = model.spec().inputChannels();
+      int samples = batch * tile * tile * channels;
       try (TFloat32 input = TFloat32.tensorOf(Shape.of(batch, tile, tile, channels),
-              DataBuffers.of(tiles, true, false));
+              DataBuffers.of(tiles, true, false).narrow(samples));
           Result result = session.runner().feed(model.input(), input).fetch(model.probabilities()).run()) {
-        TFloat32 probabilities = (TFloat32) result.get(0);
-        float[] out = new float[Math.toIntExact(probabilities.size())];
-        probabilities.asRawTensor().data().asFloats().read(out);
-        return out;
+        TFloat32 out = (TFloat32) result.get(0);
+        out.asRawTensor().data().asFloats().read(probabilities, 0, Math.toIntExact(out.size()));
       }
     }
 
@@ -300,8 +312,8 @@ public final class Predictor implements AutoCloseable {
   /** An exported SavedModel, compiled for one tile. */
   private record ExportTiles(ExportedModel export) implements TileModel {
     @Override
-    public float[] predict(float[] tiles, int batch) {
-      return export.predict(tiles, batch);
+    public void predict(float[] tiles, int batch, float[] probabilities) {
+      export.predict(tiles, batch, probabilities);
     }
 
     @Override

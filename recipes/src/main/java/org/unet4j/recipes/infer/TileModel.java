@@ -6,10 +6,12 @@ package org.unet4j.recipes.infer;
  */
 interface TileModel extends AutoCloseable {
   /**
-   * The probabilities {@code [batch, out, out, classes]} of {@code tiles}
-   * {@code [batch, tile, tile, channels]}, both flattened channels-last.
+   * Writes the probabilities {@code [batch, out, out, classes]} of the first {@code batch} tiles
+   * {@code [batch, tile, tile, channels]} of {@code tiles} to the start of {@code probabilities},
+   * both flattened channels-last. The arrays may be longer than the batch, so that the tile loop
+   * reuses one pair of arrays for every batch, a short last one included.
    */
-  float[] predict(float[] tiles, int batch);
+  void predict(float[] tiles, int batch, float[] probabilities);
 
   @Override
   void close();

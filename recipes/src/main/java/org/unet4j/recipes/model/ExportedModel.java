@@ -157,13 +157,32 @@ public final class ExportedModel implements AutoCloseable {
           + " for " + batch + " tile(s) of " + tile + "x" + tile + "x" + info.inputChannels() + ", got "
           + images.length + " floats");
     }
+    float[] out = new float[Math.multiplyExact(batch, info.outputSize() * info.outputSize() * info.classes())];
+    predict(images, batch, out);
+    return out;
+  }
+
+  /**
+   * {@link #predict(float[], int)} into {@code probabilities}: reads the first {@code batch} tiles
+   * of {@code images} and writes their probabilities to the start of {@code probabilities}, so that
+   * a caller can reuse one pair of arrays for batches of any size up to theirs.
+   *
+   * @throws IllegalArgumentException when an array is shorter than the batch needs
+   */
+  public void predict(float[] images, int batch, float[] probabilities) {
+    int tile = info.tile();
+    long samples = (long) batch * tile * tile * info.inputChannels();
+    long values = (long) batch * info.outputSize() * info.outputSize() * info.classes();
+    if (batch < 1 || images.length < samples || probabilities.length < values) {
+      throw new IllegalArgumentException("expected " + (batch < 1 ? "a batch of at least 1" : "at least " + samples
+          + " floats in and room for " + values + " out") + " for " + batch + " tile(s) of " + tile + "x" + tile
+          + "x" + info.inputChannels() + ", got " + images.length + " and " + probabilities.length + " floats");
+    }
     try (TFloat32 input = TFloat32.tensorOf(Shape.of(batch, tile, tile, info.inputChannels()),
-            DataBuffers.of(images, true, false));
+            DataBuffers.of(images, true, false).narrow(samples));
         Result result = bundle.session().runner().feed(inputTensor, input).fetch(probabilitiesTensor).run()) {
-      TFloat32 probabilities = (TFloat32) result.get(0);
-      float[] out = new float[Math.toIntExact(probabilities.size())];
-      probabilities.asRawTensor().data().asFloats().read(out);
-      return out;
+      TFloat32 out = (TFloat32) result.get(0);
+      out.asRawTensor().data().asFloats().read(probabilities, 0, Math.toIntExact(out.size()));
     }
   }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.model.Padding;
@@ -27,10 +28,12 @@ import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.layers.OneDnn;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.Normalizer;
 import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.model.CheckpointException;
+import org.unet4j.recipes.model.ExportedModel;
 import org.unet4j.recipes.model.ModelExport;
 import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.model.ModelSource;
@@ -45,12 +48,18 @@ class PredictorTest {
   private static final Recipe PADDED = TinyModels.recipe("padded",
       UNet.builder().depth(2).baseFilters(4).padding(Padding.SAME).build(), 120);
 
+  /**
+   * Depth 2 from 8 filters: its bottleneck (16 -> 32 -> 32) and first expanding convolution
+   * (32 -> 16) are wide enough for Winograd's form, so inference graphs cache transformed kernels.
+   */
+  private static final Recipe WIDE = TinyModels.recipe("wide", UNet.builder().depth(2).baseFilters(8).build(), 60);
+
   @TempDir static Path runs;
   @TempDir Path dir;
 
   @BeforeAll
   static void makeRuns() {
-    for (Recipe r : List.of(DEPTH2, DEPTH3, PADDED)) {
+    for (Recipe r : List.of(DEPTH2, DEPTH3, PADDED, WIDE)) {
       TinyModels.untrainedRun(r, run(r));
     }
   }
@@ -172,26 +181,42 @@ class PredictorTest {
     }
   }
 
-  /** Mirror TTA is the mean of the 4 flipped predictions, each flipped back (computed here by hand). */
-  @Test
-  void mirrorAugmentationAveragesTheFlippedPredictions() {
+  /**
+   * Mirror and dihedral TTA give the mean of the 4 or 8 transformed predictions, each transformed
+   * back (computed here by hand, one copy at a time, with transposes for copies 4 to 7), although
+   * the copies of a tile run through the net as one batch; on a page whose transposed copies have
+   * another grid.
+   */
+  @ParameterizedTest
+  @EnumSource(value = TestTimeAugmentation.class, names = {"MIRRORS", "DIHEDRAL"})
+  void copiesPredictedTogetherAverageTheTransformedPredictions(TestTimeAugmentation tta) {
     int w = 53;
     int h = 38;
-    Image image = TinyModels.blobs(w, h, 12);
+    int copies = tta == TestTimeAugmentation.MIRRORS ? 4 : 8;
+    Image image = TinyModels.blobs(w, h, 14);
     float[] expected = new float[w * h * 2];
-    try (Predictor plain = open(DEPTH2, 60, 4, TestTimeAugmentation.NONE)) {
-      for (int flips = 0; flips < 4; flips++) {
-        boolean fx = (flips & 1) != 0;
-        boolean fy = (flips & 2) != 0;
-        Image flipped = Image.gray(w, h, PixelType.UINT8, flip(image.pixels(), w, h, 1, fx, fy));
-        float[] back = flip(plain.predict(flipped).values(), w, h, 2, fx, fy);
+    try (Predictor plain = open(DEPTH2, 60, 1, TestTimeAugmentation.NONE)) {
+      assertEquals(1, plain.tilesPerBatch());
+      for (int t = 0; t < copies; t++) {
+        boolean transposes = (t & 4) != 0;
+        boolean fx = (t & 1) != 0;
+        boolean fy = (t & 2) != 0;
+        int tw = transposes ? h : w;
+        int th = transposes ? w : h;
+        float[] pixels = flip(transposes ? transpose(image.pixels(), w, h, 1) : image.pixels(), tw, th, 1, fx, fy);
+        float[] back = flip(plain.predict(Image.gray(tw, th, PixelType.UINT8, pixels)).values(), tw, th, 2, fx, fy);
+        if (transposes) {
+          back = transpose(back, tw, th, 2);
+        }
         for (int i = 0; i < expected.length; i++) {
-          expected[i] += back[i] / 4;
+          expected[i] += back[i] / copies;
         }
       }
     }
-    try (Predictor mirrors = open(DEPTH2, 60, 4, TestTimeAugmentation.MIRRORS)) {
-      assertTrue(maxDiff(expected, mirrors.predict(image).values()) <= 1e-6);
+    try (Predictor together = open(DEPTH2, 60, 1, tta)) {
+      assertEquals(copies, together.tilesPerBatch(), "the copies of a tile share a batch");
+      float[] actual = together.predict(image).values();
+      assertTrue(maxDiff(expected, actual) <= 1e-5, "max difference " + maxDiff(expected, actual));
     }
   }
 
@@ -216,15 +241,15 @@ class PredictorTest {
   @Test
   void progressCountsEveryTileOfEveryTransformedCopy() {
     List<long[]> updates = new ArrayList<>();
-    try (Predictor p = open(DEPTH2, 60, 7, TestTimeAugmentation.MIRRORS)) {
-      // 45 / 20 -> 3 columns, 30 / 20 -> 2 rows, 4 copies: 24 tiles; batches never mix strips,
-      // so the batch size 7 gives a batch of 3 per strip, 8 batches.
+    try (Predictor p = open(DEPTH2, 60, 2, TestTimeAugmentation.MIRRORS)) {
+      // 45 / 20 -> 3 columns, 30 / 20 -> 2 rows, 4 copies: 24 tiles. Batch size 2 with its copies:
+      // 8 tiles a batch; batches never mix rounds (a strip of each copy, 12 tiles), so 8 + 4 twice.
       assertEquals(24, p.tileCount(45, 30));
+      assertEquals(8, p.tilesPerBatch());
       p.predict(TinyModels.blobs(45, 30, 1), (done, total) -> updates.add(new long[] {done, total}));
     }
-    assertEquals(8, updates.size());
-    assertArrayEquals(new long[] {3, 24}, updates.get(0));
-    assertArrayEquals(new long[] {24, 24}, updates.get(7));
+    assertEquals(List.of(8L, 12L, 20L, 24L), updates.stream().map(u -> u[0]).toList());
+    assertArrayEquals(new long[] {24, 24}, updates.get(3));
   }
 
   @Test
@@ -265,6 +290,35 @@ class PredictorTest {
     assertEquals(OptionalInt.of(60), other.compiledTile());
   }
 
+  /**
+   * A checkpoint and an export predict through inference graphs (Winograd kernels transformed once
+   * per session) what a graph that transforms them on every run computes in one whole-image pass.
+   */
+  @Test
+  void inferenceGraphsPredictWhatTheTrainingFormComputes() {
+    Path export = dir.resolve("wide-export");
+    ModelExport.export(run(WIDE), export, OptionalInt.empty());
+    Image image = TinyModels.blobs(90, 71, 6);
+    float[] expected;
+    try (Predictor p = Predictor.open(run(WIDE))) {
+      expected = TinyModels.wholeImage(WIDE, run(WIDE), Normalizer.apply(image, WIDE.data().normalization()), 90, 71,
+          p.tiling().context());
+      float[] fromRun = p.predict(image).values();
+      assertTrue(maxDiff(expected, fromRun) <= 1e-5, "run: " + maxDiff(expected, fromRun));
+      // Twice through one session: the second pass reads the kept kernels.
+      assertArrayEquals(fromRun, p.predict(image).values());
+    }
+    try (Predictor p = Predictor.open(export)) {
+      float[] fromExport = p.predict(image).values();
+      assertTrue(maxDiff(expected, fromExport) <= 1e-5, "export: " + maxDiff(expected, fromExport));
+    }
+    try (ExportedModel model = ExportedModel.load(export)) {
+      // Where TensorFlow runs on oneDNN the rule transforms layers of any size (ModelCompiler.WinogradRule).
+      assertEquals(OneDnn.enabled(), model.bundle().graph().operation("bottleneck/conv1/winograd_kernel") != null,
+          "the export holds the inference graph");
+    }
+  }
+
   @Test
   void modelSourceErrorsSayWhatWasExpected() throws IOException {
     Path missing = dir.resolve("nothing");
@@ -294,6 +348,17 @@ class PredictorTest {
         int sx = y2;
         int sy = h - 1 - x2;
         System.arraycopy(map, (sy * w + sx) * c, out, (y2 * h + x2) * c, c);
+      }
+    }
+    return out;
+  }
+
+  /** The {@code h x w} map whose pixel (y, x) is pixel (x, y) of the {@code w x h} map. */
+  static float[] transpose(float[] map, int w, int h, int c) {
+    float[] out = new float[map.length];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        System.arraycopy(map, (y * w + x) * c, out, (x * h + y) * c, c);
       }
     }
     return out;
