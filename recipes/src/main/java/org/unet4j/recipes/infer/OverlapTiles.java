@@ -401,7 +401,7 @@ final class OverlapTiles {
           : Arrays.copyOf(tiles, size * tileSamples), size);
       int width = input.page.width();
       int height = input.page.height();
-      int out = tiling.outputSize();
+      int out = tiling.upsampledOutput();
       int skip = tiling.skip();
       int tileValues = out * out * classes;
       int rowValues = width * classes;
