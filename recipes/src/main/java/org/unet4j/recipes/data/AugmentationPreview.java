@@ -28,16 +28,18 @@ import org.unet4j.labels.WeightMapCache;
  *
  * <p>The tiles are drawn exactly as {@code DatasetTiles} draws them for training: same training
  * split, same samples, same seeds per step and batch slot, same {@link Augmenter}, same
- * {@link TileShape} (the recipe's training tile and the blocks of input pixels its output grid stands
- * for, {@link OutputGrid}). Row {@code n} (0-based) is slot {@code n % batchSize} of step {@code n / batchSize}. Only the
- * images those tiles come from are loaded, so a preview of a large data set is quick.
+ * {@link TileShape} (the recipe's training tile and the blocks of input pixels its output grid
+ * stands for, {@link OutputGrid}). Row {@code n} (0-based) is slot {@code n % batchSize} of step
+ * {@code n / batchSize}. Only the images those tiles come from are loaded, so a preview of a large
+ * data set is quick.
  *
  * <p>The {@link #sheet() sheet} has one row per tile: the image tile (channels averaged, its own
  * 1st..99th percentile stretched to black..white), its class labels and its loss weights, side by
- * side at the same scale, labels and weights placed where their crop lies in the image tile (for a net
- * whose output is coarser than its input, the targets of its output pixels, each over its block). Over
- * the image, a regular grid resampled under the tile's own {@link Warp} shows the deformation. The
- * same recipe and seed give a byte-identical PNG (the picture carries no time stamp).
+ * side at the same scale, labels and weights placed where their crop lies in the image tile (for a
+ * net whose output is coarser than its input, the targets of its output pixels, each over its
+ * block). Over the image, a regular grid resampled under the tile's own {@link Warp} shows the
+ * deformation. The same recipe and seed give a byte-identical PNG (the picture carries no time
+ * stamp).
  */
 public final class AugmentationPreview {
   public static final String SHEET = "augment-contact-sheet.png";

@@ -62,7 +62,10 @@ public record BilinearUpsampling(int stride) {
     return fine;
   }
 
-  /** For each fine pixel along an axis of {@code coarse} pixels: the coarse pixel left of it and the weight of its right neighbour. */
+  /**
+   * For each fine pixel along an axis of {@code coarse} pixels: the coarse pixel at or before it
+   * ({@code first}) and the weight of the one after ({@code fraction}).
+   */
   private void weights(int coarse, int[] first, float[] fraction) {
     for (int u = 0; u < first.length; u++) {
       // t = (2u + 1 - stride) / (2 stride) in exact integers, clamped to [0, coarse - 1]

@@ -34,8 +34,8 @@ import org.unet4j.recipes.model.ModelSource;
  * into overlapping input tiles whose outputs abut; see {@link Tiling} for why the result equals
  * one pass of the net over the whole image. A net whose output is coarser than its input (fewer
  * expanding than contracting stages) has each tile's output upsampled bilinearly to the input's
- * resolution ({@link BilinearUpsampling}), so its probability maps have the image's size too. Tiles are predicted {@code inference.batchSize} at a
- * time.
+ * resolution ({@link BilinearUpsampling}), so its probability maps have the image's size too.
+ * Tiles are predicted {@code inference.batchSize} at a time.
  *
  * <p><b>Test-time augmentation.</b> With {@code tta = mirrors} or {@code dihedral} the whole image
  * is transformed (4 mirrors or the 8 quarter turns and mirrors, {@link DihedralTransform}), each
