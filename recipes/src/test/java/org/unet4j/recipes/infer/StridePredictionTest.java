@@ -23,7 +23,7 @@ import org.unet4j.recipes.model.ModelSource;
 /**
  * Overlap-tile prediction of nets whose output is coarser than their input (issue 19): the tiles'
  * outputs, upsampled bilinearly, give what one pass over the whole mirror-extended image gives
- * after upsampling, on odd sizes and images smaller than a tile.
+ * after upsampling, on odd sizes and an image smaller than a tile.
  */
 class StridePredictionTest {
   /** Depth 2, one expanding stage: stride 2, output (tile - 36) / 2, margin 18, step 20 at 60. */
@@ -48,7 +48,6 @@ class StridePredictionTest {
   static Stream<Arguments> cases() {
     return Stream.of(
         Arguments.of(STRIDE2, 150, 97),
-        Arguments.of(STRIDE2, 13, 7),
         Arguments.of(STRIDE2, 1, 1),
         Arguments.of(STRIDE4, 97, 150),
         Arguments.of(PADDED2, 150, 97));
