@@ -84,8 +84,10 @@ final class PredictCommand implements Callable<Integer> {
       if (source.best().isPresent()) {
         o.printf(Locale.ROOT, "using   %s%n", source.choice());
       }
-      o.printf(Locale.ROOT, "tiles   %d -> %d, step %d, mirrored context %d px; tta %s; threshold %s%s%n", t.tile(),
-          t.outputSize(), t.step(), t.context(), inference.tta().name().toLowerCase(Locale.ROOT),
+      String output = t.stride() == 1 ? Integer.toString(t.outputSize())
+          : t.outputSize() + " (upsampled x" + t.stride() + " to " + t.upsampledOutput() + ")";
+      o.printf(Locale.ROOT, "tiles   %d -> %s, step %d, mirrored context %d px; tta %s; threshold %s%s%n", t.tile(),
+          output, t.step(), t.context(), inference.tta().name().toLowerCase(Locale.ROOT),
           inference.threshold(), inference.instances() == InstanceMethod.WATERSHED
               ? "; watershed from cores above " + inference.seedThreshold() : "");
       o.flush();

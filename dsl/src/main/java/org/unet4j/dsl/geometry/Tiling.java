@@ -40,44 +40,51 @@ import org.unet4j.dsl.model.StageSpec;
  * whole-image pass does not. Their tiles keep only the output pixels whose whole receptive field
  * lies inside the tile: {@link #skip()} pixels are dropped at each side ({@code receptiveField - 1
  * - margin}, a bound that holds for every pooling phase), and the mirrored context grows by as much.
- * For unpadded nets {@code skip} is 0.
+ * For unpadded nets of stride 1 {@code skip} is 0.
+ *
+ * <p><b>Output stride s above 1</b> (fewer expanding than contracting stages): a tile's
+ * {@code outputSize} pixels each stand for an s x s block of input pixels ({@link
+ * Geometry#outputOrigin()}), and the predictor upsamples them bilinearly to the
+ * {@link #upsampledOutput()} = {@code s * outputSize} pixels under the blocks, each coarse value at
+ * its block's centre. A fine pixel less than half a block from the tile's output border lies
+ * outside the outermost centres and would need the neighbouring tile's values, so the tile drops
+ * {@code s / 2} (rounded down) more pixels at each side; what it keeps is interpolated between its
+ * own values exactly as in the whole-image pass. The period is a multiple of s, so every tile's
+ * blocks lie on the whole pass's block grid.
  *
  * @param tile input height and width of a tile
  * @param outputSize the net's output height and width for {@code tile}
  * @param step distance between the origins of neighbouring tiles: a multiple of {@code period}
  * @param context pixels mirrored before the first row and column of the image
- * @param skip output pixels at each side of a tile's output that are not used
+ * @param skip pixels at each side of a tile's (upsampled) output that are not used
  * @param period pooling size ^ depth: the alignment that tiles keep
+ * @param stride input pixels per output pixel along an axis (1 for a full U-Net)
  */
-public record Tiling(int tile, int outputSize, int step, int context, int skip, int period) {
+public record Tiling(int tile, int outputSize, int step, int context, int skip, int period, int stride) {
 
   public Tiling {
-    checkArgument(tile >= 1 && outputSize >= 1 && period >= 1 && skip >= 0 && context >= 0,
-        "sizes must be positive: tile %s, outputSize %s, period %s, skip %s, context %s", tile, outputSize, period,
-        skip, context);
-    checkArgument(step >= period && step % period == 0 && step <= outputSize - 2 * skip,
+    checkArgument(tile >= 1 && outputSize >= 1 && period >= 1 && skip >= 0 && context >= 0 && stride >= 1,
+        "sizes must be positive: tile %s, outputSize %s, period %s, skip %s, context %s, stride %s", tile, outputSize,
+        period, skip, context, stride);
+    checkArgument(period % stride == 0, "the period %s must be a multiple of the stride %s", period, stride);
+    checkArgument(step >= period && step % period == 0 && step <= stride * outputSize - 2 * skip,
         "step %s must be a positive multiple of the period %s and at most the usable output %s", step, period,
-        outputSize - 2 * skip);
+        stride * outputSize - 2 * skip);
   }
 
   /**
    * The layout of {@code model} at input tile {@code tile}.
    *
    * @throws InvalidInputException when the tile is not a valid input size (naming the nearest
-   *     valid ones), when the net's output has a coarser resolution than its input, or when the
-   *     tile's usable output is smaller than the period (naming the smallest tile that works)
+   *     valid ones), or when the tile's usable output is smaller than the period (naming the
+   *     smallest tile that works)
    */
   public static Tiling of(ModelSpec model, int tile) {
     Geometry geometry = model.geometry();
     geometry.requireValid(tile, "the model");
-    if (geometry.outputStride() != 1) {
-      throw new InvalidInputException("the predictor needs an output at the input's resolution, but this net has "
-          + model.expanding().size() + " expanding stages for " + model.depth() + " contracting ones (output stride "
-          + geometry.outputStride() + "); tiling needs as many expanding stages as contracting ones (output stride 1)");
-    }
     Tiling tiling = layout(model, geometry, tile);
     if (tiling == null) {
-      int output = geometry.outputSize(tile) - 2 * skip(model, geometry);
+      int output = geometry.outputStride() * geometry.outputSize(tile) - 2 * skip(model, geometry);
       OptionalInt enough = smallestWorkingTile(model, geometry, tile);
       throw new InvalidInputException("tile " + tile + " leaves " + Math.max(0, output) + " usable output pixels,"
           + " fewer than the pooling period " + geometry.period() + "; tiles must step by a multiple of "
@@ -87,9 +94,17 @@ public record Tiling(int tile, int outputSize, int step, int context, int skip, 
     return tiling;
   }
 
-  /** The output pixels of a tile that are used: {@code outputSize - 2 * skip}. */
+  /**
+   * A tile's output at the input's resolution: {@code stride * outputSize} pixels, the net's own
+   * output for stride 1, else the net's output upsampled.
+   */
+  public int upsampledOutput() {
+    return stride * outputSize;
+  }
+
+  /** The pixels of a tile's upsampled output that are used: {@code upsampledOutput - 2 * skip}. */
   public int usable() {
-    return outputSize - 2 * skip;
+    return upsampledOutput() - 2 * skip;
   }
 
   /** Tiles along an axis of {@code size} image pixels. */
@@ -113,14 +128,15 @@ public record Tiling(int tile, int outputSize, int step, int context, int skip, 
 
   private static @Nullable Tiling layout(ModelSpec model, Geometry geometry, int tile) {
     int output = geometry.outputSize(tile);
+    int stride = geometry.outputStride();
     int skip = skip(model, geometry);
-    int usable = output - 2 * skip;
+    int usable = stride * output - 2 * skip;
     int period = geometry.period();
     int step = usable / period * period;
     if (usable < 1 || step < period) {
       return null;
     }
-    return new Tiling(tile, output, step, geometry.margin() + skip, skip, period);
+    return new Tiling(tile, output, step, geometry.margin() + skip, skip, period, stride);
   }
 
   private static OptionalInt smallestWorkingTile(ModelSpec model, Geometry geometry, int from) {
@@ -133,11 +149,20 @@ public record Tiling(int tile, int outputSize, int step, int context, int skip, 
   }
 
   /**
-   * Output pixels per side whose receptive field may reach the zero padding of a tile border:
-   * none for unpadded nets. The window of an output pixel contains the input pixel under it and is
-   * at most {@code receptiveField} wide, so it lies within {@code receptiveField - 1} of it.
+   * Input pixels per side of a tile's upsampled output that are not used: those whose output pixel's
+   * receptive field may reach the zero padding of a tile border (none for unpadded nets; the window
+   * of an output pixel contains its block and is at most {@code receptiveField} wide, so it lies
+   * within {@code receptiveField - 1} of it), whole blocks of them, and then, for stride s, the
+   * {@code s / 2} pixels outside the outermost kept block centres.
    */
   private static int skip(ModelSpec model, Geometry geometry) {
+    int stride = geometry.outputStride();
+    int padded = paddingReach(model, geometry);
+    return (padded + stride - 1) / stride * stride + stride / 2;
+  }
+
+  /** Input pixels at each side of a tile's output whose receptive field may reach a tile border's padding. */
+  private static int paddingReach(ModelSpec model, Geometry geometry) {
     boolean padded = model.bottleneck().padding() == Padding.SAME;
     for (StageSpec stage : model.contracting()) {
       padded |= stage.padding() == Padding.SAME;

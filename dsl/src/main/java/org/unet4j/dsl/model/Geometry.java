@@ -170,6 +170,54 @@ public final class Geometry {
   }
 
   /**
+   * Where output pixel 0's block starts in the input: output pixel {@code j} stands for the
+   * {@code outputStride} input pixels {@code [outputOrigin + j * stride, outputOrigin + (j + 1) * stride)}
+   * along this axis, the pixels its targets are made of in training and the pixels its probability
+   * is spread over in prediction. It equals {@link #margin()}.
+   *
+   * <p>Derived by following the centre of pixel 0 along the path input, contracting stages,
+   * bottleneck, expanding stages, head, in half input pixels: an unpadded k-wide convolution at a
+   * level whose pixels are {@code r} input pixels apart moves it by {@code (k - 1) r / 2}, a padded
+   * one not at all; a p-wide pooling moves it by {@code (p - 1) r / 2}, the paired up-convolution
+   * back by as much. The poolings below the output's level add up to {@code (stride - 1) / 2}, the
+   * distance from a block's first pixel to its centre, and kernels are odd, so every other move is
+   * a whole number of input pixels: the block alignment is exact for every stage configuration the
+   * specs accept, and no net needs refusing for it. The skips do not move the path: a centre crop
+   * keeps every map centred on the input's centre, which is also why the origin is the margin.
+   */
+  public int outputOrigin() {
+    long twice = 0; // twice the input coordinate of the centre of the current map's pixel 0
+    long spacing = 1;
+    int depth = model.depth();
+    for (int level = 0; level < depth; level++) {
+      StageSpec stage = model.contracting().get(level);
+      twice += convShift(stage.convs(), stage.kernelAlong(axis), stage.padding()) * spacing;
+      twice += (pools[level] - 1) * spacing;
+      spacing *= pools[level];
+    }
+    StageSpec b = model.bottleneck();
+    twice += convShift(b.convs(), b.kernelAlong(axis), b.padding()) * spacing;
+    for (int i = 0; i < model.expanding().size(); i++) {
+      ExpandingStageSpec stage = model.expanding().get(i);
+      int level = depth - 1 - i;
+      spacing /= pools[level];
+      twice -= (pools[level] - 1) * spacing;
+      twice += convShift(stage.convs(), stage.kernelAlong(axis), stage.padding()) * spacing;
+    }
+    twice += convShift(1, model.head().kernel(), Padding.VALID) * spacing;
+    long blockStart = twice - (outputStride() - 1);
+    if (blockStart % 2 != 0) {
+      throw new IllegalStateException("output pixel 0 is centred between input pixels, which odd kernels rule out");
+    }
+    return Math.toIntExact(blockStart / 2);
+  }
+
+  /** Twice the move of a pixel's centre, in units of the level's pixels, by {@code convs} convolutions. */
+  private static long convShift(int convs, int kernel, Padding padding) {
+    return padding == Padding.VALID ? (long) convs * (kernel - 1) : 0;
+  }
+
+  /**
    * The widest input window one output pixel depends on along an axis, found by following every
    * path back from the output (skips included) as an interval of input pixels.
    */

@@ -41,7 +41,6 @@ public record BenchOptions(Recipe recipe, int tile, int threads, boolean quick, 
     checkArgument(runs >= 1 && trainRuns >= 1 && matmulRuns >= 1, "at least one timed run");
     checkArgument(smallImage >= 1 && largeImage >= smallImage, "images %s and %s", smallImage, largeImage);
     ModelMismatchException.requireImages(recipe, "benchmarked");
-    ModelMismatchException.requireFullResolution(recipe, "benchmarked");
     recipe.model().geometry().requireValid(tile, recipe.name());
   }
 

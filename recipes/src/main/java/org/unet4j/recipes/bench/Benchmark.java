@@ -32,6 +32,7 @@ import org.unet4j.layers.Sessions;
 import org.unet4j.augment.Augmenter;
 import org.unet4j.augment.Sample;
 import org.unet4j.recipes.data.DatasetTiles;
+import org.unet4j.recipes.data.OutputGrid;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.model.ModelSource;
@@ -133,7 +134,7 @@ public final class Benchmark {
       long predictPeak = ProcessMemory.peakResidentMb().orElse(-1);
 
       note("augmenting training tiles of %dx%d ...", tile, tile);
-      Timings augment = augmentation(recipe, tile, output);
+      Timings augment = augmentation(recipe, tile);
       note("augmentation: median %.1f ms per tile", augment.median());
 
       note("training steps at tile %d, batch 1 ...", tile);
@@ -226,7 +227,7 @@ public final class Benchmark {
    * org.unet4j.recipes.data.PrefetchingTiles}); on a machine with few cores they still take CPU
    * time from the training step, which the report shows as a share of the step.
    */
-  private Timings augmentation(Recipe recipe, int tile, int output) {
+  private Timings augmentation(Recipe recipe, int tile) {
     int side = Math.max(512, tile);
     int channels = recipe.model().inputChannels();
     SplittableRandom random = new SplittableRandom(6);
@@ -238,7 +239,7 @@ public final class Benchmark {
       weights[i] = 1;
     }
     DatasetTiles tiles = new DatasetTiles(List.of(new Sample(side, side, channels, pixels, labels, weights)),
-        Augmenter.of(recipe.augmentation()), tile, output, 1, recipe.training().seed());
+        Augmenter.of(recipe.augmentation()), OutputGrid.of(recipe.model(), tile), 1, recipe.training().seed());
     long[] step = {0};
     return Timings.of(options.warmups(), options.runs(), () -> tiles.batch(step[0]++));
   }

@@ -28,15 +28,18 @@ import org.unet4j.labels.WeightMapCache;
  *
  * <p>The tiles are drawn exactly as {@code DatasetTiles} draws them for training: same training
  * split, same samples, same seeds per step and batch slot, same {@link Augmenter}, same
- * {@link TileShape} (the recipe's training tile and the output size the geometry engine gives for
- * it). Row {@code n} (0-based) is slot {@code n % batchSize} of step {@code n / batchSize}. Only the
- * images those tiles come from are loaded, so a preview of a large data set is quick.
+ * {@link TileShape} (the recipe's training tile and the blocks of input pixels its output grid
+ * stands for, {@link OutputGrid}). Row {@code n} (0-based) is slot {@code n % batchSize} of step
+ * {@code n / batchSize}. Only the images those tiles come from are loaded, so a preview of a large
+ * data set is quick.
  *
  * <p>The {@link #sheet() sheet} has one row per tile: the image tile (channels averaged, its own
  * 1st..99th percentile stretched to black..white), its class labels and its loss weights, side by
- * side at the same scale, labels and weights placed where their crop lies in the image tile. Over
- * the image, a regular grid resampled under the tile's own {@link Warp} shows the deformation. The
- * same recipe and seed give a byte-identical PNG (the picture carries no time stamp).
+ * side at the same scale, labels and weights placed where their crop lies in the image tile (for a
+ * net whose output is coarser than its input, the targets of its output pixels, each over its
+ * block). Over the image, a regular grid resampled under the tile's own {@link Warp} shows the
+ * deformation. The same recipe and seed give a byte-identical PNG (the picture carries no time
+ * stamp).
  */
 public final class AugmentationPreview {
   public static final String SHEET = "augment-contact-sheet.png";
@@ -96,16 +99,10 @@ public final class AugmentationPreview {
    */
   public static AugmentationPreview draw(Recipe recipe, Path base, long seed, int count) {
     checkArgument(count >= 1 && count <= MAX_COUNT, "a contact sheet holds 1 to %s tiles, got %s", MAX_COUNT, count);
-    int stride = recipe.model().geometry().outputStride();
-    if (stride != 1) {
-      // Training refuses such nets too: their labels would be drawn at the input's resolution.
-      throw new DataException(recipe.name() + ": the net's output is " + stride + "x coarser than its input (output"
-          + " stride " + stride + "), whose training tiles cannot be drawn yet; a net needs as many expanding stages"
-          + " as contracting ones (output stride 1)");
-    }
     int batchSize = recipe.training().batchSize();
     int tileSize = recipe.training().tile();
-    TileShape shape = TileShape.square(tileSize, recipe.model().geometry().outputSize(tileSize));
+    OutputGrid outputGrid = OutputGrid.of(recipe.model(), tileSize);
+    TileShape shape = outputGrid.labelCrop();
     Augmenter augmenter = Augmenter.of(recipe.augmentation());
     List<Row> rows = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -114,7 +111,7 @@ public final class AugmentationPreview {
     Sample grid = gridSample(shape);
     for (int n = 0; n < count; n++) {
       TileDraw draw = TileDraw.nth(seed, batchSize, samples.size(), n);
-      Tile tile = augmenter.randomTile(samples.get(draw.sample()), shape, draw.seed());
+      Tile tile = asTrained(outputGrid, augmenter.randomTile(samples.get(draw.sample()), shape, draw.seed()));
       rows.add(new Row(tile, gridCoverage(augmenter.warp(shape, draw.seed()), grid, shape)));
       names.add(String.format(Locale.ROOT, "step %d slot %d  %s", draw.step(), draw.slot(),
           samples.name(draw.sample())));
@@ -171,6 +168,31 @@ public final class AugmentationPreview {
     Path file = folder.resolve(SHEET);
     ImageIo.writePng(file, sheet());
     return file;
+  }
+
+  /**
+   * {@code tile} with the targets training takes from it: for a net of output stride s, each output
+   * pixel's class and weight ({@link OutputGrid}) painted over its s x s block, so the sheet shows
+   * the coarse targets where they lie; the tile itself for stride 1.
+   */
+  private static Tile asTrained(OutputGrid grid, Tile tile) {
+    int stride = grid.stride();
+    if (stride == 1) {
+      return tile;
+    }
+    int[] classes = grid.classes(tile);
+    float[] weights = grid.weights(tile);
+    int side = grid.output() * stride;
+    int[] blockLabels = new int[side * side];
+    float[] blockWeights = new float[side * side];
+    for (int y = 0; y < side; y++) {
+      for (int x = 0; x < side; x++) {
+        int o = (y / stride) * grid.output() + x / stride;
+        blockLabels[y * side + x] = classes[o];
+        blockWeights[y * side + x] = weights[o];
+      }
+    }
+    return new Tile(tile.shape(), tile.channels(), tile.image(), blockLabels, blockWeights);
   }
 
   /** One row of the sheet: the tile and how much the deformation grid covers each pixel of its image (0..1). */

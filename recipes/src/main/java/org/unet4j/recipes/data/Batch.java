@@ -4,12 +4,11 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.function.IntFunction;
 import org.unet4j.augment.Tile;
-import org.unet4j.augment.TileShape;
 
 /**
  * One training step's input, row-major and channels-last: {@code size} image tiles of
  * {@code tile x tile x channels}, and for each the class labels and pixel weights of the net's
- * {@code output x output} centre.
+ * {@code output x output} output grid ({@link OutputGrid}).
  */
 public record Batch(int size, int tile, int channels, int output, float[] images, int[] labels, float[] weights) {
 
@@ -22,18 +21,21 @@ public record Batch(int size, int tile, int channels, int output, float[] images
         weights.length);
   }
 
-  /** A batch of {@code size} tiles of {@code shape}, slot {@code b} holding {@code slot.apply(b)}. */
-  public static Batch of(int size, TileShape shape, int channels, IntFunction<Tile> slot) {
-    int tile = shape.imageHeight();
-    int output = shape.labelHeight();
+  /**
+   * A batch of {@code size} tiles cropped for {@code grid} ({@link OutputGrid#labelCrop()}), slot
+   * {@code b} holding {@code slot.apply(b)}, with its targets on the grid.
+   */
+  public static Batch of(int size, OutputGrid grid, int channels, IntFunction<Tile> slot) {
+    int tile = grid.tile();
+    int output = grid.output();
     float[] images = new float[size * tile * tile * channels];
     int[] labels = new int[size * output * output];
     float[] weights = new float[labels.length];
     for (int b = 0; b < size; b++) {
       Tile t = slot.apply(b);
       System.arraycopy(t.image(), 0, images, b * tile * tile * channels, tile * tile * channels);
-      System.arraycopy(t.labels(), 0, labels, b * output * output, output * output);
-      System.arraycopy(t.weights(), 0, weights, b * output * output, output * output);
+      System.arraycopy(grid.classes(t), 0, labels, b * output * output, output * output);
+      System.arraycopy(grid.weights(t), 0, weights, b * output * output, output * output);
     }
     return new Batch(size, tile, channels, output, images, labels, weights);
   }

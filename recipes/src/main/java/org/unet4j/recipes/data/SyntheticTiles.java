@@ -1,7 +1,6 @@
 package org.unet4j.recipes.data;
 
 import java.util.SplittableRandom;
-import org.unet4j.dsl.model.Geometry;
 import org.unet4j.dsl.model.ModelSpec;
 
 /**
@@ -11,15 +10,16 @@ import org.unet4j.dsl.model.ModelSpec;
  */
 public final class SyntheticTiles implements TileSource {
   private final int tile;
+  private final OutputGrid grid;
   private final int output;
   private final int channels;
   private final int batchSize;
   private final long seed;
 
   public SyntheticTiles(ModelSpec model, int tile, int batchSize, long seed) {
-    Geometry geometry = model.geometry();
     this.tile = tile;
-    this.output = geometry.outputSize(tile);
+    this.grid = OutputGrid.of(model, tile);
+    this.output = grid.output();
     this.channels = model.inputChannels();
     this.batchSize = batchSize;
     this.seed = seed;
@@ -32,7 +32,8 @@ public final class SyntheticTiles implements TileSource {
     int[] labels = new int[batchSize * output * output];
     float[] weights = new float[labels.length];
     java.util.Arrays.fill(weights, 1f);
-    int margin = (tile - output) / 2;
+    int side = output * grid.stride();
+    int margin = (tile - side) / 2;
     for (int b = 0; b < batchSize; b++) {
       boolean[] inside = new boolean[tile * tile];
       int discs = 1 + random.nextInt(4);
@@ -54,11 +55,15 @@ public final class SyntheticTiles implements TileSource {
           images[(b * tile * tile + p) * channels + c] = value;
         }
       }
-      for (int y = 0; y < output; y++) {
-        for (int x = 0; x < output; x++) {
-          labels[(b * output + y) * output + x] = inside[(y + margin) * tile + x + margin] ? 1 : 0;
+      // the labels under the output's blocks, then one class per block (majority)
+      int[] under = new int[side * side];
+      for (int y = 0; y < side; y++) {
+        for (int x = 0; x < side; x++) {
+          under[y * side + x] = inside[(y + margin) * tile + x + margin] ? 1 : 0;
         }
       }
+      System.arraycopy(grid.downsampling().classes(under, side, side), 0, labels, b * output * output,
+          output * output);
     }
     return new Batch(batchSize, tile, channels, output, images, labels, weights);
   }

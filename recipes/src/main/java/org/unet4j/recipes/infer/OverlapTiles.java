@@ -420,7 +420,7 @@ final class OverlapTiles {
       model.predict(tiles, size, probabilities);
       int width = input.page.width();
       int height = input.page.height();
-      int out = tiling.outputSize();
+      int out = tiling.upsampledOutput();
       int skip = tiling.skip();
       int tileValues = out * out * classes;
       int rowValues = width * classes;

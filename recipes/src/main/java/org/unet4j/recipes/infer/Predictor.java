@@ -33,8 +33,11 @@ import org.unet4j.recipes.model.ModelSource;
  * Overlap-tile prediction of images of any size with a trained model (paper Fig. 2): the image is
  * normalised as in training ({@code data.normalization}), mirror-extended at its borders and cut
  * into overlapping input tiles whose outputs abut; see {@link Tiling} for why the result equals
- * one pass of the net over the whole image. Tiles are predicted {@code inference.batchSize} at a
- * time, with their test-time copies where memory allows ({@link #tilesPerBatch()}).
+ * one pass of the net over the whole image. A net whose output is coarser than its input (fewer
+ * expanding than contracting stages) has each tile's output upsampled bilinearly to the input's
+ * resolution ({@link BilinearUpsampling}), so its probability maps have the image's size too.
+ * Tiles are predicted {@code inference.batchSize} at a time, with their test-time copies where
+ * memory allows ({@link #tilesPerBatch()}).
  *
  * <p><b>Test-time augmentation.</b> With {@code tta = mirrors} or {@code dihedral} the whole image
  * is transformed (4 mirrors or the 8 quarter turns and mirrors, {@link DihedralTransform}), each
@@ -109,7 +112,6 @@ public final class Predictor implements AutoCloseable {
     checkNotNull(streaming, "streaming");
     Recipe recipe = source.recipe();
     ModelMismatchException.requireImages(recipe, "run for prediction");
-    ModelMismatchException.requireFullResolution(recipe, "run for prediction");
     int tile = inference.tile();
     recipe.model().geometry().requireValid(tile, recipe.name());
     if (source.fixedTile().isPresent() && source.fixedTile().getAsInt() != tile) {
@@ -119,6 +121,9 @@ public final class Predictor implements AutoCloseable {
     TileModel model = source.kind() == ModelSource.Kind.EXPORT
         ? new ExportTiles(ExportedModel.load(source.directory()))
         : CheckpointTiles.restore(recipe, tile, checkNotNull(source.checkpoint(), "checkpoint"));
+    if (tiling.stride() > 1) {
+      model = new UpsampledTiles(model, tiling.outputSize(), recipe.model().classes(), tiling.stride());
+    }
     return new Predictor(source, inference, streaming, tiling, model);
   }
 

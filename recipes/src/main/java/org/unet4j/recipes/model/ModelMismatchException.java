@@ -2,13 +2,12 @@ package org.unet4j.recipes.model;
 
 import java.util.OptionalInt;
 import org.unet4j.dsl.InvalidInputException;
-import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.recipe.Recipe;
 
 /**
  * A model and what it is asked to do do not fit: a tile size its geometry does not accept, an
  * export compiled for another tile, an image with another channel count than the model reads, a
- * net the runtime cannot train or run yet (3D, or an output coarser than its input). The message
+ * net the runtime cannot train or run yet (3D). The message
  * says what the model accepts instead (the valid tiles near the one asked, the export's tile, the
  * model's channels) or what is supported.
  */
@@ -57,28 +56,6 @@ public final class ModelMismatchException extends InvalidInputException {
       throw new ModelMismatchException(recipe.name() + ": a 3D net (model.dimensions " + recipe.model().dimensions()
           + ") cannot be " + activity + " yet: the runtime reads 2D images and tiles only. 3D nets can so far be "
           + "declared, measured (ModelSpec.volumeGeometry()) and compiled (ModelCompiler.compile(spec, Size3, seed))");
-    }
-  }
-
-  /**
-   * Refuses a net with fewer expanding than contracting stages (output stride above 1) where the
-   * runtime needs an output at the input's resolution: training crops the labels and weights at
-   * full resolution around the tile's centre, which for such a net would be targets of the wrong
-   * pixels (trained without an error), and prediction writes one output pixel per image pixel.
-   * Downsampled targets and upsampled predictions are not implemented yet (issue 19).
-   *
-   * @param activity what was asked, as a verb phrase: {@code "trained"}, {@code "run for prediction"}
-   */
-  public static void requireFullResolution(Recipe recipe, String activity) {
-    ModelSpec model = recipe.model();
-    int stride = model.geometry().outputStride();
-    if (stride != 1) {
-      throw new ModelMismatchException(recipe.name() + ": a net with " + model.expanding().size()
-          + " expanding stages for " + model.depth() + " contracting ones has an output " + stride + "x coarser than"
-          + " its input (output stride " + stride + ") and cannot be " + activity + " yet: training targets and"
-          + " predictions are at the input's resolution, which needs as many expanding stages as contracting ones"
-          + " (output stride 1). Nets with output stride above 1 can so far be declared, measured"
-          + " (ModelSpec.geometry()) and compiled (ModelCompiler.compile)");
     }
   }
 

@@ -117,7 +117,6 @@ public final class Training {
    */
   public TrainingResult run(Path runDirectory) {
     ModelMismatchException.requireImages(recipe, "trained");
-    ModelMismatchException.requireFullResolution(recipe, "trained");
     RunDirectory directory = new RunDirectory(runDirectory);
     if (resume) {
       directory.checkCanResume();

@@ -8,7 +8,6 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.augment.Augmenter;
 import org.unet4j.augment.Sample;
-import org.unet4j.augment.TileShape;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.recipe.AugmentationSpec;
 import org.unet4j.dsl.recipe.Recipe;
@@ -19,6 +18,7 @@ import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.Dataset;
 import org.unet4j.recipes.data.DatasetTiles;
 import org.unet4j.recipes.data.LabelledImage;
+import org.unet4j.recipes.data.OutputGrid;
 import org.unet4j.recipes.data.TileDraw;
 import org.unet4j.recipes.data.TileSource;
 
@@ -96,8 +96,7 @@ public final class TrainingData {
       }
       WeightMapCache cache = WeightMapCache.inMemory(WEIGHT_MAP_CACHE_BYTES);
       int tile = recipe.training().tile();
-      int output = recipe.model().geometry().outputSize(tile);
-      TileSource training = new GeneratedTiles(recipe, generator, augmenter, TileShape.square(tile, output));
+      TileSource training = new GeneratedTiles(recipe, generator, augmenter, OutputGrid.of(recipe.model(), tile));
       List<Sample> held = samples(recipe, validationCopy, cache);
       return new Prepared(training, held.isEmpty() ? null : validationTiles(recipe, held));
     });
@@ -135,17 +134,15 @@ public final class TrainingData {
 
   private static Prepared tiles(Recipe recipe, Augmenter augmenter, List<Sample> training, List<Sample> validation) {
     int tile = recipe.training().tile();
-    int output = recipe.model().geometry().outputSize(tile);
-    TileSource tiles = new DatasetTiles(training, augmenter, tile, output, recipe.training().batchSize(),
-        recipe.training().seed());
+    TileSource tiles = new DatasetTiles(training, augmenter, OutputGrid.of(recipe.model(), tile),
+        recipe.training().batchSize(), recipe.training().seed());
     return new Prepared(tiles, validation.isEmpty() ? null : validationTiles(recipe, validation));
   }
 
   /** Validation tiles: the same draw as training's from another seed, without augmentation. */
   private static TileSource validationTiles(Recipe recipe, List<Sample> validation) {
     int tile = recipe.training().tile();
-    int output = recipe.model().geometry().outputSize(tile);
-    return new DatasetTiles(validation, Augmenter.of(AugmentationSpec.none()), tile, output,
+    return new DatasetTiles(validation, Augmenter.of(AugmentationSpec.none()), OutputGrid.of(recipe.model(), tile),
         recipe.training().batchSize(), recipe.training().seed() + 1);
   }
 
@@ -154,20 +151,20 @@ public final class TrainingData {
     private final Recipe recipe;
     private final SampleGenerator generator;
     private final Augmenter augmenter;
-    private final TileShape shape;
+    private final OutputGrid grid;
     private final WeightMapCache cache = WeightMapCache.inMemory(64L << 20);
 
-    GeneratedTiles(Recipe recipe, SampleGenerator generator, Augmenter augmenter, TileShape shape) {
+    GeneratedTiles(Recipe recipe, SampleGenerator generator, Augmenter augmenter, OutputGrid grid) {
       this.recipe = recipe;
       this.generator = generator;
       this.augmenter = augmenter;
-      this.shape = shape;
+      this.grid = grid;
     }
 
     @Override
     public Batch batch(long step) {
       int batchSize = recipe.training().batchSize();
-      return Batch.of(batchSize, shape, recipe.model().inputChannels(), b -> {
+      return Batch.of(batchSize, grid, recipe.model().inputChannels(), b -> {
         long index = step * batchSize + b;
         LabelledImage image = generator.generate(index);
         Sample sample;
@@ -176,7 +173,7 @@ public final class TrainingData {
         } catch (InvalidInputException e) {
           throw new DataException("generated training image " + index + ": " + e.getMessage(), e);
         }
-        return augmenter.randomTile(sample, shape, TileDraw.of(recipe.training().seed(), step, b, 1).seed());
+        return augmenter.randomTile(sample, grid.labelCrop(), TileDraw.of(recipe.training().seed(), step, b, 1).seed());
       });
     }
   }

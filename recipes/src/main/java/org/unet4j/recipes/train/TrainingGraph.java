@@ -195,7 +195,6 @@ public final class TrainingGraph implements AutoCloseable {
    */
   public static TrainingGraph build(Recipe recipe, Loss objective, int threads) {
     ModelMismatchException.requireImages(recipe, "trained");
-    ModelMismatchException.requireFullResolution(recipe, "trained");
     CompiledModel model = ModelCompiler.compile(recipe.model(), recipe.training().tile(), recipe.training().seed());
     try {
       return new TrainingGraph(recipe, model, objective, threads);

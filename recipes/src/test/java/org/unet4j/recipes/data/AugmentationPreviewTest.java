@@ -90,15 +90,28 @@ class AugmentationPreviewTest {
     assertEquals("a contact sheet holds 1 to 64 tiles, got 65", e.getMessage());
   }
 
-  /** A net with fewer expanding than contracting stages has no tiles to show: training refuses it too. */
+  /**
+   * A net with fewer expanding than contracting stages (stride 2: tile 60 -> 12, margin 18): the
+   * sheet shows the targets of its output pixels over their 2x2 blocks, the centred 24 x 24 of the
+   * tile, with the weights training takes (the largest of each block).
+   */
   @Test
-  void aNetWithACoarserOutputIsRefused() throws IOException {
+  void aNetWithACoarserOutputShowsItsTargetsOverTheirBlocks() throws IOException {
     Recipe recipe = recipe().toBuilder().name("tiny-stride")
         .model(UNet.builder().depth(2).baseFilters(4).expanding(e -> e.stage(8)).build()).build();
-    DataException e = assertThrows(DataException.class, () -> AugmentationPreview.draw(recipe, dir, 7, 1));
-    assertEquals("tiny-stride: the net's output is 2x coarser than its input (output stride 2), whose training"
-        + " tiles cannot be drawn yet; a net needs as many expanding stages as contracting ones (output stride 1)",
-        e.getMessage());
+    AugmentationPreview preview = AugmentationPreview.draw(recipe, dir, 7, 2);
+    assertEquals(24, preview.shape().labelHeight());
+    Dataset dataset = Dataset.open(recipe, dir);
+    List<Sample> samples = dataset.load(dataset.training(), WeightMapCache.inMemory(1 << 24), 1);
+    Batch first = new DatasetTiles(samples, Augmenter.of(recipe.augmentation()), OutputGrid.of(recipe.model(), TILE),
+        BATCH, 7).batch(0);
+    assertEquals(12, first.output());
+    float maxWeight = 0;
+    for (float w : first.weights()) {
+      maxWeight = Math.max(maxWeight, w);
+    }
+    assertEquals(maxWeight, preview.maxWeight(), "the largest weight of training's own targets");
+    assertEquals(2 * TILE + 3 * AugmentationPreview.GAP, preview.sheet().getHeight());
   }
 
   private static int[] pixels(BufferedImage picture) {

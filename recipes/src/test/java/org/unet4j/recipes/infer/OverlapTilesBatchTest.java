@@ -24,7 +24,7 @@ import org.unet4j.recipes.data.PageSource;
  */
 class OverlapTilesBatchTest {
   /** Depth 2 at tile 60: output 20, step 20, context 20, period 4. */
-  private static final Tiling TILING = new Tiling(60, 20, 20, 20, 0, 4);
+  private static final Tiling TILING = new Tiling(60, 20, 20, 20, 0, 4, 1);
 
   /** A fake net that records every batch it is given and answers each tile's centre value. */
   private static final class RecordingModel implements TileModel {

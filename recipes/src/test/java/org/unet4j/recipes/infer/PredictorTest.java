@@ -116,18 +116,18 @@ class PredictorTest {
   @Test
   void tilingArithmetic() {
     // 60 -> 20 (20 = 5 x 4), margin 20.
-    assertEquals(new Tiling(60, 20, 20, 20, 0, 4), Tiling.of(DEPTH2.model(), 60));
+    assertEquals(new Tiling(60, 20, 20, 20, 0, 4, 1), Tiling.of(DEPTH2.model(), 60));
     // 108 -> 20 = 2 x 8 + 4: step 16, so output tiles overlap by 4 px.
     Tiling depth3 = Tiling.of(DEPTH3.model(), 108);
-    assertEquals(new Tiling(108, 20, 16, 44, 0, 8), depth3);
+    assertEquals(new Tiling(108, 20, 16, 44, 0, 8, 1), depth3);
     assertEquals(10, depth3.tilesAlong(150));
     assertEquals(9 * 16 + 108, depth3.extendedSize(150));
     assertTrue(DEPTH3.model().geometry().isValidInput(depth3.extendedSize(150)));
     assertEquals(1, depth3.tilesAlong(1));
     // The paper's net: 572 -> 388 = 24 x 16 + 4, step 384, margin 92.
-    assertEquals(new Tiling(572, 388, 384, 92, 0, 16), Tiling.of(UNet.paper(), 572));
+    assertEquals(new Tiling(572, 388, 384, 92, 0, 16, 1), Tiling.of(UNet.paper(), 572));
     // Padded: the receptive field is 44 wide, so 43 px per side see the tile border's zeros.
-    assertEquals(new Tiling(120, 120, 32, 43, 43, 4), Tiling.of(PADDED.model(), 120));
+    assertEquals(new Tiling(120, 120, 32, 43, 43, 4, 1), Tiling.of(PADDED.model(), 120));
   }
 
   @Test

@@ -67,7 +67,9 @@ final class TinyModels {
    * One pass of the net (compiled for any size) over the image mirror-extended by {@code context}
    * on the left and top and at least as much on the right and bottom to make a valid input,
    * cropped to the image: what overlap-tile prediction must reproduce. The context is the net's
-   * margin for unpadded nets; padded nets need more. The mirroring is written out here by bouncing
+   * margin for unpadded nets of stride 1; padded nets need more. A net of output stride above 1 has
+   * the pass's output upsampled by the bilinear formula first; its pixel i lies under input pixel i
+   * + margin. The mirroring is written out here by bouncing
    * off the edges, independently of the predictor's.
    */
   static float[] wholeImage(Recipe recipe, Path run, float[] normalized, int width, int height, int context) {
@@ -103,12 +105,35 @@ final class TinyModels {
         p.asRawTensor().data().asFloats().read(whole);
       }
     }
+    int stride = geometry.outputStride();
+    if (stride > 1) {
+      whole = upsampled(whole, outWidth, geometry.outputSize(extendedHeight), classes, stride);
+      outWidth *= stride;
+    }
     float[] cropped = new float[width * height * classes];
     for (int y = 0; y < height; y++) {
       System.arraycopy(whole, ((y + crop) * outWidth + crop) * classes, cropped, y * width * classes,
           width * classes);
     }
     return cropped;
+  }
+
+  /** Channels-last coarse outputs upsampled by the bilinear formula, pixel by pixel. */
+  private static float[] upsampled(float[] coarse, int width, int height, int classes, int stride) {
+    float[] fine = new float[width * stride * height * stride * classes];
+    float[] channel = new float[width * height];
+    for (int k = 0; k < classes; k++) {
+      for (int p = 0; p < channel.length; p++) {
+        channel[p] = coarse[p * classes + k];
+      }
+      for (int v = 0; v < height * stride; v++) {
+        for (int u = 0; u < width * stride; u++) {
+          fine[(v * width * stride + u) * classes + k] =
+              (float) BilinearUpsamplingTest.reference(channel, width, height, stride, u, v);
+        }
+      }
+    }
+    return fine;
   }
 
   /** Reflects an index into [0, size) without repeating the edge pixel, as often as needed. */
