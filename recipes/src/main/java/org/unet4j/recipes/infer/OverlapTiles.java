@@ -349,7 +349,7 @@ final class OverlapTiles {
       int capacity = Math.max(1, Math.min(batchSize, tiling.tilesAlong(input.page.width()) * OverlapTiles.this.transforms.size()));
       this.tileSamples = tiling.tile() * tiling.tile() * channels;
       this.tiles = new float[Math.multiplyExact(capacity, tileSamples)];
-      int out = tiling.outputSize();
+      int out = tiling.upsampledOutput();
       this.probabilities = new float[Math.multiplyExact(capacity, Math.multiplyExact(out * out, classes))];
       this.transforms = new DihedralTransform[capacity];
       this.originX = new int[capacity];
