@@ -265,17 +265,10 @@ public final class FileEvaluation {
       return evaluateClasses(pair);
     }
     List<Image> truthPages = ImageIo.readPages(pair.truth());
-    List<Image> predPages = ImageIo.readPages(pair.prediction());
-    if (truthPages.size() != predPages.size()) {
-      throw new DataException("truth " + pair.truth() + " has " + pages(truthPages.size())
-          + " but prediction " + pair.prediction() + " has " + pages(predPages.size()));
-    }
+    List<Image> predPages = pagesLike(truthPages, pair.truth(), "prediction", pair.prediction());
     Path instancesFile = pair.instances();
-    List<Image> labelPages = instancesFile == null ? List.of() : ImageIo.readPages(instancesFile);
-    if (instancesFile != null && labelPages.size() != truthPages.size()) {
-      throw new DataException("truth " + pair.truth() + " has " + pages(truthPages.size())
-          + " but instances " + instancesFile + " have " + pages(labelPages.size()));
-    }
+    List<Image> labelPages = instancesFile == null ? List.of()
+        : pagesLike(truthPages, pair.truth(), "instances", instancesFile);
     List<GroundTruth> truths = new ArrayList<>();
     List<CellProbabilities> preds = new ArrayList<>();
     List<GroundTruth> instances = new ArrayList<>();
@@ -320,17 +313,10 @@ public final class FileEvaluation {
     List<Image> truthPages = ImageIo.readPages(pair.truth());
     Path classesFile = classesBeside(pair.prediction());
     Path predicted = classesFile != null ? classesFile : pair.prediction();
-    List<Image> predPages = ImageIo.readPages(predicted);
-    if (truthPages.size() != predPages.size()) {
-      throw new DataException("truth " + pair.truth() + " has " + pages(truthPages.size())
-          + " but prediction " + predicted + " has " + pages(predPages.size()));
-    }
+    List<Image> predPages = pagesLike(truthPages, pair.truth(), "prediction", predicted);
     Path instancesFile = pair.instances();
-    List<Image> labelPages = instancesFile == null ? List.of() : ImageIo.readPages(instancesFile);
-    if (instancesFile != null && labelPages.size() != truthPages.size()) {
-      throw new DataException("truth " + pair.truth() + " has " + pages(truthPages.size())
-          + " but instances " + instancesFile + " have " + pages(labelPages.size()));
-    }
+    List<Image> labelPages = instancesFile == null ? List.of()
+        : pagesLike(truthPages, pair.truth(), "instances", instancesFile);
     List<ClassLabels> truths = new ArrayList<>();
     List<ClassLabels> preds = new ArrayList<>();
     List<GroundTruth> instances = new ArrayList<>();
@@ -379,6 +365,20 @@ public final class FileEvaluation {
       return null;
     }
     return firstExisting(parent, stem.substring(0, stem.length() - "_prob".length()) + "_classes");
+  }
+
+  /**
+   * The pages of {@code file}, the {@code role} ("prediction" or "instances") of a pair.
+   *
+   * @throws DataException when they are not as many as the truth's
+   */
+  private static List<Image> pagesLike(List<Image> truthPages, Path truth, String role, Path file) {
+    List<Image> read = ImageIo.readPages(file);
+    if (read.size() != truthPages.size()) {
+      throw new DataException("truth " + truth + " has " + pages(truthPages.size()) + " but " + role + " " + file
+          + (role.endsWith("s") ? " have " : " has ") + pages(read.size()));
+    }
+    return read;
   }
 
   private static String pages(int count) {

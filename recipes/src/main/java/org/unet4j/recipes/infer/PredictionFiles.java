@@ -86,8 +86,8 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
       }
     }
     return new PredictionFiles(folder.resolve(name + "_prob.tif"), folder.resolve(name + "_labels.tif"), overlays,
-        folder.resolve(name + "_rois.zip"), folder.resolve(name + "_objects.csv"), folder.resolve(name + "_classes.tif"),
-        folder.resolve(name + "_class_prob.tif"));
+        folder.resolve(name + "_rois.zip"), folder.resolve(name + "_objects.csv"),
+        folder.resolve(name + "_classes.tif"), folder.resolve(name + "_class_prob.tif"));
   }
 
   /**

@@ -116,6 +116,27 @@ class ClassPredictionTest {
   }
 
   @Test
+  void aStackGetsOneClassPagePerPageAndItsClassesPageAfterPage() {
+    Image first = TinyModels.blobs(15, 9, 7);
+    Image second = TinyModels.blobs(15, 9, 8);
+    Path input = dir.resolve("stack.tif");
+    ImageIo.writeTiffPages(input, List.of(first, second));
+    Path out = dir.resolve("out");
+    try (Predictor predictor = open(60, TestTimeAugmentation.NONE, 0)) {
+      PredictedImage done = predictor.predictFile(input, "stack", out, task -> TileProgress.NONE);
+      assertEquals(2, done.pages());
+      assertEquals(2, ImageIo.readPages(out.resolve("stack_classes.tif")).size());
+      List<Image> probabilities = ImageIo.readPages(out.resolve("stack_class_prob.tif"));
+      assertEquals(6, probabilities.size());
+      ProbabilityMap map = predictor.predict(second);
+      for (int k = 0; k < 3; k++) {
+        assertArrayEquals(map.channel(k), probabilities.get(3 + k).pixels(), 1e-6f, "page 2, class " + k);
+      }
+      assertTrue(Files.isRegularFile(out.resolve("stack_overlay_p002.png")));
+    }
+  }
+
+  @Test
   void aTwoClassNetWritesNoClassFiles() throws Exception {
     Recipe two = TinyModels.recipe("two", UNet.builder().depth(2).baseFilters(4).build(), 60);
     TinyModels.untrainedRun(two, dir.resolve("two"));
