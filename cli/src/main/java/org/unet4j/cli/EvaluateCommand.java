@@ -12,6 +12,8 @@ import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.LabelFormat;
 import org.unet4j.dsl.recipe.ProbabilityOf;
 import org.unet4j.recipes.data.AtomicFiles;
+import org.unet4j.recipes.eval.ClassEvaluation;
+import org.unet4j.recipes.eval.ClassScores;
 import org.unet4j.recipes.eval.EvaluationInputException;
 import org.unet4j.recipes.eval.EvaluationReport;
 import org.unet4j.recipes.eval.EvaluationSummary;
@@ -36,7 +38,9 @@ import picocli.CommandLine.Spec;
         + " and object scores (foreground IoU, Dice, object F1 at IoU 0.5).",
         "TRUTH and PRED are image files or folders; in folders a truth NAME.ext pairs with the prediction"
         + " NAME_prob.tif (what unet4j predict writes) or NAME.tif/.tiff/.png. Multi-page TIFFs are stacks,"
-        + " scored slice by slice as the challenge does."})
+        + " scored slice by slice as the challenge does.",
+        "With --labels index the truth holds classes (pixel value = class) and every class is scored: IoU, Dice and"
+        + " object F1 per class and their mean over the foreground classes."})
 final class EvaluateCommand implements Callable<Integer> {
   /** The label format written for the challenge's own convention: cell = value > 0. */
   static final String CELLS_ABOVE_ZERO = FileEvaluation.CELLS_ABOVE_ZERO;
@@ -58,8 +62,15 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--labels", paramLabel = "FORMAT",
       description = "Label format of the truth: " + CELLS_ABOVE_ZERO + " (the default without --recipe: cell ="
-          + " value > 0, the ISBI convention), instance, color-components, binary or isbi-membrane.")
+          + " value > 0, the ISBI convention), instance, color-components, binary, isbi-membrane, or "
+          + FileEvaluation.INDEX + " (pixel value = class, scored per class against the NAME_classes.tif that"
+          + " prediction writes for 3 or more classes).")
   @Nullable String labels;
+
+  @Option(names = "--ignore-label", paramLabel = "V",
+      description = "With --labels " + FileEvaluation.INDEX + ": the truth value whose pixels every score leaves"
+          + " out, such as 255; default: none.")
+  @Nullable Integer ignoreLabel;
 
   @Option(names = "--threshold", paramLabel = "T", defaultValue = "0.5",
       description = "Probability threshold of the object scores (iou, dice, objectF1, ap, seg); default:"
@@ -105,7 +116,17 @@ final class EvaluateCommand implements Callable<Integer> {
     if (jsonFile != null && !jsonFile.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
       throw new UserException("--json " + jsonFile + ": name it .json (the CSV goes beside it as .csv)");
     }
-    FileEvaluation evaluation = FileEvaluation.of(labelFormat()).threshold(threshold)
+    boolean index = FileEvaluation.INDEX.equals(labels);
+    if (ignoreLabel != null && !index) {
+      throw new UserException("--ignore-label " + ignoreLabel + ": only index labels have an ignore value; add"
+          + " --labels " + FileEvaluation.INDEX);
+    }
+    if (index && recipe != null) {
+      throw new UserException("--labels and --recipe both set the truth's label format; give one of them");
+    }
+    FileEvaluation base = index ? FileEvaluation.ofClasses(ignoreLabel == null ? -1 : ignoreLabel)
+        : FileEvaluation.of(labelFormat());
+    FileEvaluation evaluation = base.threshold(threshold)
         .objects(ObjectSource.valueOf(objects.toUpperCase(Locale.ROOT))).probabilityOf(probabilityOf());
     if (channel != null) {
       evaluation = evaluation.channel(channel);
@@ -126,8 +147,15 @@ final class EvaluateCommand implements Callable<Integer> {
     if (pairs.size() > 1) {
       out.println(row("mean", "", report.summary().mean(), nameWidth));
     }
-    out.printf(Locale.ROOT, "ISBI metrics at their best thresholds%s; iou, dice, objectF1, ap, seg %s%n",
-        jsonFile == null ? " (--json lists them)" : "", report.objectSource());
+    ClassEvaluation classes = report.summary().classMean();
+    if (classes != null) {
+      printClasses(out, classes, pairs.size());
+      out.printf(Locale.ROOT, "iou, dice, objectF1, ap, seg of the foreground (every class but 0) %s; %s%n",
+          report.objectSource(), report.isbiNote());
+    } else {
+      out.printf(Locale.ROOT, "ISBI metrics at their best thresholds%s; iou, dice, objectF1, ap, seg %s%n",
+          jsonFile == null ? " (--json lists them)" : "", report.objectSource());
+    }
     if (jsonFile != null) {
       Path csv = csvBeside(jsonFile);
       write(jsonFile, report.json());
@@ -160,7 +188,7 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       LabelFormat format = JsonNames.constant(LabelFormat.class, labels);
       if (format == null) {
-        List<String> known = new ArrayList<>(List.of(CELLS_ABOVE_ZERO));
+        List<String> known = new ArrayList<>(List.of(CELLS_ABOVE_ZERO, FileEvaluation.INDEX));
         Arrays.stream(LabelFormat.values()).map(JsonNames::of).forEach(known::add);
         String closest = JsonNames.closest(labels, known);
         throw new UserException("--labels " + labels + ": unknown label format" + (closest == null ? "" : " (did you"
@@ -197,6 +225,28 @@ final class EvaluateCommand implements Callable<Integer> {
   }
 
   // ------------------------------------------------------------------------------------ table
+
+  /** The per-class table: every class, then the mean of the foreground classes. */
+  private static void printClasses(PrintWriter out, ClassEvaluation classes, int images) {
+    out.printf(Locale.ROOT, "per class%s:%n%-6s %8s %8s %9s%n", images > 1 ? " (mean of the images)" : "", "class",
+        "iou", "dice", "objectF1");
+    for (ClassScores c : classes.classes()) {
+      out.println(classRow(String.valueOf(c.label()), c.iou(), c.dice(), c.objectF1()));
+    }
+    out.println(classRow("mean", classes.meanIou(), classes.meanDice(), classes.meanObjectF1())
+        + "   (classes 1.." + (classes.classes().size() - 1) + ")");
+  }
+
+  private static String classRow(String name, double iou, double dice, double objectF1) {
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-6s", name));
+    int[] widths = {8, 8, 9};
+    double[] values = {iou, dice, objectF1};
+    for (int i = 0; i < values.length; i++) {
+      line.append(Double.isNaN(values[i]) ? String.format(Locale.ROOT, " %" + widths[i] + "s", "n/a")
+          : String.format(Locale.ROOT, " %" + widths[i] + ".4f", values[i]));
+    }
+    return line.toString();
+  }
 
   private static String header(int nameWidth) {
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-" + nameWidth + "s %5s", "image", "pages"));

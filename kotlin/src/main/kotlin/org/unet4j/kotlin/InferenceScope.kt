@@ -67,4 +67,11 @@ public class InferenceScope internal constructor(private val builder: InferenceS
         set(value) {
             builder.probabilityOf(value)
         }
+
+    /** The class seeding the objects of a net of 3 or more classes (its interior class), or 0 for the foreground. */
+    public var instanceClass: Int
+        get() = builder.instanceClass()
+        set(value) {
+            builder.instanceClass(value)
+        }
 }

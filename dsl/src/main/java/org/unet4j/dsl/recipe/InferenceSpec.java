@@ -31,7 +31,11 @@ public record InferenceSpec(
         @Default("0.9") @Range(min = 0, max = 1) double seedThreshold,
     @Doc("what NAME_prob.tif holds: the probability of foreground (cell), or of background (for ISBI 2012:"
         + " membrane, 1 = membrane, as the challenge scores it); instance labels and overlays show cells either way")
-        @Default("\"foreground\"") ProbabilityOf probabilityOf) {
+        @Default("\"foreground\"") ProbabilityOf probabilityOf,
+    @Doc("instances of a net of 3 or more classes: 0 takes the foreground (every class but 0) as a 2-class net's;"
+        + " a class c >= 1 (the interior class of a 3-class nuclei net) seeds one object per 4-connected component of"
+        + " pixels whose most probable class is c and grows it into the foreground")
+        @Default("0") @Range(min = 0, max = 255) int instanceClass) {
 
   /** The defaults of {@link #instances} and {@link #seedThreshold}. */
   private static final InstanceMethod DEFAULT_INSTANCES = InstanceMethod.COMPONENTS;
@@ -46,6 +50,13 @@ public record InferenceSpec(
     Specs.checkComponent(InferenceSpec.class, "threshold", threshold);
     Specs.checkComponent(InferenceSpec.class, "minObjectSize", minObjectSize);
     Specs.checkComponent(InferenceSpec.class, "seedThreshold", seedThreshold);
+    Specs.checkComponent(InferenceSpec.class, "instanceClass", instanceClass);
+  }
+
+  /** Instances from the foreground ({@link #instanceClass} 0). */
+  public InferenceSpec(int tile, int batchSize, TestTimeAugmentation tta, double threshold, int minObjectSize,
+      boolean fillHoles, InstanceMethod instances, double seedThreshold, ProbabilityOf probabilityOf) {
+    this(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold, probabilityOf, 0);
   }
 
   /** A foreground probability map. */
@@ -77,13 +88,13 @@ public record InferenceSpec(
     return new InferenceSpec(tile != null ? tile : this.tile, batchSize != null ? batchSize : this.batchSize,
         tta != null ? tta : this.tta, threshold != null ? threshold : this.threshold, minObjectSize, fillHoles,
         instances != null ? instances : this.instances, seedThreshold != null ? seedThreshold : this.seedThreshold,
-        probabilityOf);
+        probabilityOf, instanceClass);
   }
 
   /** These settings with another tile. */
   public InferenceSpec withTile(int tile) {
     return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
-        probabilityOf);
+        probabilityOf, instanceClass);
   }
 
   /** The recipe format's defaults, read from the {@code @Default} annotations. */
@@ -113,6 +124,7 @@ public record InferenceSpec(
     private InstanceMethod instances;
     private double seedThreshold;
     private ProbabilityOf probabilityOf;
+    private int instanceClass;
 
     private Builder(InferenceSpec from) {
       this.tile = from.tile();
@@ -124,6 +136,7 @@ public record InferenceSpec(
       this.instances = from.instances();
       this.seedThreshold = from.seedThreshold();
       this.probabilityOf = from.probabilityOf();
+      this.instanceClass = from.instanceClass();
     }
 
     /** Input tile size in pixels; must be valid for the model. */
@@ -216,9 +229,22 @@ public record InferenceSpec(
       return probabilityOf;
     }
 
+    /**
+     * The class whose components seed the objects of a net of 3 or more classes (the interior class
+     * of a 3-class nuclei net), or 0 for the foreground as a 2-class net's.
+     */
+    public Builder instanceClass(int instanceClass) {
+      this.instanceClass = instanceClass;
+      return this;
+    }
+
+    public int instanceClass() {
+      return instanceClass;
+    }
+
     public InferenceSpec build() {
       return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
-          probabilityOf);
+          probabilityOf, instanceClass);
     }
   }
 }

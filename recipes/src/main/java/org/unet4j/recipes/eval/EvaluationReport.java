@@ -51,6 +51,9 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
     root.put("pred", prediction.toString());
     root.put("labelFormat", evaluation.truthFormatName());
     root.put("threshold", evaluation.threshold());
+    if (evaluation.indexLabels()) {
+      root.put("ignoreLabel", evaluation.ignoreLabel());
+    }
     List<Map<String, Object>> images = new ArrayList<>();
     for (int i = 0; i < pairs.size(); i++) {
       images.add(imageJson(pairs.get(i), summary.images().get(i)));
@@ -58,6 +61,10 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
     root.put("images", images);
     Map<String, Object> mean = scoresJson(summary.mean());
     mean.put("images", summary.images().size());
+    ClassEvaluation classMean = summary.classMean();
+    if (classMean != null) {
+      mean.put("classes", classesJson(classMean));
+    }
     root.put("mean", mean);
     try {
       return JSON.writeValueAsString(root) + "\n";
@@ -94,7 +101,44 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
     counts.put("predicted", objects.predictedObjects());
     counts.put("matched", objects.matched());
     image.put("objects", counts);
+    if (e.classes() != null) {
+      image.put("classes", classesJson(e.classes()));
+    }
     return image;
+  }
+
+  /** Per-class scores, with their means over the foreground classes. */
+  private static Map<String, Object> classesJson(ClassEvaluation classes) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("ignoredPixels", classes.ignoredPixels());
+    json.put("meanIou", number(classes.meanIou()));
+    json.put("meanDice", number(classes.meanDice()));
+    json.put("meanObjectF1", number(classes.meanObjectF1()));
+    List<Map<String, Object>> perClass = new ArrayList<>();
+    for (ClassScores c : classes.classes()) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("class", c.label());
+      one.put("iou", number(c.iou()));
+      one.put("dice", number(c.dice()));
+      one.put("objectF1", number(c.objectF1()));
+      one.put("truthPixels", c.truthPixels());
+      one.put("predictedPixels", c.predictedPixels());
+      one.put("truthObjects", c.truthObjects());
+      one.put("predictedObjects", c.predictedObjects());
+      one.put("matchedObjects", c.matched());
+      perClass.add(one);
+    }
+    json.put("perClass", perClass);
+    return json;
+  }
+
+  /**
+   * What the ISBI columns mean here, in words: empty for a binary truth; for index labels, that
+   * they are not computed.
+   */
+  public String isbiNote() {
+    return evaluation.indexLabels() ? "the ISBI metrics score binary cell/membrane maps and are not computed for"
+        + " index labels, which are scored per class" : "";
   }
 
   /** A score at each IoU threshold, keyed "0.50" .. "0.95". */
@@ -150,6 +194,14 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
         header.add(String.format(Locale.ROOT, "%s@%.2f", sweep, iou));
       }
     }
+    ClassEvaluation classMean = summary.classMean();
+    int classes = classMean == null ? 0 : classMean.classes().size();
+    if (classMean != null) {
+      header.addAll(List.of("meanClassIou", "meanClassDice", "meanClassObjectF1"));
+      for (int k = 0; k < classes; k++) {
+        header.addAll(List.of("iou@class" + k, "dice@class" + k, "objectF1@class" + k));
+      }
+    }
     StringBuilder text = new StringBuilder(String.join(",", header)).append('\n');
     for (int i = 0; i < pairs.size(); i++) {
       FileEvaluation.Pair pair = pairs.get(i);
@@ -169,6 +221,9 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
           String.valueOf(o.truthObjects()), String.valueOf(o.predictedObjects()), String.valueOf(o.matched())));
       o.objectF1Sweep().forEach(f1 -> cells.add(csvNumber(f1)));
       o.apSweep().forEach(ap -> cells.add(csvNumber(ap)));
+      if (classMean != null) {
+        classCells(e.classes(), classes, cells);
+      }
       text.append(String.join(",", cells)).append('\n');
     }
     Scores mean = summary.mean();
@@ -180,11 +235,25 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
     }
     cells.addAll(List.of(csvNumber(mean.iou()), csvNumber(mean.dice()), csvNumber(mean.objectF1()),
         csvNumber(mean.ap()), csvNumber(mean.seg())));
-    while (cells.size() < header.size()) {
+    while (cells.size() < header.size() - (classMean == null ? 0 : 3 + 3 * classes)) {
       cells.add("");
+    }
+    if (classMean != null) {
+      classCells(classMean, classes, cells);
     }
     text.append(String.join(",", cells)).append('\n');
     return text.toString();
+  }
+
+  /** The per-class CSV cells of {@code classes} (empty where absent), padded to {@code count} classes. */
+  private static void classCells(@Nullable ClassEvaluation scores, int count, List<String> cells) {
+    cells.addAll(scores == null ? List.of("", "", "") : List.of(csvNumber(scores.meanIou()),
+        csvNumber(scores.meanDice()), csvNumber(scores.meanObjectF1())));
+    for (int k = 0; k < count; k++) {
+      ClassScores c = scores != null && k < scores.classes().size() ? scores.classes().get(k) : null;
+      cells.addAll(c == null ? List.of("", "", "") : List.of(csvNumber(c.iou()), csvNumber(c.dice()),
+          csvNumber(c.objectF1())));
+    }
   }
 
   private static String csvNumber(double value) {

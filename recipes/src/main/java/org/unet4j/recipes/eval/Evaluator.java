@@ -3,6 +3,7 @@ package org.unet4j.recipes.eval;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.recipes.data.DataException;
@@ -66,5 +67,55 @@ public final class Evaluator {
     ObjectScores objects = instances == null ? ObjectMetrics.compute(truth, pred, objectThreshold)
         : ObjectMetrics.computeInstances(truth, instances);
     return new ImageEvaluation(name, truth.size(), truth.get(0).width(), truth.get(0).height(), isbi, objects);
+  }
+
+  /**
+   * Evaluates a predicted class map against index labels (pixel value = class): the per-class
+   * scores ({@link ClassMetrics}) and the object scores of the foreground (every class but 0)
+   * against the truth's foreground objects, the pixels the truth marks {@code ignoreLabel} left out
+   * of both. The ISBI metrics score binary cell/membrane maps and are NaN here.
+   *
+   * @param instances the predicted objects (such as {@code NAME_labels.tif}), or null for the
+   *     4-connected components of the predicted foreground
+   * @param ignoreLabel the truth value to leave out, or negative for none
+   * @throws DataException when the page counts or sizes differ, naming the page
+   */
+  public static ImageEvaluation evaluateClasses(String name, List<ClassLabels> truth, List<ClassLabels> predicted,
+      @Nullable List<GroundTruth> instances, int ignoreLabel) {
+    checkNotNull(name, "name");
+    checkNotNull(truth, "truth");
+    checkNotNull(predicted, "predicted");
+    checkArgument(!truth.isEmpty(), "no truth pages");
+    checkArgument(truth.size() == predicted.size(), "the truth has %s page(s) but the prediction %s", truth.size(),
+        predicted.size());
+    checkArgument(instances == null || instances.size() == truth.size(),
+        "the truth has %s page(s) but the instances %s", truth.size(), instances == null ? 0 : instances.size());
+    List<GroundTruth> truthObjects = new ArrayList<>(truth.size());
+    List<GroundTruth> predictedObjects = new ArrayList<>(truth.size());
+    for (int i = 0; i < truth.size(); i++) {
+      ClassLabels t = truth.get(i);
+      String page = truth.size() > 1 ? "page " + (i + 1) + ": " : "";
+      ClassLabels p = predicted.get(i);
+      if (t.width() != p.width() || t.height() != p.height()) {
+        throw new DataException(page + "the truth is " + t.width() + "x" + t.height() + " but the prediction "
+            + p.width() + "x" + p.height());
+      }
+      truthObjects.add(ClassMetrics.foregroundObjects(t, t, ignoreLabel));
+      if (instances == null) {
+        predictedObjects.add(ClassMetrics.foregroundObjects(p, t, ignoreLabel));
+      } else {
+        GroundTruth objects = instances.get(i);
+        if (t.width() != objects.width() || t.height() != objects.height()) {
+          throw new DataException(page + "the truth is " + t.width() + "x" + t.height() + " but the instances "
+              + objects.width() + "x" + objects.height());
+        }
+        predictedObjects.add(ClassMetrics.withoutIgnored(objects, t, ignoreLabel));
+      }
+    }
+    BestScore none = new BestScore(Double.NaN, Double.NaN);
+    IsbiScores isbi = new IsbiScores(none, none, none, none, none);
+    return new ImageEvaluation(name, truth.size(), truth.get(0).width(), truth.get(0).height(), isbi,
+        ObjectMetrics.computeInstances(truthObjects, predictedObjects),
+        ClassMetrics.compute(truth, predicted, ignoreLabel));
   }
 }

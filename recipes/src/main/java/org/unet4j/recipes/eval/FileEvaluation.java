@@ -35,6 +35,9 @@ public final class FileEvaluation {
   /** The label format name of the challenge's own convention: cell = value > 0. */
   public static final String CELLS_ABOVE_ZERO = "cells-above-zero";
 
+  /** The label format name of index labels: pixel value = class ({@link #ofClasses}). */
+  public static final String INDEX = "index";
+
   /** Extensions of prediction and label files, in the order they are looked for. */
   public static final List<String> EXTENSIONS = List.of("tif", "tiff", "png");
 
@@ -43,9 +46,12 @@ public final class FileEvaluation {
   private final @Nullable Integer channel;
   private final ObjectSource objects;
   private final ProbabilityOf probabilityOf;
+  /** Whether the truth is index labels, scored per class; then the truth format is null. */
+  private final boolean indexLabels;
+  private final int ignoreLabel;
 
   private FileEvaluation(@Nullable LabelFormat truthFormat, double threshold, @Nullable Integer channel,
-      ObjectSource objects, ProbabilityOf probabilityOf) {
+      ObjectSource objects, ProbabilityOf probabilityOf, boolean indexLabels, int ignoreLabel) {
     checkArgument(threshold >= 0 && threshold <= 1, "threshold %s: a probability threshold lies in 0..1",
         threshold);
     checkArgument(channel == null || channel >= 0, "channel %s: channels are counted from 0", channel);
@@ -54,6 +60,8 @@ public final class FileEvaluation {
     this.channel = channel;
     this.objects = checkNotNull(objects, "objects");
     this.probabilityOf = checkNotNull(probabilityOf, "probabilityOf");
+    this.indexLabels = indexLabels;
+    this.ignoreLabel = Math.max(ignoreLabel, ClassMetrics.NO_IGNORE);
   }
 
   /**
@@ -62,22 +70,40 @@ public final class FileEvaluation {
    * {@link CellProbabilities#foreground} does, objects from labels where present.
    */
   public static FileEvaluation of(@Nullable LabelFormat truthFormat) {
-    return new FileEvaluation(truthFormat, 0.5, null, ObjectSource.AUTO, ProbabilityOf.FOREGROUND);
+    return new FileEvaluation(truthFormat, 0.5, null, ObjectSource.AUTO, ProbabilityOf.FOREGROUND, false,
+        ClassMetrics.NO_IGNORE);
+  }
+
+  /**
+   * An evaluation reading the truth as index labels (pixel value = class 0..K-1, class 0 the
+   * background) and scoring every class ({@link ClassMetrics}): per-class IoU, Dice and object F1
+   * with their means over the foreground classes, and the object scores of the foreground. The
+   * predicted classes are {@code NAME_classes.tif} beside a prediction {@code NAME_prob.tif} (what
+   * prediction writes for a net of 3 or more classes), else the probability above the object
+   * threshold (classes 0 and 1). The ISBI metrics score binary cell/membrane maps and are not
+   * computed (NaN).
+   *
+   * @param ignoreLabel the truth value whose pixels every score leaves out (such as 255), or
+   *     negative for none
+   */
+  public static FileEvaluation ofClasses(int ignoreLabel) {
+    return new FileEvaluation(null, 0.5, null, ObjectSource.AUTO, ProbabilityOf.FOREGROUND, true, ignoreLabel);
   }
 
   /** The same evaluation with the object scores' probability threshold (0..1). */
   public FileEvaluation threshold(double objectThreshold) {
-    return new FileEvaluation(truthFormat, objectThreshold, channel, objects, probabilityOf);
+    return new FileEvaluation(truthFormat, objectThreshold, channel, objects, probabilityOf, indexLabels,
+        ignoreLabel);
   }
 
   /** The same evaluation reading the cell probability from channel {@code c} of the predictions. */
   public FileEvaluation channel(int c) {
-    return new FileEvaluation(truthFormat, threshold, c, objects, probabilityOf);
+    return new FileEvaluation(truthFormat, threshold, c, objects, probabilityOf, indexLabels, ignoreLabel);
   }
 
   /** The same evaluation taking the predicted objects from {@code source}. */
   public FileEvaluation objects(ObjectSource source) {
-    return new FileEvaluation(truthFormat, threshold, channel, source, probabilityOf);
+    return new FileEvaluation(truthFormat, threshold, channel, source, probabilityOf, indexLabels, ignoreLabel);
   }
 
   /**
@@ -86,7 +112,7 @@ public final class FileEvaluation {
    * probability) is scored as one minus it, the cell probability the metrics threshold.
    */
   public FileEvaluation probabilityOf(ProbabilityOf of) {
-    return new FileEvaluation(truthFormat, threshold, channel, objects, of);
+    return new FileEvaluation(truthFormat, threshold, channel, objects, of, indexLabels, ignoreLabel);
   }
 
   public ProbabilityOf probabilityOf() {
@@ -97,9 +123,22 @@ public final class FileEvaluation {
     return truthFormat;
   }
 
-  /** The truth format's recipe name, {@value #CELLS_ABOVE_ZERO} for the challenge's convention. */
+  /** Whether the truth is read as index labels and scored per class ({@link #ofClasses}). */
+  public boolean indexLabels() {
+    return indexLabels;
+  }
+
+  /** The truth value that index-label scores leave out, or -1 for none. */
+  public int ignoreLabel() {
+    return ignoreLabel;
+  }
+
+  /**
+   * The truth format's recipe name, {@value #CELLS_ABOVE_ZERO} for the challenge's convention,
+   * {@value #INDEX} for index labels.
+   */
   public String truthFormatName() {
-    return truthFormat == null ? CELLS_ABOVE_ZERO : JsonNames.of(truthFormat);
+    return indexLabels ? INDEX : truthFormat == null ? CELLS_ABOVE_ZERO : JsonNames.of(truthFormat);
   }
 
   public double threshold() {
@@ -222,18 +261,14 @@ public final class FileEvaluation {
    *     truth holds values its label format refuses; the message names the files
    */
   public ImageEvaluation evaluate(Pair pair) {
+    if (indexLabels) {
+      return evaluateClasses(pair);
+    }
     List<Image> truthPages = ImageIo.readPages(pair.truth());
-    List<Image> predPages = ImageIo.readPages(pair.prediction());
-    if (truthPages.size() != predPages.size()) {
-      throw new DataException("truth " + pair.truth() + " has " + pages(truthPages.size())
-          + " but prediction " + pair.prediction() + " has " + pages(predPages.size()));
-    }
+    List<Image> predPages = pagesLike(truthPages, pair.truth(), "prediction", pair.prediction());
     Path instancesFile = pair.instances();
-    List<Image> labelPages = instancesFile == null ? List.of() : ImageIo.readPages(instancesFile);
-    if (instancesFile != null && labelPages.size() != truthPages.size()) {
-      throw new DataException("truth " + pair.truth() + " has " + pages(truthPages.size())
-          + " but instances " + instancesFile + " have " + pages(labelPages.size()));
-    }
+    List<Image> labelPages = instancesFile == null ? List.of()
+        : pagesLike(truthPages, pair.truth(), "instances", instancesFile);
     List<GroundTruth> truths = new ArrayList<>();
     List<CellProbabilities> preds = new ArrayList<>();
     List<GroundTruth> instances = new ArrayList<>();
@@ -271,6 +306,79 @@ public final class FileEvaluation {
       }
     }
     return Evaluator.evaluate(pair.name(), truths, preds, threshold, instancesFile == null ? null : instances);
+  }
+
+  /** {@link #evaluate(Pair)} against index labels. */
+  private ImageEvaluation evaluateClasses(Pair pair) {
+    List<Image> truthPages = ImageIo.readPages(pair.truth());
+    Path classesFile = classesBeside(pair.prediction());
+    Path predicted = classesFile != null ? classesFile : pair.prediction();
+    List<Image> predPages = pagesLike(truthPages, pair.truth(), "prediction", predicted);
+    Path instancesFile = pair.instances();
+    List<Image> labelPages = instancesFile == null ? List.of()
+        : pagesLike(truthPages, pair.truth(), "instances", instancesFile);
+    List<ClassLabels> truths = new ArrayList<>();
+    List<ClassLabels> preds = new ArrayList<>();
+    List<GroundTruth> instances = new ArrayList<>();
+    for (int i = 0; i < truthPages.size(); i++) {
+      String page = truthPages.size() > 1 ? " (page " + (i + 1) + ")" : "";
+      try {
+        truths.add(ClassLabels.of(truthPages.get(i)));
+      } catch (InvalidInputException e) {
+        throw new TruthFormatException(pair.truth() + page + ": " + e.getMessage() + " (label format " + INDEX + ")",
+            e);
+      }
+      Image p = predPages.get(i);
+      try {
+        if (classesFile != null) {
+          preds.add(ClassLabels.of(p));
+        } else {
+          CellProbabilities read = channel == null ? CellProbabilities.foreground(p) : CellProbabilities.of(p, channel);
+          boolean[] cells = new CellProbabilities(read.width(), read.height(),
+              probabilityOf.toForeground(read.values())).cells(threshold);
+          int[] classes = new int[cells.length];
+          for (int j = 0; j < cells.length; j++) {
+            classes[j] = cells[j] ? 1 : 0;
+          }
+          preds.add(ClassLabels.of(classes, read.width(), read.height()));
+        }
+      } catch (InvalidInputException e) {
+        throw new DataException(predicted + page + ": " + e.getMessage(), e);
+      }
+      if (instancesFile != null) {
+        try {
+          instances.add(GroundTruth.decode(labelPages.get(i), LabelFormat.INSTANCE));
+        } catch (InvalidInputException e) {
+          throw new DataException(instancesFile + page + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    return Evaluator.evaluateClasses(pair.name(), truths, preds, instancesFile == null ? null : instances,
+        ignoreLabel);
+  }
+
+  /** {@code NAME_classes.*} beside a prediction {@code NAME_prob.*}, or null. */
+  private static @Nullable Path classesBeside(Path prediction) {
+    String stem = FilePattern.stem(prediction);
+    Path parent = prediction.toAbsolutePath().getParent();
+    if (!stem.endsWith("_prob") || parent == null) {
+      return null;
+    }
+    return firstExisting(parent, stem.substring(0, stem.length() - "_prob".length()) + "_classes");
+  }
+
+  /**
+   * The pages of {@code file}, the {@code role} ("prediction" or "instances") of a pair.
+   *
+   * @throws DataException when they are not as many as the truth's
+   */
+  private static List<Image> pagesLike(List<Image> truthPages, Path truth, String role, Path file) {
+    List<Image> read = ImageIo.readPages(file);
+    if (read.size() != truthPages.size()) {
+      throw new DataException("truth " + truth + " has " + pages(truthPages.size()) + " but " + role + " " + file
+          + (role.endsWith("s") ? " have " : " has ") + pages(read.size()));
+    }
+    return read;
   }
 
   private static String pages(int count) {

@@ -30,7 +30,9 @@ import org.unet4j.recipes.model.ModelMismatchException;
  * into {@code NAME_prob.tif}, {@code NAME_labels.tif} and the overlays ({@link PredictionFiles}).
  * A one-page file under the streaming policy's size is predicted in memory; larger pages and every
  * page of a stack are read, predicted, labelled ({@link BandLabelling}) and written by bands of
- * rows, with the same results and the memory of a band ({@link StreamingPolicy}). The TIFFs carry
+ * rows, with the same results and the memory of a band ({@link StreamingPolicy}); the pages of a
+ * net of 3 or more classes, or with an {@code inference.instanceClass}, are predicted in memory one
+ * after another, since their class maps and instances need a whole page. The TIFFs carry
  * the input's {@link Calibration}; the per-object outputs asked for ({@link ObjectOutput}) are
  * written last, from the finished files ({@link ObjectFiles}).
  */
@@ -94,8 +96,11 @@ public final class FilePrediction {
       pageCount = pages.size();
       files = PredictionFiles.of(folder, name, pageCount);
       Calibration calibration = Calibration.read(file);
-      boolean whole = pages.size() == 1 && (long) first.width() * first.height() < streaming.minPixels();
-      counts = whole ? predictWhole(first, files, calibration, progress.apply(name))
+      // Band labelling knows the foreground alone: class maps and class-seeded instances need whole pages.
+      boolean classes = predictor.classes() >= 3 || predictor.inference().instanceClass() > 0;
+      boolean whole = classes
+          || (pages.size() == 1 && (long) first.width() * first.height() < streaming.minPixels());
+      counts = whole ? predictWhole(pages, name, files, calibration, progress)
           : predictStreamed(pages, name, files, calibration, progress);
       ObjectFiles.write(file, files, objectOutputs, predictor.inference().probabilityOf(), calibration);
     }
@@ -119,23 +124,31 @@ public final class FilePrediction {
     long pixels;
   }
 
-  /** One page in memory: one map, labels, the JDK's writers. */
-  private Counts predictWhole(PageSource page, PredictionFiles files, Calibration calibration,
-      TileProgress progress) {
-    Image image = page.all();
-    ProbabilityMap map = predictor.predict(image, progress);
-    InstanceLabels instances = predictor.labels(map);
+  /** Pages in memory, one after another: maps, labels, the JDK's writers. */
+  private Counts predictWhole(List<PageSource> pages, String name, PredictionFiles files, Calibration calibration,
+      Function<String, TileProgress> progress) {
     Counts counts = new Counts();
-    counts.tiles = predictor.tileCount(image.width(), image.height());
-    counts.objects = instances.cellCount();
-    for (int value : instances.toArray()) {
-      if (value != 0) {
-        counts.foreground++;
+    List<Image> images = new ArrayList<>(pages.size());
+    List<ProbabilityMap> maps = new ArrayList<>(pages.size());
+    List<InstanceLabels> labels = new ArrayList<>(pages.size());
+    for (int page = 0; page < pages.size(); page++) {
+      Image image = pages.get(page).all();
+      String task = pages.size() == 1 ? name : name + " page " + (page + 1) + "/" + pages.size();
+      ProbabilityMap map = predictor.predict(image, progress.apply(task));
+      InstanceLabels instances = predictor.labels(map);
+      counts.tiles += predictor.tileCount(image.width(), image.height());
+      counts.objects += instances.cellCount();
+      for (int value : instances.toArray()) {
+        if (value != 0) {
+          counts.foreground++;
+        }
       }
+      counts.pixels += (long) image.width() * image.height();
+      images.add(image);
+      maps.add(map);
+      labels.add(instances);
     }
-    counts.pixels = (long) image.width() * image.height();
-    files.write(List.of(image), List.of(map), List.of(instances), predictor.inference().probabilityOf(),
-        calibration);
+    files.write(images, maps, labels, predictor.inference().probabilityOf(), calibration);
     return counts;
   }
 

@@ -120,13 +120,99 @@ public final class InstanceSegmentation {
       }
       regionCount += k;
     }
-    int[] sizes = new int[regionCount + 1];
+    return numberKept(regions, regionCount, minSize);
+  }
+
+  /**
+   * Instances of a net of 3 or more classes that has a class for the objects' interior (a 3-class
+   * nuclei net: 0 background, 1 interior, 2 boundary): every 4-connected component of foreground
+   * pixels whose most probable class is {@code seedClass} seeds one object, which then grows into
+   * the rest of the foreground by 4-connected steps, each pixel joining the seed nearest to it
+   * inside the foreground (of equally near ones, the lowest numbered). Foreground is as in
+   * {@link #labels(float[], int, int, double, boolean, int)}: the probability of any class but 0
+   * above {@code threshold}, holes filled on request. The boundary class thus separates touching
+   * objects as the paper's background borders do, and its pixels are given back to the objects
+   * they surround, so that an object's area is that of the cell rather than of its interior.
+   * Foreground components without a seed are dropped. Labels 1..n are numbered in raster order of
+   * each object's first pixel.
+   *
+   * @param seedClass the interior class, 1..classes-1
+   * @param minObjectSize grown objects with fewer pixels are dropped (0 or 1 keeps all)
+   */
+  public static InstanceLabels grown(ProbabilityMap map, int seedClass, double threshold, boolean fillHoles,
+      int minObjectSize) {
+    checkNotNull(map, "map");
+    checkArgument(seedClass >= 1 && seedClass < map.classes(),
+        "the seed class of a %s-class map is 1..%s, got %s", map.classes(), map.classes() - 1, seedClass);
+    checkArgument(minObjectSize >= 0, "minObjectSize must be >= 0, got %s", minObjectSize);
+    int width = map.width();
+    int height = map.height();
+    float[] foreground = map.foreground();
+    int[] classes = map.classMap();
+    int n = foreground.length;
+    boolean[] mask = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      mask[i] = foreground[i] > threshold;
+    }
+    if (fillHoles) {
+      fillHoles(mask, width, height);
+    }
+    boolean[] seeds = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      seeds[i] = mask[i] && classes[i] == seedClass;
+    }
+    int[] objects = new int[n];
+    int count = ConnectedComponents.label(seeds, width, height, objects);
+    // Breadth-first layers: every pixel of a layer is one step further from the seeds than the last.
+    int[] layer = new int[n];
+    int layerSize = 0;
+    for (int i = 0; i < n; i++) {
+      if (objects[i] != 0) {
+        layer[layerSize++] = i;
+      }
+    }
+    int[] next = new int[n];
+    int[] nearest = new int[n];
+    while (layerSize > 0) {
+      int nextSize = 0;
+      for (int k = 0; k < layerSize; k++) {
+        int p = layer[k];
+        int x = p % width;
+        int label = objects[p];
+        for (int q : new int[] {x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width}) {
+          if (q < 0 || q >= n || !mask[q] || objects[q] != 0) {
+            continue;
+          }
+          if (nearest[q] == 0) {
+            next[nextSize++] = q;
+            nearest[q] = label;
+          } else if (label < nearest[q]) {
+            nearest[q] = label;
+          }
+        }
+      }
+      for (int k = 0; k < nextSize; k++) {
+        objects[next[k]] = nearest[next[k]];
+      }
+      int[] swap = layer;
+      layer = next;
+      next = swap;
+      layerSize = nextSize;
+    }
+    return InstanceLabels.of(numberKept(objects, count, minObjectSize), width, height);
+  }
+
+  /**
+   * Drops the regions (labels 1..count) under {@code minSize} pixels and numbers the kept ones in
+   * raster order of their first pixel, in place.
+   */
+  private static int[] numberKept(int[] regions, int count, int minSize) {
+    int[] sizes = new int[count + 1];
     for (int v : regions) {
       sizes[v]++;
     }
-    // Kept regions numbered in raster order of their first pixel.
-    int[] number = new int[regionCount + 1];
-    boolean[] seen = new boolean[regionCount + 1];
+    int[] number = new int[count + 1];
+    boolean[] seen = new boolean[count + 1];
     int kept = 0;
     for (int v : regions) {
       if (v != 0 && !seen[v]) {
@@ -134,7 +220,7 @@ public final class InstanceSegmentation {
         number[v] = minSize <= 1 || sizes[v] >= minSize ? ++kept : 0;
       }
     }
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < regions.length; i++) {
       regions[i] = number[regions[i]];
     }
     return regions;

@@ -14,6 +14,7 @@ import java.awt.image.Raster;
 import java.awt.image.RenderedImage;
 import java.awt.image.SampleModel;
 import java.awt.image.WritableRaster;
+import java.util.List;
 import java.util.Vector;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -26,19 +27,61 @@ import org.unet4j.recipes.data.PageSource;
 /**
  * The picture people check a segmentation with: the image in gray (its channels averaged, the 1st
  * to 99.8th percentile stretched to black..white) and the contour of every object in its own
- * colour.
+ * colour. For a net of 3 or more classes every pixel of class {@code k >= 1} is also tinted, half
+ * gray and half {@link #CLASS_COLOURS}'s colour of its class.
  */
 public final class Overlay {
   /** The golden ratio: successive labels get hues far apart. */
   private static final double GOLDEN = 0.618033988749895;
 
+  /**
+   * The tint of class k (k = 1, 2, ...: entry k - 1, repeating after 8), {@code 0xRRGGBB}: red,
+   * green, blue, yellow, magenta, cyan, orange, purple. Class 0, the background, is not tinted.
+   */
+  public static final List<Integer> CLASS_COLOURS = List.of(0xE6194B, 0x3CB44B, 0x4363D8, 0xFFE119, 0xF032E6,
+      0x42D4F4, 0xF58231, 0x911EB4);
+
   private Overlay() {}
+
+  /** The tint of class {@code k >= 1} ({@link #CLASS_COLOURS}). */
+  public static int classColour(int k) {
+    checkArgument(k >= 1, "class 0 (background) has no tint, got class %s", k);
+    return CLASS_COLOURS.get((k - 1) % CLASS_COLOURS.size());
+  }
+
+  /**
+   * The overlay of {@code labels} on {@code image} with every pixel of class {@code k >= 1} in
+   * {@code classes} (row-major, the image's size) tinted half with {@link #classColour}: the
+   * gray value g and tint t give {@code (g + t + 1) / 2} per colour channel. Contours are drawn
+   * over the tint as in {@link #of(org.unet4j.recipes.data.Image, InstanceLabels)}.
+   */
+  public static BufferedImage of(org.unet4j.recipes.data.Image image, InstanceLabels labels, int[] classes) {
+    checkNotNull(classes, "classes");
+    checkArgument(classes.length == (long) image.width() * image.height(), "%s classes for a %sx%s image",
+        classes.length, image.width(), image.height());
+    return draw(image, labels, classes);
+  }
+
+  /** Half {@code rgb}, half {@code tint}, each channel rounded half up. */
+  private static int tint(int rgb, int tint) {
+    int out = 0;
+    for (int shift = 16; shift >= 0; shift -= 8) {
+      int mixed = (((rgb >> shift) & 0xFF) + ((tint >> shift) & 0xFF) + 1) / 2;
+      out |= mixed << shift;
+    }
+    return out;
+  }
 
   /**
    * The overlay of {@code labels} on {@code image} (same size). A contour pixel is an object pixel
    * with a 4-neighbour inside the image that belongs to another object or the background.
    */
   public static BufferedImage of(org.unet4j.recipes.data.Image image, InstanceLabels labels) {
+    return draw(image, labels, null);
+  }
+
+  private static BufferedImage draw(org.unet4j.recipes.data.Image image, InstanceLabels labels,
+      int @Nullable [] classes) {
     checkNotNull(image, "image");
     checkNotNull(labels, "labels");
     int width = image.width();
@@ -57,13 +100,10 @@ public final class Overlay {
         if (l != 0 && ((x > 0 && label[p - 1] != l) || (x < width - 1 && label[p + 1] != l)
             || (y > 0 && label[p - width] != l) || (y < height - 1 && label[p + width] != l))) {
           row[x] = colour(l);
+        } else if (classes != null && classes[p] != 0) {
+          row[x] = tint(gray(gray, p * channels, channels), classColour(classes[p]));
         } else {
-          double sum = 0;
-          for (int c = 0; c < channels; c++) {
-            sum += gray[p * channels + c];
-          }
-          int v = (int) Math.round(255 * Math.max(0, Math.min(1, sum / channels)));
-          row[x] = v << 16 | v << 8 | v;
+          row[x] = gray(gray, p * channels, channels);
         }
       }
       picture.setRGB(0, y, width, 1, row, 0, width);

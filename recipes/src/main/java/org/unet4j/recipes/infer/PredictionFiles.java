@@ -35,7 +35,13 @@ import org.unet4j.recipes.data.TiffVariant;
  *       page, {@code NAME_overlay_p001.png}, {@code NAME_overlay_p002.png}, ...
  *   <li>on request ({@link ObjectOutput}), {@code NAME_rois.zip}: an ImageJ ROI set, one polygon
  *       per object, and {@code NAME_objects.csv}: a table of per-object measurements
- *       ({@link ObjectFiles}).
+ *       ({@link ObjectFiles});
+ *   <li>for a net of 3 or more classes, {@code NAME_classes.tif}: the most probable class of every
+ *       pixel, 8-bit, one page per input page, and {@code NAME_class_prob.tif}: the probability of
+ *       every class, 32-bit float, one page per class (class 0 first) for each input page in
+ *       turn; {@code NAME_prob.tif} then holds the foreground probability, one minus that of
+ *       class 0, and the overlay tints each class ({@link Overlay#CLASS_COLOURS}). A one- or
+ *       two-class net writes neither.
  * </ul>
  * Both TIFFs carry the input's {@link Calibration} and ImageJ's header, so Fiji shows them at the
  * input's scale and a stack as a z-stack, and are written by
@@ -50,8 +56,11 @@ import org.unet4j.recipes.data.TiffVariant;
  * @param overlays the overlay PNGs, one per page
  * @param rois the {@code _rois.zip} file, written only when asked for
  * @param objects the {@code _objects.csv} file, written only when asked for
+ * @param classes the {@code _classes.tif} file, written only for a net of 3 or more classes
+ * @param classProbabilities the {@code _class_prob.tif} file, written only for a net of 3 or more classes
  */
-public record PredictionFiles(Path probabilities, Path labels, List<Path> overlays, Path rois, Path objects) {
+public record PredictionFiles(Path probabilities, Path labels, List<Path> overlays, Path rois, Path objects,
+    Path classes, Path classProbabilities) {
   /** The most objects a 16-bit label image holds. */
   public static final int MAX_LABELS = 65535;
 
@@ -60,6 +69,8 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
     checkNotNull(labels, "labels");
     checkNotNull(rois, "rois");
     checkNotNull(objects, "objects");
+    checkNotNull(classes, "classes");
+    checkNotNull(classProbabilities, "classProbabilities");
     overlays = ImmutableList.copyOf(overlays);
   }
 
@@ -75,7 +86,8 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
       }
     }
     return new PredictionFiles(folder.resolve(name + "_prob.tif"), folder.resolve(name + "_labels.tif"), overlays,
-        folder.resolve(name + "_rois.zip"), folder.resolve(name + "_objects.csv"));
+        folder.resolve(name + "_rois.zip"), folder.resolve(name + "_objects.csv"),
+        folder.resolve(name + "_classes.tif"), folder.resolve(name + "_class_prob.tif"));
   }
 
   /**
@@ -118,8 +130,21 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
     probabilityPages.clear();
     writeTiff(labels, labelPages, calibration);
     labelPages.clear();
+    boolean manyClasses = maps.get(0).classes() >= 3;
+    if (manyClasses) {
+      List<Image> classPages = new ArrayList<>(maps.size());
+      List<Image> classProbabilityPages = new ArrayList<>(maps.size() * maps.get(0).classes());
+      for (ProbabilityMap map : maps) {
+        classPages.add(map.classImage());
+        classProbabilityPages.addAll(map.classImages());
+      }
+      writeTiff(classes, classPages, calibration);
+      writeTiff(classProbabilities, classProbabilityPages, calibration);
+    }
     for (int page = 0; page < overlays.size(); page++) {
-      ImageIo.writePng(overlays.get(page), Overlay.of(images.get(page), instances.get(page)));
+      ImageIo.writePng(overlays.get(page), manyClasses
+          ? Overlay.of(images.get(page), instances.get(page), maps.get(page).classMap())
+          : Overlay.of(images.get(page), instances.get(page)));
     }
   }
 

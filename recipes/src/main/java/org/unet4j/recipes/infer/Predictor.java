@@ -117,6 +117,11 @@ public final class Predictor implements AutoCloseable {
     if (source.fixedTile().isPresent() && source.fixedTile().getAsInt() != tile) {
       throw ModelMismatchException.exportTile(source.directory(), tile, source.fixedTile().getAsInt());
     }
+    if (inference.instanceClass() >= recipe.model().classes()) {
+      throw new ModelMismatchException("inference.instanceClass " + inference.instanceClass() + ": the model of "
+          + recipe.name() + " has " + recipe.model().classes() + " classes, 0.." + (recipe.model().classes() - 1)
+          + "; give the class of the objects' interior, or 0 for the foreground");
+    }
     Tiling tiling = Tiling.of(recipe.model(), tile);
     TileModel model = source.kind() == ModelSource.Kind.EXPORT
         ? new ExportTiles(ExportedModel.load(source.directory()))
@@ -221,10 +226,32 @@ public final class Predictor implements AutoCloseable {
 
   /**
    * Instance labels from the foreground of {@code map} with this predictor's threshold, hole
-   * filling and minimum object size ({@link InstanceSegmentation}).
+   * filling and minimum object size ({@link InstanceSegmentation}); with an
+   * {@code inference.instanceClass}, the objects seeded by that class and grown into the foreground
+   * ({@link InstanceSegmentation#grown}).
    */
   public InstanceLabels labels(ProbabilityMap map) {
+    if (inference.instanceClass() > 0) {
+      return InstanceSegmentation.grown(map, inference.instanceClass(), inference.threshold(), inference.fillHoles(),
+          inference.minObjectSize());
+    }
     return InstanceSegmentation.labels(map.foreground(), map.width(), map.height(), inference);
+  }
+
+  /**
+   * Instance labels of one class of {@code map}: the 4-connected components of the pixels whose
+   * most probable class is {@code k}, those under {@code inference.minObjectSize} dropped.
+   */
+  public InstanceLabels classLabels(ProbabilityMap map, int k) {
+    checkNotNull(map, "map");
+    checkArgument(k >= 0 && k < map.classes(), "class %s of a %s-class map", k, map.classes());
+    int[] classes = map.classMap();
+    boolean[] mask = new boolean[classes.length];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = classes[i] == k;
+    }
+    return InstanceLabels.of(InstanceSegmentation.components(mask, map.width(), map.height(),
+        inference.minObjectSize()), map.width(), map.height());
   }
 
   /**

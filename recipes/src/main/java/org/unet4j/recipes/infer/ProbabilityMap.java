@@ -4,7 +4,9 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkElementIndex;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.recipe.ProbabilityOf;
 import org.unet4j.recipes.data.Image;
@@ -58,6 +60,44 @@ public record ProbabilityMap(int width, int height, int classes, float[] values)
       out[i] = 1 - values[j];
     }
     return out;
+  }
+
+  /**
+   * The most probable class of every pixel, row-major ({@code NAME_classes.tif}); of equally
+   * probable classes the lowest.
+   */
+  public int[] classMap() {
+    int[] out = new int[width * height];
+    for (int i = 0, j = 0; i < out.length; i++, j += classes) {
+      int best = 0;
+      for (int k = 1; k < classes; k++) {
+        if (values[j + k] > values[j + best]) {
+          best = k;
+        }
+      }
+      out[i] = best;
+    }
+    return out;
+  }
+
+  /** {@link #classMap} as an 8-bit image, for writing as TIFF. */
+  public Image classImage() {
+    checkArgument(classes <= 256, "an 8-bit class map holds 256 classes, not %s", classes);
+    int[] map = classMap();
+    float[] pixels = new float[map.length];
+    for (int i = 0; i < map.length; i++) {
+      pixels[i] = map[i];
+    }
+    return Image.gray(width, height, PixelType.UINT8, pixels);
+  }
+
+  /** One float image per class, class 0 first: the pages of {@code NAME_class_prob.tif}. */
+  public List<Image> classImages() {
+    List<Image> pages = new ArrayList<>(classes);
+    for (int k = 0; k < classes; k++) {
+      pages.add(Image.gray(width, height, PixelType.FLOAT32, channel(k)));
+    }
+    return pages;
   }
 
   /** The foreground probability as a one-channel float image, for writing as TIFF. */

@@ -1,0 +1,144 @@
+package org.unet4j.recipes.eval;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.collect.ImmutableList;
+import java.util.List;
+import org.unet4j.labels.ConnectedComponents;
+import org.unet4j.labels.InstanceLabels;
+import org.unet4j.labels.LabelOverlap;
+
+/**
+ * Per-class scores of a predicted class map against index labels ({@link ClassEvaluation}), for
+ * nets of any number of classes K. K is one more than the largest class in the truth (its ignore
+ * value aside) or the prediction, and at least 2.
+ *
+ * <p><b>Ignored pixels.</b> The truth's pixels that hold {@code ignoreLabel} (e.g. 255 for
+ * "unsure") are left out of every score: they count neither as true nor as predicted pixels of any
+ * class, and before objects are formed they are taken out of the predicted map as well as of the
+ * truth, so a predicted object lying wholly in an ignored region is no false positive, and the
+ * parts of objects inside one neither help nor hurt their IoU. (Taking pixels out may split an
+ * object; its pieces are then objects of their own.)
+ *
+ * <p>A stack sums the counts of its pages: pixels, objects and matches.
+ */
+public final class ClassMetrics {
+  /** The ignore label that ignores nothing. */
+  public static final int NO_IGNORE = -1;
+
+  private ClassMetrics() {}
+
+  /**
+   * The scores of every class of {@code predicted} against {@code truth}, page by page.
+   *
+   * @param ignoreLabel the truth value to leave out, or negative for none
+   */
+  public static ClassEvaluation compute(List<ClassLabels> truth, List<ClassLabels> predicted, int ignoreLabel) {
+    checkNotNull(truth, "truth");
+    checkNotNull(predicted, "predicted");
+    checkArgument(truth.size() == predicted.size() && !truth.isEmpty(), "%s truth page(s) but %s predicted page(s)",
+        truth.size(), predicted.size());
+    int classes = 2;
+    long ignored = 0;
+    for (int page = 0; page < truth.size(); page++) {
+      ClassLabels t = truth.get(page);
+      ClassLabels p = predicted.get(page);
+      checkArgument(t.width() == p.width() && t.height() == p.height(), "page %s: truth %sx%s, prediction %sx%s",
+          page + 1, t.width(), t.height(), p.width(), p.height());
+      int[] tv = t.array();
+      int[] pv = p.array();
+      for (int i = 0; i < tv.length; i++) {
+        if (tv[i] == ignoreLabel) {
+          ignored++;
+        } else {
+          classes = Math.max(classes, tv[i] + 1);
+        }
+        classes = Math.max(classes, pv[i] + 1);
+      }
+    }
+    ImmutableList.Builder<ClassScores> scores = ImmutableList.builder();
+    for (int k = 0; k < classes; k++) {
+      scores.add(score(truth, predicted, ignoreLabel, k));
+    }
+    return new ClassEvaluation(Math.max(ignoreLabel, NO_IGNORE), ignored, scores.build());
+  }
+
+  private static ClassScores score(List<ClassLabels> truth, List<ClassLabels> predicted, int ignoreLabel, int k) {
+    long truthPixels = 0;
+    long predictedPixels = 0;
+    long shared = 0;
+    int truthObjects = 0;
+    int predictedObjects = 0;
+    int matched = 0;
+    for (int page = 0; page < truth.size(); page++) {
+      ClassLabels t = truth.get(page);
+      int[] tv = t.array();
+      int[] pv = predicted.get(page).array();
+      boolean[] inTruth = new boolean[tv.length];
+      boolean[] inPrediction = new boolean[tv.length];
+      for (int i = 0; i < tv.length; i++) {
+        boolean counted = tv[i] != ignoreLabel;
+        inTruth[i] = counted && tv[i] == k;
+        inPrediction[i] = counted && pv[i] == k;
+        truthPixels += inTruth[i] ? 1 : 0;
+        predictedPixels += inPrediction[i] ? 1 : 0;
+        shared += inTruth[i] && inPrediction[i] ? 1 : 0;
+      }
+      if (k == 0) {
+        continue;
+      }
+      int[] truthLabels = new int[tv.length];
+      int[] predictedLabels = new int[tv.length];
+      int truthCount = ConnectedComponents.label(inTruth, t.width(), t.height(), truthLabels);
+      int predictedCount = ConnectedComponents.label(inPrediction, t.width(), t.height(), predictedLabels);
+      LabelOverlap overlap = LabelOverlap.of(truthLabels, truthCount, predictedLabels, predictedCount);
+      truthObjects += truthCount;
+      predictedObjects += predictedCount;
+      for (int pair = 0; pair < overlap.pairs(); pair++) {
+        if (overlap.pairIou(pair) > 0.5) {
+          matched++;
+        }
+      }
+    }
+    return ClassScores.of(k, truthPixels, predictedPixels, shared, truthObjects, predictedObjects, matched);
+  }
+
+  /**
+   * The objects of the foreground (every class but 0) of {@code labels}, its 4-connected
+   * components, with the pixels that {@code truth} ignores taken out: what the object scores of an
+   * index-label evaluation compare.
+   */
+  public static GroundTruth foregroundObjects(ClassLabels labels, ClassLabels truth, int ignoreLabel) {
+    checkNotNull(labels, "labels");
+    int[] values = labels.array();
+    int[] ignore = sameSize(labels.width(), labels.height(), truth).array();
+    boolean[] mask = new boolean[values.length];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = values[i] != 0 && ignore[i] != ignoreLabel;
+    }
+    int[] objects = new int[mask.length];
+    ConnectedComponents.label(mask, labels.width(), labels.height(), objects);
+    return GroundTruth.of(InstanceLabels.of(objects, labels.width(), labels.height()));
+  }
+
+  /** {@code instances} with the pixels that {@code truth} ignores taken out, renumbered 1..n. */
+  public static GroundTruth withoutIgnored(GroundTruth instances, ClassLabels truth, int ignoreLabel) {
+    checkNotNull(instances, "instances");
+    int[] values = instances.instances();
+    int[] ignore = sameSize(instances.width(), instances.height(), truth).array();
+    for (int i = 0; i < values.length; i++) {
+      if (ignore[i] == ignoreLabel) {
+        values[i] = 0;
+      }
+    }
+    return GroundTruth.of(InstanceLabels.of(values, instances.width(), instances.height()));
+  }
+
+  private static ClassLabels sameSize(int width, int height, ClassLabels truth) {
+    checkNotNull(truth, "truth");
+    checkArgument(truth.width() == width && truth.height() == height, "the truth is %sx%s, the labels %sx%s",
+        truth.width(), truth.height(), width, height);
+    return truth;
+  }
+}
