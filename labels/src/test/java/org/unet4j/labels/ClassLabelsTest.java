@@ -2,7 +2,9 @@ package org.unet4j.labels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.unet4j.labels.LabelDecoderTest.image;
 
 import java.util.List;
@@ -200,5 +202,18 @@ class ClassLabelsTest {
         List.of()));
     assertArrayEquals(new byte[] {0, 1, -1}, target.classLabels());
     assertArrayEquals(new float[] {1, 1, 0}, target.weights());
+  }
+
+  @Test
+  void classLabelsOfYourOwnAreCheckedAgainstTheirClassCount() {
+    InstanceLabels none = InstanceLabels.of(new int[3], 3, 1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ClassLabels.of(3, new int[] {0, 3, 1}, none, 0));
+    assertEquals("class 3 at pixel 1 is outside 0..2 (or -1, ignored)", e.getMessage());
+    ClassLabels labels = ClassLabels.of(3, new int[] {0, I, 2}, none, 0);
+    assertArrayEquals(new long[] {1, 0, 1}, labels.counts());
+    assertTrue(labels.getsBorderTerm(0));
+    assertFalse(labels.getsBorderTerm(2));
+    assertFalse(labels.getsBorderTerm(I));
   }
 }
