@@ -2,8 +2,6 @@ package org.unet4j.losses;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -19,17 +17,15 @@ import org.unet4j.dsl.recipe.LossSpec;
  * when their logits change, their own gradient is 0, and that holds whatever weight they are fed.
  */
 class IgnoredPixelsTest {
-  private static final Map<String, GraphLoss> GRAPHS = new HashMap<>();
+  private static final LossGraphs GRAPHS = new LossGraphs();
 
   private static GraphLoss graphOf(Batch b, LossSpec spec) {
-    return GRAPHS.computeIfAbsent(b.activation() + " " + b.classes() + " " + spec,
-        key -> new GraphLoss(Losses.of(spec), b.classes(), b.activation()));
+    return GRAPHS.of(b, spec);
   }
 
   @AfterAll
   static void closeGraphs() {
-    GRAPHS.values().forEach(GraphLoss::close);
-    GRAPHS.clear();
+    GRAPHS.close();
   }
 
   static Stream<Arguments> everyLossOnEveryBatch() {
