@@ -21,7 +21,8 @@ class ThreeClassInKotlinTest {
 
     /** The first [count] bundled images and masks, 96x96 from (300, 200), in [dir]. */
     private fun crops(count: Int) {
-        val home = Path.of("").toAbsolutePath().parent.resolve("data/bbbc039/train")
+        // This module's tests run in the unet4j folder (kotlin/pom.xml), where data/bbbc039 lies.
+        val home = Path.of("data/bbbc039/train").toAbsolutePath()
         val images = FilePattern.resolve("images", home.resolve("images").toString(), Path.of(""))
         val masks = FilePattern.resolve("masks", home.resolve("masks").toString(), Path.of(""))
         for (i in 0 until count) {
