@@ -188,7 +188,7 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       LabelFormat format = JsonNames.constant(LabelFormat.class, labels);
       if (format == null) {
-        List<String> known = new ArrayList<>(List.of(CELLS_ABOVE_ZERO, FileEvaluation.INDEX));
+        List<String> known = new ArrayList<>(List.of(CELLS_ABOVE_ZERO));
         Arrays.stream(LabelFormat.values()).map(JsonNames::of).forEach(known::add);
         String closest = JsonNames.closest(labels, known);
         throw new UserException("--labels " + labels + ": unknown label format" + (closest == null ? "" : " (did you"

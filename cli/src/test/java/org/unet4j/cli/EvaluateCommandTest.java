@@ -344,11 +344,11 @@ class EvaluateCommandTest {
     Path t = png("t.png", TRUTH, 4);
     Path p = floatTiff("p.tif", SOFT, 4);
     assertUserError(CliRun.of("evaluate", "--truth", t.toString(), "--pred", p.toString(), "--labels", "colour"),
-        "--labels colour: unknown label format; known: cells-above-zero, index, instance, color-components, binary,"
-            + " isbi-membrane");
+        "--labels colour: unknown label format; known: cells-above-zero, instance, color-components, binary,"
+            + " isbi-membrane, index, class-colors, three-class");
     assertUserError(CliRun.of("evaluate", "--truth", t.toString(), "--pred", p.toString(), "--labels",
         "instanse"), "--labels instanse: unknown label format (did you mean instance?); known: cells-above-zero,"
-            + " index, instance, color-components, binary, isbi-membrane");
+            + " instance, color-components, binary, isbi-membrane, index, class-colors, three-class");
     assertUserError(CliRun.of("evaluate", "--truth", t.toString(), "--pred", p.toString(), "--json", "r.txt"),
         "--json r.txt: name it .json (the CSV goes beside it as .csv)");
     assertUserError(CliRun.of("evaluate", "--truth", t.toString(), "--pred", p.toString(), "--threshold", "2"),

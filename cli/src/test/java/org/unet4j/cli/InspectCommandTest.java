@@ -112,7 +112,7 @@ class InspectCommandTest {
     CliRun run = CliRun.of("inspect", "nuclei-dmeo");
     assertEquals(Unet4j.USAGE, run.status());
     assertTrue(run.err().contains("did you mean \"nuclei-demo\"?"), run.err());
-    assertTrue(run.err().contains("nuclei-demo, paper/isbi2012"), run.err());
+    assertTrue(run.err().contains("nuclei-demo, nuclei-3class, paper/isbi2012"), run.err());
   }
 
   @Test

@@ -92,8 +92,11 @@ class RecipeReferenceTest {
     assertEquals("`\"unet4j-recipe\"`", row("Top level", "format").values());
     assertEquals(new Row("loss.sigma", "number", "`5`", "0 < x <= 1000",
         "border width sigma in pixels (5 in the paper)"), row("loss: weighted-cross-entropy", "loss.sigma"));
-    assertEquals("`\"instance\"`, `\"color-components\"`, `\"binary\"`, `\"isbi-membrane\"`",
-        row("data", "data.labelFormat").values());
+    assertEquals("`\"instance\"`, `\"color-components\"`, `\"binary\"`, `\"isbi-membrane\"`, `\"index\"`,"
+        + " `\"class-colors\"`, `\"three-class\"`", row("data", "data.labelFormat").values());
+    assertEquals(new Row("data.ignoreLabel", "integer", "`-1`", "-1..65535", "raw label value of pixels to ignore"
+        + " (weight 0 in every loss, left out of class balance and scores), e.g. 255 for unannotated regions; for"
+        + " class-colors a grey r = g = b = value; -1 for none"), row("data", "data.ignoreLabel"));
     assertEquals("`{\"type\": \"sgd\"}`", row("training", "training.optimizer").defaultValue());
     assertEquals("0..9007199254740991", row("training", "training.seed").range());
     assertEquals("`{}` (every field defaulted)", row("model", "model.pooling").defaultValue());

@@ -49,6 +49,20 @@ public class DataScope internal constructor(private val builder: DataSpec.Builde
             builder.validationFraction(value)
         }
 
+    /** Raw label value of unannotated pixels (weight 0, never scored), [DataSpec.NO_IGNORE_LABEL] for none. */
+    public var ignoreLabel: Int
+        get() = builder.ignoreLabel()
+        set(value) {
+            builder.ignoreLabel(value)
+        }
+
+    /** For [LabelFormat.CLASS_COLORS]: the `[r, g, b]` colour of each class, class 0 first. */
+    public var classColors: List<List<Int>>
+        get() = builder.classColors()
+        set(value) {
+            builder.classColors(value)
+        }
+
     /** Intensity normalisation; what is not named keeps its current value. */
     public fun normalization(
         scaling: IntensityScaling = normalization.scaling,

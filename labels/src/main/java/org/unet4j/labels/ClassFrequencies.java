@@ -3,61 +3,97 @@ package org.unet4j.labels;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import com.google.common.collect.ImmutableList;
+import com.google.common.primitives.Longs;
+import java.util.Arrays;
 import java.util.List;
 import org.unet4j.dsl.recipe.ClassBalance;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
 
 /**
- * Pixel counts of the two classes of training targets, background and cells, counted on the class
- * labels the weight map is computed for (after separation borders, {@link WeightMap#compute}).
- * Summed over a training set they give the class balance of {@code dataset-frequency}: the paper's
- * "weight map to balance the class frequencies" (Sec. 3) taken over the training set rather than
- * per image.
+ * Pixel counts of the K classes of training targets (for the instance formats background and
+ * cells), counted on the class labels the weight map is computed for (after separation borders,
+ * {@link WeightMap#compute}); ignored pixels are not counted. Summed over a training set they give
+ * the class balance of {@code dataset-frequency}: the paper's "weight map to balance the class
+ * frequencies" (Sec. 3) taken over the training set rather than per image.
+ *
+ * @param counts the pixels of class 0, 1, ... K-1
  */
-public record ClassFrequencies(long background, long foreground) {
+public record ClassFrequencies(List<Long> counts) {
 
   public ClassFrequencies {
-    checkArgument(background >= 0 && foreground >= 0, "pixel counts must be >= 0, got %s and %s", background,
-        foreground);
+    counts = ImmutableList.copyOf(counts);
+    checkArgument(counts.size() >= 2, "counts of at least 2 classes, got %s", counts.size());
+    for (long c : counts) {
+      checkArgument(c >= 0, "pixel counts must be >= 0, got %s", counts);
+    }
+  }
+
+  /** The counts of two classes, background and cells. */
+  public ClassFrequencies(long background, long foreground) {
+    this(List.of(background, foreground));
+  }
+
+  /** The counts {@code counts[c]} of class c. */
+  public static ClassFrequencies of(long[] counts) {
+    return new ClassFrequencies(Longs.asList(counts));
   }
 
   /** The counts of one image's class labels, after separation borders between touching cells. */
   public static ClassFrequencies of(InstanceLabels instances) {
     checkNotNull(instances, "instances");
-    long foreground = 0;
-    for (byte c : SeparationBorders.classLabels(SeparationBorders.separate(instances))) {
-      if (c != 0) {
-        foreground++;
-      }
-    }
-    return new ClassFrequencies((long) instances.width() * instances.height() - foreground, foreground);
+    return of(ClassLabels.ofCells(instances));
+  }
+
+  /** The counts of K-class labels, ignored pixels left out. */
+  public static ClassFrequencies of(ClassLabels labels) {
+    checkNotNull(labels, "labels");
+    return of(labels.counts());
   }
 
   /** The summed counts of {@code images}. */
   public static ClassFrequencies over(List<InstanceLabels> images) {
     checkNotNull(images, "images");
-    long background = 0;
-    long foreground = 0;
+    ClassFrequencies sum = new ClassFrequencies(0, 0);
     for (InstanceLabels image : images) {
-      ClassFrequencies f = of(image);
-      background += f.background;
-      foreground += f.foreground;
+      sum = sum.plus(of(image));
     }
-    return new ClassFrequencies(background, foreground);
+    return sum;
+  }
+
+  /** These counts and {@code other}'s, class by class; both have the same number of classes. */
+  public ClassFrequencies plus(ClassFrequencies other) {
+    checkArgument(other.counts.size() == counts.size(), "counts of %s classes cannot be added to %s", other.counts.size(),
+        counts.size());
+    long[] sum = new long[counts.size()];
+    for (int c = 0; c < sum.length; c++) {
+      sum[c] = counts.get(c) + other.counts.get(c);
+    }
+    return of(sum);
+  }
+
+  /** K, the number of classes counted. */
+  public int classCount() {
+    return counts.size();
   }
 
   /**
-   * w_c = N / (K * count(c)) for background (index 0) and cells (index 1), N the pixels and K the
-   * classes present, so w_c averages to 1 over the pixels counted; an absent class gets 0 (no
-   * pixel carries it).
+   * w_c = N / (K * count(c)) for every class c, N the pixels counted and K the classes present, so
+   * w_c averages to 1 over the pixels counted; an absent class gets 0 (no pixel carries it).
    */
   public double[] inverseWeights() {
-    double n = background + foreground;
-    int present = (background > 0 ? 1 : 0) + (foreground > 0 ? 1 : 0);
-    return new double[] {
-      background > 0 ? n / (present * background) : 0,
-      foreground > 0 ? n / (present * foreground) : 0
-    };
+    double n = 0;
+    int present = 0;
+    for (long c : counts) {
+      n += c;
+      present += c > 0 ? 1 : 0;
+    }
+    double[] w = new double[counts.size()];
+    for (int c = 0; c < w.length; c++) {
+      long count = counts.get(c);
+      w[c] = count > 0 ? n / (present * count) : 0;
+    }
+    return w;
   }
 
   /**
@@ -70,7 +106,7 @@ public record ClassFrequencies(long background, long foreground) {
     if (loss.classBalance() != ClassBalance.DATASET_FREQUENCY) {
       return loss;
     }
-    double[] w = inverseWeights();
-    return new WeightedCrossEntropyLoss(loss.w0(), loss.sigma(), ClassBalance.GIVEN, List.of(w[0], w[1]));
+    List<Double> weights = Arrays.stream(inverseWeights()).boxed().toList();
+    return new WeightedCrossEntropyLoss(loss.w0(), loss.sigma(), ClassBalance.GIVEN, weights);
   }
 }

@@ -9,13 +9,20 @@ import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
 /**
  * The paper's weight map (Sec. 3, eq. 2):
  * <pre>  w(x) = w_c(x) + w0 * exp(-(d1(x) + d2(x))^2 / (2 sigma^2))</pre>
- * where d1 and d2 are the distances to the nearest and the second-nearest cell.
+ * where d1 and d2 are the distances to the nearest and the second-nearest cell, for two classes
+ * (background, cell) or K ({@link ClassLabels}).
  *
  * <h2>Conventions</h2>
  * <ul>
  *   <li><b>Border term on background only.</b> The paper gives the large weight to "the separating
  *       background labels between touching cells" (Sec. 3); foreground pixels get w_c alone. The
  *       separation borders ({@link SeparationBorders}) are background, so they get the full term.
+ *       For K classes ({@link ClassLabels}) the term goes to the pixels of the border-term classes:
+ *       background for class maps, background and the boundary class for three-class labels, whose
+ *       boundary pixels are at distance 0 from their own cell (so d1 = 0 and d2 is the distance to
+ *       the nearest other cell: large where two cells touch).
+ *   <li><b>Ignored pixels</b> ({@link ClassLabels#IGNORED}) get weight 0 and are left out of the
+ *       class counts.
  *   <li><b>Distances</b> are between pixel centres: d(x, cell) is the Euclidean distance from x to
  *       the nearest pixel of the cell, so a background pixel next to a cell has d = 1 (0 would be
  *       the cell itself). For a background pixel the nearest cell pixel lies on the cell's border,
@@ -23,9 +30,9 @@ import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
  *   <li><b>Fewer than two cells:</b> d2 is infinite and the term is 0.
  *   <li><b>Class balance w_c</b> is computed per image on the class labels (after separation
  *       borders): {@code INVERSE_FREQUENCY} gives class c the weight N / (K * count(c)), N the
- *       pixel count and K the number of classes present, so w_c averages to exactly 1 over the
- *       image (all background: 1 everywhere); {@code NONE} gives 1; {@code GIVEN} takes
- *       {@code classWeights[0]} for background and {@code classWeights[1]} for cells.
+ *       pixel count (ignored pixels not counted) and K the number of classes present, so w_c
+ *       averages to exactly 1 over the counted pixels (all background: 1 everywhere); {@code NONE}
+ *       gives 1; {@code GIVEN} takes {@code classWeights[c]} for class c (one weight per class).
  *       {@code DATASET_FREQUENCY} is the paper's balance over the training set: the same formula on
  *       the set's summed counts ({@link ClassFrequencies#resolve} turns it into given weights before
  *       the maps are computed, so each map stays self-contained and cacheable).
@@ -56,9 +63,22 @@ public final class WeightMap {
    */
   public static WeightedTarget compute(InstanceLabels instances, WeightedCrossEntropyLoss loss) {
     checkNotNull(instances, "instances");
+    return compute(ClassLabels.ofCells(instances), loss);
+  }
+
+  /**
+   * The training target of K-class labels: their classes and eq. 2 generalised, w_c over the K
+   * classes plus the border term on the pixels of the border-term classes; weight 0 on ignored pixels.
+   */
+  public static WeightedTarget compute(ClassLabels labels, WeightedCrossEntropyLoss loss) {
+    checkNotNull(labels, "labels");
     checkNotNull(loss, "loss");
-    InstanceLabels cells = SeparationBorders.separate(instances);
-    return new WeightedTarget(cells.width(), cells.height(), SeparationBorders.classLabels(cells), weights(cells, loss));
+    int[] classes = labels.array();
+    byte[] bytes = new byte[classes.length];
+    for (int i = 0; i < classes.length; i++) {
+      bytes[i] = (byte) classes[i];
+    }
+    return new WeightedTarget(labels.width(), labels.height(), bytes, weights(labels, loss));
   }
 
   /**
@@ -67,21 +87,37 @@ public final class WeightMap {
    */
   public static float[] weights(InstanceLabels cells, WeightedCrossEntropyLoss loss) {
     checkNotNull(cells, "cells");
-    checkNotNull(loss, "loss");
     int[] labels = cells.array();
-    long foreground = 0;
-    for (int label : labels) {
-      if (label != 0) {
-        foreground++;
+    int[] classes = new int[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      classes[i] = labels[i] != 0 ? 1 : 0;
+    }
+    return weights(ClassLabels.trusted(2, classes, cells, 0), loss);
+  }
+
+  /**
+   * Eq. 2 for K classes: w_c of each pixel's class on every pixel, plus the border term, with d1
+   * and d2 the distances to the nearest and second-nearest of the labels' cells (a pixel's own cell
+   * at distance 0), on the pixels of the border-term classes; 0 on ignored pixels; row-major.
+   */
+  public static float[] weights(ClassLabels labels, WeightedCrossEntropyLoss loss) {
+    checkNotNull(labels, "labels");
+    checkNotNull(loss, "loss");
+    int[] classes = labels.array();
+    double[] wc = classWeights(labels.counts(), loss);
+    float[] out = new float[classes.length];
+    boolean[] term = new boolean[classes.length];
+    boolean anyTerm = false;
+    for (int i = 0; i < classes.length; i++) {
+      int c = classes[i];
+      if (c != ClassLabels.IGNORED) {
+        out[i] = (float) wc[c];
+        term[i] = labels.getsBorderTerm(c);
+        anyTerm |= term[i];
       }
     }
-    double[] wc = classWeights(labels.length - foreground, foreground, loss);
-    float[] out = new float[labels.length];
-    for (int i = 0; i < labels.length; i++) {
-      out[i] = (float) wc[labels[i] != 0 ? 1 : 0];
-    }
-    if (loss.w0() > 0 && cells.cellCount() >= 2) {
-      addBorderTerm(cells, loss.w0(), loss.sigma(), wc[0], out);
+    if (loss.w0() > 0 && labels.instances().cellCount() >= 2 && anyTerm) {
+      addBorderTerm(labels.instances(), term, classes, wc, loss.w0(), loss.sigma(), out);
     }
     return out;
   }
@@ -94,18 +130,33 @@ public final class WeightMap {
    *     for a given class balance
    */
   public static double[] classWeights(long background, long foreground, WeightedCrossEntropyLoss loss) {
+    return classWeights(new long[] {background, foreground}, loss);
+  }
+
+  /**
+   * w_c of the K = {@code counts.length} classes in an image with the given pixel counts per class
+   * (ignored pixels not counted); see the class comment for the conventions.
+   *
+   * @throws InvalidInputException when {@code classWeights} does not list exactly K weights
+   *     for a given class balance
+   */
+  public static double[] classWeights(long[] counts, WeightedCrossEntropyLoss loss) {
+    int k = counts.length;
     switch (loss.classBalance()) {
-      case NONE:
-        return new double[] {1, 1};
+      case NONE: {
+        double[] ones = new double[k];
+        Arrays.fill(ones, 1);
+        return ones;
+      }
       case GIVEN:
-        if (loss.classWeights().size() != 2) {
+        if (loss.classWeights().size() != k) {
           throw new InvalidInputException("classWeights lists " + loss.classWeights().size()
-              + " weights " + loss.classWeights() + " but the weight map has 2 classes (0 background,"
-              + " 1 cell); list 2, e.g. [1.0, 3.0]");
+              + " weights " + loss.classWeights() + " but the weight map has " + k + " classes"
+              + (k == 2 ? " (0 background, 1 cell); list 2, e.g. [1.0, 3.0]" : "; list " + k + ", class 0 first"));
         }
-        return new double[] {loss.classWeights().get(0), loss.classWeights().get(1)};
+        return loss.classWeights().stream().mapToDouble(Double::doubleValue).toArray();
       case INVERSE_FREQUENCY:
-        return new ClassFrequencies(background, foreground).inverseWeights();
+        return ClassFrequencies.of(counts).inverseWeights();
       case DATASET_FREQUENCY:
         // The training set's counts are not this image's: an internal mistake, not the user's.
         throw new IllegalArgumentException("a dataset-frequency class balance needs the training set's counts;"
@@ -120,7 +171,8 @@ public final class WeightMap {
     return sigma * Math.sqrt(2 * Math.log(1 / NEGLIGIBLE));
   }
 
-  private static void addBorderTerm(InstanceLabels cells, double w0, double sigma, double wcBackground, float[] out) {
+  private static void addBorderTerm(InstanceLabels cells, boolean[] term, int[] classes, double[] wc, double w0,
+      double sigma, float[] out) {
     int width = cells.width();
     int height = cells.height();
     int[] labels = cells.array();
@@ -187,7 +239,7 @@ public final class WeightMap {
         for (int wx = 0; wx < ww; wx++) {
           int p = base + wx;
           double squared = envelope[wx];
-          if (labels[p] == 0 && squared <= maxSquared) {
+          if (term[p] && squared <= maxSquared) {
             int d = (int) squared;
             if (d < nearest[p]) {
               second[p] = nearest[p];
@@ -206,9 +258,9 @@ public final class WeightMap {
     }
     double scale = -1 / (2 * sigma * sigma);
     for (int p = 0; p < labels.length; p++) {
-      if (labels[p] == 0 && second[p] <= maxSquared) {
+      if (term[p] && second[p] <= maxSquared) {
         double sum = root[nearest[p]] + root[second[p]];
-        out[p] = (float) (wcBackground + w0 * Math.exp(sum * sum * scale));
+        out[p] = (float) (wc[classes[p]] + w0 * Math.exp(sum * sum * scale));
       }
     }
   }

@@ -49,7 +49,7 @@ import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
  *  12  int32    height
  *  16  32 bytes the key (SHA-256), checked on reading
  *  48  float32  width * height weights, row-major
- *   .. uint8    width * height class labels (0 background, 1 cell), row-major
+ *   .. int8     width * height class labels (0 background, 1 cell, ...; -1 ignored), row-major
  * </pre>
  * A file is written to a temporary name in the same directory and renamed into place, so readers
  * never see half a file. A file that cannot be read back (truncated, other version, other key) is
@@ -57,7 +57,7 @@ import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
  */
 public final class WeightMapCache {
   /** Bump when {@link WeightMap} changes its output, so stored maps are not reused. */
-  private static final String ALGORITHM = "unet4j-weight-map/1";
+  private static final String ALGORITHM = "unet4j-weight-map/2";
   private static final byte[] MAGIC = "U4JW".getBytes(StandardCharsets.US_ASCII);
   private static final int FILE_VERSION = 1;
   private static final int HEADER_BYTES = 48;
@@ -104,12 +104,25 @@ public final class WeightMapCache {
    */
   public WeightedTarget get(InstanceLabels instances, WeightedCrossEntropyLoss loss) {
     checkNotNull(instances, "instances");
+    return get(ClassLabels.ofCells(instances), loss);
+  }
+
+  /**
+   * The target of {@link WeightMap#compute(ClassLabels, WeightedCrossEntropyLoss)}, from memory,
+   * from the directory, or computed and stored.
+   *
+   * @throws UncheckedIOException when a computed map cannot be written to the directory
+   */
+  public WeightedTarget get(ClassLabels labels, WeightedCrossEntropyLoss loss) {
+    checkNotNull(labels, "labels");
     checkNotNull(loss, "loss");
     // Fails early, outside the cache's loader, for a class-weight list that cannot apply.
-    WeightMap.classWeights(1, 1, loss);
-    String key = key(instances, loss);
+    long[] one = new long[labels.classCount()];
+    Arrays.fill(one, 1);
+    WeightMap.classWeights(one, loss);
+    String key = key(labels, loss);
     try {
-      return memory.get(key, () -> load(key, instances, loss));
+      return memory.get(key, () -> load(key, labels, loss));
     } catch (ExecutionException | UncheckedExecutionException | ExecutionError e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException runtime) {
@@ -127,6 +140,12 @@ public final class WeightMapCache {
 
   /** The cache key of a label image and loss: 64 hex digits. */
   public static String key(InstanceLabels instances, WeightedCrossEntropyLoss loss) {
+    checkNotNull(instances, "instances");
+    return key(ClassLabels.ofCells(instances), loss);
+  }
+
+  /** The cache key of K-class labels and a loss: 64 hex digits. */
+  public static String key(ClassLabels labels, WeightedCrossEntropyLoss loss) {
     Hasher hasher = Hashing.sha256().newHasher()
         .putString(ALGORITHM, StandardCharsets.UTF_8)
         .putDouble(WeightMap.NEGLIGIBLE)
@@ -137,17 +156,22 @@ public final class WeightMapCache {
     for (double w : loss.classWeights()) {
       hasher.putDouble(w);
     }
-    hasher.putInt(instances.width()).putInt(instances.height());
-    int[] labels = instances.array();
+    hasher.putInt(labels.width()).putInt(labels.height()).putInt(labels.classCount())
+        .putBytes(labels.borderTermClasses().toByteArray());
+    putInts(hasher, labels.array());
+    putInts(hasher, labels.instances().array());
+    return hasher.hash().toString();
+  }
+
+  private static void putInts(Hasher hasher, int[] values) {
     ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < labels.length; ) {
-      int count = Math.min(labels.length - i, chunk.capacity() / 4);
+    for (int i = 0; i < values.length; ) {
+      int count = Math.min(values.length - i, chunk.capacity() / 4);
       chunk.clear();
-      chunk.asIntBuffer().put(labels, i, count);
+      chunk.asIntBuffer().put(values, i, count);
       hasher.putBytes(chunk.array(), 0, count * 4);
       i += count;
     }
-    return hasher.hash().toString();
   }
 
   /** How many maps this cache has computed. */
@@ -165,16 +189,16 @@ public final class WeightMapCache {
     return directory == null ? null : directory.resolve(key + SUFFIX);
   }
 
-  private WeightedTarget load(String key, InstanceLabels instances, WeightedCrossEntropyLoss loss) throws IOException {
+  private WeightedTarget load(String key, ClassLabels labels, WeightedCrossEntropyLoss loss) throws IOException {
     Path file = file(key);
     if (file != null) {
-      WeightedTarget stored = read(file, key, instances.width(), instances.height());
+      WeightedTarget stored = read(file, key, labels.width(), labels.height());
       if (stored != null) {
         readFromDisk.incrementAndGet();
         return stored;
       }
     }
-    WeightedTarget target = WeightMap.compute(instances, loss);
+    WeightedTarget target = WeightMap.compute(labels, loss);
     computed.incrementAndGet();
     if (file != null) {
       write(file, key, target);

@@ -10,8 +10,10 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What training needs from one label image: the class of every pixel (0 background, 1 cell, with
- * separation borders as background) and its loss weight w(x) from eq. 2. Immutable, row-major.
+ * What training needs from one label image: the class of every pixel (for the instance formats 0
+ * background, 1 cell, with separation borders as background; 0..K-1 for K classes;
+ * {@link ClassLabels#IGNORED} where the labels are ignored) and its loss weight w(x) from eq. 2.
+ * Immutable, row-major.
  */
 public final class WeightedTarget {
   private final int width;
@@ -27,7 +29,7 @@ public final class WeightedTarget {
     this.weights = weights;
   }
 
-  /** A target from row-major class labels (0 or 1) and weights, both copied. */
+  /** A target from row-major class labels (0..126 or {@link ClassLabels#IGNORED}) and weights, both copied. */
   public static WeightedTarget of(int width, int height, byte[] classLabels, float[] weights) {
     checkNotNull(classLabels, "classLabels");
     checkNotNull(weights, "weights");
@@ -35,7 +37,8 @@ public final class WeightedTarget {
     checkArgument(weights.length == classLabels.length,
         "%s class labels but %s weights; expected one weight per pixel", classLabels.length, weights.length);
     for (byte c : classLabels) {
-      checkArgument(c == 0 || c == 1, "class labels must be 0 (background) or 1 (cell), got %s", c);
+      checkArgument(c >= ClassLabels.IGNORED, "class labels must be 0..126 or %s (ignored), got %s",
+          ClassLabels.IGNORED, c);
     }
     return new WeightedTarget(width, height, classLabels.clone(), weights.clone());
   }
@@ -48,7 +51,7 @@ public final class WeightedTarget {
     return height;
   }
 
-  /** The class of pixel (x, y): 0 background (separation borders included), 1 cell. */
+  /** The class of pixel (x, y): 0 background (separation borders included), 1 cell, ...; -1 ignored. */
   public int classLabel(int x, int y) {
     return classLabels[index(x, y)];
   }

@@ -18,11 +18,14 @@ import org.unet4j.dsl.model.OutputActivation;
  * does not require it to be fed.
  *
  * @param logits the head's output before the activation, float32 [B, H, W, C]
- * @param labels the class index of every pixel, int32 [B, H, W], each in [0, C); for one sigmoid
- *     channel (C = 1) label 1 is the foreground and 0 the background
+ * @param labels the class index of every pixel, int32 [B, H, W], each in [0, C) or {@link #IGNORED};
+ *     for one sigmoid channel (C = 1) label 1 is the foreground and 0 the background
  * @param oneHot the labels as float32 targets [B, H, W, C]: one-hot over the C classes, or for
- *     C = 1 the single foreground indicator (label == 1)
+ *     C = 1 the single foreground indicator (label == 1); all 0 on ignored pixels
  * @param weights the per-pixel weight w(x) of eq. 1, float32 [B, H, W]
+ * @param scored 1 where the pixel counts, 0 where its label is {@link #IGNORED}, float32 [B, H, W]:
+ *     every built-in loss multiplies its pixel terms (and Dice its sums) by it, so an ignored pixel
+ *     changes neither the loss nor its gradient
  * @param classes the number of classes C (the logits' channels)
  * @param activation how logits become probabilities: a soft-max over C, or a sigmoid per channel
  */
@@ -31,25 +34,31 @@ public record LossInputs(
     Operand<TInt32> labels,
     Operand<TFloat32> oneHot,
     Operand<TFloat32> weights,
+    Operand<TFloat32> scored,
     int classes,
     OutputActivation activation) {
+
+  /** The label of a pixel no loss sees (the data spec's ignore label); any negative label counts. */
+  public static final int IGNORED = -1;
 
   public LossInputs {
     checkNotNull(logits, "logits");
     checkNotNull(labels, "labels");
     checkNotNull(oneHot, "oneHot");
     checkNotNull(weights, "weights");
+    checkNotNull(scored, "scored");
     checkNotNull(activation, "activation");
     checkClasses(classes, activation);
     checkShape("logits", logits.shape(), 4, classes);
+    checkShape("scored", scored.shape(), 3, -1);
     checkShape("oneHot", oneHot.shape(), 4, classes);
     checkShape("labels", labels.shape(), 3, -1);
     checkShape("weights", weights.shape(), 3, -1);
   }
 
   /**
-   * The inputs of a loss with the one-hot targets built from {@code labels} in the graph of
-   * {@code tf} ({@code OneHot} has no gradient, but labels are not differentiated).
+   * The inputs of a loss with the one-hot targets and the scored pixels built from {@code labels} in
+   * the graph of {@code tf} ({@code OneHot} has no gradient, but labels are not differentiated).
    *
    * @throws IllegalArgumentException when {@code classes} is below 1, is 1 with a soft-max (whose
    *     single probability is always 1), or disagrees with the logits' static shape
@@ -67,7 +76,8 @@ public record LossInputs(
     checkClasses(classes, activation);
     // Check what OneHot reads before building it, so a bad label shape is reported as such.
     checkShape("labels", labels.shape(), 3, -1);
-    return new LossInputs(logits, labels, oneHot(tf, labels, classes), weights, classes, activation);
+    Operand<TFloat32> scored = tf.dtypes.cast(tf.math.greaterEqual(labels, tf.constant(0)), TFloat32.class);
+    return new LossInputs(logits, labels, oneHot(tf, labels, classes), weights, scored, classes, activation);
   }
 
   /** As {@link #of}, with every pixel weighted 1 (for losses that take no weight map). */
@@ -85,6 +95,7 @@ public record LossInputs(
       Operand<TFloat32> foreground = tf.dtypes.cast(tf.math.equal(labels, tf.constant(1)), TFloat32.class);
       return tf.expandDims(foreground, tf.constant(-1));
     }
+    // OneHot gives a row of zeros for an index outside [0, C): an ignored label is no class.
     return tf.oneHot(labels, tf.constant(classes), tf.constant(1f), tf.constant(0f));
   }
 

@@ -37,6 +37,10 @@ import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
  *       {@link LossInputs#oneHot()}; a pixel's cross-entropy is the sum over its channels (the
  *       negative log-likelihood of its label vector), which for C = 1 is the usual binary one.
  *   <li>Only the weighted cross-entropy reads the weight map; Dice and focal loss ignore it.
+ *   <li><b>Ignored pixels</b> (label {@link LossInputs#IGNORED}) count in no loss: every pixel term
+ *       is multiplied by {@link LossInputs#scored()} (0 there), Dice leaves them out of both sums,
+ *       so neither the value nor the gradient depends on their predictions. The mean still divides
+ *       by P, like the weights, so ignoring pixels does not rescale the others' gradient.
  * </ul>
  */
 public final class Losses {
@@ -77,21 +81,22 @@ public final class Losses {
 
   /**
    * The unweighted cross-entropy of every pixel, -log p_l(x)(x), as [B, H, W]: the loss map to look
-   * at, and the per-pixel term of eq. 1 before the weight. For sigmoid outputs it is the sum of
-   * the channels' binary cross-entropies.
+   * at, and the per-pixel term of eq. 1 before the weight; 0 on ignored pixels. For sigmoid outputs
+   * it is the sum of the channels' binary cross-entropies.
    */
   public static Operand<TFloat32> pixelCrossEntropy(Ops tf, LossInputs inputs) {
     checkNotNull(tf, "tf");
     checkNotNull(inputs, "inputs");
     if (inputs.activation() == OutputActivation.SIGMOID) {
       Operand<TFloat32> perChannel = sigmoidCrossEntropy(tf, inputs.logits(), inputs.oneHot());
-      return tf.reduceSum(perChannel, tf.constant(CHANNEL_AXIS));
+      return tf.math.mul(inputs.scored(), tf.reduceSum(perChannel, tf.constant(CHANNEL_AXIS)));
     }
     // SoftmaxCrossEntropyWithLogits wants rows of C logits; the labels' shape restores [B, H, W].
     Operand<TInt32> rows = tf.constant(new int[] {-1, inputs.classes()});
     Operand<TFloat32> perRow = tf.nn.softmaxCrossEntropyWithLogits(
         tf.reshape(inputs.logits(), rows), tf.reshape(inputs.oneHot(), rows)).loss();
-    return tf.reshape(perRow, tf.shape(inputs.labels()));
+    // An ignored pixel's zero one-hot row makes its loss 0 but not its gradient (softmax - labels).
+    return tf.math.mul(inputs.scored(), tf.reshape(perRow, tf.shape(inputs.labels())));
   }
 
   /** Eq. 1: the mean over the pixels of w(x) times the pixel's cross-entropy. */
@@ -107,10 +112,10 @@ public final class Losses {
    * Soft Dice, 1 - mean_c (2 sum(p_c y_c) + s) / (sum p_c + sum y_c + s), over the foreground
    * classes c = 1..C-1 (channel 0 when C = 1). The sums run over the whole batch, so a tile
    * without foreground does not make its own 0/0 ratio; p are the soft-max or sigmoid
-   * probabilities, y the one-hot labels.
+   * probabilities (0 on ignored pixels), y the one-hot labels.
    */
   private static Operand<TFloat32> dice(Ops tf, LossInputs inputs, double smooth) {
-    Operand<TFloat32> p = probabilities(tf, inputs);
+    Operand<TFloat32> p = tf.math.mul(probabilities(tf, inputs), tf.expandDims(inputs.scored(), tf.constant(-1)));
     Operand<TFloat32> y = inputs.oneHot();
     int c = inputs.classes();
     if (c > 1) {
@@ -146,7 +151,7 @@ public final class Losses {
     if (inputs.activation() == OutputActivation.SIGMOID) {
       term = tf.reduceSum(term, tf.constant(CHANNEL_AXIS));
     }
-    return meanOverPixels(tf, term);
+    return meanOverPixels(tf, tf.math.mul(inputs.scored(), term));
   }
 
   private static Loss combined(List<LossTerm> specTerms) {

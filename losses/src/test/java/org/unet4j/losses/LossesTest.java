@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -65,21 +63,15 @@ class LossesTest {
     return batches().flatMap(b -> specs().stream().map(s -> Arguments.of(b, s)));
   }
 
-  /**
-   * The graph of a loss depends only on the activation, the classes and the spec (the batch is
-   * fed), so the tests share one per combination.
-   */
-  private static final Map<String, GraphLoss> GRAPHS = new HashMap<>();
+  private static final LossGraphs GRAPHS = new LossGraphs();
 
   private static GraphLoss graphOf(Batch b, LossSpec spec) {
-    return GRAPHS.computeIfAbsent(b.activation() + " " + b.classes() + " " + spec,
-        key -> new GraphLoss(Losses.of(spec), b.classes(), b.activation()));
+    return GRAPHS.of(b, spec);
   }
 
   @AfterAll
   static void closeGraphs() {
-    GRAPHS.values().forEach(GraphLoss::close);
-    GRAPHS.clear();
+    GRAPHS.close();
   }
 
   @ParameterizedTest(name = "{1} on {0}")

@@ -60,7 +60,7 @@ public final class JsonSchemaWriter {
       }
     } else if (raw.isRecord()) {
       s.put("$ref", ref(raw));
-    } else if (raw == int.class || raw == long.class) {
+    } else if (raw == int.class || raw == Integer.class || raw == long.class) {
       s.put("type", "integer");
     } else if (raw == double.class || raw == Double.class) {
       s.put("type", "number");

@@ -315,7 +315,7 @@ public final class SpecJson {
   private static Object readScalar(Class<?> type, JsonNode node, String path, @Nullable Range range) {
     String bounds = range == null ? "" : " " + Specs.describe(range, type == int.class || type == long.class);
     Object value;
-    if (type == int.class) {
+    if (type == int.class || type == Integer.class) { // Integer: the elements of integer lists
       if (!node.isIntegralNumber() || !node.canConvertToInt()) {
         throw wrong(path, "an integer" + bounds, node);
       }

@@ -5,7 +5,11 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import com.google.common.collect.ImmutableList;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
@@ -31,11 +35,21 @@ public record DataSpec(
         + " pair page by page, two folders or globs file by file in sorted order; relative as images")
         @Default("[]") List<DataPair> pairs,
     @Doc("instance (0 background, k cell k), color-components (BBBC039 masks), binary (instances are the"
-        + " connected components) or isbi-membrane (255 cell, 0 membrane)")
+        + " connected components), isbi-membrane (255 cell, 0 membrane), index (the value is the class"
+        + " 0..K-1), class-colors (RGB, colours in classColors) or three-class (color-components as"
+        + " background, interior, boundary)")
         @Default("\"instance\"") LabelFormat labelFormat,
     NormalizationSpec normalization,
     @Doc("fraction of the images held out for validation (split by the training seed)") @Default("0.2")
-        @Range(min = 0, max = 1, maxExclusive = true) double validationFraction) {
+        @Range(min = 0, max = 1, maxExclusive = true) double validationFraction,
+    @Doc("raw label value of pixels to ignore (weight 0 in every loss, left out of class balance and"
+        + " scores), e.g. 255 for unannotated regions; for class-colors a grey r = g = b = value; -1 for none")
+        @Default("-1") @Range(min = -1, max = 65535) int ignoreLabel,
+    @Doc("for class-colors: the [r, g, b] colour of each class, class 0 first") @Default("[]")
+        List<List<Integer>> classColors) {
+
+  /** {@link #ignoreLabel} when no label value is ignored. */
+  public static final int NO_IGNORE_LABEL = -1;
 
   public DataSpec {
     checkNotNull(images, "images");
@@ -48,12 +62,79 @@ public record DataSpec(
     checkNotNull(labelFormat, "labelFormat");
     checkNotNull(normalization, "normalization");
     Specs.checkComponent(DataSpec.class, "validationFraction", validationFraction);
+    Specs.checkComponent(DataSpec.class, "ignoreLabel", ignoreLabel);
+    classColors = checkColors(classColors, labelFormat, ignoreLabel);
   }
 
-  /** Images and labels paired by file name, no explicit pairs. */
+  /** Images and labels paired by file name, no explicit pairs, no ignore label. */
   public DataSpec(String images, String labels, LabelFormat labelFormat, NormalizationSpec normalization,
       double validationFraction) {
     this(images, labels, List.of(), labelFormat, normalization, validationFraction);
+  }
+
+  /** Images and labels in either form, no ignore label and no class colours. */
+  public DataSpec(String images, String labels, List<DataPair> pairs, LabelFormat labelFormat,
+      NormalizationSpec normalization, double validationFraction) {
+    this(images, labels, pairs, labelFormat, normalization, validationFraction, NO_IGNORE_LABEL, List.of());
+  }
+
+  /** Whether a label value is ignored ({@link #ignoreLabel} is not {@link #NO_IGNORE_LABEL}). */
+  public boolean ignoresLabel() {
+    return ignoreLabel != NO_IGNORE_LABEL;
+  }
+
+  /**
+   * The number of classes the label format gives: 2 for the instance formats (background, cell), 3
+   * for three-class, one per colour for class-colors; empty for index, whose classes are the model's.
+   */
+  public OptionalInt formatClasses() {
+    return switch (labelFormat) {
+      case INDEX -> OptionalInt.empty();
+      case CLASS_COLORS -> OptionalInt.of(classColors.size());
+      case THREE_CLASS -> OptionalInt.of(3);
+      default -> OptionalInt.of(2);
+    };
+  }
+
+  private static List<List<Integer>> checkColors(List<List<Integer>> colors, LabelFormat format, int ignoreLabel) {
+    checkNotNull(colors, "classColors");
+    if (format != LabelFormat.CLASS_COLORS) {
+      if (!colors.isEmpty()) {
+        throw new SpecException("classColors", "colours are listed but labelFormat is "
+            + format.name().toLowerCase(Locale.ROOT).replace('_', '-') + "; they apply to class-colors only:"
+            + " set labelFormat to class-colors or drop them");
+      }
+      return ImmutableList.of();
+    }
+    if (colors.size() < 2) {
+      throw new SpecException("classColors", "labelFormat class-colors needs one [r, g, b] colour per class,"
+          + " at least 2 (class 0 first), got " + colors.size());
+    }
+    ImmutableList.Builder<List<Integer>> copy = ImmutableList.builder();
+    Map<List<Integer>, Integer> seen = new HashMap<>();
+    for (int c = 0; c < colors.size(); c++) {
+      List<Integer> rgb = ImmutableList.copyOf(colors.get(c));
+      if (rgb.size() != 3) {
+        throw new SpecException("classColors[" + c + "]", "expected [r, g, b], 3 values, got " + rgb.size());
+      }
+      for (int i = 0; i < 3; i++) {
+        int v = rgb.get(i);
+        if (v < 0 || v > 65535) {
+          throw new SpecException("classColors[" + c + "][" + i + "]", "expected 0..65535, got " + v);
+        }
+      }
+      Integer before = seen.put(rgb, c);
+      if (before != null) {
+        throw new SpecException("classColors[" + c + "]", "colour " + rgb + " is also class " + before
+            + "'s; every class needs its own colour");
+      }
+      if (ignoreLabel != NO_IGNORE_LABEL && rgb.equals(List.of(ignoreLabel, ignoreLabel, ignoreLabel))) {
+        throw new SpecException("classColors[" + c + "]", "colour " + rgb + " is the ignore label's grey ("
+            + ignoreLabel + "); choose another colour or another ignoreLabel");
+      }
+      copy.add(rgb);
+    }
+    return copy.build();
   }
 
   /** No data: a recipe used for prediction only. */
@@ -71,7 +152,7 @@ public record DataSpec(
       resolved.add(new DataPair(absolute(p.images(), base), absolute(p.labels(), base)));
     }
     return new DataSpec(absolute(images, base), absolute(labels, base), resolved, labelFormat, normalization,
-        validationFraction);
+        validationFraction, ignoreLabel, classColors);
   }
 
   private static String absolute(String pattern, Path base) {
@@ -102,6 +183,8 @@ public record DataSpec(
     private LabelFormat labelFormat;
     private NormalizationSpec normalization;
     private double validationFraction;
+    private int ignoreLabel;
+    private List<List<Integer>> classColors;
 
     private Builder(DataSpec from) {
       this.images = from.images();
@@ -110,6 +193,8 @@ public record DataSpec(
       this.labelFormat = from.labelFormat();
       this.normalization = from.normalization();
       this.validationFraction = from.validationFraction();
+      this.ignoreLabel = from.ignoreLabel();
+      this.classColors = from.classColors();
     }
 
     /** Folder or glob of training images. */
@@ -181,8 +266,29 @@ public record DataSpec(
       return validationFraction;
     }
 
+    /** Raw label value of the pixels to ignore, {@link DataSpec#NO_IGNORE_LABEL} for none. */
+    public Builder ignoreLabel(int ignoreLabel) {
+      this.ignoreLabel = ignoreLabel;
+      return this;
+    }
+
+    public int ignoreLabel() {
+      return ignoreLabel;
+    }
+
+    /** The [r, g, b] colour of each class, class 0 first, for {@link LabelFormat#CLASS_COLORS}. */
+    public Builder classColors(List<List<Integer>> classColors) {
+      this.classColors = checkNotNull(classColors, "classColors");
+      return this;
+    }
+
+    public List<List<Integer>> classColors() {
+      return classColors;
+    }
+
     public DataSpec build() {
-      return new DataSpec(images, labels, pairs, labelFormat, normalization, validationFraction);
+      return new DataSpec(images, labels, pairs, labelFormat, normalization, validationFraction, ignoreLabel,
+          classColors);
     }
   }
 }

@@ -133,7 +133,7 @@ class RecipeErrorsTest {
             "model.contracting[2].padding: expected one of \"valid\", \"same\", got \"zzzzzz\""),
         at("label format typo", "", "data", "{\"labelFormat\":\"isbi-membrain\"}",
             "data.labelFormat: expected one of \"instance\", \"color-components\", \"binary\", \"isbi-membrane\", "
-                + "got \"isbi-membrain\"; did you mean \"isbi-membrane\"?"),
+                + "\"index\", \"class-colors\", \"three-class\", got \"isbi-membrain\"; did you mean \"isbi-membrane\"?"),
         at("unknown type with a close name", "/training", "optimizer", "{\"type\":\"sdg\"}",
             "training.optimizer.type: unknown type \"sdg\"; did you mean \"sgd\"? Expected one of sgd, adam"),
         at("unknown type far from every name", "/training", "optimizer", "{\"type\":\"rmsprop\"}",

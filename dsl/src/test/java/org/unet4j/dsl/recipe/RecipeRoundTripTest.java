@@ -133,7 +133,10 @@ class RecipeRoundTripTest {
       all.add(enumCase(v, r -> withAugmentation(r, new AugmentationSpec(List.of(new ShiftTransform(1, 4)), v))));
     }
     for (LabelFormat v : LabelFormat.values()) {
-      all.add(enumCase(v, r -> withData(r, new DataSpec("img/*.tif", "lab", v, NormalizationSpec.percentile(), 0))));
+      all.add(enumCase(v, r -> withData(r, DataSpec.builder().images("img/*.tif").labels("lab").labelFormat(v)
+          .validationFraction(0).ignoreLabel(255)
+          .classColors(v == LabelFormat.CLASS_COLORS ? List.of(List.of(0, 0, 0), List.of(255, 0, 0)) : List.of())
+          .build())));
     }
     for (IntensityScaling v : IntensityScaling.values()) {
       all.add(enumCase(v, r -> withData(r, new DataSpec("", "", LabelFormat.BINARY,

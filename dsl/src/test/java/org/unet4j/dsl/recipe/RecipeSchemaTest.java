@@ -92,7 +92,8 @@ class RecipeSchemaTest {
     assertEquals("valid", stage.at("/properties/padding/default").textValue());
     assertEquals(List.of("relu", "leaky-relu", "elu"), strings(stage.at("/properties/activation/enum")));
     assertEquals(List.of("center-crop", "none"), strings(defs.at("/ExpandingStageSpec/properties/skip/enum")));
-    assertEquals(List.of("instance", "color-components", "binary", "isbi-membrane"),
+    assertEquals(List.of("instance", "color-components", "binary", "isbi-membrane", "index", "class-colors",
+        "three-class"),
         strings(defs.at("/DataSpec/properties/labelFormat/enum")));
   }
 

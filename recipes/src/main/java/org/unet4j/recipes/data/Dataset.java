@@ -7,28 +7,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.unet4j.augment.Sample;
 import org.unet4j.dsl.InvalidInputException;
+import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.model.OutputActivation;
 import org.unet4j.dsl.recipe.ClassBalance;
 import org.unet4j.dsl.recipe.DataPair;
 import org.unet4j.dsl.recipe.DataSpec;
+import org.unet4j.dsl.recipe.LabelFormat;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
 import org.unet4j.labels.ClassFrequencies;
+import org.unet4j.labels.ClassLabels;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.labels.LabelDecoder;
-import org.unet4j.labels.SeparationBorders;
 import org.unet4j.labels.WeightMapCache;
-import org.unet4j.labels.WeightedTarget;
 
 /**
  * The image/label pairs of a recipe's data spec, split into training and validation by the
- * training seed, and their loading into samples: normalised image, class labels with separation
- * borders between touching cells, and the paper's weight map (computed once per image).
+ * training seed, and their loading into samples: normalised image, class labels (for cell instances
+ * with separation borders between touching cells; K classes for class maps and three-class labels;
+ * ignored pixels weight 0), and the paper's weight map (computed once per image).
  */
 public final class Dataset {
   private final Recipe recipe;
@@ -43,7 +46,7 @@ public final class Dataset {
 
   /** Pairs the recipe's images and labels (relative paths against {@code base}) and splits them. */
   public static Dataset open(Recipe recipe, Path base) {
-    checkClasses(recipe);
+    checkClasses(recipe, recipe.data().formatClasses());
     List<ImagePair> pairs = pairs(recipe.data(), base);
     List<ImagePair> shuffled = new ArrayList<>(pairs);
     Collections.shuffle(shuffled, new Random(recipe.training().seed()));
@@ -134,17 +137,14 @@ public final class Dataset {
     if (!balancesOverTrainingSet(recipe)) {
       return this;
     }
-    long background = 0;
-    long foreground = 0;
+    ClassFrequencies sum = ClassFrequencies.of(new long[Math.max(2, recipe.model().classes())]);
     for (ImagePair pair : training) {
       List<Image> labels = ImageIo.readPages(pair.labels());
       for (int page = 0; page < labels.size(); page++) {
-        ClassFrequencies f = ClassFrequencies.of(decode(pair, labels.get(page), page));
-        background += f.background();
-        foreground += f.foreground();
+        sum = sum.plus(ClassFrequencies.of(decode(pair, labels.get(page), page)));
       }
     }
-    return new Dataset(balanced(recipe, new ClassFrequencies(background, foreground)), training, validation);
+    return new Dataset(balanced(recipe, sum), training, validation);
   }
 
   /** Whether the recipe's weight maps need the class frequencies of the whole training set. */
@@ -215,14 +215,30 @@ public final class Dataset {
     return samples;
   }
 
-  /** A label page as instances, in the recipe's label format. */
-  private InstanceLabels decode(ImagePair pair, Image label, int page) {
+  /** A label page as class labels, in the recipe's label format. */
+  private ClassLabels decode(ImagePair pair, Image label, int page) {
     PageLimits.checkFinite(pair.labels(), page, label, 0);
     try {
-      return LabelDecoder.decode(label.channelAsInts(0), label.width(), label.height(), recipe.data().labelFormat());
+      return classLabels(label, recipe);
     } catch (InvalidInputException e) {
-      throw new DataException(pair.labels() + ": " + e.getMessage(), e);
+      throw new DataException(pair.labels() + (page > 0 ? " (page " + page + ")" : "") + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A label image as the recipe's training target classes: decoded in {@code data.labelFormat}
+   * (channel 0, or the three RGB channels of class colours) with {@code data.ignoreLabel}.
+   *
+   * @throws InvalidInputException when the image holds a value or colour the format does not allow
+   */
+  public static ClassLabels classLabels(Image label, Recipe recipe) {
+    DataSpec data = recipe.data();
+    int read = data.labelFormat() == LabelFormat.CLASS_COLORS ? Math.min(3, label.channels()) : 1;
+    int[][] channels = new int[read][];
+    for (int c = 0; c < read; c++) {
+      channels[c] = label.channelAsInts(c);
+    }
+    return LabelDecoder.classes(channels, label.width(), label.height(), data, recipe.model().classes());
   }
 
   /**
@@ -231,9 +247,18 @@ public final class Dataset {
    * cross-entropy, the paper's weight map (eq. 2) from {@code cache}; weight 1 everywhere otherwise.
    */
   public static Sample sample(Recipe recipe, Image image, InstanceLabels instances, WeightMapCache cache) {
-    if (image.width() != instances.width() || image.height() != instances.height()) {
+    return sample(recipe, image, ClassLabels.ofCells(instances), cache);
+  }
+
+  /**
+   * One training sample of K-class labels: the image normalised by {@code data.normalization}, the
+   * classes (ignored pixels {@link ClassLabels#IGNORED}) and, for the weighted cross-entropy, eq. 2
+   * for K classes from {@code cache}; weight 1 everywhere otherwise; weight 0 on ignored pixels.
+   */
+  public static Sample sample(Recipe recipe, Image image, ClassLabels labels, WeightMapCache cache) {
+    if (image.width() != labels.width() || image.height() != labels.height()) {
       throw new DataException("an image of " + image.width() + "x" + image.height() + " needs labels of"
-          + " the same size, got " + instances.width() + "x" + instances.height());
+          + " the same size, got " + labels.width() + "x" + labels.height());
     }
     if (image.channels() != recipe.model().inputChannels()) {
       throw new DataException("an image has " + image.channels() + " channel(s) but the model reads "
@@ -244,31 +269,47 @@ public final class Dataset {
     int height = image.height();
     int channels = image.channels();
     Optional<WeightedCrossEntropyLoss> weighted = WeightedCrossEntropyLoss.findIn(recipe.loss());
-    byte[] classes;
+    int[] classes = labels.toArray();
     float[] weights;
     if (weighted.isPresent()) {
-      WeightedTarget target = cache.get(instances, weighted.get());
-      classes = target.classLabels();
-      weights = target.weights();
+      weights = cache.get(labels, weighted.get()).weights();
     } else {
-      classes = SeparationBorders.classLabels(SeparationBorders.separate(instances));
       weights = new float[classes.length];
-      java.util.Arrays.fill(weights, 1f);
+      for (int i = 0; i < classes.length; i++) {
+        weights[i] = classes[i] == ClassLabels.IGNORED ? 0f : 1f;
+      }
     }
-    int[] labels = new int[classes.length];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = classes[i];
-    }
-    return new Sample(height, width, channels, pixels, labels, weights);
+    return new Sample(height, width, channels, pixels, classes, weights);
   }
 
-  /** Refuses a model whose classes the label formats cannot give. */
-  public static void checkClasses(Recipe recipe) {
+  /**
+   * Refuses a model whose classes the labels cannot give: {@code given} classes (2 for cell
+   * instances, 3 for three-class labels, one per class colour; empty for index labels, which take the
+   * model's); a sigmoid model of 1 class stands for 2.
+   */
+  public static void checkClasses(Recipe recipe, OptionalInt given) {
     int classes = recipe.model().classes();
     boolean sigmoid = recipe.model().head().activation() == OutputActivation.SIGMOID;
-    if (!(classes == 2 || (classes == 1 && sigmoid))) {
-      throw new DataException("model.classes: the label formats give 2 classes (background, cell) but"
-          + " the model has " + classes + "; use classes 2 (soft-max) or 1 (sigmoid)");
+    String format = JsonNames.of(recipe.data().labelFormat());
+    if (given.isEmpty()) {
+      if (classes < 2 && !sigmoid) {
+        throw new DataException("model.classes: index labels need at least 2 classes, got " + classes);
+      }
+      return;
     }
+    int k = given.getAsInt();
+    if (!(classes == k || (k == 2 && classes == 1 && sigmoid))) {
+      String what = k == 2 ? "2 classes (background, cell)"
+          : k == 3 && recipe.data().labelFormat() == LabelFormat.THREE_CLASS
+              ? "3 classes (background, interior, boundary)" : k + " classes (one per colour in data.classColors)";
+      throw new DataException("model.classes: the labels (data.labelFormat " + format + ") give " + what
+          + " but the model has " + classes + "; use classes " + k
+          + (k == 2 ? " (soft-max) or 1 (sigmoid)" : "") + ", or another label format");
+    }
+  }
+
+  /** {@link #checkClasses(Recipe, OptionalInt)} for cell instances in memory: two classes. */
+  public static void checkClasses(Recipe recipe) {
+    checkClasses(recipe, OptionalInt.of(2));
   }
 }

@@ -6,11 +6,12 @@ import java.util.stream.Collectors;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.CombinedLoss;
+import org.unet4j.dsl.recipe.LabelFormat;
 import org.unet4j.dsl.recipe.LossSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
 import org.unet4j.labels.ClassFrequencies;
-import org.unet4j.labels.InstanceLabels;
+import org.unet4j.labels.ClassLabels;
 import org.unet4j.labels.LabelDecoder;
 import org.unet4j.labels.WeightMap;
 import org.unet4j.labels.WeightedTarget;
@@ -24,20 +25,25 @@ import org.unet4j.labels.WeightedTarget;
 public final class WeightMapPicture {
   /** Separation borders in the picture: red, a colour viridis never takes. */
   public static final int BORDER_RGB = 0xFF0000;
+  /** Ignored pixels ({@code data.ignoreLabel}) in the picture: grey, which viridis never takes either. */
+  public static final int IGNORED_RGB = 0x808080;
 
   private final WeightedCrossEntropyLoss loss;
   private final int cells;
   private final Image weights;
   private final boolean[] borders;
+  private final boolean[] ignored;
   private final double min;
   private final double mean;
   private final double max;
 
-  private WeightMapPicture(WeightedCrossEntropyLoss loss, int cells, Image weights, boolean[] borders) {
+  private WeightMapPicture(WeightedCrossEntropyLoss loss, int cells, Image weights, boolean[] borders,
+      boolean[] ignored) {
     this.loss = loss;
     this.cells = cells;
     this.weights = weights;
     this.borders = borders;
+    this.ignored = ignored;
     double low = Double.POSITIVE_INFINITY;
     double high = Double.NEGATIVE_INFINITY;
     double sum = 0;
@@ -68,10 +74,9 @@ public final class WeightMapPicture {
     WeightedCrossEntropyLoss loss = WeightedCrossEntropyLoss.findIn(recipe.loss()).orElseThrow(() ->
         new DataException("recipe " + recipe.name() + " trains with " + describe(recipe.loss()) + ", which has no"
             + " weight map; the weight map belongs to the weighted-cross-entropy loss (alone or in a combined loss)"));
-    InstanceLabels instances;
+    ClassLabels classLabels;
     try {
-      instances = LabelDecoder.decode(labels.channelAsInts(0), labels.width(), labels.height(),
-          recipe.data().labelFormat());
+      classLabels = Dataset.classLabels(labels, recipe);
     } catch (InvalidInputException e) {
       throw new DataException(source + ": " + e.getMessage() + " (data.labelFormat is "
           + JsonNames.of(recipe.data().labelFormat()) + " in recipe " + recipe.name() + ")", e);
@@ -79,19 +84,42 @@ public final class WeightMapPicture {
     WeightedTarget target;
     try {
       // One image stands for the training set when the recipe balances the classes over it.
-      target = WeightMap.compute(instances, ClassFrequencies.of(instances).resolve(loss));
+      target = WeightMap.compute(classLabels, ClassFrequencies.of(classLabels).resolve(loss));
     } catch (InvalidInputException e) {
       throw new DataException("recipe " + recipe.name() + ": " + e.getMessage(), e);
     }
-    // A border pixel belongs to a cell but became background because it touches another cell.
-    int[] cellLabels = instances.toArray();
+    // A separation border pixel was a cell in the raw labels (of a two-class instance format) but
+    // became background because it touches another cell.
+    LabelFormat format = recipe.data().labelFormat();
+    boolean separates = format.givesInstances() && format != LabelFormat.THREE_CLASS;
+    int[] raw = labels.channelAsInts(0);
     byte[] classes = target.classLabels();
-    boolean[] borders = new boolean[cellLabels.length];
-    for (int i = 0; i < cellLabels.length; i++) {
-      borders[i] = cellLabels[i] != 0 && classes[i] == 0;
+    boolean[] borders = new boolean[raw.length];
+    boolean[] ignored = new boolean[raw.length];
+    for (int i = 0; i < raw.length; i++) {
+      ignored[i] = classes[i] == ClassLabels.IGNORED;
+      borders[i] = separates && raw[i] != 0 && classes[i] == 0;
     }
-    return new WeightMapPicture(loss, instances.cellCount(), Image.gray(target.width(), target.height(),
-        PixelType.FLOAT32, target.weights()), borders);
+    return new WeightMapPicture(loss, cells(raw, labels, format, classLabels, ignored), Image.gray(target.width(),
+        target.height(), PixelType.FLOAT32, target.weights()), borders, ignored);
+  }
+
+  /**
+   * The cells as annotated: for the instance formats those of the raw labels (the decoded ones lose
+   * cells that separation borders swallow whole), ignored pixels left out; for class maps the
+   * instances of the border term.
+   */
+  private static int cells(int[] raw, Image labels, LabelFormat format, ClassLabels decoded, boolean[] ignored) {
+    if (!format.givesInstances()) {
+      return decoded.instances().cellCount();
+    }
+    int[] annotated = raw.clone();
+    for (int i = 0; i < annotated.length; i++) {
+      if (ignored[i]) {
+        annotated[i] = 0;
+      }
+    }
+    return LabelDecoder.decode(annotated, labels.width(), labels.height(), format).cellCount();
   }
 
   private static String describe(LossSpec loss) {
@@ -130,6 +158,11 @@ public final class WeightMapPicture {
     return borders.clone();
   }
 
+  /** Whether each pixel (row by row) is ignored: {@code data.ignoreLabel}, weight 0. */
+  public boolean[] ignored() {
+    return ignored.clone();
+  }
+
   public int borderPixels() {
     int n = 0;
     for (boolean b : borders) {
@@ -152,11 +185,13 @@ public final class WeightMapPicture {
 
   /**
    * The weights in viridis from 0 (dark purple) to the largest weight (yellow), separation borders
-   * in {@link #BORDER_RGB red} (write it with {@link ImageIo#writePng(Path, BufferedImage)}).
+   * in {@link #BORDER_RGB red}, ignored pixels in {@link #IGNORED_RGB grey} (write it with
+   * {@link ImageIo#writePng(Path, BufferedImage)}).
    */
   public BufferedImage picture() {
     BufferedImage picture = Pictures.falseColour(weights.pixels(), width(), height(), 0, max > 0 ? max : 1);
     Pictures.paint(picture, borders, BORDER_RGB);
+    Pictures.paint(picture, ignored, IGNORED_RGB);
     return picture;
   }
 }

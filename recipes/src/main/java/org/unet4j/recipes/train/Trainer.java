@@ -389,11 +389,11 @@ public final class Trainer {
     if (validation == null || every == 0 || (step + 1) % every != 0) {
       return null;
     }
-    ValidationScores.Accumulator scores = new ValidationScores.Accumulator();
+    ValidationScores.Accumulator scores = new ValidationScores.Accumulator(Math.max(2, recipe.model().classes()));
     for (int i = 0; i < VALIDATION_BATCHES; i++) {
       Batch batch = validation.batch(i);
       TrainingGraph.Validation v = graph.validate(batch);
-      scores.add(v.loss(), batch.output(), batch.labels(), batch.weights(), v.foreground());
+      scores.add(v.loss(), batch.output(), batch.labels(), batch.weights(), v.predicted());
     }
     return rescore == null ? scores.scores() : rescore.apply(step, scores.scores());
   }

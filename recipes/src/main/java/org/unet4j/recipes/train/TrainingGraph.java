@@ -358,22 +358,32 @@ public final class TrainingGraph implements AutoCloseable {
   }
 
   /**
-   * The loss of a batch without training, and the model's probability of the foreground class at
-   * every output pixel ({@code size x output x output}, row-major), for validation scores.
+   * The loss of a batch without training, and the model's class at every output pixel
+   * ({@code size x output x output}, row-major), for validation scores: the most probable class of a
+   * soft-max (the lower on a tie), or for one sigmoid channel 1 where its probability is above 0.5.
    */
   public Validation validate(Batch batch) {
     return infer(batch, true, result -> {
       TFloat32 probabilities = (TFloat32) result.get(1);
       int channels = model.outputChannels();
-      int foreground = channels == 1 ? 0 : 1;
       int pixels = batch.size() * batch.output() * batch.output();
       float[] all = new float[pixels * channels];
       probabilities.copyTo(DataBuffers.of(all, false, false));
-      float[] cells = new float[pixels];
+      int[] predicted = new int[pixels];
       for (int i = 0; i < pixels; i++) {
-        cells[i] = all[i * channels + foreground];
+        if (channels == 1) {
+          predicted[i] = all[i] > ValidationScores.THRESHOLD ? 1 : 0;
+          continue;
+        }
+        int best = 0;
+        for (int c = 1; c < channels; c++) {
+          if (all[i * channels + c] > all[i * channels + best]) {
+            best = c;
+          }
+        }
+        predicted[i] = best;
       }
-      return new Validation(((TFloat32) result.get(0)).getFloat(), cells);
+      return new Validation(((TFloat32) result.get(0)).getFloat(), predicted);
     });
   }
 
@@ -395,8 +405,8 @@ public final class TrainingGraph implements AutoCloseable {
     }
   }
 
-  /** A validation batch's loss and foreground probabilities (see {@link #validate}). */
-  public record Validation(float loss, float[] foreground) {}
+  /** A validation batch's loss and predicted classes (see {@link #validate}). */
+  public record Validation(float loss, int[] predicted) {}
 
   static TFloat32 images(Batch batch) {
     return TFloat32.tensorOf(Shape.of(batch.size(), batch.tile(), batch.tile(), batch.channels()),

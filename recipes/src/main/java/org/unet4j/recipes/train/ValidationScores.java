@@ -6,19 +6,21 @@ import org.unet4j.labels.LabelOverlap;
 
 /**
  * Scores of the validation tiles at one step: the mean loss of the batches, and the scores of the
- * foreground at probability 0.5 over every output pixel of weight above 0 (so a pixel the loss
- * ignores is not scored either). IoU and Dice are 1 when neither truth nor prediction has
- * foreground (nothing to find, nothing found).
+ * predicted classes (the most probable one; for one sigmoid channel, foreground at probability 0.5)
+ * over every output pixel of weight above 0 (so a pixel the loss ignores, an ignored label's
+ * included, is not scored either). IoU and Dice are the means over the foreground classes
+ * 1..K-1 of each class's score, leaving out a class that neither truth nor prediction has; 1 when
+ * no class is left (nothing to find, nothing found). With two classes they are the foreground's.
  *
  * <p>The object scores take the true objects as the 4-connected components of the true foreground
- * in each tile (the training labels keep touching cells apart by the background borders between
+ * (every class but 0) in each tile (the training labels keep touching cells apart by the background borders between
  * them) and the predicted ones as those of probability &gt; 0.5; the tiles count as the slices of
  * one stack, so their counts add up, as {@code unet4j evaluate} sums a stack's. This is far cheaper
  * than post-processing whole validation images and ranks checkpoints the same way.
  *
  * @param loss the mean loss of the validation batches
- * @param iou foreground intersection over union, |T ∩ P| / |T ∪ P|
- * @param dice 2 |T ∩ P| / (|T| + |P|)
+ * @param iou mean over the foreground classes of the intersection over union, |T ∩ P| / |T ∪ P|
+ * @param dice mean over the foreground classes of 2 |T ∩ P| / (|T| + |P|)
  * @param pixelError the fraction of scored pixels whose class is wrong
  * @param randError 1 - the foreground-restricted Rand F-score (the ISBI 2012 challenge's), 0 when
  *     no pair of true-object pixels is split or joined wrongly
@@ -51,11 +53,13 @@ public record ValidationScores(double loss, double iou, double dice, double pixe
 
   /** Adds up validation batches into scores. */
   static final class Accumulator {
+    private final int classes;
+    private final long[] truePositives;
+    private final long[] falsePositives;
+    private final long[] falseNegatives;
     private double lossSum;
     private int batches;
-    private long truePositives;
-    private long falsePositives;
-    private long falseNegatives;
+    private long wrong;
     private long pixels;
     private double segSum;
     private long truthObjects;
@@ -63,32 +67,40 @@ public record ValidationScores(double loss, double iou, double dice, double pixe
     private long randPredictedPairs;
     private long randAgreeingPairs;
 
+    /** Scores of a model of {@code classes} classes (2 for one sigmoid channel). */
+    Accumulator(int classes) {
+      this.classes = classes;
+      this.truePositives = new long[classes];
+      this.falsePositives = new long[classes];
+      this.falseNegatives = new long[classes];
+    }
+
     /**
      * One batch of {@code tile x tile} output tiles: its loss, its labels and weights, and the
-     * predicted foreground probabilities.
+     * predicted classes.
      */
-    void add(double loss, int tile, int[] labels, float[] weights, float[] foreground) {
+    void add(double loss, int tile, int[] labels, float[] weights, int[] predicted) {
       lossSum += loss;
       batches++;
-      addObjects(tile, labels, weights, foreground);
+      addObjects(tile, labels, weights, predicted);
       for (int i = 0; i < labels.length; i++) {
-        if (!(weights[i] > 0)) {
+        int truth = labels[i];
+        if (!(weights[i] > 0) || truth < 0) {
           continue;
         }
-        boolean truth = labels[i] > 0;
-        boolean predicted = foreground[i] > THRESHOLD;
+        int guess = predicted[i];
         pixels++;
-        if (truth && predicted) {
-          truePositives++;
-        } else if (predicted) {
-          falsePositives++;
-        } else if (truth) {
-          falseNegatives++;
+        if (truth == guess) {
+          truePositives[truth]++;
+        } else {
+          wrong++;
+          falsePositives[guess]++;
+          falseNegatives[truth]++;
         }
       }
     }
 
-    private void addObjects(int tile, int[] labels, float[] weights, float[] foreground) {
+    private void addObjects(int tile, int[] labels, float[] weights, int[] predictedClasses) {
       int area = tile * tile;
       boolean[] truth = new boolean[area];
       boolean[] predicted = new boolean[area];
@@ -96,9 +108,9 @@ public record ValidationScores(double loss, double iou, double dice, double pixe
       int[] predictedLabels = new int[area];
       for (int offset = 0; offset < labels.length; offset += area) {
         for (int i = 0; i < area; i++) {
-          boolean scored = weights[offset + i] > 0;
+          boolean scored = weights[offset + i] > 0 && labels[offset + i] >= 0;
           truth[i] = scored && labels[offset + i] > 0;
-          predicted[i] = scored && foreground[offset + i] > THRESHOLD;
+          predicted[i] = scored && predictedClasses[offset + i] > 0;
         }
         int t = ConnectedComponents.label(truth, tile, tile, truthLabels);
         int p = ConnectedComponents.label(predicted, tile, tile, predictedLabels);
@@ -120,11 +132,20 @@ public record ValidationScores(double loss, double iou, double dice, double pixe
     }
 
     ValidationScores scores() {
-      long union = truePositives + falsePositives + falseNegatives;
-      double iou = union == 0 ? 1 : (double) truePositives / union;
-      long sizes = 2 * truePositives + falsePositives + falseNegatives;
-      double dice = sizes == 0 ? 1 : 2.0 * truePositives / sizes;
-      double error = pixels == 0 ? 0 : (double) (falsePositives + falseNegatives) / pixels;
+      double iouSum = 0;
+      double diceSum = 0;
+      int present = 0;
+      for (int c = 1; c < classes; c++) {
+        long union = truePositives[c] + falsePositives[c] + falseNegatives[c];
+        if (union > 0) {
+          present++;
+          iouSum += (double) truePositives[c] / union;
+          diceSum += 2.0 * truePositives[c] / (union + truePositives[c]);
+        }
+      }
+      double iou = present == 0 ? 1 : iouSum / present;
+      double dice = present == 0 ? 1 : diceSum / present;
+      double error = pixels == 0 ? 0 : (double) wrong / pixels;
       return new ValidationScores(batches == 0 ? Double.NaN : lossSum / batches, iou, dice, error, randError(),
           truthObjects == 0 ? Double.NaN : segSum / truthObjects, pixels);
     }

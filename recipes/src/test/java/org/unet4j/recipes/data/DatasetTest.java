@@ -285,7 +285,8 @@ class DatasetTest {
   void moreClassesThanTheLabelsGiveAreRefused() {
     Recipe three = Recipes.withOverrides(recipe, List.of("model.classes=3"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dataset.open(three, dir));
-    assertTrue(e.getMessage().startsWith("model.classes: the label formats give 2 classes"), e.getMessage());
+    assertEquals("model.classes: the labels (data.labelFormat color-components) give 2 classes (background, cell)"
+        + " but the model has 3; use classes 2 (soft-max) or 1 (sigmoid), or another label format", e.getMessage());
   }
 
   @Test
@@ -308,5 +309,24 @@ class DatasetTest {
     // Mean 50; population std of 0..100 is sqrt((101^2 - 1) / 12) = sqrt(850).
     assertEquals(0f, z[50], 1e-6);
     assertEquals(50 / Math.sqrt(850), z[100], 1e-5);
+  }
+
+  /**
+   * A partly annotated binary mask: 255 marks the unannotated region. With it as the ignore label
+   * those pixels are class -1 and weight 0, for the weighted and the plain cross-entropy alike.
+   */
+  @Test
+  void ignoredLabelsGetWeightZeroInEverySample() {
+    Recipe ignoring = recipe.toBuilder().data(d -> d.labelFormat(LabelFormat.BINARY).ignoreLabel(255)).build();
+    Image label = Image.gray(4, 2, PixelType.UINT8, new float[] {1, 1, 0, 255, 1, 1, 0, 255});
+    Image image = Image.gray(4, 2, PixelType.UINT8, new float[] {9, 8, 1, 5, 9, 7, 2, 5});
+    Sample weighted = Dataset.sample(ignoring, image, Dataset.classLabels(label, ignoring),
+        WeightMapCache.inMemory(1 << 20));
+    assertArrayEquals(new int[] {1, 1, 0, -1, 1, 1, 0, -1}, weighted.labels());
+    // Counted: 4 cells, 2 background: w_c = 6 / (2 * 4) and 6 / (2 * 2); one cell, so no border term.
+    assertArrayEquals(new float[] {0.75f, 0.75f, 1.5f, 0, 0.75f, 0.75f, 1.5f, 0}, weighted.weights());
+    Recipe plain = ignoring.toBuilder().loss(new CrossEntropyLoss()).build();
+    Sample unweighted = Dataset.sample(plain, image, Dataset.classLabels(label, plain), WeightMapCache.inMemory(0));
+    assertArrayEquals(new float[] {1, 1, 1, 0, 1, 1, 1, 0}, unweighted.weights());
   }
 }

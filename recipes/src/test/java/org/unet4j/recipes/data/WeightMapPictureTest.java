@@ -93,4 +93,24 @@ class WeightMapPictureTest {
     }
     return s;
   }
+
+  /**
+   * The touching squares read as three classes, with an unannotated column x = 10 marked 255: no
+   * separation borders (the boundary class separates), the column ignored, weight 0 and drawn grey.
+   */
+  @Test
+  void threeClassLabelsWithAnIgnoredColumn() {
+    Image squares = touchingSquares();
+    float[] labels = squares.pixels().clone();
+    for (int y = 0; y < H; y++) {
+      labels[y * W + 10] = 255;
+    }
+    Recipe r = recipe("model.classes=3", "data.labelFormat=\"three-class\"", "data.ignoreLabel=255");
+    WeightMapPicture map = WeightMapPicture.of(Image.gray(W, H, PixelType.UINT8, labels), "squares", r);
+    assertEquals(2, map.cells());
+    assertEquals(0, map.borderPixels());
+    assertTrue(map.ignored()[4 * W + 10] && !map.ignored()[4 * W + 9]);
+    assertEquals(0, map.weights().get(10, 4, 0));
+    assertEquals(WeightMapPicture.IGNORED_RGB, map.picture().getRGB(10, 4) & 0xFFFFFF);
+  }
 }

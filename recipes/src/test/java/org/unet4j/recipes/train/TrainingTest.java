@@ -182,18 +182,18 @@ class TrainingTest {
 
   @Test
   void scoresOfValidationPixelsAsComputedByHand() {
-    ValidationScores.Accumulator a = new ValidationScores.Accumulator();
+    ValidationScores.Accumulator a = new ValidationScores.Accumulator(2);
     // A 3x3 tile: pixels 4..8 have weight 0 and are not scored: TP at 0, FN at 1, FP at 2, TN at 3.
     a.add(0.5, 3, new int[] {1, 1, 0, 0, 1, 0, 0, 0, 0}, new float[] {1, 1, 1, 1, 0, 0, 0, 0, 0},
-        new float[] {0.9f, 0.2f, 0.7f, 0.1f, 0.9f, 0, 0, 0, 0});
-    a.add(1.5, 1, new int[] {0}, new float[] {1}, new float[] {0.4f});
+        new int[] {1, 0, 1, 0, 1, 0, 0, 0, 0});
+    a.add(1.5, 1, new int[] {0}, new float[] {1}, new int[] {0});
     ValidationScores s = a.scores();
     assertEquals(1.0, s.loss(), 1e-12);
     assertEquals(1.0 / 3, s.iou(), 1e-12);
     assertEquals(0.5, s.dice(), 1e-12);
     assertEquals(2.0 / 5, s.pixelError(), 1e-12);
     assertEquals(5, s.pixels());
-    ValidationScores empty = new ValidationScores.Accumulator().scores();
+    ValidationScores empty = new ValidationScores.Accumulator(2).scores();
     assertEquals(1.0, empty.iou());
     assertTrue(Double.isNaN(empty.loss()));
   }

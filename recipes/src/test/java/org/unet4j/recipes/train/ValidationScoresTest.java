@@ -21,14 +21,14 @@ class ValidationScoresTest {
         1, 0, 1,
         1, 0, 1,
         1, 0, 1};
-    float[] foreground = {
-        0.9f, 0.9f, 0.1f,
-        0.9f, 0.9f, 0.1f,
-        0.1f, 0.1f, 0.9f};
+    int[] predicted = {
+        1, 1, 0,
+        1, 1, 0,
+        0, 0, 1};
     float[] weights = new float[9];
     java.util.Arrays.fill(weights, 1);
-    ValidationScores.Accumulator accumulator = new ValidationScores.Accumulator();
-    accumulator.add(0.5, 3, labels, weights, foreground);
+    ValidationScores.Accumulator accumulator = new ValidationScores.Accumulator(2);
+    accumulator.add(0.5, 3, labels, weights, predicted);
     ValidationScores scores = accumulator.scores();
     assertEquals(0.2, scores.seg(), 1e-15);
     assertEquals(5.0 / 13, scores.randError(), 1e-15);
@@ -39,10 +39,36 @@ class ValidationScoresTest {
   /** A tile without true objects has no SEG (a mean over them), and a perfect Rand score. */
   @Test
   void aTileWithoutObjects() {
-    ValidationScores.Accumulator accumulator = new ValidationScores.Accumulator();
-    accumulator.add(0.1, 2, new int[4], new float[] {1, 1, 1, 1}, new float[4]);
+    ValidationScores.Accumulator accumulator = new ValidationScores.Accumulator(2);
+    accumulator.add(0.1, 2, new int[4], new float[] {1, 1, 1, 1}, new int[4]);
     ValidationScores scores = accumulator.scores();
     assertTrue(Double.isNaN(scores.seg()));
     assertEquals(0, scores.randError());
+  }
+
+  /**
+   * Three classes in a 3x3 tile, by hand. Class 1: TP at 1 and 6, FP at 4, FN at 2: IoU 2/4, Dice
+   * 4/6. Class 2: TP at 3 and 8, FP at 2 and 5, FN at 4: IoU 2/5, Dice 4/7. Pixel 7 is ignored
+   * (label -1, even with weight 1); 3 of the 8 scored pixels are wrong.
+   */
+  @Test
+  void threeClassesAreScoredAsTheMeanOverTheForegroundClasses() {
+    int[] labels = {
+        0, 1, 1,
+        2, 2, 0,
+        1, -1, 2};
+    int[] predicted = {
+        0, 1, 2,
+        2, 1, 2,
+        1, 2, 2};
+    float[] weights = new float[9];
+    java.util.Arrays.fill(weights, 1);
+    ValidationScores.Accumulator accumulator = new ValidationScores.Accumulator(3);
+    accumulator.add(0.5, 3, labels, weights, predicted);
+    ValidationScores scores = accumulator.scores();
+    assertEquals((0.5 + 0.4) / 2, scores.iou(), 1e-12);
+    assertEquals((4.0 / 6 + 4.0 / 7) / 2, scores.dice(), 1e-12);
+    assertEquals(3.0 / 8, scores.pixelError(), 1e-12);
+    assertEquals(8, scores.pixels());
   }
 }

@@ -64,7 +64,7 @@ class GoldenRecipeTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"nuclei-demo", "paper/isbi2012", "paper/isbi2012-cpu", "paper/phc-u373", "paper/dic-hela"})
+  @ValueSource(strings = {"nuclei-demo", "nuclei-3class", "paper/isbi2012", "paper/isbi2012-cpu", "paper/phc-u373", "paper/dic-hela"})
   void bundledRecipeEqualsItsGoldenCopy(String name) {
     String golden = GoldenFiles.read(CURRENT, "bundled/" + name + ".json");
     Recipe loaded = Recipes.load(name);

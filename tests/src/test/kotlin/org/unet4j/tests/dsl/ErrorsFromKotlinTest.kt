@@ -51,7 +51,7 @@ class ErrorsFromKotlinTest {
         val e = assertThrows<SpecException> { Recipes.load("paper/isbi2013") }
         assertEquals(
             "no recipe file or bundled recipe named \"paper/isbi2013\"; did you mean \"paper/isbi2012\"? " +
-                "Bundled recipes: nuclei-demo, paper/isbi2012, paper/isbi2012-cpu, paper/phc-u373, paper/dic-hela; " +
+                "Bundled recipes: nuclei-demo, nuclei-3class, paper/isbi2012, paper/isbi2012-cpu, paper/phc-u373, paper/dic-hela; " +
                 "or give the path of a .json file",
             e.message,
         )
