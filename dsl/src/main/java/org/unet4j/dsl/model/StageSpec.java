@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import com.google.common.math.IntMath;
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
@@ -129,13 +130,18 @@ public record StageSpec(
     for (int c : channels) {
       if (c % groups != 0) {
         throw new SpecException("groups", groups + " groups do not divide " + c + " channels; expected a divisor of "
-            + channelList(channels) + ", e.g. " + greatestCommonDivisor(channels));
+            + channelList(channels) + ": " + divisors(greatestCommonDivisor(channels)));
       }
     }
   }
 
   private static String channelList(int[] channels) {
     return Arrays.stream(channels).distinct().mapToObj(String::valueOf).collect(Collectors.joining(" and "));
+  }
+
+  private static String divisors(int n) {
+    return IntStream.rangeClosed(1, n).filter(d -> n % d == 0).mapToObj(String::valueOf)
+        .collect(Collectors.joining(", "));
   }
 
   private static int greatestCommonDivisor(int[] channels) {
