@@ -59,6 +59,34 @@ class InspectCommandTest {
         () -> assertTrue(out.contains("Valid z sizes"), out));
   }
 
+  /**
+   * Block kinds, depth 1 with 2 base filters at tile 18 (as the plain net: 16, 14 | 7 -> 5, 3 | 6
+   * -> 4, 2): the projected shortcuts (1 -> 2 channels: 1*2 + 2; the concat's 4 -> 2: 4*2 + 2),
+   * the 2x2 down-sampling convolution (2*2*2*2 + 2), the gate (the bottleneck's 4 channels to 1:
+   * 4 + 1, on the 3x3 grid) and the attention (W_x 2*1, psi 1 and its bias).
+   */
+  @Test
+  void blockKindsShowAsLayersOfTheirOwn() throws IOException {
+    Recipe demo = Recipes.load("nuclei-demo");
+    Recipe blocks = demo.toBuilder().name("blocks").model(UNet.builder().depth(1).baseFilters(2).residual()
+            .attentionSkips().pooling(org.unet4j.dsl.model.PoolingKind.STRIDED_CONV, 2).build())
+        .training(demo.training().toBuilder().tile(18).build())
+        .inference(demo.inference().toBuilder().tile(18).build()).build();
+    Path file = dir.resolve("blocks.json");
+    Files.writeString(file, Recipes.toJson(blocks));
+    CliRun run = CliRun.of("inspect", file.toString());
+    assertEquals(0, run.status(), run.err());
+    String out = run.out();
+    assertAll(
+        () -> assertTrue(out.matches("(?s).*contracting/0/shortcut\\s+shortcut\\s+14x14x2\\s+4\\s.*"), out),
+        () -> assertTrue(out.matches("(?s).*contracting/0/pool\\s+down-conv\\s+7x7x2\\s+18\\s.*"), out),
+        () -> assertTrue(out.matches("(?s).*expanding/0/gate\\s+gate\\s+3x3x1\\s+5\\s.*"), out),
+        () -> assertTrue(out.matches("(?s).*expanding/0/attention\\s+attention\\s+6x6x2\\s+4\\s.*"), out),
+        () -> assertTrue(out.matches("(?s).*expanding/0/shortcut\\s+shortcut\\s+2x2x2\\s+10\\s.*"), out),
+        () -> assertTrue(out.contains("strided-conv pooling"), out),
+        () -> assertTrue(out.contains("Parameters       487"), out));
+  }
+
   @Test
   void invalidTileNamesTheStageAndTheNearestValidSizes() {
     CliRun run = CliRun.of("inspect", "paper/isbi2012", "--tile", "512");

@@ -15,6 +15,11 @@ public class ExpandingStageScope internal constructor(builder: StageBuilder) : S
         builder.upConvFilters(filters)
     }
 
+    /** An attention-gated skip (Oktay et al. 2018): the cropped skip weighted by attention coefficients. */
+    public fun attentionSkip() {
+        builder.attentionSkip()
+    }
+
     /** No skip connection at this level. */
     public fun noSkip() {
         builder.noSkip()

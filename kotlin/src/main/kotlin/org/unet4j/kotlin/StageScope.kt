@@ -43,6 +43,29 @@ public open class StageScope internal constructor(internal val builder: StageBui
         builder.batchNorm()
     }
 
+    /** Group normalization in [groups] channel groups after every convolution of this stage. */
+    public fun groupNorm(groups: Int) {
+        builder.groupNorm(groups)
+    }
+
+    /** Instance normalization (one group per channel) after every convolution of this stage. */
+    public fun instanceNorm() {
+        builder.instanceNorm()
+    }
+
+    /** Leaky ReLU with [slope] for negative inputs after every convolution of this stage. */
+    public fun leakyRelu(slope: Double = Activation.DEFAULT_LEAKY_SLOPE) {
+        builder.leakyRelu(slope)
+    }
+
+    /**
+     * A residual stage: its input (centre-cropped when unpadded, through a 1x1 projection when the
+     * channels change) is added to the last convolution before its activation.
+     */
+    public fun residual() {
+        builder.residual()
+    }
+
     /** 3D nets: the kernel size along z (1: planar `1 x k x k` convolutions for coarse z spacing). */
     public fun kernelZ(size: Int) {
         builder.kernelZ(size)

@@ -61,6 +61,31 @@ public class UNetScope internal constructor(private val builder: ModelBuilder) {
         builder.batchNorm()
     }
 
+    /** Group normalization in [groups] channel groups in every stage that does not declare otherwise. */
+    public fun groupNorm(groups: Int) {
+        builder.groupNorm(groups)
+    }
+
+    /** Instance normalization in every stage that does not declare otherwise. */
+    public fun instanceNorm() {
+        builder.instanceNorm()
+    }
+
+    /** Leaky ReLU with [slope] for negative inputs in every stage that does not declare otherwise. */
+    public fun leakyRelu(slope: Double = Activation.DEFAULT_LEAKY_SLOPE) {
+        builder.leakyRelu(slope)
+    }
+
+    /** Every stage residual: contracting, bottleneck and expanding. */
+    public fun residual() {
+        builder.residual()
+    }
+
+    /** Attention-gated skips in every expanding stage that does not declare its own skip. */
+    public fun attentionSkips() {
+        builder.attentionSkips()
+    }
+
     /** Down-sampling between stages; a bad size is reported as `pooling.size`. */
     public fun pooling(kind: PoolingKind = PoolingKind.MAX, size: Int) {
         builder.pooling(kind, size)

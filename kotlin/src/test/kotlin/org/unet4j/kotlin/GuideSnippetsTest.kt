@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import org.unet4j.dsl.SpecException
+import org.unet4j.dsl.model.Activation
+import org.unet4j.dsl.model.Normalization
 import org.unet4j.dsl.model.OutputActivation
 import org.unet4j.dsl.model.Padding
 import org.unet4j.dsl.model.PoolingKind
@@ -82,6 +84,30 @@ class GuideSnippetsTest {
         assertEquals(listOf(5, 3, 3), net.contracting.map { it.kernel })
         assertEquals(listOf(SkipMode.CENTER_CROP, SkipMode.NONE), net.expanding.map { it.skip })
         assertEquals(2, net.geometry().outputStride())
+    }
+
+    @Test
+    fun `the model guide declares block kinds`() {
+        val blocks = unet(inputChannels = 1, classes = 2) {
+            contracting {
+                stage(16) { conv(3); conv(3); residual(); groupNorm(4) }
+                stage(32) { conv(3); conv(3); instanceNorm(); leakyRelu(slope = 0.1) }
+            }
+            bottleneck(64) { conv(3); conv(3); residual(); activation(Activation.GELU) }
+            expanding {
+                stage(32) { conv(3); conv(3); attentionSkip() }
+                stage(16) { conv(3); conv(3) }
+            }
+            pooling(PoolingKind.STRIDED_CONV, 2)
+        }
+        val everywhere = unet(inputChannels = 1, classes = 2) { depth(3); baseFilters(16); residual(); attentionSkips() }
+        assertEquals(listOf(4, 0), blocks.contracting.map { it.groups })
+        assertEquals(listOf(Normalization.GROUP, Normalization.INSTANCE), blocks.contracting.map { it.normalization })
+        assertEquals(0.1, blocks.contracting[1].leakySlope)
+        assertEquals(listOf(SkipMode.ATTENTION, SkipMode.CENTER_CROP), blocks.expanding.map { it.skip })
+        assertEquals(PoolingKind.STRIDED_CONV, blocks.pooling.kind)
+        assertTrue(everywhere.contracting.all { it.residual } && everywhere.expanding.all { it.residual })
+        assertEquals(List(3) { SkipMode.ATTENTION }, everywhere.expanding.map { it.skip })
     }
 
     @Test

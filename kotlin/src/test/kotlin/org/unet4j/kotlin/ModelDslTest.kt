@@ -1,6 +1,7 @@
 package org.unet4j.kotlin
 
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.unet4j.dsl.model.Activation
 import org.unet4j.dsl.model.ExpandingStageSpec
@@ -16,6 +17,51 @@ import org.unet4j.dsl.model.UNet
 
 /** Every option of the model builders, through the DSL, against the records written out by hand. */
 class ModelDslTest {
+    @Test
+    fun `every block kind lands in its record`() {
+        val net = unet(inputChannels = 1, classes = 2) {
+            contracting {
+                stage(8) { conv(3); conv(3); groupNorm(4); residual() }
+                stage(16) { conv(3); instanceNorm(); leakyRelu(0.1) }
+            }
+            bottleneck(32) { conv(3); activation(Activation.GELU); residual() }
+            expanding {
+                stage(16) { conv(3); attentionSkip(); residual() }
+                stage(8) { conv(3); leakyRelu() }
+            }
+            pooling(PoolingKind.STRIDED_CONV, 2)
+        }
+        val none = Normalization.NONE
+        assertEquals(
+            listOf(
+                StageSpec(8, 2, 3, Padding.VALID, Activation.RELU, Normalization.GROUP, 0.0, 0, 0, 0, 4, 0.2, true),
+                StageSpec(16, 1, 3, Padding.VALID, Activation.LEAKY_RELU, Normalization.INSTANCE, 0.0, 0, 0, 0, 0, 0.1,
+                    false),
+            ),
+            net.contracting,
+        )
+        assertEquals(StageSpec(32, 1, 3, Padding.VALID, Activation.GELU, none, 0.0, 0, 0, 0, 0, 0.2, true), net.bottleneck)
+        assertEquals(
+            listOf(
+                ExpandingStageSpec(16, 1, 3, Padding.VALID, Activation.RELU, none, 0.0, SkipMode.ATTENTION, 0, 0, 0, 0.2,
+                    true),
+                ExpandingStageSpec(8, 1, 3, Padding.VALID, Activation.LEAKY_RELU, none, 0.0, SkipMode.CENTER_CROP, 0, 0,
+                    0, 0.2, false),
+            ),
+            net.expanding,
+        )
+        assertEquals(Pooling(PoolingKind.STRIDED_CONV, 2), net.pooling)
+    }
+
+    @Test
+    fun `model-wide block defaults reach every stage and the mirrored expanding path`() {
+        val net = unet(inputChannels = 1, classes = 2) { depth(2); baseFilters(4); residual(); attentionSkips(); groupNorm(2) }
+        assertTrue(net.contracting.all { it.residual && it.groups == 2 && it.normalization == Normalization.GROUP })
+        assertTrue(net.bottleneck.residual)
+        assertEquals(listOf(SkipMode.ATTENTION, SkipMode.ATTENTION), net.expanding.map { it.skip })
+        assertTrue(net.expanding.all { it.residual && it.groups == 2 })
+    }
+
     @Test
     fun `every stage option lands in its record`() {
         val net = unet(inputChannels = 3, classes = 4) {

@@ -81,6 +81,28 @@ class RuntimeTest {
     }
 
     @Test
+    fun aResidualAttentionUNetTrainsThreeStepsFromKotlin() {
+        // The blocks keep the plain net's geometry: tile 60 still gives 20.
+        val r = tiny(count = 3).copy {
+            model = unet(inputChannels = 1, classes = 2) {
+                depth(2); baseFilters(4); residual(); attentionSkips(); instanceNorm(); leakyRelu(0.1)
+            }
+        }
+        val steps = mutableListOf<StepEvent>()
+        val result = r.train(dir.resolve("blocks")) {
+            data(listOf(discs(0), discs(1)))
+            threads(1)
+            onStep { steps += it }
+        }
+        assertEquals(3, result.steps())
+        assertTrue(steps.all { it.loss().isFinite() && it.loss() > 0 }, steps.map { it.loss() }.toString())
+        withModel(dir.resolve("blocks")) { model ->
+            assertEquals(r, model.recipe())
+            assertTrue(model.predict(discs(3).image()).probabilities().foreground().all { it in 0f..1f })
+        }
+    }
+
+    @Test
     fun aTrainedRunPredictsAndIsScoredFromKotlin() {
         val r = tiny(count = 4).copy { training { validateEvery = 2 } }
         val validations = mutableListOf<Long>()

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.IntUnaryOperator;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.tensorflow.Graph;
@@ -16,6 +17,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.core.PlaceholderWithDefault;
 import org.tensorflow.op.core.StridedSlice;
 import org.tensorflow.op.core.SwitchCond;
@@ -54,7 +56,8 @@ import org.unet4j.dsl.model.StageSpec;
  * <p>Choices the spec leaves open:
  * <ul>
  *   <li>Each convolution is conv, then batch norm when asked (the conv then has no bias), then the
- *       activation. Leaky ReLU uses slope {@value #LEAKY_RELU_ALPHA}.
+ *       activation; in a residual stage the last convolution's shortcut is added before its
+ *       activation.
  *   <li>The up-convolution is a transposed convolution ({@code Conv2DBackpropInput}, p x p, stride p)
  *       with a bias and the stage's activation, as in the authors' released Caffe net (each
  *       "up-conv" is followed by a ReLU; the paper's init argument assumes "alternating convolution
@@ -76,8 +79,6 @@ import org.unet4j.dsl.model.StageSpec;
  * </ul>
  */
 public final class ModelCompiler {
-  /** The slope of {@link Activation#LEAKY_RELU} for negative inputs. */
-  public static final float LEAKY_RELU_ALPHA = 0.2f;
   /** Weight of the old value in the batch-norm moving averages (Keras' default). */
   public static final float BATCH_NORM_MOMENTUM = 0.99f;
   /** Added to the variance before the batch-norm square root (Keras' default). */
@@ -384,27 +385,61 @@ public final class ModelCompiler {
 
   // ---- stages --------------------------------------------------------------------------------
 
+  /**
+   * What every convolution of a stage shares: its kernel (in-plane and along z), padding,
+   * normalization (with its groups) and activation (with leaky ReLU's slope).
+   */
+  private record ConvSettings(int kernel, int kernelZ, Padding padding, Normalization normalization, int groups,
+      Activation activation, float leakySlope) {
+    static ConvSettings of(StageSpec s) {
+      return new ConvSettings(s.kernel(), s.kernelAlong(Axis.Z), s.padding(), s.normalization(), s.groups(),
+          s.activation(), (float) s.leakySlope());
+    }
+
+    static ConvSettings of(ExpandingStageSpec s) {
+      return new ConvSettings(s.kernel(), s.kernelAlong(Axis.Z), s.padding(), s.normalization(), s.groups(),
+          s.activation(), (float) s.leakySlope());
+    }
+  }
+
   /** A contracting stage or the bottleneck: convolutions, then dropout when its rate is above 0. */
   private Operand<TFloat32> stage(String path, StageSpec stage, Operand<TFloat32> x) {
-    for (int c = 1; c <= stage.convs(); c++) {
-      x = conv(path + "/conv" + c, x, stage.convFilters(c), stage.kernel(), stage.kernelAlong(Axis.Z),
-          stage.padding(), stage.normalization(), stage.activation());
-    }
+    x = convs(path, x, stage.convs(), stage::convFilters, ConvSettings.of(stage), stage.residual());
     return stage.dropout() > 0 ? dropout(path + "/dropout", x, stage.dropout()) : x;
   }
 
-  /** Up-convolution, the centre-cropped skip concatenated (unless the stage has none), convolutions. */
+  /**
+   * Up-convolution, the centre-cropped skip (gated by attention when the stage says so)
+   * concatenated unless the stage has none, convolutions.
+   */
   private Operand<TFloat32> expandingStage(String path, ExpandingStageSpec stage, Operand<TFloat32> x,
       Operand<TFloat32> skip, int level) {
-    x = upConv(path + "/upconv", x, stage.upFilters(), stage.activation(), level);
-    if (stage.skip() == SkipMode.CENTER_CROP) {
-      x = cropAndConcat(path + "/concat", skip, x);
+    ConvSettings settings = ConvSettings.of(stage);
+    @Nullable Operand<TFloat32> gate = stage.skip() == SkipMode.ATTENTION
+        ? gatingSignal(path + "/gate", x, SkipMode.gateChannels(channels(skip))) : null;
+    x = upConv(path + "/upconv", x, stage.upFilters(), settings, level);
+    if (stage.skip() != SkipMode.NONE) {
+      Operand<TFloat32> cropped = centreCrop(scopes.at(path + "/concat"), skip, x);
+      if (gate != null) {
+        cropped = attention(path + "/attention", cropped, gate, spec.poolingAlong(level, Axis.Y));
+      }
+      x = concat(path + "/concat", cropped, x);
     }
-    for (int c = 1; c <= stage.convs(); c++) {
-      x = conv(path + "/conv" + c, x, stage.filters(), stage.kernel(), stage.kernelAlong(Axis.Z), stage.padding(),
-          stage.normalization(), stage.activation());
-    }
+    x = convs(path, x, stage.convs(), c -> stage.filters(), settings, stage.residual());
     return stage.dropout() > 0 ? dropout(path + "/dropout", x, stage.dropout()) : x;
+  }
+
+  /**
+   * A stage's convolutions; in a residual stage the last one's activation comes after its
+   * {@link #shortcut} is added (He et al. 2016: y = relu(F(x) + W_s x)).
+   */
+  private Operand<TFloat32> convs(String path, Operand<TFloat32> input, int convs, IntUnaryOperator filters,
+      ConvSettings settings, boolean residual) {
+    Operand<TFloat32> x = input;
+    for (int c = 1; c <= convs; c++) {
+      x = conv(path + "/conv" + c, x, filters.applyAsInt(c), settings, !(residual && c == convs));
+    }
+    return residual ? shortcut(path + "/shortcut", input, x, settings) : x;
   }
 
   // ---- blocks --------------------------------------------------------------------------------
@@ -413,23 +448,86 @@ public final class ModelCompiler {
    * A k x k convolution (in a 3D net kz x k x k, its kernel {@code [kz, k, k, cin, cout]} as
    * TensorFlow's {@code Conv3D} has it), optional batch norm, the activation.
    */
-  private Operand<TFloat32> conv(String path, Operand<TFloat32> x, int filters, int kernel, int kernelZ,
-      Padding padding, Normalization normalization, Activation activation) {
+  private Operand<TFloat32> conv(String path, Operand<TFloat32> x, int filters, ConvSettings settings,
+      boolean activated) {
     Ops tf = scopes.at(path);
     int in = channels(x);
+    int kernel = settings.kernel();
+    int kernelZ = settings.kernelZ();
+    Padding padding = settings.padding();
+    UnaryOperator<Operand<TFloat32>> activation = activated ? v -> activate(tf, v, settings) : v -> v;
     Variable<TFloat32> w = volume
         ? heNormal(path, Shape.of(kernelZ, kernel, kernel, in, filters), kernelZ * HeInit.convFanIn(kernel, in))
         : heNormal(path, Shape.of(kernel, kernel, in, filters), HeInit.convFanIn(kernel, in));
-    if (normalization == Normalization.BATCH) {
-      // Batch norm's offset takes the place of the bias.
+    if (settings.normalization() != Normalization.NONE) {
+      // The normalization's offset takes the place of the bias.
       Operand<TFloat32> y = volume ? convolveVolume(path, x, w, padding, v -> v) : convolve(path, x, w, kernel, padding,
           v -> v);
-      return layer(path, activate(tf, batchNorm(path + "/norm", y), activation));
+      return layer(path, activation.apply(normalization(path + "/norm", y, settings)));
     }
     Variable<TFloat32> b = bias(path, filters);
-    UnaryOperator<Operand<TFloat32>> pointwise = v -> activate(tf, tf.nn.biasAdd(v, b), activation);
+    UnaryOperator<Operand<TFloat32>> pointwise = v -> activation.apply(tf.nn.biasAdd(v, b));
     return layer(path, volume ? convolveVolume(path, x, w, padding, pointwise)
         : convolve(path, x, w, kernel, padding, pointwise));
+  }
+
+  /**
+   * A residual stage's output: its last convolution {@code y} (not activated yet) plus the stage's
+   * {@code input}, centre-cropped to {@code y} (unpadded convolutions lose a border) and projected
+   * by a 1x1 convolution with a bias when the channels differ (He et al. 2016, eq. 2), then the
+   * activation.
+   */
+  private Operand<TFloat32> shortcut(String path, Operand<TFloat32> input, Operand<TFloat32> y,
+      ConvSettings settings) {
+    Ops tf = scopes.at(path);
+    Operand<TFloat32> x = centreCrop(tf, input, y);
+    int in = channels(x);
+    int out = channels(y);
+    if (in != out) {
+      Variable<TFloat32> b = bias(path, out);
+      UnaryOperator<Operand<TFloat32>> addBias = v -> tf.nn.biasAdd(v, b);
+      x = volume ? convolveVolume(path, x, heNormal(path, Shape.of(1, 1, 1, in, out), in), Padding.VALID, addBias)
+          : convolve(path, x, heNormal(path, Shape.of(1, 1, in, out), HeInit.convFanIn(1, in)), 1, Padding.VALID,
+              addBias);
+    }
+    return layer(path, activate(tf, tf.math.add(y, x), settings));
+  }
+
+  /**
+   * Oktay et al.'s W_g g + b_g: the gating signal {@code g} (the coarser decoder map that the
+   * stage up-convolves) projected to the gate's {@code channels} by a 1x1 convolution, on its own
+   * grid; {@link #attention} spreads it over the skip's.
+   */
+  private Operand<TFloat32> gatingSignal(String path, Operand<TFloat32> g, int channels) {
+    Ops tf = scopes.at(path);
+    Variable<TFloat32> w = heNormal(path, Shape.of(1, 1, channels(g), channels), HeInit.convFanIn(1, channels(g)));
+    Variable<TFloat32> b = bias(path, channels);
+    return layer(path, convolve(path, g, w, 1, Padding.VALID, v -> tf.nn.biasAdd(v, b)));
+  }
+
+  /**
+   * The attention gate of Oktay et al. 2018 (Sec. 2.2, eq. 1-2) on the cropped skip {@code x}:
+   * coefficients alpha = sigmoid(psi^T relu(W_x^T x + W_g^T g + b_g) + b_psi) in (0, 1), one per
+   * pixel, and x alpha. The projected gating signal {@code gate} lies on the coarse grid; each of
+   * its pixels covers the p x p block of skip pixels that the up-convolution fills from it, so it is
+   * repeated over that block (nearest-neighbour resampling, exact because the up-convolved and the
+   * cropped skip sizes are p times the coarse one). W_x has no bias (b_g serves both sums).
+   */
+  private Operand<TFloat32> attention(String path, Operand<TFloat32> x, Operand<TFloat32> gate, int pool) {
+    Ops tf = scopes.at(path);
+    int in = channels(x);
+    int inner = channels(gate);
+    Variable<TFloat32> wx = heNormal(path, Shape.of(1, 1, in, inner), HeInit.convFanIn(1, in));
+    Variable<TFloat32> psi = variable(path, "psi", heValues(path, "psi", Shape.of(inner, 1), inner), true);
+    Variable<TFloat32> b = bias(path, 1);
+    Operand<TFloat32> spread = tf.nn.depthToSpace(tf.tile(gate, tf.constant(new int[] {1, 1, 1, pool * pool})),
+        (long) pool);
+    Operand<TFloat32> theta = convolve(path, x, wx, 1, Padding.VALID, v -> v);
+    Operand<TFloat32> hidden = tf.reshape(tf.nn.relu(tf.math.add(theta, spread)), tf.constant(new int[] {-1, inner}));
+    Operand<TFloat32> coefficients = tf.math.sigmoid(tf.nn.biasAdd(tf.linalg.matMul(hidden, psi), b));
+    Operand<TFloat32> alpha = tf.reshape(coefficients,
+        tf.stack(List.of(tf.constant(-1), dim(tf, x, 1), dim(tf, x, 2), tf.constant(1))));
+    return layer(path, tf.math.mul(x, alpha));
   }
 
   /**
@@ -444,6 +542,9 @@ public final class ModelCompiler {
       return layer(path, spec.pooling().kind() == PoolingKind.MAX ? tf.nn.maxPool3d(x, window, window, "VALID")
           : tf.nn.avgPool3d(x, window, window, "VALID"));
     }
+    if (spec.pooling().kind() == PoolingKind.STRIDED_CONV) {
+      return layer(path, stridedConv(path, x, pool));
+    }
     List<Long> window = List.of(1L, (long) pool, (long) pool, 1L);
     Operand<TFloat32> y = spec.pooling().kind() == PoolingKind.MAX
         ? tf.nn.maxPool(x, tf.constant(new int[] {1, pool, pool, 1}), tf.constant(new int[] {1, pool, pool, 1}),
@@ -453,10 +554,25 @@ public final class ModelCompiler {
   }
 
   /**
+   * Down-sampling by a p x p convolution with stride p that keeps the channels, with a bias and no
+   * activation. Its windows do not overlap, so it is {@code SpaceToDepth} (each window's pixels
+   * side by side, in the kernel's row, column, channel order) and a 1x1 convolution by the kernel
+   * {@code [p, p, c, c]} seen as {@code [1, 1, p p c, c]}, lowered as every other convolution.
+   */
+  private Operand<TFloat32> stridedConv(String path, Operand<TFloat32> x, int pool) {
+    Ops tf = scopes.at(path);
+    int c = channels(x);
+    Variable<TFloat32> w = heNormal(path, Shape.of(pool, pool, c, c), HeInit.convFanIn(pool, c));
+    Variable<TFloat32> b = bias(path, c);
+    Operand<TFloat32> kernel = tf.reshape(w, tf.constant(new int[] {1, 1, pool * pool * c, c}));
+    return convolve(path, tf.nn.spaceToDepth(x, (long) pool), kernel, 1, Padding.VALID, v -> tf.nn.biasAdd(v, b));
+  }
+
+  /**
    * The p x p up-convolution with stride p to {@code filters} channels (paper: 2x2, halving them),
    * paired with contracting stage {@code level}.
    */
-  private Operand<TFloat32> upConv(String path, Operand<TFloat32> x, int filters, Activation activation, int level) {
+  private Operand<TFloat32> upConv(String path, Operand<TFloat32> x, int filters, ConvSettings activation, int level) {
     if (volume) {
       return upConvVolume(path, x, filters, activation, spec.poolingAlong(level, Axis.Z));
     }
@@ -819,7 +935,7 @@ public final class ModelCompiler {
    * Keras' {@code Conv3DTranspose}; the product gives each input voxel its pz p p cout outputs,
    * and a transpose interleaves the blocks (the 3D counterpart of {@code DepthToSpace}).
    */
-  private Operand<TFloat32> upConvVolume(String path, Operand<TFloat32> x, int filters, Activation activation,
+  private Operand<TFloat32> upConvVolume(String path, Operand<TFloat32> x, int filters, ConvSettings activation,
       int poolZ) {
     Ops tf = scopes.at(path);
     int in = channels(x);
@@ -850,8 +966,13 @@ public final class ModelCompiler {
    * The offsets are computed from the two shapes in the graph, so the same code serves fixed tiles
    * and free sizes; a fixed tile still gets fully static shapes.
    */
-  private Operand<TFloat32> cropAndConcat(String path, Operand<TFloat32> skip, Operand<TFloat32> up) {
+  private Operand<TFloat32> concat(String path, Operand<TFloat32> cropped, Operand<TFloat32> up) {
     Ops tf = scopes.at(path);
+    return layer(path, tf.concat(List.of(cropped, up), tf.constant(up.shape().numDimensions() - 1)));
+  }
+
+  /** The centre of {@code skip} the size of {@code up} in space, all its channels; see {@link #concat}. */
+  private static Operand<TFloat32> centreCrop(Ops tf, Operand<TFloat32> skip, Operand<TFloat32> up) {
     int rank = skip.shape().numDimensions();
     int[] spatial = new int[rank];
     List<Operand<TInt32>> size = new ArrayList<>(List.of(tf.constant(-1)));
@@ -862,8 +983,7 @@ public final class ModelCompiler {
     size.add(tf.constant(channels(skip)));
     Operand<TInt32> offset = tf.math.mul(
         tf.math.floorDiv(tf.math.sub(tf.shape(skip), tf.shape(up)), tf.constant(2)), tf.constant(spatial));
-    Operand<TFloat32> cropped = tf.slice(skip, offset, tf.stack(size));
-    return layer(path, tf.concat(List.of(cropped, up), tf.constant(rank - 1)));
+    return tf.slice(skip, offset, tf.stack(size));
   }
 
   /**
@@ -881,6 +1001,39 @@ public final class ModelCompiler {
     Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(uniform, activeRate), TFloat32.class);
     Operand<TFloat32> scale = tf.math.div(tf.constant(1f), tf.math.sub(tf.constant(1f), activeRate));
     return layer(path, tf.math.mul(tf.math.mul(x, keep), scale));
+  }
+
+  /** The stage's normalization of a convolution's output {@code x}. */
+  private Operand<TFloat32> normalization(String path, Operand<TFloat32> x, ConvSettings settings) {
+    return switch (settings.normalization()) {
+      case BATCH -> batchNorm(path, x);
+      case GROUP -> groupNorm(path, x, settings.groups());
+      case INSTANCE -> groupNorm(path, x, channels(x));
+      case NONE -> throw new IllegalArgumentException("no normalization to compile at " + path);
+    };
+  }
+
+  /**
+   * Group normalization (Wu and He 2018, eq. 1-3): each image's channels are split into
+   * {@code groups} consecutive groups, each normalised to zero mean and unit variance over its
+   * channels and pixels (population variance, epsilon {@value #BATCH_NORM_EPSILON}), then scaled
+   * and offset per channel. The same in training and inference; an image or a volume alike is seen
+   * as {@code [batch, points, groups, channels per group]}.
+   */
+  private Operand<TFloat32> groupNorm(String path, Operand<TFloat32> x, int groups) {
+    Ops tf = scopes.at(path);
+    int n = channels(x);
+    Variable<TFloat32> gamma = constantVariable(path, "gamma", n, 1f, true);
+    Variable<TFloat32> beta = constantVariable(path, "beta", n, 0f, true);
+    Operand<TFloat32> grouped = tf.reshape(x, tf.stack(List.of(dim(tf, x, 0), tf.constant(-1), tf.constant(groups),
+        tf.constant(n / groups))));
+    Operand<TInt32> axes = tf.constant(new int[] {1, 3});
+    Operand<TFloat32> mean = tf.math.mean(grouped, axes, Mean.keepDims(true));
+    Operand<TFloat32> centred = tf.math.sub(grouped, mean);
+    Operand<TFloat32> variance = tf.math.mean(tf.math.square(centred), axes, Mean.keepDims(true));
+    Operand<TFloat32> normalised = tf.math.mul(centred, tf.math.rsqrt(tf.math.add(variance,
+        tf.constant(BATCH_NORM_EPSILON))));
+    return tf.math.add(tf.math.mul(tf.reshape(normalised, tf.shape(x)), gamma), beta);
   }
 
   /**
@@ -937,11 +1090,14 @@ public final class ModelCompiler {
 
   // ---- pieces --------------------------------------------------------------------------------
 
-  private Operand<TFloat32> activate(Ops tf, Operand<TFloat32> x, Activation activation) {
-    return switch (activation) {
+  private Operand<TFloat32> activate(Ops tf, Operand<TFloat32> x, ConvSettings settings) {
+    return switch (settings.activation()) {
       case RELU -> tf.nn.relu(x);
-      case LEAKY_RELU -> tf.nn.leakyRelu(x, LeakyRelu.alpha(LEAKY_RELU_ALPHA));
+      case LEAKY_RELU -> tf.nn.leakyRelu(x, LeakyRelu.alpha(settings.leakySlope()));
       case ELU -> tf.nn.elu(x);
+      // x Phi(x) = x (1 + erf(x / sqrt 2)) / 2, from ops whose gradients TensorFlow Java registers.
+      case GELU -> tf.math.mul(tf.math.mul(x, tf.constant(0.5f)),
+          tf.math.add(tf.constant(1f), tf.math.erf(tf.math.mul(x, tf.constant((float) (1 / Math.sqrt(2)))))));
     };
   }
 
@@ -960,11 +1116,15 @@ public final class ModelCompiler {
 
   /** {@code <path>/kernel}, drawn from N(0, 2 / fanIn) with a seed from the model seed and the path. */
   private Variable<TFloat32> heNormal(String path, Shape shape, long fanIn) {
-    String name = path + "/kernel";
+    return variable(path, "kernel", heValues(path, "kernel", shape, fanIn), true);
+  }
+
+  /** Initial values of {@code <path>/<name>}: N(0, 2 / fanIn), seeded by the model seed and the name. */
+  private Operand<TFloat32> heValues(String path, String name, Shape shape, long fanIn) {
     Ops init = scopes.at(path).withInitScope();
-    long[] seeds = HeInit.seed(seed, name);
+    long[] seeds = HeInit.seed(seed, path + "/" + name);
     Operand<TFloat32> normal = init.random.statelessRandomNormal(init.constant(shape), init.constant(seeds));
-    return variable(path, "kernel", init.math.mul(normal, init.constant(HeInit.std(fanIn))), true);
+    return init.math.mul(normal, init.constant(HeInit.std(fanIn)));
   }
 
   /** {@code <path>/bias}, zero. */

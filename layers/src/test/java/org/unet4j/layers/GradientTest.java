@@ -22,6 +22,7 @@ import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.OutputActivation;
 import org.unet4j.dsl.model.Padding;
 import org.unet4j.dsl.model.Pooling;
+import org.unet4j.dsl.model.PoolingKind;
 import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.model.UNet;
 
@@ -48,6 +49,20 @@ class GradientTest {
         Named.of("depth 2 same, leaky ReLU, max pool, batch norm in training mode", new Case(UNet.builder()
             .depth(2).baseFilters(2).padding(Padding.SAME).activation(Activation.LEAKY_RELU).batchNorm()
             .build(), true, false, 1e-3f)),
+        // block kinds: residual shortcuts (identity and 1x1 projection), group and instance norm, GELU,
+        // strided-convolution down-sampling, attention-gated skips, leaky ReLU with its own slope
+        Named.of("depth 2 valid, residual, group norm, GELU, strided-conv down-sampling (smooth)", new Case(
+            UNet.builder().depth(2).baseFilters(2).residual().groupNorm(2).activation(Activation.GELU)
+                .pooling(PoolingKind.STRIDED_CONV, 2).build(), false, true, 3e-3f)),
+        Named.of("depth 2 valid, attention skips, residual, instance norm, leaky ReLU 0.1", new Case(UNet.builder()
+            .depth(2).baseFilters(2).attentionSkips().residual().instanceNorm().leakyRelu(0.1)
+            .build(), false, false, 1e-3f)),
+        Named.of("depth 1 valid, attention skip, ELU, average pool 3 (smooth but for the gate's ReLU)", new Case(
+            UNet.builder().depth(1).baseFilters(4).activation(Activation.ELU).pooling(Pooling.average(3))
+                .attentionSkips().build(), false, false, 1e-3f)),
+        Named.of("3D depth 1, residual, group norm, GELU (smooth)", new Case(UNet.builder().dimensions(3).depth(1)
+            .baseFilters(2).residual().groupNorm(2).activation(Activation.GELU).pooling(Pooling.average(2)).build(),
+            false, true, 1e-3f)),
         // 3D: gather + MatMul convolutions, MatMul + Transpose up-convolutions, MaxPool3D/AvgPool3D
         Named.of("3D anisotropic: planar first stage, 1x2x2 pool and up-conv, same padding, ELU (smooth)",
             new Case(UNet.builder().dimensions(3).activation(Activation.ELU).pooling(Pooling.average(2))

@@ -21,18 +21,21 @@ public record ExpandingStageSpec(
     @Doc("number of convolutions after the concatenation") @Default("2") @Range(min = 1, max = 8) int convs,
     @Doc("odd kernel size") @Default("3") @Range(min = 1, max = 15) int kernel,
     @Doc("valid (unpadded, the paper) or same") @Default("\"valid\"") Padding padding,
-    @Doc("after each convolution: relu (the paper), leaky-relu (slope 0.2) or elu") @Default("\"relu\"")
-        Activation activation,
-    @Doc("between each convolution and its activation: none (the paper) or batch (the convolution then has no bias)")
-        @Default("\"none\"") Normalization normalization,
+    @Doc(StageSpec.ACTIVATION_DOC) @Default("\"relu\"") Activation activation,
+    @Doc(StageSpec.NORMALIZATION_DOC) @Default("\"none\"") Normalization normalization,
     @Doc("dropout rate after the last convolution, 0 for none")
         @Default("0") @Range(min = 0, max = 1, maxExclusive = true) double dropout,
-    @Doc("center-crop (the paper) or none for no skip at this level")
+    @Doc("center-crop (the paper), attention (the cropped skip gated by attention coefficients, Oktay et al."
+        + " 2018) or none for no skip at this level")
         @Default("\"center-crop\"") SkipMode skip,
     @Doc("output channels of the up-convolution, 0 for filters (the 3D U-Net keeps the channels: 512 to 512)")
         @Default("0") @Range(min = 0, max = 65536) int upConvFilters,
     @Doc("3D nets: odd kernel size along z, 0 for kernel (k x k x k); 1 gives planar 1 x k x k convolutions")
-        @Default("0") @Range(min = 0, max = 15) int kernelZ) {
+        @Default("0") @Range(min = 0, max = 15) int kernelZ,
+    @Doc(StageSpec.GROUPS_DOC) @Default("0") @Range(min = 0, max = 65536) int groups,
+    @Doc(StageSpec.LEAKY_SLOPE_DOC) @Default("0.2") @Range(min = 0, max = 1, maxExclusive = true)
+        double leakySlope,
+    @Doc(StageSpec.RESIDUAL_DOC) @Default("false") boolean residual) {
 
   public ExpandingStageSpec {
     checkNotNull(padding, "padding");
@@ -47,6 +50,20 @@ public record ExpandingStageSpec(
     Specs.checkComponent(ExpandingStageSpec.class, "kernelZ", kernelZ);
     StageSpec.checkOddKernel(kernel);
     StageSpec.checkOddKernelZ(kernelZ);
+    Specs.checkComponent(ExpandingStageSpec.class, "groups", groups);
+    Specs.checkComponent(ExpandingStageSpec.class, "leakySlope", leakySlope);
+    StageSpec.checkGroups(normalization, groups, new int[] {filters});
+    StageSpec.checkLeakySlope(activation, leakySlope);
+  }
+
+  /**
+   * An expanding stage as format versions 2 and 3 before block kinds knew it: no group
+   * normalization, leaky ReLU slope 0.2, not residual.
+   */
+  public ExpandingStageSpec(int filters, int convs, int kernel, Padding padding, Activation activation,
+      Normalization normalization, double dropout, SkipMode skip, int upConvFilters, int kernelZ) {
+    this(filters, convs, kernel, padding, activation, normalization, dropout, skip, upConvFilters, kernelZ, 0,
+        Activation.DEFAULT_LEAKY_SLOPE, false);
   }
 
   /** An expanding stage of a 2D net, or of a 3D net with k x k x k kernels, up-convolving to {@code filters}. */

@@ -254,7 +254,8 @@ public final class Geometry {
   }
 
   /**
-   * Forward FLOPs (2 x multiply-adds of convolutions and up-convolutions) of a 2D net at a square
+   * Forward FLOPs (2 x multiply-adds of convolutions, up-convolutions, strided down-sampling
+   * convolutions, residual projections and attention gates' 1x1 convolutions) of a 2D net at a square
    * input, batch 1; a 3D net's are {@link VolumeGeometry#forwardFlops}.
    */
   public long forwardFlops(int input) {
@@ -302,7 +303,7 @@ public final class Geometry {
       StageSpec stage = model.contracting().get(level);
       String path = "contracting/" + level;
       convs(w, path, "contracting[" + level + "]", stage.convs(), stage::convFilters, stage.kernel(),
-          stage.kernelZ(), stage.padding(), stage.normalization(), stage.dropout());
+          stage.kernelZ(), stage.padding(), stage.normalization(), stage.residual(), stage.dropout());
       if (w.problem != null) {
         break;
       }
@@ -315,12 +316,18 @@ public final class Geometry {
         break;
       }
       w.size /= pool;
-      w.add(path + "/pool", LayerKind.POOL, 0, 0);
+      if (model.pooling().kind() == PoolingKind.STRIDED_CONV) {
+        // A p x p convolution with stride p that keeps the channels: one window per output point.
+        long macs = poolVolume(level) * w.channels * w.channels;
+        w.add(path + "/pool", LayerKind.DOWN_CONV, macs + w.channels, macs);
+      } else {
+        w.add(path + "/pool", LayerKind.POOL, 0, 0);
+      }
     }
     if (w.problem == null) {
       StageSpec b = model.bottleneck();
       convs(w, "bottleneck", "bottleneck", b.convs(), b::convFilters, b.kernel(), b.kernelZ(),
-          b.padding(), b.normalization(), b.dropout());
+          b.padding(), b.normalization(), b.residual(), b.dropout());
     }
     for (int i = 0; i < model.expanding().size() && w.problem == null; i++) {
       ExpandingStageSpec stage = model.expanding().get(i);
@@ -328,12 +335,18 @@ public final class Geometry {
       String path = "expanding/" + i;
       String json = "expanding[" + i + "]";
       int up = stage.upFilters();
+      int gate = SkipMode.gateChannels(w.skipChannels[level]);
+      if (stage.skip() == SkipMode.ATTENTION) {
+        // Oktay et al.'s W_g: a 1x1 convolution of the gating signal, on its own (coarse) grid.
+        long gateMacs = (long) w.channels * gate;
+        w.add(path + "/gate", LayerKind.GATE, gate, gateMacs + gate, gateMacs);
+      }
       w.size *= pools[level];
       // An up-convolution with window = stride: each output point sees one input point.
       long macs = (long) w.channels * up;
       w.channels = up;
       w.add(path + "/upconv", LayerKind.UP_CONV, poolVolume(level) * macs + up, macs);
-      if (stage.skip() == SkipMode.CENTER_CROP) {
+      if (stage.skip() != SkipMode.NONE) {
         int crop = w.skipSize[level] - w.size;
         if (crop < 0 || crop % 2 != 0) {
           w.fail(json, "the skip from contracting[" + level + "] is " + square(w.skipSize[level])
@@ -341,11 +354,16 @@ public final class Geometry {
           break;
         }
         w.crop[i] = crop / 2;
+        if (stage.skip() == SkipMode.ATTENTION) {
+          // W_x (1x1, no bias) of the cropped skip, then psi (1x1 to one channel, with a bias).
+          long gated = (long) w.skipChannels[level] * gate + gate;
+          w.add(path + "/attention", LayerKind.ATTENTION, w.skipChannels[level], gated + 1, gated);
+        }
         w.channels += w.skipChannels[level];
         w.add(path + "/concat", LayerKind.CROP_CONCAT, 0, 0);
       }
       convs(w, path, json, stage.convs(), c -> stage.filters(), stage.kernel(),
-          stage.kernelZ(), stage.padding(), stage.normalization(), stage.dropout());
+          stage.kernelZ(), stage.padding(), stage.normalization(), stage.residual(), stage.dropout());
     }
     if (w.problem == null) {
       int k = model.head().kernel();
@@ -367,8 +385,9 @@ public final class Geometry {
    * along z (0: as in-plane).
    */
   private void convs(Walk w, String path, String json, int convs, IntUnaryOperator filters, int inPlane,
-      int kernelZ, Padding padding, Normalization normalization, double dropout) {
+      int kernelZ, Padding padding, Normalization normalization, boolean residual, double dropout) {
     boolean norm = normalization != Normalization.NONE;
+    int inputChannels = w.channels;
     int depthwise = kernelZ != 0 ? kernelZ : inPlane;
     int kernel = axis == Axis.Z ? depthwise : inPlane;
     long kernelVolume = kernelVolume(inPlane, kernelZ);
@@ -384,8 +403,13 @@ public final class Geometry {
       int out = filters.applyAsInt(c);
       long macs = kernelVolume * w.channels * out;
       w.channels = out;
-      // A convolution followed by batch norm has no bias; the norm adds a scale and an offset.
+      // A convolution followed by a normalization has no bias; the norm adds a scale and an offset.
       w.add(path + "/conv" + c, LayerKind.CONV, macs + (norm ? 2L * out : out), macs);
+    }
+    if (residual) {
+      // The shortcut is cropped, never fails: every unpadded kernel removes an even number of pixels.
+      long macs = inputChannels == w.channels ? 0 : (long) inputChannels * w.channels;
+      w.add(path + "/shortcut", LayerKind.SHORTCUT, macs == 0 ? 0 : macs + w.channels, macs);
     }
     if (dropout > 0) {
       w.add(path + "/dropout", LayerKind.DROPOUT, 0, 0);
@@ -501,8 +525,13 @@ public final class Geometry {
     }
 
     void add(String path, LayerKind kind, long params, long macsPerPoint) {
+      add(path, kind, channels, params, macsPerPoint);
+    }
+
+    /** A layer whose output has other channels than the running map (an attention gate's). */
+    void add(String path, LayerKind kind, int layerChannels, long params, long macsPerPoint) {
       if (collect) {
-        layers.add(new AxisLayer(path, kind, size, channels, params, macsPerPoint));
+        layers.add(new AxisLayer(path, kind, size, layerChannels, params, macsPerPoint));
       }
     }
   }

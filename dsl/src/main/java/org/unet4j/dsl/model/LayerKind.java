@@ -4,9 +4,24 @@ package org.unet4j.dsl.model;
 public enum LayerKind {
   CONV,
   POOL,
+  /** Down-sampling by a learnt p x p convolution with stride p ({@link PoolingKind#STRIDED_CONV}). */
+  DOWN_CONV,
   DROPOUT,
   UP_CONV,
   /** The centre-cropped skip concatenated to the up-convolved map. */
   CROP_CONCAT,
+  /**
+   * A residual stage's shortcut added to its last convolution before the activation: the stage's
+   * input, centre-cropped to the output when convolutions are unpadded, through a 1x1 projection
+   * when the channels change.
+   */
+  SHORTCUT,
+  /**
+   * An attention gate's projection of the gating signal (the coarser decoder map) to the gate's
+   * channels, on the coarse grid.
+   */
+  GATE,
+  /** An attention gate's coefficients, and the cropped skip multiplied by them. */
+  ATTENTION,
   HEAD
 }

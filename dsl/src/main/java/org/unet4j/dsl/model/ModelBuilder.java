@@ -20,6 +20,10 @@ public final class ModelBuilder {
   Padding padding = Padding.VALID;
   Activation activation = Activation.RELU;
   Normalization normalization = Normalization.NONE;
+  int groups;
+  double leakySlope = Activation.DEFAULT_LEAKY_SLOPE;
+  boolean residual;
+  SkipMode skip = SkipMode.CENTER_CROP;
   private Pooling pooling = Pooling.max(2);
   private @Nullable Integer depth;
   private int baseFilters = 64;
@@ -107,6 +111,40 @@ public final class ModelBuilder {
     return normalization(Normalization.BATCH);
   }
 
+  /** Group normalization in {@code groups} channel groups in every stage that does not declare otherwise. */
+  public ModelBuilder groupNorm(int groups) {
+    this.groups = groups;
+    return normalization(Normalization.GROUP);
+  }
+
+  /** Instance normalization in every stage that does not declare otherwise. */
+  public ModelBuilder instanceNorm() {
+    return normalization(Normalization.INSTANCE);
+  }
+
+  /** Leaky ReLU with {@code slope} for negative inputs in every stage that does not declare otherwise. */
+  public ModelBuilder leakyRelu(double slope) {
+    this.leakySlope = slope;
+    return activation(Activation.LEAKY_RELU);
+  }
+
+  /** Every stage residual (see {@link StageBuilder#residual()}), contracting, bottleneck and expanding. */
+  public ModelBuilder residual() {
+    this.residual = true;
+    return this;
+  }
+
+  /** The skip of every expanding stage that does not declare its own ({@link SkipMode#CENTER_CROP} unless set). */
+  public ModelBuilder skip(SkipMode mode) {
+    this.skip = mode;
+    return this;
+  }
+
+  /** Attention-gated skips ({@link SkipMode#ATTENTION}) in every expanding stage that does not declare otherwise. */
+  public ModelBuilder attentionSkips() {
+    return skip(SkipMode.ATTENTION);
+  }
+
   /** Down-sampling between stages ({@code Pooling.max(2)} in the paper). */
   public ModelBuilder pooling(Pooling pooling) {
     this.pooling = pooling;
@@ -179,7 +217,7 @@ public final class ModelBuilder {
   public ModelSpec build() {
     List<StageSpec> down = contractingStages();
     StageSpec bottom = bottleneckStage(down);
-    List<ExpandingStageSpec> up = expanding != null ? expanding.build(this) : mirror(down);
+    List<ExpandingStageSpec> up = expanding != null ? expanding.build(this) : mirror(down, skip);
     return new ModelSpec(inputChannels, classes, dimensions, pooling, down, bottom, up, head);
   }
 
@@ -226,12 +264,13 @@ public final class ModelBuilder {
     }
   }
 
-  private static List<ExpandingStageSpec> mirror(List<StageSpec> down) {
+  private static List<ExpandingStageSpec> mirror(List<StageSpec> down, SkipMode skip) {
     List<ExpandingStageSpec> up = new ArrayList<>();
     for (int level = down.size() - 1; level >= 0; level--) {
       StageSpec s = down.get(level);
       up.add(new ExpandingStageSpec(s.filters(), s.convs(), s.kernel(), s.padding(), s.activation(),
-          s.normalization(), 0.0, SkipMode.CENTER_CROP, 0, s.kernelZ()));
+          s.normalization(), 0.0, skip, 0, s.kernelZ(), s.groups(), s.leakySlope(),
+          s.residual()));
     }
     return up;
   }

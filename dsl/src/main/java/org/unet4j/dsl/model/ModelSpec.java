@@ -58,7 +58,7 @@ public record ModelSpec(
     }
     Specs.validate("expanding", expanding);
     Specs.validate("head", head);
-    checkZSettings(dimensions, contracting, bottleneck, expanding);
+    checkZSettings(dimensions, pooling, contracting, bottleneck, expanding);
   }
 
   /** A 2D net: {@code dimensions} 2. */
@@ -71,12 +71,13 @@ public record ModelSpec(
    * The z settings only mean something in a 3D net, and the bottleneck is never pooled: a value
    * that would be ignored is refused rather than silently dropped.
    */
-  private static void checkZSettings(int dimensions, List<StageSpec> contracting, StageSpec bottleneck,
+  private static void checkZSettings(int dimensions, Pooling pooling, List<StageSpec> contracting, StageSpec bottleneck,
       List<ExpandingStageSpec> expanding) {
     if (bottleneck.poolZ() != 0) {
       throw new SpecException("bottleneck.poolZ", "the bottleneck is not pooled; expected 0, got " + bottleneck.poolZ());
     }
     if (dimensions == 3) {
+      checkPlanarBlocks(pooling, expanding);
       return;
     }
     String fix = "a 2D net has no z axis; set dimensions to 3 or leave it at 0";
@@ -94,6 +95,20 @@ public record ModelSpec(
     for (int i = 0; i < expanding.size(); i++) {
       if (expanding.get(i).kernelZ() != 0) {
         throw new SpecException("expanding[" + i + "].kernelZ", fix + ", got " + expanding.get(i).kernelZ());
+      }
+    }
+  }
+
+  /** The block kinds that 3D nets do not compile yet are refused when declared, not when compiled. */
+  private static void checkPlanarBlocks(Pooling pooling, List<ExpandingStageSpec> expanding) {
+    if (pooling.kind() == PoolingKind.STRIDED_CONV) {
+      throw new SpecException("pooling.kind", "strided-conv down-sampling is for 2D nets so far; a 3D net takes max or"
+          + " average");
+    }
+    for (int i = 0; i < expanding.size(); i++) {
+      if (expanding.get(i).skip() == SkipMode.ATTENTION) {
+        throw new SpecException("expanding[" + i + "].skip", "attention skips are for 2D nets so far; a 3D net takes"
+            + " center-crop or none");
       }
     }
   }

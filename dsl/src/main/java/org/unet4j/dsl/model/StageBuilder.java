@@ -20,6 +20,9 @@ public final class StageBuilder {
   private int upConvFilters;
   private int kernelZ;
   private int poolZ;
+  private @Nullable Integer groups;
+  private @Nullable Double leakySlope;
+  private @Nullable Boolean residual;
 
   StageBuilder(String path) {
     this.path = path;
@@ -110,6 +113,38 @@ public final class StageBuilder {
     return normalization(Normalization.BATCH);
   }
 
+  /** Group normalization in {@code groups} channel groups after every convolution of this stage. */
+  public StageBuilder groupNorm(int groups) {
+    this.groups = groups;
+    return normalization(Normalization.GROUP);
+  }
+
+  /** Instance normalization (one group per channel) after every convolution of this stage. */
+  public StageBuilder instanceNorm() {
+    return normalization(Normalization.INSTANCE);
+  }
+
+  /** Leaky ReLU with {@code slope} for negative inputs after every convolution of this stage. */
+  public StageBuilder leakyRelu(double slope) {
+    this.leakySlope = slope;
+    return activation(Activation.LEAKY_RELU);
+  }
+
+  /**
+   * A residual stage: its input, centre-cropped to its output when the convolutions are unpadded
+   * and through a 1x1 projection when the channels change, is added to the last convolution
+   * before its activation.
+   */
+  public StageBuilder residual() {
+    this.residual = true;
+    return this;
+  }
+
+  /** Expanding stages only: an attention-gated skip ({@link SkipMode#ATTENTION}). */
+  public StageBuilder attentionSkip() {
+    return skip(SkipMode.ATTENTION);
+  }
+
   /** Dropout after the stage's last convolution, active only in training. */
   public StageBuilder dropout(double rate) {
     this.dropout = rate;
@@ -135,7 +170,8 @@ public final class StageBuilder {
     refuse(upConvFilters, "upConvFilters", "only expanding stages have an up-convolution");
     try {
       return new StageSpec(filters, convs(defaults), kernel(defaults), padding(defaults), activation(defaults),
-          normalization(defaults), dropout, firstConvFilters, kernelZ, poolZ);
+          normalization(defaults), dropout, firstConvFilters, kernelZ, poolZ, groups(defaults), leakySlope(defaults),
+          residual(defaults));
     } catch (SpecException e) {
       throw e.under(path);
     }
@@ -152,8 +188,8 @@ public final class StageBuilder {
     refuse(poolZ, "poolZ", "expanding stages up-convolve by the pooling of their contracting partner");
     try {
       return new ExpandingStageSpec(filters, convs(defaults), kernel(defaults), padding(defaults),
-          activation(defaults), normalization(defaults), dropout, skip != null ? skip : SkipMode.CENTER_CROP,
-          upConvFilters, kernelZ);
+          activation(defaults), normalization(defaults), dropout, skip != null ? skip : defaults.skip,
+          upConvFilters, kernelZ, groups(defaults), leakySlope(defaults), residual(defaults));
     } catch (SpecException e) {
       throw e.under(path);
     }
@@ -183,5 +219,25 @@ public final class StageBuilder {
 
   private Normalization normalization(ModelBuilder d) {
     return normalization != null ? normalization : d.normalization;
+  }
+
+  /** The stage's groups, or the model's when this stage is group-normalised without saying how. */
+  private int groups(ModelBuilder d) {
+    if (groups != null) {
+      return groups;
+    }
+    return normalization(d) == Normalization.GROUP ? d.groups : 0;
+  }
+
+  /** The stage's slope, or the model's when this stage has leaky ReLU without saying which. */
+  private double leakySlope(ModelBuilder d) {
+    if (leakySlope != null) {
+      return leakySlope;
+    }
+    return activation(d) == Activation.LEAKY_RELU ? d.leakySlope : Activation.DEFAULT_LEAKY_SLOPE;
+  }
+
+  private boolean residual(ModelBuilder d) {
+    return residual != null ? residual : d.residual;
   }
 }

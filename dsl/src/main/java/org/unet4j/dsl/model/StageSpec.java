@@ -2,6 +2,10 @@ package org.unet4j.dsl.model;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import com.google.common.math.IntMath;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
@@ -21,10 +25,8 @@ public record StageSpec(
     @Doc("number of convolutions") @Default("2") @Range(min = 1, max = 8) int convs,
     @Doc("odd kernel size") @Default("3") @Range(min = 1, max = 15) int kernel,
     @Doc("valid (unpadded, the paper) or same") @Default("\"valid\"") Padding padding,
-    @Doc("after each convolution: relu (the paper), leaky-relu (slope 0.2) or elu") @Default("\"relu\"")
-        Activation activation,
-    @Doc("between each convolution and its activation: none (the paper) or batch (the convolution then has no bias)")
-        @Default("\"none\"") Normalization normalization,
+    @Doc(ACTIVATION_DOC) @Default("\"relu\"") Activation activation,
+    @Doc(NORMALIZATION_DOC) @Default("\"none\"") Normalization normalization,
     @Doc("dropout rate after the last convolution, 0 for none")
         @Default("0") @Range(min = 0, max = 1, maxExclusive = true) double dropout,
     @Doc("output channels of the first convolution, 0 for filters (the 3D U-Net's stages go 32 then 64)")
@@ -33,7 +35,21 @@ public record StageSpec(
         + " for stacks whose z spacing is coarser than x/y") @Default("0") @Range(min = 0, max = 15) int kernelZ,
     @Doc("3D nets, contracting stages: pooling window and stride along z after this stage, 0 for the model's"
         + " pooling size; 1 pools x/y only (1 x 2 x 2); the paired expanding stage up-convolves by the same factor")
-        @Default("0") @Range(min = 0, max = 4) int poolZ) {
+        @Default("0") @Range(min = 0, max = 4) int poolZ,
+    @Doc(GROUPS_DOC) @Default("0") @Range(min = 0, max = 65536) int groups,
+    @Doc(LEAKY_SLOPE_DOC) @Default("0.2") @Range(min = 0, max = 1, maxExclusive = true) double leakySlope,
+    @Doc(RESIDUAL_DOC) @Default("false") boolean residual) {
+
+  static final String ACTIVATION_DOC = "after each convolution: relu (the paper), leaky-relu (slope leakySlope), elu"
+      + " or gelu";
+  static final String NORMALIZATION_DOC = "between each convolution and its activation: none (the paper), batch,"
+      + " group (groups channel groups) or instance; any but none replaces the convolution's bias";
+  static final String GROUPS_DOC = "group normalization: channel groups, dividing every convolution's output"
+      + " channels; 0 with any other normalization";
+  static final String LEAKY_SLOPE_DOC = "leaky-relu: the slope for negative inputs; left at 0.2 with any other"
+      + " activation";
+  static final String RESIDUAL_DOC = "a residual stage: its input (centre-cropped when unpadded, through a 1x1"
+      + " projection when the channels change) is added to the last convolution before its activation";
 
   public StageSpec {
     checkNotNull(padding, "padding");
@@ -46,8 +62,23 @@ public record StageSpec(
     Specs.checkComponent(StageSpec.class, "firstConvFilters", firstConvFilters);
     Specs.checkComponent(StageSpec.class, "kernelZ", kernelZ);
     Specs.checkComponent(StageSpec.class, "poolZ", poolZ);
+    Specs.checkComponent(StageSpec.class, "groups", groups);
+    Specs.checkComponent(StageSpec.class, "leakySlope", leakySlope);
     checkOddKernel(kernel);
     checkOddKernelZ(kernelZ);
+    checkGroups(normalization, groups, firstConvFilters != 0 ? new int[] {firstConvFilters, filters}
+        : new int[] {filters});
+    checkLeakySlope(activation, leakySlope);
+  }
+
+  /**
+   * A stage as format versions 2 and 3 before block kinds knew it: no group normalization, leaky
+   * ReLU slope 0.2, not residual.
+   */
+  public StageSpec(int filters, int convs, int kernel, Padding padding, Activation activation,
+      Normalization normalization, double dropout, int firstConvFilters, int kernelZ, int poolZ) {
+    this(filters, convs, kernel, padding, activation, normalization, dropout, firstConvFilters, kernelZ, poolZ, 0,
+        Activation.DEFAULT_LEAKY_SLOPE, false);
   }
 
   /** A stage of a 2D net, or of a 3D net with k x k x k kernels, whose convolutions all have {@code filters}. */
@@ -64,7 +95,7 @@ public record StageSpec(
   /** This stage with another dropout rate. */
   public StageSpec withDropout(double rate) {
     return new StageSpec(filters, convs, kernel, padding, activation, normalization, rate, firstConvFilters,
-        kernelZ, poolZ);
+        kernelZ, poolZ, groups, leakySlope, residual);
   }
 
   /** Output channels of convolution {@code c} (1-based): {@link #firstConvFilters} for the first when set. */
@@ -81,6 +112,51 @@ public record StageSpec(
     if (kernelZ != 0 && kernelZ % 2 == 0) {
       throw new SpecException("kernelZ", "expected 0 (as kernel) or an odd size so that crops stay centred"
           + " (1, 3, 5, ...), got " + kernelZ);
+    }
+  }
+
+  /** Group normalization needs its groups, which must divide each convolution's channels; others take none. */
+  static void checkGroups(Normalization normalization, int groups, int[] channels) {
+    if (normalization != Normalization.GROUP) {
+      if (groups != 0) {
+        throw new SpecException("groups", "only group normalization has groups; expected 0, got " + groups);
+      }
+      return;
+    }
+    if (groups == 0) {
+      throw new SpecException("groups", "group normalization needs groups >= 1 that divide the channels of "
+          + "every convolution (" + channelList(channels) + ")");
+    }
+    for (int c : channels) {
+      if (c % groups != 0) {
+        throw new SpecException("groups", groups + " groups do not divide " + c + " channels; expected a divisor of "
+            + channelList(channels) + ": " + divisors(greatestCommonDivisor(channels)));
+      }
+    }
+  }
+
+  private static String channelList(int[] channels) {
+    return Arrays.stream(channels).distinct().mapToObj(String::valueOf).collect(Collectors.joining(" and "));
+  }
+
+  private static String divisors(int n) {
+    return IntStream.rangeClosed(1, n).filter(d -> n % d == 0).mapToObj(String::valueOf)
+        .collect(Collectors.joining(", "));
+  }
+
+  private static int greatestCommonDivisor(int[] channels) {
+    int g = 0;
+    for (int c : channels) {
+      g = IntMath.gcd(g, c);
+    }
+    return g;
+  }
+
+  /** A slope other than the default would be ignored by any activation but leaky ReLU, so it is refused. */
+  static void checkLeakySlope(Activation activation, double leakySlope) {
+    if (activation != Activation.LEAKY_RELU && leakySlope != Activation.DEFAULT_LEAKY_SLOPE) {
+      throw new SpecException("leakySlope", "only leaky-relu has a slope; expected the default "
+          + Activation.DEFAULT_LEAKY_SLOPE + ", got " + leakySlope);
     }
   }
 

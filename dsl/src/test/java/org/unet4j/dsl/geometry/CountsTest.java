@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.unet4j.dsl.model.ModelSpec;
+import org.unet4j.dsl.model.PoolingKind;
 import org.unet4j.dsl.model.UNet;
 
 /**
@@ -54,5 +55,76 @@ class CountsTest {
     assertEquals(1744, expected);
     assertEquals(expected, net.parameterCount());
     assertEquals(2, net.geometry().outputStride());
+  }
+
+  /*
+   * Block kinds, by hand, on depth 1 with 2 base filters (input 1 channel, 2 classes). The plain
+   * net has 434 parameters: contracting 20 + 38, bottleneck 76 + 148, up-conv 34, expanding
+   * 74 + 38, head 6.
+   */
+  @Test
+  void plainNetHas434Parameters() {
+    assertEquals(434, UNet.builder().depth(1).baseFilters(2).build().parameterCount());
+  }
+
+  /* Every stage changes its channels, so every shortcut is a 1x1 projection with a bias. */
+  @Test
+  void residualStagesAddAProjectionWhereChannelsChange() {
+    ModelSpec net = UNet.builder().depth(1).baseFilters(2).residual().build();
+    long expected = 434
+        + (1 * 2 + 2) // contracting[0]: 1 -> 2
+        + (2 * 4 + 4) // bottleneck: 2 -> 4
+        + (4 * 2 + 2); // expanding[0]: the concat's 2 + 2 -> 2
+    assertEquals(460, expected);
+    assertEquals(expected, net.parameterCount());
+    // at input 18 the projections run at 14x14, 3x3 and 2x2
+    long macs = 14 * 14 * 2 + 3 * 3 * 2 * 4 + 2 * 2 * 4 * 2;
+    assertEquals(UNet.builder().depth(1).baseFilters(2).build().geometry().forwardFlops(18) + 2 * macs,
+        net.geometry().forwardFlops(18));
+  }
+
+  /* Same channels in and out: the identity shortcut has no parameters and costs no FLOPs. */
+  @Test
+  void identityShortcutIsFree() {
+    ModelSpec plain = UNet.builder().contracting(c -> c.stage(2)).bottleneck(2).expanding(e -> e.stage(2, s -> s
+        .noSkip())).inputChannels(2).build();
+    ModelSpec net = UNet.builder().contracting(c -> c.stage(2)).bottleneck(2).expanding(e -> e.stage(2, s -> s
+        .noSkip())).inputChannels(2).residual().build();
+    assertEquals(plain.parameterCount(), net.parameterCount());
+    assertEquals(plain.geometry().forwardFlops(18), net.geometry().forwardFlops(18));
+  }
+
+  /*
+   * Skip 2 channels, so F_int = 1; gating signal: the bottleneck's 4 channels at 3x3 (input 18),
+   * the skip cropped to 6x6.
+   */
+  @Test
+  void attentionGateAddsItsThreeProjections() {
+    ModelSpec net = UNet.builder().depth(1).baseFilters(2).attentionSkips().build();
+    long expected = 434
+        + (4 * 1 + 1) // W_g and b_g
+        + (2 * 1) // W_x, no bias
+        + (1 + 1); // psi and its bias
+    assertEquals(443, expected);
+    assertEquals(expected, net.parameterCount());
+    long macs = 3 * 3 * 4 * 1 + 6 * 6 * (2 * 1 + 1);
+    assertEquals(UNet.builder().depth(1).baseFilters(2).build().geometry().forwardFlops(18) + 2 * macs,
+        net.geometry().forwardFlops(18));
+  }
+
+  /* A 2x2 stride-2 convolution keeping 2 channels, at 7x7 for input 18. */
+  @Test
+  void stridedConvolutionDownSamplingIsALearntTwoByTwoConvolution() {
+    ModelSpec net = UNet.builder().depth(1).baseFilters(2).pooling(PoolingKind.STRIDED_CONV, 2).build();
+    assertEquals(434 + (4 * 2 * 2 + 2), net.parameterCount());
+    assertEquals(UNet.builder().depth(1).baseFilters(2).build().geometry().forwardFlops(18) + 2 * (7 * 7 * 4 * 2 * 2),
+        net.geometry().forwardFlops(18));
+  }
+
+  /* Like batch norm: a scale and an offset per channel instead of the convolution's bias. */
+  @Test
+  void groupAndInstanceNormCountAsBatchNorm() {
+    assertEquals(450, UNet.builder().depth(1).baseFilters(2).groupNorm(2).build().parameterCount());
+    assertEquals(450, UNet.builder().depth(1).baseFilters(2).instanceNorm().build().parameterCount());
   }
 }

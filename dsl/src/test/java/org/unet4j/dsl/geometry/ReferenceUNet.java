@@ -12,6 +12,7 @@ import org.unet4j.dsl.model.Geometry;
 import org.unet4j.dsl.model.LayerKind;
 import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.Padding;
+import org.unet4j.dsl.model.PoolingKind;
 import org.unet4j.dsl.model.SkipMode;
 import org.unet4j.dsl.model.StageSpec;
 
@@ -175,30 +176,56 @@ final class ReferenceUNet {
   private FeatureMap level(int level, FeatureMap in) {
     StageSpec stage = net.contracting().get(level);
     FeatureMap features = stage(in, "contracting", level, stage.convs(), kernel(stage.kernel(), stage.kernelZ()),
-        stage.padding(), stage.firstConvFilters(), stage.filters(), stage.dropout());
+        stage.padding(), stage.firstConvFilters(), stage.filters(), stage.residual(), stage.dropout());
     FeatureMap pooled = pool(features, level);
-    record("contracting", level, "pool", LayerKind.POOL, pooled);
+    record("contracting", level, "pool",
+        net.pooling().kind() == PoolingKind.STRIDED_CONV ? LayerKind.DOWN_CONV : LayerKind.POOL, pooled);
     FeatureMap below;
     if (level + 1 < net.depth()) {
       below = level(level + 1, pooled);
     } else {
       StageSpec b = net.bottleneck();
       below = stage(pooled, "bottleneck", -1, b.convs(), kernel(b.kernel(), b.kernelZ()), b.padding(),
-          b.firstConvFilters(), b.filters(), b.dropout());
+          b.firstConvFilters(), b.filters(), b.residual(), b.dropout());
     }
     int i = net.depth() - 1 - level; // expanding stage i pairs with contracting stage depth-1-i
     if (i >= net.expanding().size()) {
       return below;
     }
     ExpandingStageSpec e = net.expanding().get(i);
+    // Oktay et al.'s gate has F_int channels: half the skip's here, at least one.
+    int gateChannels = Math.max(1, features.channels / 2);
+    if (e.skip() == SkipMode.ATTENTION) {
+      record("expanding", i, "gate", LayerKind.GATE, new FeatureMap(below.size, gateChannels, null));
+    }
     FeatureMap up = upConv(below, e.upConvFilters() != 0 ? e.upConvFilters() : e.filters(), pool(level));
     record("expanding", i, "upconv", LayerKind.UP_CONV, up);
-    if (e.skip() == SkipMode.CENTER_CROP) {
-      up = concat(up, centreCrop(features, up.size, i));
+    if (e.skip() != SkipMode.NONE) {
+      FeatureMap skip = centreCrop(features, up.size, i);
+      if (e.skip() == SkipMode.ATTENTION) {
+        // The gated skip pixel j: the skip's pixel j times a coefficient from it and the gating
+        // signal's pixel under it, the one the up-convolution spreads over j.
+        skip = gate(skip, below, pool(level));
+        record("expanding", i, "attention", LayerKind.ATTENTION, skip);
+      }
+      up = concat(skip, up);
       record("expanding", i, "concat", LayerKind.CROP_CONCAT, up);
     }
     return stage(up, "expanding", i, e.convs(), kernel(e.kernel(), e.kernelZ()), e.padding(), 0, e.filters(),
-        e.dropout());
+        e.residual(), e.dropout());
+  }
+
+  /** An attention-gated skip: pixel j depends on skip pixel j and gating pixel j / p. */
+  private static FeatureMap gate(FeatureMap skip, FeatureMap gating, int pool) {
+    BitSet[] deps = null;
+    if (skip.deps != null && gating.deps != null) {
+      deps = new BitSet[skip.size];
+      for (int j = 0; j < skip.size; j++) {
+        deps[j] = (BitSet) skip.deps[j].clone();
+        deps[j].or(gating.deps[j / pool]);
+      }
+    }
+    return new FeatureMap(skip.size, skip.channels, deps);
   }
 
   /**
@@ -206,13 +233,20 @@ final class ReferenceUNet {
    * the first to {@code firstFilters} channels when that is not 0.
    */
   private FeatureMap stage(FeatureMap in, String part, int index, int convs, int kernel, Padding padding,
-      int firstFilters, int filters, double dropout) {
+      int firstFilters, int filters, boolean residual, double dropout) {
     FeatureMap x = in;
     for (int c = 1; c <= convs; c++) {
       x = conv(x, kernel, padding, c == 1 && firstFilters != 0 ? firstFilters : filters, part, index);
       if (collect) {
         record(part, index, "conv" + c, LayerKind.CONV, x);
       }
+    }
+    if (residual) {
+      // The stage's input, centre-cropped to its output, added to it.
+      FeatureMap shortcut = centreCrop(in, x.size, index);
+      FeatureMap sum = concat(x, shortcut);
+      x = new FeatureMap(x.size, x.channels, sum.deps);
+      record(part, index, "shortcut", LayerKind.SHORTCUT, x);
     }
     if (dropout > 0) {
       record(part, index, "dropout", LayerKind.DROPOUT, x);

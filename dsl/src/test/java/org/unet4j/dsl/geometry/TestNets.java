@@ -122,6 +122,41 @@ public final class TestNets {
         .head(5, OutputActivation.SOFTMAX).build()));
     nets.add(Named.of("depth 1, 7x7 valid", UNet.builder().depth(1).baseFilters(4).kernel(7).build()));
     nets.add(Named.of("paper", UNet.paper()));
+    nets.addAll(blocks());
+    return nets;
+  }
+
+  /**
+   * The block kinds beyond the paper's, each with valid and same padding: residual stages (identity
+   * and projected shortcuts), attention-gated skips, strided-convolution down-sampling, and the
+   * normalizations and activations (which leave the geometry as it is, but are compiled here too).
+   */
+  public static List<Named<ModelSpec>> blocks() {
+    List<Named<ModelSpec>> nets = new ArrayList<>();
+    for (Padding padding : Padding.values()) {
+      String p = padding.name().toLowerCase(java.util.Locale.ROOT);
+      nets.add(Named.of("depth 2 " + p + ", residual stages", UNet.builder().depth(2).baseFilters(4)
+          .padding(padding).residual().build()));
+      nets.add(Named.of("depth 2 " + p + ", attention skips, group norm", UNet.builder().depth(2).baseFilters(4)
+          .padding(padding).attentionSkips().groupNorm(2).build()));
+      nets.add(Named.of("depth 2 " + p + ", pool 3, residual + attention, GELU", UNet.builder().depth(2)
+          .baseFilters(4).padding(padding).pooling(Pooling.max(3)).residual().attentionSkips()
+          .activation(org.unet4j.dsl.model.Activation.GELU).build()));
+      nets.add(Named.of("depth 3 " + p + ", strided-conv down-sampling, instance norm, leaky ReLU 0.1",
+          UNet.builder().depth(3).baseFilters(4).padding(padding)
+              .pooling(org.unet4j.dsl.model.PoolingKind.STRIDED_CONV, 2).instanceNorm().leakyRelu(0.1).build()));
+    }
+    nets.add(Named.of("asymmetric depth 3, residual and attention stage by stage", UNet.builder()
+        .contracting(c -> c
+            .stage(4, s -> s.conv(5).residual())
+            .stage(6, s -> s.conv(3).conv(3).conv(3))
+            .stage(8, s -> s.conv(1).conv(1).residual()))
+        .bottleneck(8, s -> s.conv(3).residual().dropout(0.5))
+        .expanding(e -> e
+            .stage(8, s -> s.conv(1).attentionSkip().residual())
+            .stage(6, s -> s.conv(5).conv(5).padding(Padding.SAME).attentionSkip())
+            .stage(4, s -> s.conv(3).noSkip().residual()))
+        .build()));
     return nets;
   }
 

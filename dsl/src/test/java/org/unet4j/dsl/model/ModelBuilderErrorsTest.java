@@ -103,7 +103,44 @@ class ModelBuilderErrorsTest {
             "bottleneck", "bottleneck: the convolutions of a stage share one kernel size; got 5 then 3"),
         mistake("conv(1).conv(3) in an expanding stage",
             () -> UNet.builder().depth(1).expanding(e -> e.stage(8, s -> s.conv(1).conv(3))).build(),
-            "expanding[0]", "expanding[0]: the convolutions of a stage share one kernel size; got 1 then 3"));
+            "expanding[0]", "expanding[0]: the convolutions of a stage share one kernel size; got 1 then 3"),
+        mistake("3 groups for 16 channels",
+            () -> UNet.builder().contracting(c -> c.stage(8).stage(16, s -> s.groupNorm(3))).build(),
+            "contracting[1].groups", "contracting[1].groups: 3 groups do not divide 16 channels; expected a divisor"
+                + " of 16: 1, 2, 4, 8, 16"),
+        mistake("4 groups for a first convolution of 6 channels",
+            () -> UNet.builder().contracting(c -> c.stage(8, s -> s.firstConvFilters(6).groupNorm(4))).build(),
+            "contracting[0].groups", "contracting[0].groups: 4 groups do not divide 6 channels; expected a divisor"
+                + " of 6 and 8: 1, 2"),
+        mistake("group normalization without groups",
+            () -> UNet.builder().depth(1).expanding(e -> e.stage(64, s -> s.normalization(Normalization.GROUP)))
+                .build(),
+            "expanding[0].groups", "expanding[0].groups: group normalization needs groups >= 1 that divide the"
+                + " channels of every convolution (64)"),
+        mistake("attention skips in a 3D net",
+            () -> UNet.builder().dimensions(3).depth(2).baseFilters(2).attentionSkips().build(),
+            "expanding[0].skip", "expanding[0].skip: attention skips are for 2D nets so far; a 3D net takes"
+                + " center-crop or none"),
+        mistake("strided-conv down-sampling in a 3D net",
+            () -> UNet.builder().dimensions(3).depth(1).pooling(PoolingKind.STRIDED_CONV, 2).build(),
+            "pooling.kind", "pooling.kind: strided-conv down-sampling is for 2D nets so far; a 3D net takes max or"
+                + " average"),
+        mistake("an attention skip on a contracting stage",
+            () -> UNet.builder().contracting(c -> c.stage(8, s -> s.attentionSkip())).build(),
+            "contracting[0].skip", "contracting[0].skip: only expanding stages have a skip connection; drop"
+                + " skip()/noSkip() here or move it to the expanding stage of this level"));
+  }
+
+  @Test
+  void blockSettingsThatWouldBeIgnoredAreRefused() {
+    SpecException groups = assertThrows(SpecException.class, () -> new StageSpec(8, 2, 3, Padding.VALID,
+        Activation.RELU, Normalization.BATCH, 0, 0, 0, 0, 4, Activation.DEFAULT_LEAKY_SLOPE, false));
+    assertEquals("groups: only group normalization has groups; expected 0, got 4", groups.getMessage());
+    SpecException slope = assertThrows(SpecException.class, () -> new ExpandingStageSpec(8, 2, 3, Padding.VALID,
+        Activation.ELU, Normalization.NONE, 0, SkipMode.ATTENTION, 0, 0, 0, 0.1, true));
+    assertEquals("leakySlope: only leaky-relu has a slope; expected the default 0.2, got 0.1", slope.getMessage());
+    SpecException steep = assertThrows(SpecException.class, () -> UNet.builder().depth(1).leakyRelu(1.5).build());
+    assertEquals("contracting[0].leakySlope: expected 0 <= x < 1, got 1.5", steep.getMessage());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -46,7 +46,7 @@ class RecipeErrorsTest {
             "training.optimizer.momentun: unknown field; did you mean \"momentum\"?"),
         at("unknown field far from every known one", STAGE2, "qqqqqqqqq", "1",
             "model.contracting[2].qqqqqqqqq: unknown field; known fields: filters, convs, kernel, padding, "
-                + "activation, normalization, dropout, firstConvFilters, kernelZ, poolZ"),
+                + "activation, normalization, dropout, firstConvFilters, kernelZ, poolZ, groups, leakySlope, residual"),
         at("unknown field in a variant lists type too", "/training", "optimizer",
             "{\"type\":\"adam\",\"qqqqqqqqq\":1}",
             "training.optimizer.qqqqqqqqq: unknown field; known fields: beta1, beta2, epsilon, type"));
@@ -127,7 +127,7 @@ class RecipeErrorsTest {
         at("enum typo", STAGE2, "padding", "\"vaild\"",
             "model.contracting[2].padding: expected one of \"valid\", \"same\", got \"vaild\"; did you mean \"valid\"?"),
         at("enum as the Java constant", "/model/expanding/0", "skip", "\"CENTER_CROP\"",
-            "model.expanding[0].skip: expected one of \"center-crop\", \"none\", got \"CENTER_CROP\"; "
+            "model.expanding[0].skip: expected one of \"center-crop\", \"none\", \"attention\", got \"CENTER_CROP\"; "
                 + "did you mean \"center-crop\"?"),
         at("enum far from every value", STAGE2, "padding", "\"zzzzzz\"",
             "model.contracting[2].padding: expected one of \"valid\", \"same\", got \"zzzzzz\""),

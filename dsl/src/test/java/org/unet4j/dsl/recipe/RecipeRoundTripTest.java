@@ -172,10 +172,14 @@ class RecipeRoundTripTest {
   /** A one-level model (tile 44 is valid for both paddings) with the given enum values. */
   private static ModelSpec model(Padding padding, Activation activation, Normalization normalization,
       PoolingKind pooling, SkipMode skip, OutputActivation output) {
+    // group normalization takes 4 groups, which divide every stage's channels
+    int groups = normalization == Normalization.GROUP ? 4 : 0;
+    double slope = activation == Activation.LEAKY_RELU ? 0.05 : Activation.DEFAULT_LEAKY_SLOPE;
     return new ModelSpec(3, 4, new Pooling(pooling, 2),
-        List.of(new StageSpec(8, 2, 3, padding, activation, normalization, 0.25)),
-        new StageSpec(16, 1, 5, padding, activation, normalization, 0.5),
-        List.of(new ExpandingStageSpec(8, 2, 3, padding, activation, normalization, 0.125, skip)),
+        List.of(new StageSpec(8, 2, 3, padding, activation, normalization, 0.25, 0, 0, 0, groups, slope, true)),
+        new StageSpec(16, 1, 5, padding, activation, normalization, 0.5, 0, 0, 0, groups, slope, false),
+        List.of(new ExpandingStageSpec(8, 2, 3, padding, activation, normalization, 0.125, skip, 0, 0, groups, slope,
+            true)),
         new HeadSpec(1, output));
   }
 

@@ -90,8 +90,14 @@ class RecipeSchemaTest {
     assertFalse(dropout.has("maximum"));
     assertEquals(List.of("valid", "same"), strings(stage.at("/properties/padding/enum")));
     assertEquals("valid", stage.at("/properties/padding/default").textValue());
-    assertEquals(List.of("relu", "leaky-relu", "elu"), strings(stage.at("/properties/activation/enum")));
-    assertEquals(List.of("center-crop", "none"), strings(defs.at("/ExpandingStageSpec/properties/skip/enum")));
+    assertEquals(List.of("relu", "leaky-relu", "elu", "gelu"), strings(stage.at("/properties/activation/enum")));
+    assertEquals(List.of("none", "batch", "group", "instance"), strings(stage.at("/properties/normalization/enum")));
+    assertEquals("boolean", stage.at("/properties/residual/type").textValue());
+    assertFalse(stage.at("/properties/residual/default").booleanValue());
+    assertEquals(0.2, stage.at("/properties/leakySlope/default").doubleValue());
+    assertEquals(List.of("center-crop", "none", "attention"),
+        strings(defs.at("/ExpandingStageSpec/properties/skip/enum")));
+    assertEquals(List.of("max", "average", "strided-conv"), strings(defs.at("/Pooling/properties/kind/enum")));
     assertEquals(List.of("instance", "color-components", "binary", "isbi-membrane", "index", "class-colors",
         "three-class"),
         strings(defs.at("/DataSpec/properties/labelFormat/enum")));
