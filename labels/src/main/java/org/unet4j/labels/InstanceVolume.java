@@ -61,18 +61,23 @@ public final class InstanceVolume {
       if (ignoreLabel >= 0 && v == ignoreLabel) {
         ignored[i] = true;
       } else if (v < 0) {
-        int x = i % size.x();
-        int y = (i / size.x()) % size.y();
-        int z = i / (size.x() * size.y());
-        throw new InvalidInputException("instance label " + v + " at (x=" + x + ", y=" + y + ", z=" + z
-            + ") is negative; expected 0 for background and > 0 for cells"
-            + (ignoreLabel >= 0 ? " or " + ignoreLabel + " for voxels that are not annotated" : ""));
+        throw negative(v, i, size, ignoreLabel);
       } else {
         owned[i] = v;
       }
     }
     InstanceLabels compact = InstanceLabels.compact(owned, size.x(), size.y() * size.z());
     return new InstanceVolume(size, compact.cellCount(), compact.array(), ignored);
+  }
+
+  /** The error for a negative label value {@code v} at index {@code i}. */
+  static InvalidInputException negative(int v, int i, Size3 size, int ignoreLabel) {
+    int x = i % size.x();
+    int y = (i / size.x()) % size.y();
+    int z = i / (size.x() * size.y());
+    return new InvalidInputException("instance label " + v + " at (x=" + x + ", y=" + y + ", z=" + z
+        + ") is negative; expected 0 for background and > 0 for cells"
+        + (ignoreLabel >= 0 ? " or " + ignoreLabel + " for voxels that are not annotated" : ""));
   }
 
   /** Wraps arrays this package made (compact labels, ignored voxels 0); not copied. */

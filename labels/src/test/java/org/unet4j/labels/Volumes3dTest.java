@@ -162,6 +162,20 @@ class Volumes3dTest {
     assertTrue(size.getMessage().contains("a 2x2x1 volume has 4 voxels but the array holds 5"), size.getMessage());
   }
 
+  @Test
+  void binaryStacksBecomeSixConnectedCellsAndMixedValuesAreRefused() {
+    Size3 size = new Size3(2, 2, 2);
+    // Foreground 255 at (0,0,0) and (1,1,1), a corner apart; 7 marks a voxel as not annotated.
+    int[] raw = {255, 0, 0, 0, 0, 0, 7, 255};
+    InstanceVolume cells = VolumeLabelDecoder.decode(raw, size, org.unet4j.dsl.recipe.LabelFormat.BINARY, 7);
+    assertEquals(2, cells.cellCount());
+    assertTrue(cells.ignored(1, 1, 0));
+    assertEquals(0, cells.label(1, 1, 0));
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> VolumeLabelDecoder.decode(
+        new int[] {1, 2, 0, 0, 0, 0, 0, 0}, size, org.unet4j.dsl.recipe.LabelFormat.BINARY, -1));
+    assertTrue(e.getMessage().contains("this stack holds 2 (1, 2)"), e.getMessage());
+  }
+
   /** Cells 1, 2 touching along x and cell 3 apart, ellipsoids with radii in physical units. */
   static int[] ellipsoids(Size3 size, double zSpacing) {
     int[] labels = new int[(int) size.voxels()];
