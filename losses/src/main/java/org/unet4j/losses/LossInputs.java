@@ -51,8 +51,8 @@ public record LossInputs(
           + logits.shape());
     }
     checkShape("logits", logits.shape(), rank, classes);
-    checkShape("oneHot", oneHot.shape(), rank, classes);
     checkShape("labels", labels.shape(), rank - 1, -1);
+    checkShape("oneHot", oneHot.shape(), rank, classes);
     checkShape("weights", weights.shape(), rank - 1, -1);
   }
 
