@@ -73,6 +73,29 @@ public record Volume(Size3 size, int channels, float[] voxels, Calibration calib
     return new Volume(new Size3(planes.size(), first.height(), first.width()), first.channels(), voxels, calibration);
   }
 
+  /**
+   * Writes a one-channel volume as a multi-page float TIFF, a page per plane, with ImageJ's
+   * calibration (pixel size, unit and the plane spacing), so that Fiji opens it as a stack at its
+   * scale. The file appears whole or not at all.
+   *
+   * @throws DataException for a volume of more than one channel
+   */
+  public void write(Path file) {
+    checkNotNull(file, "file");
+    if (channels != 1) {
+      throw new DataException("a volume is written one channel per file, and this one has " + channels);
+    }
+    int plane = size.y() * size.x();
+    try (StripTiffWriter writer = StripTiffWriter.create(file, calibration, TiffVariant.CLASSIC)) {
+      for (int z = 0; z < size.z(); z++) {
+        writer.beginPage(size.x(), size.y(), PixelType.FLOAT32);
+        writer.writeRows(voxels, z * plane, size.y());
+        writer.endPage();
+      }
+      writer.commit();
+    }
+  }
+
   /** The distance between voxel centres along z, y and x, from the calibration. */
   public VoxelSpacing spacing() {
     return new VoxelSpacing(calibration.pixelDepth(), calibration.pixelHeight(), calibration.pixelWidth());
