@@ -2,7 +2,6 @@ package org.unet4j.labels;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import java.util.Arrays;
 import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.model.VoxelSpacing;
 
@@ -59,56 +58,10 @@ public final class DistanceTransform3d {
       for (int j = 0, i = start; j < n; j++, i += stride) {
         line[j] = values[i];
       }
-      lowerEnvelope(line, n, spacing * spacing, result, v, z);
+      DistanceTransform.lowerEnvelope(line, n, spacing * spacing, result, v, z);
       for (int j = 0, i = start; j < n; j++, i += stride) {
         values[i] = result[j];
       }
-    }
-  }
-
-  /**
-   * d(p) = min_q (w (p - q)^2 + f(q)) of {@code f[0..n)}; as
-   * {@link DistanceTransform#lowerEnvelope} with the parabolas scaled by {@code w}, the squared spacing.
-   */
-  static void lowerEnvelope(double[] f, int n, double w, double[] d, int[] v, double[] z) {
-    int k = -1;
-    for (int q = 0; q < n; q++) {
-      double fq = f[q];
-      if (fq == Double.POSITIVE_INFINITY) {
-        continue;
-      }
-      if (k < 0) {
-        k = 0;
-        v[0] = q;
-        z[0] = Double.NEGATIVE_INFINITY;
-        z[1] = Double.POSITIVE_INFINITY;
-        continue;
-      }
-      double s;
-      while (true) {
-        int p = v[k];
-        s = ((fq + w * q * q) - (f[p] + w * p * p)) / (2.0 * w * (q - p));
-        if (s > z[k]) {
-          break;
-        }
-        k--;
-      }
-      k++;
-      v[k] = q;
-      z[k] = s;
-      z[k + 1] = Double.POSITIVE_INFINITY;
-    }
-    if (k < 0) {
-      Arrays.fill(d, 0, n, Double.POSITIVE_INFINITY);
-      return;
-    }
-    int j = 0;
-    for (int q = 0; q < n; q++) {
-      while (z[j + 1] < q) {
-        j++;
-      }
-      double dq = q - v[j];
-      d[q] = w * dq * dq + f[v[j]];
     }
   }
 }
