@@ -93,7 +93,7 @@ public final class Augmenter {
       if (transforms.get(i) instanceof GrayValueTransform gray) {
         SplitMix64 random = new SplitMix64(Seeds.derive(seed, i));
         if (random.nextDouble() < gray.probability()) {
-          applyGrayValue(tile, gray, random);
+          applyGrayValue(tile.image(), tile.channels(), gray, random);
         }
       }
     }
@@ -124,7 +124,8 @@ public final class Augmenter {
     return new Sample(sample.height(), sample.width(), sample.channels(), tile.image(), tile.labels(), tile.weights());
   }
 
-  private static int randomStart(int size, int crop, SplitMix64 random) {
+  /** A crop's start along one axis, uniform as {@link #randomTile} says; shared with volumes. */
+  static int randomStart(int size, int crop, SplitMix64 random) {
     int span = Math.abs(size - crop);
     int offset = random.nextInt(span + 1);
     return size >= crop ? offset : -offset;
@@ -163,20 +164,20 @@ public final class Augmenter {
     throw new IllegalStateException("not a geometric transform: " + transform);
   }
 
-  private static void applyGrayValue(Tile tile, GrayValueTransform gray, SplitMix64 random) {
+  /** The gray-value change drawn from {@code random} applied to {@code image} (channels last); shared with volumes. */
+  static void applyGrayValue(float[] image, int channels, GrayValueTransform gray, SplitMix64 random) {
     // All four are drawn whether or not they are zero, so each keeps its place in the stream.
     double offset = random.uniform(-gray.brightness(), gray.brightness());
     double factor = random.uniform(1 - gray.contrast(), 1 + gray.contrast());
     double gamma = random.uniform(1 - gray.gamma(), 1 + gray.gamma());
-    float[] image = tile.image();
     if (gray.brightness() > 0) {
       GrayValues.brightness(image, offset);
     }
     if (gray.contrast() > 0) {
-      GrayValues.contrast(image, tile.channels(), factor);
+      GrayValues.contrast(image, channels, factor);
     }
     if (gray.gamma() > 0) {
-      GrayValues.gamma(image, tile.channels(), gamma);
+      GrayValues.gamma(image, channels, gamma);
     }
     if (gray.noise() > 0) {
       GrayValues.noise(image, gray.noise(), random);

@@ -17,9 +17,15 @@ import org.unet4j.dsl.recipe.CombinedLoss
 import org.unet4j.dsl.recipe.DiceLoss
 import org.unet4j.dsl.recipe.LabelFormat
 import org.unet4j.dsl.recipe.LossTerm
+import org.unet4j.dsl.recipe.Recipe
 import org.unet4j.dsl.recipe.Recipes
 import org.unet4j.dsl.recipe.TestTimeAugmentation
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss
+import org.unet4j.recipes.data.Calibration
+import org.unet4j.recipes.data.LabelledVolume
+import org.unet4j.recipes.data.Volume
+import org.unet4j.recipes.train.Training
+import org.unet4j.recipes.train.TrainingData
 import java.nio.file.Files
 import java.nio.file.Path
 
@@ -200,6 +206,26 @@ class GuideSnippetsTest {
             .bottleneck(128)
             .build()
         assertEquals(java, em)
+    }
+
+    @Test
+    fun `the volumes guide trains a 3D net from Kotlin`() {
+        val dir = Files.createTempDirectory("unet4j-volumes")
+        val size = Size3(4, 20, 20)
+        val voxels = FloatArray(1600) { i -> if ((i % 20) in 5..14 && (i / 20 % 20) in 5..14) 200f else 20f }
+        val stack = dir.resolve("stack.tif")
+        val labels = dir.resolve("labels.tif")
+        Volume(size, 1, voxels, Calibration(1.0, 1.0, 2.0, "micron")).write(stack)
+        Volume(size, 1, FloatArray(1600) { i -> if (voxels[i] > 100f) 1f else 0f }, Calibration.NONE).write(labels)
+        val recipe = Recipe.builder("tiny-3d")
+            .model(UNet.builder().dimensions(3).contracting { c -> c.stage(4) }.bottleneck(8).build())
+            .training { it.tile(20).steps(2).batchSize(1).checkpointEvery(2) }
+            .build()
+        val run = dir.resolve("run")
+        val volume = LabelledVolume.read(stack, labels, LabelFormat.INSTANCE, -1)
+        val result = Training.of(recipe).data(TrainingData.volumes(listOf(volume))).run(run)
+        assertEquals(2L, result.steps())
+        assertEquals(2.0, volume.volume().spacing().z())
     }
 
     @Test

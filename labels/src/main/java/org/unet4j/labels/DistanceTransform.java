@@ -75,6 +75,15 @@ public final class DistanceTransform {
    * is. O(n): every parabola enters and leaves the envelope at most once.
    */
   static void lowerEnvelope(double[] f, int n, double[] d, int[] v, double[] z) {
+    lowerEnvelope(f, n, 1, d, v, z);
+  }
+
+  /**
+   * As {@link #lowerEnvelope(double[], int, double[], int[], double[])} with parabolas
+   * {@code w (p - q)^2 + f(q)}: w is the squared spacing of the samples (a volume's z spacing, say),
+   * and w = 1 gives exactly the unweighted transform.
+   */
+  static void lowerEnvelope(double[] f, int n, double w, double[] d, int[] v, double[] z) {
     int k = -1;
     for (int q = 0; q < n; q++) {
       double fq = f[q];
@@ -92,7 +101,7 @@ public final class DistanceTransform {
       while (true) {
         int p = v[k];
         // Where the parabola from q starts to lie below the one from p.
-        s = ((fq + (double) q * q) - (f[p] + (double) p * p)) / (2.0 * (q - p));
+        s = ((fq + w * q * q) - (f[p] + w * p * p)) / (2.0 * w * (q - p));
         if (s > z[k]) {
           break;
         }
@@ -113,7 +122,7 @@ public final class DistanceTransform {
         j++;
       }
       double dq = q - v[j];
-      d[q] = dq * dq + f[v[j]];
+      d[q] = w * dq * dq + f[v[j]];
     }
   }
 

@@ -2,15 +2,19 @@ package org.unet4j.losses;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TType;
 import org.unet4j.dsl.model.OutputActivation;
 
 /**
- * What a {@link Loss} reads for one batch of B tiles of H x W output pixels and C classes.
+ * What a {@link Loss} reads for one batch of B tiles of H x W output pixels and C classes, or of
+ * a 3D net's B blocks of D x H x W output voxels: then logits and one-hot targets are rank 5
+ * [B, D, H, W, C] and labels and weights rank 4 [B, D, H, W] ({@link #volumes()}).
  *
  * <p>Build it with {@link #of}, which derives {@link #oneHot()} from the labels once so every term
  * of a combined loss shares it. The weight map (eq. 2) is computed outside the graph, in Java, and
@@ -49,11 +53,41 @@ public record LossInputs(
     checkNotNull(scored, "scored");
     checkNotNull(activation, "activation");
     checkClasses(classes, activation);
-    checkShape("logits", logits.shape(), 4, classes);
-    checkShape("scored", scored.shape(), 3, -1);
-    checkShape("oneHot", oneHot.shape(), 4, classes);
-    checkShape("labels", labels.shape(), 3, -1);
-    checkShape("weights", weights.shape(), 3, -1);
+    int rank = logits.shape().isUnknown() ? 4 : logits.shape().numDimensions();
+    if (rank != 4 && rank != 5) {
+      throw new IllegalArgumentException("logits: expected rank 4 [B, H, W, C] or 5 [B, D, H, W, C], got shape "
+          + logits.shape());
+    }
+    checkShape("logits", logits.shape(), rank, classes);
+    checkShape("labels", labels.shape(), rank - 1, -1);
+    checkShape("oneHot", oneHot.shape(), rank, classes);
+    checkShape("weights", weights.shape(), rank - 1, -1);
+    checkShape("scored", scored.shape(), rank - 1, -1);
+  }
+
+  /** Whether these are a 3D net's inputs: rank-5 logits [B, D, H, W, C]. */
+  public boolean volumes() {
+    return !logits.shape().isUnknown() && logits.shape().numDimensions() == 5;
+  }
+
+  /**
+   * The same inputs with a volume's planes as images: [B, D, H, W, ...] reshaped to
+   * [B * D, H, W, ...], so that a loss written for images, which averages over pixels or sums over
+   * the batch, gives the volume's loss; these inputs themselves when they are images.
+   */
+  public LossInputs planes(Ops tf) {
+    checkNotNull(tf, "tf");
+    if (!volumes()) {
+      return this;
+    }
+    return new LossInputs(foldDepth(tf, logits, 5), foldDepth(tf, labels, 4), foldDepth(tf, oneHot, 5),
+        foldDepth(tf, weights, 4), foldDepth(tf, scored, 4), classes, activation);
+  }
+
+  /** [B, D, rest...] to [B * D, rest...], the rest from the runtime shape. */
+  private static <T extends TType> Operand<T> foldDepth(Ops tf, Operand<T> x, int rank) {
+    Operand<TInt32> rest = tf.slice(tf.shape(x), tf.constant(new int[] {2}), tf.constant(new int[] {rank - 2}));
+    return tf.reshape(x, tf.concat(List.of(tf.constant(new int[] {-1}), rest), tf.constant(0)));
   }
 
   /**
@@ -75,7 +109,8 @@ public record LossInputs(
     checkNotNull(activation, "activation");
     checkClasses(classes, activation);
     // Check what OneHot reads before building it, so a bad label shape is reported as such.
-    checkShape("labels", labels.shape(), 3, -1);
+    checkShape("labels", labels.shape(), labels.shape().isUnknown() || labels.shape().numDimensions() != 4 ? 3 : 4,
+        -1);
     Operand<TFloat32> scored = tf.dtypes.cast(tf.math.greaterEqual(labels, tf.constant(0)), TFloat32.class);
     return new LossInputs(logits, labels, oneHot(tf, labels, classes), weights, scored, classes, activation);
   }
@@ -116,7 +151,11 @@ public record LossInputs(
     }
     if (shape.numDimensions() != rank) {
       throw new IllegalArgumentException(name + ": expected rank " + rank
-          + (rank == 4 ? " [B, H, W, C]" : " [B, H, W]") + ", got shape " + shape);
+          + switch (rank) {
+            case 5 -> " [B, D, H, W, C]";
+            case 4 -> name.equals("logits") || name.equals("oneHot") ? " [B, H, W, C]" : " [B, D, H, W]";
+            default -> " [B, H, W]";
+          } + ", got shape " + shape);
     }
     long c = shape.size(rank - 1);
     if (channels > 0 && c >= 0 && c != channels) {

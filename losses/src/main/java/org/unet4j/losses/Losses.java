@@ -55,9 +55,18 @@ public final class Losses {
 
   private Losses() {}
 
-  /** The loss a recipe asks for. */
+  /**
+   * The loss a recipe asks for. On a 3D net's inputs it is the same loss over the volume's planes
+   * ({@link LossInputs#planes}): every built-in loss averages over pixels or sums over the batch, so
+   * the planes as a batch of images give the mean over voxels (Dice: the sums over all voxels).
+   */
   public static Loss of(LossSpec spec) {
     checkNotNull(spec, "spec");
+    Loss overImages = overImages(spec);
+    return (tf, inputs) -> overImages.build(tf, inputs.planes(tf));
+  }
+
+  private static Loss overImages(LossSpec spec) {
     if (spec instanceof WeightedCrossEntropyLoss) {
       // w0, sigma and the class balance shape the weight map, computed outside the graph and fed.
       return (tf, inputs) -> weightedCrossEntropy(tf.withSubScope("weighted-cross-entropy"), inputs);

@@ -85,7 +85,7 @@ class LossInputsTest {
   void rejectsLogitsOfWrongRank() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> build(Shape.of(-1, 2), Shape.of(-1, -1, -1), 2, OutputActivation.SOFTMAX));
-    assertEquals("logits: expected rank 4 [B, H, W, C], got shape [-1, 2]", e.getMessage());
+    assertEquals("logits: expected rank 4 [B, H, W, C] or 5 [B, D, H, W, C], got shape [-1, 2]", e.getMessage());
   }
 
   @Test

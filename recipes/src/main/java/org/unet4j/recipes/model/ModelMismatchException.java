@@ -45,17 +45,18 @@ public final class ModelMismatchException extends InvalidInputException {
   }
 
   /**
-   * Refuses a 3D net ({@code model.dimensions} 3) where the runtime reads 2D images only: training
-   * data, tiles, prediction and benchmarks do not take volumes yet, and a volume handled as a pile
-   * of 2D pages by a 3D net would be a silently wrong result.
+   * Refuses a 3D net ({@code model.dimensions} 3) where the runtime reads 2D images only:
+   * prediction and benchmarks do not take volumes yet, and a volume handled as a pile of 2D pages
+   * by a 3D net would be a silently wrong result.
    *
    * @param activity what was asked, as a verb phrase: {@code "trained"}, {@code "run for prediction"}
    */
   public static void requireImages(Recipe recipe, String activity) {
     if (recipe.model().dimensions() != 2) {
       throw new ModelMismatchException(recipe.name() + ": a 3D net (model.dimensions " + recipe.model().dimensions()
-          + ") cannot be " + activity + " yet: the runtime reads 2D images and tiles only. 3D nets can so far be "
-          + "declared, measured (ModelSpec.volumeGeometry()) and compiled (ModelCompiler.compile(spec, Size3, seed))");
+          + ") cannot be " + activity + " yet: this part of the runtime reads 2D images and tiles only. 3D nets can so"
+          + " far be declared, measured (ModelSpec.volumeGeometry()), compiled (ModelCompiler.compile(spec, Size3,"
+          + " seed)) and trained (Training with TrainingData.volumes or the recipe's data)");
     }
   }
 

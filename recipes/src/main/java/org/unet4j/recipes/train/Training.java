@@ -116,7 +116,10 @@ public final class Training {
    * it changes (see {@link Trainer#train} for what is refused).
    */
   public TrainingResult run(Path runDirectory) {
-    ModelMismatchException.requireImages(recipe, "trained");
+    if (recipe.model().dimensions() == 3 && !augmentations.isEmpty()) {
+      throw new ModelMismatchException(recipe.name() + ": an Augmentation changes 2D image tiles, and this recipe's"
+          + " net is 3D (model.dimensions 3); volumes are augmented by the recipe's augmentation spec only");
+    }
     RunDirectory directory = new RunDirectory(runDirectory);
     if (resume) {
       directory.checkCanResume();

@@ -8,7 +8,10 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.augment.Augmenter;
 import org.unet4j.augment.Sample;
+import org.unet4j.augment.VolumeAugmenter;
+import org.unet4j.augment.VolumeSample;
 import org.unet4j.dsl.InvalidInputException;
+import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.recipe.AugmentationSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.labels.ClassFrequencies;
@@ -18,9 +21,12 @@ import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.Dataset;
 import org.unet4j.recipes.data.DatasetTiles;
 import org.unet4j.recipes.data.LabelledImage;
+import org.unet4j.recipes.data.LabelledVolume;
 import org.unet4j.recipes.data.OutputGrid;
 import org.unet4j.recipes.data.TileDraw;
 import org.unet4j.recipes.data.TileSource;
+import org.unet4j.recipes.data.VolumeDataset;
+import org.unet4j.recipes.data.VolumeTiles;
 
 /**
  * Where a {@link Training} gets its images and labels: the recipe's own files (folders, globs,
@@ -44,9 +50,16 @@ public final class TrainingData {
     return fromRecipe(Path.of(""));
   }
 
-  /** The recipe's {@code data} spec, relative paths against {@code base}. */
+  /**
+   * The recipe's {@code data} spec, relative paths against {@code base}. For a 3D net every image
+   * file is one volume ({@link VolumeDataset}), its pages the planes.
+   */
   public static TrainingData fromRecipe(Path base) {
     return new TrainingData((recipe, augmenter, threads, console) -> {
+      if (recipe.model().dimensions() == 3) {
+        VolumeDataset volumes = VolumeDataset.open(recipe, base, recipe.data().ignoreLabel());
+        return volumeTiles(recipe, volumes.training(), volumes.validation());
+      }
       Dataset dataset = Dataset.open(recipe, base).balancedOverTraining();
       WeightMapCache cache = WeightMapCache.inMemory(WEIGHT_MAP_CACHE_BYTES);
       long loading = System.nanoTime();
@@ -59,6 +72,25 @@ public final class TrainingData {
       }
       return tiles(recipe, augmenter, training, validation);
     });
+  }
+
+  /**
+   * Volumes in memory for a 3D net's training, and others for the validation scores (may be
+   * empty). Voxels not annotated ({@link org.unet4j.labels.InstanceVolume#ignored}) weigh nothing.
+   */
+  public static TrainingData volumes(List<LabelledVolume> training, List<LabelledVolume> validation) {
+    if (training.isEmpty()) {
+      throw new DataException("training data: give at least one labelled volume, got none");
+    }
+    List<LabelledVolume> trainingCopy = List.copyOf(training);
+    List<LabelledVolume> validationCopy = List.copyOf(validation);
+    return new TrainingData((recipe, augmenter, threads, console) ->
+        volumeTiles(recipe, trainingCopy, validationCopy));
+  }
+
+  /** As {@link #volumes(List, List)} without validation. */
+  public static TrainingData volumes(List<LabelledVolume> training) {
+    return volumes(training, List.of());
   }
 
   /** Images in memory, all for training. */
@@ -74,6 +106,7 @@ public final class TrainingData {
     List<LabelledImage> trainingCopy = List.copyOf(training);
     List<LabelledImage> validationCopy = List.copyOf(validation);
     return new TrainingData((recipe, augmenter, threads, console) -> {
+      requireImages(recipe);
       Dataset.checkClasses(recipe);
       WeightMapCache cache = WeightMapCache.inMemory(WEIGHT_MAP_CACHE_BYTES);
       Recipe balanced = Dataset.balanced(recipe,
@@ -89,6 +122,7 @@ public final class TrainingData {
   public static TrainingData generated(SampleGenerator generator, List<LabelledImage> validation) {
     List<LabelledImage> validationCopy = List.copyOf(validation);
     return new TrainingData((recipe, augmenter, threads, console) -> {
+      requireImages(recipe);
       Dataset.checkClasses(recipe);
       if (Dataset.balancesOverTrainingSet(recipe)) {
         throw new DataException("loss.classBalance dataset-frequency counts the classes of a fixed training set,"
@@ -117,6 +151,44 @@ public final class TrainingData {
   @FunctionalInterface
   private interface Preparer {
     Prepared prepare(Recipe recipe, Augmenter augmenter, int threads, @Nullable PrintStream console);
+  }
+
+  /** Refuses images for a 3D net, which trains on volumes. */
+  private static void requireImages(Recipe recipe) {
+    if (recipe.model().dimensions() == 3) {
+      throw new DataException(recipe.name() + ": a 3D net (model.dimensions 3) trains on volumes, and this"
+          + " training data gives 2D images; give volumes (TrainingData.volumes) or the recipe's data spec");
+    }
+  }
+
+  /** Tiles of volumes: the recipe's augmentation in 3D, training blocks at the net's valid input. */
+  private static Prepared volumeTiles(Recipe recipe, List<LabelledVolume> training, List<LabelledVolume> validation) {
+    Dataset.checkClasses(recipe);
+    if (Dataset.balancesOverTrainingSet(recipe)) {
+      throw new DataException("loss.classBalance dataset-frequency is not implemented for volumes yet; use"
+          + " inverse-frequency (per volume), none or given");
+    }
+    Size3 input = TrainingGraph.trainingBlock(recipe);
+    Size3 output = recipe.model().volumeGeometry().outputSize(input);
+    TileSource tiles = new VolumeTiles(volumeSamples(recipe, training, "training"),
+        VolumeAugmenter.of(recipe.augmentation()), input, output, recipe.training().batchSize(),
+        recipe.training().seed());
+    TileSource held = validation.isEmpty() ? null : new VolumeTiles(volumeSamples(recipe, validation, "validation"),
+        VolumeAugmenter.of(AugmentationSpec.none()), input, output, recipe.training().batchSize(),
+        recipe.training().seed() + 1);
+    return new Prepared(tiles, held);
+  }
+
+  private static List<VolumeSample> volumeSamples(Recipe recipe, List<LabelledVolume> volumes, String role) {
+    List<VolumeSample> samples = new ArrayList<>();
+    for (int i = 0; i < volumes.size(); i++) {
+      try {
+        samples.add(VolumeDataset.sample(recipe, volumes.get(i)));
+      } catch (InvalidInputException e) {
+        throw new DataException(role + " data, volume " + i + ": " + e.getMessage(), e);
+      }
+    }
+    return samples;
   }
 
   private static List<Sample> samples(Recipe recipe, List<LabelledImage> images, WeightMapCache cache) {

@@ -27,6 +27,7 @@ import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.recipe.AdamOptimizer;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.SgdOptimizer;
@@ -81,9 +82,9 @@ public final class TrainingGraph implements AutoCloseable {
     this.model = model;
     Graph graph = model.graph();
     Ops tf = Ops.create(graph);
-    int out = model.outputSize();
-    labels = tf.withName(LABELS).placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, out, out)));
-    weights = tf.withName(WEIGHTS).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, out, out)));
+    Shape target = targetShape(recipe, model);
+    labels = tf.withName(LABELS).placeholder(TInt32.class, Placeholder.shape(target));
+    weights = tf.withName(WEIGHTS).placeholder(TFloat32.class, Placeholder.shape(target));
     Ops lossScope = tf.withSubScope("loss_terms");
     LossInputs inputs = LossInputs.of(lossScope, model.logits(), labels, weights, recipe.model().classes(),
         recipe.model().head().activation());
@@ -174,7 +175,21 @@ public final class TrainingGraph implements AutoCloseable {
     return gated;
   }
 
-  /** Compiles the recipe's model at its training tile, seeded by the recipe's seed. */
+  /** [-1, out, out], or a 3D net's [-1, outZ, out, out]: the shape of fed labels and weights. */
+  private static Shape targetShape(Recipe recipe, CompiledModel model) {
+    if (recipe.model().dimensions() == 3) {
+      Size3 out = model.volumeOutputSize();
+      return Shape.of(-1, out.z(), out.y(), out.x());
+    }
+    int out = model.outputSize();
+    return Shape.of(-1, out, out);
+  }
+
+  /**
+   * Compiles the recipe's model at its training tile, seeded by the recipe's seed. A 3D net's tile
+   * is {@code training.tile} in y and x and the valid size nearest it along z
+   * ({@link org.unet4j.dsl.model.VolumeGeometry#inputForTile}).
+   */
   public static TrainingGraph build(Recipe recipe) {
     return build(recipe, 0);
   }
@@ -194,14 +209,20 @@ public final class TrainingGraph implements AutoCloseable {
    * user's own loss; the recipe's loss spec still decides which weight maps the data carries).
    */
   public static TrainingGraph build(Recipe recipe, Loss objective, int threads) {
-    ModelMismatchException.requireImages(recipe, "trained");
-    CompiledModel model = ModelCompiler.compile(recipe.model(), recipe.training().tile(), recipe.training().seed());
+    CompiledModel model = recipe.model().dimensions() == 3
+        ? ModelCompiler.compile(recipe.model(), trainingBlock(recipe), recipe.training().seed())
+        : ModelCompiler.compile(recipe.model(), recipe.training().tile(), recipe.training().seed());
     try {
       return new TrainingGraph(recipe, model, objective, threads);
     } catch (RuntimeException | Error e) {
       model.close();
       throw e;
     }
+  }
+
+  /** A 3D net's training input: {@code training.tile} in y and x, the valid size nearest it along z. */
+  public static Size3 trainingBlock(Recipe recipe) {
+    return recipe.model().volumeGeometry().inputForTile(recipe.training().tile());
   }
 
   public Recipe recipe() {
@@ -277,6 +298,8 @@ public final class TrainingGraph implements AutoCloseable {
     private final int tile;
     private final int channels;
     private final int output;
+    private final int tileDepth;
+    private final int outputDepth;
     private final List<org.tensorflow.Tensor> tensors = new ArrayList<>();
     private final FloatDataBuffer images;
     private final IntDataBuffer labels;
@@ -292,10 +315,12 @@ public final class TrainingGraph implements AutoCloseable {
       this.tile = batch.tile();
       this.channels = batch.channels();
       this.output = batch.output();
+      this.tileDepth = batch.tileDepth();
+      this.outputDepth = batch.outputDepth();
       try {
-        TFloat32 imageTensor = keep(TFloat32.tensorOf(Shape.of(size, tile, tile, channels)));
-        TInt32 labelTensor = keep(TInt32.tensorOf(Shape.of(size, output, output)));
-        TFloat32 weightTensor = keep(TFloat32.tensorOf(Shape.of(size, output, output)));
+        TFloat32 imageTensor = keep(TFloat32.tensorOf(inputShape(batch)));
+        TInt32 labelTensor = keep(TInt32.tensorOf(targetShape(batch)));
+        TFloat32 weightTensor = keep(TFloat32.tensorOf(targetShape(batch)));
         TFloat32 rateTensor = keep(TFloat32.scalarOf(0f));
         TFloat32 beta1Tensor = keep(TFloat32.scalarOf(1f));
         TFloat32 beta2Tensor = keep(TFloat32.scalarOf(1f));
@@ -335,7 +360,7 @@ public final class TrainingGraph implements AutoCloseable {
 
     boolean fits(Batch batch) {
       return batch.size() == size && batch.tile() == tile && batch.channels() == channels
-          && batch.output() == output;
+          && batch.output() == output && batch.tileDepth() == tileDepth && batch.outputDepth() == outputDepth;
     }
 
     @Override
@@ -366,7 +391,7 @@ public final class TrainingGraph implements AutoCloseable {
     return infer(batch, true, result -> {
       TFloat32 probabilities = (TFloat32) result.get(1);
       int channels = model.outputChannels();
-      int pixels = batch.size() * batch.output() * batch.output();
+      int pixels = batch.labels().length;
       float[] all = new float[pixels * channels];
       probabilities.copyTo(DataBuffers.of(all, false, false));
       int[] predicted = new int[pixels];
@@ -390,10 +415,8 @@ public final class TrainingGraph implements AutoCloseable {
   /** Runs a batch without training, fetching the loss (and the probabilities), and reads the result. */
   private <T> T infer(Batch batch, boolean withProbabilities, java.util.function.Function<Result, T> read) {
     try (TFloat32 images = images(batch);
-        TInt32 classes = TInt32.tensorOf(Shape.of(batch.size(), batch.output(), batch.output()),
-            DataBuffers.of(batch.labels(), true, false));
-        TFloat32 pixelWeights = TFloat32.tensorOf(Shape.of(batch.size(), batch.output(), batch.output()),
-            DataBuffers.of(batch.weights(), true, false))) {
+        TInt32 classes = TInt32.tensorOf(targetShape(batch), DataBuffers.of(batch.labels(), true, false));
+        TFloat32 pixelWeights = TFloat32.tensorOf(targetShape(batch), DataBuffers.of(batch.weights(), true, false))) {
       Session.Runner runner = session.runner().feed(model.input(), images).feed(labels, classes)
           .feed(weights, pixelWeights).fetch(loss);
       if (withProbabilities) {
@@ -409,8 +432,21 @@ public final class TrainingGraph implements AutoCloseable {
   public record Validation(float loss, int[] predicted) {}
 
   static TFloat32 images(Batch batch) {
-    return TFloat32.tensorOf(Shape.of(batch.size(), batch.tile(), batch.tile(), batch.channels()),
-        DataBuffers.of(batch.images(), true, false));
+    return TFloat32.tensorOf(inputShape(batch), DataBuffers.of(batch.images(), true, false));
+  }
+
+  /** The batch's image tiles [B, tile, tile, C], or volume tiles [B, D, tile, tile, C]. */
+  private static Shape inputShape(Batch batch) {
+    return batch.volumes()
+        ? Shape.of(batch.size(), batch.tileDepth(), batch.tile(), batch.tile(), batch.channels())
+        : Shape.of(batch.size(), batch.tile(), batch.tile(), batch.channels());
+  }
+
+  /** The batch's labels and weights [B, out, out], or [B, outD, out, out]. */
+  private static Shape targetShape(Batch batch) {
+    return batch.volumes()
+        ? Shape.of(batch.size(), batch.outputDepth(), batch.output(), batch.output())
+        : Shape.of(batch.size(), batch.output(), batch.output());
   }
 
   private double beta1() {
