@@ -40,6 +40,19 @@ final class Watershed {
       core[p] = object[p] == id && probability[p] > seedThreshold;
       any |= core[p];
     }
+    return flood(core, any, probability, object, width, height, id, regions);
+  }
+
+  /**
+   * Floods the object from the given cores on {@code elevation} (higher first), as {@link #flood}
+   * does from the probability's cores.
+   *
+   * @param core the seed pixels, inside the object
+   * @param any whether a pixel of {@code core} is set; without one the object stays one region
+   */
+  static int flood(boolean[] core, boolean any, float[] elevation, int[] object, int width, int height, int id,
+      int[] regions) {
+    int n = width * height;
     if (!any) {
       for (int p = 0; p < n; p++) {
         if (object[p] == id) {
@@ -48,6 +61,7 @@ final class Watershed {
       }
       return 1;
     }
+    float[] probability = elevation;
     int[] label = new int[n];
     int count = ConnectedComponents.label(core, width, height, label);
     Heap heap = new Heap(n);
