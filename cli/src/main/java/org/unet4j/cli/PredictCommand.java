@@ -86,8 +86,11 @@ final class PredictCommand implements Callable<Integer> {
       }
       o.printf(Locale.ROOT, "tiles   %d -> %d, step %d, mirrored context %d px; tta %s; threshold %s%s%n", t.tile(),
           t.outputSize(), t.step(), t.context(), inference.tta().name().toLowerCase(Locale.ROOT),
-          inference.threshold(), inference.instances() == InstanceMethod.WATERSHED
-              ? "; watershed from cores above " + inference.seedThreshold() : "");
+          inference.threshold(), switch (inference.instances()) {
+            case WATERSHED -> "; watershed from cores above " + inference.seedThreshold();
+            case DISTANCE_WATERSHED -> "; distance watershed from maxima " + inference.seedDepth() + " px deep";
+            case COMPONENTS -> "";
+          });
       o.flush();
       long began = System.nanoTime();
       for (Map.Entry<String, Path> input : inputs.entrySet()) {

@@ -31,11 +31,16 @@ public record InferenceSpec(
         @Default("0.9") @Range(min = 0, max = 1) double seedThreshold,
     @Doc("what NAME_prob.tif holds: the probability of foreground (cell), or of background (for ISBI 2012:"
         + " membrane, 1 = membrane, as the challenge scores it); instance labels and overlays show cells either way")
-        @Default("\"foreground\"") ProbabilityOf probabilityOf) {
+        @Default("\"foreground\"") ProbabilityOf probabilityOf,
+    @Doc("distance-watershed seeds: maxima of an object's distance to the background that rise at least this many"
+        + " pixels above the saddle to a higher one (h-maxima); a neck narrower than the nuclei by twice this cuts")
+        @Default("2.0") @Range(min = 0.1, max = 1000) double seedDepth) {
 
   /** The defaults of {@link #instances} and {@link #seedThreshold}. */
   private static final InstanceMethod DEFAULT_INSTANCES = InstanceMethod.COMPONENTS;
   private static final double DEFAULT_SEED_THRESHOLD = 0.9;
+  /** The default of {@link #seedDepth}. */
+  private static final double DEFAULT_SEED_DEPTH = 2.0;
 
   public InferenceSpec {
     checkNotNull(tta, "tta");
@@ -46,6 +51,14 @@ public record InferenceSpec(
     Specs.checkComponent(InferenceSpec.class, "threshold", threshold);
     Specs.checkComponent(InferenceSpec.class, "minObjectSize", minObjectSize);
     Specs.checkComponent(InferenceSpec.class, "seedThreshold", seedThreshold);
+    Specs.checkComponent(InferenceSpec.class, "seedDepth", seedDepth);
+  }
+
+  /** Settings with the distance watershed's depth at its default. */
+  public InferenceSpec(int tile, int batchSize, TestTimeAugmentation tta, double threshold, int minObjectSize,
+      boolean fillHoles, InstanceMethod instances, double seedThreshold, ProbabilityOf probabilityOf) {
+    this(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold, probabilityOf,
+        DEFAULT_SEED_DEPTH);
   }
 
   /** A foreground probability map. */
@@ -77,13 +90,13 @@ public record InferenceSpec(
     return new InferenceSpec(tile != null ? tile : this.tile, batchSize != null ? batchSize : this.batchSize,
         tta != null ? tta : this.tta, threshold != null ? threshold : this.threshold, minObjectSize, fillHoles,
         instances != null ? instances : this.instances, seedThreshold != null ? seedThreshold : this.seedThreshold,
-        probabilityOf);
+        probabilityOf, seedDepth);
   }
 
   /** These settings with another tile. */
   public InferenceSpec withTile(int tile) {
     return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
-        probabilityOf);
+        probabilityOf, seedDepth);
   }
 
   /** The recipe format's defaults, read from the {@code @Default} annotations. */
@@ -113,6 +126,7 @@ public record InferenceSpec(
     private InstanceMethod instances;
     private double seedThreshold;
     private ProbabilityOf probabilityOf;
+    private double seedDepth;
 
     private Builder(InferenceSpec from) {
       this.tile = from.tile();
@@ -124,6 +138,7 @@ public record InferenceSpec(
       this.instances = from.instances();
       this.seedThreshold = from.seedThreshold();
       this.probabilityOf = from.probabilityOf();
+      this.seedDepth = from.seedDepth();
     }
 
     /** Input tile size in pixels; must be valid for the model. */
@@ -216,9 +231,22 @@ public record InferenceSpec(
       return probabilityOf;
     }
 
+    /**
+     * Distance-watershed seeds: maxima of an object's distance to the background at least this many
+     * pixels above the saddle to a higher one.
+     */
+    public Builder seedDepth(double seedDepth) {
+      this.seedDepth = seedDepth;
+      return this;
+    }
+
+    public double seedDepth() {
+      return seedDepth;
+    }
+
     public InferenceSpec build() {
       return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
-          probabilityOf);
+          probabilityOf, seedDepth);
     }
   }
 }

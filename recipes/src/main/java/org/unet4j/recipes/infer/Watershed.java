@@ -1,6 +1,8 @@
 package org.unet4j.recipes.infer;
 
 import java.util.Arrays;
+import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.labels.ConnectedComponents;
 
 /**
@@ -22,6 +24,24 @@ import org.unet4j.labels.ConnectedComponents;
  */
 final class Watershed {
   private Watershed() {}
+
+  /**
+   * Splits the object of pixels {@code object[p] == id} in a {@code width x height} crop by the
+   * watershed that {@code inference.instances} names: from the probability's cores ({@link #flood}),
+   * or from the maxima of the object's distance to the background ({@link DistanceSeeds}), flooded
+   * on that distance.
+   *
+   * @return r, the regions 1..r written into {@code regions} for the object's pixels
+   */
+  static int split(float[] probability, int[] object, int width, int height, int id, InferenceSpec inference,
+      int[] regions) {
+    if (inference.instances() != InstanceMethod.DISTANCE_WATERSHED) {
+      return flood(probability, object, width, height, id, inference.seedThreshold(), regions);
+    }
+    float[] distance = new float[width * height];
+    boolean[] core = DistanceSeeds.find(object, width, height, id, inference.seedDepth(), distance);
+    return flood(core, true, distance, object, width, height, id, regions);
+  }
 
   /**
    * Floods the object of pixels {@code object[p] == id} in a {@code width x height} crop.
