@@ -25,7 +25,8 @@ public record InferenceSpec(
     @Doc("objects smaller than this many pixels are dropped") @Default("0") @Range(min = 0, max = 1e9)
         int minObjectSize,
     @Doc("fill holes inside objects") @Default("false") boolean fillHoles,
-    @Doc("instances from the foreground: connected components, or components split by a seeded watershed")
+    @Doc("instances from the foreground: connected components, components split by a seeded watershed on the"
+        + " probability, or components split at the necks of their shape (distance-watershed)")
         @Default("\"components\"") InstanceMethod instances,
     @Doc("watershed seeds: object cores with a foreground probability above this")
         @Default("0.9") @Range(min = 0, max = 1) double seedThreshold,
