@@ -82,7 +82,7 @@ public record InferenceSpec(
 
   /**
    * These settings with the given ones in place of theirs; a null keeps this spec's value. The
-   * post-processing fields without a command-line override (minimum object size, hole filling)
+   * post-processing fields without a command-line override (minimum object size, hole filling, seed depth)
    * stay as they are.
    */
   public InferenceSpec overriddenBy(@Nullable Integer tile, @Nullable Integer batchSize,
