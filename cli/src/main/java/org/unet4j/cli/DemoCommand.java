@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.unet4j.recipes.demo.DemoReport;
 import org.unet4j.recipes.demo.NucleiDemo;
 import org.unet4j.recipes.model.RunWriteException;
@@ -26,20 +27,22 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where the run, the predictions and the scores go (default: ${DEFAULT-VALUE}).")
   Path directory;
 
-  @Option(names = "--steps", paramLabel = "N", defaultValue = "900",
-      description = "Training steps (default: ${DEFAULT-VALUE}, about five minutes on two cores).")
-  int steps;
+  @Option(names = "--steps", paramLabel = "N",
+      description = "Training steps (default: the recipe's training.steps, 600, about three minutes on two cores).")
+  @Nullable Integer steps;
 
   @Override
   public Integer call() {
-    if (steps < 1) {
+    if (steps != null && steps < 1) {
       throw new UserException("--steps " + steps + ": train at least 1 step");
     }
-    NucleiDemo demo = NucleiDemo.in(Path.of(System.getProperty(RecipeArgument.HOME, ""))).steps(steps)
-        .console(System.err);
+    NucleiDemo demo = NucleiDemo.in(Path.of(System.getProperty(RecipeArgument.HOME, ""))).console(System.err);
+    if (steps != null) {
+      demo = demo.steps(steps);
+    }
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "training %s for %d steps into %s, then segmenting and scoring the held-out images in"
-        + " %s%n", NucleiDemo.RECIPE, steps, directory.resolve("run"), NucleiDemo.TEST);
+        + " %s%n", NucleiDemo.RECIPE, demo.recipe().training().steps(), directory.resolve("run"), NucleiDemo.TEST);
     out.flush();
     DemoReport report;
     try {

@@ -125,6 +125,7 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new UserException("--labels and --recipe both set the truth's label format; give one of them");
     }
     FileEvaluation base = index ? FileEvaluation.ofClasses(ignoreLabel == null ? -1 : ignoreLabel)
+        : recipe != null && labels == null ? FileEvaluation.of(RecipeArgument.load(recipe).data())
         : FileEvaluation.of(labelFormat());
     FileEvaluation evaluation = base.threshold(threshold)
         .objects(ObjectSource.valueOf(objects.toUpperCase(Locale.ROOT))).probabilityOf(probabilityOf());

@@ -30,8 +30,9 @@ public final class InferenceOverrides {
   @Nullable Double threshold;
 
   @Option(names = "--instances", paramLabel = "METHOD", description = "Instance labels from the foreground:"
-      + " components (each connected component is an object) or watershed (components split by a seeded watershed"
-      + " from their cores above the seed threshold) (default: the recipe's inference.instances).")
+      + " components (each connected component is an object), watershed (components split by a seeded watershed"
+      + " from their cores above the seed threshold) or distance-watershed (components split at the necks of their"
+      + " shape, from distance maxima inference.seedDepth deep) (default: the recipe's inference.instances).")
   @Nullable String instances;
 
   @Option(names = "--seed-threshold", paramLabel = "T", description = "Watershed seeds: object cores with a"

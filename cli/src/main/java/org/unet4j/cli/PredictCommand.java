@@ -88,8 +88,11 @@ final class PredictCommand implements Callable<Integer> {
           : t.outputSize() + " (upsampled x" + t.stride() + " to " + t.upsampledOutput() + ")";
       o.printf(Locale.ROOT, "tiles   %d -> %s, step %d, mirrored context %d px; tta %s; threshold %s%s%n", t.tile(),
           output, t.step(), t.context(), inference.tta().name().toLowerCase(Locale.ROOT),
-          inference.threshold(), inference.instances() == InstanceMethod.WATERSHED
-              ? "; watershed from cores above " + inference.seedThreshold() : "");
+          inference.threshold(), switch (inference.instances()) {
+            case WATERSHED -> "; watershed from cores above " + inference.seedThreshold();
+            case DISTANCE_WATERSHED -> "; distance watershed from maxima " + inference.seedDepth() + " px deep";
+            case COMPONENTS -> "";
+          });
       o.flush();
       long began = System.nanoTime();
       for (Map.Entry<String, Path> input : inputs.entrySet()) {

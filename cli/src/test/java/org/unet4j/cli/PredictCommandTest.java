@@ -266,7 +266,7 @@ class PredictCommandTest {
     assertUserError(CliRun.of("predict", "--model", run(), "--out", out, "--batch-size", "0", image.toString()),
         "unet4j predict: --batch-size: expected at least 1 tile, got 0");
     assertUserError(CliRun.of("predict", "--model", run(), "--out", out, "--instances", "voronoi", image.toString()),
-        "unet4j predict: --instances: expected components or watershed, got \"voronoi\"");
+        "unet4j predict: --instances: expected components, watershed or distance-watershed, got \"voronoi\"");
     assertUserError(CliRun.of("predict", "--model", run(), "--out", out, "--seed-threshold", "-1", image.toString()),
         "unet4j predict: --seed-threshold: expected a probability 0..1, got -1.0");
   }

@@ -61,6 +61,13 @@ public class InferenceScope internal constructor(private val builder: InferenceS
             builder.seedThreshold(value)
         }
 
+    /** Distance-watershed seeds: distance maxima at least this many pixels above the saddle to a higher one. */
+    public var seedDepth: Double
+        get() = builder.seedDepth()
+        set(value) {
+            builder.seedDepth(value)
+        }
+
     /** What NAME_prob.tif holds: foreground (cell) or background (ISBI 2012: membrane) probability. */
     public var probabilityOf: ProbabilityOf
         get() = builder.probabilityOf()

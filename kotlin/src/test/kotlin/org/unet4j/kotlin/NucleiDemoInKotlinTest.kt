@@ -3,6 +3,7 @@ package org.unet4j.kotlin
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Test
 import org.unet4j.dsl.recipe.FlipTransform.Symmetry.DIHEDRAL
+import org.unet4j.dsl.recipe.InstanceMethod
 import org.unet4j.dsl.recipe.LabelFormat
 import org.unet4j.dsl.recipe.Recipes
 import org.unet4j.dsl.recipe.TestTimeAugmentation
@@ -35,7 +36,7 @@ class NucleiDemoInKotlinTest {
             adam(lr = 1e-3)
             cosineSchedule(minFactor = 0.05)
             warmupSteps = 20
-            steps = 900
+            steps = 600
             batchSize = 4
             tile = 252
             checkpointEvery = 300
@@ -51,8 +52,10 @@ class NucleiDemoInKotlinTest {
             batchSize = 4
             tta = TestTimeAugmentation.DIHEDRAL
             threshold = 0.7
-            minObjectSize = 15
+            minObjectSize = 60
             fillHoles = true
+            instances = InstanceMethod.DISTANCE_WATERSHED
+            seedDepth = 2.0
         }
     }
 

@@ -201,6 +201,7 @@ class RecipeDslTest {
                 fillHoles = true
                 instances = InstanceMethod.WATERSHED
                 seedThreshold = 0.8
+                seedDepth = 3.5
                 probabilityOf = ProbabilityOf.BACKGROUND
             }
         }
@@ -209,7 +210,7 @@ class RecipeDslTest {
             r.data,
         )
         assertEquals(
-            InferenceSpec(124, 2, TestTimeAugmentation.DIHEDRAL, 0.6, 5, true, InstanceMethod.WATERSHED, 0.8, ProbabilityOf.BACKGROUND),
+            InferenceSpec(124, 2, TestTimeAugmentation.DIHEDRAL, 0.6, 5, true, InstanceMethod.WATERSHED, 0.8, ProbabilityOf.BACKGROUND, 3.5),
             r.inference,
         )
         val stacks = recipe("s") {

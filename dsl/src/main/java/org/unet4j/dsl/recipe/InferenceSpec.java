@@ -25,7 +25,8 @@ public record InferenceSpec(
     @Doc("objects smaller than this many pixels are dropped") @Default("0") @Range(min = 0, max = 1e9)
         int minObjectSize,
     @Doc("fill holes inside objects") @Default("false") boolean fillHoles,
-    @Doc("instances from the foreground: connected components, or components split by a seeded watershed")
+    @Doc("instances from the foreground: connected components, components split by a seeded watershed on the"
+        + " probability, or components split at the necks of their shape (distance-watershed)")
         @Default("\"components\"") InstanceMethod instances,
     @Doc("watershed seeds: object cores with a foreground probability above this")
         @Default("0.9") @Range(min = 0, max = 1) double seedThreshold,
@@ -35,11 +36,16 @@ public record InferenceSpec(
     @Doc("instances of a net of 3 or more classes: 0 takes the foreground (every class but 0) as a 2-class net's;"
         + " a class c >= 1 (the interior class of a 3-class nuclei net) seeds one object per 4-connected component of"
         + " pixels whose most probable class is c and grows it into the foreground")
-        @Default("0") @Range(min = 0, max = 255) int instanceClass) {
+        @Default("0") @Range(min = 0, max = 255) int instanceClass,
+    @Doc("distance-watershed seeds: maxima of an object's distance to the background that rise at least this many"
+        + " pixels above the saddle to a higher one (h-maxima); a neck narrower than the nuclei by twice this cuts")
+        @Default("2.0") @Range(min = 0.1, max = 1000) double seedDepth) {
 
   /** The defaults of {@link #instances} and {@link #seedThreshold}. */
   private static final InstanceMethod DEFAULT_INSTANCES = InstanceMethod.COMPONENTS;
   private static final double DEFAULT_SEED_THRESHOLD = 0.9;
+  /** The default of {@link #seedDepth}. */
+  private static final double DEFAULT_SEED_DEPTH = 2.0;
 
   public InferenceSpec {
     checkNotNull(tta, "tta");
@@ -51,12 +57,14 @@ public record InferenceSpec(
     Specs.checkComponent(InferenceSpec.class, "minObjectSize", minObjectSize);
     Specs.checkComponent(InferenceSpec.class, "seedThreshold", seedThreshold);
     Specs.checkComponent(InferenceSpec.class, "instanceClass", instanceClass);
+    Specs.checkComponent(InferenceSpec.class, "seedDepth", seedDepth);
   }
 
-  /** Instances from the foreground ({@link #instanceClass} 0). */
+  /** Instances from the foreground ({@link #instanceClass} 0), the distance watershed's depth at its default. */
   public InferenceSpec(int tile, int batchSize, TestTimeAugmentation tta, double threshold, int minObjectSize,
       boolean fillHoles, InstanceMethod instances, double seedThreshold, ProbabilityOf probabilityOf) {
-    this(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold, probabilityOf, 0);
+    this(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold, probabilityOf, 0,
+        DEFAULT_SEED_DEPTH);
   }
 
   /** A foreground probability map. */
@@ -79,7 +87,7 @@ public record InferenceSpec(
 
   /**
    * These settings with the given ones in place of theirs; a null keeps this spec's value. The
-   * post-processing fields without a command-line override (minimum object size, hole filling)
+   * post-processing fields without a command-line override (minimum object size, hole filling, seed depth)
    * stay as they are.
    */
   public InferenceSpec overriddenBy(@Nullable Integer tile, @Nullable Integer batchSize,
@@ -88,13 +96,13 @@ public record InferenceSpec(
     return new InferenceSpec(tile != null ? tile : this.tile, batchSize != null ? batchSize : this.batchSize,
         tta != null ? tta : this.tta, threshold != null ? threshold : this.threshold, minObjectSize, fillHoles,
         instances != null ? instances : this.instances, seedThreshold != null ? seedThreshold : this.seedThreshold,
-        probabilityOf, instanceClass);
+        probabilityOf, instanceClass, seedDepth);
   }
 
   /** These settings with another tile. */
   public InferenceSpec withTile(int tile) {
     return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
-        probabilityOf, instanceClass);
+        probabilityOf, instanceClass, seedDepth);
   }
 
   /** The recipe format's defaults, read from the {@code @Default} annotations. */
@@ -125,6 +133,7 @@ public record InferenceSpec(
     private double seedThreshold;
     private ProbabilityOf probabilityOf;
     private int instanceClass;
+    private double seedDepth;
 
     private Builder(InferenceSpec from) {
       this.tile = from.tile();
@@ -137,6 +146,7 @@ public record InferenceSpec(
       this.seedThreshold = from.seedThreshold();
       this.probabilityOf = from.probabilityOf();
       this.instanceClass = from.instanceClass();
+      this.seedDepth = from.seedDepth();
     }
 
     /** Input tile size in pixels; must be valid for the model. */
@@ -242,9 +252,22 @@ public record InferenceSpec(
       return instanceClass;
     }
 
+    /**
+     * Distance-watershed seeds: maxima of an object's distance to the background at least this many
+     * pixels above the saddle to a higher one.
+     */
+    public Builder seedDepth(double seedDepth) {
+      this.seedDepth = seedDepth;
+      return this;
+    }
+
+    public double seedDepth() {
+      return seedDepth;
+    }
+
     public InferenceSpec build() {
       return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
-          probabilityOf, instanceClass);
+          probabilityOf, instanceClass, seedDepth);
     }
   }
 }

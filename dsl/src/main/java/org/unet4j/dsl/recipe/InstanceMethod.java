@@ -8,5 +8,12 @@ public enum InstanceMethod {
    * Each component is split by a seeded watershed: seeds are its cores above
    * {@code inference.seedThreshold}, flooded on the probability.
    */
-  WATERSHED
+  WATERSHED,
+  /**
+   * Each component is split by a watershed of its shape, for touching nuclei whose probability has
+   * no valley between them: seeds are the maxima of its distance to the background at least
+   * {@code inference.seedDepth} pixels deep (h-maxima), flooded on that distance, so the cut runs
+   * along the neck between them.
+   */
+  DISTANCE_WATERSHED
 }

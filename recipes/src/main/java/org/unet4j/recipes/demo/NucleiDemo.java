@@ -31,7 +31,7 @@ import org.unet4j.recipes.train.TrainingResult;
  * ({@link DemoReport}). A folder that holds a run already continues it (to more steps, say).
  *
  * <pre>{@code
- * DemoReport report = NucleiDemo.in(Path.of(".")).steps(900).run(Path.of("demo-out"));
+ * DemoReport report = NucleiDemo.in(Path.of(".")).run(Path.of("demo-out"));
  * System.out.print(report.format());
  * }</pre>
  */

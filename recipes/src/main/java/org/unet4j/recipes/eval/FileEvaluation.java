@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.json.JsonNames;
+import org.unet4j.dsl.recipe.DataSpec;
 import org.unet4j.dsl.recipe.LabelFormat;
 import org.unet4j.dsl.recipe.ProbabilityOf;
 import org.unet4j.recipes.data.DataException;
@@ -88,6 +89,15 @@ public final class FileEvaluation {
    */
   public static FileEvaluation ofClasses(int ignoreLabel) {
     return new FileEvaluation(null, 0.5, null, ObjectSource.AUTO, ProbabilityOf.FOREGROUND, true, ignoreLabel);
+  }
+
+  /**
+   * An evaluation decoding the truth as a recipe's training data is decoded: {@link #ofClasses}
+   * with the data's ignore label for {@code index} labels, else {@link #of(LabelFormat)}.
+   */
+  public static FileEvaluation of(DataSpec data) {
+    checkNotNull(data, "data");
+    return data.labelFormat() == LabelFormat.INDEX ? ofClasses(data.ignoreLabel()) : of(data.labelFormat());
   }
 
   /** The same evaluation with the object scores' probability threshold (0..1). */

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.InstanceMethod;
 
 /**
  * {@link InstanceSegmentation} of a page that arrives a band of rows at a time, with the labels the
@@ -51,7 +53,7 @@ final class BandLabelling implements AutoCloseable {
   private final boolean fillHoles;
   private final int minObjectSize;
   private final boolean watershed;
-  private final double seedThreshold;
+  private final InferenceSpec inference;
 
   private final Scratch ids;
   private final @Nullable Scratch probabilities;
@@ -74,20 +76,19 @@ final class BandLabelling implements AutoCloseable {
   private int objects = -1;
 
   /**
+   * @param inference the threshold, hole filling, minimum object size and instance method
    * @param folder where the scratch files go (the output folder: it has room for outputs)
    * @param name for the scratch files' names
    */
-  BandLabelling(int width, int height, double threshold, boolean fillHoles, int minObjectSize, boolean watershed,
-      double seedThreshold, Path folder, String name) {
+  BandLabelling(int width, int height, InferenceSpec inference, Path folder, String name) {
     checkArgument(width >= 1 && height >= 1, "sizes must be positive, got %sx%s", width, height);
-    checkArgument(minObjectSize >= 0, "minObjectSize must be >= 0, got %s", minObjectSize);
     this.width = width;
     this.height = height;
-    this.threshold = threshold;
-    this.fillHoles = fillHoles;
-    this.minObjectSize = minObjectSize;
-    this.watershed = watershed;
-    this.seedThreshold = seedThreshold;
+    this.threshold = inference.threshold();
+    this.fillHoles = inference.fillHoles();
+    this.minObjectSize = inference.minObjectSize();
+    this.watershed = inference.instances() != InstanceMethod.COMPONENTS;
+    this.inference = inference;
     this.previous = new int[width];
     this.current = new int[width];
     Scratch idFile = Scratch.create(folder, name + ".ids");
@@ -387,7 +388,7 @@ final class BandLabelling implements AutoCloseable {
       System.arraycopy(window.probabilityRow(y0 + r), x0, probability, r * w, w);
     }
     int[] region = new int[w * h];
-    int count = Watershed.flood(probability, crop, w, h, o, seedThreshold, region);
+    int count = Watershed.split(probability, crop, w, h, o, inference, region);
     int base = regions.add(count);
     for (int r = 0; r < h; r++) {
       int[] out = window.regionRow(y0 + r);

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.unet4j.dsl.recipe.InferenceSpec;
-import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.NormalizationSpec;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.Calibration;
@@ -193,9 +192,8 @@ public final class FilePrediction {
     Path folder = files.probabilities().toAbsolutePath().getParent();
     InferenceSpec inference = predictor.inference();
     NormalizationStats stats = predictor.normalization(page);
-    try (BandLabelling labelling = new BandLabelling(width, height, inference.threshold(), inference.fillHoles(),
-        inference.minObjectSize(), inference.instances() == InstanceMethod.WATERSHED, inference.seedThreshold(),
-        folder, files.labels().getFileName().toString())) {
+    try (BandLabelling labelling = new BandLabelling(width, height, inference, folder,
+        files.labels().getFileName().toString())) {
       probabilities.beginPage(width, height, PixelType.FLOAT32);
       predictor.streamBands(page, stats, streaming.bandRows(width, predictor.classes(), predictor.tiling().step()),
           (firstRow, band) -> {

@@ -15,7 +15,8 @@ import org.unet4j.labels.InstanceLabels;
  * trained to predict the separation borders between touching cells as background (paper Sec. 3,
  * Fig. 3c), so connected components of its foreground are the cells. Where it left a border
  * incomplete, {@code inference.instances = watershed} splits each component by a seeded watershed
- * ({@link Watershed}).
+ * ({@link Watershed}); where it saw no border at all between touching nuclei, {@code distance-watershed}
+ * splits it at the neck of its shape ({@link DistanceSeeds}).
  *
  * <p>{@link BandLabelling} computes the same labels for pages that do not fit in memory.
  */
@@ -51,8 +52,8 @@ public final class InstanceSegmentation {
   /**
    * Labels 1..n numbered in raster order of each object's first pixel, 0 for background, with the
    * threshold, hole filling, minimum object size and instance method of {@code inference}. With
-   * {@link InstanceMethod#WATERSHED} the objects are the watershed regions of each component
-   * (the minimum size applies to them).
+   * {@link InstanceMethod#WATERSHED} or {@link InstanceMethod#DISTANCE_WATERSHED} the objects are the
+   * watershed regions of each component (the minimum size applies to them).
    */
   public static InstanceLabels labels(float[] foreground, int width, int height, InferenceSpec inference) {
     checkNotNull(inference, "inference");
@@ -70,13 +71,15 @@ public final class InstanceSegmentation {
     if (inference.fillHoles()) {
       fillHoles(mask, width, height);
     }
-    return InstanceLabels.of(watershed(foreground, mask, width, height, inference.seedThreshold(),
-        inference.minObjectSize()), width, height);
+    return InstanceLabels.of(watershed(foreground, mask, width, height, inference), width, height);
   }
 
-  /** Each component of the mask flooded on its own from its cores; regions numbered by first pixel. */
-  static int[] watershed(float[] probability, boolean[] mask, int width, int height, double seedThreshold,
-      int minSize) {
+  /**
+   * Each component of the mask split on its own by the watershed of {@code inference.instances}; regions
+   * numbered by first pixel, those under the minimum size dropped.
+   */
+  static int[] watershed(float[] probability, boolean[] mask, int width, int height, InferenceSpec inference) {
+    int minSize = inference.minObjectSize();
     int n = mask.length;
     int[] objects = new int[n];
     int count = ConnectedComponents.label(mask, width, height, objects);
@@ -109,7 +112,7 @@ public final class InstanceSegmentation {
         System.arraycopy(probability, (minY[o] + r) * width + minX[o], p, r * w, w);
       }
       int[] region = new int[w * h];
-      int k = Watershed.flood(p, crop, w, h, o, seedThreshold, region);
+      int k = Watershed.split(p, crop, w, h, o, inference, region);
       for (int r = 0; r < h; r++) {
         for (int c = 0; c < w; c++) {
           int v = region[r * w + c];

@@ -1,6 +1,8 @@
 package org.unet4j.recipes.infer;
 
 import java.util.Arrays;
+import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.labels.ConnectedComponents;
 
 /**
@@ -24,6 +26,24 @@ final class Watershed {
   private Watershed() {}
 
   /**
+   * Splits the object of pixels {@code object[p] == id} in a {@code width x height} crop by the
+   * watershed that {@code inference.instances} names: from the probability's cores ({@link #flood}),
+   * or from the maxima of the object's distance to the background ({@link DistanceSeeds}), flooded
+   * on that distance.
+   *
+   * @return r, the regions 1..r written into {@code regions} for the object's pixels
+   */
+  static int split(float[] probability, int[] object, int width, int height, int id, InferenceSpec inference,
+      int[] regions) {
+    if (inference.instances() != InstanceMethod.DISTANCE_WATERSHED) {
+      return flood(probability, object, width, height, id, inference.seedThreshold(), regions);
+    }
+    float[] distance = new float[width * height];
+    boolean[] core = DistanceSeeds.find(object, width, height, id, inference.seedDepth(), distance);
+    return flood(core, true, distance, object, width, height, id, regions);
+  }
+
+  /**
    * Floods the object of pixels {@code object[p] == id} in a {@code width x height} crop.
    *
    * @param probability foreground probabilities of the crop, row-major
@@ -40,6 +60,19 @@ final class Watershed {
       core[p] = object[p] == id && probability[p] > seedThreshold;
       any |= core[p];
     }
+    return flood(core, any, probability, object, width, height, id, regions);
+  }
+
+  /**
+   * Floods the object from the given cores on {@code elevation} (higher first), as {@link #flood}
+   * does from the probability's cores.
+   *
+   * @param core the seed pixels, inside the object
+   * @param any whether a pixel of {@code core} is set; without one the object stays one region
+   */
+  static int flood(boolean[] core, boolean any, float[] elevation, int[] object, int width, int height, int id,
+      int[] regions) {
+    int n = width * height;
     if (!any) {
       for (int p = 0; p < n; p++) {
         if (object[p] == id) {
@@ -48,6 +81,7 @@ final class Watershed {
       }
       return 1;
     }
+    float[] probability = elevation;
     int[] label = new int[n];
     int count = ConnectedComponents.label(core, width, height, label);
     Heap heap = new Heap(n);

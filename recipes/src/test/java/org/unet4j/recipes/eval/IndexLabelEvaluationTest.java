@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.unet4j.dsl.recipe.DataSpec;
+import org.unet4j.dsl.recipe.LabelFormat;
 import org.junit.jupiter.api.io.TempDir;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
@@ -56,5 +58,21 @@ class IndexLabelEvaluationTest {
     FileEvaluation.TruthFormatException e = assertThrows(FileEvaluation.TruthFormatException.class,
         () -> FileEvaluation.ofClasses(-1).evaluate(truth, prediction));
     assertTrue(e.getMessage().contains("0.5") && e.getMessage().endsWith("(label format index)"), e.getMessage());
+  }
+  @Test
+  void aRecipesDataSpecGivesItsIgnoreLabelToIndexLabelsAndItsFormatToOthers() {
+    Path truth = dir.resolve("a.png");
+    ImageIo.writePng(truth, Image.gray(4, 1, PixelType.UINT8, new float[] {0, 1, 7, 1}));
+    Path prediction = dir.resolve("a_prob.tif");
+    ImageIo.writeTiff(prediction, Image.gray(4, 1, PixelType.FLOAT32, new float[] {0.1f, 0.9f, 0.9f, 0.2f}));
+    DataSpec index = DataSpec.builder().labelFormat(LabelFormat.INDEX).ignoreLabel(7).build();
+    ClassEvaluation classes = FileEvaluation.of(index).evaluate(truth, prediction).summary().images().get(0)
+        .classes();
+    // x=2 (label 7) is left out: class 1 is true at {1, 3} and predicted at {1}, so 1 shared of 2.
+    assertEquals(7, classes.ignoreLabel());
+    assertEquals(1, classes.ignoredPixels());
+    assertEquals(1.0 / 2, classes.classes().get(1).iou(), 1e-12);
+    DataSpec binary = DataSpec.builder().labelFormat(LabelFormat.BINARY).build();
+    assertEquals("binary", FileEvaluation.of(binary).truthFormatName());
   }
 }

@@ -56,8 +56,7 @@ class BandLabellingTest {
 
   /** Labels of the page fed in bands of {@code band} rows. */
   private int[] banded(float[] p, int width, int height, InferenceSpec spec, int band) {
-    try (BandLabelling labelling = new BandLabelling(width, height, spec.threshold(), spec.fillHoles(),
-        spec.minObjectSize(), spec.instances() == InstanceMethod.WATERSHED, spec.seedThreshold(), dir, "t")) {
+    try (BandLabelling labelling = new BandLabelling(width, height, spec, dir, "t")) {
       for (int y = 0; y < height; y += band) {
         int rows = Math.min(band, height - y);
         float[] values = new float[rows * width];
@@ -116,7 +115,7 @@ class BandLabellingTest {
     }
   }
 
-  /** The random fields do have holes, objects crossing bands and objects the watershed splits. */
+  /** The random fields do have holes, objects crossing bands and objects both watersheds split. */
   @Test
   void theFieldsExerciseHolesAndSplits() {
     float[] p = field(61, 47, 8);
@@ -130,6 +129,8 @@ class BandLabellingTest {
     int split = InstanceSegmentation.labels(p, 61, 47, spec(false, 0, InstanceMethod.WATERSHED)).cellCount();
     assertTrue(filled > 0, "no hole filled");
     assertTrue(split > components, "watershed " + split + " vs components " + components);
+    int shapes = InstanceSegmentation.labels(p, 61, 47, spec(false, 0, InstanceMethod.DISTANCE_WATERSHED)).cellCount();
+    assertTrue(shapes > components, "distance watershed " + shapes + " vs components " + components);
   }
 
   /**

@@ -144,9 +144,11 @@ class GoldenRecipeTest {
    * Current golden files that use fields of the current version on purpose, so an older file of the
    * same name, which cannot name them, means something else: every-variant gives new fields
    * non-default values; the ISBI recipe pairs its stacks with {@code data.pairs} and writes
-   * membrane probability ({@code inference.probabilityOf}).
+   * membrane probability ({@code inference.probabilityOf}); the nuclei demo splits touching nuclei
+   * with {@code inference.instances = distance-watershed} (version 3).
    */
-  private static final Set<String> USES_NEW_FIELDS = Set.of("every-variant.json", "bundled/paper/isbi2012.json");
+  private static final Set<String> USES_NEW_FIELDS = Set.of("every-variant.json", "bundled/paper/isbi2012.json",
+      "bundled/nuclei-demo.json");
 
   /**
    * Golden files of older format versions must keep loading through the upgraders and mean what the
