@@ -210,7 +210,7 @@ class RecipeDslTest {
             r.data,
         )
         assertEquals(
-            InferenceSpec(124, 2, TestTimeAugmentation.DIHEDRAL, 0.6, 5, true, InstanceMethod.WATERSHED, 0.8, ProbabilityOf.BACKGROUND, 3.5),
+            InferenceSpec(124, 2, TestTimeAugmentation.DIHEDRAL, 0.6, 5, true, InstanceMethod.WATERSHED, 0.8, ProbabilityOf.BACKGROUND, 0, 3.5),
             r.inference,
         )
         val stacks = recipe("s") {

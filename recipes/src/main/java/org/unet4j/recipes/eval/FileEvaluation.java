@@ -66,11 +66,14 @@ public final class FileEvaluation {
   }
 
   /**
-   * An evaluation decoding the truth with {@code truthFormat}, or with the challenge's convention
-   * (cell = value > 0) when null; object threshold 0.5, the cell channel found as
+   * An evaluation decoding the truth with {@code truthFormat} ({@link #ofClasses} without an ignore
+   * label for {@code index}), or with the challenge's convention (cell = value > 0) when null; object threshold 0.5, the cell channel found as
    * {@link CellProbabilities#foreground} does, objects from labels where present.
    */
   public static FileEvaluation of(@Nullable LabelFormat truthFormat) {
+    if (truthFormat == LabelFormat.INDEX) {
+      return ofClasses(ClassMetrics.NO_IGNORE);
+    }
     return new FileEvaluation(truthFormat, 0.5, null, ObjectSource.AUTO, ProbabilityOf.FOREGROUND, false,
         ClassMetrics.NO_IGNORE);
   }

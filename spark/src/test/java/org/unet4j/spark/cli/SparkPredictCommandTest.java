@@ -85,7 +85,8 @@ class SparkPredictCommandTest {
         "colour-components", "--out", dir.resolve("o").toString(), image().toString());
     assertEquals(2, labels.status());
     assertEquals("unet4j spark-predict: --labels colour-components: unknown label format (did you mean"
-        + " color-components?); known: cells-above-zero, instance, color-components, binary, isbi-membrane\n",
+        + " color-components?); known: cells-above-zero, instance, color-components, binary, isbi-membrane, index,"
+        + " class-colors, three-class\n",
         labels.err());
 
     Run nothing = run("spark-predict", "--model", TinyRun.run().toString(), "--out", dir.resolve("o").toString(),
