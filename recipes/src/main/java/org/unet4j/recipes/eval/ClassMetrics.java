@@ -34,7 +34,7 @@ public final class ClassMetrics {
    *
    * @param ignoreLabel the truth value to leave out, or negative for none
    */
-  public static ClassEvaluation compute(List<ClassLabels> truth, List<ClassLabels> predicted, int ignoreLabel) {
+  public static ClassEvaluation compute(List<ClassMap> truth, List<ClassMap> predicted, int ignoreLabel) {
     checkNotNull(truth, "truth");
     checkNotNull(predicted, "predicted");
     checkArgument(truth.size() == predicted.size() && !truth.isEmpty(), "%s truth page(s) but %s predicted page(s)",
@@ -42,8 +42,8 @@ public final class ClassMetrics {
     int classes = 2;
     long ignored = 0;
     for (int page = 0; page < truth.size(); page++) {
-      ClassLabels t = truth.get(page);
-      ClassLabels p = predicted.get(page);
+      ClassMap t = truth.get(page);
+      ClassMap p = predicted.get(page);
       checkArgument(t.width() == p.width() && t.height() == p.height(), "page %s: truth %sx%s, prediction %sx%s",
           page + 1, t.width(), t.height(), p.width(), p.height());
       int[] tv = t.array();
@@ -64,7 +64,7 @@ public final class ClassMetrics {
     return new ClassEvaluation(Math.max(ignoreLabel, NO_IGNORE), ignored, scores.build());
   }
 
-  private static ClassScores score(List<ClassLabels> truth, List<ClassLabels> predicted, int ignoreLabel, int k) {
+  private static ClassScores score(List<ClassMap> truth, List<ClassMap> predicted, int ignoreLabel, int k) {
     long truthPixels = 0;
     long predictedPixels = 0;
     long shared = 0;
@@ -72,7 +72,7 @@ public final class ClassMetrics {
     int predictedObjects = 0;
     int matched = 0;
     for (int page = 0; page < truth.size(); page++) {
-      ClassLabels t = truth.get(page);
+      ClassMap t = truth.get(page);
       int[] tv = t.array();
       int[] pv = predicted.get(page).array();
       boolean[] inTruth = new boolean[tv.length];
@@ -109,7 +109,7 @@ public final class ClassMetrics {
    * components, with the pixels that {@code truth} ignores taken out: what the object scores of an
    * index-label evaluation compare.
    */
-  public static GroundTruth foregroundObjects(ClassLabels labels, ClassLabels truth, int ignoreLabel) {
+  public static GroundTruth foregroundObjects(ClassMap labels, ClassMap truth, int ignoreLabel) {
     checkNotNull(labels, "labels");
     int[] values = labels.array();
     int[] ignore = sameSize(labels.width(), labels.height(), truth).array();
@@ -123,7 +123,7 @@ public final class ClassMetrics {
   }
 
   /** {@code instances} with the pixels that {@code truth} ignores taken out, renumbered 1..n. */
-  public static GroundTruth withoutIgnored(GroundTruth instances, ClassLabels truth, int ignoreLabel) {
+  public static GroundTruth withoutIgnored(GroundTruth instances, ClassMap truth, int ignoreLabel) {
     checkNotNull(instances, "instances");
     int[] values = instances.instances();
     int[] ignore = sameSize(instances.width(), instances.height(), truth).array();
@@ -135,7 +135,7 @@ public final class ClassMetrics {
     return GroundTruth.of(InstanceLabels.of(values, instances.width(), instances.height()));
   }
 
-  private static ClassLabels sameSize(int width, int height, ClassLabels truth) {
+  private static ClassMap sameSize(int width, int height, ClassMap truth) {
     checkNotNull(truth, "truth");
     checkArgument(truth.width() == width && truth.height() == height, "the truth is %sx%s, the labels %sx%s",
         truth.width(), truth.height(), width, height);

@@ -80,7 +80,7 @@ public final class Evaluator {
    * @param ignoreLabel the truth value to leave out, or negative for none
    * @throws DataException when the page counts or sizes differ, naming the page
    */
-  public static ImageEvaluation evaluateClasses(String name, List<ClassLabels> truth, List<ClassLabels> predicted,
+  public static ImageEvaluation evaluateClasses(String name, List<ClassMap> truth, List<ClassMap> predicted,
       @Nullable List<GroundTruth> instances, int ignoreLabel) {
     checkNotNull(name, "name");
     checkNotNull(truth, "truth");
@@ -93,9 +93,9 @@ public final class Evaluator {
     List<GroundTruth> truthObjects = new ArrayList<>(truth.size());
     List<GroundTruth> predictedObjects = new ArrayList<>(truth.size());
     for (int i = 0; i < truth.size(); i++) {
-      ClassLabels t = truth.get(i);
+      ClassMap t = truth.get(i);
       String page = truth.size() > 1 ? "page " + (i + 1) + ": " : "";
-      ClassLabels p = predicted.get(i);
+      ClassMap p = predicted.get(i);
       if (t.width() != p.width() || t.height() != p.height()) {
         throw new DataException(page + "the truth is " + t.width() + "x" + t.height() + " but the prediction "
             + p.width() + "x" + p.height());

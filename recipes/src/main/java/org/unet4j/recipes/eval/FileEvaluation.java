@@ -330,13 +330,13 @@ public final class FileEvaluation {
     Path instancesFile = pair.instances();
     List<Image> labelPages = instancesFile == null ? List.of()
         : pagesLike(truthPages, pair.truth(), "instances", instancesFile);
-    List<ClassLabels> truths = new ArrayList<>();
-    List<ClassLabels> preds = new ArrayList<>();
+    List<ClassMap> truths = new ArrayList<>();
+    List<ClassMap> preds = new ArrayList<>();
     List<GroundTruth> instances = new ArrayList<>();
     for (int i = 0; i < truthPages.size(); i++) {
       String page = truthPages.size() > 1 ? " (page " + (i + 1) + ")" : "";
       try {
-        truths.add(ClassLabels.of(truthPages.get(i)));
+        truths.add(ClassMap.of(truthPages.get(i)));
       } catch (InvalidInputException e) {
         throw new TruthFormatException(pair.truth() + page + ": " + e.getMessage() + " (label format " + INDEX + ")",
             e);
@@ -344,7 +344,7 @@ public final class FileEvaluation {
       Image p = predPages.get(i);
       try {
         if (classesFile != null) {
-          preds.add(ClassLabels.of(p));
+          preds.add(ClassMap.of(p));
         } else {
           CellProbabilities read = channel == null ? CellProbabilities.foreground(p) : CellProbabilities.of(p, channel);
           boolean[] cells = new CellProbabilities(read.width(), read.height(),
@@ -353,7 +353,7 @@ public final class FileEvaluation {
           for (int j = 0; j < cells.length; j++) {
             classes[j] = cells[j] ? 1 : 0;
           }
-          preds.add(ClassLabels.of(classes, read.width(), read.height()));
+          preds.add(ClassMap.of(classes, read.width(), read.height()));
         }
       } catch (InvalidInputException e) {
         throw new DataException(predicted + page + ": " + e.getMessage(), e);

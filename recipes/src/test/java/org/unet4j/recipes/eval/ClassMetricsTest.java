@@ -21,11 +21,11 @@ class ClassMetricsTest {
    * 9 9 0 0 2  1 2 0 0 0
    * </pre>
    */
-  private static final ClassLabels TRUTH = ClassLabels.of(new int[] {
+  private static final ClassMap TRUTH = ClassMap.of(new int[] {
       0, 1, 1, 0, 2,
       0, 1, 1, 0, 2,
       9, 9, 0, 0, 2}, 5, 3);
-  private static final ClassLabels PREDICTED = ClassLabels.of(new int[] {
+  private static final ClassMap PREDICTED = ClassMap.of(new int[] {
       0, 1, 1, 1, 2,
       0, 1, 0, 0, 2,
       1, 2, 0, 0, 0}, 5, 3);
@@ -62,8 +62,8 @@ class ClassMetricsTest {
 
   @Test
   void withoutAnIgnoreValueEveryPixelCounts() {
-    ClassLabels truth = ClassLabels.of(new int[] {0, 2, 2, 0, 0, 2, 2}, 7, 1);
-    ClassLabels predicted = ClassLabels.of(new int[] {0, 2, 0, 0, 3, 2, 2}, 7, 1);
+    ClassMap truth = ClassMap.of(new int[] {0, 2, 2, 0, 0, 2, 2}, 7, 1);
+    ClassMap predicted = ClassMap.of(new int[] {0, 2, 0, 0, 3, 2, 2}, 7, 1);
     ClassEvaluation scores = ClassMetrics.compute(List.of(truth), List.of(predicted), ClassMetrics.NO_IGNORE);
     assertEquals(4, scores.classes().size(), "K is one more than the largest class on either side");
     ClassScores one = scores.classes().get(1);
@@ -84,8 +84,8 @@ class ClassMetricsTest {
 
   @Test
   void aStackSumsItsPagesCounts() {
-    ClassLabels a = ClassLabels.of(new int[] {1, 1, 0}, 3, 1);
-    ClassLabels b = ClassLabels.of(new int[] {1, 0, 0}, 3, 1);
+    ClassMap a = ClassMap.of(new int[] {1, 1, 0}, 3, 1);
+    ClassMap b = ClassMap.of(new int[] {1, 0, 0}, 3, 1);
     // Page 1 (truth a): 2 true, 2 predicted, 2 shared; page 2 (truth b): 1 true, 2 predicted, 1 shared.
     ClassEvaluation scores = ClassMetrics.compute(List.of(a, b), List.of(a, a), ClassMetrics.NO_IGNORE);
     ClassScores one = scores.classes().get(1);
@@ -113,7 +113,7 @@ class ClassMetricsTest {
 
   @Test
   void aNegativeClassIsRefusedWithItsPlace() {
-    DataException e = assertThrows(DataException.class, () -> ClassLabels.of(new int[] {0, 1, -1}, 3, 1));
+    DataException e = assertThrows(DataException.class, () -> ClassMap.of(new int[] {0, 1, -1}, 3, 1));
     assertTrue(e.getMessage().contains("class -1 at (x=2, y=0)"), e.getMessage());
   }
 }

@@ -11,12 +11,12 @@ import org.unet4j.recipes.data.Image;
  * 0..K-1, class 0 the background, and perhaps an ignore value) or a predicted class map
  * ({@code NAME_classes.tif}). Immutable.
  */
-public final class ClassLabels {
+public final class ClassMap {
   private final int width;
   private final int height;
   private final int[] classes;
 
-  private ClassLabels(int width, int height, int[] classes) {
+  private ClassMap(int width, int height, int[] classes) {
     this.width = width;
     this.height = height;
     this.classes = classes;
@@ -27,7 +27,7 @@ public final class ClassLabels {
    *
    * @throws DataException for a negative value
    */
-  public static ClassLabels of(int[] classes, int width, int height) {
+  public static ClassMap of(int[] classes, int width, int height) {
     checkNotNull(classes, "classes");
     checkArgument(width >= 1 && height >= 1 && (long) width * height == classes.length,
         "a %sx%s image has %s pixels, got %s", width, height, (long) width * height, classes.length);
@@ -37,7 +37,7 @@ public final class ClassLabels {
             + ") is negative; index labels hold classes 0, 1, 2, ...");
       }
     }
-    return new ClassLabels(width, height, classes.clone());
+    return new ClassMap(width, height, classes.clone());
   }
 
   /**
@@ -45,7 +45,7 @@ public final class ClassLabels {
    *
    * @throws DataException when a value is not a whole number >= 0
    */
-  public static ClassLabels of(Image image) {
+  public static ClassMap of(Image image) {
     checkNotNull(image, "image");
     return of(image.channelAsInts(0), image.width(), image.height());
   }
@@ -75,6 +75,6 @@ public final class ClassLabels {
 
   @Override
   public String toString() {
-    return "ClassLabels[" + width + "x" + height + "]";
+    return "ClassMap[" + width + "x" + height + "]";
   }
 }
