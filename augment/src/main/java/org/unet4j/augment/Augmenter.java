@@ -66,7 +66,23 @@ public final class Augmenter {
   /** The geometric map drawn for {@code seed} on tiles of {@code shape} (the elastic lattice spans the image tile). */
   public Warp warp(TileShape shape, long seed) {
     checkNotNull(shape, "shape");
-    Warp warp = Warp.identity();
+    return drawGeometries(spec, seed, Warp.identity(), (warp, transform, random) ->
+        drawGeometry(warp, transform, shape, random));
+  }
+
+  /** One geometric transform composed onto the warp drawn so far ({@link #drawGeometries}). */
+  interface GeometryDraw<W> {
+    W draw(W warp, TransformSpec transform, SplitMix64 random);
+  }
+
+  /**
+   * The geometric transforms of {@code spec} drawn for {@code seed}, composed onto {@code identity}
+   * in order: transform i draws from its own stream {@code Seeds.derive(seed, i)}, first whether it
+   * applies, so that a transform's draw does not depend on the others' and 2D and 3D tiles share
+   * one seeding rule. Gray-value transforms are skipped here (they change values, not geometry).
+   */
+  static <W> W drawGeometries(AugmentationSpec spec, long seed, W identity, GeometryDraw<W> draw) {
+    W warp = identity;
     List<TransformSpec> transforms = spec.transforms();
     for (int i = 0; i < transforms.size(); i++) {
       TransformSpec transform = transforms.get(i);
@@ -75,7 +91,7 @@ public final class Augmenter {
       }
       SplitMix64 random = new SplitMix64(Seeds.derive(seed, i));
       if (random.nextDouble() < transform.probability()) {
-        warp = drawGeometry(warp, transform, shape, random);
+        warp = draw.draw(warp, transform, random);
       }
     }
     return warp;

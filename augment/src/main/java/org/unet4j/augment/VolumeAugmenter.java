@@ -57,19 +57,8 @@ public final class VolumeAugmenter {
   public VolumeWarp warp(Size3 input, VoxelSpacing spacing, long seed) {
     checkNotNull(input, "input");
     checkNotNull(spacing, "spacing");
-    VolumeWarp warp = VolumeWarp.identity();
-    List<TransformSpec> transforms = spec.transforms();
-    for (int i = 0; i < transforms.size(); i++) {
-      TransformSpec transform = transforms.get(i);
-      if (transform instanceof GrayValueTransform) {
-        continue;
-      }
-      SplitMix64 random = new SplitMix64(Seeds.derive(seed, i));
-      if (random.nextDouble() < transform.probability()) {
-        warp = drawGeometry(warp, transform, input, spacing, random);
-      }
-    }
-    return warp;
+    return Augmenter.drawGeometries(spec, seed, VolumeWarp.identity(), (warp, transform, random) ->
+        drawGeometry(warp, transform, input, spacing, random));
   }
 
   /**
