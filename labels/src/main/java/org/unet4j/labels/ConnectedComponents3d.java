@@ -37,12 +37,20 @@ public final class ConnectedComponents3d {
     checkNotNull(labels, "labels");
     InstanceVolume.checkSize(key.length, size);
     InstanceVolume.checkSize(labels.length, size);
-    int width = size.x();
-    int plane = size.x() * size.y();
-    int n = key.length;
+    return flood(key, size.x(), size.y(), size.z(), labels);
+  }
+
+  /**
+   * The breadth-first flood fill of both connectivities over the first {@code width * height *
+   * depth} values: a plane's four edge neighbours, and the voxels above and below where depth
+   * exceeds 1 (so a 2D image, depth 1, gets 4-connectivity). Each voxel is queued once.
+   */
+  static int flood(int[] key, int width, int height, int depth, int[] labels) {
+    int plane = width * height;
+    int n = plane * depth;
     int[] queue = new int[n];
     int count = 0;
-    Arrays.fill(labels, 0);
+    Arrays.fill(labels, 0, n, 0);
     for (int start = 0; start < n; start++) {
       int value = key[start];
       if (value == 0 || labels[start] != 0) {
@@ -55,17 +63,17 @@ public final class ConnectedComponents3d {
       for (int head = 0; head < tail; head++) {
         int p = queue[head];
         int x = p % width;
-        int y = (p / width) % size.y();
+        int inPlane = p % plane;
         if (x > 0) {
           tail = visit(key, labels, queue, tail, p - 1, value, label);
         }
         if (x < width - 1) {
           tail = visit(key, labels, queue, tail, p + 1, value, label);
         }
-        if (y > 0) {
+        if (inPlane >= width) {
           tail = visit(key, labels, queue, tail, p - width, value, label);
         }
-        if (y < size.y() - 1) {
+        if (inPlane < plane - width) {
           tail = visit(key, labels, queue, tail, p + width, value, label);
         }
         if (p >= plane) {

@@ -3,7 +3,8 @@ package org.unet4j.recipes.eval;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import org.unet4j.labels.ConnectedComponents;
+import org.unet4j.dsl.model.Size3;
+import org.unet4j.labels.ConnectedComponents3d;
 
 /**
  * The border thinning of the challenge's V_rand and V_info ("Segmentation evaluation after border
@@ -17,6 +18,9 @@ import org.unet4j.labels.ConnectedComponents;
  * takes the label of the first basin it meets, becomes a dam when it meets a second, different
  * basin, and queues the boundary neighbours not yet queued. A pixel that meets only dams stays a
  * dam unless a basin neighbour follows. Without any cell pixel, one basin covers the image.
+ *
+ * <p>A volume is thinned the same way in 3D ({@link #thin(boolean[], Size3)}): 6-connected basins,
+ * face neighbours.
  *
  * <p>The exact placement follows from the queue order: between basins A (left) and B (right) a
  * boundary 4 pixels wide becomes A, A, dam, B; 3 pixels wide, A, dam, B. O(N).
@@ -39,47 +43,56 @@ public final class BorderThinning {
     checkNotNull(cells, "cells");
     checkArgument(width >= 1 && height >= 1 && (long) width * height == cells.length,
         "a %sx%s image has %s pixels, the mask %s", width, height, (long) width * height, cells.length);
+    return thin(cells, new Size3(1, height, width));
+  }
+
+  /**
+   * The thinned segmentation of a volume's cell mask (z-major, {@code size.voxels()}): basin labels
+   * 1..n, 0 on dams. The same flooding in 3D, with 6-connected basins, the queue filled x outer,
+   * y, z inner, and a voxel's neighbours visited in the order x-1, y-1, z-1, x+1, y+1, z+1; on a
+   * volume of one plane it is exactly the image's thinning.
+   */
+  public static int[] thin(boolean[] cells, Size3 size) {
+    checkNotNull(cells, "cells");
+    checkNotNull(size, "size");
+    checkArgument(size.z() >= 1 && size.y() >= 1 && size.x() >= 1 && size.voxels() == cells.length,
+        "a %s volume has %s voxels, the mask %s", size, size.voxels(), cells.length);
     int n = cells.length;
     int[] labels = new int[n];
-    int basins = ConnectedComponents.label(cells, width, height, labels);
+    int basins = ConnectedComponents3d.label(cells, size, labels);
     for (int p = 0; p < n; p++) {
       if (!cells[p]) {
         labels[p] = MASK;
       }
     }
     int[] queue = new int[n];
+    Grid grid = new Grid(size);
+    int[] around = new int[6];
     int head = 0;
     int tail = 0;
-    for (int x = 0; x < width; x++) {
-      for (int y = 0; y < height; y++) {
-        int p = y * width + x;
-        if (labels[p] == MASK && touchesBasin(labels, p, x, y, width, height)) {
-          labels[p] = QUEUED;
-          queue[tail++] = p;
+    for (int x = 0; x < size.x(); x++) {
+      for (int y = 0; y < size.y(); y++) {
+        for (int z = 0; z < size.z(); z++) {
+          int p = grid.index(z, y, x);
+          if (labels[p] == MASK && touchesBasin(labels, grid.neighbours(p, around))) {
+            labels[p] = QUEUED;
+            queue[tail++] = p;
+          }
         }
       }
     }
     while (head < tail) {
       int p = queue[head++];
-      int x = p % width;
-      int y = p / width;
-      if (x > 0) {
-        tail = visit(labels, p, p - 1, queue, tail);
-      }
-      if (y > 0) {
-        tail = visit(labels, p, p - width, queue, tail);
-      }
-      if (x < width - 1) {
-        tail = visit(labels, p, p + 1, queue, tail);
-      }
-      if (y < height - 1) {
-        tail = visit(labels, p, p + width, queue, tail);
+      for (int q : grid.neighbours(p, around)) {
+        if (q >= 0) {
+          tail = visit(labels, p, q, queue, tail);
+        }
       }
     }
     // Boundary no basin reaches (only when there are no cells): new basins at level 255.
     for (int p = 0; p < n; p++) {
       if (labels[p] == MASK) {
-        flood(labels, p, ++basins, width, height, queue);
+        flood(labels, p, ++basins, grid, queue, around);
       }
     }
     for (int p = 0; p < n; p++) {
@@ -90,11 +103,13 @@ public final class BorderThinning {
     return labels;
   }
 
-  private static boolean touchesBasin(int[] labels, int p, int x, int y, int width, int height) {
-    return (x > 0 && labels[p - 1] > 0)
-        || (y > 0 && labels[p - width] > 0)
-        || (x < width - 1 && labels[p + 1] > 0)
-        || (y < height - 1 && labels[p + width] > 0);
+  private static boolean touchesBasin(int[] labels, int[] neighbours) {
+    for (int q : neighbours) {
+      if (q >= 0 && labels[q] > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** One neighbour {@code q} of the pixel {@code p} taken from the queue; returns the new tail. */
@@ -118,23 +133,41 @@ public final class BorderThinning {
     return tail;
   }
 
-  private static void flood(int[] labels, int start, int label, int width, int height, int[] queue) {
-    int n = labels.length;
+  private static void flood(int[] labels, int start, int label, Grid grid, int[] queue, int[] around) {
     int head = 0;
     int tail = 0;
     labels[start] = label;
     queue[tail++] = start;
     while (head < tail) {
-      int p = queue[head++];
-      int x = p % width;
-      int[] neighbours = {x > 0 ? p - 1 : -1, p >= width ? p - width : -1, x < width - 1 ? p + 1 : -1,
-          p + width < n ? p + width : -1};
-      for (int q : neighbours) {
+      for (int q : grid.neighbours(queue[head++], around)) {
         if (q >= 0 && labels[q] == MASK) {
           labels[q] = label;
           queue[tail++] = q;
         }
       }
+    }
+  }
+
+  /** Face neighbours in the flooding's order: x-1, y-1, z-1, x+1, y+1, z+1, -1 outside. */
+  private record Grid(Size3 size) {
+    int index(int z, int y, int x) {
+      return (z * size.y() + y) * size.x() + x;
+    }
+
+    /** Writes the neighbours of {@code p} into {@code into} (6 long, reused to spare the garbage); returns it. */
+    int[] neighbours(int p, int[] into) {
+      int width = size.x();
+      int plane = width * size.y();
+      int x = p % width;
+      int y = p % plane / width;
+      int z = p / plane;
+      into[0] = x > 0 ? p - 1 : -1;
+      into[1] = y > 0 ? p - width : -1;
+      into[2] = z > 0 ? p - plane : -1;
+      into[3] = x < width - 1 ? p + 1 : -1;
+      into[4] = y < size.y() - 1 ? p + width : -1;
+      into[5] = z < size.z() - 1 ? p + plane : -1;
+      return into;
     }
   }
 }

@@ -6,6 +6,8 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.model.Size3;
+import org.unet4j.labels.InstanceVolume;
 import org.unet4j.recipes.data.DataException;
 
 /**
@@ -67,6 +69,27 @@ public final class Evaluator {
     ObjectScores objects = instances == null ? ObjectMetrics.compute(truth, pred, objectThreshold)
         : ObjectMetrics.computeInstances(truth, instances);
     return new ImageEvaluation(name, truth.size(), truth.get(0).width(), truth.get(0).height(), isbi, objects);
+  }
+
+  /**
+   * Evaluates a predicted volume against its truth as one 3D segmentation ({@link VolumeMetrics}):
+   * the ISBI metrics but the warping error (NaN) and the object scores of 6-connected objects.
+   * The evaluation's pages are the volume's planes.
+   *
+   * @param instances the predicted objects, or null for the 6-connected components of the
+   *     probability above {@code objectThreshold}
+   * @throws DataException when the sizes differ or the truth has voxels that are not annotated
+   */
+  public static ImageEvaluation evaluateVolume(String name, InstanceVolume truth, VolumeProbabilities prediction,
+      double objectThreshold, @Nullable InstanceVolume instances) {
+    checkNotNull(name, "name");
+    checkNotNull(prediction, "prediction");
+    checkArgument(Double.isFinite(objectThreshold), "the object threshold must be finite, got %s", objectThreshold);
+    IsbiScores isbi = VolumeMetrics.isbi(truth, prediction);
+    ObjectScores objects = instances == null ? VolumeMetrics.objects(truth, prediction, objectThreshold)
+        : VolumeMetrics.instanceObjects(truth, instances);
+    Size3 size = truth.size();
+    return new ImageEvaluation(name, size.z(), size.x(), size.y(), isbi, objects);
   }
 
   /**

@@ -105,7 +105,7 @@ public final class IsbiMetrics {
   }
 
   /** Runs {@code tasks} on a pool as wide as the cores, or as the heap allows for this image size. */
-  private static void inParallel(int tasks, int pixels, IntConsumer task) {
+  static void inParallel(int tasks, long pixels, IntConsumer task) {
     Runtime runtime = Runtime.getRuntime();
     long fit = runtime.maxMemory() / 2 / Math.max(1, BYTES_PER_PIXEL * pixels);
     int parallelism = (int) Math.max(1, Math.min(Math.min(runtime.availableProcessors(), tasks), fit));
@@ -127,7 +127,7 @@ public final class IsbiMetrics {
     }
   }
 
-  private static int max(int[] labels) {
+  static int max(int[] labels) {
     int max = 0;
     for (int label : labels) {
       max = Math.max(max, label);

@@ -48,7 +48,7 @@ public final class ObjectMetrics {
       boolean[] predicted = p.cells(threshold);
       int[] objects = new int[predicted.length];
       int objectCount = ConnectedComponents.label(predicted, t.width(), t.height(), objects);
-      sum.add(t, objects, objectCount);
+      sum.add(t.instanceArray(), t.instanceCount(), objects, objectCount);
     }
     return scores(threshold, sum);
   }
@@ -70,9 +70,20 @@ public final class ObjectMetrics {
       GroundTruth p = predicted.get(i);
       checkArgument(t.width() == p.width() && t.height() == p.height(), "page %s: truth %sx%s, prediction %sx%s",
           i + 1, t.width(), t.height(), p.width(), p.height());
-      sum.add(t, p.instanceArray(), p.instanceCount());
+      sum.add(t.instanceArray(), t.instanceCount(), p.instanceArray(), p.instanceCount());
     }
     return scores(Double.NaN, sum);
+  }
+
+  /**
+   * Scores of one labelling against another as a whole (a volume's objects, 6-connected), at the
+   * probability {@code threshold} that made the prediction (NaN for given instances).
+   */
+  static ObjectScores compare(int[] truth, int truthObjects, int[] predicted, int predictedObjects,
+      double threshold) {
+    Counts counts = new Counts();
+    counts.add(truth, truthObjects, predicted, predictedObjects);
+    return scores(threshold, counts);
   }
 
   private static ObjectScores scores(double threshold, Counts sum) {
@@ -128,9 +139,12 @@ public final class ObjectMetrics {
     double segJaccard;
     final int[] matched = new int[IOU_THRESHOLDS.size()];
 
-    /** Adds one page: {@code objects} holds the predicted object of every pixel, 0 or 1..objectCount. */
-    void add(GroundTruth truth, int[] objects, int objectCount) {
-      LabelOverlap overlap = LabelOverlap.of(truth.instanceArray(), truth.instanceCount(), objects, objectCount);
+    /**
+     * Adds one page: {@code truth} and {@code objects} hold the true and predicted object of every
+     * pixel, 0 or 1..truthCount and 1..objectCount.
+     */
+    void add(int[] truth, int truthCount, int[] objects, int objectCount) {
+      LabelOverlap overlap = LabelOverlap.of(truth, truthCount, objects, objectCount);
       truthPixels += overlap.truthForeground();
       predictedPixels += overlap.predictedForeground();
       intersection += overlap.sharedForeground();

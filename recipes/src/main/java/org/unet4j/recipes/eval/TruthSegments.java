@@ -4,7 +4,7 @@ import org.unet4j.labels.ConnectedComponents;
 
 /**
  * The truth side of the foreground-restricted scores, fixed across thresholds: the 4-connected
- * components A of the truth cells, with the truth-cell pixels grouped by component (a counting
+ * components A of the truth cells (6-connected in a volume), with the truth-cell pixels grouped by component (a counting
  * sort), so that each comparison with a proposal counts the contingency table row by row in O(n).
  */
 final class TruthSegments {
@@ -24,7 +24,11 @@ final class TruthSegments {
 
   static TruthSegments of(boolean[] cells, int width, int height) {
     int[] labels = new int[cells.length];
-    int segments = ConnectedComponents.label(cells, width, height, labels);
+    return of(labels, ConnectedComponents.label(cells, width, height, labels));
+  }
+
+  /** The segments of a labelling already made (0 = not a truth cell, 1..segments), a volume's 6-connected one. */
+  static TruthSegments of(int[] labels, int segments) {
     int[] start = new int[segments + 1];
     for (int label : labels) {
       if (label > 0) {
