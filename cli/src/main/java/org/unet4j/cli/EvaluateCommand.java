@@ -21,6 +21,7 @@ import org.unet4j.recipes.eval.FileEvaluation;
 import org.unet4j.recipes.eval.ImageEvaluation;
 import org.unet4j.recipes.eval.ObjectSource;
 import org.unet4j.recipes.eval.Scores;
+import org.unet4j.recipes.eval.StackScoring;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Spec;
         + " and object scores (foreground IoU, Dice, object F1 at IoU 0.5).",
         "TRUTH and PRED are image files or folders; in folders a truth NAME.ext pairs with the prediction"
         + " NAME_prob.tif (what unet4j predict writes) or NAME.tif/.tiff/.png. Multi-page TIFFs are stacks,"
-        + " scored slice by slice as the challenge does.",
+        + " scored slice by slice as the challenge does, or each as one volume with --volume (3D nets).",
         "With --labels index the truth holds classes (pixel value = class) and every class is scored: IoU, Dice and"
         + " object F1 per class and their mean over the foreground classes."})
 final class EvaluateCommand implements Callable<Integer> {
@@ -94,6 +95,11 @@ final class EvaluateCommand implements Callable<Integer> {
           + " probability; default: the --recipe's inference.probabilityOf, else foreground.")
   @Nullable String probabilityOf;
 
+  @Option(names = "--volume",
+      description = "Score each stack as one volume (6-connected objects through the pages, counts over all voxels),"
+          + " as a 3D net's predictions; default: with --recipe, when its model.dimensions is 3.")
+  boolean volume;
+
   @Option(names = "--json", paramLabel = "OUT.json",
       description = "Also write the results as JSON, and as CSV beside it (OUT.csv).")
   @Nullable Path json;
@@ -121,14 +127,21 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new UserException("--ignore-label " + ignoreLabel + ": only index labels have an ignore value; add"
           + " --labels " + FileEvaluation.INDEX);
     }
+    if (index && volume) {
+      throw new UserException("--volume scores cell or instance truths; --labels " + FileEvaluation.INDEX
+          + " is scored per class, page by page");
+    }
     if (index && recipe != null) {
       throw new UserException("--labels and --recipe both set the truth's label format; give one of them");
     }
     FileEvaluation base = index ? FileEvaluation.ofClasses(ignoreLabel == null ? -1 : ignoreLabel)
-        : recipe != null && labels == null ? FileEvaluation.of(RecipeArgument.load(recipe).data())
+        : recipe != null && labels == null ? FileEvaluation.of(RecipeArgument.load(recipe))
         : FileEvaluation.of(labelFormat());
     FileEvaluation evaluation = base.threshold(threshold)
         .objects(ObjectSource.valueOf(objects.toUpperCase(Locale.ROOT))).probabilityOf(probabilityOf());
+    if (volume) {
+      evaluation = evaluation.stacks(StackScoring.VOLUME);
+    }
     if (channel != null) {
       evaluation = evaluation.channel(channel);
     }
@@ -154,8 +167,9 @@ final class EvaluateCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "iou, dice, objectF1, ap, seg of the foreground (every class but 0) %s; %s%n",
           report.objectSource(), report.isbiNote());
     } else {
-      out.printf(Locale.ROOT, "ISBI metrics at their best thresholds%s; iou, dice, objectF1, ap, seg %s%n",
-          jsonFile == null ? " (--json lists them)" : "", report.objectSource());
+      out.printf(Locale.ROOT, "ISBI metrics at their best thresholds%s; iou, dice, objectF1, ap, seg %s%s%n",
+          jsonFile == null ? " (--json lists them)" : "", report.objectSource(),
+          report.isbiNote().isEmpty() ? "" : "; " + report.isbiNote());
     }
     if (jsonFile != null) {
       Path csv = csvBeside(jsonFile);

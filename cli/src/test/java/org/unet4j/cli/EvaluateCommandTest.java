@@ -193,6 +193,26 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void withVolumeAStackIsOneVolume() {
+    Path truth = dir.resolve("t.tif");
+    ImageIo.writeTiffPages(truth, List.of(Image.gray(4, 4, PixelType.UINT8, TRUTH),
+        Image.gray(4, 4, PixelType.UINT8, TRUTH)));
+    Path pred = dir.resolve("p.tif");
+    ImageIo.writeTiffPages(pred, List.of(Image.gray(4, 4, PixelType.FLOAT32, perfect()),
+        Image.gray(4, 4, PixelType.FLOAT32, perfect())));
+    CliRun run = CliRun.of("evaluate", "--truth", truth.toString(), "--pred", pred.toString(), "--volume");
+    assertEquals(0, run.status(), run.err());
+    List<String> lines = run.out().lines().toList();
+    // A perfect prediction: errors 0, scores 1, and no warping error for a volume.
+    assertTrue(lines.get(1).startsWith("t         2       0.0000       0.0000          n/a       1.0000"), run.out());
+    assertTrue(lines.get(2).endsWith("; each stack scored as one volume (6-connected objects); the warping error is"
+        + " not defined for volumes"), run.out());
+    assertUserError(CliRun.of("evaluate", "--truth", truth.toString(), "--pred", pred.toString(), "--volume",
+        "--labels", "index"), "--volume scores cell or instance truths; --labels index is scored per class, page by"
+        + " page");
+  }
+
+  @Test
   void colourCodedTruthNeedsItsLabelFormat() {
     // Two touching cells of values 1 and 2, predicted as one blob: one object under cells-above-zero
     // (F1 1, SEG 1), two under color-components (F1 0: the blob matches neither with IoU > 0.5;

@@ -54,6 +54,9 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
     if (evaluation.indexLabels()) {
       root.put("ignoreLabel", evaluation.ignoreLabel());
     }
+    if (evaluation.stacks() == StackScoring.VOLUME) {
+      root.put("stacks", "volume");
+    }
     List<Map<String, Object>> images = new ArrayList<>();
     for (int i = 0; i < pairs.size(); i++) {
       images.add(imageJson(pairs.get(i), summary.images().get(i)));
@@ -133,12 +136,16 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
   }
 
   /**
-   * What the ISBI columns mean here, in words: empty for a binary truth; for index labels, that
-   * they are not computed.
+   * What the ISBI columns mean here, in words: empty for a binary truth scored page by page; for
+   * index labels, that they are not computed; for volumes, how they are scored.
    */
   public String isbiNote() {
-    return evaluation.indexLabels() ? "the ISBI metrics score binary cell/membrane maps and are not computed for"
-        + " index labels, which are scored per class" : "";
+    if (evaluation.indexLabels()) {
+      return "the ISBI metrics score binary cell/membrane maps and are not computed for index labels, which are"
+          + " scored per class";
+    }
+    return evaluation.stacks() == StackScoring.VOLUME ? "each stack scored as one volume (6-connected objects);"
+        + " the warping error is not defined for volumes" : "";
   }
 
   /** A score at each IoU threshold, keyed "0.50" .. "0.95". */

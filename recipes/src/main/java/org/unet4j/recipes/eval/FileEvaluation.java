@@ -11,9 +11,14 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.json.JsonNames;
+import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.recipe.DataSpec;
 import org.unet4j.dsl.recipe.LabelFormat;
 import org.unet4j.dsl.recipe.ProbabilityOf;
+import org.unet4j.dsl.recipe.Recipe;
+import org.unet4j.labels.ConnectedComponents3d;
+import org.unet4j.labels.InstanceVolume;
+import org.unet4j.labels.VolumeLabelDecoder;
 import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.FilePattern;
 import org.unet4j.recipes.data.Image;
@@ -22,7 +27,8 @@ import org.unet4j.recipes.data.ImageIo;
 /**
  * Scores prediction files against ground-truth files, one pair or two folders at a time, as
  * {@code unet4j evaluate} and {@code spark-predict --truth} do: the ISBI challenge metrics at their
- * best thresholds and the object scores, stacks slice by slice. In folders a truth {@code NAME.ext}
+ * best thresholds and the object scores, stacks slice by slice, or as one volume each for the
+ * predictions of a 3D net ({@link #stacks(StackScoring)}). In folders a truth {@code NAME.ext}
  * pairs with the prediction {@code NAME_prob.tif} (what prediction writes) or {@code NAME.tif},
  * {@code .tiff}, {@code .png}; the predicted objects come from {@code NAME_labels.*} beside it or from
  * the threshold ({@link ObjectSource}).
@@ -50,9 +56,10 @@ public final class FileEvaluation {
   /** Whether the truth is index labels, scored per class; then the truth format is null. */
   private final boolean indexLabels;
   private final int ignoreLabel;
+  private final StackScoring stacks;
 
   private FileEvaluation(@Nullable LabelFormat truthFormat, double threshold, @Nullable Integer channel,
-      ObjectSource objects, ProbabilityOf probabilityOf, boolean indexLabels, int ignoreLabel) {
+      ObjectSource objects, ProbabilityOf probabilityOf, boolean indexLabels, int ignoreLabel, StackScoring stacks) {
     checkArgument(threshold >= 0 && threshold <= 1, "threshold %s: a probability threshold lies in 0..1",
         threshold);
     checkArgument(channel == null || channel >= 0, "channel %s: channels are counted from 0", channel);
@@ -63,6 +70,9 @@ public final class FileEvaluation {
     this.probabilityOf = checkNotNull(probabilityOf, "probabilityOf");
     this.indexLabels = indexLabels;
     this.ignoreLabel = Math.max(ignoreLabel, ClassMetrics.NO_IGNORE);
+    this.stacks = checkNotNull(stacks, "stacks");
+    checkArgument(!(indexLabels && stacks == StackScoring.VOLUME),
+        "index labels are scored per class, page by page; volume scores need a cell or instance truth");
   }
 
   /**
@@ -75,7 +85,7 @@ public final class FileEvaluation {
       return ofClasses(ClassMetrics.NO_IGNORE);
     }
     return new FileEvaluation(truthFormat, 0.5, null, ObjectSource.AUTO, ProbabilityOf.FOREGROUND, false,
-        ClassMetrics.NO_IGNORE);
+        ClassMetrics.NO_IGNORE, StackScoring.SLICES);
   }
 
   /**
@@ -91,7 +101,8 @@ public final class FileEvaluation {
    *     negative for none
    */
   public static FileEvaluation ofClasses(int ignoreLabel) {
-    return new FileEvaluation(null, 0.5, null, ObjectSource.AUTO, ProbabilityOf.FOREGROUND, true, ignoreLabel);
+    return new FileEvaluation(null, 0.5, null, ObjectSource.AUTO, ProbabilityOf.FOREGROUND, true, ignoreLabel,
+        StackScoring.SLICES);
   }
 
   /**
@@ -103,20 +114,34 @@ public final class FileEvaluation {
     return data.labelFormat() == LabelFormat.INDEX ? ofClasses(data.ignoreLabel()) : of(data.labelFormat());
   }
 
+  /**
+   * An evaluation of a recipe's predictions: its truth decoded as {@link #of(DataSpec)} does, read
+   * as {@code inference.probabilityOf} writes them, and for a 3D net (model dimensions 3) each
+   * stack scored as one volume ({@link StackScoring#VOLUME}), unless the truth is index labels,
+   * which are scored per class page by page.
+   */
+  public static FileEvaluation of(Recipe recipe) {
+    checkNotNull(recipe, "recipe");
+    FileEvaluation evaluation = of(recipe.data()).probabilityOf(recipe.inference().probabilityOf());
+    return recipe.model().dimensions() == 3 && !evaluation.indexLabels
+        ? evaluation.stacks(StackScoring.VOLUME) : evaluation;
+  }
+
   /** The same evaluation with the object scores' probability threshold (0..1). */
   public FileEvaluation threshold(double objectThreshold) {
     return new FileEvaluation(truthFormat, objectThreshold, channel, objects, probabilityOf, indexLabels,
-        ignoreLabel);
+        ignoreLabel, stacks);
   }
 
   /** The same evaluation reading the cell probability from channel {@code c} of the predictions. */
   public FileEvaluation channel(int c) {
-    return new FileEvaluation(truthFormat, threshold, c, objects, probabilityOf, indexLabels, ignoreLabel);
+    return new FileEvaluation(truthFormat, threshold, c, objects, probabilityOf, indexLabels, ignoreLabel, stacks);
   }
 
   /** The same evaluation taking the predicted objects from {@code source}. */
   public FileEvaluation objects(ObjectSource source) {
-    return new FileEvaluation(truthFormat, threshold, channel, source, probabilityOf, indexLabels, ignoreLabel);
+    return new FileEvaluation(truthFormat, threshold, channel, source, probabilityOf, indexLabels, ignoreLabel,
+        stacks);
   }
 
   /**
@@ -125,7 +150,24 @@ public final class FileEvaluation {
    * probability) is scored as one minus it, the cell probability the metrics threshold.
    */
   public FileEvaluation probabilityOf(ProbabilityOf of) {
-    return new FileEvaluation(truthFormat, threshold, channel, objects, of, indexLabels, ignoreLabel);
+    return new FileEvaluation(truthFormat, threshold, channel, objects, of, indexLabels, ignoreLabel, stacks);
+  }
+
+  /**
+   * The same evaluation scoring each multi-page TIFF as {@code scoring} says: page by page (the
+   * default) or as one volume, the predictions of a 3D net ({@link VolumeMetrics}).
+   *
+   * @throws IllegalArgumentException for {@link StackScoring#VOLUME} with index labels, which are
+   *     scored per class page by page
+   */
+  public FileEvaluation stacks(StackScoring scoring) {
+    return new FileEvaluation(truthFormat, threshold, channel, objects, probabilityOf, indexLabels, ignoreLabel,
+        scoring);
+  }
+
+  /** How a multi-page TIFF is scored: page by page, or as one volume. */
+  public StackScoring stacks() {
+    return stacks;
   }
 
   public ProbabilityOf probabilityOf() {
@@ -287,11 +329,10 @@ public final class FileEvaluation {
     List<GroundTruth> instances = new ArrayList<>();
     for (int i = 0; i < truthPages.size(); i++) {
       Image t = truthPages.get(i);
-      Image p = predPages.get(i);
       String page = truthPages.size() > 1 ? " (page " + (i + 1) + ")" : "";
-      if (t.width() != p.width() || t.height() != p.height()) {
-        throw new DataException("truth " + pair.truth() + " is " + t.width() + "x" + t.height()
-            + " but prediction " + pair.prediction() + " is " + p.width() + "x" + p.height() + page);
+      preds.add(probabilities(pair, t, predPages.get(i), page));
+      if (stacks == StackScoring.VOLUME) {
+        continue;
       }
       try {
         truths.add(truthFormat == null ? GroundTruth.cellsAboveZero(t) : GroundTruth.decode(t, truthFormat));
@@ -299,26 +340,94 @@ public final class FileEvaluation {
         throw new TruthFormatException(pair.truth() + page + ": " + e.getMessage() + " (label format "
             + truthFormatName() + ")", e);
       }
-      try {
-        CellProbabilities read = channel == null ? CellProbabilities.foreground(p) : CellProbabilities.of(p, channel);
-        preds.add(new CellProbabilities(read.width(), read.height(), probabilityOf.toForeground(read.values())));
-      } catch (InvalidInputException e) {
-        throw new DataException(pair.prediction() + page + ": " + e.getMessage(), e);
-      }
       if (instancesFile != null) {
-        Image l = labelPages.get(i);
-        if (l.width() != t.width() || l.height() != t.height()) {
-          throw new DataException("truth " + pair.truth() + " is " + t.width() + "x" + t.height()
-              + " but instances " + instancesFile + " are " + l.width() + "x" + l.height() + page);
-        }
-        try {
-          instances.add(GroundTruth.decode(l, LabelFormat.INSTANCE));
-        } catch (InvalidInputException e) {
-          throw new DataException(instancesFile + page + ": " + e.getMessage(), e);
-        }
+        instances.add(instances(instancesFile, t, labelPages.get(i), pair, page));
       }
     }
+    if (stacks == StackScoring.VOLUME) {
+      return evaluateVolume(pair, truthPages, preds, labelPages);
+    }
     return Evaluator.evaluate(pair.name(), truths, preds, threshold, instancesFile == null ? null : instances);
+  }
+
+  /** The cell probabilities of prediction page {@code p}, of the size of truth page {@code t}. */
+  private CellProbabilities probabilities(Pair pair, Image t, Image p, String page) {
+    if (t.width() != p.width() || t.height() != p.height()) {
+      throw new DataException("truth " + pair.truth() + " is " + t.width() + "x" + t.height()
+          + " but prediction " + pair.prediction() + " is " + p.width() + "x" + p.height() + page);
+    }
+    try {
+      CellProbabilities read = channel == null ? CellProbabilities.foreground(p) : CellProbabilities.of(p, channel);
+      return new CellProbabilities(read.width(), read.height(), probabilityOf.toForeground(read.values()));
+    } catch (InvalidInputException e) {
+      throw new DataException(pair.prediction() + page + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Predicted instances page {@code l}, of the size of truth page {@code t}. */
+  private static GroundTruth instances(Path instancesFile, Image t, Image l, Pair pair, String page) {
+    if (l.width() != t.width() || l.height() != t.height()) {
+      throw new DataException("truth " + pair.truth() + " is " + t.width() + "x" + t.height()
+          + " but instances " + instancesFile + " are " + l.width() + "x" + l.height() + page);
+    }
+    try {
+      return GroundTruth.decode(l, LabelFormat.INSTANCE);
+    } catch (InvalidInputException e) {
+      throw new DataException(instancesFile + page + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@link #evaluate(Pair)} of a stack as one volume: the truth decoded with 6-connected
+   * components, the predicted instances as they are.
+   */
+  private ImageEvaluation evaluateVolume(Pair pair, List<Image> truthPages, List<CellProbabilities> preds,
+      List<Image> labelPages) {
+    VolumeProbabilities prediction = VolumeProbabilities.of(preds);
+    Size3 size = prediction.size();
+    InstanceVolume truth;
+    try {
+      int[] raw = voxels(truthPages);
+      if (truthFormat == null) {
+        boolean[] cells = new boolean[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+          cells[i] = raw[i] > 0;
+        }
+        truth = ConnectedComponents3d.instances(cells, size);
+      } else {
+        truth = VolumeLabelDecoder.decode(raw, size, truthFormat, ClassMetrics.NO_IGNORE);
+      }
+    } catch (InvalidInputException e) {
+      throw new TruthFormatException(pair.truth() + ": " + e.getMessage() + " (label format " + truthFormatName()
+          + ")", e);
+    }
+    Path instancesFile = pair.instances();
+    InstanceVolume instances = null;
+    if (instancesFile != null) {
+      for (int i = 0; i < labelPages.size(); i++) {
+        Image l = labelPages.get(i);
+        if (l.width() != size.x() || l.height() != size.y()) {
+          throw new DataException("truth " + pair.truth() + " is " + size.x() + "x" + size.y() + " but instances "
+              + instancesFile + " are " + l.width() + "x" + l.height() + " (page " + (i + 1) + ")");
+        }
+      }
+      try {
+        instances = InstanceVolume.of(voxels(labelPages), size);
+      } catch (InvalidInputException e) {
+        throw new DataException(instancesFile + ": " + e.getMessage(), e);
+      }
+    }
+    return Evaluator.evaluateVolume(pair.name(), truth, prediction, threshold, instances);
+  }
+
+  /** Channel 0 of equally sized pages as z-major integers. */
+  private static int[] voxels(List<Image> pages) {
+    int plane = pages.get(0).width() * pages.get(0).height();
+    int[] voxels = new int[plane * pages.size()];
+    for (int z = 0; z < pages.size(); z++) {
+      System.arraycopy(pages.get(z).channelAsInts(0), 0, voxels, z * plane, plane);
+    }
+    return voxels;
   }
 
   /** {@link #evaluate(Pair)} against index labels. */
