@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.tensorflow.Session;
 import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.json.JsonNames;
+import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.recipe.CheckpointSelection;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
@@ -393,7 +394,8 @@ public final class Trainer {
     for (int i = 0; i < VALIDATION_BATCHES; i++) {
       Batch batch = validation.batch(i);
       TrainingGraph.Validation v = graph.validate(batch);
-      scores.add(v.loss(), batch.output(), batch.labels(), batch.weights(), v.predicted());
+      Size3 block = new Size3(Math.max(1, batch.outputDepth()), batch.output(), batch.output());
+      scores.add(v.loss(), block, batch.labels(), batch.weights(), v.predicted());
     }
     return rescore == null ? scores.scores() : rescore.apply(step, scores.scores());
   }

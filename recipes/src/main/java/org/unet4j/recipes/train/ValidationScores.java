@@ -1,7 +1,8 @@
 package org.unet4j.recipes.train;
 
 import java.util.Locale;
-import org.unet4j.labels.ConnectedComponents;
+import org.unet4j.dsl.model.Size3;
+import org.unet4j.labels.ConnectedComponents3d;
 import org.unet4j.labels.LabelOverlap;
 
 /**
@@ -13,8 +14,9 @@ import org.unet4j.labels.LabelOverlap;
  * no class is left (nothing to find, nothing found). With two classes they are the foreground's.
  *
  * <p>The object scores take the true objects as the 4-connected components of the true foreground
- * (every class but 0) in each tile (the training labels keep touching cells apart by the background borders between
- * them) and the predicted ones as those of probability &gt; 0.5; the tiles count as the slices of
+ * (every class but 0) in each tile, 6-connected in each block of a 3D net, so that an object
+ * through several planes is one (the training labels keep touching cells apart by the background
+ * borders between them) and the predicted ones as those of probability &gt; 0.5; the tiles count as the slices of
  * one stack, so their counts add up, as {@code unet4j evaluate} sums a stack's. This is far cheaper
  * than post-processing whole validation images and ranks checkpoints the same way.
  *
@@ -80,9 +82,17 @@ public record ValidationScores(double loss, double iou, double dice, double pixe
      * predicted classes.
      */
     void add(double loss, int tile, int[] labels, float[] weights, int[] predicted) {
+      add(loss, new Size3(1, tile, tile), labels, weights, predicted);
+    }
+
+    /**
+     * One batch of output blocks of {@code block} voxels each (a 3D net's, or {@code 1 x tile x
+     * tile} for image tiles): its loss, its labels and weights, and the predicted classes.
+     */
+    void add(double loss, Size3 block, int[] labels, float[] weights, int[] predicted) {
       lossSum += loss;
       batches++;
-      addObjects(tile, labels, weights, predicted);
+      addObjects(block, labels, weights, predicted);
       for (int i = 0; i < labels.length; i++) {
         int truth = labels[i];
         if (!(weights[i] > 0) || truth < 0) {
@@ -100,20 +110,21 @@ public record ValidationScores(double loss, double iou, double dice, double pixe
       }
     }
 
-    private void addObjects(int tile, int[] labels, float[] weights, int[] predictedClasses) {
-      int area = tile * tile;
-      boolean[] truth = new boolean[area];
-      boolean[] predicted = new boolean[area];
-      int[] truthLabels = new int[area];
-      int[] predictedLabels = new int[area];
-      for (int offset = 0; offset < labels.length; offset += area) {
-        for (int i = 0; i < area; i++) {
+    /** The objects of each block: 6-connected through its planes, 4-connected in a tile (one plane). */
+    private void addObjects(Size3 block, int[] labels, float[] weights, int[] predictedClasses) {
+      int volume = (int) block.voxels();
+      boolean[] truth = new boolean[volume];
+      boolean[] predicted = new boolean[volume];
+      int[] truthLabels = new int[volume];
+      int[] predictedLabels = new int[volume];
+      for (int offset = 0; offset < labels.length; offset += volume) {
+        for (int i = 0; i < volume; i++) {
           boolean scored = weights[offset + i] > 0 && labels[offset + i] >= 0;
           truth[i] = scored && labels[offset + i] > 0;
           predicted[i] = scored && predictedClasses[offset + i] > 0;
         }
-        int t = ConnectedComponents.label(truth, tile, tile, truthLabels);
-        int p = ConnectedComponents.label(predicted, tile, tile, predictedLabels);
+        int t = ConnectedComponents3d.label(truth, block, truthLabels);
+        int p = ConnectedComponents3d.label(predicted, block, predictedLabels);
         LabelOverlap overlap = LabelOverlap.of(truthLabels, t, predictedLabels, p);
         segSum += overlap.segSum();
         truthObjects += t;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.unet4j.dsl.model.Size3;
 
 class ValidationScoresTest {
   /**
@@ -34,6 +35,32 @@ class ValidationScoresTest {
     assertEquals(5.0 / 13, scores.randError(), 1e-15);
     assertEquals(0.2, scores.get(ValidationMetric.SEG), 1e-15);
     assertEquals(5.0 / 13, scores.get(ValidationMetric.RAND_ERROR), 1e-15);
+  }
+
+  /**
+   * One 2x2x2 block of a 3D net: the true object runs from plane 0 ((0,0), (1,0)) into plane 1
+   * ((1,0), (1,1)); the prediction misses plane 1's (1,0), where it passes. In the block: one true
+   * object of 4, predicted objects of 2 and 1 voxels, neither more than half of it: SEG 0; Rand
+   * (4 + 1 + 1) / (4 + 1 + 1) and / 16: F 6/11. Read as two tiles, the pieces are objects of their
+   * own: plane 0 is found (J 1), plane 1's 1 of 2 is not: SEG 1/2; Rand summed (6, 6, 8): F 6/7.
+   */
+  @Test
+  void aBlockOfA3dNetIsScoredWithObjectsThroughItsPlanes() {
+    int[] labels = {1, 1, 0, 0, 0, 1, 0, 1};
+    int[] predicted = {1, 1, 0, 0, 0, 0, 0, 1};
+    float[] weights = new float[8];
+    java.util.Arrays.fill(weights, 1);
+    ValidationScores.Accumulator block = new ValidationScores.Accumulator(2);
+    block.add(0.5, new Size3(2, 2, 2), labels, weights, predicted);
+    assertEquals(0, block.scores().seg());
+    assertEquals(5.0 / 11, block.scores().randError(), 1e-15);
+    ValidationScores.Accumulator tiles = new ValidationScores.Accumulator(2);
+    tiles.add(0.5, 2, labels, weights, predicted);
+    assertEquals(0.5, tiles.scores().seg());
+    assertEquals(1.0 / 7, tiles.scores().randError(), 1e-15);
+    // The voxel scores are the same either way: 3 of 4 found, no false voxel.
+    assertEquals(0.75, block.scores().iou());
+    assertEquals(0.75, tiles.scores().iou());
   }
 
   /** A tile without true objects has no SEG (a mean over them), and a perfect Rand score. */

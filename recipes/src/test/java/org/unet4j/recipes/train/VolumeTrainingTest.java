@@ -88,6 +88,24 @@ class VolumeTrainingTest {
   }
 
   @Test
+  void validationVolumesSelectTheBestCheckpointOfA3dRun() {
+    Recipe recipe = TinyRecipes.with(recipe(4, AugmentationSpec.none()), "training.validateEvery=2",
+        "training.selectBy=\"iou\"");
+    List<ValidationEvent> seen = new ArrayList<>();
+    TrainingResult result = Training.of(recipe)
+        .data(TrainingData.volumes(List.of(ellipsoids(1, false)), List.of(ellipsoids(2, false))))
+        .listener(TrainingListener.onEveryValidation(seen::add))
+        .threads(1)
+        .run(dir.resolve("best"));
+    assertEquals(2, seen.size());
+    // The kept checkpoint is the validation with the higher IoU, the first on a tie.
+    ValidationEvent best = seen.get(1).scores().iou() > seen.get(0).scores().iou() ? seen.get(1) : seen.get(0);
+    assertEquals(best.step() + 1, result.best().checkpoint().step());
+    assertEquals(best.scores().iou(), result.best().score());
+    assertTrue(java.nio.file.Files.isDirectory(dir.resolve("best/checkpoints/best-00000000" + (best.step() + 1))));
+  }
+
+  @Test
   void augmentedSparseVolumesTrainAFewSteps() {
     AugmentationSpec augmentation = AugmentationSpec.builder().elastic(e -> e.sigma(2)).flip(f -> { })
         .rotation(r -> r.maxDegrees(20)).build();
