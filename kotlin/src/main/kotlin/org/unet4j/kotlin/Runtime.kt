@@ -15,6 +15,7 @@ import org.unet4j.recipes.data.LabelledImage
 import org.unet4j.recipes.eval.EvaluationReport
 import org.unet4j.recipes.eval.FileEvaluation
 import org.unet4j.recipes.eval.ObjectSource
+import org.unet4j.recipes.eval.StackScoring
 import org.unet4j.recipes.infer.Model
 import org.unet4j.recipes.infer.ObjectOutput
 import org.unet4j.recipes.infer.PredictedImage
@@ -163,7 +164,8 @@ public fun Image.rows(c: Int = 0): Array<FloatArray> {
 
 /**
  * Scores the predictions [prediction] (a file or folder) against the truth [truth], as
- * `unet4j evaluate` does: the ISBI metrics at their best thresholds and the object scores.
+ * `unet4j evaluate` does: the ISBI metrics at their best thresholds and the object scores; stacks
+ * page by page, or each as one volume with [stacks] `StackScoring.VOLUME` (a 3D net's predictions).
  */
 public fun evaluate(
     truth: Path,
@@ -171,4 +173,6 @@ public fun evaluate(
     truthFormat: LabelFormat? = null,
     threshold: Double = 0.5,
     objects: ObjectSource = ObjectSource.AUTO,
-): EvaluationReport = FileEvaluation.of(truthFormat).threshold(threshold).objects(objects).evaluate(truth, prediction)
+    stacks: StackScoring = StackScoring.SLICES,
+): EvaluationReport =
+    FileEvaluation.of(truthFormat).threshold(threshold).objects(objects).stacks(stacks).evaluate(truth, prediction)

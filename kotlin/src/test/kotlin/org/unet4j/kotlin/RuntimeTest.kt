@@ -16,6 +16,7 @@ import org.unet4j.losses.Losses
 import org.unet4j.recipes.data.ImageIo
 import org.unet4j.recipes.data.LabelledImage
 import org.unet4j.recipes.data.PixelType
+import org.unet4j.recipes.eval.StackScoring
 import org.unet4j.recipes.infer.ObjectOutput
 import org.unet4j.recipes.data.Image
 import org.unet4j.recipes.train.StepEvent
@@ -141,5 +142,23 @@ class RuntimeTest {
         assertEquals(listOf("disc"), report.pairs().map { it.name() })
         val iou = report.summary().mean().iou()
         assertTrue(iou in 0.0..1.0, "iou $iou")
+    }
+
+    @Test
+    fun `stacks are scored as volumes when asked`() {
+        // Two planes, each with one cell pixel at the same place: one 6-connected cell of 2 voxels,
+        // found exactly. Page by page it is two cells; as a volume, one.
+        val truth = dir.resolve("volume/truth.tif")
+        val prediction = dir.resolve("volume/truth_prob.tif")
+        Files.createDirectories(truth.parent)
+        val cell = floatArrayOf(0f, 255f, 0f, 0f)
+        ImageIo.writeTiffPages(truth, listOf(Image.gray(2, 2, PixelType.UINT8, cell), Image.gray(2, 2, PixelType.UINT8, cell)))
+        val prob = cell.map { it / 255 }.toFloatArray()
+        ImageIo.writeTiffPages(prediction, listOf(Image.gray(2, 2, PixelType.FLOAT32, prob), Image.gray(2, 2, PixelType.FLOAT32, prob)))
+        val volume = evaluate(truth, prediction, stacks = StackScoring.VOLUME).summary().images()[0]
+        val pages = evaluate(truth, prediction).summary().images()[0]
+        assertEquals(1, volume.objects().truthObjects())
+        assertEquals(2, pages.objects().truthObjects())
+        assertTrue(volume.scores().warpingError().isNaN())
     }
 }

@@ -76,6 +76,11 @@ public record CellProbabilities(int width, int height, float[] values) {
 
   /** The cell mask at {@code threshold}: {@code value > threshold}, compared in double. */
   public boolean[] cells(double threshold) {
+    return above(values, threshold);
+  }
+
+  /** {@code value > threshold} for each value, compared in double: the challenge's binarisation. */
+  static boolean[] above(float[] values, double threshold) {
     boolean[] cells = new boolean[values.length];
     for (int i = 0; i < values.length; i++) {
       cells[i] = values[i] > threshold;

@@ -324,6 +324,9 @@ public final class FileEvaluation {
     Path instancesFile = pair.instances();
     List<Image> labelPages = instancesFile == null ? List.of()
         : pagesLike(truthPages, pair.truth(), "instances", instancesFile);
+    if (stacks == StackScoring.VOLUME) {
+      return evaluateVolume(pair, truthPages, predPages, labelPages);
+    }
     List<GroundTruth> truths = new ArrayList<>();
     List<CellProbabilities> preds = new ArrayList<>();
     List<GroundTruth> instances = new ArrayList<>();
@@ -331,9 +334,6 @@ public final class FileEvaluation {
       Image t = truthPages.get(i);
       String page = truthPages.size() > 1 ? " (page " + (i + 1) + ")" : "";
       preds.add(probabilities(pair, t, predPages.get(i), page));
-      if (stacks == StackScoring.VOLUME) {
-        continue;
-      }
       try {
         truths.add(truthFormat == null ? GroundTruth.cellsAboveZero(t) : GroundTruth.decode(t, truthFormat));
       } catch (InvalidInputException e) {
@@ -343,9 +343,6 @@ public final class FileEvaluation {
       if (instancesFile != null) {
         instances.add(instances(instancesFile, t, labelPages.get(i), pair, page));
       }
-    }
-    if (stacks == StackScoring.VOLUME) {
-      return evaluateVolume(pair, truthPages, preds, labelPages);
     }
     return Evaluator.evaluate(pair.name(), truths, preds, threshold, instancesFile == null ? null : instances);
   }
@@ -381,9 +378,13 @@ public final class FileEvaluation {
    * {@link #evaluate(Pair)} of a stack as one volume: the truth decoded with 6-connected
    * components, the predicted instances as they are.
    */
-  private ImageEvaluation evaluateVolume(Pair pair, List<Image> truthPages, List<CellProbabilities> preds,
+  private ImageEvaluation evaluateVolume(Pair pair, List<Image> truthPages, List<Image> predPages,
       List<Image> labelPages) {
-    VolumeProbabilities prediction = VolumeProbabilities.of(preds);
+    List<CellProbabilities> planes = new ArrayList<>();
+    for (int i = 0; i < truthPages.size(); i++) {
+      planes.add(probabilities(pair, truthPages.get(i), predPages.get(i), " (page " + (i + 1) + ")"));
+    }
+    VolumeProbabilities prediction = VolumeProbabilities.of(planes);
     Size3 size = prediction.size();
     InstanceVolume truth;
     try {

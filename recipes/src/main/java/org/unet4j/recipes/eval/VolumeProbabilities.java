@@ -57,11 +57,7 @@ public record VolumeProbabilities(Size3 size, float[] values) {
 
   /** The cell mask at {@code threshold}: {@code value > threshold}, compared in double. */
   public boolean[] cells(double threshold) {
-    boolean[] cells = new boolean[values.length];
-    for (int i = 0; i < values.length; i++) {
-      cells[i] = values[i] > threshold;
-    }
-    return cells;
+    return CellProbabilities.above(values, threshold);
   }
 
   @Override
