@@ -348,8 +348,8 @@ public final class ModelCompiler {
    * which has no 3D form) {@link ConvolutionLowering#NATIVE} wherever {@link Conv3dGradients} can
    * differentiate it, {@link ConvolutionLowering#MATMUL} elsewhere. Native is the default because it
    * needs a fraction of the memory (the matrix form's patches are kz k k times each layer's input,
-   * so the net of Çiçek et al. 2016 cannot train in 24 GB that way) and was as fast or faster on
-   * the CPUs measured ({@code docs/guide/volumes.md}).
+   * so the net of Çiçek et al. 2016 cannot train in 24 GB that way) and its forward pass was as
+   * fast on the CPU measured ({@code docs/guide/volumes.md}, Speed and memory).
    */
   public static ConvolutionLowering defaultVolumeLowering() {
     ConvolutionLowering asked = defaultLowering();
