@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unet4j.dsl.model.UNet;
+import org.unet4j.dsl.recipe.Recipe;
+import org.unet4j.dsl.recipe.Recipes;
 
 /** {@code unet4j bench}: the quick run writes every figure; bad options are one-line errors. Never the numbers. */
 class BenchCommandTest {
@@ -58,6 +61,41 @@ class BenchCommandTest {
     assertTrue(run.out().contains("training step"), run.out());
     assertTrue(run.out().contains("figures written to " + json), run.out());
     assertTrue(run.err().contains("bench: matmul"), run.err());
+  }
+
+  /**
+   * A 3D recipe at the block --tile and --tile-z give: the depth-1 net takes every even size from
+   * 18 on along each axis, and gives n - 16 (see VolumeBenchmarkTest).
+   */
+  @Test
+  void aVolumeRecipeIsMeasuredAtTheBlockAsked() throws Exception {
+    Path recipe = dir.resolve("tiny-3d.json");
+    Files.writeString(recipe, Recipes.toJson(Recipe.builder("tiny-3d")
+        .model(UNet.builder().dimensions(3).depth(1).baseFilters(2).build())
+        .training(t -> t.tile(20)).inference(i -> i.tile(20)).build()));
+    Path json = dir.resolve("bench-3d.json");
+    CliRun run = CliRun.of("bench", "--quick", "--recipe", recipe.toString(), "--tile", "22", "--tile-z", "18",
+        "--json", json.toString());
+    assertEquals(0, run.status(), run.err());
+    JsonNode root = new ObjectMapper().readTree(Files.readString(json));
+    assertEquals("18x22x22", root.get("block").asText());
+    assertEquals("2x6x6", root.get("outputBlock").asText());
+    assertTrue(root.get("peakRssMb").asLong() > 0, root.toString());
+    assertEquals(8, root.get("convolutionForms").size(), root.toString());
+    assertTrue(run.out().startsWith("unet4j bench: tiny-3d, block 18x22x22 -> 2x6x6 (z, y, x)"), run.out());
+
+    CliRun bad = CliRun.of("bench", "--quick", "--recipe", recipe.toString(), "--tile-z", "19");
+    assertEquals(Unet4j.USAGE, bad.status());
+    assertTrue(bad.err().startsWith("unet4j bench: --tile-z 19 does not fit tiny-3d: training.tileZ: tileZ 19"),
+        bad.err());
+    assertTrue(bad.err().contains("valid near it: 18, 20"), bad.err());
+  }
+
+  @Test
+  void tileZIsForVolumes() {
+    CliRun run = CliRun.of("bench", "--quick", "--tile-z", "20");
+    assertEquals(Unet4j.USAGE, run.status());
+    assertTrue(run.err().contains("--tile-z 20: bench-quick is a 2D net; --tile-z is for 3D nets"), run.err());
   }
 
   @Test

@@ -65,6 +65,13 @@ public class TrainingScope internal constructor(private val builder: TrainingSpe
             builder.tile(value)
         }
 
+    /** A 3D net's training block along z in voxels (y and x are [tile]); 0 for the valid size nearest the tile. */
+    public var tileZ: Int
+        get() = builder.tileZ()
+        set(value) {
+            builder.tileZ(value)
+        }
+
     /** Seed of the weights, the data order and every augmentation. */
     public var seed: Long
         get() = builder.seed()

@@ -209,6 +209,18 @@ class GuideSnippetsTest {
     }
 
     @Test
+    fun `the volumes guide trains the 3D U-Net on its own block`() {
+        val cicek = recipe("cicek") {
+            model = UNet.cicek()
+            training { tile = 132; tileZ = 116 }
+            inference { tile = 132 }
+        }
+        assertEquals(Size3(116, 132, 132), cicek.model.volumeGeometry().inputForTile(cicek.training.tile, cicek.training.tileZ))
+        val e = assertThrows<SpecException> { recipe("cicek") { model = UNet.cicek(); training { tile = 132; tileZ = 117 } } }
+        assertTrue(e.message!!.contains("valid near it: 116, 124"), e.message)
+    }
+
+    @Test
     fun `the volumes guide trains a 3D net from Kotlin`() {
         val dir = Files.createTempDirectory("unet4j-volumes")
         val size = Size3(4, 20, 20)

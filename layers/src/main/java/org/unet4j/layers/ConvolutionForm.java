@@ -16,7 +16,12 @@ import java.util.stream.Collectors;
 public enum ConvolutionForm {
   /** TensorFlow's {@code Conv2D} (or {@code Conv2DBackpropInput} for an up-convolution). */
   CONV2D,
-  /** A matrix product: im2col for a k x k convolution, the product alone for a 1x1, then {@code DepthToSpace} for an up-convolution. */
+  /**
+   * TensorFlow's {@code Conv3D} (or {@code Conv3DBackpropInputV2} for an up-convolution) in a 3D
+   * net, differentiated through {@link Conv3dGradients}.
+   */
+  CONV3D,
+  /** A matrix product: im2col for a k x k convolution, the product alone for a 1x1, then {@code DepthToSpace} for an up-convolution (in a 3D net: the patch gather and a transpose). */
   MATMUL,
   /** Winograd's F(2x2, 3x3): 16 multiplications per 4 outputs and channel pair. */
   WINOGRAD_2X2,

@@ -282,13 +282,13 @@ public final class ModelCompiler {
    * and pooling would silently drop the remainder.
    */
   public static CompiledModel compileForAnySize(ModelSpec spec, long seed) {
-    return compileForAnySize(spec, seed, defaultLowering());
+    return compileForAnySize(spec, seed, spec.dimensions() == 3 ? defaultVolumeLowering() : defaultLowering());
   }
 
   /** {@link #compileForAnySize(ModelSpec, long)} with the convolutions lowered as {@code lowering} says. */
   public static CompiledModel compileForAnySize(ModelSpec spec, long seed, ConvolutionLowering lowering) {
     if (spec.dimensions() == 3) {
-      return compileVolume(spec, null, seed);
+      return compileVolume(spec, null, seed, volumeLowering(lowering));
     }
     return compile(spec, OptionalInt.empty(), seed, lowering, WinogradRule.forThisMachine(KernelTransform.EVERY_RUN),
         KernelTransform.EVERY_RUN);
@@ -314,25 +314,67 @@ public final class ModelCompiler {
 
   /**
    * Compiles a 3D net ({@link ModelSpec#dimensions()} 3) for tiles of {@code tile} voxels (any batch
-   * size): the input is {@code [-1, z, y, x, channels]}, float32. TensorFlow Java registers no
-   * gradient for {@code Conv3D} (nor for {@code Conv3DBackpropInputV2}), so every 3D convolution is
-   * a gather of its patches and a matrix product, and every up-convolution a matrix product whose
-   * blocks a transpose puts in place, which train through the gradients of {@code GatherV2},
-   * {@code MatMul}, {@code Reshape} and {@code Transpose}; pooling is TensorFlow's
-   * {@code MaxPool3D}/{@code AvgPool3D}, whose gradients are registered. The same spec and seed
-   * always give bit-identical initial weights.
+   * size): the input is {@code [-1, z, y, x, channels]}, float32. The convolutions are lowered as
+   * {@link #defaultVolumeLowering()} says; pooling is TensorFlow's {@code MaxPool3D}/{@code AvgPool3D},
+   * whose gradients are registered. The same spec and seed always give bit-identical initial weights.
    *
    * @throws SpecException when {@code tile} is not a valid input, naming the stage and the axis
    */
   public static CompiledModel compile(ModelSpec spec, Size3 tile, long seed) {
+    return compile(spec, tile, seed, defaultVolumeLowering());
+  }
+
+  /**
+   * {@link #compile(ModelSpec, Size3, long)} with the convolutions lowered as {@code lowering} says:
+   * {@link ConvolutionLowering#NATIVE} makes every convolution TensorFlow's {@code Conv3D} and every
+   * up-convolution its {@code Conv3DBackpropInputV2} (trainable through {@link Conv3dGradients});
+   * {@link ConvolutionLowering#MATMUL} makes every convolution a gather of its patches and a matrix
+   * product, and every up-convolution a matrix product whose blocks a transpose puts in place, which
+   * train through the gradients TensorFlow Java has ({@code GatherV2}, {@code MatMul},
+   * {@code Reshape}, {@code Transpose}) but hold kz k k times a layer's input. The variables, their
+   * initial values and the function are the same.
+   *
+   * @throws SpecException when {@code tile} is not a valid input, naming the stage and the axis
+   * @throws IllegalArgumentException for {@link ConvolutionLowering#WINOGRAD}, which has no 3D form
+   */
+  public static CompiledModel compile(ModelSpec spec, Size3 tile, long seed, ConvolutionLowering lowering) {
     spec.volumeGeometry().requireValid(tile);
-    return compileVolume(spec, tile, seed);
+    return compileVolume(spec, tile, seed, volumeLowering(lowering));
+  }
+
+  /**
+   * The lowering of {@link #compile(ModelSpec, Size3, long)}: {@code native} or {@code matmul} when
+   * the {@value #LOWERING_PROPERTY} system property says so, else ({@code auto}, or {@code winograd},
+   * which has no 3D form) {@link ConvolutionLowering#NATIVE} wherever {@link Conv3dGradients} can
+   * differentiate it, {@link ConvolutionLowering#MATMUL} elsewhere. Native is the default because it
+   * needs a fraction of the memory (the matrix form's patches are kz k k times each layer's input,
+   * so the net of Çiçek et al. 2016 cannot train in 24 GB that way) and its forward pass was as
+   * fast on the CPU measured ({@code docs/guide/volumes.md}, Speed and memory).
+   */
+  public static ConvolutionLowering defaultVolumeLowering() {
+    ConvolutionLowering asked = defaultLowering();
+    String value = System.getProperty(LOWERING_PROPERTY, "auto").trim();
+    if (value.equalsIgnoreCase("native") || value.equalsIgnoreCase("matmul")) {
+      return asked;
+    }
+    return Conv3dGradients.register() ? ConvolutionLowering.NATIVE : ConvolutionLowering.MATMUL;
+  }
+
+  private static ConvolutionLowering volumeLowering(ConvolutionLowering lowering) {
+    checkArgument(lowering != ConvolutionLowering.WINOGRAD,
+        "3D convolutions have no Winograd form: lower them as NATIVE or MATMUL");
+    if (lowering == ConvolutionLowering.NATIVE) {
+      // Before any gradient of the graph is asked for.
+      Conv3dGradients.register();
+    }
+    return lowering;
   }
 
   /** A 3D net at {@code tile}, or with free sizes when it is null. */
-  private static CompiledModel compileVolume(ModelSpec spec, @Nullable Size3 tile, long seed) {
+  private static CompiledModel compileVolume(ModelSpec spec, @Nullable Size3 tile, long seed,
+      ConvolutionLowering lowering) {
     Size3 reference = tile != null ? tile : spec.volumeGeometry().smallestValidInput();
-    return build(spec, seed, ConvolutionLowering.MATMUL, WinogradRule.forThisMachine(KernelTransform.EVERY_RUN),
+    return build(spec, seed, lowering, WinogradRule.forThisMachine(KernelTransform.EVERY_RUN),
         KernelTransform.EVERY_RUN, spec.volumeGeometry().layers(reference),
         (compiler, graph) -> compiler.build(graph, OptionalInt.empty(), tile));
   }
@@ -855,9 +897,9 @@ public final class ModelCompiler {
 
   /**
    * {@code pointwise} of the kz x k x k convolution with stride 1 of the volume {@code x} with
-   * {@code w} ({@code [kz, k, k, cin, cout]}) as one matrix product: every output voxel's patch
-   * (see {@link #volumePatches}) times the kernel as a {@code [kz k k cin, cout]} matrix; a
-   * 1x1x1 kernel is the product alone.
+   * {@code w} ({@code [kz, k, k, cin, cout]}): TensorFlow's {@code Conv3D} when the lowering is
+   * native, else one matrix product: every output voxel's patch (see {@link #volumePatches}) times
+   * the kernel as a {@code [kz k k cin, cout]} matrix; a 1x1x1 kernel is the product alone.
    */
   private Operand<TFloat32> convolveVolume(String path, Operand<TFloat32> x, Operand<TFloat32> w, Padding padding,
       UnaryOperator<Operand<TFloat32>> pointwise) {
@@ -866,6 +908,11 @@ public final class ModelCompiler {
     int kernelZ = (int) w.shape().get(0);
     int kernel = (int) w.shape().get(1);
     int out = (int) w.shape().get(4);
+    if (lowering == ConvolutionLowering.NATIVE) {
+      forms.put(path, ConvolutionForm.CONV3D);
+      return pointwise.apply(tf.nn.conv3d(x, w, List.of(1L, 1L, 1L, 1L, 1L),
+          padding == Padding.VALID ? "VALID" : "SAME"));
+    }
     forms.put(path, ConvolutionForm.MATMUL);
     if (padding == Padding.SAME) {
       int[] z = {(kernelZ - 1) / 2, kernelZ / 2};
@@ -929,7 +976,8 @@ public final class ModelCompiler {
   }
 
   /**
-   * The pz x p x p up-convolution with stride (pz, p, p) of a volume, as a matrix product: output
+   * The pz x p x p up-convolution with stride (pz, p, p) of a volume: TensorFlow's
+   * {@code Conv3DBackpropInputV2} when the lowering is native, else a matrix product: output
    * voxel {@code (pz z + a, p y + b, p x + c)} is input voxel {@code (z, y, x)} times
    * {@code kernel[a, b, c, :, :]}. The kernel is {@code [pz, p, p, cout, cin]}, the layout of
    * Keras' {@code Conv3DTranspose}; the product gives each input voxel its pz p p cout outputs,
@@ -943,15 +991,23 @@ public final class ModelCompiler {
     int block = poolZ * pool * pool;
     Variable<TFloat32> w = heNormal(path, Shape.of(poolZ, pool, pool, filters, in), HeInit.upConvFanIn(in));
     Variable<TFloat32> b = bias(path, filters);
+    Operand<TInt32> depth = dim(tf, x, 1);
+    Operand<TInt32> height = dim(tf, x, 2);
+    Operand<TInt32> width = dim(tf, x, 3);
+    if (lowering == ConvolutionLowering.NATIVE) {
+      forms.put(path, ConvolutionForm.CONV3D);
+      Operand<TInt32> outputShape = tf.stack(List.of(dim(tf, x, 0), tf.math.mul(depth, tf.constant(poolZ)),
+          tf.math.mul(height, tf.constant(pool)), tf.math.mul(width, tf.constant(pool)), tf.constant(filters)));
+      Operand<TFloat32> y = tf.nn.conv3dBackpropInput(outputShape, w, x, List.of(1L, (long) poolZ, (long) pool,
+          (long) pool, 1L), "VALID");
+      return layer(path, activate(tf, tf.nn.biasAdd(y, b), activation));
+    }
     forms.put(path, ConvolutionForm.MATMUL);
     Operand<TFloat32> matrix = tf.reshape(tf.linalg.transpose(w, tf.constant(new int[] {4, 0, 1, 2, 3})),
         tf.constant(new int[] {in, block * filters}));
     Operand<TFloat32> product = tf.linalg.matMul(tf.reshape(x, tf.constant(new int[] {-1, in})), matrix);
     Operand<TFloat32> activated = activate(tf, tf.nn.biasAdd(product, tf.tile(b, tf.constant(new int[] {block}))),
         activation);
-    Operand<TInt32> depth = dim(tf, x, 1);
-    Operand<TInt32> height = dim(tf, x, 2);
-    Operand<TInt32> width = dim(tf, x, 3);
     Operand<TFloat32> blocks = tf.reshape(activated, tf.stack(List.of(tf.constant(-1), depth, height, width,
         tf.constant(poolZ), tf.constant(pool), tf.constant(pool), tf.constant(filters))));
     Operand<TFloat32> interleaved = tf.linalg.transpose(blocks, tf.constant(new int[] {0, 1, 4, 2, 5, 3, 6, 7}));

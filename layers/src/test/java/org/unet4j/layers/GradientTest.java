@@ -31,8 +31,9 @@ import org.unet4j.dsl.model.UNet;
  * of the forward pass, for every trainable variable: up-convolution kernels, the convolutions that
  * feed the crop-and-concat skips, batch-norm scale and offset, the head. The loss is
  * {@code sum(logits * R)} for a fixed random R, so every logit matters with a different weight. 3D nets
- * are here too: TensorFlow Java has no gradient for {@code Conv3D}, so their convolutions are
- * lowered to gathers and matrix products, and this is the check that the lowering trains.
+ * are here too, in their default lowering: TensorFlow's {@code Conv3D} and
+ * {@code Conv3DBackpropInputV2}, differentiated through {@link Conv3dGradients} (which
+ * {@link Conv3dGradientsTest} compares with the matrix forms).
  */
 class GradientTest {
   private static final int SAMPLES_PER_VARIABLE = 3;
@@ -63,7 +64,7 @@ class GradientTest {
         Named.of("3D depth 1, residual, group norm, GELU (smooth)", new Case(UNet.builder().dimensions(3).depth(1)
             .baseFilters(2).residual().groupNorm(2).activation(Activation.GELU).pooling(Pooling.average(2)).build(),
             false, true, 1e-3f)),
-        // 3D: gather + MatMul convolutions, MatMul + Transpose up-convolutions, MaxPool3D/AvgPool3D
+        // 3D: anisotropic kernels, strides and pooling
         Named.of("3D anisotropic: planar first stage, 1x2x2 pool and up-conv, same padding, ELU (smooth)",
             new Case(UNet.builder().dimensions(3).activation(Activation.ELU).pooling(Pooling.average(2))
                 .contracting(c -> c.stage(2, s -> s.planar().padding(Padding.SAME)).stage(3))

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -59,7 +60,9 @@ class VolumeCompileTest {
       }
       assertEquals(spec.parameterCount(), model.parameterCount());
       assertEquals(spec.volumeGeometry().outputSize(tile), model.volumeOutputSize());
-      assertTrue(model.convolutionForms().values().stream().allMatch(f -> f == ConvolutionForm.MATMUL));
+      ConvolutionForm form = ModelCompiler.defaultVolumeLowering() == ConvolutionLowering.NATIVE
+          ? ConvolutionForm.CONV3D : ConvolutionForm.MATMUL;
+      assertTrue(model.convolutionForms().values().stream().allMatch(f -> f == form));
     }
   }
 
@@ -68,8 +71,9 @@ class VolumeCompileTest {
    * output voxel of the 2x2x2 up-convolution is elu(kernel[its place in the block] x the input voxel
    * it comes from).
    */
-  @Test
-  void convolutionAndUpConvolutionEqualBruteForceLoops() {
+  @ParameterizedTest
+  @EnumSource(value = ConvolutionLowering.class, names = {"NATIVE", "MATMUL"})
+  void convolutionAndUpConvolutionEqualBruteForceLoops(ConvolutionLowering lowering) {
     ModelSpec spec = UNet.builder().dimensions(3).inputChannels(2).activation(Activation.ELU)
         .contracting(c -> c.stage(3, s -> s.kernelZ(1).convs(1)).stage(2, s -> s.convs(1)))
         .bottleneck(3, s -> s.convs(1))
@@ -80,7 +84,7 @@ class VolumeCompileTest {
     int depth = tile.z();
     int height = tile.y();
     int width = tile.x();
-    try (CompiledModel model = ModelCompiler.compile(spec, tile, 7);
+    try (CompiledModel model = ModelCompiler.compile(spec, tile, 7, lowering);
          Session session = Tensors.quickSession(model.graph());
          TFloat32 image = Tensors.volume(model, 3, 2, tile)) {
       float[] input = Tensors.values(image);
@@ -174,7 +178,8 @@ class VolumeCompileTest {
   }
 
   /**
-   * A depth-1 3D net learns on one synthetic Gaussian volume which voxels are positive:
+   * A depth-1 3D net of TensorFlow's 3D convolutions (trained through {@link Conv3dGradients})
+   * learns on one synthetic Gaussian volume which voxels are positive:
    * 20 plain gradient-descent steps on the soft-max cross-entropy must cut
    * the loss to a quarter (it falls from 0.73 to 0.013 here).
    */
@@ -184,7 +189,8 @@ class VolumeCompileTest {
     Size3 tile = spec.volumeGeometry().smallestValidInput();
     Size3 out = spec.volumeGeometry().outputSize(tile);
     Size3 margin = spec.volumeGeometry().margin();
-    try (CompiledModel model = ModelCompiler.compile(spec, tile, 5)) {
+    try (CompiledModel model = ModelCompiler.compile(spec, tile, 5, ConvolutionLowering.NATIVE)) {
+      assertTrue(model.convolutionForms().values().stream().allMatch(f -> f == ConvolutionForm.CONV3D));
       Graph graph = model.graph();
       Ops tf = Ops.create(graph);
       Placeholder<TInt32> labels = tf.placeholder(TInt32.class);

@@ -76,6 +76,22 @@ public final class VolumeGeometry {
     return new Size3(nearest, tile, tile);
   }
 
+  /**
+   * The training block of a recipe's tile and z extent: {@code tile} along y and x and
+   * {@code tileZ} along z, or {@link #inputForTile(int)} when {@code tileZ} is 0.
+   *
+   * @throws SpecException when the block is not valid, naming the stage, the axis and the nearest
+   *     valid sizes along it
+   */
+  public Size3 inputForTile(int tile, int tileZ) {
+    if (tileZ == 0) {
+      return inputForTile(tile);
+    }
+    Size3 block = new Size3(tileZ, tile, tile);
+    requireValid(block);
+    return block;
+  }
+
   /** The output size for a valid input; throws naming the stage and the axis otherwise. */
   public Size3 outputSize(Size3 input) {
     requireValid(input);

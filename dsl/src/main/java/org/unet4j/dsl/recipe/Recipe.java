@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.SpecException;
+import org.unet4j.dsl.model.Axis;
 import org.unet4j.dsl.model.ModelBuilder;
 import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.UNet;
@@ -16,7 +17,7 @@ import org.unet4j.dsl.model.UNet;
  * A whole experiment in one value: the model with its loss, augmentation, training, data and
  * inference specs. Written as a versioned JSON envelope by {@link Recipes}. Every part has validated
  * its own ranges when it was built; the constructor adds what needs two parts at once: that the
- * training and inference tiles are valid for the model.
+ * training and inference tiles (and a 3D net's training block along z) are valid for the model.
  */
 @Doc("A whole unet4j experiment.")
 public record Recipe(
@@ -43,6 +44,23 @@ public record Recipe(
     }
     checkTile("training.tile", model, training.tile());
     checkTile("inference.tile", model, inference.tile());
+    checkTileZ(model, training.tileZ());
+  }
+
+  /** A 3D net's training block along z, when the recipe gives one. */
+  private static void checkTileZ(ModelSpec model, int tileZ) {
+    if (tileZ == 0) {
+      return;
+    }
+    if (model.dimensions() != 3) {
+      throw new SpecException("training.tileZ", "tileZ " + tileZ + " is for 3D nets (model.dimensions 3), this"
+          + " net is 2D: leave it 0");
+    }
+    SpecException problem = model.volumeGeometry().along(Axis.Z).whyInvalid(tileZ);
+    if (problem != null) {
+      throw new SpecException("training.tileZ", "tileZ " + tileZ + " does not fit the model: " + problem.getMessage()
+          .replaceFirst("^(\\S+): ", "model.$1: "));
+    }
   }
 
   private static void checkTile(String path, ModelSpec model, int tile) {

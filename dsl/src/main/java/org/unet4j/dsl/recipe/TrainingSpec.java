@@ -11,9 +11,9 @@ import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.json.SpecJson;
 
 /**
- * How a model is trained: optimizer, learning rate and schedule, steps, batch, input tile, seed
- * and the checkpoint and validation intervals, which checkpoint is the run's model and when it
- * stops early. One seed fixes the weights, the data order and every augmentation.
+ * How a model is trained: optimizer, learning rate and schedule, steps, batch, input tile (and a 3D
+ * net's block along z), seed and the checkpoint and validation intervals, which checkpoint is the
+ * run's model and when it stops early. One seed fixes the weights, the data order and every augmentation.
  */
 @Doc("Optimizer, learning rate, steps, batch, tile, seed, intervals, best checkpoint and early stopping.")
 public record TrainingSpec(
@@ -28,6 +28,8 @@ public record TrainingSpec(
         @Range(min = 1, max = 1024) int batchSize,
     @Doc("input tile size in pixels; must be valid for the model") @Default("572") @Range(min = 1, max = 65536)
         int tile,
+    @Doc("a 3D net's training block along z in voxels (y and x are tile); 0 for the valid size nearest tile")
+        @Default("0") @Range(min = 0, max = 65536) int tileZ,
     @Doc("seed of weights, data order and augmentation") @Default("42") @Range(min = 0, max = 9.007199254740991E15)
         long seed,
     @Doc("steps between checkpoints") @Default("500") @Range(min = 1, max = 1e9) int checkpointEvery,
@@ -48,6 +50,7 @@ public record TrainingSpec(
     Specs.checkComponent(TrainingSpec.class, "steps", steps);
     Specs.checkComponent(TrainingSpec.class, "batchSize", batchSize);
     Specs.checkComponent(TrainingSpec.class, "tile", tile);
+    Specs.checkComponent(TrainingSpec.class, "tileZ", tileZ);
     Specs.checkComponent(TrainingSpec.class, "seed", seed);
     Specs.checkComponent(TrainingSpec.class, "checkpointEvery", checkpointEvery);
     Specs.checkComponent(TrainingSpec.class, "validateEvery", validateEvery);
@@ -65,6 +68,17 @@ public record TrainingSpec(
       throw new SpecException("patience", "early stopping after " + patience + " validations without improvement"
           + " needs a score to watch: set selectBy to loss, iou, dice, pixel-error, rand-error or seg, or patience 0");
     }
+  }
+
+  /**
+   * A training whose 3D training block along z follows the tile ({@code tileZ} 0), as every
+   * training's did before {@code tileZ} was a recipe field.
+   */
+  public TrainingSpec(OptimizerSpec optimizer, double learningRate, ScheduleSpec schedule, int warmupSteps,
+      int steps, int batchSize, int tile, long seed, int checkpointEvery, int validateEvery,
+      CheckpointSelection selectBy, int patience, double minDelta) {
+    this(optimizer, learningRate, schedule, warmupSteps, steps, batchSize, tile, 0, seed, checkpointEvery,
+        validateEvery, selectBy, patience, minDelta);
   }
 
   /**
@@ -107,6 +121,7 @@ public record TrainingSpec(
     private int steps;
     private int batchSize;
     private int tile;
+    private int tileZ;
     private long seed;
     private int checkpointEvery;
     private int validateEvery;
@@ -122,6 +137,7 @@ public record TrainingSpec(
       this.steps = from.steps();
       this.batchSize = from.batchSize();
       this.tile = from.tile();
+      this.tileZ = from.tileZ();
       this.seed = from.seed();
       this.checkpointEvery = from.checkpointEvery();
       this.validateEvery = from.validateEvery();
@@ -200,6 +216,19 @@ public record TrainingSpec(
       return tile;
     }
 
+    /**
+     * A 3D net's training block along z in voxels (y and x are the tile); 0 for the valid size
+     * nearest the tile.
+     */
+    public Builder tileZ(int tileZ) {
+      this.tileZ = tileZ;
+      return this;
+    }
+
+    public int tileZ() {
+      return tileZ;
+    }
+
     /** Seed of weights, data order and augmentation. */
     public Builder seed(long seed) {
       this.seed = seed;
@@ -261,7 +290,7 @@ public record TrainingSpec(
     }
 
     public TrainingSpec build() {
-      return new TrainingSpec(optimizer, learningRate, schedule, warmupSteps, steps, batchSize, tile, seed,
+      return new TrainingSpec(optimizer, learningRate, schedule, warmupSteps, steps, batchSize, tile, tileZ, seed,
           checkpointEvery, validateEvery, selectBy, patience, minDelta);
     }
   }

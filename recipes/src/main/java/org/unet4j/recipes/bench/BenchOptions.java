@@ -40,7 +40,10 @@ public record BenchOptions(Recipe recipe, int tile, int threads, boolean quick, 
     checkArgument(threads >= 0, "threads must be 0 (TensorFlow's default) or positive, got %s", threads);
     checkArgument(runs >= 1 && trainRuns >= 1 && matmulRuns >= 1, "at least one timed run");
     checkArgument(smallImage >= 1 && largeImage >= smallImage, "images %s and %s", smallImage, largeImage);
-    ModelMismatchException.requireImages(recipe, "benchmarked");
+    if (recipe.model().dimensions() != 2) {
+      throw new ModelMismatchException(recipe.name() + ": a 3D net (model.dimensions " + recipe.model().dimensions()
+          + ") is benchmarked on volumes, by VolumeBenchmark with VolumeBenchOptions");
+    }
     recipe.model().geometry().requireValid(tile, recipe.name());
   }
 

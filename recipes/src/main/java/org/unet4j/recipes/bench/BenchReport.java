@@ -247,7 +247,7 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
     out.printf(Locale.ROOT, "%-22s %14s   %-34s %s%n", what, value, detail, verdict);
   }
 
-  private static ArrayNode runs(double[] millis) {
+  static ArrayNode runs(double[] millis) {
     ArrayNode array = JSON.createArrayNode();
     for (double ms : millis) {
       array.add(round(ms, 1));
@@ -255,7 +255,7 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
     return array;
   }
 
-  private static double round(double value, int digits) {
+  static double round(double value, int digits) {
     if (!Double.isFinite(value)) {
       return value;
     }

@@ -272,7 +272,8 @@ public final class Benchmark {
     return new Image(side, side, channels, PixelType.UINT8, pixels);
   }
 
-  private static float[] noise(int n, long seed) {
+  /** {@code n} seeded uniform values in [-1, 1): inputs whose values do not change the speed. */
+  static float[] noise(int n, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     float[] values = new float[n];
     for (int i = 0; i < n; i++) {

@@ -187,8 +187,7 @@ public final class TrainingGraph implements AutoCloseable {
 
   /**
    * Compiles the recipe's model at its training tile, seeded by the recipe's seed. A 3D net's tile
-   * is {@code training.tile} in y and x and the valid size nearest it along z
-   * ({@link org.unet4j.dsl.model.VolumeGeometry#inputForTile}).
+   * is its {@link #trainingBlock}.
    */
   public static TrainingGraph build(Recipe recipe) {
     return build(recipe, 0);
@@ -220,9 +219,12 @@ public final class TrainingGraph implements AutoCloseable {
     }
   }
 
-  /** A 3D net's training input: {@code training.tile} in y and x, the valid size nearest it along z. */
+  /**
+   * A 3D net's training input: {@code training.tile} in y and x and {@code training.tileZ} along z,
+   * or when that is 0 the valid size nearest the tile.
+   */
   public static Size3 trainingBlock(Recipe recipe) {
-    return recipe.model().volumeGeometry().inputForTile(recipe.training().tile());
+    return recipe.model().volumeGeometry().inputForTile(recipe.training().tile(), recipe.training().tileZ());
   }
 
   public Recipe recipe() {
