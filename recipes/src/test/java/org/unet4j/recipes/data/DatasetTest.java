@@ -355,6 +355,8 @@ class DatasetTest {
     for (int i = 0; i < 20; i++) {
       assertEquals(mask[i] == 1 ? 2f : 2f / 3, weights[i], 1e-6, "pixel " + i);
     }
+    assertArrayEquals(weights, WeightMapPicture.of(label, "mask", strided).weights().pixels(),
+        "the weight-map picture shows training's weights");
     float[] full = Dataset.sample(recipe.toBuilder().data(d -> d.labelFormat(LabelFormat.BINARY)).build(), image,
         classes, WeightMapCache.inMemory(1 << 20)).weights();
     assertEquals(20f / 6, full[0], 1e-6, "stride 1 counts the pixels");
