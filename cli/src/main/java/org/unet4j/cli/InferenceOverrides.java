@@ -39,6 +39,11 @@ public final class InferenceOverrides {
       + " foreground probability above this, 0..1 (default: the recipe's inference.seedThreshold).")
   @Nullable Double seedThreshold;
 
+  @Option(names = "--instances-per-class", description = "A net of 3 or more classes also writes"
+      + " NAME_class_labels.tif, one page of instance labels per class k >= 1 (default: the recipe's"
+      + " inference.instancesPerClass).")
+  @Nullable Boolean instancesPerClass;
+
   @Option(names = "--batch-size", paramLabel = "N", description = "Tiles predicted together (default: the recipe's"
       + " inference.batchSize).")
   @Nullable Integer batchSize;
@@ -83,6 +88,11 @@ public final class InferenceOverrides {
     return probability("--seed-threshold", seedThreshold);
   }
 
+  /** Whether --instances-per-class was given (true), or null for the recipe's setting. */
+  public @Nullable Boolean instancesPerClass() {
+    return instancesPerClass;
+  }
+
   /** The recipe's settings with every option given in place of its value. */
   public InferenceSpec applyTo(InferenceSpec recipe) {
     TestTimeAugmentation mode = tta();
@@ -90,7 +100,9 @@ public final class InferenceOverrides {
     Integer batch = batchSize();
     InstanceMethod method = instances();
     Double seeds = seedThreshold();
-    return recipe.overriddenBy(tile(), batch, mode, foreground, method, seeds);
+    InferenceSpec overridden = recipe.overriddenBy(tile(), batch, mode, foreground, method, seeds);
+    return instancesPerClass == null ? overridden
+        : overridden.toBuilder().instancesPerClass(instancesPerClass).build();
   }
 
   /** The constant of {@code type} whose recipe name is {@code value} in any case, or null when not given. */

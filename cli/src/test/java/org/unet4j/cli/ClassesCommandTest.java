@@ -93,6 +93,23 @@ class ClassesCommandTest {
   }
 
   @Test
+  void instancesPerClassWriteOnePageOfLabelsPerClass() {
+    Path out = dir.resolve("out");
+    CliRun predicted = CliRun.of("predict", "--model", shared.resolve("run").toString(), "--out", out.toString(),
+        "--instances-per-class", shared.resolve("in/cells.tif").toString());
+    assertEquals(0, predicted.status(), predicted.err());
+    List<Image> pages = ImageIo.readPages(out.resolve("cells_class_labels.tif"));
+    assertEquals(2, pages.size(), "classes 1 and 2");
+    int[] classes = ImageIo.readPages(out.resolve("cells_classes.tif")).get(0).channelAsInts(0);
+    for (int k = 1; k <= 2; k++) {
+      int[] labels = pages.get(k - 1).channelAsInts(0);
+      for (int i = 0; i < labels.length; i++) {
+        assertEquals(classes[i] == k, labels[i] != 0, "class " + k + " pixel " + i);
+      }
+    }
+  }
+
+  @Test
   void anIgnoreLabelNeedsIndexLabels() {
     Path t = dir.resolve("t.png");
     ImageIo.writePng(t, Image.gray(3, 1, PixelType.UINT8, new float[] {0, 1, 2}));

@@ -255,6 +255,16 @@ class PredictCommandTest {
   }
 
   @Test
+  void instancesPerClassNeedThreeClasses() {
+    Path image = dir.resolve("x.png");
+    ImageIo.writePng(image, discs(20, 20, PixelType.UINT8, 3));
+    CliRun r = CliRun.of("predict", "--model", run(), "--out", dir.resolve("out").toString(), "--instances-per-class",
+        image.toString());
+    assertUserError(r, "unet4j predict: inference.instancesPerClass: the model of tiny has 2 classes, but instances"
+        + " per class need a net of 3 or more");
+  }
+
+  @Test
   void badOptionValues() {
     Path image = dir.resolve("x.png");
     ImageIo.writePng(image, discs(20, 20, PixelType.UINT8, 3));

@@ -81,4 +81,11 @@ public class InferenceScope internal constructor(private val builder: InferenceS
         set(value) {
             builder.instanceClass(value)
         }
+
+    /** Whether a net of 3 or more classes also writes one instance labelling per class k >= 1 (NAME_class_labels.tif). */
+    public var instancesPerClass: Boolean
+        get() = builder.instancesPerClass()
+        set(value) {
+            builder.instancesPerClass(value)
+        }
 }

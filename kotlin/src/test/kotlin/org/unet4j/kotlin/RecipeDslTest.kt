@@ -203,6 +203,8 @@ class RecipeDslTest {
                 seedThreshold = 0.8
                 seedDepth = 3.5
                 probabilityOf = ProbabilityOf.BACKGROUND
+                instanceClass = 1
+                instancesPerClass = true
             }
         }
         assertEquals(
@@ -210,7 +212,7 @@ class RecipeDslTest {
             r.data,
         )
         assertEquals(
-            InferenceSpec(124, 2, TestTimeAugmentation.DIHEDRAL, 0.6, 5, true, InstanceMethod.WATERSHED, 0.8, ProbabilityOf.BACKGROUND, 0, 3.5),
+            InferenceSpec(124, 2, TestTimeAugmentation.DIHEDRAL, 0.6, 5, true, InstanceMethod.WATERSHED, 0.8, ProbabilityOf.BACKGROUND, 1, 3.5, true),
             r.inference,
         )
         val stacks = recipe("s") {

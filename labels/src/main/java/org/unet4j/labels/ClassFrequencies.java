@@ -51,6 +51,45 @@ public record ClassFrequencies(List<Long> counts) {
     return of(labels.counts());
   }
 
+  /**
+   * The counts of the targets a net of output stride {@code stride} is trained on: the majority
+   * classes of the {@code stride x stride} blocks of {@code labels} ({@link Downsampling}, ignored
+   * pixels not voting), counted from the image's top-left corner, the partial blocks at its right
+   * and bottom edges left out, and blocks of ignored pixels only not counted. A thin class (the
+   * boundary ring of three-class labels) wins few blocks, so it is rarer among these targets than
+   * among the pixels, and its class-balance weight is that of what the loss sees. Stride 1 counts
+   * the pixels, as {@link #of(ClassLabels)}. Training tiles put their blocks wherever the tile and its
+   * augmentation fall, so these counts are those of one block grid standing for all of them.
+   *
+   * @throws IllegalArgumentException when {@code stride} is below 1
+   */
+  public static ClassFrequencies ofBlocks(ClassLabels labels, int stride) {
+    checkNotNull(labels, "labels");
+    checkArgument(stride >= 1, "stride must be at least 1, got %s", stride);
+    if (stride == 1) {
+      return of(labels);
+    }
+    int outWidth = labels.width() / stride;
+    int outHeight = labels.height() / stride;
+    long[] counts = new long[labels.classCount()];
+    if (outWidth == 0 || outHeight == 0) {
+      return of(counts);
+    }
+    int width = outWidth * stride;
+    int height = outHeight * stride;
+    int[] all = labels.toArray();
+    int[] cropped = new int[width * height];
+    for (int y = 0; y < height; y++) {
+      System.arraycopy(all, y * labels.width(), cropped, y * width, width);
+    }
+    for (int c : new Downsampling(stride, ClassLabels.IGNORED).classes(cropped, width, height)) {
+      if (c != ClassLabels.IGNORED) {
+        counts[c]++;
+      }
+    }
+    return of(counts);
+  }
+
   /** The summed counts of {@code images}. */
   public static ClassFrequencies over(List<InstanceLabels> images) {
     checkNotNull(images, "images");
@@ -103,9 +142,20 @@ public record ClassFrequencies(List<Long> counts) {
    */
   public WeightedCrossEntropyLoss resolve(WeightedCrossEntropyLoss loss) {
     checkNotNull(loss, "loss");
-    if (loss.classBalance() != ClassBalance.DATASET_FREQUENCY) {
-      return loss;
-    }
+    return loss.classBalance() == ClassBalance.DATASET_FREQUENCY ? given(loss) : loss;
+  }
+
+  /**
+   * {@code loss} with an {@code inverse-frequency} class balance turned into the weights these
+   * counts give ({@code given}), for counts of one image other than its pixels' (such as
+   * {@link #ofBlocks}); other losses as they are.
+   */
+  public WeightedCrossEntropyLoss resolvePerImage(WeightedCrossEntropyLoss loss) {
+    checkNotNull(loss, "loss");
+    return loss.classBalance() == ClassBalance.INVERSE_FREQUENCY ? given(loss) : loss;
+  }
+
+  private WeightedCrossEntropyLoss given(WeightedCrossEntropyLoss loss) {
     List<Double> weights = Arrays.stream(inverseWeights()).boxed().toList();
     return new WeightedCrossEntropyLoss(loss.w0(), loss.sigma(), ClassBalance.GIVEN, weights);
   }

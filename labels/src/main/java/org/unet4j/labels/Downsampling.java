@@ -14,11 +14,13 @@ import java.util.Arrays;
  *
  * <p>The vote works for any number of classes. Ties go to the lowest class index, so a block half
  * background, half cell is background: the side of separating touching cells. Pixels labelled
- * {@code ignoreLabel} (when it is not negative) do not vote; a block of only such pixels gets
- * {@code ignoreLabel}.
+ * {@code ignoreLabel} do not vote; a block of only such pixels gets {@code ignoreLabel} and the
+ * largest weight of its pixels, 0 for ignored training targets, which mark ignored pixels
+ * {@link ClassLabels#IGNORED}.
  *
  * @param stride block side: input pixels per output pixel along each axis
- * @param ignoreLabel the label that does not vote, or negative for none
+ * @param ignoreLabel the label that does not vote: {@link ClassLabels#IGNORED} for training targets;
+ *     one that never occurs ignores nothing (every other label must be a class index, >= 0)
  */
 public record Downsampling(int stride, int ignoreLabel) {
 
@@ -26,9 +28,12 @@ public record Downsampling(int stride, int ignoreLabel) {
     checkArgument(stride >= 1, "stride must be at least 1, got %s", stride);
   }
 
-  /** Blocks of {@code stride x stride} pixels in which every label votes. */
+  /**
+   * Blocks of {@code stride x stride} pixels of training targets: every class votes, ignored pixels
+   * ({@link ClassLabels#IGNORED}) do not.
+   */
   public static Downsampling of(int stride) {
-    return new Downsampling(stride, -1);
+    return new Downsampling(stride, ClassLabels.IGNORED);
   }
 
   /**

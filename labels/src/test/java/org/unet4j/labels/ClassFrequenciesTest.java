@@ -51,4 +51,34 @@ class ClassFrequenciesTest {
     assertEquals("a dataset-frequency class balance needs the training set's counts; resolve the loss with"
         + " ClassFrequencies.resolve before computing weight maps", e.getMessage());
   }
+
+  /**
+   * 3 classes on 7 x 5 pixels, -1 ignored, counted in 2x2 blocks (the seventh column and the fifth
+   * row lie outside every block): block by block, row 0 gives 1 (three 1s), 2 (two 2s, two ignored),
+   * 0 (a tie of 0 and 2 goes to 0); row 1 gives 0, ignored (not counted) and 2 (2, 2, 1, 0).
+   */
+  @Test
+  void blocksCountTheirMajorityClassesIgnoredPixelsLeftOut() {
+    int[] classes = {
+        1, 1, 2, -1, 0, 2, 1,
+        1, 0, 2, -1, 0, 2, 1,
+        0, 0, -1, -1, 2, 2, 1,
+        0, 0, -1, -1, 1, 0, 1,
+        1, 1, 1, 1, 1, 1, 1};
+    ClassLabels labels = ClassLabels.of(3, classes, InstanceLabels.of(new int[35], 7, 5));
+    assertEquals(ClassFrequencies.of(new long[] {2, 1, 2}), ClassFrequencies.ofBlocks(labels, 2));
+    assertEquals(ClassFrequencies.of(new long[] {8, 15, 6}), ClassFrequencies.ofBlocks(labels, 1), "the pixels");
+    assertEquals(ClassFrequencies.of(new long[] {0, 0, 0}), ClassFrequencies.ofBlocks(labels, 6),
+        "no whole block of 6 x 6");
+  }
+
+  /** Counts other than an image's pixels (its blocks) stand in for the per-image inverse frequency only. */
+  @Test
+  void perImageCountsResolveTheInverseFrequencyOnly() {
+    ClassFrequencies blocks = ClassFrequencies.of(new long[] {3, 1});
+    assertEquals(new WeightedCrossEntropyLoss(10, 5, ClassBalance.GIVEN, List.of(2.0 / 3, 2.0)),
+        blocks.resolvePerImage(WeightedCrossEntropyLoss.paper()));
+    WeightedCrossEntropyLoss dataset = new WeightedCrossEntropyLoss(10, 5, ClassBalance.DATASET_FREQUENCY, List.of());
+    assertSame(dataset, blocks.resolvePerImage(dataset));
+  }
 }

@@ -24,10 +24,12 @@ import org.unet4j.recipes.model.ModelSource;
  * @param threshold the foreground threshold 0..1, or null for the recipe's
  * @param instances how instances are cut from the foreground, or null for the recipe's
  * @param seedThreshold the watershed's seed threshold 0..1, or null for the recipe's
+ * @param instancesPerClass whether a net of 3 or more classes also writes each class's instances
+ *     ({@code NAME_class_labels.tif}), or null for the recipe's
  */
 public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSize,
     @Nullable TestTimeAugmentation tta, @Nullable Double threshold, @Nullable InstanceMethod instances,
-    @Nullable Double seedThreshold) implements Serializable {
+    @Nullable Double seedThreshold, @Nullable Boolean instancesPerClass) implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public InferenceOptions {
@@ -39,15 +41,23 @@ public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSi
         "a seed threshold is a probability 0..1, got %s", seedThreshold);
   }
 
+  /** These overrides, instances per class as the recipe says. */
+  public InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSize, @Nullable TestTimeAugmentation tta,
+      @Nullable Double threshold, @Nullable InstanceMethod instances, @Nullable Double seedThreshold) {
+    this(tile, batchSize, tta, threshold, instances, seedThreshold, null);
+  }
+
   /** No overrides: the recipe's settings. */
   public static InferenceOptions none() {
-    return new InferenceOptions(null, null, null, null, null, null);
+    return new InferenceOptions(null, null, null, null, null, null, null);
   }
 
   /** The recipe's settings with these overrides. */
   public InferenceSpec applyTo(InferenceSpec recipe) {
     checkNotNull(recipe, "recipe");
-    return recipe.overriddenBy(tile, batchSize, tta, threshold, instances, seedThreshold);
+    InferenceSpec overridden = recipe.overriddenBy(tile, batchSize, tta, threshold, instances, seedThreshold);
+    return instancesPerClass == null ? overridden
+        : overridden.toBuilder().instancesPerClass(instancesPerClass).build();
   }
 
   /**
@@ -57,11 +67,13 @@ public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSi
    *
    * @throws org.unet4j.dsl.InvalidInputException when the tile does not fit the net (naming the
    *     nearest valid tiles)
-   * @throws ModelMismatchException when the tile differs from the one an export was compiled for
+   * @throws ModelMismatchException when the tile differs from the one an export was compiled for, or
+   *     the settings ask for classes the model lacks ({@link ModelMismatchException#requireClasses})
    */
   public InferenceSpec checkedFor(ModelSource source) {
     checkNotNull(source, "source");
     InferenceSpec inference = applyTo(source.recipe().inference());
+    ModelMismatchException.requireClasses(source.recipe(), inference);
     Tiling.of(source.recipe().model(), inference.tile());
     if (source.fixedTile().isPresent() && source.fixedTile().getAsInt() != inference.tile()) {
       throw ModelMismatchException.exportTile(source.directory(), inference.tile(), source.fixedTile().getAsInt());

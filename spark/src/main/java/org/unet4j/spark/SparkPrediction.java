@@ -37,7 +37,8 @@ import org.unet4j.recipes.model.ModelSource;
  *       ({@link UnitPlanner}), packed into tasks, the longest first;
  *   <li><b>predict</b> (executors): each executor opens the model once ({@link PredictorCache});
  *       a whole image is predicted and written by {@code Predictor.predictFile}, exactly as
- *       {@code unet4j predict} does; a split image's units write part files;
+ *       {@code unet4j predict} does; a split image's units write part files (a net of 3 or more
+ *       classes keeps every image whole, since its class files need whole pages);
  *   <li><b>finish</b> (executors): split images are assembled into their outputs, and predictions
  *       are evaluated against the ground truth when there is some.
  * </ol>
@@ -96,6 +97,19 @@ public final class SparkPrediction {
     return new SparkPrediction(resolved, source, inference, tiling, inputs);
   }
 
+  /**
+   * The tiles of one work unit: {@code unitTiles} when given (above 0), else about
+   * {@link UnitPlanner#automaticBudget} of the {@code total}. A net of 3 or more classes keeps every
+   * image whole: the parts of a split image are assembled from their foreground alone, while its
+   * class map, class probabilities and class-seeded or per-class instances need whole pages.
+   */
+  static long unitBudget(int classes, long unitTiles, long total, int slots) {
+    if (classes >= 3) {
+      return Long.MAX_VALUE;
+    }
+    return unitTiles > 0 ? unitTiles : UnitPlanner.automaticBudget(total, slots);
+  }
+
   /** The settings, with the truth's label format resolved. */
   public BatchSettings settings() {
     return settings;
@@ -151,7 +165,7 @@ public final class SparkPrediction {
     UnitPlanner planner = new UnitPlanner(tiling, DihedralTransform.of(inference.tta()).size(),
         inference.batchSize(), true);
     long total = pending.stream().mapToLong(planner::imageCost).sum();
-    long budget = s.unitTiles() > 0 ? s.unitTiles() : UnitPlanner.automaticBudget(total, slots);
+    long budget = unitBudget(source.recipe().model().classes(), s.unitTiles(), total, slots);
     List<WorkUnit> planned = planner.plan(pending, budget);
     long skipped = ImageSurvey.inState(surveys, ImageSurvey.State.COMPLETE).size();
     long unreadable = ImageSurvey.inState(surveys, ImageSurvey.State.UNREADABLE).size();

@@ -36,6 +36,18 @@ class UnitPlannerTest {
     assertEquals(WorkUnit.Kind.IMAGE, units.get(0).kind());
   }
 
+  /** A net of 3 or more classes writes class files that need whole pages: its images are never split. */
+  @Test
+  void aNetOfThreeClassesKeepsEveryImageWhole() {
+    assertEquals(9, SparkPrediction.unitBudget(2, 9, 1000, 4), "the budget given");
+    assertEquals(UnitPlanner.automaticBudget(1000, 4), SparkPrediction.unitBudget(2, 0, 1000, 4));
+    long budget = SparkPrediction.unitBudget(3, 9, 1000, 4);
+    ImageSurvey stack = survey("s", new PageSize(100, 90), new PageSize(40, 40));
+    List<WorkUnit> units = new UnitPlanner(TILING, 1, 1, true).plan(List.of(stack), budget);
+    assertEquals(List.of("s.tif (29)"), describe(units));
+    assertEquals(WorkUnit.Kind.IMAGE, units.get(0).kind());
+  }
+
   @Test
   void stacksOverTheBudgetBecomeRunsOfPages() {
     UnitPlanner planner = new UnitPlanner(TILING, 1, 1, true);

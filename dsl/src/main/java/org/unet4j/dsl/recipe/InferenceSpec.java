@@ -39,7 +39,11 @@ public record InferenceSpec(
         @Default("0") @Range(min = 0, max = 255) int instanceClass,
     @Doc("distance-watershed seeds: maxima of an object's distance to the background that rise at least this many"
         + " pixels above the saddle to a higher one (h-maxima); a neck narrower than the nuclei by twice this cuts")
-        @Default("2.0") @Range(min = 0.1, max = 1000) double seedDepth) {
+        @Default("2.0") @Range(min = 0.1, max = 1000) double seedDepth,
+    @Doc("a net of 3 or more classes also writes NAME_class_labels.tif: for every class k >= 1, the 4-connected"
+        + " components of the pixels whose most probable class is k as objects (minObjectSize and fillHoles apply);"
+        + " true for a 2-class net is refused")
+        @Default("false") boolean instancesPerClass) {
 
   /** The defaults of {@link #instances} and {@link #seedThreshold}. */
   private static final InstanceMethod DEFAULT_INSTANCES = InstanceMethod.COMPONENTS;
@@ -64,7 +68,7 @@ public record InferenceSpec(
   public InferenceSpec(int tile, int batchSize, TestTimeAugmentation tta, double threshold, int minObjectSize,
       boolean fillHoles, InstanceMethod instances, double seedThreshold, ProbabilityOf probabilityOf) {
     this(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold, probabilityOf, 0,
-        DEFAULT_SEED_DEPTH);
+        DEFAULT_SEED_DEPTH, false);
   }
 
   /** A foreground probability map. */
@@ -96,13 +100,13 @@ public record InferenceSpec(
     return new InferenceSpec(tile != null ? tile : this.tile, batchSize != null ? batchSize : this.batchSize,
         tta != null ? tta : this.tta, threshold != null ? threshold : this.threshold, minObjectSize, fillHoles,
         instances != null ? instances : this.instances, seedThreshold != null ? seedThreshold : this.seedThreshold,
-        probabilityOf, instanceClass, seedDepth);
+        probabilityOf, instanceClass, seedDepth, instancesPerClass);
   }
 
   /** These settings with another tile. */
   public InferenceSpec withTile(int tile) {
     return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
-        probabilityOf, instanceClass, seedDepth);
+        probabilityOf, instanceClass, seedDepth, instancesPerClass);
   }
 
   /** The recipe format's defaults, read from the {@code @Default} annotations. */
@@ -134,6 +138,7 @@ public record InferenceSpec(
     private ProbabilityOf probabilityOf;
     private int instanceClass;
     private double seedDepth;
+    private boolean instancesPerClass;
 
     private Builder(InferenceSpec from) {
       this.tile = from.tile();
@@ -147,6 +152,7 @@ public record InferenceSpec(
       this.probabilityOf = from.probabilityOf();
       this.instanceClass = from.instanceClass();
       this.seedDepth = from.seedDepth();
+      this.instancesPerClass = from.instancesPerClass();
     }
 
     /** Input tile size in pixels; must be valid for the model. */
@@ -265,9 +271,22 @@ public record InferenceSpec(
       return seedDepth;
     }
 
+    /**
+     * Whether a net of 3 or more classes also writes one instance labelling per class k >= 1: the
+     * components of the pixels whose most probable class is k.
+     */
+    public Builder instancesPerClass(boolean instancesPerClass) {
+      this.instancesPerClass = instancesPerClass;
+      return this;
+    }
+
+    public boolean instancesPerClass() {
+      return instancesPerClass;
+    }
+
     public InferenceSpec build() {
       return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
-          probabilityOf, instanceClass, seedDepth);
+          probabilityOf, instanceClass, seedDepth, instancesPerClass);
     }
   }
 }

@@ -20,6 +20,7 @@ import org.unet4j.augment.TileShape;
 import org.unet4j.augment.Warp;
 import org.unet4j.dsl.recipe.Interpolation;
 import org.unet4j.dsl.recipe.Recipe;
+import org.unet4j.labels.ClassLabels;
 import org.unet4j.labels.WeightMapCache;
 
 /**
@@ -37,7 +38,8 @@ import org.unet4j.labels.WeightMapCache;
  * 1st..99th percentile stretched to black..white), its class labels and its loss weights, side by
  * side at the same scale, labels and weights placed where their crop lies in the image tile (for a
  * net whose output is coarser than its input, the targets of its output pixels, each over its
- * block). Over the image, a regular grid resampled under the tile's own {@link Warp} shows the
+ * block); ignored pixels ({@code data.ignoreLabel}) are hatched grey and white in both panels
+ * ({@link #ignoredRgb}). Over the image, a regular grid resampled under the tile's own {@link Warp} shows the
  * deformation. The same recipe and seed give a byte-identical PNG (the picture carries no time
  * stamp).
  */
@@ -54,6 +56,15 @@ public final class AugmentationPreview {
   /** How much a grid line covers the image under it, so the image stays readable through the grid. */
   private static final double GRID_OPACITY = 0.7;
   public static final int CROP_RGB = 0xFFD000;
+  /**
+   * Ignored pixels ({@code data.ignoreLabel}, weight 0) in the labels and weights panels are hatched:
+   * diagonal stripes two pixels wide of this grey (the weight-map picture's, {@link
+   * WeightMapPicture#IGNORED_RGB}) and {@link #IGNORED_HATCH_RGB}, so that they differ from every
+   * class colour, every weight and the solid grey outside the crop. {@link #ignoredRgb} says which.
+   */
+  public static final int IGNORED_RGB = WeightMapPicture.IGNORED_RGB;
+  /** The light stripes of the ignored pixels' hatching: white. */
+  public static final int IGNORED_HATCH_RGB = 0xFFFFFF;
   /**
    * Class colours: 0 black, then Okabe and Ito's colour-blind safe palette (orange for class 1,
    * the cells). Classes beyond 7 reuse the palette.
@@ -372,21 +383,34 @@ public final class AugmentationPreview {
 
   private static void drawLabels(BufferedImage sheet, Graphics2D g, Tile tile, int left, int top) {
     int[] labels = tile.labels();
+    int width = tile.shape().labelWidth();
     int[] colours = new int[labels.length];
     for (int i = 0; i < labels.length; i++) {
-      colours[i] = CLASS_RGB[Math.floorMod(labels[i], CLASS_RGB.length)];
+      colours[i] = labels[i] == ClassLabels.IGNORED ? ignoredRgb(i % width, i / width)
+          : CLASS_RGB[Math.floorMod(labels[i], CLASS_RGB.length)];
     }
     drawCrop(sheet, g, tile.shape(), colours, left, top);
   }
 
   private static void drawWeights(BufferedImage sheet, Graphics2D g, Tile tile, int left, int top, float maxWeight) {
     float[] weights = tile.weights();
+    int[] labels = tile.labels();
+    int width = tile.shape().labelWidth();
     double scale = maxWeight > 0 ? 1.0 / maxWeight : 1;
     int[] colours = new int[weights.length];
     for (int i = 0; i < weights.length; i++) {
-      colours[i] = Pictures.viridis(weights[i] * scale);
+      colours[i] = labels[i] == ClassLabels.IGNORED ? ignoredRgb(i % width, i / width)
+          : Pictures.viridis(weights[i] * scale);
     }
     drawCrop(sheet, g, tile.shape(), colours, left, top);
+  }
+
+  /**
+   * The colour of an ignored pixel at ({@code x}, {@code y}) of a label crop: {@link #IGNORED_RGB}
+   * grey where {@code (x + y) / 2} is odd, {@link #IGNORED_HATCH_RGB} white where it is even.
+   */
+  public static int ignoredRgb(int x, int y) {
+    return ((x + y) / 2) % 2 == 0 ? IGNORED_HATCH_RGB : IGNORED_RGB;
   }
 
   /** A panel of the image tile's size, the crop's colours where the crop lies in the image tile. */

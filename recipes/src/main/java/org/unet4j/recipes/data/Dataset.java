@@ -141,10 +141,20 @@ public final class Dataset {
     for (ImagePair pair : training) {
       List<Image> labels = ImageIo.readPages(pair.labels());
       for (int page = 0; page < labels.size(); page++) {
-        sum = sum.plus(ClassFrequencies.of(decode(pair, labels.get(page), page)));
+        sum = sum.plus(targetFrequencies(recipe, decode(pair, labels.get(page), page)));
       }
     }
     return new Dataset(balanced(recipe, sum), training, validation);
+  }
+
+  /**
+   * The class counts of the targets the recipe's net is trained on from {@code labels}: the
+   * pixels' for a net whose output has the input's resolution, the majority classes of the
+   * {@code s x s} blocks for one of output stride s ({@link ClassFrequencies#ofBlocks}), so that the
+   * class balance weighs the targets the loss sees.
+   */
+  public static ClassFrequencies targetFrequencies(Recipe recipe, ClassLabels labels) {
+    return ClassFrequencies.ofBlocks(labels, recipe.model().geometry().outputStride());
   }
 
   /** Whether the recipe's weight maps need the class frequencies of the whole training set. */
@@ -253,7 +263,9 @@ public final class Dataset {
   /**
    * One training sample of K-class labels: the image normalised by {@code data.normalization}, the
    * classes (ignored pixels {@link ClassLabels#IGNORED}) and, for the weighted cross-entropy, eq. 2
-   * for K classes from {@code cache}; weight 1 everywhere otherwise; weight 0 on ignored pixels.
+   * for K classes from {@code cache}; weight 1 everywhere otherwise; weight 0 on ignored pixels. For
+   * a net of output stride above 1, a per-image ({@code inverse-frequency}) class balance is that of
+   * the downsampled targets ({@link #targetFrequencies}).
    */
   public static Sample sample(Recipe recipe, Image image, ClassLabels labels, WeightMapCache cache) {
     if (image.width() != labels.width() || image.height() != labels.height()) {
@@ -272,7 +284,12 @@ public final class Dataset {
     int[] classes = labels.toArray();
     float[] weights;
     if (weighted.isPresent()) {
-      weights = cache.get(labels, weighted.get()).weights();
+      WeightedCrossEntropyLoss loss = weighted.get();
+      if (recipe.model().geometry().outputStride() > 1) {
+        // Per-image class balance of the downsampled targets, not of the pixels (see targetFrequencies).
+        loss = targetFrequencies(recipe, labels).resolvePerImage(loss);
+      }
+      weights = cache.get(labels, loss).weights();
     } else {
       weights = new float[classes.length];
       for (int i = 0; i < classes.length; i++) {

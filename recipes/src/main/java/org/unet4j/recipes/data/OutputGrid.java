@@ -14,7 +14,7 @@ import org.unet4j.labels.Downsampling;
  * {@code tile}, one output pixel per {@code stride x stride} block of input pixels ({@link
  * Geometry#outputOrigin()}). A full U-Net has stride 1 and is trained on the labels under its
  * output; a net with fewer expanding than contracting stages is trained on the labels of the
- * blocks, downsampled by {@code downsampling} (majority class, largest weight).
+ * blocks, downsampled by {@code downsampling} (majority class, ignored pixels not voting; largest weight).
  *
  * @param tile input height and width of a tile
  * @param output the net's output height and width at {@code tile}

@@ -83,8 +83,10 @@ public final class WeightMapPicture {
     }
     WeightedTarget target;
     try {
-      // One image stands for the training set when the recipe balances the classes over it.
-      target = WeightMap.compute(classLabels, ClassFrequencies.of(classLabels).resolve(loss));
+      // One image stands for the training set when the recipe balances the classes over it; a strided
+      // net's class balance counts its downsampled targets, as training's does (Dataset.sample).
+      ClassFrequencies counts = Dataset.targetFrequencies(recipe, classLabels);
+      target = WeightMap.compute(classLabels, counts.resolvePerImage(counts.resolve(loss)));
     } catch (InvalidInputException e) {
       throw new DataException("recipe " + recipe.name() + ": " + e.getMessage(), e);
     }

@@ -26,7 +26,8 @@ import org.unet4j.recipes.model.ModelMismatchException;
 
 /**
  * Prediction of image files, on top of a {@link Predictor}'s model on tiles: every page of a file
- * into {@code NAME_prob.tif}, {@code NAME_labels.tif} and the overlays ({@link PredictionFiles}).
+ * into {@code NAME_prob.tif}, {@code NAME_labels.tif} and the overlays, and for a net of 3 or more
+ * classes the class files ({@link PredictionFiles}).
  * A one-page file under the streaming policy's size is predicted in memory; larger pages and every
  * page of a stack are read, predicted, labelled ({@link BandLabelling}) and written by bands of
  * rows, with the same results and the memory of a band ({@link StreamingPolicy}); the pages of a
@@ -95,7 +96,8 @@ public final class FilePrediction {
       pageCount = pages.size();
       files = PredictionFiles.of(folder, name, pageCount);
       Calibration calibration = Calibration.read(file);
-      // Band labelling knows the foreground alone: class maps and class-seeded instances need whole pages.
+      // Band labelling knows the foreground alone: class maps and class-seeded or per-class instances need
+      // whole pages (asking for instances per class implies 3 or more classes, Predictor.open checks).
       boolean classes = predictor.classes() >= 3 || predictor.inference().instanceClass() > 0;
       boolean whole = classes
           || (pages.size() == 1 && (long) first.width() * first.height() < streaming.minPixels());
@@ -130,6 +132,7 @@ public final class FilePrediction {
     List<Image> images = new ArrayList<>(pages.size());
     List<ProbabilityMap> maps = new ArrayList<>(pages.size());
     List<InstanceLabels> labels = new ArrayList<>(pages.size());
+    List<List<InstanceLabels>> classLabels = new ArrayList<>();
     for (int page = 0; page < pages.size(); page++) {
       Image image = pages.get(page).all();
       String task = pages.size() == 1 ? name : name + " page " + (page + 1) + "/" + pages.size();
@@ -146,8 +149,11 @@ public final class FilePrediction {
       images.add(image);
       maps.add(map);
       labels.add(instances);
+      if (predictor.inference().instancesPerClass()) {
+        classLabels.add(predictor.classInstances(map));
+      }
     }
-    files.write(images, maps, labels, predictor.inference().probabilityOf(), calibration);
+    files.write(images, maps, labels, classLabels, predictor.inference().probabilityOf(), calibration);
     return counts;
   }
 

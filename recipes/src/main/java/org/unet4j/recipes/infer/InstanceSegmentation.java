@@ -206,6 +206,31 @@ public final class InstanceSegmentation {
   }
 
   /**
+   * The objects of one class of a map of several: the 4-connected components of the pixels whose
+   * most probable class is {@code k} (no threshold: the arg-max decides), numbered 1..n in raster
+   * order of each object's first pixel, 0 elsewhere. With {@code fillHoles}, pixels of other classes
+   * that the class encloses (not 8-connected to the image border through them) join it first, as
+   * {@link #labels(float[], int, int, double, boolean, int)} fills the foreground's holes.
+   *
+   * @param k the class, 0..classes-1
+   * @param minObjectSize objects with fewer pixels are dropped (0 or 1 keeps all)
+   */
+  public static InstanceLabels ofClass(ProbabilityMap map, int k, boolean fillHoles, int minObjectSize) {
+    checkNotNull(map, "map");
+    checkArgument(k >= 0 && k < map.classes(), "class %s of a %s-class map", k, map.classes());
+    checkArgument(minObjectSize >= 0, "minObjectSize must be >= 0, got %s", minObjectSize);
+    int[] classes = map.classMap();
+    boolean[] mask = new boolean[classes.length];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = classes[i] == k;
+    }
+    if (fillHoles) {
+      fillHoles(mask, map.width(), map.height());
+    }
+    return InstanceLabels.of(components(mask, map.width(), map.height(), minObjectSize), map.width(), map.height());
+  }
+
+  /**
    * Drops the regions (labels 1..count) under {@code minSize} pixels and numbers the kept ones in
    * raster order of their first pixel, in place.
    */

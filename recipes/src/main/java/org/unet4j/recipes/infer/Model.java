@@ -76,7 +76,10 @@ public final class Model implements AutoCloseable {
     return predictor.tiling();
   }
 
-  /** The probability map and instances of an image of any size. */
+  /**
+   * The probability map and instances of an image of any size, and the instances of each class
+   * when {@code inference.instancesPerClass} asks for them.
+   */
   public Segmentation predict(Image image) {
     return predict(image, TileProgress.NONE);
   }
@@ -85,13 +88,13 @@ public final class Model implements AutoCloseable {
   public Segmentation predict(Image image, TileProgress progress) {
     checkNotNull(image, "image");
     ProbabilityMap map = predictor.predict(image, progress);
-    return new Segmentation(map, predictor.labels(map));
+    return new Segmentation(map, predictor.labels(map), predictor.classInstances(map));
   }
 
   /**
    * Predicts the image file (every page of a stack) into {@code folder} as {@code NAME_prob.tif},
    * {@code NAME_labels.tif} and {@code NAME_overlay.png}, NAME being the file's name without its
-   * extension.
+   * extension; a net of 3 or more classes adds the class files ({@link PredictionFiles}).
    */
   public PredictedImage predict(Path file, Path folder) {
     return predict(file, folder, Set.of());

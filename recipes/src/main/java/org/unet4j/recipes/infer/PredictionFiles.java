@@ -41,7 +41,11 @@ import org.unet4j.recipes.data.TiffVariant;
  *       every class, 32-bit float, one page per class (class 0 first) for each input page in
  *       turn; {@code NAME_prob.tif} then holds the foreground probability, one minus that of
  *       class 0, and the overlay tints each class ({@link Overlay#CLASS_COLOURS}). A one- or
- *       two-class net writes neither.
+ *       two-class net writes neither;
+ *   <li>when {@code inference.instancesPerClass} asks (3 or more classes), {@code NAME_class_labels.tif}:
+ *       the instances of each class apart ({@link Predictor#classInstances}), 16-bit, one page per
+ *       class k = 1..K-1 (class 1 first) for each input page in turn, as {@code NAME_class_prob.tif}
+ *       without class 0.
  * </ul>
  * Both TIFFs carry the input's {@link Calibration} and ImageJ's header, so Fiji shows them at the
  * input's scale and a stack as a z-stack, and are written by
@@ -58,9 +62,10 @@ import org.unet4j.recipes.data.TiffVariant;
  * @param objects the {@code _objects.csv} file, written only when asked for
  * @param classes the {@code _classes.tif} file, written only for a net of 3 or more classes
  * @param classProbabilities the {@code _class_prob.tif} file, written only for a net of 3 or more classes
+ * @param classLabels the {@code _class_labels.tif} file, written only when instances per class are asked for
  */
 public record PredictionFiles(Path probabilities, Path labels, List<Path> overlays, Path rois, Path objects,
-    Path classes, Path classProbabilities) {
+    Path classes, Path classProbabilities, Path classLabels) {
   /** The most objects a 16-bit label image holds. */
   public static final int MAX_LABELS = 65535;
 
@@ -71,6 +76,7 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
     checkNotNull(objects, "objects");
     checkNotNull(classes, "classes");
     checkNotNull(classProbabilities, "classProbabilities");
+    checkNotNull(classLabels, "classLabels");
     overlays = ImmutableList.copyOf(overlays);
   }
 
@@ -87,7 +93,8 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
     }
     return new PredictionFiles(folder.resolve(name + "_prob.tif"), folder.resolve(name + "_labels.tif"), overlays,
         folder.resolve(name + "_rois.zip"), folder.resolve(name + "_objects.csv"),
-        folder.resolve(name + "_classes.tif"), folder.resolve(name + "_class_prob.tif"));
+        folder.resolve(name + "_classes.tif"), folder.resolve(name + "_class_prob.tif"),
+        folder.resolve(name + "_class_labels.tif"));
   }
 
   /**
@@ -112,15 +119,41 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
    */
   public void write(List<Image> images, List<ProbabilityMap> maps, List<InstanceLabels> instances,
       ProbabilityOf probabilityOf, Calibration calibration) {
+    write(images, maps, instances, List.of(), probabilityOf, calibration);
+  }
+
+  /**
+   * {@link #write(List, List, List, ProbabilityOf, Calibration)} that also writes
+   * {@code NAME_class_labels.tif} from {@code classInstances}: per input page, the instances of
+   * classes 1..K-1 ({@link Predictor#classInstances}); an empty list writes no such file.
+   *
+   * @throws IllegalArgumentException when the lists differ in length, or a page's class instances
+   *     are not one per class k >= 1 of its map
+   * @throws DataException when a page or one of its classes has more than {@value #MAX_LABELS} objects
+   */
+  public void write(List<Image> images, List<ProbabilityMap> maps, List<InstanceLabels> instances,
+      List<List<InstanceLabels>> classInstances, ProbabilityOf probabilityOf, Calibration calibration) {
+    checkNotNull(classInstances, "classInstances");
     checkNotNull(probabilityOf, "probabilityOf");
     checkNotNull(calibration, "calibration");
     checkArgument(images.size() == overlays.size() && maps.size() == overlays.size()
         && instances.size() == overlays.size(), "expected %s pages of images, maps and labels, got %s, %s and %s",
         overlays.size(), images.size(), maps.size(), instances.size());
+    checkArgument(classInstances.isEmpty() || classInstances.size() == overlays.size(),
+        "expected class instances of %s pages or none, got %s", overlays.size(), classInstances.size());
     // Checked before anything is written, so a refused prediction leaves no partial outputs.
     List<Image> labelPages = new ArrayList<>(instances.size());
     for (int page = 0; page < instances.size(); page++) {
       labelPages.add(labelImage(instances.get(page), page));
+    }
+    List<Image> classLabelPages = new ArrayList<>();
+    for (int page = 0; page < classInstances.size(); page++) {
+      List<InstanceLabels> perClass = classInstances.get(page);
+      checkArgument(perClass.size() == maps.get(page).classes() - 1, "page %s: expected the instances of classes"
+          + " 1..%s, got %s labellings", page, maps.get(page).classes() - 1, perClass.size());
+      for (InstanceLabels labelling : perClass) {
+        classLabelPages.add(labelImage(labelling, page));
+      }
     }
     List<Image> probabilityPages = new ArrayList<>(maps.size());
     for (ProbabilityMap map : maps) {
@@ -140,6 +173,9 @@ public record PredictionFiles(Path probabilities, Path labels, List<Path> overla
       }
       writeTiff(classes, classPages, calibration);
       writeTiff(classProbabilities, classProbabilityPages, calibration);
+    }
+    if (!classLabelPages.isEmpty()) {
+      writeTiff(classLabels, classLabelPages, calibration);
     }
     for (int page = 0; page < overlays.size(); page++) {
       ImageIo.writePng(overlays.get(page), manyClasses

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -96,7 +97,8 @@ public final class Predictor implements AutoCloseable {
    * augmentation, post-processing), which may differ from the recipe's.
    *
    * @throws ModelMismatchException when the tile does not fit the model (naming the nearest
-   *     valid tiles) or differs from the tile an export was compiled for
+   *     valid tiles) or differs from the tile an export was compiled for, or the settings ask for
+   *     classes the model lacks ({@link ModelMismatchException#requireClasses})
    */
   public static Predictor open(ModelSource source, InferenceSpec inference) {
     return open(source, inference, StreamingPolicy.DEFAULT);
@@ -117,11 +119,7 @@ public final class Predictor implements AutoCloseable {
     if (source.fixedTile().isPresent() && source.fixedTile().getAsInt() != tile) {
       throw ModelMismatchException.exportTile(source.directory(), tile, source.fixedTile().getAsInt());
     }
-    if (inference.instanceClass() >= recipe.model().classes()) {
-      throw new ModelMismatchException("inference.instanceClass " + inference.instanceClass() + ": the model of "
-          + recipe.name() + " has " + recipe.model().classes() + " classes, 0.." + (recipe.model().classes() - 1)
-          + "; give the class of the objects' interior, or 0 for the foreground");
-    }
+    ModelMismatchException.requireClasses(recipe, inference);
     Tiling tiling = Tiling.of(recipe.model(), tile);
     TileModel model = source.kind() == ModelSource.Kind.EXPORT
         ? new ExportTiles(ExportedModel.load(source.directory()))
@@ -239,19 +237,28 @@ public final class Predictor implements AutoCloseable {
   }
 
   /**
-   * Instance labels of one class of {@code map}: the 4-connected components of the pixels whose
-   * most probable class is {@code k}, those under {@code inference.minObjectSize} dropped.
+   * Instance labels of one class of {@code map} with this predictor's hole filling and minimum
+   * object size ({@link InstanceSegmentation#ofClass}).
    */
   public InstanceLabels classLabels(ProbabilityMap map, int k) {
+    return InstanceSegmentation.ofClass(map, k, inference.fillHoles(), inference.minObjectSize());
+  }
+
+  /**
+   * The instances of every class k = 1..K-1 of {@code map}, class 1 first, each class's objects
+   * apart ({@link #classLabels}), when {@code inference.instancesPerClass} asks for them; empty
+   * otherwise.
+   */
+  public List<InstanceLabels> classInstances(ProbabilityMap map) {
     checkNotNull(map, "map");
-    checkArgument(k >= 0 && k < map.classes(), "class %s of a %s-class map", k, map.classes());
-    int[] classes = map.classMap();
-    boolean[] mask = new boolean[classes.length];
-    for (int i = 0; i < mask.length; i++) {
-      mask[i] = classes[i] == k;
+    if (!inference.instancesPerClass()) {
+      return List.of();
     }
-    return InstanceLabels.of(InstanceSegmentation.components(mask, map.width(), map.height(),
-        inference.minObjectSize()), map.width(), map.height());
+    List<InstanceLabels> out = new ArrayList<>(map.classes() - 1);
+    for (int k = 1; k < map.classes(); k++) {
+      out.add(classLabels(map, k));
+    }
+    return List.copyOf(out);
   }
 
   /**

@@ -2,6 +2,7 @@ package org.unet4j.recipes.model;
 
 import java.util.OptionalInt;
 import org.unet4j.dsl.InvalidInputException;
+import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
 
 /**
@@ -57,6 +58,27 @@ public final class ModelMismatchException extends InvalidInputException {
           + ") cannot be " + activity + " yet: this part of the runtime reads 2D images and tiles only. 3D nets can so"
           + " far be declared, measured (ModelSpec.volumeGeometry()), compiled (ModelCompiler.compile(spec, Size3,"
           + " seed)) and trained (Training with TrainingData.volumes or the recipe's data)");
+    }
+  }
+
+  /**
+   * Refuses inference settings that ask for classes the model does not have: an
+   * {@code inference.instanceClass} beyond its classes, or {@code inference.instancesPerClass} for a
+   * net of fewer than 3 classes (whose one foreground class {@code NAME_labels.tif} already holds).
+   * Checked without TensorFlow, so that a batch job's driver fails before any work.
+   */
+  public static void requireClasses(Recipe recipe, InferenceSpec inference) {
+    int classes = recipe.model().classes();
+    if (inference.instanceClass() >= classes) {
+      throw new ModelMismatchException("inference.instanceClass " + inference.instanceClass() + ": the model of "
+          + recipe.name() + " has " + classes + " classes, 0.." + (classes - 1)
+          + "; give the class of the objects' interior, or 0 for the foreground");
+    }
+    if (inference.instancesPerClass() && classes < 3) {
+      throw new ModelMismatchException("inference.instancesPerClass: the model of " + recipe.name() + " has "
+          + classes + (classes == 1 ? " class" : " classes") + ", but instances per class need a net of 3 or more"
+          + " (background and at least two object classes); its objects are the instance labels it writes anyway,"
+          + " so leave instancesPerClass false");
     }
   }
 

@@ -15,6 +15,7 @@ import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.recipe.AugmentationSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.labels.ClassFrequencies;
+import org.unet4j.labels.ClassLabels;
 import org.unet4j.labels.WeightMapCache;
 import org.unet4j.recipes.data.Batch;
 import org.unet4j.recipes.data.DataException;
@@ -109,8 +110,11 @@ public final class TrainingData {
       requireImages(recipe);
       Dataset.checkClasses(recipe);
       WeightMapCache cache = WeightMapCache.inMemory(WEIGHT_MAP_CACHE_BYTES);
-      Recipe balanced = Dataset.balanced(recipe,
-          ClassFrequencies.over(trainingCopy.stream().map(LabelledImage::labels).toList()));
+      ClassFrequencies counts = ClassFrequencies.of(new long[2]);
+      for (LabelledImage image : trainingCopy) {
+        counts = counts.plus(Dataset.targetFrequencies(recipe, ClassLabels.ofCells(image.labels())));
+      }
+      Recipe balanced = Dataset.balanced(recipe, counts);
       return tiles(recipe, augmenter, samples(balanced, trainingCopy, cache), samples(balanced, validationCopy, cache));
     });
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.dsl.recipe.TrainingSpec;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
+import org.unet4j.labels.ClassLabels;
 import org.unet4j.labels.WeightMapCache;
 
 /** The contact sheet from the library: its rows are training's tiles; the command line's tests check its pixels. */
@@ -112,6 +114,60 @@ class AugmentationPreviewTest {
     }
     assertEquals(maxWeight, preview.maxWeight(), "the largest weight of training's own targets");
     assertEquals(2 * TILE + 3 * AugmentationPreview.GAP, preview.sheet().getHeight());
+  }
+
+  /**
+   * Index labels with the left half of every image ignored (255): in the labels and weights
+   * panels, an ignored pixel is hatched, white where (x + y) / 2 is even in its crop and grey where
+   * it is odd, and every other pixel keeps its class colour (0 black, 1 orange) or its weight's.
+   */
+  @Test
+  void ignoredPixelsAreHatchedInTheLabelsAndWeightsPanels() throws IOException {
+    Recipe recipe = recipe().toBuilder().name("tiny-ignored").augmentation(AugmentationSpec.none())
+        .data(DataSpec.builder().images("images").labels("masks").labelFormat(LabelFormat.INDEX).ignoreLabel(255)
+            .validationFraction(0).build()).build();
+    for (int i = 0; i < 3; i++) {
+      Path mask = dir.resolve("masks/img" + i + ".png");
+      Image cells = ImageIo.read(mask);
+      float[] index = new float[96 * 96];
+      for (int p = 0; p < index.length; p++) {
+        index[p] = p % 96 < 48 ? 255 : cells.pixels()[p] > 0 ? 1 : 0;
+      }
+      ImageIo.writePng(mask, Image.gray(96, 96, PixelType.UINT8, index));
+    }
+    int count = 4;
+    BufferedImage sheet = AugmentationPreview.draw(recipe, dir, 7, count).sheet();
+    Dataset dataset = Dataset.open(recipe, dir);
+    List<Sample> samples = dataset.load(dataset.training(), WeightMapCache.inMemory(1 << 24), 1);
+    DatasetTiles tiles = new DatasetTiles(samples, Augmenter.of(recipe.augmentation()), TILE, OUTPUT, BATCH, 7);
+    int margin = (TILE - OUTPUT) / 2;
+    int ignored = 0;
+    int labelled = 0;
+    for (int n = 0; n < count; n++) {
+      Batch batch = tiles.batch(n / BATCH);
+      int top = AugmentationPreview.GAP + n * (TILE + AugmentationPreview.GAP) + margin;
+      int labelsLeft = 2 * AugmentationPreview.GAP + TILE + margin;
+      int weightsLeft = 3 * AugmentationPreview.GAP + 2 * TILE + margin;
+      for (int y = 0; y < OUTPUT; y++) {
+        for (int x = 0; x < OUTPUT; x++) {
+          int label = batch.labels()[(n % BATCH) * OUTPUT * OUTPUT + y * OUTPUT + x];
+          int labelRgb = sheet.getRGB(labelsLeft + x, top + y) & 0xFFFFFF;
+          int weightRgb = sheet.getRGB(weightsLeft + x, top + y) & 0xFFFFFF;
+          String where = "row " + n + " (" + x + ", " + y + ")";
+          if (label == ClassLabels.IGNORED) {
+            int hatch = (x + y) / 2 % 2 == 0 ? 0xFFFFFF : 0x808080;
+            assertEquals(hatch, labelRgb, where);
+            assertEquals(hatch, weightRgb, where);
+            ignored++;
+          } else {
+            assertEquals(label == 0 ? 0x000000 : 0xE69F00, labelRgb, where);
+            assertFalse(weightRgb == 0xFFFFFF || weightRgb == 0x808080, where);
+            labelled++;
+          }
+        }
+      }
+    }
+    assertTrue(ignored > 0 && labelled > 0, ignored + " ignored and " + labelled + " labelled pixels");
   }
 
   private static int[] pixels(BufferedImage picture) {

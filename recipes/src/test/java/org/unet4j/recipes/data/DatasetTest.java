@@ -30,6 +30,7 @@ import org.unet4j.dsl.recipe.SgdOptimizer;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.dsl.recipe.TrainingSpec;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
+import org.unet4j.labels.ClassLabels;
 import org.unet4j.labels.WeightMapCache;
 
 class DatasetTest {
@@ -328,5 +329,37 @@ class DatasetTest {
     Recipe plain = ignoring.toBuilder().loss(new CrossEntropyLoss()).build();
     Sample unweighted = Dataset.sample(plain, image, Dataset.classLabels(label, plain), WeightMapCache.inMemory(0));
     assertArrayEquals(new float[] {1, 1, 1, 0, 1, 1, 1, 0}, unweighted.weights());
+  }
+
+  /**
+   * A net of output stride 2 is trained on the majority classes of 2x2 blocks, so its per-image
+   * class balance counts those: in the 5 x 4 binary mask below (the fifth column lies outside every
+   * block) the pixels are 3 cell and 17 background but the four blocks 1 cell and 3 background, so
+   * w_c = 4 / (2 * 3) = 2/3 for background and 4 / (2 * 1) = 2 for cells (the pixels' would be
+   * 20 / 34 and 20 / 6); one cell, so no border term.
+   */
+  @Test
+  void aStridedNetsClassBalanceCountsItsDownsampledTargets() {
+    Recipe strided = recipe.toBuilder().model(UNet.builder().depth(2).baseFilters(4).expanding(e -> e.stage(8)).build())
+        .data(d -> d.labelFormat(LabelFormat.BINARY)).build();
+    float[] mask = {
+        1, 1, 0, 0, 0,
+        1, 0, 0, 0, 0,
+        0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0};
+    Image label = Image.gray(5, 4, PixelType.UINT8, mask);
+    Image image = Image.gray(5, 4, PixelType.UINT8, new float[20]);
+    ClassLabels classes = Dataset.classLabels(label, strided);
+    assertEquals(List.of(3L, 1L), Dataset.targetFrequencies(strided, classes).counts());
+    float[] weights = Dataset.sample(strided, image, classes, WeightMapCache.inMemory(1 << 20)).weights();
+    for (int i = 0; i < 20; i++) {
+      assertEquals(mask[i] == 1 ? 2f : 2f / 3, weights[i], 1e-6, "pixel " + i);
+    }
+    assertArrayEquals(weights, WeightMapPicture.of(label, "mask", strided).weights().pixels(),
+        "the weight-map picture shows training's weights");
+    float[] full = Dataset.sample(recipe.toBuilder().data(d -> d.labelFormat(LabelFormat.BINARY)).build(), image,
+        classes, WeightMapCache.inMemory(1 << 20)).weights();
+    assertEquals(20f / 6, full[0], 1e-6, "stride 1 counts the pixels");
+    assertEquals(20f / 34, full[2], 1e-6);
   }
 }

@@ -43,6 +43,34 @@ class ClassPredictionTest {
         .tta(tta).instanceClass(instanceClass).build());
   }
 
+  /** The 3-class net asked for the instances of every class, with hole filling and minimum size as given. */
+  private static Predictor perClass(boolean fillHoles, int minObjectSize) {
+    return Predictor.open(ModelSource.of(runs.resolve("three")), InferenceSpec.builder().tile(60).batchSize(2)
+        .fillHoles(fillHoles).minObjectSize(minObjectSize).instancesPerClass(true).build());
+  }
+
+  /**
+   * A 7 x 5 map whose most probable classes are, row by row (0.8 for the class drawn, 0.1 for the
+   * others): a ring of class 1 around one pixel of class 2, a lone class-1 pixel in the corner, a
+   * lone class-2 pixel and a pair of class-2 pixels.
+   */
+  private static final int[] DRAWN = {
+      0, 0, 0, 0, 0, 0, 0,
+      0, 1, 1, 1, 0, 2, 0,
+      0, 1, 2, 1, 0, 0, 0,
+      0, 1, 1, 1, 0, 2, 2,
+      0, 0, 0, 0, 0, 0, 1};
+
+  private static ProbabilityMap drawn() {
+    float[] values = new float[DRAWN.length * 3];
+    for (int i = 0; i < DRAWN.length; i++) {
+      for (int k = 0; k < 3; k++) {
+        values[i * 3 + k] = DRAWN[i] == k ? 0.8f : 0.1f;
+      }
+    }
+    return new ProbabilityMap(7, 5, 3, values);
+  }
+
   @Test
   void tiledPredictionOfThreeClassesEqualsOneWholeImagePass() {
     Image image = TinyModels.blobs(37, 23, 3);
@@ -156,6 +184,111 @@ class ClassPredictionTest {
         3));
     assertTrue(e.getMessage().contains("inference.instanceClass 3: the model of three has 3 classes, 0..2"),
         e.getMessage());
+  }
+
+  /** Each class's components apart, numbered in raster order of their first pixel; by hand from DRAWN. */
+  @Test
+  void instancesPerClassAreEachClasssComponents() {
+    try (Predictor predictor = perClass(false, 0)) {
+      List<org.unet4j.labels.InstanceLabels> perClass = predictor.classInstances(drawn());
+      assertEquals(2, perClass.size(), "classes 1 and 2");
+      assertArrayEquals(new int[] {
+          0, 0, 0, 0, 0, 0, 0,
+          0, 1, 1, 1, 0, 0, 0,
+          0, 1, 0, 1, 0, 0, 0,
+          0, 1, 1, 1, 0, 0, 0,
+          0, 0, 0, 0, 0, 0, 2}, perClass.get(0).toArray());
+      assertArrayEquals(new int[] {
+          0, 0, 0, 0, 0, 0, 0,
+          0, 0, 0, 0, 0, 1, 0,
+          0, 0, 2, 0, 0, 0, 0,
+          0, 0, 0, 0, 0, 3, 3,
+          0, 0, 0, 0, 0, 0, 0}, perClass.get(1).toArray());
+    }
+  }
+
+  /** Hole filling gives the ring its enclosed pixel; the minimum size drops the lone pixels of both classes. */
+  @Test
+  void instancesPerClassFillHolesAndDropSmallObjects() {
+    try (Predictor predictor = perClass(true, 2)) {
+      List<org.unet4j.labels.InstanceLabels> perClass = predictor.classInstances(drawn());
+      assertArrayEquals(new int[] {
+          0, 0, 0, 0, 0, 0, 0,
+          0, 1, 1, 1, 0, 0, 0,
+          0, 1, 1, 1, 0, 0, 0,
+          0, 1, 1, 1, 0, 0, 0,
+          0, 0, 0, 0, 0, 0, 0}, perClass.get(0).toArray());
+      assertEquals(1, perClass.get(0).cellCount());
+      assertArrayEquals(new int[] {
+          0, 0, 0, 0, 0, 0, 0,
+          0, 0, 0, 0, 0, 0, 0,
+          0, 0, 0, 0, 0, 0, 0,
+          0, 0, 0, 0, 0, 1, 1,
+          0, 0, 0, 0, 0, 0, 0}, perClass.get(1).toArray());
+    }
+  }
+
+  @Test
+  void noInstancesPerClassUnlessAsked() {
+    try (Predictor predictor = open(60, TestTimeAugmentation.NONE, 0)) {
+      assertEquals(List.of(), predictor.classInstances(drawn()));
+    }
+  }
+
+  /** A stack's NAME_class_labels.tif holds classes 1 and 2 of page 1, then of page 2; Model gives the same. */
+  @Test
+  void aFileGetsOneInstancePagePerClassAndPage() {
+    Image first = TinyModels.blobs(15, 9, 7);
+    Image second = TinyModels.blobs(15, 9, 8);
+    Path input = dir.resolve("stack.tif");
+    ImageIo.writeTiffPages(input, List.of(first, second));
+    Path out = dir.resolve("out");
+    try (Predictor predictor = perClass(false, 0)) {
+      predictor.predictFile(input, "stack", out, task -> TileProgress.NONE);
+      List<Image> pages = ImageIo.readPages(out.resolve("stack_class_labels.tif"));
+      assertEquals(4, pages.size(), "2 classes x 2 pages");
+      assertEquals(PixelType.UINT16, pages.get(0).type());
+      List<Image> inputs = List.of(first, second);
+      for (int page = 0; page < 2; page++) {
+        ProbabilityMap map = predictor.predict(inputs.get(page));
+        int[] classes = map.classMap();
+        for (int k = 1; k <= 2; k++) {
+          int[] labels = pages.get(page * 2 + k - 1).channelAsInts(0);
+          for (int i = 0; i < labels.length; i++) {
+            assertEquals(classes[i] == k, labels[i] != 0, "page " + (page + 1) + " class " + k + " pixel " + i);
+          }
+          assertArrayEquals(predictor.classLabels(map, k).toArray(), labels, "page " + (page + 1) + " class " + k);
+        }
+      }
+    }
+    try (Model model = Model.load(runs.resolve("three"), InferenceSpec.builder().tile(60).instancesPerClass(true)
+        .build())) {
+      Segmentation s = model.predict(second);
+      assertEquals(2, s.classInstances().size());
+      assertArrayEquals(ImageIo.readPages(out.resolve("stack_class_labels.tif")).get(3).channelAsInts(0),
+          s.classInstances().get(1).toArray(), "page 2, class 2");
+    }
+  }
+
+  @Test
+  void aFileWithoutInstancesPerClassGetsNoClassLabels() {
+    Path input = dir.resolve("cells.tif");
+    ImageIo.writeTiff(input, TinyModels.blobs(13, 11, 6));
+    try (Predictor predictor = open(60, TestTimeAugmentation.NONE, 0)) {
+      predictor.predictFile(input, "cells", dir.resolve("out"), task -> TileProgress.NONE);
+    }
+    assertTrue(Files.isRegularFile(dir.resolve("out/cells_classes.tif")));
+    assertFalse(Files.exists(dir.resolve("out/cells_class_labels.tif")));
+  }
+
+  @Test
+  void instancesPerClassOfATwoClassNetAreRefused() {
+    Recipe two = TinyModels.recipe("two", UNet.builder().depth(2).baseFilters(4).build(), 60);
+    TinyModels.untrainedRun(two, dir.resolve("two"));
+    ModelMismatchException e = assertThrows(ModelMismatchException.class, () -> Predictor.open(
+        ModelSource.of(dir.resolve("two")), two.inference().toBuilder().instancesPerClass(true).build()));
+    assertTrue(e.getMessage().startsWith("inference.instancesPerClass: the model of two has 2 classes, but instances"
+        + " per class need a net of 3 or more"), e.getMessage());
   }
 
   @Test

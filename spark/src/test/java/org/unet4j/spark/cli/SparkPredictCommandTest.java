@@ -89,6 +89,14 @@ class SparkPredictCommandTest {
         + " class-colors, three-class\n",
         labels.err());
 
+    Run perClass = run("spark-predict", "--model", TinyRun.run().toString(), "--instances-per-class", "--out",
+        dir.resolve("o").toString(), image().toString());
+    assertEquals(2, perClass.status());
+    assertTrue(perClass.err().startsWith("unet4j spark-predict: inference.instancesPerClass: the model of "),
+        perClass.err());
+    assertTrue(perClass.err().contains(" has 2 classes, but instances per class need a net of 3 or more"),
+        perClass.err());
+
     Run nothing = run("spark-predict", "--model", TinyRun.run().toString(), "--out", dir.resolve("o").toString(),
         dir.resolve("nothing/*.tif").toString());
     assertEquals(2, nothing.status());

@@ -1,0 +1,20 @@
+package org.unet4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.unet4j.dsl.recipe.InferenceSpec;
+
+class InferenceOptionsTest {
+  /** The overrides of a job reach the inference settings; unset ones keep the recipe's. */
+  @Test
+  void instancesPerClassOverrideTheRecipe() {
+    InferenceSpec recipe = InferenceSpec.builder().build();
+    assertEquals(true, new InferenceOptions(null, null, null, null, null, null, true).applyTo(recipe)
+        .instancesPerClass());
+    assertEquals(recipe, InferenceOptions.none().applyTo(recipe));
+    InferenceSpec asked = recipe.toBuilder().instancesPerClass(true).build();
+    assertEquals(false, new InferenceOptions(null, null, null, null, null, null, false).applyTo(asked)
+        .instancesPerClass());
+  }
+}
