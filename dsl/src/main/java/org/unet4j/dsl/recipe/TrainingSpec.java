@@ -14,6 +14,10 @@ import org.unet4j.dsl.json.SpecJson;
  * How a model is trained: optimizer, learning rate and schedule, steps, batch, input tile, seed
  * and the checkpoint and validation intervals, which checkpoint is the run's model and when it
  * stops early. One seed fixes the weights, the data order and every augmentation.
+ *
+ * <p>With {@code averageDecay} above 0 the trainer also keeps an exponential moving average of the
+ * trainable weights (Polyak averaging), which smooths the step-to-step noise of the last updates;
+ * checkpoints give it to prediction, export and validation, and keep the raw weights for resuming.
  */
 @Doc("Optimizer, learning rate, steps, batch, tile, seed, intervals, best checkpoint and early stopping.")
 public record TrainingSpec(
@@ -38,7 +42,10 @@ public record TrainingSpec(
     @Doc("validations without a better selectBy score after which training stops, 0 for never") @Default("0")
         @Range(min = 0, max = 1e9) int patience,
     @Doc("how much a selectBy score must improve to count as better") @Default("0") @Range(min = 0, max = 1e9)
-        double minDelta) {
+        double minDelta,
+    @Doc("decay of an exponential moving average of the weights that prediction, export and validation use"
+        + " (0.999 averages about the last 1,000 steps), 0 for none") @Default("0")
+        @Range(min = 0, max = 1, maxExclusive = true) double averageDecay) {
 
   public TrainingSpec {
     checkNotNull(optimizer, "optimizer");
@@ -54,6 +61,7 @@ public record TrainingSpec(
     checkNotNull(selectBy, "selectBy");
     Specs.checkComponent(TrainingSpec.class, "patience", patience);
     Specs.checkComponent(TrainingSpec.class, "minDelta", minDelta);
+    Specs.checkComponent(TrainingSpec.class, "averageDecay", averageDecay);
     if (warmupSteps >= steps && warmupSteps > 0) {
       throw new SpecException("warmupSteps", "expected fewer than steps (" + steps + "), got " + warmupSteps);
     }
@@ -74,7 +82,7 @@ public record TrainingSpec(
   public TrainingSpec(OptimizerSpec optimizer, double learningRate, ScheduleSpec schedule, int warmupSteps,
       int steps, int batchSize, int tile, long seed, int checkpointEvery, int validateEvery) {
     this(optimizer, learningRate, schedule, warmupSteps, steps, batchSize, tile, seed, checkpointEvery,
-        validateEvery, CheckpointSelection.NEWEST, 0, 0);
+        validateEvery, CheckpointSelection.NEWEST, 0, 0, 0);
   }
 
   /** The paper's training: SGD momentum 0.99, batch 1, tile 572. */
@@ -113,6 +121,7 @@ public record TrainingSpec(
     private CheckpointSelection selectBy;
     private int patience;
     private double minDelta;
+    private double averageDecay;
 
     private Builder(TrainingSpec from) {
       this.optimizer = from.optimizer();
@@ -128,6 +137,7 @@ public record TrainingSpec(
       this.selectBy = from.selectBy();
       this.patience = from.patience();
       this.minDelta = from.minDelta();
+      this.averageDecay = from.averageDecay();
     }
 
     /** SGD with momentum or Adam. */
@@ -260,9 +270,22 @@ public record TrainingSpec(
       return minDelta;
     }
 
+    /**
+     * Decay of the moving average of the weights that prediction, export and validation use, in
+     * [0, 1); 0 (the default) keeps no average.
+     */
+    public Builder averageDecay(double averageDecay) {
+      this.averageDecay = averageDecay;
+      return this;
+    }
+
+    public double averageDecay() {
+      return averageDecay;
+    }
+
     public TrainingSpec build() {
       return new TrainingSpec(optimizer, learningRate, schedule, warmupSteps, steps, batchSize, tile, seed,
-          checkpointEvery, validateEvery, selectBy, patience, minDelta);
+          checkpointEvery, validateEvery, selectBy, patience, minDelta, averageDecay);
     }
   }
 }

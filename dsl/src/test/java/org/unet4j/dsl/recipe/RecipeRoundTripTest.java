@@ -99,7 +99,7 @@ class RecipeRoundTripTest {
         training(AdamOptimizer.defaults(), new CosineSchedule(0.05), 44))));
     all.add(Named.of("training, every value changed", withTraining(tiny(), new TrainingSpec(
         new AdamOptimizer(0.5, 0.5, 0.5), 0.123, new CosineSchedule(1), 99, 100, 16, 46, 9_007_199_254_740_991L, 7, 3,
-        CheckpointSelection.SEG, 5, 0.25))));
+        CheckpointSelection.SEG, 5, 0.25, 0.75))));
 
     // every enum value
     for (Padding v : Padding.values()) {
