@@ -113,6 +113,13 @@ public class TrainingScope internal constructor(private val builder: TrainingSpe
             builder.minDelta(value)
         }
 
+    /** Decay of the moving average of the weights that prediction uses, 0 for none. */
+    public var averageDecay: Double
+        get() = builder.averageDecay()
+        set(value) {
+            builder.averageDecay(value)
+        }
+
     /** SGD with momentum (the paper's 0.99) at learning rate [lr]. */
     public fun sgd(lr: Double = learningRate, momentum: Double = SGD.momentum) {
         optimizer = SgdOptimizer(momentum)

@@ -68,6 +68,7 @@ class RecipeDslTest {
             selectBy = CheckpointSelection.SEG
             patience = 5
             minDelta = 0.01
+            averageDecay = 0.999
         }
         inference { tile = 188; tta = TestTimeAugmentation.MIRRORS }
     }
@@ -80,8 +81,8 @@ class RecipeDslTest {
                 CombinedLoss(listOf(LossTerm(1.0, WeightedCrossEntropyLoss.paper()), LossTerm(0.5, DiceLoss(1.0)))),
                 AugmentationSpec.paper(),
                 TrainingSpec(
-                    AdamOptimizer.defaults(), 1e-3, StepSchedule(500, 0.5), 10, 1000, 2, 124, 7, 250, 100,
-                    CheckpointSelection.SEG, 5, 0.01,
+                    AdamOptimizer.defaults(), 1e-3, StepSchedule(500, 0.5), 10, 1000, 2, 124, 0, 7, 250, 100,
+                    CheckpointSelection.SEG, 5, 0.01, 0.999,
                 ),
                 DataSpec.none(),
                 InferenceSpec(188, 1, TestTimeAugmentation.MIRRORS, 0.5, 0, false),

@@ -14,6 +14,10 @@ import org.unet4j.dsl.json.SpecJson;
  * How a model is trained: optimizer, learning rate and schedule, steps, batch, input tile (and a 3D
  * net's block along z), seed and the checkpoint and validation intervals, which checkpoint is the
  * run's model and when it stops early. One seed fixes the weights, the data order and every augmentation.
+ *
+ * <p>With {@code averageDecay} above 0 the trainer also keeps an exponential moving average of the
+ * trainable weights (Polyak averaging), which smooths the step-to-step noise of the last updates;
+ * checkpoints give it to prediction, export and validation, and keep the raw weights for resuming.
  */
 @Doc("Optimizer, learning rate, steps, batch, tile, seed, intervals, best checkpoint and early stopping.")
 public record TrainingSpec(
@@ -40,7 +44,10 @@ public record TrainingSpec(
     @Doc("validations without a better selectBy score after which training stops, 0 for never") @Default("0")
         @Range(min = 0, max = 1e9) int patience,
     @Doc("how much a selectBy score must improve to count as better") @Default("0") @Range(min = 0, max = 1e9)
-        double minDelta) {
+        double minDelta,
+    @Doc("decay of an exponential moving average of the weights that prediction, export and validation use"
+        + " (0.999 averages about the last 1,000 steps), 0 for none") @Default("0")
+        @Range(min = 0, max = 1, maxExclusive = true) double averageDecay) {
 
   public TrainingSpec {
     checkNotNull(optimizer, "optimizer");
@@ -57,6 +64,7 @@ public record TrainingSpec(
     checkNotNull(selectBy, "selectBy");
     Specs.checkComponent(TrainingSpec.class, "patience", patience);
     Specs.checkComponent(TrainingSpec.class, "minDelta", minDelta);
+    Specs.checkComponent(TrainingSpec.class, "averageDecay", averageDecay);
     if (warmupSteps >= steps && warmupSteps > 0) {
       throw new SpecException("warmupSteps", "expected fewer than steps (" + steps + "), got " + warmupSteps);
     }
@@ -71,14 +79,15 @@ public record TrainingSpec(
   }
 
   /**
-   * A training whose 3D training block along z follows the tile ({@code tileZ} 0), as every
-   * training's did before {@code tileZ} was a recipe field.
+   * A training whose 3D training block along z follows the tile ({@code tileZ} 0) and that keeps no
+   * average of the weights, as every training did before {@code tileZ} and {@code averageDecay} were
+   * recipe fields.
    */
   public TrainingSpec(OptimizerSpec optimizer, double learningRate, ScheduleSpec schedule, int warmupSteps,
       int steps, int batchSize, int tile, long seed, int checkpointEvery, int validateEvery,
       CheckpointSelection selectBy, int patience, double minDelta) {
     this(optimizer, learningRate, schedule, warmupSteps, steps, batchSize, tile, 0, seed, checkpointEvery,
-        validateEvery, selectBy, patience, minDelta);
+        validateEvery, selectBy, patience, minDelta, 0);
   }
 
   /**
@@ -128,6 +137,7 @@ public record TrainingSpec(
     private CheckpointSelection selectBy;
     private int patience;
     private double minDelta;
+    private double averageDecay;
 
     private Builder(TrainingSpec from) {
       this.optimizer = from.optimizer();
@@ -144,6 +154,7 @@ public record TrainingSpec(
       this.selectBy = from.selectBy();
       this.patience = from.patience();
       this.minDelta = from.minDelta();
+      this.averageDecay = from.averageDecay();
     }
 
     /** SGD with momentum or Adam. */
@@ -289,9 +300,22 @@ public record TrainingSpec(
       return minDelta;
     }
 
+    /**
+     * Decay of the moving average of the weights that prediction, export and validation use, in
+     * [0, 1); 0 (the default) keeps no average.
+     */
+    public Builder averageDecay(double averageDecay) {
+      this.averageDecay = averageDecay;
+      return this;
+    }
+
+    public double averageDecay() {
+      return averageDecay;
+    }
+
     public TrainingSpec build() {
       return new TrainingSpec(optimizer, learningRate, schedule, warmupSteps, steps, batchSize, tile, tileZ, seed,
-          checkpointEvery, validateEvery, selectBy, patience, minDelta);
+          checkpointEvery, validateEvery, selectBy, patience, minDelta, averageDecay);
     }
   }
 }

@@ -98,8 +98,8 @@ class RecipeRoundTripTest {
     all.add(Named.of("schedule cosine", withTraining(tiny(),
         training(AdamOptimizer.defaults(), new CosineSchedule(0.05), 44))));
     all.add(Named.of("training, every value changed", withTraining(tiny(), new TrainingSpec(
-        new AdamOptimizer(0.5, 0.5, 0.5), 0.123, new CosineSchedule(1), 99, 100, 16, 46, 9_007_199_254_740_991L, 7, 3,
-        CheckpointSelection.SEG, 5, 0.25))));
+        new AdamOptimizer(0.5, 0.5, 0.5), 0.123, new CosineSchedule(1), 99, 100, 16, 46, 0, 9_007_199_254_740_991L,
+        7, 3, CheckpointSelection.SEG, 5, 0.25, 0.75))));
 
     // every enum value
     for (Padding v : Padding.values()) {

@@ -60,7 +60,7 @@ class RecipeTextTest {
         "firstConvFilters", "kernelZ", "poolZ", "groups", "leakySlope", "residual"), names(root.at("/model/contracting/0")));
     assertEquals(List.of("type", "w0", "sigma", "classBalance", "classWeights"), names(root.at("/loss")));
     assertEquals(List.of("optimizer", "learningRate", "schedule", "warmupSteps", "steps", "batchSize", "tile",
-        "tileZ", "seed", "checkpointEvery", "validateEvery", "selectBy", "patience", "minDelta"), names(root.at("/training")));
+        "tileZ", "seed", "checkpointEvery", "validateEvery", "selectBy", "patience", "minDelta", "averageDecay"), names(root.at("/training")));
   }
 
   @Test

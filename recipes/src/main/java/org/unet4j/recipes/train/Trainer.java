@@ -266,7 +266,10 @@ public final class Trainer {
             throw diverged(checkpoints, log, step, rate, "the weights became NaN or infinite in the update of step "
                 + step + ", so no checkpoint was written for them");
           }
-          pending = checkpoints.prepare(graph.session(), graph.variableShapes(), step + 1, loss);
+          long saved = step + 1;
+          double savedLoss = loss;
+          pending = graph.withAveragedWeights(
+              () -> checkpoints.prepare(graph.session(), graph.variableShapes(), saved, savedLoss));
           if (lastStep) {
             // No next step will try these weights: try them on this step's batch, as predicting would.
             float after = graph.evaluate(batch);
@@ -313,8 +316,8 @@ public final class Trainer {
       throw diverged(checkpoints, log, step, rate, "the weights became NaN or infinite in the update of step "
           + step + ", so no best checkpoint was written for them");
     }
-    best = checkpoints.saveBest(graph.session(), graph.variableShapes(), step + 1, loss, JsonNames.of(spec.selectBy()),
-        score);
+    best = graph.withAveragedWeights(() -> checkpoints.saveBest(graph.session(), graph.variableShapes(), step + 1,
+        loss, JsonNames.of(spec.selectBy()), score));
     note(log, "best checkpoint so far: " + best.describe() + ", " + best.checkpoint().directory().getFileName());
   }
 
@@ -368,7 +371,7 @@ public final class Trainer {
         }
       }
       if (latest.isPresent()) {
-        Checkpoints.restore(graph.session(), graph.variableShapes(), latest.get());
+        graph.restore(latest.get());
         notes.add("resumed from " + latest.get().directory().getFileName() + " (step " + latest.get().step() + ")");
         return latest.get().step();
       }
@@ -390,14 +393,19 @@ public final class Trainer {
     if (validation == null || every == 0 || (step + 1) % every != 0) {
       return null;
     }
-    ValidationScores.Accumulator scores = new ValidationScores.Accumulator(Math.max(2, recipe.model().classes()));
-    for (int i = 0; i < VALIDATION_BATCHES; i++) {
-      Batch batch = validation.batch(i);
-      TrainingGraph.Validation v = graph.validate(batch);
-      Size3 block = new Size3(Math.max(1, batch.outputDepth()), batch.output(), batch.output());
-      scores.add(v.loss(), block, batch.labels(), batch.weights(), v.predicted());
-    }
-    return rescore == null ? scores.scores() : rescore.apply(step, scores.scores());
+    TileSource tilesToScore = validation;
+    // The weights a checkpoint gives prediction are scored: the averaged ones when the recipe keeps an average.
+    ValidationScores scores = graph.withAveragedWeights(() -> {
+      ValidationScores.Accumulator sums = new ValidationScores.Accumulator(Math.max(2, recipe.model().classes()));
+      for (int i = 0; i < VALIDATION_BATCHES; i++) {
+        Batch batch = tilesToScore.batch(i);
+        TrainingGraph.Validation v = graph.validate(batch);
+        Size3 block = new Size3(Math.max(1, batch.outputDepth()), batch.output(), batch.output());
+        sums.add(v.loss(), block, batch.labels(), batch.weights(), v.predicted());
+      }
+      return sums.scores();
+    });
+    return rescore == null ? scores : rescore.apply(step, scores);
   }
 
   /** The console's progress first, then the listeners in the order they were added. */

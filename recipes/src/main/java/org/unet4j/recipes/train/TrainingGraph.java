@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -39,6 +40,7 @@ import org.unet4j.losses.Loss;
 import org.unet4j.losses.LossInputs;
 import org.unet4j.losses.Losses;
 import org.unet4j.recipes.data.Batch;
+import org.unet4j.recipes.model.Checkpoint;
 import org.unet4j.recipes.model.Checkpoints;
 import org.unet4j.recipes.model.ModelMismatchException;
 
@@ -74,6 +76,8 @@ public final class TrainingGraph implements AutoCloseable {
   private final Op train;
   private final Operand<TBool> weightsFinite;
   private final ImmutableList<Variable<TFloat32>> slots;
+  private final @Nullable PlaceholderWithDefault<TFloat32> averageDecay;
+  private final @Nullable WeightSwap swap;
   private final Session session;
   private @Nullable StepFeeds feeds;
 
@@ -135,7 +139,27 @@ public final class TrainingGraph implements AutoCloseable {
       throw new IllegalStateException("unknown optimizer " + recipe.training().optimizer());
     }
     updates.add(model.movingAverageUpdate());
-    train = tf.withName("train").withControlDependencies(updates).noOp();
+    if (recipe.training().averageDecay() > 0) {
+      averageDecay = tf.withName("average_decay").placeholderWithDefault(tf.constant(0f), Shape.scalar());
+      // Each average moves towards its weight once the optimizer has updated every weight:
+      // twin -= (1 - decay) (twin - w), the exponential moving average of the weights (Polyak averaging).
+      Ops after = tf.withSubScope("weight_averages").withControlDependencies(updates);
+      Operand<TFloat32> rate = after.math.sub(after.constant(1f), averageDecay);
+      List<Variable<TFloat32>> twins = new ArrayList<>();
+      List<Op> averaged = new ArrayList<>();
+      for (ModelVariable v : trainable) {
+        Variable<TFloat32> twin = scopes.slot(v, "twin");
+        twins.add(twin);
+        averaged.add(after.assignSub(twin, after.math.mul(rate, after.math.sub(twin, v.variable()))));
+      }
+      created.addAll(twins);
+      train = tf.withName("train").withControlDependencies(averaged).noOp();
+      swap = new WeightSwap(tf.withSubScope("weight_swap"), trainable, twins);
+    } else {
+      averageDecay = null;
+      swap = null;
+      train = tf.withName("train").withControlDependencies(updates).noOp();
+    }
     slots = ImmutableList.copyOf(created);
     // One scalar that is false when any variable (weights, optimizer slots, moving averages) holds
     // a NaN or an infinity: what a checkpoint must never contain.
@@ -248,6 +272,49 @@ public final class TrainingGraph implements AutoCloseable {
     return shapes;
   }
 
+  /**
+   * The decay of the weights' moving average in the update of 0-based step {@code step}: the
+   * recipe's {@code averageDecay}, but at most {@code step / (step + 10)}, so that the first update
+   * copies the weights (the average starts from the trained weights, not from zeros) and the early
+   * ones follow them closely, as TensorFlow's {@code ExponentialMovingAverage} with
+   * {@code num_updates} does.
+   */
+  static double averageDecayAt(double decay, long step) {
+    return Math.min(decay, step / (step + 10.0));
+  }
+
+  /**
+   * Runs {@code work} with the averaged weights in the model's variables and the raw ones in their
+   * twins, then swaps them back (also when {@code work} throws). A checkpoint saved inside holds
+   * the averages under the model's names, which is what prediction, export and validation read,
+   * and the raw weights under {@code optimizer/PATH/twin}, which a resumed training swaps back
+   * ({@link #restore}). Without {@code training.averageDecay} it just runs {@code work}. Swapping
+   * copies values exactly, so the training continues bit for bit as without it.
+   */
+  public <T> T withAveragedWeights(Supplier<T> work) {
+    if (swap == null) {
+      return work.get();
+    }
+    swap.run(session);
+    try {
+      return work.get();
+    } finally {
+      swap.run(session);
+    }
+  }
+
+  /**
+   * Restores a checkpoint of this training (weights, optimizer slots and the weights' twins) to
+   * continue it: with averaged weights the checkpoint's model variables hold the averages, so they
+   * are swapped back with their twins (see {@link #withAveragedWeights}).
+   */
+  public void restore(Checkpoint checkpoint) {
+    Checkpoints.restore(session, variableShapes(), checkpoint);
+    if (swap != null) {
+      swap.run(session);
+    }
+  }
+
   /** The loss of a step's batch before the update, and the global norm of its gradients. */
   public record StepResult(float loss, float gradientNorm) {
     /** Whether both are finite: the update kept the weights finite. */
@@ -266,6 +333,7 @@ public final class TrainingGraph implements AutoCloseable {
     f.labels.write(batch.labels());
     f.weights.write(batch.weights());
     f.rate.setFloat((float) rate, 0);
+    f.averageDecay.setFloat((float) averageDecayAt(recipe.training().averageDecay(), step), 0);
     f.beta1Power.setFloat(power(beta1(), step + 1), 0);
     f.beta2Power.setFloat(power(beta2(), step + 1), 0);
     f.dropoutSeed.setLong(recipe.training().seed(), 0);
@@ -307,6 +375,7 @@ public final class TrainingGraph implements AutoCloseable {
     private final IntDataBuffer labels;
     private final FloatDataBuffer weights;
     private final FloatDataBuffer rate;
+    private final FloatDataBuffer averageDecay;
     private final FloatDataBuffer beta1Power;
     private final FloatDataBuffer beta2Power;
     private final LongDataBuffer dropoutSeed;
@@ -324,6 +393,7 @@ public final class TrainingGraph implements AutoCloseable {
         TInt32 labelTensor = keep(TInt32.tensorOf(targetShape(batch)));
         TFloat32 weightTensor = keep(TFloat32.tensorOf(targetShape(batch)));
         TFloat32 rateTensor = keep(TFloat32.scalarOf(0f));
+        TFloat32 decayTensor = keep(TFloat32.scalarOf(0f));
         TFloat32 beta1Tensor = keep(TFloat32.scalarOf(1f));
         TFloat32 beta2Tensor = keep(TFloat32.scalarOf(1f));
         TInt64 seedTensor = keep(TInt64.vectorOf(0L, 0L));
@@ -332,6 +402,7 @@ public final class TrainingGraph implements AutoCloseable {
         labels = labelTensor.asRawTensor().data().asInts();
         weights = weightTensor.asRawTensor().data().asFloats();
         rate = rateTensor.asRawTensor().data().asFloats();
+        averageDecay = decayTensor.asRawTensor().data().asFloats();
         beta1Power = beta1Tensor.asRawTensor().data().asFloats();
         beta2Power = beta2Tensor.asRawTensor().data().asFloats();
         dropoutSeed = seedTensor.asRawTensor().data().asLongs();
@@ -347,6 +418,9 @@ public final class TrainingGraph implements AutoCloseable {
             .addTarget(train);
         if (TrainingGraph.this.beta1Power != null && TrainingGraph.this.beta2Power != null) {
           r.feed(TrainingGraph.this.beta1Power, beta1Tensor).feed(TrainingGraph.this.beta2Power, beta2Tensor);
+        }
+        if (TrainingGraph.this.averageDecay != null) {
+          r.feed(TrainingGraph.this.averageDecay, decayTensor);
         }
         runner = r;
       } catch (RuntimeException | Error e) {
@@ -471,6 +545,64 @@ public final class TrainingGraph implements AutoCloseable {
     }
     session.close();
     model.close();
+  }
+
+  /**
+   * Exchanges the values of the trainable weights and their twins: one run reads both, a second
+   * assigns each the other's value. The values are copied out of the fetched tensors before any
+   * assignment, because a fetched variable may share its buffer with the variable, which an
+   * assignment overwrites in place; copying floats keeps them exact.
+   */
+  private static final class WeightSwap {
+    private final List<Variable<TFloat32>> weights;
+    private final List<Variable<TFloat32>> twins;
+    private final List<Placeholder<TFloat32>> intoWeights = new ArrayList<>();
+    private final List<Placeholder<TFloat32>> intoTwins = new ArrayList<>();
+    private final List<Op> assignments = new ArrayList<>();
+
+    WeightSwap(Ops tf, List<ModelVariable> trainable, List<Variable<TFloat32>> twins) {
+      this.weights = trainable.stream().map(ModelVariable::variable).toList();
+      this.twins = twins;
+      for (int i = 0; i < weights.size(); i++) {
+        Shape shape = weights.get(i).shape();
+        Placeholder<TFloat32> weight = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
+        Placeholder<TFloat32> twin = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
+        intoWeights.add(weight);
+        intoTwins.add(twin);
+        assignments.add(tf.assign(weights.get(i), weight));
+        assignments.add(tf.assign(twins.get(i), twin));
+      }
+    }
+
+    void run(Session session) {
+      Session.Runner read = session.runner();
+      weights.forEach(read::fetch);
+      twins.forEach(read::fetch);
+      List<TFloat32> copies = new ArrayList<>();
+      try {
+        try (Result values = read.run()) {
+          for (int i = 0; i < values.size(); i++) {
+            copies.add(copy((TFloat32) values.get(i)));
+          }
+        }
+        Session.Runner write = session.runner();
+        int n = weights.size();
+        for (int i = 0; i < n; i++) {
+          write.feed(intoWeights.get(i), copies.get(n + i));
+          write.feed(intoTwins.get(i), copies.get(i));
+        }
+        assignments.forEach(write::addTarget);
+        write.run().close();
+      } finally {
+        copies.forEach(TFloat32::close);
+      }
+    }
+
+    private static TFloat32 copy(TFloat32 value) {
+      float[] data = new float[Math.toIntExact(value.size())];
+      value.asRawTensor().data().asFloats().read(data);
+      return TFloat32.tensorOf(value.shape(), DataBuffers.of(data, true, false));
+    }
   }
 
   /** Creates each optimizer sub-scope once, so slot names follow the variable's spec path. */

@@ -146,10 +146,12 @@ class GoldenRecipeTest {
    * non-default values; the ISBI recipe pairs its stacks with {@code data.pairs} and writes
    * membrane probability ({@code inference.probabilityOf}); the nuclei demo splits touching nuclei
    * with {@code inference.instances = distance-watershed} (version 3); the cell tracking recipes leave
-   * out unannotated cells painted 65535 ({@code data.ignoreLabel}, version 3).
+   * out unannotated cells painted 65535 ({@code data.ignoreLabel}, version 3); the ISBI CPU recipe
+   * predicts with the average of its weights ({@code training.averageDecay}, version 4).
    */
   private static final Set<String> USES_NEW_FIELDS = Set.of("every-variant.json", "bundled/paper/isbi2012.json",
-      "bundled/nuclei-demo.json", "bundled/paper/phc-u373.json", "bundled/paper/dic-hela.json");
+      "bundled/nuclei-demo.json", "bundled/paper/phc-u373.json", "bundled/paper/dic-hela.json",
+      "bundled/paper/isbi2012-cpu.json");
 
   /**
    * Golden files of older format versions must keep loading through the upgraders and mean what the
