@@ -87,6 +87,29 @@ class InspectCommandTest {
         () -> assertTrue(out.contains("Parameters       487"), out));
   }
 
+  /*
+   * Depth 1, 2 base filters, bilinear upsampling at tile 22 (worked in the dsl module's CountsTest):
+   * the bottleneck's 5x5x4 map is upsampled to the 8 pixels between coarse centres, without
+   * weights, and convolved by a 3x3 kernel to 6x6x2 (9*4*2 + 2 = 74 parameters).
+   */
+  @Test
+  void bilinearUpsamplingShowsItsTwoLayers() throws IOException {
+    Recipe demo = Recipes.load("nuclei-demo");
+    Recipe bilinear = demo.toBuilder().name("bilinear").model(UNet.builder().depth(1).baseFilters(2)
+            .bilinearUpsampling().build())
+        .training(demo.training().toBuilder().tile(22).build())
+        .inference(demo.inference().toBuilder().tile(22).build()).build();
+    Path file = dir.resolve("bilinear.json");
+    Files.writeString(file, Recipes.toJson(bilinear));
+    CliRun run = CliRun.of("inspect", file.toString());
+    assertEquals(0, run.status(), run.err());
+    String out = run.out();
+    assertAll(
+        () -> assertTrue(out.matches("(?s).*expanding/0/upsample\\s+upsample\\s+8x8x4\\s+-\\s.*"), out),
+        () -> assertTrue(out.matches("(?s).*expanding/0/upconv\\s+conv\\s+6x6x2\\s+74\\s.*"), out),
+        () -> assertTrue(out.contains("Parameters       474"), out));
+  }
+
   @Test
   void invalidTileNamesTheStageAndTheNearestValidSizes() {
     CliRun run = CliRun.of("inspect", "paper/isbi2012", "--tile", "512");

@@ -2,6 +2,7 @@ package org.unet4j.kotlin
 
 import org.unet4j.dsl.model.SkipMode
 import org.unet4j.dsl.model.StageBuilder
+import org.unet4j.dsl.model.Upsampling
 
 /** An expanding stage: a stage that also says how the skip from its contracting partner is used. */
 public class ExpandingStageScope internal constructor(builder: StageBuilder) : StageScope(builder) {
@@ -18,6 +19,16 @@ public class ExpandingStageScope internal constructor(builder: StageBuilder) : S
     /** An attention-gated skip (Oktay et al. 2018): the cropped skip weighted by attention coefficients. */
     public fun attentionSkip() {
         builder.attentionSkip()
+    }
+
+    /** How the coarser map is brought up to this level: the up-convolution or bilinear upsampling. */
+    public fun upsampling(mode: Upsampling) {
+        builder.upsampling(mode)
+    }
+
+    /** Bilinear upsampling and a learnt 3x3 convolution instead of the up-convolution. */
+    public fun bilinearUpsampling() {
+        builder.bilinearUpsampling()
     }
 
     /** No skip connection at this level. */

@@ -16,6 +16,7 @@ public final class StageBuilder {
   private @Nullable Normalization normalization;
   private double dropout;
   private @Nullable SkipMode skip;
+  private @Nullable Upsampling upsampling;
   private int firstConvFilters;
   private int upConvFilters;
   private int kernelZ;
@@ -157,6 +158,17 @@ public final class StageBuilder {
     return this;
   }
 
+  /** Expanding stages only: how the coarser map is brought up to this level ({@link Upsampling}). */
+  public StageBuilder upsampling(Upsampling upsampling) {
+    this.upsampling = upsampling;
+    return this;
+  }
+
+  /** Expanding stages only: bilinear upsampling and a learnt 3x3 convolution instead of the up-convolution. */
+  public StageBuilder bilinearUpsampling() {
+    return upsampling(Upsampling.BILINEAR);
+  }
+
   /** Expanding stages only: no skip connection at this level. */
   public StageBuilder noSkip() {
     return skip(SkipMode.NONE);
@@ -168,6 +180,10 @@ public final class StageBuilder {
           + " here or move it to the expanding stage of this level");
     }
     refuse(upConvFilters, "upConvFilters", "only expanding stages have an up-convolution");
+    if (upsampling != null) {
+      throw new SpecException(path + ".upsampling", "only expanding stages up-sample; drop upsampling()/"
+          + "bilinearUpsampling() here or move it to the expanding stage of this level");
+    }
     try {
       return new StageSpec(filters, convs(defaults), kernel(defaults), padding(defaults), activation(defaults),
           normalization(defaults), dropout, firstConvFilters, kernelZ, poolZ, groups(defaults), leakySlope(defaults),
@@ -189,7 +205,8 @@ public final class StageBuilder {
     try {
       return new ExpandingStageSpec(filters, convs(defaults), kernel(defaults), padding(defaults),
           activation(defaults), normalization(defaults), dropout, skip != null ? skip : defaults.skip,
-          upConvFilters, kernelZ, groups(defaults), leakySlope(defaults), residual(defaults));
+          upConvFilters, kernelZ, groups(defaults), leakySlope(defaults), residual(defaults),
+          upsampling != null ? upsampling : defaults.upsampling);
     } catch (SpecException e) {
       throw e.under(path);
     }
