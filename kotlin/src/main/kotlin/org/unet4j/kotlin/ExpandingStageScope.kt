@@ -1,11 +1,17 @@
 package org.unet4j.kotlin
 
+import org.unet4j.dsl.model.ExpandingStageBuilder
 import org.unet4j.dsl.model.SkipMode
-import org.unet4j.dsl.model.StageBuilder
 import org.unet4j.dsl.model.Upsampling
 
 /** An expanding stage: a stage that also says how the skip from its contracting partner is used. */
-public class ExpandingStageScope internal constructor(builder: StageBuilder) : StageScope(builder) {
+public class ExpandingStageScope internal constructor(private val builder: ExpandingStageBuilder) :
+    StageOptionsScope(builder) {
+    /** 3D nets: planar `1 x k x k` convolutions; the stage up-samples by its contracting partner's pooling. */
+    public fun planar() {
+        builder.planar()
+    }
+
     /** How the skip from the contracting stage at this level is used. */
     public fun skip(mode: SkipMode) {
         builder.skip(mode)
