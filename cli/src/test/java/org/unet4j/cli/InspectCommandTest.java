@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.UNet;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
@@ -67,16 +68,8 @@ class InspectCommandTest {
    */
   @Test
   void blockKindsShowAsLayersOfTheirOwn() throws IOException {
-    Recipe demo = Recipes.load("nuclei-demo");
-    Recipe blocks = demo.toBuilder().name("blocks").model(UNet.builder().depth(1).baseFilters(2).residual()
-            .attentionSkips().pooling(org.unet4j.dsl.model.PoolingKind.STRIDED_CONV, 2).build())
-        .training(demo.training().toBuilder().tile(18).build())
-        .inference(demo.inference().toBuilder().tile(18).build()).build();
-    Path file = dir.resolve("blocks.json");
-    Files.writeString(file, Recipes.toJson(blocks));
-    CliRun run = CliRun.of("inspect", file.toString());
-    assertEquals(0, run.status(), run.err());
-    String out = run.out();
+    String out = inspect("blocks", UNet.builder().depth(1).baseFilters(2).residual().attentionSkips()
+        .pooling(org.unet4j.dsl.model.PoolingKind.STRIDED_CONV, 2).build(), 18);
     assertAll(
         () -> assertTrue(out.matches("(?s).*contracting/0/shortcut\\s+shortcut\\s+14x14x2\\s+4\\s.*"), out),
         () -> assertTrue(out.matches("(?s).*contracting/0/pool\\s+down-conv\\s+7x7x2\\s+18\\s.*"), out),
@@ -85,6 +78,33 @@ class InspectCommandTest {
         () -> assertTrue(out.matches("(?s).*expanding/0/shortcut\\s+shortcut\\s+2x2x2\\s+10\\s.*"), out),
         () -> assertTrue(out.contains("strided-conv pooling"), out),
         () -> assertTrue(out.contains("Parameters       487"), out));
+  }
+
+  /*
+   * Depth 1, 2 base filters, bilinear upsampling at tile 22 (worked in the dsl module's CountsTest):
+   * the bottleneck's 5x5x4 map is upsampled to the 8 pixels between coarse centres, without
+   * weights, and convolved by a 3x3 kernel to 6x6x2 (9*4*2 + 2 = 74 parameters).
+   */
+  @Test
+  void bilinearUpsamplingShowsItsTwoLayers() throws IOException {
+    String out = inspect("bilinear", UNet.builder().depth(1).baseFilters(2).bilinearUpsampling().build(), 22);
+    assertAll(
+        () -> assertTrue(out.matches("(?s).*expanding/0/upsample\\s+upsample\\s+8x8x4\\s+-\\s.*"), out),
+        () -> assertTrue(out.matches("(?s).*expanding/0/upconv\\s+conv\\s+6x6x2\\s+74\\s.*"), out),
+        () -> assertTrue(out.contains("Parameters       474"), out));
+  }
+
+  /** What {@code unet4j inspect} prints for the nuclei demo recipe with {@code model}, trained and predicted at {@code tile}. */
+  private String inspect(String name, ModelSpec model, int tile) throws IOException {
+    Recipe demo = Recipes.load("nuclei-demo");
+    Recipe recipe = demo.toBuilder().name(name).model(model)
+        .training(demo.training().toBuilder().tile(tile).build())
+        .inference(demo.inference().toBuilder().tile(tile).build()).build();
+    Path file = dir.resolve(name + ".json");
+    Files.writeString(file, Recipes.toJson(recipe));
+    CliRun run = CliRun.of("inspect", file.toString());
+    assertEquals(0, run.status(), run.err());
+    return run.out();
   }
 
   @Test

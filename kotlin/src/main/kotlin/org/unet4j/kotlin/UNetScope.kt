@@ -9,6 +9,7 @@ import org.unet4j.dsl.model.OutputActivation
 import org.unet4j.dsl.model.Padding
 import org.unet4j.dsl.model.Pooling
 import org.unet4j.dsl.model.PoolingKind
+import org.unet4j.dsl.model.Upsampling
 
 private val HEAD: HeadSpec = SpecJson.defaults(HeadSpec::class.java)
 
@@ -84,6 +85,16 @@ public class UNetScope internal constructor(private val builder: ModelBuilder) {
     /** Attention-gated skips in every expanding stage that does not declare its own skip. */
     public fun attentionSkips() {
         builder.attentionSkips()
+    }
+
+    /** How every expanding stage that does not declare its own up-samples ([Upsampling.UP_CONV] unless set). */
+    public fun upsampling(mode: Upsampling) {
+        builder.upsampling(mode)
+    }
+
+    /** Bilinear upsampling and a learnt 3x3 convolution in every expanding stage that does not declare otherwise. */
+    public fun bilinearUpsampling() {
+        builder.bilinearUpsampling()
     }
 
     /** Down-sampling between stages; a bad size is reported as `pooling.size`. */

@@ -13,6 +13,7 @@ import org.unet4j.dsl.model.PoolingKind
 import org.unet4j.dsl.model.Size3
 import org.unet4j.dsl.model.SkipMode
 import org.unet4j.dsl.model.UNet
+import org.unet4j.dsl.model.Upsampling
 import org.unet4j.dsl.recipe.CombinedLoss
 import org.unet4j.dsl.recipe.DiceLoss
 import org.unet4j.dsl.recipe.LabelFormat
@@ -102,7 +103,7 @@ class GuideSnippetsTest {
             bottleneck(64) { conv(3); conv(3); residual(); activation(Activation.GELU) }
             expanding {
                 stage(32) { conv(3); conv(3); attentionSkip() }
-                stage(16) { conv(3); conv(3) }
+                stage(16) { conv(3); conv(3); bilinearUpsampling() }
             }
             pooling(PoolingKind.STRIDED_CONV, 2)
         }
@@ -111,6 +112,7 @@ class GuideSnippetsTest {
         assertEquals(listOf(Normalization.GROUP, Normalization.INSTANCE), blocks.contracting.map { it.normalization })
         assertEquals(0.1, blocks.contracting[1].leakySlope)
         assertEquals(listOf(SkipMode.ATTENTION, SkipMode.CENTER_CROP), blocks.expanding.map { it.skip })
+        assertEquals(listOf(Upsampling.UP_CONV, Upsampling.BILINEAR), blocks.expanding.map { it.upsampling })
         assertEquals(PoolingKind.STRIDED_CONV, blocks.pooling.kind)
         assertTrue(everywhere.contracting.all { it.residual } && everywhere.expanding.all { it.residual })
         assertEquals(List(3) { SkipMode.ATTENTION }, everywhere.expanding.map { it.skip })

@@ -13,6 +13,7 @@ import org.unet4j.dsl.model.Pooling
 import org.unet4j.dsl.model.PoolingKind
 import org.unet4j.dsl.model.SkipMode
 import org.unet4j.dsl.model.StageSpec
+import org.unet4j.dsl.model.Upsampling
 import org.unet4j.dsl.model.UNet
 
 /** Every option of the model builders, through the DSL, against the records written out by hand. */
@@ -60,6 +61,26 @@ class ModelDslTest {
         assertTrue(net.bottleneck.residual)
         assertEquals(listOf(SkipMode.ATTENTION, SkipMode.ATTENTION), net.expanding.map { it.skip })
         assertTrue(net.expanding.all { it.residual && it.groups == 2 })
+    }
+
+    @Test
+    fun `bilinear upsampling is set model-wide or per expanding stage`() {
+        val net = unet(inputChannels = 1, classes = 2) {
+            depth(2); baseFilters(4); bilinearUpsampling()
+            expanding {
+                stage(8) { conv(3); conv(3) }
+                stage(4) { conv(3); conv(3); upsampling(Upsampling.UP_CONV) }
+            }
+        }
+        assertEquals(listOf(Upsampling.BILINEAR, Upsampling.UP_CONV), net.expanding.map { it.upsampling })
+        val mirrored = unet(inputChannels = 1, classes = 2) { depth(2); baseFilters(4); upsampling(Upsampling.BILINEAR) }
+        assertEquals(listOf(Upsampling.BILINEAR, Upsampling.BILINEAR), mirrored.expanding.map { it.upsampling })
+        val one = unet(inputChannels = 1, classes = 2) {
+            depth(1); baseFilters(2)
+            expanding { stage(2) { bilinearUpsampling() } }
+        }
+        // 474 parameters: worked by hand in the dsl module's CountsTest
+        assertEquals(474L, one.parameterCount())
     }
 
     @Test

@@ -23,6 +23,7 @@ import org.tensorflow.op.core.StridedSlice;
 import org.tensorflow.op.core.SwitchCond;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.types.TBool;
@@ -43,6 +44,7 @@ import org.unet4j.dsl.model.PoolingKind;
 import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.model.SkipMode;
 import org.unet4j.dsl.model.StageSpec;
+import org.unet4j.dsl.model.Upsampling;
 
 /**
  * Compiles a {@link ModelSpec} into a TensorFlow graph, a walk over the spec that reads like the
@@ -459,7 +461,8 @@ public final class ModelCompiler {
     ConvSettings settings = ConvSettings.of(stage);
     @Nullable Operand<TFloat32> gate = stage.skip() == SkipMode.ATTENTION
         ? gatingSignal(path + "/gate", x, SkipMode.gateChannels(channels(skip))) : null;
-    x = upConv(path + "/upconv", x, stage.upFilters(), settings, level);
+    x = stage.upsampling() == Upsampling.BILINEAR ? bilinear(path, x, stage.upFilters(), settings, level)
+        : upConv(path + "/upconv", x, stage.upFilters(), settings, level);
     if (stage.skip() != SkipMode.NONE) {
       Operand<TFloat32> cropped = centreCrop(scopes.at(path + "/concat"), skip, x);
       if (gate != null) {
@@ -562,8 +565,10 @@ public final class ModelCompiler {
     Variable<TFloat32> wx = heNormal(path, Shape.of(1, 1, in, inner), HeInit.convFanIn(1, in));
     Variable<TFloat32> psi = variable(path, "psi", heValues(path, "psi", Shape.of(inner, 1), inner), true);
     Variable<TFloat32> b = bias(path, 1);
-    Operand<TFloat32> spread = tf.nn.depthToSpace(tf.tile(gate, tf.constant(new int[] {1, 1, 1, pool * pool})),
-        (long) pool);
+    // After bilinear upsampling the stage's map is smaller than p times the coarse one: the repeated
+    // gate is centre-cropped as the skip was.
+    Operand<TFloat32> spread = centreCrop(tf, tf.nn.depthToSpace(tf.tile(gate,
+        tf.constant(new int[] {1, 1, 1, pool * pool})), (long) pool), x);
     Operand<TFloat32> theta = convolve(path, x, wx, 1, Padding.VALID, v -> v);
     Operand<TFloat32> hidden = tf.reshape(tf.nn.relu(tf.math.add(theta, spread)), tf.constant(new int[] {-1, inner}));
     Operand<TFloat32> coefficients = tf.math.sigmoid(tf.nn.biasAdd(tf.linalg.matMul(hidden, psi), b));
@@ -643,6 +648,33 @@ public final class ModelCompiler {
     Operand<TFloat32> y = tf.nn.conv2dBackpropInput(outputShape, w, x, List.of(1L, (long) pool, (long) pool, 1L),
         "VALID");
     return layer(path, activate(tf, tf.nn.biasAdd(y, b), activation));
+  }
+
+  /**
+   * Bilinear upsampling by the pooling factor p with half-pixel centres ({@code ResizeBilinear},
+   * whose gradient TensorFlow registers), then a learnt 3x3 convolution to {@code filters} channels
+   * with a bias and the stage's activation, padded as the stage is. Unpadded, the floor(p/2) pixels
+   * at each border, whose sampling points lie outside the coarse map's pixel centres and would be
+   * clamped to the edge, are cut off, so no tile sees values that a larger tile would not.
+   */
+  private Operand<TFloat32> bilinear(String path, Operand<TFloat32> x, int filters, ConvSettings stage, int level) {
+    Ops tf = scopes.at(path + "/upsample");
+    int pool = spec.poolingAlong(level, Axis.Y);
+    Operand<TInt32> height = tf.math.mul(dim(tf, x, 1), tf.constant(pool));
+    Operand<TInt32> width = tf.math.mul(dim(tf, x, 2), tf.constant(pool));
+    Operand<TFloat32> fine = tf.image.resizeBilinear(x, tf.stack(List.of(height, width)),
+        ResizeBilinear.halfPixelCenters(true));
+    if (stage.padding() == Padding.VALID) {
+      int cut = pool / 2;
+      Operand<TInt32> trim = tf.constant(2 * cut);
+      fine = tf.slice(fine, tf.constant(new int[] {0, cut, cut, 0}), tf.stack(List.of(tf.constant(-1),
+          tf.math.sub(height, trim), tf.math.sub(width, trim), tf.constant(channels(x)))));
+    }
+    fine = layer(path + "/upsample", fine);
+    int k = Upsampling.BILINEAR_KERNEL;
+    ConvSettings conv = new ConvSettings(k, k, stage.padding(), Normalization.NONE, 0, stage.activation(),
+        stage.leakySlope());
+    return conv(path + "/upconv", fine, filters, conv, true);
   }
 
   /**

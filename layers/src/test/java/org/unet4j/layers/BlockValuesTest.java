@@ -17,6 +17,7 @@ import org.tensorflow.types.TFloat32;
 import org.unet4j.dsl.model.Activation;
 import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.Padding;
+import org.unet4j.dsl.model.Pooling;
 import org.unet4j.dsl.model.StageBuilder;
 import org.unet4j.dsl.model.UNet;
 
@@ -164,6 +165,68 @@ class BlockValuesTest {
         }
       }
     }
+  }
+
+  static Stream<Arguments> bilinearNets() {
+    return Stream.of(Arguments.of(2, Padding.VALID), Arguments.of(2, Padding.SAME), Arguments.of(3, Padding.VALID),
+        Arguments.of(3, Padding.SAME));
+  }
+
+  /**
+   * Bilinear upsampling of the bottleneck's map, against the definition of half-pixel centres: fine
+   * pixel j samples the coarse map at x = (j + 1/2) / p - 1/2, clamped to [0, n - 1], and mixes
+   * pixels floor(x) and floor(x) + 1 by frac(x); unpadded, p/2 pixels are dropped at each end.
+   * The sizes come from the loops, not from the geometry: n from the fetched coarse map.
+   */
+  @ParameterizedTest(name = "pool {0}, {1}")
+  @MethodSource("bilinearNets")
+  void bilinearUpsamplingMatchesLoops(int pool, Padding padding) {
+    ModelSpec spec = UNet.builder().depth(1).baseFilters(2).padding(padding).pooling(Pooling.max(pool))
+        .bilinearUpsampling().build();
+    int input = spec.geometry().validInputAbove(spec.geometry().smallestValidInput()).getAsInt();
+    int batch = 2;
+    try (CompiledModel model = ModelCompiler.compile(spec, input, 5);
+         Session session = Tensors.quickSession(model.graph());
+         Tensors.Owned fed = new Tensors.Owned()) {
+      Session.Runner runner = session.runner().feed(model.input(), fed.add(Tensors.of(Tensors.gaussian(3,
+          batch * input * input), batch, input, input, 1)));
+      runner.fetch(model.layers().get("bottleneck/conv2")).fetch(model.layers().get("expanding/0/upsample"));
+      try (Result result = runner.run()) {
+        TFloat32 coarseTensor = (TFloat32) result.get(0);
+        TFloat32 fineTensor = (TFloat32) result.get(1);
+        int n = (int) coarseTensor.shape().get(1);
+        int cut = padding == Padding.VALID ? pool / 2 : 0;
+        int m = n * pool - 2 * cut;
+        assertEquals(List.of((long) batch, (long) m, (long) m, 4L), List.of(fineTensor.shape().asArray()[0],
+            fineTensor.shape().asArray()[1], fineTensor.shape().asArray()[2], fineTensor.shape().asArray()[3]));
+        float[] coarse = Tensors.values(coarseTensor);
+        float[] fine = Tensors.values(fineTensor);
+        for (int b = 0; b < batch; b++) {
+          for (int y = 0; y < m; y++) {
+            for (int x = 0; x < m; x++) {
+              for (int c = 0; c < 4; c++) {
+                double expected = 0;
+                for (double[] wy : taps(y + cut, pool, n)) {
+                  for (double[] wx : taps(x + cut, pool, n)) {
+                    expected += wy[1] * wx[1] * coarse[((b * n + (int) wy[0]) * n + (int) wx[0]) * 4 + c];
+                  }
+                }
+                assertEquals(expected, fine[((b * m + y) * m + x) * 4 + c], TOLERANCE,
+                    "upsampled (" + b + ", " + y + ", " + x + ", " + c + ")");
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The two (coarse pixel, weight) taps of fine pixel j of a p-fold half-pixel bilinear upsampling of n pixels. */
+  private static double[][] taps(int j, int pool, int n) {
+    double at = Math.min(Math.max((j + 0.5) / pool - 0.5, 0), n - 1);
+    int lo = (int) Math.floor(at);
+    double frac = at - lo;
+    return new double[][] {{lo, 1 - frac}, {Math.min(lo + 1, n - 1), frac}};
   }
 
   /** Random values for every trainable variable, by path. */

@@ -61,6 +61,12 @@ class GradientTest {
         Named.of("depth 1 valid, attention skip, ELU, average pool 3 (smooth but for the gate's ReLU)", new Case(
             UNet.builder().depth(1).baseFilters(4).activation(Activation.ELU).pooling(Pooling.average(3))
                 .attentionSkips().build(), false, false, 1e-3f)),
+        Named.of("depth 2 valid, bilinear upsampling, ELU, average pool (smooth)", new Case(UNet.builder().depth(2)
+            .baseFilters(2).activation(Activation.ELU).pooling(Pooling.average(2)).bilinearUpsampling().build(),
+            false, true, 1e-3f)),
+        Named.of("depth 1 same, bilinear upsampling by 3, attention skip, ELU, average pool 3", new Case(
+            UNet.builder().depth(1).baseFilters(2).padding(Padding.SAME).activation(Activation.ELU)
+                .pooling(Pooling.average(3)).bilinearUpsampling().attentionSkips().build(), false, false, 1e-3f)),
         Named.of("3D depth 1, residual, group norm, GELU (smooth)", new Case(UNet.builder().dimensions(3).depth(1)
             .baseFilters(2).residual().groupNorm(2).activation(Activation.GELU).pooling(Pooling.average(2)).build(),
             false, true, 1e-3f)),

@@ -11,13 +11,13 @@ import java.util.function.Consumer;
  */
 public final class ExpandingBuilder {
   private final List<Integer> filters = new ArrayList<>();
-  private final List<StageBuilder> stages = new ArrayList<>();
+  private final List<ExpandingStageBuilder> stages = new ArrayList<>();
 
   ExpandingBuilder() {}
 
   /** Adds the next stage up: a 2x2 up-convolution to {@code filters} channels, skip, convolutions. */
-  public ExpandingBuilder stage(int filters, Consumer<StageBuilder> stage) {
-    StageBuilder builder = new StageBuilder("expanding[" + stages.size() + "]");
+  public ExpandingBuilder stage(int filters, Consumer<ExpandingStageBuilder> stage) {
+    ExpandingStageBuilder builder = new ExpandingStageBuilder("expanding[" + stages.size() + "]");
     stage.accept(builder);
     this.filters.add(filters);
     this.stages.add(builder);

@@ -9,7 +9,8 @@ import org.unet4j.dsl.Specs;
 
 /**
  * An expanding stage: a 2x2 up-convolution to {@code filters} channels (halving them in the paper;
- * {@code upConvFilters} when set), in a 3D net 2x2x2 or as the paired contracting stage pools,
+ * {@code upConvFilters} when set), in a 3D net 2x2x2 or as the paired contracting stage pools (or,
+ * with {@link Upsampling#BILINEAR}, bilinear upsampling and a learnt 3x3 convolution in its place),
  * the skip from the contracting stage at the same level centre-cropped and concatenated, then
  * {@code convs} convolutions with {@code filters} output channels. Expanding stage {@code i} pairs
  * with contracting stage {@code depth - 1 - i}.
@@ -35,13 +36,17 @@ public record ExpandingStageSpec(
     @Doc(StageSpec.GROUPS_DOC) @Default("0") @Range(min = 0, max = 65536) int groups,
     @Doc(StageSpec.LEAKY_SLOPE_DOC) @Default("0.2") @Range(min = 0, max = 1, maxExclusive = true)
         double leakySlope,
-    @Doc(StageSpec.RESIDUAL_DOC) @Default("false") boolean residual) {
+    @Doc(StageSpec.RESIDUAL_DOC) @Default("false") boolean residual,
+    @Doc("up-conv (the paper's p x p up-convolution) or bilinear (bilinear interpolation by p with half-pixel"
+        + " centres, then a learnt 3x3 convolution padded as the stage; unpadded, floor(p/2) + 1 pixels fewer on"
+        + " each side)") @Default("\"up-conv\"") Upsampling upsampling) {
 
   public ExpandingStageSpec {
     checkNotNull(padding, "padding");
     checkNotNull(activation, "activation");
     checkNotNull(normalization, "normalization");
     checkNotNull(skip, "skip");
+    checkNotNull(upsampling, "upsampling");
     Specs.checkComponent(ExpandingStageSpec.class, "filters", filters);
     Specs.checkComponent(ExpandingStageSpec.class, "convs", convs);
     Specs.checkComponent(ExpandingStageSpec.class, "kernel", kernel);
@@ -54,6 +59,14 @@ public record ExpandingStageSpec(
     Specs.checkComponent(ExpandingStageSpec.class, "leakySlope", leakySlope);
     StageSpec.checkGroups(normalization, groups, new int[] {filters});
     StageSpec.checkLeakySlope(activation, leakySlope);
+  }
+
+  /** An expanding stage as format version 3 wrote it: up-convolved. */
+  public ExpandingStageSpec(int filters, int convs, int kernel, Padding padding, Activation activation,
+      Normalization normalization, double dropout, SkipMode skip, int upConvFilters, int kernelZ, int groups,
+      double leakySlope, boolean residual) {
+    this(filters, convs, kernel, padding, activation, normalization, dropout, skip, upConvFilters, kernelZ, groups,
+        leakySlope, residual, Upsampling.UP_CONV);
   }
 
   /**

@@ -202,6 +202,11 @@ public final class Geometry {
       int level = depth - 1 - i;
       spacing /= pools[level];
       twice -= (pools[level] - 1) * spacing;
+      if (stage.upsampling() == Upsampling.BILINEAR) {
+        // Pixel 0 of the full-size bilinear map sits where the up-convolution's does; unpadded,
+        // floor(p/2) pixels and the 3x3 convolution's one are dropped on the left.
+        twice += stage.padding() == Padding.VALID ? 2L * (pools[level] / 2 + 1) * spacing : 0;
+      }
       twice += convShift(stage.convs(), stage.kernelAlong(axis), stage.padding()) * spacing;
     }
     twice += convShift(1, model.head().kernel(), Padding.VALID) * spacing;
@@ -341,11 +346,18 @@ public final class Geometry {
         long gateMacs = (long) w.channels * gate;
         w.add(path + "/gate", LayerKind.GATE, gate, gateMacs + gate, gateMacs);
       }
-      w.size *= pools[level];
-      // An up-convolution with window = stride: each output point sees one input point.
-      long macs = (long) w.channels * up;
-      w.channels = up;
-      w.add(path + "/upconv", LayerKind.UP_CONV, poolVolume(level) * macs + up, macs);
+      if (stage.upsampling() == Upsampling.BILINEAR) {
+        bilinear(w, path, json, stage, level);
+        if (w.problem != null) {
+          break;
+        }
+      } else {
+        w.size *= pools[level];
+        // An up-convolution with window = stride: each output point sees one input point.
+        long macs = (long) w.channels * up;
+        w.channels = up;
+        w.add(path + "/upconv", LayerKind.UP_CONV, poolVolume(level) * macs + up, macs);
+      }
       if (stage.skip() != SkipMode.NONE) {
         int crop = w.skipSize[level] - w.size;
         if (crop < 0 || crop % 2 != 0) {
@@ -378,6 +390,40 @@ public final class Geometry {
       }
     }
     return w;
+  }
+
+  /**
+   * Bilinear upsampling by the pooling factor p and the learnt 3x3 convolution in the
+   * up-convolution's place ({@link Upsampling#BILINEAR}). Unpadded, only the fine pixels whose
+   * sampling point lies between two coarse pixel centres are kept: p n - 2 floor(p/2) of them.
+   */
+  private void bilinear(Walk w, String path, String json, ExpandingStageSpec stage, int level) {
+    int p = pools[level];
+    int coarse = w.size;
+    w.size = coarse * p;
+    if (stage.padding() == Padding.VALID) {
+      w.size -= 2 * (p / 2);
+      if (w.size < 1) {
+        w.fail(json + ".upsampling", "unpadded bilinear upsampling interpolates between pixel centres and needs"
+            + " at least 2 pixels" + along() + ", got " + square(coarse));
+        return;
+      }
+    }
+    w.add(path + "/upsample", LayerKind.UPSAMPLE, 0, 0);
+    int k = Upsampling.BILINEAR_KERNEL;
+    int in = w.size;
+    if (stage.padding() == Padding.VALID) {
+      w.size -= k - 1;
+    }
+    if (w.size < 1) {
+      w.fail(json + ".upsampling", "the " + window(k, k) + " convolution after bilinear upsampling (unpadded)"
+          + " leaves no pixels of " + square(in));
+      return;
+    }
+    int up = stage.upFilters();
+    long macs = kernelVolume(k, 0) * w.channels * up;
+    w.channels = up;
+    w.add(path + "/upconv", LayerKind.CONV, macs + up, macs);
   }
 
   /**
@@ -464,7 +510,8 @@ public final class Geometry {
     int[] concat = backConvs(window, stage.convs(), stage.kernelAlong(axis), stage.padding());
     int level = model.depth() - 1 - i;
     int pool = pools[level];
-    int[] below = {Math.floorDiv(concat[0], pool), Math.floorDiv(concat[1], pool)};
+    int[] below = stage.upsampling() == Upsampling.BILINEAR ? backBilinear(concat, stage.padding(), pool)
+        : new int[] {Math.floorDiv(concat[0], pool), Math.floorDiv(concat[1], pool)};
     int[] up = i == 0 ? backFromBottleneck(below) : backFromExpanding(i - 1, below, w);
     if (stage.skip() == SkipMode.NONE) {
       return up;
@@ -477,6 +524,21 @@ public final class Geometry {
     StageSpec b = model.bottleneck();
     int[] pooled = backConvs(window, b.convs(), b.kernelAlong(axis), b.padding());
     return backFromContracting(model.depth() - 1, unpool(pooled, model.depth() - 1));
+  }
+
+  /**
+   * Back through the 3x3 convolution and the bilinear upsampling by {@code pool}: fine pixel t of
+   * the full-size map samples the coarse map at (2t + 1 - p) / 2p and depends on the coarse pixel
+   * below that point and, unless it falls on a centre, the one above (no clamping: the receptive
+   * field is that of pixels away from the borders).
+   */
+  private static int[] backBilinear(int[] window, Padding padding, int pool) {
+    int[] fine = backConvs(window, 1, Upsampling.BILINEAR_KERNEL, padding);
+    int shift = padding == Padding.VALID ? pool / 2 : 0;
+    long lo = 2L * (fine[0] + shift) + 1 - pool;
+    long hi = 2L * (fine[1] + shift) + 1 - pool;
+    return new int[] {(int) Math.floorDiv(lo, 2L * pool),
+        (int) (Math.floorDiv(hi, 2L * pool) + (Math.floorMod(hi, 2L * pool) == 0 ? 0 : 1))};
   }
 
   /** From the output of contracting stage {@code level} back to the network input. */

@@ -8,6 +8,11 @@ public enum LayerKind {
   DOWN_CONV,
   DROPOUT,
   UP_CONV,
+  /**
+   * Bilinear upsampling by the pooling factor ({@link Upsampling#BILINEAR}), without weights; the
+   * learnt 3x3 convolution after it is a {@link #CONV} at the up-convolution's path.
+   */
+  UPSAMPLE,
   /** The centre-cropped skip concatenated to the up-convolved map. */
   CROP_CONCAT,
   /**

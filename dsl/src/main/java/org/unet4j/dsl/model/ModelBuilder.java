@@ -24,6 +24,7 @@ public final class ModelBuilder {
   double leakySlope = Activation.DEFAULT_LEAKY_SLOPE;
   boolean residual;
   SkipMode skip = SkipMode.CENTER_CROP;
+  Upsampling upsampling = Upsampling.UP_CONV;
   private Pooling pooling = Pooling.max(2);
   private @Nullable Integer depth;
   private int baseFilters = 64;
@@ -145,6 +146,20 @@ public final class ModelBuilder {
     return skip(SkipMode.ATTENTION);
   }
 
+  /**
+   * How every expanding stage that does not declare its own up-samples ({@link Upsampling#UP_CONV}
+   * unless set).
+   */
+  public ModelBuilder upsampling(Upsampling upsampling) {
+    this.upsampling = upsampling;
+    return this;
+  }
+
+  /** Bilinear upsampling and a learnt 3x3 convolution ({@link Upsampling#BILINEAR}) in every expanding stage. */
+  public ModelBuilder bilinearUpsampling() {
+    return upsampling(Upsampling.BILINEAR);
+  }
+
   /** Down-sampling between stages ({@code Pooling.max(2)} in the paper). */
   public ModelBuilder pooling(Pooling pooling) {
     this.pooling = pooling;
@@ -217,7 +232,7 @@ public final class ModelBuilder {
   public ModelSpec build() {
     List<StageSpec> down = contractingStages();
     StageSpec bottom = bottleneckStage(down);
-    List<ExpandingStageSpec> up = expanding != null ? expanding.build(this) : mirror(down, skip);
+    List<ExpandingStageSpec> up = expanding != null ? expanding.build(this) : mirror(down, skip, upsampling);
     return new ModelSpec(inputChannels, classes, dimensions, pooling, down, bottom, up, head);
   }
 
@@ -264,13 +279,13 @@ public final class ModelBuilder {
     }
   }
 
-  private static List<ExpandingStageSpec> mirror(List<StageSpec> down, SkipMode skip) {
+  private static List<ExpandingStageSpec> mirror(List<StageSpec> down, SkipMode skip, Upsampling upsampling) {
     List<ExpandingStageSpec> up = new ArrayList<>();
     for (int level = down.size() - 1; level >= 0; level--) {
       StageSpec s = down.get(level);
       up.add(new ExpandingStageSpec(s.filters(), s.convs(), s.kernel(), s.padding(), s.activation(),
           s.normalization(), 0.0, skip, 0, s.kernelZ(), s.groups(), s.leakySlope(),
-          s.residual()));
+          s.residual(), upsampling));
     }
     return up;
   }

@@ -110,6 +110,10 @@ public record ModelSpec(
         throw new SpecException("expanding[" + i + "].skip", "attention skips are for 2D nets so far; a 3D net takes"
             + " center-crop or none");
       }
+      if (expanding.get(i).upsampling() == Upsampling.BILINEAR) {
+        throw new SpecException("expanding[" + i + "].upsampling", "bilinear upsampling is for 2D nets so far; a 3D"
+            + " net takes up-conv");
+      }
     }
   }
 

@@ -1,9 +1,16 @@
 package org.unet4j.dsl.geometry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.unet4j.dsl.model.LayerKind;
+import org.unet4j.dsl.model.LayerShape;
+import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.model.ModelSpec;
+import org.unet4j.dsl.model.Padding;
 import org.unet4j.dsl.model.PoolingKind;
 import org.unet4j.dsl.model.UNet;
 
@@ -41,6 +48,58 @@ class CountsTest {
         + 4 * 4 * 9 * 4 * 2 + 2 * 2 * 9 * 2 * 2 // expanding[0]
         + 2 * 2 * 2 * 2; // head
     assertEquals(2 * macs, net.geometry().forwardFlops(18));
+  }
+
+  /*
+   * Bilinear upsampling, unpadded, by hand: 22 -> 20 -> 18 | pool 9 -> 7 -> 5 | bilinear x2 keeps
+   * the 2 x 5 - 2 = 8 pixels between coarse centres, its 3x3 convolution 6; skip 18 cropped to 6
+   * -> 4 -> 2 | head 2. The even size below, 20, fails: 20 -> 16 | 8 -> 4 | 6, 4 -> 0. The
+   * upsampling has no weights; its convolution has a bias.
+   */
+  @Test
+  void bilinearUpsamplingByHand() {
+    ModelSpec net = UNet.builder().depth(1).baseFilters(2).bilinearUpsampling().build();
+    assertEquals(22, net.geometry().smallestValidInput());
+    assertEquals(2, net.geometry().outputSize(22));
+    assertEquals(10, net.geometry().margin());
+    long params = (9 * 1 * 2 + 2) + (9 * 2 * 2 + 2) // contracting[0]
+        + (9 * 2 * 4 + 4) + (9 * 4 * 4 + 4) // bottleneck
+        + (9 * 4 * 2 + 2) // the 3x3 convolution after the upsampling, 4 to 2 channels
+        + (9 * (2 + 2) * 2 + 2) + (9 * 2 * 2 + 2) // expanding[0] convs after the concat
+        + (2 * 2 + 2); // head
+    assertEquals(474, params);
+    assertEquals(params, net.parameterCount());
+    long macs = 20 * 20 * 9 * 1 * 2 + 18 * 18 * 9 * 2 * 2 // contracting[0]
+        + 7 * 7 * 9 * 2 * 4 + 5 * 5 * 9 * 4 * 4 // bottleneck
+        + 6 * 6 * 9 * 4 * 2 // the convolution after the upsampling
+        + 4 * 4 * 9 * 4 * 2 + 2 * 2 * 9 * 2 * 2 // expanding[0]
+        + 2 * 2 * 2 * 2; // head
+    assertEquals(2 * macs, net.geometry().forwardFlops(22));
+    List<LayerShape> layers = net.geometry().layers(22);
+    LayerShape upsample = layers.stream().filter(l -> l.path().equals("expanding/0/upsample")).findFirst()
+        .orElseThrow();
+    assertEquals(List.of(LayerKind.UPSAMPLE, "8x8x4", 0L), List.of(upsample.kind(), upsample.shape(),
+        upsample.parameters()));
+  }
+
+  /* Unpadded bilinear upsampling of a single pixel has no two centres to interpolate between. */
+  @Test
+  void bilinearUpsamplingOfOnePixelIsRefusedWithItsStage() {
+    ModelSpec net = UNet.builder().depth(1).baseFilters(2).convsPerStage(1).kernel(1).bilinearUpsampling().build();
+    // 2 -> 2 | pool 1 -> 1 | bilinear: no pixel between two centres
+    SpecException e = assertThrows(SpecException.class, () -> net.geometry().outputSize(2));
+    assertTrue(e.getMessage().startsWith("expanding[0].upsampling: unpadded bilinear upsampling interpolates between"
+        + " pixel centres and needs at least 2 pixels, got 1x1. Received: input 2; valid near it: "), e.getMessage());
+  }
+
+  /* Padded, the upsampling doubles the size and its convolution keeps it: input 8 -> 4 -> 8 -> 8. */
+  @Test
+  void bilinearUpsamplingPaddedKeepsTwiceTheSize() {
+    ModelSpec net = UNet.builder().depth(1).baseFilters(2).padding(Padding.SAME).bilinearUpsampling().build();
+    assertEquals(8, net.geometry().outputSize(8));
+    assertEquals(0, net.geometry().margin());
+    assertEquals("16x16x4", net.geometry().layers(16).stream()
+        .filter(l -> l.path().equals("expanding/0/upsample")).findFirst().orElseThrow().shape());
   }
 
   @Test

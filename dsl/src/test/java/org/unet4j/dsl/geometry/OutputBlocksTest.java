@@ -18,6 +18,7 @@ import org.unet4j.dsl.model.Pooling;
 import org.unet4j.dsl.model.SkipMode;
 import org.unet4j.dsl.model.StageSpec;
 import org.unet4j.dsl.model.UNet;
+import org.unet4j.dsl.model.Upsampling;
 
 /**
  * {@link Geometry#outputOrigin()}: output pixel j stands for input pixels [origin + j s, origin +
@@ -122,7 +123,15 @@ class OutputBlocksTest {
             up[pool * q + r] = new int[] {map[q][0] + r * width / pool, map[q][0] + (r + 1) * width / pool};
           }
         }
-        if (stage.skip() == SkipMode.CENTER_CROP) {
+        if (stage.upsampling() == Upsampling.BILINEAR && stage.padding() == Padding.VALID) {
+          // Bilinear upsampling samples fine pixel t at the centre of the t-th p-th of its coarse
+          // block, as the up-convolution's pixel t; unpadded, the p/2 pixels at each end are dropped.
+          up = java.util.Arrays.copyOfRange(up, pool / 2, up.length - pool / 2);
+        }
+        if (stage.upsampling() == Upsampling.BILINEAR) {
+          up = convs(up, 1, Upsampling.BILINEAR_KERNEL, stage.padding());
+        }
+        if (stage.skip() != SkipMode.NONE) {
           int[][] skip = skips[depth - 1 - i];
           int crop = (skip.length - up.length) / 2;
           for (int x = 0; x < up.length; x++) {

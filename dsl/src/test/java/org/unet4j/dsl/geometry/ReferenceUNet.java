@@ -15,6 +15,7 @@ import org.unet4j.dsl.model.Padding;
 import org.unet4j.dsl.model.PoolingKind;
 import org.unet4j.dsl.model.SkipMode;
 import org.unet4j.dsl.model.StageSpec;
+import org.unet4j.dsl.model.Upsampling;
 
 /**
  * A brute-force reference for {@link Geometry}, written the way the paper's Fig. 1 reads rather
@@ -198,8 +199,20 @@ final class ReferenceUNet {
     if (e.skip() == SkipMode.ATTENTION) {
       record("expanding", i, "gate", LayerKind.GATE, new FeatureMap(below.size, gateChannels, null));
     }
-    FeatureMap up = upConv(below, e.upConvFilters() != 0 ? e.upConvFilters() : e.filters(), pool(level));
-    record("expanding", i, "upconv", LayerKind.UP_CONV, up);
+    int upFilters = e.upConvFilters() != 0 ? e.upConvFilters() : e.filters();
+    FeatureMap up;
+    if (e.upsampling() == Upsampling.BILINEAR) {
+      FeatureMap fine = bilinear(below, pool(level), e.padding(), i);
+      record("expanding", i, "upsample", LayerKind.UPSAMPLE, fine);
+      if (e.padding() == Padding.VALID && fine.size < 3) {
+        throw new Failure(specPath("expanding", i) + ".upsampling");
+      }
+      up = conv(fine, 3, e.padding(), upFilters, "expanding", i);
+      record("expanding", i, "upconv", LayerKind.CONV, up);
+    } else {
+      up = upConv(below, upFilters, pool(level));
+      record("expanding", i, "upconv", LayerKind.UP_CONV, up);
+    }
     if (e.skip() != SkipMode.NONE) {
       FeatureMap skip = centreCrop(features, up.size, i);
       if (e.skip() == SkipMode.ATTENTION) {
@@ -215,14 +228,19 @@ final class ReferenceUNet {
         e.residual(), e.dropout());
   }
 
-  /** An attention-gated skip: pixel j depends on skip pixel j and gating pixel j / p. */
+  /**
+   * An attention-gated skip: the gating map repeated p times (pixel t of the repeat is gating pixel
+   * t / p) and centre-cropped to the skip, so skip pixel j depends on itself and on gating pixel
+   * (j + o) / p, o being the crop (0 after an up-convolution, whose map is the repeat's size).
+   */
   private static FeatureMap gate(FeatureMap skip, FeatureMap gating, int pool) {
+    int offset = (gating.size * pool - skip.size) / 2;
     BitSet[] deps = null;
     if (skip.deps != null && gating.deps != null) {
       deps = new BitSet[skip.size];
       for (int j = 0; j < skip.size; j++) {
         deps[j] = (BitSet) skip.deps[j].clone();
-        deps[j].or(gating.deps[j / pool]);
+        deps[j].or(gating.deps[(j + offset) / pool]);
       }
     }
     return new FeatureMap(skip.size, skip.channels, deps);
@@ -315,6 +333,47 @@ final class ReferenceUNet {
       }
     }
     return new FeatureMap(size, filters, deps);
+  }
+
+  /**
+   * Bilinear upsampling by p as TensorFlow's {@code half_pixel_centers} defines it: fine pixel j
+   * samples the coarse map at x = (j + 1/2) / p - 1/2 and mixes pixels floor(x) and floor(x) + 1
+   * with weights 1 - frac(x) and frac(x); a pixel with weight 0 is no dependency. Same padding
+   * keeps all p n pixels and clamps x to the map; valid keeps those with 0 <= x <= n - 1 and
+   * requires them to be the centre of the p n (as many dropped left as right).
+   */
+  private FeatureMap bilinear(FeatureMap in, int pool, Padding padding, int stage) {
+    List<BitSet> fine = new ArrayList<>();
+    int first = -1;
+    for (int j = 0; j < in.size * pool; j++) {
+      double x = (j + 0.5) / pool - 0.5;
+      boolean inside = x >= 0 && x <= in.size - 1;
+      if (padding == Padding.VALID && !inside) {
+        continue;
+      }
+      if (first < 0) {
+        first = j;
+      }
+      double clamped = Math.min(Math.max(x, 0), in.size - 1);
+      int lo = (int) Math.floor(clamped);
+      BitSet d = new BitSet();
+      if (in.deps != null) {
+        d.or(in.deps[lo]);
+        if (clamped > lo) {
+          d.or(in.deps[lo + 1]);
+        }
+      }
+      fine.add(d);
+    }
+    if (fine.isEmpty()) {
+      throw new Failure(specPath("expanding", stage) + ".upsampling");
+    }
+    int dropped = in.size * pool - fine.size();
+    if (first != dropped - first) {
+      throw new AssertionError("bilinear upsampling dropped " + first + " pixels left, " + (dropped - first)
+          + " right");
+    }
+    return new FeatureMap(fine.size(), in.channels, in.deps == null ? null : fine.toArray(new BitSet[0]));
   }
 
   /** The centre {@code size} pixels of {@code skip}; as many removed left as right. */

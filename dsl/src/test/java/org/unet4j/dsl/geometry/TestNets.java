@@ -146,6 +146,20 @@ public final class TestNets {
           UNet.builder().depth(3).baseFilters(4).padding(padding)
               .pooling(org.unet4j.dsl.model.PoolingKind.STRIDED_CONV, 2).instanceNorm().leakyRelu(0.1).build()));
     }
+    for (int pool = 2; pool <= 3; pool++) {
+      for (Padding padding : Padding.values()) {
+        String p = padding.name().toLowerCase(java.util.Locale.ROOT);
+        nets.add(Named.of("depth 2 " + p + ", pool " + pool + ", bilinear upsampling", UNet.builder().depth(2)
+            .baseFilters(4).padding(padding).pooling(Pooling.max(pool)).bilinearUpsampling().build()));
+      }
+    }
+    nets.add(Named.of("depth 2 valid, pool 4, bilinear upsampling", UNet.builder().depth(2).baseFilters(4)
+        .pooling(Pooling.max(4)).bilinearUpsampling().build()));
+    nets.add(Named.of("depth 3, bilinear + attention + residual, up-conv at expanding[1]", UNet.builder()
+        .depth(3).baseFilters(4).bilinearUpsampling().attentionSkips().residual()
+        .expanding(e -> e.stage(16).stage(8, s -> s.upsampling(org.unet4j.dsl.model.Upsampling.UP_CONV))
+            .stage(4, s -> s.padding(Padding.SAME)))
+        .build()));
     nets.add(Named.of("asymmetric depth 3, residual and attention stage by stage", UNet.builder()
         .contracting(c -> c
             .stage(4, s -> s.conv(5).residual())

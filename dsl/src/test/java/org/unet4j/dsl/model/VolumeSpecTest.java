@@ -103,18 +103,6 @@ class VolumeSpecTest {
         mistake("poolZ on the bottleneck",
             () -> UNet.builder().dimensions(3).depth(1).bottleneck(16, s -> s.poolZ(1)).build(),
             "bottleneck.poolZ: the bottleneck is not pooled; drop poolZ(1) here"),
-        mistake("poolZ on an expanding stage",
-            () -> UNet.builder().dimensions(3).depth(1).expanding(e -> e.stage(8, s -> s.poolZ(1))).build(),
-            "expanding[0].poolZ: expanding stages up-convolve by the pooling of their contracting partner;"
-                + " drop poolZ(1) here"),
-        mistake("upConvFilters on a contracting stage",
-            () -> UNet.builder().contracting(c -> c.stage(8, s -> s.upConvFilters(4))).bottleneck(16).build(),
-            "contracting[0].upConvFilters: only expanding stages have an up-convolution; drop upConvFilters(4)"
-                + " here"),
-        mistake("firstConvFilters on an expanding stage",
-            () -> UNet.builder().depth(1).expanding(e -> e.stage(8, s -> s.firstConvFilters(4))).build(),
-            "expanding[0].firstConvFilters: an expanding stage's convolutions all have its filters; its"
-                + " up-convolution's are upConvFilters; drop firstConvFilters(4) here"),
         mistake("negative firstConvFilters",
             () -> UNet.builder().contracting(c -> c.stage(8, s -> s.firstConvFilters(-1))).bottleneck(16).build(),
             "contracting[0].firstConvFilters: expected 0..65536, got -1"));

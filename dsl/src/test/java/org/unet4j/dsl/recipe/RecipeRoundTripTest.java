@@ -39,6 +39,7 @@ import org.unet4j.dsl.model.Padding;
 import org.unet4j.dsl.model.Pooling;
 import org.unet4j.dsl.model.PoolingKind;
 import org.unet4j.dsl.model.SkipMode;
+import org.unet4j.dsl.model.Upsampling;
 import org.unet4j.dsl.model.StageSpec;
 import org.unet4j.dsl.model.UNet;
 
@@ -122,6 +123,10 @@ class RecipeRoundTripTest {
       all.add(enumCase(v, r -> withModel(r, model(Padding.VALID, Activation.RELU, Normalization.NONE, PoolingKind.MAX,
           v, OutputActivation.SOFTMAX))));
     }
+    for (Upsampling v : Upsampling.values()) {
+      all.add(enumCase(v, r -> withModel(r, upsampled(model(Padding.VALID, Activation.RELU, Normalization.NONE,
+          PoolingKind.MAX, SkipMode.CENTER_CROP, OutputActivation.SOFTMAX), v))));
+    }
     for (OutputActivation v : OutputActivation.values()) {
       all.add(enumCase(v, r -> withModel(r, model(Padding.VALID, Activation.RELU, Normalization.NONE, PoolingKind.MAX,
           SkipMode.CENTER_CROP, v))));
@@ -183,6 +188,15 @@ class RecipeRoundTripTest {
         new HeadSpec(1, output));
   }
 
+  /** {@code m} whose expanding stage up-samples as {@code upsampling} says (tile 44 stays valid). */
+  private static ModelSpec upsampled(ModelSpec m, Upsampling upsampling) {
+    ExpandingStageSpec e = m.expanding().get(0);
+    return new ModelSpec(m.inputChannels(), m.classes(), m.pooling(), m.contracting(), m.bottleneck(),
+        List.of(new ExpandingStageSpec(e.filters(), e.convs(), e.kernel(), e.padding(), e.activation(),
+            e.normalization(), e.dropout(), e.skip(), e.upConvFilters(), e.kernelZ(), e.groups(), e.leakySlope(),
+            e.residual(), upsampling)), m.head());
+  }
+
   private static Recipe paper() {
     return new Recipe("paper/isbi2012", "the paper's experiment", UNet.paper(), WeightedCrossEntropyLoss.paper(),
         AugmentationSpec.paper(), TrainingSpec.paper(), DataSpec.none(), InferenceSpec.paper());
@@ -233,7 +247,7 @@ class RecipeRoundTripTest {
     Set<Class<?>> enums = new LinkedHashSet<>();
     enumTypes(Recipe.class, enums, new HashSet<>());
     assertEquals(Set.of(Padding.class, Activation.class, Normalization.class, PoolingKind.class, SkipMode.class,
-        OutputActivation.class, ClassBalance.class, Interpolation.class, FlipTransform.Symmetry.class,
+        Upsampling.class, OutputActivation.class, ClassBalance.class, Interpolation.class, FlipTransform.Symmetry.class,
         LabelFormat.class, IntensityScaling.class, TestTimeAugmentation.class, InstanceMethod.class,
         ProbabilityOf.class, CheckpointSelection.class), enums);
     for (Class<?> e : enums) {
