@@ -39,7 +39,9 @@ public record InferenceSpec(
         @Default("0") @Range(min = 0, max = 255) int instanceClass,
     @Doc("distance-watershed seeds: maxima of an object's distance to the background that rise at least this many"
         + " pixels above the saddle to a higher one (h-maxima); a neck narrower than the nuclei by twice this cuts")
-        @Default("2.0") @Range(min = 0.1, max = 1000) double seedDepth) {
+        @Default("2.0") @Range(min = 0.1, max = 1000) double seedDepth,
+    @Doc("a 3D net's input tile along z in planes (tile is the y and x size); 0 takes the valid size nearest tile")
+        @Default("0") @Range(min = 0, max = 65536) int tileZ) {
 
   /** The defaults of {@link #instances} and {@link #seedThreshold}. */
   private static final InstanceMethod DEFAULT_INSTANCES = InstanceMethod.COMPONENTS;
@@ -58,6 +60,15 @@ public record InferenceSpec(
     Specs.checkComponent(InferenceSpec.class, "seedThreshold", seedThreshold);
     Specs.checkComponent(InferenceSpec.class, "instanceClass", instanceClass);
     Specs.checkComponent(InferenceSpec.class, "seedDepth", seedDepth);
+    Specs.checkComponent(InferenceSpec.class, "tileZ", tileZ);
+  }
+
+  /** Every field but a 3D net's {@link #tileZ}, which is 0: the valid size nearest {@link #tile}. */
+  public InferenceSpec(int tile, int batchSize, TestTimeAugmentation tta, double threshold, int minObjectSize,
+      boolean fillHoles, InstanceMethod instances, double seedThreshold, ProbabilityOf probabilityOf,
+      int instanceClass, double seedDepth) {
+    this(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold, probabilityOf,
+        instanceClass, seedDepth, 0);
   }
 
   /** Instances from the foreground ({@link #instanceClass} 0), the distance watershed's depth at its default. */
@@ -96,13 +107,13 @@ public record InferenceSpec(
     return new InferenceSpec(tile != null ? tile : this.tile, batchSize != null ? batchSize : this.batchSize,
         tta != null ? tta : this.tta, threshold != null ? threshold : this.threshold, minObjectSize, fillHoles,
         instances != null ? instances : this.instances, seedThreshold != null ? seedThreshold : this.seedThreshold,
-        probabilityOf, instanceClass, seedDepth);
+        probabilityOf, instanceClass, seedDepth, tileZ);
   }
 
   /** These settings with another tile. */
   public InferenceSpec withTile(int tile) {
     return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
-        probabilityOf, instanceClass, seedDepth);
+        probabilityOf, instanceClass, seedDepth, tileZ);
   }
 
   /** The recipe format's defaults, read from the {@code @Default} annotations. */
@@ -134,6 +145,7 @@ public record InferenceSpec(
     private ProbabilityOf probabilityOf;
     private int instanceClass;
     private double seedDepth;
+    private int tileZ;
 
     private Builder(InferenceSpec from) {
       this.tile = from.tile();
@@ -147,6 +159,7 @@ public record InferenceSpec(
       this.probabilityOf = from.probabilityOf();
       this.instanceClass = from.instanceClass();
       this.seedDepth = from.seedDepth();
+      this.tileZ = from.tileZ();
     }
 
     /** Input tile size in pixels; must be valid for the model. */
@@ -265,9 +278,19 @@ public record InferenceSpec(
       return seedDepth;
     }
 
+    /** A 3D net's input tile along z in planes; 0 for the valid size nearest {@link #tile}. */
+    public Builder tileZ(int tileZ) {
+      this.tileZ = tileZ;
+      return this;
+    }
+
+    public int tileZ() {
+      return tileZ;
+    }
+
     public InferenceSpec build() {
       return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
-          probabilityOf, instanceClass, seedDepth);
+          probabilityOf, instanceClass, seedDepth, tileZ);
     }
   }
 }

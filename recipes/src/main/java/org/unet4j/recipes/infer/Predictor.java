@@ -62,11 +62,14 @@ public final class Predictor implements AutoCloseable {
   private final Recipe recipe;
   private final InferenceSpec inference;
   private final Tiling tiling;
-  private final TileModel model;
+  /** The 2D net on tiles; null for a 3D net, whose {@link #volumes} holds its own. */
+  private final @Nullable TileModel model;
   private final int channels;
   private final int classes;
   private final int tilesPerBatch;
-  private final OverlapTiles tiles;
+  /** The 2D tile loop; null for a 3D net, which {@link #volumes} predicts. */
+  private final @Nullable OverlapTiles tiles;
+  private final @Nullable VolumePredictor volumes;
   private final StreamingPolicy streaming;
 
   private Predictor(ModelSource source, InferenceSpec inference, StreamingPolicy streaming, Tiling tiling,
@@ -83,6 +86,22 @@ public final class Predictor implements AutoCloseable {
     this.tilesPerBatch = TileBatching.tilesPerBatch(recipe.model(), tiling.tile(), inference.batchSize(),
         copies.size());
     this.tiles = new OverlapTiles(tiling, model, channels, classes, tilesPerBatch, copies);
+    this.volumes = null;
+  }
+
+  /** A predictor of volumes: the 3D net's in-plane tiling stands for its tiling in the 2D methods' place. */
+  private Predictor(ModelSource source, StreamingPolicy streaming, VolumePredictor volumes) {
+    this.source = source;
+    this.streaming = streaming;
+    this.recipe = source.recipe();
+    this.inference = volumes.inference();
+    this.tiling = volumes.tiling().y();
+    this.model = null;
+    this.channels = recipe.model().inputChannels();
+    this.classes = recipe.model().classes();
+    this.tilesPerBatch = inference.batchSize();
+    this.tiles = null;
+    this.volumes = volumes;
   }
 
   /** The model at {@code path} (run, checkpoint or export) with its recipe's inference settings. */
@@ -111,7 +130,9 @@ public final class Predictor implements AutoCloseable {
     checkNotNull(inference, "inference");
     checkNotNull(streaming, "streaming");
     Recipe recipe = source.recipe();
-    ModelMismatchException.requireImages(recipe, "run for prediction");
+    if (recipe.model().dimensions() == 3) {
+      return new Predictor(source, streaming, VolumePredictor.open(source, inference));
+    }
     int tile = inference.tile();
     recipe.model().geometry().requireValid(tile, recipe.name());
     if (source.fixedTile().isPresent() && source.fixedTile().getAsInt() != tile) {
@@ -180,7 +201,7 @@ public final class Predictor implements AutoCloseable {
     checkNotNull(progress, "progress");
     checkArgument(image.channels() == channels, "the image has %s channel(s) but the model reads %s"
         + " (model.inputChannels)", image.channels(), channels);
-    return tiles.whole(image, NormalizationStats.of(image, recipe.data().normalization()), progress);
+    return images().whole(image, NormalizationStats.of(image, recipe.data().normalization()), progress);
   }
 
   /**
@@ -216,12 +237,12 @@ public final class Predictor implements AutoCloseable {
     checkNotNull(progress, "progress");
     checkArgument(page.channels() == channels, "the image has %s channel(s) but the model reads %s"
         + " (model.inputChannels)", page.channels(), channels);
-    return tiles.rows(page, stats, fromRow, toRow, progress);
+    return images().rows(page, stats, fromRow, toRow, progress);
   }
 
   /** Tiles {@link #predictRows} predicts for rows {@code [fromRow, toRow)} of a {@code width x height} page. */
   public long tileCount(int width, int height, int fromRow, int toRow) {
-    return tiles.tileCount(width, height, fromRow, toRow);
+    return images().tileCount(width, height, fromRow, toRow);
   }
 
   /**
@@ -231,6 +252,7 @@ public final class Predictor implements AutoCloseable {
    * ({@link InstanceSegmentation#grown}).
    */
   public InstanceLabels labels(ProbabilityMap map) {
+    images();
     if (inference.instanceClass() > 0) {
       return InstanceSegmentation.grown(map, inference.instanceClass(), inference.threshold(), inference.fillHoles(),
           inference.minObjectSize());
@@ -273,7 +295,42 @@ public final class Predictor implements AutoCloseable {
    */
   public PredictedImage predictFile(Path file, String name, Path folder, Set<ObjectOutput> objectOutputs,
       Function<String, TileProgress> progress) {
+    if (volumes != null) {
+      if (!objectOutputs.isEmpty()) {
+        throw new ModelMismatchException(recipe.name() + ": a 3D net writes no per-object files (" + objectOutputs
+            + ") yet; its volumes get NAME_prob.tif, NAME_labels.tif and an overlay per plane");
+      }
+      return volumes.predictFile(file, name, folder, progress);
+    }
     return new FilePrediction(this, streaming, objectOutputs).predict(file, name, folder, progress);
+  }
+
+  /**
+   * The volume predictor of a 3D net ({@code model.dimensions} 3), which predicts volumes in
+   * memory and plane ranges of stacks.
+   *
+   * @throws ModelMismatchException for a 2D net
+   */
+  public VolumePredictor volumes() {
+    if (volumes == null) {
+      throw new ModelMismatchException(recipe.name() + ": a 2D net predicts images; volumes need a 3D net"
+          + " (model.dimensions 3)");
+    }
+    return volumes;
+  }
+
+  /** Whether the model is a 3D net, whose files are volumes ({@link #volumes()}). */
+  public boolean predictsVolumes() {
+    return volumes != null;
+  }
+
+  /** The 2D tile loop, refusing a 3D net. */
+  private OverlapTiles images() {
+    if (tiles == null) {
+      throw new ModelMismatchException(recipe.name() + ": a 3D net (model.dimensions 3) predicts volumes, not"
+          + " single images: Model.predict(Volume), VolumePredictor, or a file whose pages are the planes");
+    }
+    return tiles;
   }
 
   /** The number of probability channels the model writes. */
@@ -284,13 +341,18 @@ public final class Predictor implements AutoCloseable {
   /** Streams a page band by band through the tiles ({@link OverlapTiles#stream}), for file prediction. */
   void streamBands(PageSource page, NormalizationStats stats, int bandRows, OverlapTiles.RowSink sink,
       TileProgress progress) {
-    tiles.stream(page, stats, bandRows, sink, progress);
+    images().stream(page, stats, bandRows, sink, progress);
   }
 
   /** Frees the native graph and session. */
   @Override
   public void close() {
-    model.close();
+    if (model != null) {
+      model.close();
+    }
+    if (volumes != null) {
+      volumes.close();
+    }
   }
 
   /** A checkpoint restored into an inference graph compiled at the tile. */
