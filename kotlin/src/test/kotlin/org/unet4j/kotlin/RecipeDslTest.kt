@@ -203,6 +203,7 @@ class RecipeDslTest {
                 seedThreshold = 0.8
                 seedDepth = 3.5
                 probabilityOf = ProbabilityOf.BACKGROUND
+                tileZ = 20
             }
         }
         assertEquals(
@@ -210,7 +211,7 @@ class RecipeDslTest {
             r.data,
         )
         assertEquals(
-            InferenceSpec(124, 2, TestTimeAugmentation.DIHEDRAL, 0.6, 5, true, InstanceMethod.WATERSHED, 0.8, ProbabilityOf.BACKGROUND, 0, 3.5),
+            InferenceSpec(124, 2, TestTimeAugmentation.DIHEDRAL, 0.6, 5, true, InstanceMethod.WATERSHED, 0.8, ProbabilityOf.BACKGROUND, 0, 3.5, 20),
             r.inference,
         )
         val stacks = recipe("s") {
