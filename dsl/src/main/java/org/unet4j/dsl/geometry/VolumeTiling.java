@@ -3,6 +3,8 @@ package org.unet4j.dsl.geometry;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.model.Axis;
 import org.unet4j.dsl.model.ModelSpec;
@@ -98,6 +100,24 @@ public record VolumeTiling(Tiling z, Tiling y, Tiling x) {
   /** Slabs (rows of tiles along z) for a volume of {@code planes} planes. */
   public int slabs(int planes) {
     return z.tilesAlong(planes);
+  }
+
+  /**
+   * Where a volume of {@code planes} planes is cut into ranges of {@code slabsPerRange} whole slabs
+   * (the last range what is left): {@code 0, r step_z, 2 r step_z, ..., planes}. Ranges cut at
+   * slab borders share no tiles, so predicting them apart costs what predicting the volume costs
+   * (without test-time augmentation; with it, the copies mirrored along z count their slabs from
+   * the last plane, and a cut costs up to a round of tiles twice).
+   */
+  public List<Integer> slabBoundaries(int planes, int slabsPerRange) {
+    checkArgument(planes >= 1 && slabsPerRange >= 1, "planes and slabsPerRange must be positive, got %s and %s",
+        planes, slabsPerRange);
+    List<Integer> boundaries = new ArrayList<>();
+    for (long from = 0; from < planes; from += (long) slabsPerRange * z.step()) {
+      boundaries.add((int) from);
+    }
+    boundaries.add(planes);
+    return List.copyOf(boundaries);
   }
 
   /** The mirror-extended size of a volume of {@code size}: a valid input of the net along every axis. */

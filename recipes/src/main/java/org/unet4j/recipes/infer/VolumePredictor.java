@@ -75,9 +75,8 @@ public final class VolumePredictor implements AutoCloseable {
     this.inference = inference;
     this.tiling = tiling;
     this.model = model;
-    int copies = inference.tta() == TestTimeAugmentation.NONE ? 1
-        : inference.tta() == TestTimeAugmentation.MIRRORS ? 8 : 16;
-    int batch = TileBatching.tilesPerBatch(recipe.model(), tiling.tile(), inference.batchSize(), copies);
+    int batch = TileBatching.tilesPerBatch(recipe.model(), tiling.tile(), inference.batchSize(),
+        copiesAtMost(inference.tta()));
     this.tiles = new VolumeOverlapTiles(tiling, model, recipe.model().inputChannels(), recipe.model().classes(),
         batch);
   }
@@ -271,6 +270,45 @@ public final class VolumePredictor implements AutoCloseable {
    */
   public PredictedImage predictFile(Path file, String name, Path folder, Function<String, TileProgress> progress) {
     return new VolumeFilePrediction(this).predict(file, name, folder, progress);
+  }
+
+  /**
+   * Predicts planes {@code [fromZ, toZ)} of {@code volume} into the part file {@code part} (their
+   * class probabilities, a float page per class for each plane, written under a temporary name and
+   * renamed), normalised over the whole volume: one work unit of a volume split for a batch
+   * engine. {@link #assemble} writes the volume's outputs from its parts.
+   *
+   * @throws ModelMismatchException when the volume's channels differ from the model's input
+   */
+  public void predictPart(VolumeSource volume, int fromZ, int toZ, Path part) {
+    checkNotNull(volume, "volume");
+    checkNotNull(part, "part");
+    if (fromZ < 0 || fromZ >= toZ || toZ > volume.size().z()) {
+      throw new ModelMismatchException("planes [" + fromZ + ", " + toZ + ") of a volume of " + volume.size().z()
+          + " planes; give 0 <= from < to <= " + volume.size().z());
+    }
+    new VolumeFilePrediction(this).predictPart(volume, fromZ, toZ, part);
+  }
+
+  /**
+   * Writes the outputs of the stack {@code file} into {@code folder} from {@code parts} (each
+   * written by {@link #predictPart}, in the order of their planes, together covering every plane
+   * once) exactly as {@link #predictFile} writes them: the same planes, labelled and written
+   * through the same writers.
+   *
+   * @throws org.unet4j.recipes.data.DataException when the parts do not cover the stack's planes
+   *     once each, in its plane size
+   */
+  public PredictedImage assemble(Path file, String name, Path folder, List<Path> parts) {
+    return new VolumeFilePrediction(this).assemble(file, name, folder, parts);
+  }
+
+  /**
+   * The most transformed copies test-time augmentation {@code tta} predicts for a volume: 1, 8
+   * mirrors, or 16 with the quarter turns about z (8 where the volume's y and x spacings differ).
+   */
+  public static int copiesAtMost(TestTimeAugmentation tta) {
+    return VolumeTransform.of(checkNotNull(tta, "tta"), VoxelSpacing.ISOTROPIC).size();
   }
 
   /** Frees the native graph and session. */
