@@ -8,23 +8,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.types.TFloat32;
 import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
-import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageFile;
 import org.unet4j.recipes.data.NormalizationStats;
 import org.unet4j.recipes.data.PageSource;
-import org.unet4j.recipes.model.Checkpoint;
-import org.unet4j.recipes.model.Checkpoints;
 import org.unet4j.recipes.model.ExportedModel;
 import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.model.ModelSource;
@@ -53,6 +45,10 @@ import org.unet4j.recipes.model.ModelSource;
  * page by bands of rows, sums one band of probabilities at a time, writes the rows as they are
  * finished and labels them band by band ({@link BandLabelling}), so its memory is that of a band
  * whatever the page's size. {@link #predictRows} predicts one band for batch engines.
+ *
+ * <p><b>3D nets</b> ({@code model.dimensions} 3) are predicted by a {@link VolumePredictor}
+ * ({@link #volumes()}): {@link #predictFile} then predicts a TIFF stack as one volume, and the
+ * methods on single images refuse with a {@link ModelMismatchException}.
  *
  * <p>{@link #predict} may be called from several threads at once. Close the predictor to free the
  * native graph and session.
@@ -146,7 +142,9 @@ public final class Predictor implements AutoCloseable {
     Tiling tiling = Tiling.of(recipe.model(), tile);
     TileModel model = source.kind() == ModelSource.Kind.EXPORT
         ? new ExportTiles(ExportedModel.load(source.directory()))
-        : CheckpointTiles.restore(recipe, tile, checkNotNull(source.checkpoint(), "checkpoint"));
+        // An inference graph: Winograd kernels are transformed once per session, not on every tile.
+        : CheckpointTiles.restore(ModelCompiler.compileForInference(recipe.model(), tile, recipe.training().seed()),
+            checkNotNull(source.checkpoint(), "checkpoint"), tile, tile, recipe.model().inputChannels());
     if (tiling.stride() > 1) {
       model = new UpsampledTiles(model, tiling.outputSize(), recipe.model().classes(), tiling.stride());
     }
@@ -182,6 +180,7 @@ public final class Predictor implements AutoCloseable {
 
   /** Tiles predicted for a {@code width x height} image, test-time copies included. */
   public long tileCount(int width, int height) {
+    images();
     return tiling.tileCount(width, height) * DihedralTransform.of(inference.tta()).size();
   }
 
@@ -352,54 +351,6 @@ public final class Predictor implements AutoCloseable {
     }
     if (volumes != null) {
       volumes.close();
-    }
-  }
-
-  /** A checkpoint restored into an inference graph compiled at the tile. */
-  private static final class CheckpointTiles implements TileModel {
-    private final CompiledModel model;
-    private final Session session;
-    private final int tile;
-
-    private CheckpointTiles(CompiledModel model, Session session, int tile) {
-      this.model = model;
-      this.session = session;
-      this.tile = tile;
-    }
-
-    static CheckpointTiles restore(Recipe recipe, int tile, Checkpoint checkpoint) {
-      // An inference graph: Winograd kernels are transformed once per session, not on every tile.
-      CompiledModel model = ModelCompiler.compileForInference(recipe.model(), tile, recipe.training().seed());
-      @Nullable Session session = null;
-      try {
-        session = new Session(model.graph());
-        Checkpoints.restore(session, model, checkpoint);
-        return new CheckpointTiles(model, session, tile);
-      } catch (RuntimeException | Error e) {
-        if (session != null) {
-          session.close();
-        }
-        model.close();
-        throw e;
-      }
-    }
-
-    @Override
-    public void predict(float[] tiles, int batch, float[] probabilities) {
-      int channels = model.spec().inputChannels();
-      int samples = batch * tile * tile * channels;
-      try (TFloat32 input = TFloat32.tensorOf(Shape.of(batch, tile, tile, channels),
-              DataBuffers.of(tiles, true, false).narrow(samples));
-          Result result = session.runner().feed(model.input(), input).fetch(model.probabilities()).run()) {
-        TFloat32 out = (TFloat32) result.get(0);
-        out.asRawTensor().data().asFloats().read(probabilities, 0, Math.toIntExact(out.size()));
-      }
-    }
-
-    @Override
-    public void close() {
-      session.close();
-      model.close();
     }
   }
 

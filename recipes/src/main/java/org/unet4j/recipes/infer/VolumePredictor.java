@@ -1,18 +1,11 @@
 package org.unet4j.recipes.infer;
 
-import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import org.jspecify.annotations.Nullable;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.types.TFloat32;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.geometry.VolumeTiling;
 import org.unet4j.dsl.model.Size3;
@@ -23,13 +16,10 @@ import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.labels.ConnectedComponents3d;
 import org.unet4j.labels.InstanceVolume;
-import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.recipes.data.NormalizationStats;
 import org.unet4j.recipes.data.Volume;
 import org.unet4j.recipes.data.VolumeSource;
-import org.unet4j.recipes.model.Checkpoint;
-import org.unet4j.recipes.model.Checkpoints;
 import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.model.ModelSource;
 
@@ -117,8 +107,9 @@ public final class VolumePredictor implements AutoCloseable {
       throw new ModelMismatchException(source.directory() + ": an export of a 3D net cannot be predicted from yet;"
           + " predict from its run or checkpoint");
     }
-    TileModel model = CheckpointVolumes.restore(recipe, tiling.tile(),
-        checkNotNull(source.checkpoint(), "checkpoint"));
+    Size3 tile = tiling.tile();
+    TileModel model = CheckpointTiles.restore(ModelCompiler.compile(recipe.model(), tile, recipe.training().seed()),
+        checkNotNull(source.checkpoint(), "checkpoint"), tile.z(), tile.y(), tile.x(), recipe.model().inputChannels());
     return new VolumePredictor(source, inference, tiling, model);
   }
 
@@ -315,53 +306,5 @@ public final class VolumePredictor implements AutoCloseable {
   @Override
   public void close() {
     model.close();
-  }
-
-  /** A checkpoint restored into a graph compiled at the (z, y, x) tile. */
-  private static final class CheckpointVolumes implements TileModel {
-    private final CompiledModel model;
-    private final Session session;
-    private final Size3 tile;
-
-    private CheckpointVolumes(CompiledModel model, Session session, Size3 tile) {
-      this.model = model;
-      this.session = session;
-      this.tile = tile;
-    }
-
-    static CheckpointVolumes restore(Recipe recipe, Size3 tile, Checkpoint checkpoint) {
-      CompiledModel model = ModelCompiler.compile(recipe.model(), tile, recipe.training().seed());
-      @Nullable Session session = null;
-      try {
-        session = new Session(model.graph());
-        Checkpoints.restore(session, model, checkpoint);
-        return new CheckpointVolumes(model, session, tile);
-      } catch (RuntimeException | Error e) {
-        if (session != null) {
-          session.close();
-        }
-        model.close();
-        throw e;
-      }
-    }
-
-    @Override
-    public void predict(float[] tiles, int batch, float[] probabilities) {
-      int channels = model.spec().inputChannels();
-      checkArgument(batch >= 1, "batch must be positive, got %s", batch);
-      int samples = Math.toIntExact(batch * tile.voxels() * channels);
-      try (TFloat32 input = TFloat32.tensorOf(Shape.of(batch, tile.z(), tile.y(), tile.x(), channels),
-              DataBuffers.of(tiles, true, false).narrow(samples));
-          Result result = session.runner().feed(model.input(), input).fetch(model.probabilities()).run()) {
-        TFloat32 out = (TFloat32) result.get(0);
-        out.asRawTensor().data().asFloats().read(probabilities, 0, Math.toIntExact(out.size()));
-      }
-    }
-
-    @Override
-    public void close() {
-      session.close();
-      model.close();
-    }
   }
 }

@@ -10,7 +10,7 @@ import org.unet4j.recipes.bench.BenchOptions;
 import org.unet4j.recipes.model.ModelMismatchException;
 
 /**
- * Benchmarks (and prediction) read 2D images only so far: a 3D net is refused, with a typed error
+ * Benchmarks read 2D images only so far: a 3D net is refused, with a typed error
  * that says what is not supported yet, rather than run on 2D tiles.
  */
 class VolumeRefusalTest {
@@ -18,8 +18,8 @@ class VolumeRefusalTest {
       .name("tiny-3d").model(UNet.builder().dimensions(3).depth(1).baseFilters(2).build()).build();
   private static final String EXPECTED = "tiny-3d: a 3D net (model.dimensions 3) cannot be %s yet: this part of the"
       + " runtime reads 2D images and tiles only. 3D nets can so far be declared, measured"
-      + " (ModelSpec.volumeGeometry()), compiled (ModelCompiler.compile(spec, Size3, seed)) and trained (Training"
-      + " with TrainingData.volumes or the recipe's data)";
+      + " (ModelSpec.volumeGeometry()), compiled (ModelCompiler.compile(spec, Size3, seed)), trained (Training"
+      + " with TrainingData.volumes or the recipe's data) and run for prediction (Model.load, VolumePredictor)";
 
   @Test
   void benchmarksRefuseA3dNet() {
