@@ -4,10 +4,10 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.geometry.VolumeTiling;
+import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.model.VoxelSpacing;
 import org.unet4j.dsl.recipe.InferenceSpec;
@@ -94,14 +94,14 @@ public final class VolumePredictor implements AutoCloseable {
       throw new ModelMismatchException("inference tile " + inference.tile() + " (z " + inference.tileZ() + ") does not"
           + " fit " + recipe.name() + ": " + e.getMessage(), e);
     }
-    if (tiling.z().stride() > 1 || tiling.y().stride() > 1) {
+    if (tiling.z().stride() > 1 || tiling.y().stride() > 1 || tiling.x().stride() > 1) {
       throw new ModelMismatchException(recipe.name() + ": the net's output is coarser than its input (stride "
           + tiling.z().stride() + "x" + tiling.y().stride() + "x" + tiling.x().stride() + ", fewer expanding than"
           + " contracting stages); volumes are predicted by nets with as many expanding as contracting stages");
     }
     refuse(recipe, inference.fillHoles(), "inference.fillHoles true", "false");
     refuse(recipe, inference.instances() != InstanceMethod.COMPONENTS, "inference.instances "
-        + inference.instances().name().toLowerCase(Locale.ROOT).replace('_', '-'), "components");
+        + JsonNames.of(inference.instances()), "components");
     refuse(recipe, inference.instanceClass() > 0, "inference.instanceClass " + inference.instanceClass(), "0");
     if (source.kind() == ModelSource.Kind.EXPORT) {
       throw new ModelMismatchException(source.directory() + ": an export of a 3D net cannot be predicted from yet;"
