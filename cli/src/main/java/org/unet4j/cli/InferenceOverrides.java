@@ -21,6 +21,10 @@ public final class InferenceOverrides {
   @Option(names = "--tile", paramLabel = "N", description = "Input tile size (default: the recipe's inference.tile).")
   @Nullable Integer tile;
 
+  @Option(names = "--tile-z", paramLabel = "N", description = "A 3D net's input tile along z in planes; 0 for the"
+      + " valid size nearest --tile (default: the recipe's inference.tileZ).")
+  @Nullable Integer tileZ;
+
   @Option(names = "--tta", paramLabel = "MODE", description = "Test-time augmentation: none, mirrors (4) or dihedral"
       + " (8 quarter turns and mirrors) (default: the recipe's inference.tta).")
   @Nullable String tta;
@@ -65,6 +69,15 @@ public final class InferenceOverrides {
     return tile;
   }
 
+  /** The --tile-z value: a 3D net's tile along z, 0 for the valid size nearest the tile. */
+  public @Nullable Integer tileZ() {
+    if (tileZ != null && tileZ < 0) {
+      throw new UserException("--tile-z: expected 0 (the valid size nearest --tile) or a number of planes, got "
+          + tileZ);
+    }
+    return tileZ;
+  }
+
   public @Nullable TestTimeAugmentation tta() {
     return constant("--tta", TestTimeAugmentation.class, tta);
   }
@@ -100,9 +113,19 @@ public final class InferenceOverrides {
     Integer batch = batchSize();
     InstanceMethod method = instances();
     Double seeds = seedThreshold();
+    Integer planes = tileZ();
     InferenceSpec overridden = recipe.overriddenBy(tile(), batch, mode, foreground, method, seeds);
-    return instancesPerClass == null ? overridden
-        : overridden.toBuilder().instancesPerClass(instancesPerClass).build();
+    if (instancesPerClass == null && planes == null) {
+      return overridden;
+    }
+    InferenceSpec.Builder changed = overridden.toBuilder();
+    if (instancesPerClass != null) {
+      changed.instancesPerClass(instancesPerClass);
+    }
+    if (planes != null) {
+      changed.tileZ(planes);
+    }
+    return changed.build();
   }
 
   /** The constant of {@code type} whose recipe name is {@code value} in any case, or null when not given. */

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.unet4j.dsl.geometry.Tiling;
+import org.unet4j.dsl.geometry.VolumeTiling;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.recipes.data.FilePattern;
@@ -31,10 +32,12 @@ import picocli.CommandLine.Spec;
  * [--rois] [--measurements] IMAGES...}:
  * overlap-tile prediction of every image, written as {@code NAME_prob.tif}, {@code NAME_labels.tif}
  * and {@code NAME_overlay.png}, with {@code NAME_rois.zip} and {@code NAME_objects.csv} on request
- * ({@link org.unet4j.recipes.infer.PredictionFiles}).
+ * ({@link org.unet4j.recipes.infer.PredictionFiles}); with a 3D net every TIFF stack is one volume
+ * ({@link org.unet4j.recipes.infer.VolumePredictor}).
  */
 @Command(name = "predict", description = "Segment images with a trained model: probability map, instance labels"
-    + " and an overlay per image (overlap-tile prediction, paper Fig. 2).")
+    + " and an overlay per image (overlap-tile prediction, paper Fig. 2); with a 3D net, each TIFF stack as one"
+    + " volume.")
 final class PredictCommand implements Callable<Integer> {
   /** Progress lines on a pipe or file at most this often. */
   private static final long LINE_INTERVAL_NANOS = 10_000_000_000L;
@@ -86,8 +89,13 @@ final class PredictCommand implements Callable<Integer> {
       }
       String output = t.stride() == 1 ? Integer.toString(t.outputSize())
           : t.outputSize() + " (upsampled x" + t.stride() + " to " + t.upsampledOutput() + ")";
-      o.printf(Locale.ROOT, "tiles   %d -> %s, step %d, mirrored context %d px; tta %s; threshold %s%s%n", t.tile(),
-          output, t.step(), t.context(), inference.tta().name().toLowerCase(Locale.ROOT),
+      String tiles = t.tile() + " -> " + output + ", step " + t.step() + ", mirrored context " + t.context() + " px";
+      if (predictor.predictsVolumes()) {
+        VolumeTiling v = predictor.volumes().tiling();
+        tiles = v.tile() + " -> " + v.outputSize() + " voxels (z, y, x), step " + v.step() + ", mirrored context "
+            + v.context();
+      }
+      o.printf(Locale.ROOT, "tiles   %s; tta %s; threshold %s%s%n", tiles, inference.tta().name().toLowerCase(Locale.ROOT),
           inference.threshold(), switch (inference.instances()) {
             case WATERSHED -> "; watershed from cores above " + inference.seedThreshold();
             case DISTANCE_WATERSHED -> "; distance watershed from maxima " + inference.seedDepth() + " px deep";
@@ -109,7 +117,8 @@ final class PredictCommand implements Callable<Integer> {
     PredictedImage done = predictor.predictFile(file, name, out, objectOutputs.outputs(),
         task -> new ProgressLines(task, spec.commandLine().getErr()));
     o.printf(Locale.ROOT, "%s  %dx%d%s  %d object%s  %d tiles  %.1f s  -> %s%n", name, done.width(), done.height(),
-        done.pages() > 1 ? " x " + done.pages() + " pages" : "", done.objects(), done.objects() == 1 ? "" : "s",
+        done.pages() > 1 ? " x " + done.pages() + (predictor.predictsVolumes() ? " planes" : " pages") : "",
+        done.objects(), done.objects() == 1 ? "" : "s",
         done.tiles(), done.seconds(), done.files().probabilities().getFileName());
     o.flush();
   }

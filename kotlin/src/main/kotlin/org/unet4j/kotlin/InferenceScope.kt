@@ -88,4 +88,11 @@ public class InferenceScope internal constructor(private val builder: InferenceS
         set(value) {
             builder.instancesPerClass(value)
         }
+
+    /** A 3D net's input tile along z in planes (tile is the y and x size); 0 for the valid size nearest tile. */
+    public var tileZ: Int
+        get() = builder.tileZ()
+        set(value) {
+            builder.tileZ(value)
+        }
 }

@@ -12,6 +12,7 @@ import org.unet4j.losses.Loss
 import org.unet4j.recipes.data.Image
 import org.unet4j.recipes.data.ImageIo
 import org.unet4j.recipes.data.LabelledImage
+import org.unet4j.recipes.data.Volume
 import org.unet4j.recipes.eval.EvaluationReport
 import org.unet4j.recipes.eval.FileEvaluation
 import org.unet4j.recipes.eval.ObjectSource
@@ -21,6 +22,7 @@ import org.unet4j.recipes.infer.ObjectOutput
 import org.unet4j.recipes.infer.PredictedImage
 import org.unet4j.recipes.infer.ProbabilityMap
 import org.unet4j.recipes.infer.Segmentation
+import org.unet4j.recipes.infer.VolumeSegmentation
 import org.unet4j.recipes.train.EarlyStopping
 import org.unet4j.recipes.train.SampleGenerator
 import org.unet4j.recipes.train.StepEvent
@@ -132,6 +134,9 @@ public fun <T> withModel(path: Path, inference: InferenceSpec? = null, block: (M
 
 /** The probability map and instances of the image file [image] (its first page), in memory. */
 public fun Model.predict(image: Path): Segmentation = predict(ImageIo.read(image))
+
+/** The probabilities and instances of the TIFF stack [stack], one volume for a 3D net, in memory. */
+public fun Model.predictVolume(stack: Path): VolumeSegmentation = predict(Volume.read(stack))
 
 /**
  * Predicts the files into [folder] as `NAME_prob.tif`, `NAME_labels.tif`, `NAME_overlay.png`, and

@@ -234,12 +234,17 @@ class GuideSnippetsTest {
         val recipe = Recipe.builder("tiny-3d")
             .model(UNet.builder().dimensions(3).contracting { c -> c.stage(4) }.bottleneck(8).build())
             .training { it.tile(20).steps(2).batchSize(1).checkpointEvery(2) }
+            .inference { it.tile(28) }
             .build()
         val run = dir.resolve("run")
         val volume = LabelledVolume.read(stack, labels, LabelFormat.INSTANCE, -1)
         val result = Training.of(recipe).data(TrainingData.volumes(listOf(volume))).run(run)
         assertEquals(2L, result.steps())
         assertEquals(2.0, volume.volume().spacing().z())
+        val segmentation = withModel(run) { model -> model.predictVolume(stack) }
+        segmentation.probabilities().size()   // 4x20x20
+        assertEquals(size, segmentation.probabilities().size())
+        assertEquals(size, segmentation.labels().size())
     }
 
     @Test

@@ -206,6 +206,7 @@ class RecipeDslTest {
                 probabilityOf = ProbabilityOf.BACKGROUND
                 instanceClass = 1
                 instancesPerClass = true
+                tileZ = 20
             }
         }
         assertEquals(
@@ -213,7 +214,7 @@ class RecipeDslTest {
             r.data,
         )
         assertEquals(
-            InferenceSpec(124, 2, TestTimeAugmentation.DIHEDRAL, 0.6, 5, true, InstanceMethod.WATERSHED, 0.8, ProbabilityOf.BACKGROUND, 1, 3.5, true),
+            InferenceSpec(124, 2, TestTimeAugmentation.DIHEDRAL, 0.6, 5, true, InstanceMethod.WATERSHED, 0.8, ProbabilityOf.BACKGROUND, 1, 3.5, true, 20),
             r.inference,
         )
         val stacks = recipe("s") {

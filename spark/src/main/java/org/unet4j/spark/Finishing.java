@@ -16,6 +16,7 @@ import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.eval.FileEvaluation;
 import org.unet4j.recipes.infer.ObjectFiles;
 import org.unet4j.recipes.infer.PredictionFiles;
+import org.unet4j.recipes.infer.PredictedImage;
 import org.unet4j.recipes.infer.Predictor;
 import org.unet4j.recipes.infer.ProbabilityMap;
 
@@ -79,6 +80,13 @@ record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStat
   private ImageStats assemble(BatchSettings settings) {
     InputImage image = survey.image();
     Predictor predictor = PredictorCache.get(settings.model(), settings.inference());
+    if (predictor.predictsVolumes()) {
+      PartFiles parts = new PartFiles(settings.outFolder(), image.name());
+      PredictedImage done = predictor.volumes().assemble(image.file(), image.name(), settings.outFolder(),
+          parts.planeParts());
+      parts.delete();
+      return new ImageStats(done.objects(), done.foregroundFraction());
+    }
     List<Image> pages = ImageIo.readPages(image.file());
     PartFiles parts = new PartFiles(settings.outFolder(), image.name());
     List<ProbabilityMap> maps = new ArrayList<>(pages.size());

@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import java.io.Serializable;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.geometry.Tiling;
+import org.unet4j.dsl.geometry.VolumeTiling;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
@@ -66,7 +67,7 @@ public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSi
    * executor.
    *
    * @throws org.unet4j.dsl.InvalidInputException when the tile does not fit the net (naming the
-   *     nearest valid tiles)
+   *     nearest valid tiles; for a 3D net, along each axis)
    * @throws ModelMismatchException when the tile differs from the one an export was compiled for, or
    *     the settings ask for classes the model lacks ({@link ModelMismatchException#requireClasses})
    */
@@ -75,6 +76,9 @@ public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSi
     InferenceSpec inference = applyTo(source.recipe().inference());
     ModelMismatchException.requireClasses(source.recipe(), inference);
     Tiling.of(source.recipe().model(), inference.tile());
+    if (source.recipe().model().dimensions() == 3) {
+      VolumeTiling.of(source.recipe().model(), inference.tile(), inference.tileZ());
+    }
     if (source.fixedTile().isPresent() && source.fixedTile().getAsInt() != inference.tile()) {
       throw ModelMismatchException.exportTile(source.directory(), inference.tile(), source.fixedTile().getAsInt());
     }

@@ -17,7 +17,9 @@ import org.unet4j.recipes.data.ImageIo;
 /**
  * Where the units of a split image put their predictions until the image is assembled:
  * {@code OUT/.unet4j-spark/parts/NAME/}, one float TIFF of foreground probabilities per page
- * ({@code page-00001.tif}) or per row band ({@code page-00001-rows-000000.tif}). Each is written
+ * ({@code page-00001.tif}) or per row band ({@code page-00001-rows-000000.tif}), or, for a volume,
+ * one of class probabilities per range of planes ({@code planes-000000.tif}, named by its first
+ * plane). Each is written
  * atomically, so a retried unit replaces its file whole. The folder is removed once the image's
  * outputs are written, and before a run predicts the image again.
  */
@@ -43,6 +45,21 @@ final class PartFiles {
   /** The foreground probabilities of the rows from {@code fromRow} of page {@code page} (0-based). */
   Path rows(int page, int fromRow) {
     return folder.resolve(String.format(Locale.ROOT, "page-%05d-rows-%06d.tif", page + 1, fromRow));
+  }
+
+  /** The class probabilities of the planes from {@code fromPlane} (0-based) of a volume. */
+  Path planes(int fromPlane) {
+    return folder.resolve(String.format(Locale.ROOT, "planes-%06d.tif", fromPlane));
+  }
+
+  /** The part files of a volume's plane ranges, in the order of their planes. */
+  List<Path> planeParts() {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("planes-")
+          && f.getFileName().toString().endsWith(".tif")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + folder + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -18,6 +18,7 @@ import java.util.Objects;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.unet4j.dsl.geometry.Tiling;
+import org.unet4j.dsl.geometry.VolumeTiling;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
@@ -25,6 +26,7 @@ import org.unet4j.recipes.data.OutputFolderException;
 import org.unet4j.recipes.eval.EvaluationInput;
 import org.unet4j.recipes.eval.EvaluationInputException;
 import org.unet4j.recipes.infer.DihedralTransform;
+import org.unet4j.recipes.infer.VolumePredictor;
 import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.model.ModelSource;
 
@@ -38,8 +40,11 @@ import org.unet4j.recipes.model.ModelSource;
  *   <li><b>predict</b> (executors): each executor opens the model once ({@link PredictorCache});
  *       a whole image is predicted and written by {@code Predictor.predictFile}, exactly as
  *       {@code unet4j predict} does; a split image's units write part files (a net of 3 or more
- *       classes keeps every image whole, since its class files need whole pages);
- *   <li><b>finish</b> (executors): split images are assembled into their outputs, and predictions
+ *       classes keeps every image whole, since its class files need whole pages). With a 3D net each
+ *       image is a volume, split (when over the budget) into ranges of whole slabs of planes that
+ *       the library predicts with their mirrored context ({@code VolumePredictor.predictPart});
+ *   <li><b>finish</b> (executors): split images are assembled into their outputs (a volume by
+ *       {@code VolumePredictor.assemble}, exactly as one prediction of it), and predictions
  *       are evaluated against the ground truth when there is some.
  * </ol>
  * The driver then writes the results table ({@link ResultTable}). Every output file is written
@@ -162,8 +167,11 @@ public final class SparkPrediction {
     for (ImageSurvey survey : pending) {
       new PartFiles(out, survey.image().name()).delete();
     }
-    UnitPlanner planner = new UnitPlanner(tiling, DihedralTransform.of(inference.tta()).size(),
-        inference.batchSize(), true);
+    Recipe recipe = source.recipe();
+    UnitPlanner planner = recipe.model().dimensions() == 3
+        ? new UnitPlanner(tiling, VolumePredictor.copiesAtMost(inference.tta()), inference.batchSize(), false,
+            VolumeTiling.of(recipe.model(), inference.tile(), inference.tileZ()))
+        : new UnitPlanner(tiling, DihedralTransform.of(inference.tta()).size(), inference.batchSize(), true);
     long total = pending.stream().mapToLong(planner::imageCost).sum();
     long budget = unitBudget(source.recipe().model().classes(), s.unitTiles(), total, slots);
     List<WorkUnit> planned = planner.plan(pending, budget);

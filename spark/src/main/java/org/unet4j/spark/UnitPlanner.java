@@ -6,8 +6,12 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.PriorityQueue;
+import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.geometry.Tiling;
+import org.unet4j.dsl.geometry.VolumeTiling;
+import org.unet4j.dsl.model.Size3;
 
 /**
  * Cuts images into work units of about equal cost, so that one huge image or stack does not
@@ -27,6 +31,7 @@ final class UnitPlanner {
   private final int copies;
   private final int batchSize;
   private final boolean rowBands;
+  private final @Nullable VolumeTiling volumes;
 
   /**
    * @param tiling the predictor's tile layout
@@ -35,6 +40,16 @@ final class UnitPlanner {
    * @param rowBands whether pages over the budget are cut into row bands
    */
   UnitPlanner(Tiling tiling, int copies, int batchSize, boolean rowBands) {
+    this(tiling, copies, batchSize, rowBands, null);
+  }
+
+  /**
+   * A planner of volumes when {@code volumes} is given (a 3D net's layout): each image is one
+   * volume, its pages the planes, kept whole within the budget and otherwise cut into ranges of
+   * whole slabs ({@link VolumeTiling#slabBoundaries}), each predicted to a part file and the
+   * volume assembled from them by the library.
+   */
+  UnitPlanner(Tiling tiling, int copies, int batchSize, boolean rowBands, @Nullable VolumeTiling volumes) {
     checkNotNull(tiling, "tiling");
     checkArgument(copies >= 1, "copies must be >= 1, got %s", copies);
     checkArgument(batchSize >= 1, "batchSize must be >= 1, got %s", batchSize);
@@ -42,6 +57,7 @@ final class UnitPlanner {
     this.copies = copies;
     this.batchSize = batchSize;
     this.rowBands = rowBands;
+    this.volumes = volumes;
   }
 
   long pageCost(PageSize page) {
@@ -49,6 +65,9 @@ final class UnitPlanner {
   }
 
   long imageCost(ImageSurvey survey) {
+    if (volumes != null) {
+      return volumes.tileCount(volumeSize(survey)) * copies;
+    }
     return survey.pages().stream().mapToLong(this::pageCost).sum();
   }
 
@@ -68,6 +87,10 @@ final class UnitPlanner {
       InputImage image = survey.image();
       int pages = survey.pages().size();
       long cost = imageCost(survey);
+      if (volumes != null && cost > budget) {
+        planes(units, survey, budget);
+        continue;
+      }
       if (cost <= budget || (pages == 1 && !rowBands)) {
         units.add(new WorkUnit(image, WorkUnit.Kind.IMAGE, pages, 0, pages, 0, survey.firstPage().height(), cost,
             null));
@@ -94,6 +117,25 @@ final class UnitPlanner {
       addPages(units, survey, start, pages, sum);
     }
     return units;
+  }
+
+  private static Size3 volumeSize(ImageSurvey survey) {
+    return new Size3(survey.pages().size(), survey.firstPage().height(), survey.firstPage().width());
+  }
+
+  /** Ranges of whole slabs of a volume, each within the budget where one slab is. */
+  private void planes(List<WorkUnit> units, ImageSurvey survey, long budget) {
+    VolumeTiling layout = Objects.requireNonNull(volumes);
+    Size3 size = volumeSize(survey);
+    long slabCost = (long) layout.y().tilesAlong(size.y()) * layout.x().tilesAlong(size.x()) * copies;
+    int slabs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget / slabCost));
+    List<Integer> cuts = layout.slabBoundaries(size.z(), slabs);
+    for (int i = 0; i + 1 < cuts.size(); i++) {
+      int from = cuts.get(i);
+      int to = cuts.get(i + 1);
+      units.add(new WorkUnit(survey.image(), WorkUnit.Kind.PLANES, size.z(), from, to, 0, size.y(),
+          slabCost * layout.slabs(to - from), null));
+    }
   }
 
   private static void addPages(List<WorkUnit> units, ImageSurvey survey, int from, int to, long cost) {

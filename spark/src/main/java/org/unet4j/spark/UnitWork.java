@@ -7,6 +7,7 @@ import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageFile;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PageSource;
+import org.unet4j.recipes.data.VolumeSource;
 import org.unet4j.recipes.infer.PredictedImage;
 import org.unet4j.recipes.infer.Predictor;
 import org.unet4j.recipes.infer.ProbabilityMap;
@@ -60,6 +61,12 @@ final class UnitWork {
         }
         case PAGES:
           predictPages(unit, settings, predictor);
+          return new UnitResult(unit, null, null, ImageSurvey.since(began));
+        case PLANES:
+          try (ImageFile file = open(unit)) {
+            predictor.volumes().predictPart(VolumeSource.of(file), unit.fromPage(), unit.toPage(),
+                new PartFiles(settings.outFolder(), unit.image().name()).planes(unit.fromPage()));
+          }
           return new UnitResult(unit, null, null, ImageSurvey.since(began));
         default:
           predictRows(unit, settings, predictor);

@@ -7,8 +7,8 @@ import java.io.Serializable;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One task's share of the work: a whole image, a range of pages of a stack, or a band of output
- * rows of one page.
+ * One task's share of the work: a whole image, a range of pages of a stack, a band of output
+ * rows of one page, or a range of planes of a volume.
  *
  * @param image the input
  * @param kind what part of it
@@ -32,7 +32,12 @@ public record WorkUnit(InputImage image, Kind kind, int pages, int fromPage, int
     /** Pages {@code [fromPage, toPage)} of a stack, each predicted to a part file. */
     PAGES,
     /** Output rows {@code [fromRow, toRow)} of page {@code fromPage}, predicted to a part file. */
-    ROWS
+    ROWS,
+    /**
+     * Planes {@code [fromPage, toPage)} of a volume (a stack predicted by a 3D net), whole slabs of
+     * tiles with their mirrored context, predicted to one part file.
+     */
+    PLANES
   }
 
   public WorkUnit {
@@ -66,6 +71,8 @@ public record WorkUnit(InputImage image, Kind kind, int pages, int fromPage, int
         return file + (toPage - fromPage == 1 ? " page " + (fromPage + 1) : " pages " + (fromPage + 1) + "-" + toPage);
       case ROWS:
         return file + (pages > 1 ? " page " + (fromPage + 1) : "") + " rows " + fromRow + "-" + (toRow - 1);
+      case PLANES:
+        return file + " planes " + (fromPage + 1) + "-" + toPage;
       default:
         return file;
     }

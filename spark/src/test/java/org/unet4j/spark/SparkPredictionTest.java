@@ -22,7 +22,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -34,9 +36,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unet4j.cli.Unet4j;
+import org.unet4j.dsl.model.Size3;
+import org.unet4j.recipes.data.Calibration;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
+import org.unet4j.recipes.data.Volume;
+import org.unet4j.recipes.infer.Model;
 import org.unet4j.recipes.infer.ObjectOutput;
 import org.unet4j.recipes.infer.PredictionInputs;
 
@@ -375,5 +381,38 @@ class SparkPredictionTest {
       all += page.pixels().length;
     }
     return (double) inside / all;
+  }
+
+  @Test
+  void volumesAreCutIntoSlabsAndAssembledExactlyAsTheLibraryPredictsThem() throws IOException {
+    Path run = TinyRun.volumeRun(dir);
+    Size3 size = new Size3(11, 9, 8);
+    SplittableRandom random = new SplittableRandom(3);
+    float[] voxels = new float[(int) size.voxels()];
+    for (int i = 0; i < voxels.length; i++) {
+      voxels[i] = random.nextInt(256);
+    }
+    Path stack = dir.resolve("stack.tif");
+    new Volume(size, 1, voxels, new Calibration(0.2, 0.2, 0.6, "micron")).write(stack);
+    Path library = dir.resolve("library");
+    try (Model model = Model.load(run)) {
+      model.predict(stack, library);
+    }
+    Path out = dir.resolve("spark");
+    // 11 planes at a step of 4: 3 slabs of 2 x 2 tiles; a budget of 4 tiles makes each slab a unit.
+    BatchSettings settings = new BatchSettings(run.toString(), InferenceOptions.none(), out.toString(), null, null,
+        false, 4, Set.of());
+    List<InputImage> inputs = InputImage.of(PredictionInputs.resolve("IMAGES", List.of(stack.toString()),
+        Path.of(""), out));
+    BatchResult result = SparkPrediction.prepare(settings, inputs).run(spark, new PrintWriter(new StringWriter()),
+        60_000);
+    assertEquals(3, result.units());
+    assertEquals(ImageRow.Status.PREDICTED, result.rows().get(0).status(), String.valueOf(result.rows().get(0)));
+    Set<String> names = outputs(library);
+    assertEquals(Set.of("stack_prob.tif", "stack_labels.tif"), names.stream().filter(n -> n.endsWith(".tif"))
+        .collect(Collectors.toSet()));
+    assertEquals(names, outputs(out));
+    assertSameFiles(library, out, names);
+    assertFalse(Files.exists(out.resolve(PartFiles.WORK_FOLDER)), "the part files are removed");
   }
 }

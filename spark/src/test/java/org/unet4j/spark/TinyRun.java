@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.tensorflow.Session;
+import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.model.UNet;
 import org.unet4j.dsl.recipe.AdamOptimizer;
 import org.unet4j.dsl.recipe.AugmentationSpec;
@@ -14,13 +16,18 @@ import org.unet4j.dsl.recipe.ConstantSchedule;
 import org.unet4j.dsl.recipe.DataSpec;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
+import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.dsl.recipe.TrainingSpec;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
+import org.unet4j.layers.CompiledModel;
+import org.unet4j.layers.ModelCompiler;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.data.SyntheticTiles;
+import org.unet4j.recipes.model.Checkpoints;
+import org.unet4j.recipes.model.RunDirectory;
 import org.unet4j.recipes.train.Trainer;
 
 /**
@@ -48,6 +55,28 @@ public final class TinyRun {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+    return run;
+  }
+
+  /**
+   * A run directory of a tiny 3D net (one 3x3x3 stage of 2 filters, a bottleneck of 4) holding its
+   * seeded initial weights as a checkpoint, predicting 20x22x22 tiles (4x6x6 voxels out).
+   */
+  public static Path volumeRun(Path dir) throws IOException {
+    Recipe recipe = Recipe.builder("tiny-3d")
+        .model(UNet.builder().dimensions(3).contracting(c -> c.stage(2)).bottleneck(4).build())
+        .training(t -> t.tile(22))
+        .inference(InferenceSpec.builder().tile(22).tileZ(20).build())
+        .build();
+    Path run = dir.resolve("run-3d");
+    RunDirectory directory = new RunDirectory(run);
+    Files.createDirectories(run);
+    Files.writeString(directory.recipe(), Recipes.toJson(recipe));
+    try (CompiledModel model = ModelCompiler.compile(recipe.model(), new Size3(20, 22, 22), 11);
+        Session session = new Session(model.graph())) {
+      session.initialize();
+      directory.checkpoints().save(session, Checkpoints.shapes(model), 0, 0.0);
     }
     return run;
   }

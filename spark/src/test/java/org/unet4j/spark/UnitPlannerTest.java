@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.common.collect.ImmutableList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.unet4j.dsl.geometry.Tiling;
+import org.unet4j.dsl.geometry.VolumeTiling;
+import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.model.UNet;
 
 class UnitPlannerTest {
@@ -110,5 +113,26 @@ class UnitPlannerTest {
     List<List<Long>> costs = tasks.stream().map(t -> t.stream().map(WorkUnit::cost).toList()).toList();
     assertEquals(List.of(List.of(7L, 2L), List.of(5L, 3L), List.of(4L, 3L)), costs);
     assertEquals(2, UnitPlanner.tasks(units.subList(0, 2), 8).size());
+  }
+
+  @Test
+  void volumesOverTheBudgetBecomeRangesOfWholeSlabs() {
+    // 20x22x22 tiles of a 3D net give 4x6x6 voxels: 11 planes of 9 x 8 are 3 slabs of 2 x 2 tiles;
+    // with the 8 mirrors a slab costs 32 tiles.
+    VolumeTiling volumes = VolumeTiling.of(UNet.builder().dimensions(3).contracting(c -> c.stage(2)).bottleneck(4)
+        .build(), new Size3(20, 22, 22));
+    PageSize plane = new PageSize(8, 9);
+    PageSize[] planes = new PageSize[11];
+    Arrays.fill(planes, plane);
+    ImageSurvey volume = survey("v", planes);
+    UnitPlanner planner = new UnitPlanner(TILING, 8, 1, false, volumes);
+    assertEquals(List.of("v.tif (96)"), describe(planner.plan(List.of(volume), 96)));
+    assertEquals(List.of("v.tif planes 1-8 (64)", "v.tif planes 9-11 (32)"),
+        describe(planner.plan(List.of(volume), 70)));
+    // A budget below one slab still gives each slab a unit of its own.
+    List<WorkUnit> slabs = planner.plan(List.of(volume), 10);
+    assertEquals(List.of("v.tif planes 1-4 (32)", "v.tif planes 5-8 (32)", "v.tif planes 9-11 (32)"),
+        describe(slabs));
+    assertEquals(WorkUnit.Kind.PLANES, slabs.get(0).kind());
   }
 }

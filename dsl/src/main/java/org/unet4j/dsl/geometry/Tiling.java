@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.InvalidInputException;
+import org.unet4j.dsl.model.Axis;
 import org.unet4j.dsl.model.ExpandingStageSpec;
 import org.unet4j.dsl.model.Geometry;
 import org.unet4j.dsl.model.ModelSpec;
@@ -80,7 +81,21 @@ public record Tiling(int tile, int outputSize, int step, int context, int skip, 
    *     smallest tile that works)
    */
   public static Tiling of(ModelSpec model, int tile) {
-    Geometry geometry = model.geometry();
+    return of(model, model.geometry(), tile);
+  }
+
+  /**
+   * The layout of a 3D net at input tile {@code tile} along one axis of its volumes: the same
+   * arithmetic as {@link #of(ModelSpec, int)}, with the axis' own {@link Geometry} (its period,
+   * margin and valid sizes); {@link VolumeTiling} puts the three together.
+   *
+   * @throws InvalidInputException when the tile is not valid along the axis, or too small to step
+   */
+  public static Tiling along(ModelSpec model, Axis axis, int tile) {
+    return of(model, model.geometry(axis), tile);
+  }
+
+  private static Tiling of(ModelSpec model, Geometry geometry, int tile) {
     geometry.requireValid(tile, "the model");
     Tiling tiling = layout(model, geometry, tile);
     if (tiling == null) {

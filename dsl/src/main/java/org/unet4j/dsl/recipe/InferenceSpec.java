@@ -43,7 +43,9 @@ public record InferenceSpec(
     @Doc("a net of 3 or more classes also writes NAME_class_labels.tif: for every class k >= 1, the 4-connected"
         + " components of the pixels whose most probable class is k as objects (minObjectSize and fillHoles apply);"
         + " true for a 2-class net is refused")
-        @Default("false") boolean instancesPerClass) {
+        @Default("false") boolean instancesPerClass,
+    @Doc("a 3D net's input tile along z in planes (tile is the y and x size); 0 takes the valid size nearest tile")
+        @Default("0") @Range(min = 0, max = 65536) int tileZ) {
 
   /** The defaults of {@link #instances} and {@link #seedThreshold}. */
   private static final InstanceMethod DEFAULT_INSTANCES = InstanceMethod.COMPONENTS;
@@ -62,13 +64,25 @@ public record InferenceSpec(
     Specs.checkComponent(InferenceSpec.class, "seedThreshold", seedThreshold);
     Specs.checkComponent(InferenceSpec.class, "instanceClass", instanceClass);
     Specs.checkComponent(InferenceSpec.class, "seedDepth", seedDepth);
+    Specs.checkComponent(InferenceSpec.class, "tileZ", tileZ);
+  }
+
+  /**
+   * No instance labelling per class ({@link #instancesPerClass} false) and a 3D net's {@link #tileZ}
+   * at 0, the valid size nearest {@link #tile}: what every inference spec meant before those fields.
+   */
+  public InferenceSpec(int tile, int batchSize, TestTimeAugmentation tta, double threshold, int minObjectSize,
+      boolean fillHoles, InstanceMethod instances, double seedThreshold, ProbabilityOf probabilityOf,
+      int instanceClass, double seedDepth) {
+    this(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold, probabilityOf,
+        instanceClass, seedDepth, false, 0);
   }
 
   /** Instances from the foreground ({@link #instanceClass} 0), the distance watershed's depth at its default. */
   public InferenceSpec(int tile, int batchSize, TestTimeAugmentation tta, double threshold, int minObjectSize,
       boolean fillHoles, InstanceMethod instances, double seedThreshold, ProbabilityOf probabilityOf) {
     this(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold, probabilityOf, 0,
-        DEFAULT_SEED_DEPTH, false);
+        DEFAULT_SEED_DEPTH);
   }
 
   /** A foreground probability map. */
@@ -100,13 +114,13 @@ public record InferenceSpec(
     return new InferenceSpec(tile != null ? tile : this.tile, batchSize != null ? batchSize : this.batchSize,
         tta != null ? tta : this.tta, threshold != null ? threshold : this.threshold, minObjectSize, fillHoles,
         instances != null ? instances : this.instances, seedThreshold != null ? seedThreshold : this.seedThreshold,
-        probabilityOf, instanceClass, seedDepth, instancesPerClass);
+        probabilityOf, instanceClass, seedDepth, instancesPerClass, tileZ);
   }
 
   /** These settings with another tile. */
   public InferenceSpec withTile(int tile) {
     return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
-        probabilityOf, instanceClass, seedDepth, instancesPerClass);
+        probabilityOf, instanceClass, seedDepth, instancesPerClass, tileZ);
   }
 
   /** The recipe format's defaults, read from the {@code @Default} annotations. */
@@ -139,6 +153,7 @@ public record InferenceSpec(
     private int instanceClass;
     private double seedDepth;
     private boolean instancesPerClass;
+    private int tileZ;
 
     private Builder(InferenceSpec from) {
       this.tile = from.tile();
@@ -153,6 +168,7 @@ public record InferenceSpec(
       this.instanceClass = from.instanceClass();
       this.seedDepth = from.seedDepth();
       this.instancesPerClass = from.instancesPerClass();
+      this.tileZ = from.tileZ();
     }
 
     /** Input tile size in pixels; must be valid for the model. */
@@ -284,9 +300,19 @@ public record InferenceSpec(
       return instancesPerClass;
     }
 
+    /** A 3D net's input tile along z in planes; 0 for the valid size nearest {@link #tile}. */
+    public Builder tileZ(int tileZ) {
+      this.tileZ = tileZ;
+      return this;
+    }
+
+    public int tileZ() {
+      return tileZ;
+    }
+
     public InferenceSpec build() {
       return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
-          probabilityOf, instanceClass, seedDepth, instancesPerClass);
+          probabilityOf, instanceClass, seedDepth, instancesPerClass, tileZ);
     }
   }
 }

@@ -11,6 +11,7 @@ import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.recipes.data.FilePattern;
 import org.unet4j.recipes.data.Image;
+import org.unet4j.recipes.data.Volume;
 import org.unet4j.recipes.model.CheckpointException;
 import org.unet4j.recipes.model.ModelSource;
 
@@ -92,7 +93,26 @@ public final class Model implements AutoCloseable {
   }
 
   /**
-   * Predicts the image file (every page of a stack) into {@code folder} as {@code NAME_prob.tif},
+   * The probabilities and instances of a volume of any size, for a 3D net
+   * ({@link VolumePredictor}).
+   *
+   * @throws org.unet4j.recipes.model.ModelMismatchException for a 2D net, or a volume whose channels
+   *     differ from the model's input
+   */
+  public VolumeSegmentation predict(Volume volume) {
+    return predict(volume, TileProgress.NONE);
+  }
+
+  /** As {@link #predict(Volume)}, reporting tiles done to {@code progress}. */
+  public VolumeSegmentation predict(Volume volume, TileProgress progress) {
+    checkNotNull(volume, "volume");
+    VolumePredictor volumes = predictor.volumes();
+    VolumeProbabilities probabilities = volumes.predict(volume, progress);
+    return new VolumeSegmentation(probabilities, volumes.labels(probabilities));
+  }
+
+  /**
+   * Predicts the image file (every page of a stack; for a 3D net, the stack as one volume) into {@code folder} as {@code NAME_prob.tif},
    * {@code NAME_labels.tif} and {@code NAME_overlay.png}, NAME being the file's name without its
    * extension; a net of 3 or more classes adds the class files ({@link PredictionFiles}).
    */

@@ -9,23 +9,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.types.TFloat32;
 import org.unet4j.dsl.geometry.Tiling;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
-import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageFile;
 import org.unet4j.recipes.data.NormalizationStats;
 import org.unet4j.recipes.data.PageSource;
-import org.unet4j.recipes.model.Checkpoint;
-import org.unet4j.recipes.model.Checkpoints;
 import org.unet4j.recipes.model.ExportedModel;
 import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.model.ModelSource;
@@ -55,6 +47,10 @@ import org.unet4j.recipes.model.ModelSource;
  * finished and labels them band by band ({@link BandLabelling}), so its memory is that of a band
  * whatever the page's size. {@link #predictRows} predicts one band for batch engines.
  *
+ * <p><b>3D nets</b> ({@code model.dimensions} 3) are predicted by a {@link VolumePredictor}
+ * ({@link #volumes()}): {@link #predictFile} then predicts a TIFF stack as one volume, and the
+ * methods on single images refuse with a {@link ModelMismatchException}.
+ *
  * <p>{@link #predict} may be called from several threads at once. Close the predictor to free the
  * native graph and session.
  */
@@ -63,11 +59,14 @@ public final class Predictor implements AutoCloseable {
   private final Recipe recipe;
   private final InferenceSpec inference;
   private final Tiling tiling;
-  private final TileModel model;
+  /** The 2D net on tiles; null for a 3D net, whose {@link #volumes} holds its own. */
+  private final @Nullable TileModel model;
   private final int channels;
   private final int classes;
   private final int tilesPerBatch;
-  private final OverlapTiles tiles;
+  /** The 2D tile loop; null for a 3D net, which {@link #volumes} predicts. */
+  private final @Nullable OverlapTiles tiles;
+  private final @Nullable VolumePredictor volumes;
   private final StreamingPolicy streaming;
 
   private Predictor(ModelSource source, InferenceSpec inference, StreamingPolicy streaming, Tiling tiling,
@@ -84,6 +83,22 @@ public final class Predictor implements AutoCloseable {
     this.tilesPerBatch = TileBatching.tilesPerBatch(recipe.model(), tiling.tile(), inference.batchSize(),
         copies.size());
     this.tiles = new OverlapTiles(tiling, model, channels, classes, tilesPerBatch, copies);
+    this.volumes = null;
+  }
+
+  /** A predictor of volumes: the 3D net's in-plane tiling stands for its tiling in the 2D methods' place. */
+  private Predictor(ModelSource source, StreamingPolicy streaming, VolumePredictor volumes) {
+    this.source = source;
+    this.streaming = streaming;
+    this.recipe = source.recipe();
+    this.inference = volumes.inference();
+    this.tiling = volumes.tiling().y();
+    this.model = null;
+    this.channels = recipe.model().inputChannels();
+    this.classes = recipe.model().classes();
+    this.tilesPerBatch = inference.batchSize();
+    this.tiles = null;
+    this.volumes = volumes;
   }
 
   /** The model at {@code path} (run, checkpoint or export) with its recipe's inference settings. */
@@ -113,7 +128,9 @@ public final class Predictor implements AutoCloseable {
     checkNotNull(inference, "inference");
     checkNotNull(streaming, "streaming");
     Recipe recipe = source.recipe();
-    ModelMismatchException.requireImages(recipe, "run for prediction");
+    if (recipe.model().dimensions() == 3) {
+      return new Predictor(source, streaming, VolumePredictor.open(source, inference));
+    }
     int tile = inference.tile();
     recipe.model().geometry().requireValid(tile, recipe.name());
     if (source.fixedTile().isPresent() && source.fixedTile().getAsInt() != tile) {
@@ -123,7 +140,9 @@ public final class Predictor implements AutoCloseable {
     Tiling tiling = Tiling.of(recipe.model(), tile);
     TileModel model = source.kind() == ModelSource.Kind.EXPORT
         ? new ExportTiles(ExportedModel.load(source.directory()))
-        : CheckpointTiles.restore(recipe, tile, checkNotNull(source.checkpoint(), "checkpoint"));
+        // An inference graph: Winograd kernels are transformed once per session, not on every tile.
+        : CheckpointTiles.restore(ModelCompiler.compileForInference(recipe.model(), tile, recipe.training().seed()),
+            checkNotNull(source.checkpoint(), "checkpoint"), tile, tile, recipe.model().inputChannels());
     if (tiling.stride() > 1) {
       model = new UpsampledTiles(model, tiling.outputSize(), recipe.model().classes(), tiling.stride());
     }
@@ -159,6 +178,7 @@ public final class Predictor implements AutoCloseable {
 
   /** Tiles predicted for a {@code width x height} image, test-time copies included. */
   public long tileCount(int width, int height) {
+    images();
     return tiling.tileCount(width, height) * DihedralTransform.of(inference.tta()).size();
   }
 
@@ -178,7 +198,7 @@ public final class Predictor implements AutoCloseable {
     checkNotNull(progress, "progress");
     checkArgument(image.channels() == channels, "the image has %s channel(s) but the model reads %s"
         + " (model.inputChannels)", image.channels(), channels);
-    return tiles.whole(image, NormalizationStats.of(image, recipe.data().normalization()), progress);
+    return images().whole(image, NormalizationStats.of(image, recipe.data().normalization()), progress);
   }
 
   /**
@@ -214,12 +234,12 @@ public final class Predictor implements AutoCloseable {
     checkNotNull(progress, "progress");
     checkArgument(page.channels() == channels, "the image has %s channel(s) but the model reads %s"
         + " (model.inputChannels)", page.channels(), channels);
-    return tiles.rows(page, stats, fromRow, toRow, progress);
+    return images().rows(page, stats, fromRow, toRow, progress);
   }
 
   /** Tiles {@link #predictRows} predicts for rows {@code [fromRow, toRow)} of a {@code width x height} page. */
   public long tileCount(int width, int height, int fromRow, int toRow) {
-    return tiles.tileCount(width, height, fromRow, toRow);
+    return images().tileCount(width, height, fromRow, toRow);
   }
 
   /**
@@ -229,6 +249,7 @@ public final class Predictor implements AutoCloseable {
    * ({@link InstanceSegmentation#grown}).
    */
   public InstanceLabels labels(ProbabilityMap map) {
+    images();
     if (inference.instanceClass() > 0) {
       return InstanceSegmentation.grown(map, inference.instanceClass(), inference.threshold(), inference.fillHoles(),
           inference.minObjectSize());
@@ -280,7 +301,42 @@ public final class Predictor implements AutoCloseable {
    */
   public PredictedImage predictFile(Path file, String name, Path folder, Set<ObjectOutput> objectOutputs,
       Function<String, TileProgress> progress) {
+    if (volumes != null) {
+      if (!objectOutputs.isEmpty()) {
+        throw new ModelMismatchException(recipe.name() + ": a 3D net writes no per-object files (" + objectOutputs
+            + ") yet; its volumes get NAME_prob.tif, NAME_labels.tif and an overlay per plane");
+      }
+      return volumes.predictFile(file, name, folder, progress);
+    }
     return new FilePrediction(this, streaming, objectOutputs).predict(file, name, folder, progress);
+  }
+
+  /**
+   * The volume predictor of a 3D net ({@code model.dimensions} 3), which predicts volumes in
+   * memory and plane ranges of stacks.
+   *
+   * @throws ModelMismatchException for a 2D net
+   */
+  public VolumePredictor volumes() {
+    if (volumes == null) {
+      throw new ModelMismatchException(recipe.name() + ": a 2D net predicts images; volumes need a 3D net"
+          + " (model.dimensions 3)");
+    }
+    return volumes;
+  }
+
+  /** Whether the model is a 3D net, whose files are volumes ({@link #volumes()}). */
+  public boolean predictsVolumes() {
+    return volumes != null;
+  }
+
+  /** The 2D tile loop, refusing a 3D net. */
+  private OverlapTiles images() {
+    if (tiles == null) {
+      throw new ModelMismatchException(recipe.name() + ": a 3D net (model.dimensions 3) predicts volumes, not"
+          + " single images: Model.predict(Volume), VolumePredictor, or a file whose pages are the planes");
+    }
+    return tiles;
   }
 
   /** The number of probability channels the model writes. */
@@ -291,60 +347,17 @@ public final class Predictor implements AutoCloseable {
   /** Streams a page band by band through the tiles ({@link OverlapTiles#stream}), for file prediction. */
   void streamBands(PageSource page, NormalizationStats stats, int bandRows, OverlapTiles.RowSink sink,
       TileProgress progress) {
-    tiles.stream(page, stats, bandRows, sink, progress);
+    images().stream(page, stats, bandRows, sink, progress);
   }
 
   /** Frees the native graph and session. */
   @Override
   public void close() {
-    model.close();
-  }
-
-  /** A checkpoint restored into an inference graph compiled at the tile. */
-  private static final class CheckpointTiles implements TileModel {
-    private final CompiledModel model;
-    private final Session session;
-    private final int tile;
-
-    private CheckpointTiles(CompiledModel model, Session session, int tile) {
-      this.model = model;
-      this.session = session;
-      this.tile = tile;
-    }
-
-    static CheckpointTiles restore(Recipe recipe, int tile, Checkpoint checkpoint) {
-      // An inference graph: Winograd kernels are transformed once per session, not on every tile.
-      CompiledModel model = ModelCompiler.compileForInference(recipe.model(), tile, recipe.training().seed());
-      @Nullable Session session = null;
-      try {
-        session = new Session(model.graph());
-        Checkpoints.restore(session, model, checkpoint);
-        return new CheckpointTiles(model, session, tile);
-      } catch (RuntimeException | Error e) {
-        if (session != null) {
-          session.close();
-        }
-        model.close();
-        throw e;
-      }
-    }
-
-    @Override
-    public void predict(float[] tiles, int batch, float[] probabilities) {
-      int channels = model.spec().inputChannels();
-      int samples = batch * tile * tile * channels;
-      try (TFloat32 input = TFloat32.tensorOf(Shape.of(batch, tile, tile, channels),
-              DataBuffers.of(tiles, true, false).narrow(samples));
-          Result result = session.runner().feed(model.input(), input).fetch(model.probabilities()).run()) {
-        TFloat32 out = (TFloat32) result.get(0);
-        out.asRawTensor().data().asFloats().read(probabilities, 0, Math.toIntExact(out.size()));
-      }
-    }
-
-    @Override
-    public void close() {
-      session.close();
+    if (model != null) {
       model.close();
+    }
+    if (volumes != null) {
+      volumes.close();
     }
   }
 

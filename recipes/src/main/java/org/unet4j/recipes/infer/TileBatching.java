@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import org.unet4j.dsl.model.LayerShape;
 import org.unet4j.dsl.model.ModelSpec;
+import org.unet4j.dsl.model.Size3;
 
 /**
  * How many tiles go through the net at once. Without test-time augmentation
@@ -39,7 +40,28 @@ final class TileBatching {
     if (copies == 1) {
       return batchSize;
     }
-    long fits = ACTIVATION_BUDGET_BYTES / activationBytes(model, tile);
+    return fit(activationBytes(model, tile), batchSize, copies);
+  }
+
+  /**
+   * Tiles per batch for {@code copies} transformed copies of each of {@code batchSize} volume tiles
+   * of a 3D {@code model} at {@code tile}.
+   */
+  static int tilesPerBatch(ModelSpec model, Size3 tile, int batchSize, int copies) {
+    checkArgument(batchSize >= 1 && copies >= 1, "batchSize and copies must be positive, got %s and %s",
+        batchSize, copies);
+    if (copies == 1) {
+      return batchSize;
+    }
+    long values = 0;
+    for (LayerShape layer : model.volumeGeometry().layers(tile)) {
+      values += (long) layer.depth() * layer.height() * layer.width() * layer.channels();
+    }
+    return fit(values * Float.BYTES, batchSize, copies);
+  }
+
+  private static int fit(long tileBytes, int batchSize, int copies) {
+    long fits = ACTIVATION_BUDGET_BYTES / tileBytes;
     return (int) Math.max(batchSize, Math.min((long) batchSize * copies, fits));
   }
 

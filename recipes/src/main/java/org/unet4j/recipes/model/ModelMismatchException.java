@@ -47,7 +47,7 @@ public final class ModelMismatchException extends InvalidInputException {
 
   /**
    * Refuses a 3D net ({@code model.dimensions} 3) where the runtime reads 2D images only:
-   * prediction and benchmarks do not take volumes yet, and a volume handled as a pile of 2D pages
+   * benchmarks do not take volumes yet, and a volume handled as a pile of 2D pages
    * by a 3D net would be a silently wrong result.
    *
    * @param activity what was asked, as a verb phrase: {@code "trained"}, {@code "run for prediction"}
@@ -57,7 +57,8 @@ public final class ModelMismatchException extends InvalidInputException {
       throw new ModelMismatchException(recipe.name() + ": a 3D net (model.dimensions " + recipe.model().dimensions()
           + ") cannot be " + activity + " yet: this part of the runtime reads 2D images and tiles only. 3D nets can so"
           + " far be declared, measured (ModelSpec.volumeGeometry()), compiled (ModelCompiler.compile(spec, Size3,"
-          + " seed)) and trained (Training with TrainingData.volumes or the recipe's data)");
+          + " seed)), trained (Training with TrainingData.volumes or the recipe's data) and run for prediction"
+          + " (Model.load, VolumePredictor)");
     }
   }
 

@@ -1,0 +1,261 @@
+package org.unet4j.recipes.infer;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.model.Size3;
+import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.labels.InstanceLabels;
+import org.unet4j.labels.InstanceVolume;
+import org.unet4j.recipes.data.DataException;
+import org.unet4j.recipes.data.Image;
+import org.unet4j.recipes.data.ImageFile;
+import org.unet4j.recipes.data.ImageIo;
+import org.unet4j.recipes.data.NormalizationStats;
+import org.unet4j.recipes.data.PixelType;
+import org.unet4j.recipes.data.StripTiffWriter;
+import org.unet4j.recipes.data.TiffVariant;
+import org.unet4j.recipes.data.VolumeSource;
+
+/**
+ * Prediction of a TIFF stack with a 3D net, a volume per file: {@code NAME_prob.tif} (the
+ * probability of {@code inference.probabilityOf}'s class, float, a page per plane) is written
+ * plane by plane as the slabs finish, so the probabilities of a stack larger than memory stream
+ * through ({@link VolumeOverlapTiles}); for a net of 3 or more classes {@code NAME_classes.tif} and
+ * {@code NAME_class_prob.tif} stream beside it, as for images ({@link PredictionFiles}). The
+ * instances need the whole volume's foreground: it is kept as one byte a voxel while the
+ * probabilities stream, then labelled ({@link VolumePredictor#labels}) into {@code NAME_labels.tif}
+ * (16-bit, a page per plane) and an overlay PNG per plane. Every TIFF carries the input's
+ * calibration (pixel size, unit, plane spacing), so Fiji opens it as a stack at the input's
+ * scale; every file is written under a temporary name and renamed when complete.
+ *
+ * <p>A volume predicted in parts ({@link VolumePredictor#predictPart}: ranges of planes, each to a
+ * part file of its class probabilities) is {@link #assemble}d through the same writers from its
+ * parts, so its outputs are those of one prediction of the whole stack.
+ */
+final class VolumeFilePrediction {
+  private final VolumePredictor predictor;
+
+  VolumeFilePrediction(VolumePredictor predictor) {
+    this.predictor = checkNotNull(predictor, "predictor");
+  }
+
+  PredictedImage predict(Path file, String name, Path folder, Function<String, TileProgress> progress) {
+    checkNotNull(file, "file");
+    checkNotNull(name, "name");
+    checkNotNull(folder, "folder");
+    checkNotNull(progress, "progress");
+    long began = System.nanoTime();
+    try (ImageFile in = ImageFile.open(file)) {
+      VolumeSource volume = VolumeSource.of(in);
+      predictor.requireChannels(volume, file.toString());
+      NormalizationStats stats = predictor.normalization(volume);
+      try (Outputs outputs = new Outputs(volume, name, folder)) {
+        predictor.stream(volume, stats, 0, volume.size().z(), outputs::accept, progress.apply(name));
+        return outputs.finish(file, began);
+      }
+    }
+  }
+
+  /**
+   * Writes the outputs of {@code file} from {@code parts}, the class probabilities of its planes in
+   * order, as {@link VolumePredictor#predictPart} wrote them.
+   */
+  PredictedImage assemble(Path file, String name, Path folder, List<Path> parts) {
+    checkNotNull(file, "file");
+    checkNotNull(parts, "parts");
+    long began = System.nanoTime();
+    int classes = predictor.recipe().model().classes();
+    try (ImageFile in = ImageFile.open(file)) {
+      VolumeSource volume = VolumeSource.of(in);
+      Size3 size = volume.size();
+      try (Outputs outputs = new Outputs(volume, name, folder)) {
+        int z = 0;
+        for (Path part : parts) {
+          List<Image> pages = ImageIo.readPages(part);
+          if (pages.size() % classes != 0) {
+            throw new DataException(part + " holds " + pages.size() + " pages, not whole planes of " + classes
+                + " class(es)");
+          }
+          for (int p = 0; p < pages.size(); p += classes, z++) {
+            if (z >= size.z()) {
+              throw new DataException(part + " continues past the " + size.z() + " planes of " + file);
+            }
+            float[] values = new float[size.y() * size.x() * classes];
+            for (int k = 0; k < classes; k++) {
+              Image page = pages.get(p + k);
+              if (page.width() != size.x() || page.height() != size.y()) {
+                throw new DataException(part + " has a " + page.width() + "x" + page.height() + " page but the"
+                    + " planes of " + file + " are " + size.x() + "x" + size.y());
+              }
+              float[] pixels = page.pixels();
+              for (int i = 0; i < pixels.length; i++) {
+                values[i * classes + k] = pixels[i];
+              }
+            }
+            outputs.accept(z, new ProbabilityMap(size.x(), size.y(), classes, values));
+          }
+        }
+        if (z != size.z()) {
+          throw new DataException("the parts of " + file + " hold " + z + " of its " + size.z() + " planes");
+        }
+        return outputs.finish(file, began);
+      }
+    }
+  }
+
+  /**
+   * Writes the class probabilities of planes {@code [fromZ, toZ)} of {@code volume} into
+   * {@code part}: a float page per class for each plane in turn, written under a temporary name.
+   */
+  void predictPart(VolumeSource volume, int fromZ, int toZ, Path part) {
+    predictor.requireChannels(volume, "the volume");
+    int classes = predictor.recipe().model().classes();
+    Size3 size = volume.size();
+    try (StripTiffWriter writer = StripTiffWriter.create(part, volume.calibration(),
+        TiffVariant.forPixelBytes(4L * (toZ - fromZ) * size.y() * size.x() * classes))) {
+      predictor.stream(volume, predictor.normalization(volume), fromZ, toZ, (z, map) -> {
+        for (int k = 0; k < classes; k++) {
+          write(writer, Image.gray(size.x(), size.y(), PixelType.FLOAT32, map.channel(k)));
+        }
+      }, TileProgress.NONE);
+      writer.commit();
+    }
+  }
+
+  /** The output files of one volume, written plane by plane in order. */
+  private final class Outputs implements AutoCloseable {
+    private final VolumeSource volume;
+    private final String name;
+    private final Size3 size;
+    private final InferenceSpec inference = predictor.inference();
+    private final PredictionFiles files;
+    private final boolean[] foreground;
+    private final StripTiffWriter probabilities;
+    private final @Nullable StripTiffWriter classMaps;
+    private final @Nullable StripTiffWriter classProbabilities;
+
+    Outputs(VolumeSource volume, String name, Path folder) {
+      this.volume = volume;
+      this.name = name;
+      this.size = volume.size();
+      this.files = PredictionFiles.of(folder, name, size.z());
+      this.foreground = new boolean[Math.toIntExact(size.voxels())];
+      int classes = predictor.recipe().model().classes();
+      long voxels = size.voxels();
+      List<StripTiffWriter> opened = new ArrayList<>();
+      try {
+        probabilities = open(opened, files.probabilities(), voxels * 4);
+        classMaps = classes >= 3 ? open(opened, files.classes(), voxels) : null;
+        classProbabilities = classes >= 3 ? open(opened, files.classProbabilities(), voxels * 4 * classes) : null;
+      } catch (RuntimeException e) {
+        opened.forEach(StripTiffWriter::close);
+        throw e;
+      }
+    }
+
+    private StripTiffWriter open(List<StripTiffWriter> opened, Path file, long bytes) {
+      StripTiffWriter writer = StripTiffWriter.create(file, volume.calibration(), TiffVariant.forPixelBytes(bytes));
+      opened.add(writer);
+      return writer;
+    }
+
+    void accept(int z, ProbabilityMap map) {
+      float[] fg = map.foreground();
+      int plane = size.y() * size.x();
+      for (int i = 0; i < plane; i++) {
+        foreground[z * plane + i] = fg[i] > inference.threshold();
+      }
+      write(probabilities, map.image(inference.probabilityOf()));
+      if (classMaps != null && classProbabilities != null) {
+        write(classMaps, map.classImage());
+        for (Image k : map.classImages()) {
+          write(classProbabilities, k);
+        }
+      }
+    }
+
+    /** Labels the foreground, writes the labels and overlays, and renames every file into place. */
+    PredictedImage finish(Path file, long began) {
+      InstanceVolume labels = VolumePredictor.labels(foreground, size, inference.minObjectSize());
+      files.checkLabelCount(labels.cellCount(), 0);
+      writeLabels(labels);
+      writeOverlays(labels);
+      probabilities.commit();
+      if (classMaps != null && classProbabilities != null) {
+        classMaps.commit();
+        classProbabilities.commit();
+      }
+      long inside = 0;
+      for (int v : labels.toArray()) {
+        if (v != 0) {
+          inside++;
+        }
+      }
+      return new PredictedImage(name, file, size.x(), size.y(), size.z(), labels.cellCount(),
+          inside / (double) size.voxels(), predictor.tileCount(volume, 0, size.z()),
+          (System.nanoTime() - began) / 1e9, files);
+    }
+
+    private void writeLabels(InstanceVolume labels) {
+      int[] values = labels.toArray();
+      int plane = size.y() * size.x();
+      try (StripTiffWriter writer = StripTiffWriter.create(files.labels(), volume.calibration(),
+          TiffVariant.forPixelBytes(size.voxels() * 2))) {
+        float[] page = new float[plane];
+        for (int z = 0; z < size.z(); z++) {
+          for (int i = 0; i < plane; i++) {
+            page[i] = values[z * plane + i];
+          }
+          write(writer, Image.gray(size.x(), size.y(), PixelType.UINT16, page));
+        }
+        writer.commit();
+      }
+    }
+
+    /** An overlay per plane: the contours of the plane's cuts through the objects, on the plane. */
+    private void writeOverlays(InstanceVolume labels) {
+      int[] values = labels.toArray();
+      int plane = size.y() * size.x();
+      List<Path> written = new ArrayList<>();
+      try {
+        for (int z = 0; z < size.z(); z++) {
+          int[] planeLabels = new int[plane];
+          System.arraycopy(values, z * plane, planeLabels, 0, plane);
+          Image image = new Image(size.x(), size.y(), volume.channels(), PixelType.FLOAT32, volume.plane(z));
+          Path temporary = PredictionFiles.temporary(files.overlays().get(z));
+          written.add(temporary);
+          ImageIo.writePng(temporary, Overlay.of(image, InstanceLabels.of(planeLabels, size.x(), size.y())));
+        }
+        for (int z = 0; z < size.z(); z++) {
+          PredictionFiles.moveInPlace(written.get(z), files.overlays().get(z));
+        }
+      } finally {
+        for (Path temporary : written) {
+          PredictionFiles.deleteQuietly(temporary);
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      probabilities.close();
+      if (classMaps != null) {
+        classMaps.close();
+      }
+      if (classProbabilities != null) {
+        classProbabilities.close();
+      }
+    }
+  }
+
+  private static void write(StripTiffWriter writer, Image page) {
+    writer.beginPage(page.width(), page.height(), page.type());
+    writer.writeRows(page.pixels(), 0, page.height());
+    writer.endPage();
+  }
+}

@@ -1,0 +1,310 @@
+package org.unet4j.recipes.infer;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import org.unet4j.dsl.InvalidInputException;
+import org.unet4j.dsl.geometry.VolumeTiling;
+import org.unet4j.dsl.json.JsonNames;
+import org.unet4j.dsl.model.Size3;
+import org.unet4j.dsl.model.VoxelSpacing;
+import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.InstanceMethod;
+import org.unet4j.dsl.recipe.Recipe;
+import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.labels.ConnectedComponents3d;
+import org.unet4j.labels.InstanceVolume;
+import org.unet4j.layers.ModelCompiler;
+import org.unet4j.recipes.data.NormalizationStats;
+import org.unet4j.recipes.data.Volume;
+import org.unet4j.recipes.data.VolumeSource;
+import org.unet4j.recipes.model.ModelMismatchException;
+import org.unet4j.recipes.model.ModelSource;
+
+/**
+ * Overlap-tile prediction of volumes of any size with a trained 3D net ({@code model.dimensions}
+ * 3): the volume is normalised as in training (over all its voxels, {@code data.normalization}),
+ * mirror-extended along z, y and x and cut into overlapping (z, y, x) tiles whose outputs abut
+ * ({@link VolumeTiling}), so the result equals one pass of the net over the whole volume. The tile
+ * is {@code inference.tile} along y and x and {@code inference.tileZ} planes along z (0: the valid
+ * size nearest the tile). Where a volume is thinner than the mirrored context, the mirror is
+ * reflected again and again ({@link org.unet4j.augment.Mirror}), so a volume of any size of at
+ * least 1x1x1 is predicted.
+ *
+ * <p><b>Slabs.</b> The tiles are predicted slab by slab along z (a slab: one row of tiles along z,
+ * {@code step_z} planes of output read from {@code tile_z} planes of input), and each plane is
+ * handed on when finished ({@link VolumeOverlapTiles}): {@link #predictFile} writes it to
+ * {@code NAME_prob.tif} at once, so a stack larger than memory streams through the memory of a
+ * tile stack, and {@link #predictPlanes} predicts any range of planes alone, bit-identical to the
+ * same planes of a whole prediction (how Spark splits a volume into work units).
+ *
+ * <p><b>Test-time augmentation</b> averages the predictions of transformed copies of the whole
+ * volume, read back through the inverse transform ({@link VolumeTransform}): {@code mirrors} the 8
+ * mirrors along z, y and x; {@code dihedral} adds the quarter turns about z (16 copies) where the
+ * volume's y and x spacings are equal, and is the 8 mirrors where they differ (a turn would swap
+ * them). No transform turns z into the plane.
+ *
+ * <p><b>Instances</b> are the 6-connected components of the voxels whose foreground probability is
+ * above {@code inference.threshold}, those under {@code inference.minObjectSize} voxels dropped.
+ *
+ * <p>May be used from several threads at once. Close it to free the native graph and session.
+ */
+public final class VolumePredictor implements AutoCloseable {
+  private final ModelSource source;
+  private final Recipe recipe;
+  private final InferenceSpec inference;
+  private final VolumeTiling tiling;
+  private final TileModel model;
+  private final VolumeOverlapTiles tiles;
+
+  private VolumePredictor(ModelSource source, InferenceSpec inference, VolumeTiling tiling, TileModel model) {
+    this.source = source;
+    this.recipe = source.recipe();
+    this.inference = inference;
+    this.tiling = tiling;
+    this.model = model;
+    int batch = TileBatching.tilesPerBatch(recipe.model(), tiling.tile(), inference.batchSize(),
+        copiesAtMost(inference.tta()));
+    this.tiles = new VolumeOverlapTiles(tiling, model, recipe.model().inputChannels(), recipe.model().classes(),
+        batch);
+  }
+
+  /**
+   * Loads the weights of a 3D net for prediction with {@code inference}.
+   *
+   * @throws ModelMismatchException when the net is not 3D, the tile does not fit it (naming the
+   *     axis and the nearest valid sizes), its output is coarser than its input, the model is an
+   *     export, or {@code inference} asks for post-processing volumes do not have (hole filling,
+   *     watershed instances, class-seeded instances)
+   */
+  public static VolumePredictor open(ModelSource source, InferenceSpec inference) {
+    checkNotNull(source, "source");
+    checkNotNull(inference, "inference");
+    Recipe recipe = source.recipe();
+    if (recipe.model().dimensions() != 3) {
+      throw new ModelMismatchException(recipe.name() + ": a " + recipe.model().dimensions()
+          + "D net predicts images (Predictor); VolumePredictor takes 3D nets");
+    }
+    VolumeTiling tiling;
+    try {
+      tiling = VolumeTiling.of(recipe.model(), inference.tile(), inference.tileZ());
+    } catch (InvalidInputException e) {
+      throw new ModelMismatchException("inference tile " + inference.tile() + " (z " + inference.tileZ() + ") does not"
+          + " fit " + recipe.name() + ": " + e.getMessage(), e);
+    }
+    if (tiling.z().stride() > 1 || tiling.y().stride() > 1 || tiling.x().stride() > 1) {
+      throw new ModelMismatchException(recipe.name() + ": the net's output is coarser than its input (stride "
+          + tiling.z().stride() + "x" + tiling.y().stride() + "x" + tiling.x().stride() + ", fewer expanding than"
+          + " contracting stages); volumes are predicted by nets with as many expanding as contracting stages");
+    }
+    refuse(recipe, inference.fillHoles(), "inference.fillHoles true", "false");
+    refuse(recipe, inference.instances() != InstanceMethod.COMPONENTS, "inference.instances "
+        + JsonNames.of(inference.instances()), "components");
+    refuse(recipe, inference.instanceClass() > 0, "inference.instanceClass " + inference.instanceClass(), "0");
+    if (source.kind() == ModelSource.Kind.EXPORT) {
+      throw new ModelMismatchException(source.directory() + ": an export of a 3D net cannot be predicted from yet;"
+          + " predict from its run or checkpoint");
+    }
+    Size3 tile = tiling.tile();
+    TileModel model = CheckpointTiles.restore(ModelCompiler.compile(recipe.model(), tile, recipe.training().seed()),
+        checkNotNull(source.checkpoint(), "checkpoint"), tile.z(), tile.y(), tile.x(), recipe.model().inputChannels());
+    return new VolumePredictor(source, inference, tiling, model);
+  }
+
+  private static void refuse(Recipe recipe, boolean asked, String setting, String valid) {
+    if (asked) {
+      throw new ModelMismatchException(setting + ": volumes of " + recipe.name() + " are labelled by the 6-connected"
+          + " components of their foreground only; set it to " + valid);
+    }
+  }
+
+  public ModelSource source() {
+    return source;
+  }
+
+  /** The recipe the model was trained with. */
+  public Recipe recipe() {
+    return recipe;
+  }
+
+  /** The inference settings in use. */
+  public InferenceSpec inference() {
+    return inference;
+  }
+
+  /** The tile arithmetic along z, y and x. */
+  public VolumeTiling tiling() {
+    return tiling;
+  }
+
+  /** The transforms test-time augmentation averages for a volume of {@code spacing}. */
+  List<VolumeTransform> transforms(VoxelSpacing spacing) {
+    return VolumeTransform.of(inference.tta(), spacing);
+  }
+
+  /** Tiles predicted for planes {@code [fromZ, toZ)} of {@code volume}, test-time copies included. */
+  public long tileCount(VolumeSource volume, int fromZ, int toZ) {
+    return tiles.tileCount(volume.size(), transforms(spacing(volume)), fromZ, toZ);
+  }
+
+  /** {@link #predict(Volume, TileProgress)} without progress. */
+  public VolumeProbabilities predict(Volume volume) {
+    return predict(volume, TileProgress.NONE);
+  }
+
+  /**
+   * The class probabilities of every voxel of {@code volume} (raw intensities, any size of at least
+   * 1x1x1).
+   *
+   * @throws ModelMismatchException when the volume's channels differ from the model's input
+   */
+  public VolumeProbabilities predict(Volume volume, TileProgress progress) {
+    checkNotNull(volume, "volume");
+    VolumeSource source = VolumeSource.of(volume);
+    return predictPlanes(source, normalization(source), 0, volume.size().z(), progress);
+  }
+
+  /**
+   * The normalisation statistics of a whole volume as training computed them, read plane by plane:
+   * what {@link #predictPlanes} needs, the same for every range of planes.
+   */
+  public NormalizationStats normalization(VolumeSource volume) {
+    checkNotNull(volume, "volume");
+    return NormalizationStats.of(volume.stackedPlanes(), recipe.data().normalization());
+  }
+
+  /**
+   * The class probabilities of planes {@code [fromZ, toZ)} of {@code volume}: bit-identical to the
+   * same planes of {@link #predict} of the whole volume, while reading only the planes the covering
+   * slabs need (the planes plus the mirrored context). Ranges whose borders are multiples of
+   * {@code tiling().z().step()} share no tiles without test-time augmentation.
+   *
+   * @param stats the normalisation of the whole volume ({@link #normalization})
+   * @throws ModelMismatchException when the volume's channels differ from the model's input or the
+   *     planes are not {@code 0 <= fromZ < toZ <= planes}
+   */
+  public VolumeProbabilities predictPlanes(VolumeSource volume, NormalizationStats stats, int fromZ, int toZ,
+      TileProgress progress) {
+    checkNotNull(volume, "volume");
+    checkNotNull(stats, "stats");
+    checkNotNull(progress, "progress");
+    requireChannels(volume, "the volume");
+    if (fromZ < 0 || fromZ >= toZ || toZ > volume.size().z()) {
+      throw new ModelMismatchException("planes [" + fromZ + ", " + toZ + ") of a volume of " + volume.size().z()
+          + " planes; give 0 <= from < to <= " + volume.size().z());
+    }
+    Size3 size = volume.size();
+    int classes = recipe.model().classes();
+    int plane = size.y() * size.x() * classes;
+    float[] values = new float[Math.toIntExact((long) (toZ - fromZ) * plane)];
+    stream(volume, stats, fromZ, toZ, (z, map) -> System.arraycopy(map.values(), 0, values, (z - fromZ) * plane,
+        plane), progress);
+    return new VolumeProbabilities(new Size3(toZ - fromZ, size.y(), size.x()), classes, values);
+  }
+
+  /** Predicts planes {@code [fromZ, toZ)}, handing each finished plane to {@code sink} in order. */
+  void stream(VolumeSource volume, NormalizationStats stats, int fromZ, int toZ, VolumeOverlapTiles.PlaneSink sink,
+      TileProgress progress) {
+    tiles.predict(volume, stats, transforms(spacing(volume)), fromZ, toZ, sink, progress);
+  }
+
+  void requireChannels(VolumeSource volume, String what) {
+    if (volume.channels() != recipe.model().inputChannels()) {
+      throw new ModelMismatchException(what + " has " + volume.channels() + " channel(s) but the model reads "
+          + recipe.model().inputChannels() + " (model.inputChannels)");
+    }
+  }
+
+  private static VoxelSpacing spacing(VolumeSource volume) {
+    return new VoxelSpacing(volume.calibration().pixelDepth(), volume.calibration().pixelHeight(),
+        volume.calibration().pixelWidth());
+  }
+
+  /** The instances of {@code probabilities} with this predictor's threshold and minimum object size. */
+  public InstanceVolume labels(VolumeProbabilities probabilities) {
+    checkNotNull(probabilities, "probabilities");
+    float[] foreground = probabilities.foreground();
+    boolean[] mask = new boolean[foreground.length];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = foreground[i] > inference.threshold();
+    }
+    return labels(mask, probabilities.size(), inference.minObjectSize());
+  }
+
+  /**
+   * The 6-connected components of {@code mask} (the voxels above the threshold), those under
+   * {@code minObjectSize} voxels dropped, numbered in raster order.
+   */
+  static InstanceVolume labels(boolean[] mask, Size3 size, int minObjectSize) {
+    int[] labels = new int[mask.length];
+    int n = ConnectedComponents3d.label(mask, size, labels);
+    if (minObjectSize > 0) {
+      long[] voxels = new long[n + 1];
+      for (int label : labels) {
+        voxels[label]++;
+      }
+      for (int i = 0; i < labels.length; i++) {
+        if (voxels[labels[i]] < minObjectSize) {
+          labels[i] = 0;
+        }
+      }
+    }
+    return InstanceVolume.of(labels, size);
+  }
+
+  /**
+   * Predicts the TIFF stack {@code file} (its pages the planes) into {@code folder} as
+   * {@code NAME_prob.tif}, {@code NAME_labels.tif} and an overlay per plane, streamed slab by slab
+   * ({@link VolumeFilePrediction}).
+   */
+  public PredictedImage predictFile(Path file, String name, Path folder, Function<String, TileProgress> progress) {
+    return new VolumeFilePrediction(this).predict(file, name, folder, progress);
+  }
+
+  /**
+   * Predicts planes {@code [fromZ, toZ)} of {@code volume} into the part file {@code part} (their
+   * class probabilities, a float page per class for each plane, written under a temporary name and
+   * renamed), normalised over the whole volume: one work unit of a volume split for a batch
+   * engine. {@link #assemble} writes the volume's outputs from its parts.
+   *
+   * @throws ModelMismatchException when the volume's channels differ from the model's input
+   */
+  public void predictPart(VolumeSource volume, int fromZ, int toZ, Path part) {
+    checkNotNull(volume, "volume");
+    checkNotNull(part, "part");
+    if (fromZ < 0 || fromZ >= toZ || toZ > volume.size().z()) {
+      throw new ModelMismatchException("planes [" + fromZ + ", " + toZ + ") of a volume of " + volume.size().z()
+          + " planes; give 0 <= from < to <= " + volume.size().z());
+    }
+    new VolumeFilePrediction(this).predictPart(volume, fromZ, toZ, part);
+  }
+
+  /**
+   * Writes the outputs of the stack {@code file} into {@code folder} from {@code parts} (each
+   * written by {@link #predictPart}, in the order of their planes, together covering every plane
+   * once) exactly as {@link #predictFile} writes them: the same planes, labelled and written
+   * through the same writers.
+   *
+   * @throws org.unet4j.recipes.data.DataException when the parts do not cover the stack's planes
+   *     once each, in its plane size
+   */
+  public PredictedImage assemble(Path file, String name, Path folder, List<Path> parts) {
+    return new VolumeFilePrediction(this).assemble(file, name, folder, parts);
+  }
+
+  /**
+   * The most transformed copies test-time augmentation {@code tta} predicts for a volume: 1, 8
+   * mirrors, or 16 with the quarter turns about z (8 where the volume's y and x spacings differ).
+   */
+  public static int copiesAtMost(TestTimeAugmentation tta) {
+    return VolumeTransform.of(checkNotNull(tta, "tta"), VoxelSpacing.ISOTROPIC).size();
+  }
+
+  /** Frees the native graph and session. */
+  @Override
+  public void close() {
+    model.close();
+  }
+}

@@ -1,0 +1,346 @@
+package org.unet4j.recipes.infer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.unet4j.dsl.model.Axis;
+import org.unet4j.dsl.model.ModelSpec;
+import org.unet4j.dsl.model.Size3;
+import org.unet4j.dsl.model.UNet;
+import org.unet4j.dsl.model.VoxelSpacing;
+import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.Recipe;
+import org.unet4j.dsl.recipe.Recipes;
+import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.labels.InstanceVolume;
+import org.unet4j.layers.CompiledModel;
+import org.unet4j.layers.ModelCompiler;
+import org.unet4j.recipes.data.Calibration;
+import org.unet4j.recipes.data.Image;
+import org.unet4j.recipes.data.Normalizer;
+import org.unet4j.recipes.data.PixelType;
+import org.unet4j.recipes.data.Volume;
+import org.unet4j.recipes.data.VolumeSource;
+import org.unet4j.recipes.model.Checkpoints;
+import org.unet4j.recipes.model.ModelMismatchException;
+import org.unet4j.recipes.model.ModelSource;
+import org.unet4j.recipes.model.RunDirectory;
+
+/**
+ * Overlap-tile prediction of volumes with a tiny 3D net of seeded random weights, against one pass
+ * of the net (compiled for any size) over the whole volume mirror-extended by an independent
+ * bounce, and test-time augmentation against the explicit average of flipped whole passes.
+ */
+class VolumePredictionTest {
+  /** One 3x3x3 stage of 2 filters, pooled 2x2x2, and a bottleneck of 4: margin 6 along each axis. */
+  private static final ModelSpec NET = UNet.builder().dimensions(3).contracting(c -> c.stage(2)).bottleneck(4)
+      .build();
+  private static final VoxelSpacing SPACING = new VoxelSpacing(2.5, 1, 1);
+  private static final Size3 SIZE = new Size3(7, 13, 11);
+
+  @TempDir static Path dir;
+  private static Path run;
+  private static Recipe recipe;
+  private static Volume volume;
+  private static int tile;
+  private static int tileZ;
+  private static CompiledModel reference;
+  private static Session referenceSession;
+
+  @BeforeAll
+  static void untrainedRun() {
+    // Tiles of 6x6 output voxels in the plane and 4 planes (step 4): the odd-sized volume needs
+    // several of them along every axis.
+    tile = 22;
+    tileZ = 20;
+    recipe = TinyModels.recipe("tiny-3d", NET, tile);
+    recipe = recipe.toBuilder().inference(recipe.inference().toBuilder().tileZ(tileZ).build()).build();
+    run = dir.resolve("run");
+    RunDirectory directory = new RunDirectory(run);
+    try {
+      Files.createDirectories(run);
+      Files.writeString(directory.recipe(), Recipes.toJson(recipe), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try (CompiledModel model = ModelCompiler.compile(NET, new Size3(tileZ, tile, tile), 11);
+        Session session = new Session(model.graph())) {
+      session.initialize();
+      directory.checkpoints().save(session, Checkpoints.shapes(model), 0, 0.0);
+    }
+    volume = random(SIZE, 5);
+    reference = ModelCompiler.compileForAnySize(NET, 3);
+    referenceSession = new Session(reference.graph());
+    Checkpoints.restore(referenceSession, reference,
+        directory.checkpoints().latest(new ArrayList<>()).orElseThrow());
+  }
+
+  @AfterAll
+  static void closeReference() {
+    referenceSession.close();
+    reference.close();
+  }
+
+  private static Volume random(Size3 size, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] voxels = new float[(int) size.voxels()];
+    for (int i = 0; i < voxels.length; i++) {
+      voxels[i] = (float) random.nextDouble(0, 255);
+    }
+    return Volume.gray(size, voxels, SPACING);
+  }
+
+  private static VolumePredictor open(InferenceSpec inference) {
+    return VolumePredictor.open(ModelSource.of(run), inference);
+  }
+
+  @Test
+  void tiledPredictionEqualsOneWholeVolumePass() {
+    try (VolumePredictor predictor = open(recipe.inference())) {
+      assertTrue(predictor.tiling().tileCount(SIZE) >= 8, "several tiles along every axis");
+      VolumeProbabilities tiled = predictor.predict(volume);
+      assertArrayEquals(reference(volume), tiled.values(), 1e-5f);
+    }
+  }
+
+  @Test
+  void aVolumeThinnerThanTheContextIsMirroredAgainAndAgain() {
+    Volume thin = random(new Size3(1, 5, 3), 9);
+    try (VolumePredictor predictor = open(recipe.inference())) {
+      assertArrayEquals(reference(thin), predictor.predict(thin).values(), 1e-5f);
+    }
+  }
+
+  @Test
+  void mirrorsAverageTheEightFlippedWholePasses() {
+    Size3 small = new Size3(5, 9, 7);
+    Volume stack = random(small, 7);
+    try (VolumePredictor predictor = open(recipe.inference().toBuilder().tta(TestTimeAugmentation.MIRRORS)
+        .batchSize(3).build())) {
+      float[] average = new float[(int) small.voxels() * 2];
+      for (int m = 0; m < 8; m++) {
+        boolean fz = (m & 4) != 0;
+        boolean fy = (m & 2) != 0;
+        boolean fx = (m & 1) != 0;
+        float[] flipped = reference(flip(stack, fz, fy, fx));
+        float[] back = flip(Volume.gray(small, channel(flipped, 0), SPACING), fz, fy, fx).voxels();
+        float[] back1 = flip(Volume.gray(small, channel(flipped, 1), SPACING), fz, fy, fx).voxels();
+        for (int i = 0; i < back.length; i++) {
+          average[2 * i] += back[i] / 8;
+          average[2 * i + 1] += back1[i] / 8;
+        }
+      }
+      assertArrayEquals(average, predictor.predict(stack).values(), 1e-5f);
+    }
+  }
+
+  @Test
+  void dihedralTurnsAboutZOnlyWhereYAndXSpacingsAreEqual() {
+    assertEquals(8, VolumeTransform.of(TestTimeAugmentation.DIHEDRAL, new VoxelSpacing(3, 1, 1.5)).size());
+    assertEquals(16, VolumeTransform.of(TestTimeAugmentation.DIHEDRAL, new VoxelSpacing(3, 1, 1)).size());
+    assertEquals(8, VolumeTransform.of(TestTimeAugmentation.MIRRORS, new VoxelSpacing(1, 1, 1)).size());
+    assertEquals(1, VolumeTransform.of(TestTimeAugmentation.NONE, new VoxelSpacing(1, 1, 1)).size());
+  }
+
+  @Test
+  void dihedralIsEquivariantToAQuarterTurnAboutZ() {
+    Volume cube = random(new Size3(3, 6, 6), 3);
+    Volume turned = transposed(cube);
+    try (VolumePredictor predictor = open(recipe.inference().toBuilder().tta(TestTimeAugmentation.DIHEDRAL)
+        .batchSize(8).build())) {
+      float[] a = predictor.predict(cube).foreground();
+      float[] b = predictor.predict(turned).foreground();
+      assertArrayEquals(a, transposed(Volume.gray(cube.size(), b, SPACING)).voxels(), 1e-5f);
+    }
+  }
+
+  @Test
+  void planesPredictedApartAreBitIdenticalToTheWholeVolume() {
+    try (VolumePredictor predictor = open(recipe.inference().toBuilder().tta(TestTimeAugmentation.MIRRORS).build())) {
+      VolumeProbabilities whole = predictor.predict(volume);
+      VolumeSource source = VolumeSource.of(volume);
+      var stats = predictor.normalization(source);
+      int plane = SIZE.y() * SIZE.x() * 2;
+      int[] cuts = {0, 2, 3, 7};
+      for (int c = 0; c + 1 < cuts.length; c++) {
+        VolumeProbabilities part = predictor.predictPlanes(source, stats, cuts[c], cuts[c + 1], TileProgress.NONE);
+        float[] expected = new float[(cuts[c + 1] - cuts[c]) * plane];
+        System.arraycopy(whole.values(), cuts[c] * plane, expected, 0, expected.length);
+        assertArrayEquals(expected, part.values(), "planes " + cuts[c] + ".." + cuts[c + 1]);
+      }
+    }
+  }
+
+  @Test
+  void aStackFileStreamsToCalibratedStacksEqualToTheInMemoryPrediction() throws IOException {
+    Path in = dir.resolve("stack.tif");
+    new Volume(SIZE, 1, volume.voxels(), new Calibration(0.5, 0.5, 1.25, "micron")).write(in);
+    Path out = dir.resolve("out");
+    try (Model model = Model.load(run)) {
+      VolumeSegmentation memory = model.predict(volume);
+      PredictedImage done = model.predict(in, out);
+      assertEquals(SIZE.z(), done.pages());
+      assertEquals(memory.labels().cellCount(), done.objects());
+      Volume probabilities = Volume.read(done.files().probabilities());
+      assertArrayEquals(memory.probabilities().foreground(), probabilities.voxels());
+      Calibration calibration = Calibration.read(done.files().probabilities());
+      assertEquals(1.25, calibration.pixelDepth(), 1e-9);
+      assertEquals(0.5, calibration.pixelWidth(), 1e-9);
+      assertEquals("micron", calibration.unit());
+      assertEquals(1.25, Calibration.read(done.files().labels()).pixelDepth(), 1e-9);
+      Volume labels = Volume.read(done.files().labels());
+      int[] expected = memory.labels().toArray();
+      for (int i = 0; i < expected.length; i++) {
+        assertEquals(expected[i], (int) labels.voxels()[i], "voxel " + i);
+      }
+      assertEquals(SIZE.z(), done.files().overlays().size());
+      for (Path overlay : done.files().overlays()) {
+        assertTrue(Files.isRegularFile(overlay), overlay.toString());
+      }
+    }
+  }
+
+  @Test
+  void labelsAreSixConnectedComponentsAboveTheThresholdWithSmallOnesDropped() {
+    // Two voxels touching by an edge only are two objects; a lone voxel is dropped at size 2.
+    Size3 size = new Size3(2, 2, 3);
+    boolean[] mask = {
+        true, false, false,
+        false, false, true,
+        true, false, false,
+        false, false, false};
+    InstanceVolume all = VolumePredictor.labels(mask, size, 0);
+    assertEquals(2, all.cellCount());
+    assertEquals(1, all.label(0, 0, 0));
+    assertEquals(1, all.label(1, 0, 0));
+    assertEquals(2, all.label(0, 1, 2));
+    InstanceVolume kept = VolumePredictor.labels(mask, size, 2);
+    assertEquals(1, kept.cellCount());
+    assertEquals(0, kept.label(0, 1, 2));
+  }
+
+  @Test
+  void imagesAndUnsupportedSettingsAreRefusedClearly() {
+    try (Model model = Model.load(run)) {
+      ModelMismatchException e = assertThrows(ModelMismatchException.class,
+          () -> model.predict(Image.gray(8, 8, PixelType.UINT8, new float[64])));
+      assertTrue(e.getMessage().contains("a 3D net (model.dimensions 3) predicts volumes"), e.getMessage());
+    }
+    ModelMismatchException z = assertThrows(ModelMismatchException.class,
+        () -> open(recipe.inference().toBuilder().tileZ(tileZ + 1).build()));
+    assertTrue(z.getMessage().contains("along z") && z.getMessage().contains("valid near it"), z.getMessage());
+    ModelMismatchException holes = assertThrows(ModelMismatchException.class,
+        () -> open(recipe.inference().toBuilder().fillHoles(true).build()));
+    assertTrue(holes.getMessage().contains("inference.fillHoles true") && holes.getMessage().contains("6-connected"),
+        holes.getMessage());
+    Volume twoChannels = new Volume(new Size3(1, 2, 2), 2, new float[8], Calibration.NONE);
+    try (VolumePredictor predictor = open(recipe.inference())) {
+      ModelMismatchException channels = assertThrows(ModelMismatchException.class,
+          () -> predictor.predict(twoChannels));
+      assertTrue(channels.getMessage().contains("2 channel(s) but the model reads 1"), channels.getMessage());
+    }
+  }
+
+  // ------------------------------------------------------------------ the independent reference
+
+  /**
+   * One pass of the net over {@code v} normalised (as training does: the whole volume), mirrored
+   * by bouncing off the faces by the margin before and at least as much after to a valid size.
+   */
+  private static float[] reference(Volume v) {
+    Size3 size = v.size();
+    float[] normalised = Normalizer.apply(new Image(size.x(), size.y() * size.z(), 1, PixelType.FLOAT32, v.voxels()),
+        recipe.data().normalization());
+    Size3 margin = NET.volumeGeometry().margin();
+    int ez = NET.geometry(Axis.Z).validInputAbove(size.z() + 2 * margin.z() - 1).orElseThrow();
+    int ey = NET.geometry(Axis.Y).validInputAbove(size.y() + 2 * margin.y() - 1).orElseThrow();
+    int ex = NET.geometry(Axis.X).validInputAbove(size.x() + 2 * margin.x() - 1).orElseThrow();
+    float[] extended = new float[ez * ey * ex];
+    for (int z = 0; z < ez; z++) {
+      for (int y = 0; y < ey; y++) {
+        for (int x = 0; x < ex; x++) {
+          int sz = TinyModels.bounce(z - margin.z(), size.z());
+          int sy = TinyModels.bounce(y - margin.y(), size.y());
+          int sx = TinyModels.bounce(x - margin.x(), size.x());
+          extended[(z * ey + y) * ex + x] = normalised[(sz * size.y() + sy) * size.x() + sx];
+        }
+      }
+    }
+    Size3 out = NET.volumeGeometry().outputSize(new Size3(ez, ey, ex));
+    float[] whole;
+    try (TFloat32 input = TFloat32.tensorOf(Shape.of(1, ez, ey, ex, 1), DataBuffers.of(extended, true, false));
+        Result result = referenceSession.runner().feed(reference.input(), input).fetch(reference.probabilities())
+            .run()) {
+      TFloat32 p = (TFloat32) result.get(0);
+      whole = new float[Math.toIntExact(p.size())];
+      p.asRawTensor().data().asFloats().read(whole);
+    }
+    float[] cropped = new float[(int) size.voxels() * 2];
+    for (int z = 0; z < size.z(); z++) {
+      for (int y = 0; y < size.y(); y++) {
+        for (int x = 0; x < size.x(); x++) {
+          for (int k = 0; k < 2; k++) {
+            cropped[((z * size.y() + y) * size.x() + x) * 2 + k] = whole[((z * out.y() + y) * out.x() + x) * 2 + k];
+          }
+        }
+      }
+    }
+    return cropped;
+  }
+
+  private static float[] channel(float[] values, int k) {
+    float[] out = new float[values.length / 2];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values[2 * i + k];
+    }
+    return out;
+  }
+
+  private static Volume flip(Volume v, boolean fz, boolean fy, boolean fx) {
+    Size3 s = v.size();
+    float[] out = new float[v.voxels().length];
+    for (int z = 0; z < s.z(); z++) {
+      for (int y = 0; y < s.y(); y++) {
+        for (int x = 0; x < s.x(); x++) {
+          int sz = fz ? s.z() - 1 - z : z;
+          int sy = fy ? s.y() - 1 - y : y;
+          int sx = fx ? s.x() - 1 - x : x;
+          out[(z * s.y() + y) * s.x() + x] = v.voxels()[(sz * s.y() + sy) * s.x() + sx];
+        }
+      }
+    }
+    return Volume.gray(s, out, SPACING);
+  }
+
+  /** Rows and columns swapped in every plane (a square plane). */
+  private static Volume transposed(Volume v) {
+    Size3 s = v.size();
+    float[] out = new float[v.voxels().length];
+    for (int z = 0; z < s.z(); z++) {
+      for (int y = 0; y < s.y(); y++) {
+        for (int x = 0; x < s.x(); x++) {
+          out[(z * s.y() + y) * s.x() + x] = v.voxels()[(z * s.y() + x) * s.x() + y];
+        }
+      }
+    }
+    return Volume.gray(s, out, new VoxelSpacing(2.5, 1, 1));
+  }
+}
