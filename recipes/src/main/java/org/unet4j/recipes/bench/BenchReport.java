@@ -179,17 +179,30 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
     root.put("cores", machine.cores());
     root.set("vectorExtensions", JSON.valueToTree(machine.vectorExtensions()));
     root.set("environment", JSON.valueToTree(machine.environment()));
-    root.put("loadAverageStart", round(machine.loadAverage(), 2));
-    root.put("loadAverageEnd", round(Machine.currentLoadAverage(), 2));
-    root.put("javaVersion", System.getProperty("java.version"));
-    root.put("secondsTotal", round(secondsTotal, 1));
+    putRunEnd(root, machine, secondsTotal);
     return root;
   }
 
   /** The JSON text, pretty-printed. */
   public String toJsonText() {
+    return jsonText(toJson());
+  }
+
+  /**
+   * The fields that close every bench report: the load average at the start and now, the Java
+   * version and the run's total seconds.
+   */
+  static void putRunEnd(ObjectNode root, Machine machine, double secondsTotal) {
+    root.put("loadAverageStart", round(machine.loadAverage(), 2));
+    root.put("loadAverageEnd", round(Machine.currentLoadAverage(), 2));
+    root.put("javaVersion", System.getProperty("java.version"));
+    root.put("secondsTotal", round(secondsTotal, 1));
+  }
+
+  /** {@code root} as pretty-printed JSON text with a final newline. */
+  static String jsonText(ObjectNode root) {
     try {
-      return JSON.writeValueAsString(toJson()) + "\n";
+      return JSON.writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,11 +1,9 @@
 package org.unet4j.recipes.bench;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -67,20 +65,13 @@ public record VolumeBenchReport(VolumeBenchOptions options, Machine machine, Str
     root.put("oneDnn", machine.oneDnn());
     root.set("graphOptimizations", JSON.valueToTree(settings));
     root.set("environment", JSON.valueToTree(machine.environment()));
-    root.put("loadAverageStart", BenchReport.round(machine.loadAverage(), 2));
-    root.put("loadAverageEnd", BenchReport.round(Machine.currentLoadAverage(), 2));
-    root.put("javaVersion", System.getProperty("java.version"));
-    root.put("secondsTotal", BenchReport.round(secondsTotal, 1));
+    BenchReport.putRunEnd(root, machine, secondsTotal);
     return root;
   }
 
   /** The JSON text, pretty-printed. */
   public String toJsonText() {
-    try {
-      return JSON.writeValueAsString(toJson()) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return BenchReport.jsonText(toJson());
   }
 
   /** The table people read. */
