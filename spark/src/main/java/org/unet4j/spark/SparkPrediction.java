@@ -267,35 +267,35 @@ public final class SparkPrediction {
   }
 
   /**
-   * {@code units} with the normalisation of each page split into row bands, computed once per
-   * page on the executors; the bands of a page that cannot be read become failed results.
+   * {@code units} with the normalisation of each page split into row bands and of each volume split
+   * into plane ranges, computed once per page or volume on the executors; the parts of one that
+   * cannot be read become failed results.
    */
   private List<WorkUnit> normalized(JavaSparkContext jsc, int slots, List<WorkUnit> units, List<UnitResult> failed) {
     BatchSettings s = settings;
-    Map<String, WorkUnit> firstBands = new LinkedHashMap<>();
+    Map<String, WorkUnit> firstParts = new LinkedHashMap<>();
     for (WorkUnit unit : units) {
-      if (unit.kind() == WorkUnit.Kind.ROWS) {
-        firstBands.putIfAbsent(unit.image().name() + "\u0000" + unit.fromPage(), unit);
+      if (unit.splitsNormalization()) {
+        firstParts.putIfAbsent(PageNormalization.key(unit), unit);
       }
     }
-    if (firstBands.isEmpty()) {
+    if (firstParts.isEmpty()) {
       return units;
     }
-    List<WorkUnit> pages = List.copyOf(firstBands.values());
+    List<WorkUnit> pages = List.copyOf(firstParts.values());
     List<PageNormalization> stats = jsc.parallelize(pages, slices(pages.size(), slots))
         .map(band -> PageNormalization.of(band, s)).collect();
     Map<String, PageNormalization> byPage = new LinkedHashMap<>();
     for (PageNormalization n : stats) {
-      byPage.put(n.image().name() + "\u0000" + n.page(), n);
+      byPage.put(n.key(), n);
     }
     List<WorkUnit> ready = new ArrayList<>(units.size());
     for (WorkUnit unit : units) {
-      if (unit.kind() != WorkUnit.Kind.ROWS) {
+      if (!unit.splitsNormalization()) {
         ready.add(unit);
         continue;
       }
-      PageNormalization n = Objects.requireNonNull(byPage.get(unit.image().name() + "\u0000"
-          + unit.fromPage()));
+      PageNormalization n = Objects.requireNonNull(byPage.get(PageNormalization.key(unit)));
       BandNormalization normalization = n.normalization();
       if (normalization != null) {
         ready.add(unit.withNormalization(normalization));

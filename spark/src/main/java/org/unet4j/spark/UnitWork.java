@@ -42,10 +42,12 @@ final class UnitWork {
    *
    * @throws org.unet4j.recipes.data.ImageReadException when the page cannot be read
    */
-  static BandNormalization normalization(InputImage image, int page, BatchSettings settings) {
+  static BandNormalization normalization(WorkUnit part, BatchSettings settings) {
     Predictor predictor = PredictorCache.get(settings.model(), settings.inference());
-    try (ImageFile file = ImageFile.open(image.file())) {
-      return BandNormalization.of(predictor.normalization(file.page(page)));
+    try (ImageFile file = open(part)) {
+      return BandNormalization.of(part.kind() == WorkUnit.Kind.PLANES
+          ? predictor.volumes().normalization(VolumeSource.of(file))
+          : predictor.normalization(file.page(part.fromPage())));
     }
   }
 
@@ -64,8 +66,9 @@ final class UnitWork {
           return new UnitResult(unit, null, null, ImageSurvey.since(began));
         case PLANES:
           try (ImageFile file = open(unit)) {
-            predictor.volumes().predictPart(VolumeSource.of(file), unit.fromPage(), unit.toPage(),
-                new PartFiles(settings.outFolder(), unit.image().name()).planes(unit.fromPage()));
+            predictor.volumes().predictPart(VolumeSource.of(file), wholeNormalization(unit).stats(),
+                unit.fromPage(), unit.toPage(), new PartFiles(settings.outFolder(), unit.image().name())
+                    .planes(unit.fromPage()));
           }
           return new UnitResult(unit, null, null, ImageSurvey.since(began));
         default:
@@ -92,10 +95,7 @@ final class UnitWork {
 
   /** The foreground probabilities of a band of rows, as a part file for the assembly. */
   private static void predictRows(WorkUnit unit, BatchSettings settings, Predictor predictor) {
-    BandNormalization normalization = unit.normalization();
-    if (normalization == null) {
-      throw new IllegalStateException(unit.describe() + ": the page's normalisation was not computed");
-    }
+    BandNormalization normalization = wholeNormalization(unit);
     PartFiles parts = new PartFiles(settings.outFolder(), unit.image().name());
     try (ImageFile file = open(unit)) {
       PageSource page = file.page(unit.fromPage());
@@ -104,6 +104,16 @@ final class UnitWork {
           TileProgress.NONE);
       ImageIo.writeTiff(parts.rows(unit.fromPage(), unit.fromRow()), band.foregroundImage());
     }
+  }
+
+  /** The normalisation of the page or volume {@code unit} is a part of, computed before it runs. */
+  private static BandNormalization wholeNormalization(WorkUnit unit) {
+    BandNormalization normalization = unit.normalization();
+    if (normalization == null) {
+      throw new IllegalStateException(unit.describe() + ": the normalisation of its "
+          + (unit.kind() == WorkUnit.Kind.PLANES ? "volume" : "page") + " was not computed");
+    }
+    return normalization;
   }
 
   private static ImageFile open(WorkUnit unit) {

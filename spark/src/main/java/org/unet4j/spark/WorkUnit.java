@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param fromRow for {@link Kind#ROWS}, the first output row; 0 otherwise
  * @param toRow for {@link Kind#ROWS}, one past the last output row; the page height otherwise
  * @param cost the tiles it predicts, test-time copies included: what balancing weighs
- * @param normalization for {@link Kind#ROWS}, the normalisation of the whole page once it is
- *     known; null otherwise
+ * @param normalization for {@link Kind#ROWS}, the normalisation of the whole page, for
+ *     {@link Kind#PLANES} that of the whole volume, once it is known; null otherwise
  */
 public record WorkUnit(InputImage image, Kind kind, int pages, int fromPage, int toPage, int fromRow, int toRow,
     long cost, @Nullable BandNormalization normalization) implements Serializable {
@@ -49,13 +49,26 @@ public record WorkUnit(InputImage image, Kind kind, int pages, int fromPage, int
     checkArgument(kind != Kind.IMAGE || (fromPage == 0 && toPage == pages), "an image unit covers every page");
     checkArgument(kind != Kind.ROWS || toPage == fromPage + 1, "a row band lies in one page");
     checkArgument(cost >= 0, "cost must be >= 0, got %s", cost);
-    checkArgument(kind == Kind.ROWS || normalization == null, "only row bands carry a page's normalisation");
+    checkArgument(normalization == null || splitsNormalization(kind),
+        "only row bands and plane ranges carry a normalisation");
   }
 
-  /** This row band with the normalisation of its page. */
-  WorkUnit withNormalization(BandNormalization pageNormalization) {
-    checkArgument(kind == Kind.ROWS, "only row bands carry a page's normalisation");
-    return new WorkUnit(image, kind, pages, fromPage, toPage, fromRow, toRow, cost, pageNormalization);
+  /**
+   * Whether this unit is a part of a page (a row band) or of a volume (a plane range), normalised as
+   * the whole is, by statistics computed once for all its parts.
+   */
+  boolean splitsNormalization() {
+    return splitsNormalization(kind);
+  }
+
+  private static boolean splitsNormalization(Kind kind) {
+    return kind == Kind.ROWS || kind == Kind.PLANES;
+  }
+
+  /** This row band or plane range with the normalisation of its whole page or volume. */
+  WorkUnit withNormalization(BandNormalization wholeNormalization) {
+    checkArgument(splitsNormalization(), "only row bands and plane ranges carry a normalisation");
+    return new WorkUnit(image, kind, pages, fromPage, toPage, fromRow, toRow, cost, wholeNormalization);
   }
 
   /** Whether the unit writes the image's outputs itself rather than part files to assemble. */

@@ -110,15 +110,16 @@ final class VolumeFilePrediction {
 
   /**
    * Writes the class probabilities of planes {@code [fromZ, toZ)} of {@code volume} into
-   * {@code part}: a float page per class for each plane in turn, written under a temporary name.
+   * {@code part}: a float page per class for each plane in turn, written under a temporary name;
+   * normalised by {@code stats}, the whole volume's.
    */
-  void predictPart(VolumeSource volume, int fromZ, int toZ, Path part) {
+  void predictPart(VolumeSource volume, NormalizationStats stats, int fromZ, int toZ, Path part) {
     predictor.requireChannels(volume, "the volume");
     int classes = predictor.recipe().model().classes();
     Size3 size = volume.size();
     try (StripTiffWriter writer = StripTiffWriter.create(part, volume.calibration(),
         TiffVariant.forPixelBytes(4L * (toZ - fromZ) * size.y() * size.x() * classes))) {
-      predictor.stream(volume, predictor.normalization(volume), fromZ, toZ, (z, map) -> {
+      predictor.stream(volume, stats, fromZ, toZ, (z, map) -> {
         for (int k = 0; k < classes; k++) {
           write(writer, Image.gray(size.x(), size.y(), PixelType.FLOAT32, map.channel(k)));
         }

@@ -273,12 +273,22 @@ public final class VolumePredictor implements AutoCloseable {
    */
   public void predictPart(VolumeSource volume, int fromZ, int toZ, Path part) {
     checkNotNull(volume, "volume");
+    predictPart(volume, normalization(volume), fromZ, toZ, part);
+  }
+
+  /**
+   * As {@link #predictPart(VolumeSource, int, int, Path)}, normalised by {@code stats}: the
+   * {@link #normalization} of the whole volume, computed once for all its parts.
+   */
+  public void predictPart(VolumeSource volume, NormalizationStats stats, int fromZ, int toZ, Path part) {
+    checkNotNull(volume, "volume");
+    checkNotNull(stats, "stats");
     checkNotNull(part, "part");
     if (fromZ < 0 || fromZ >= toZ || toZ > volume.size().z()) {
       throw new ModelMismatchException("planes [" + fromZ + ", " + toZ + ") of a volume of " + volume.size().z()
           + " planes; give 0 <= from < to <= " + volume.size().z());
     }
-    new VolumeFilePrediction(this).predictPart(volume, fromZ, toZ, part);
+    new VolumeFilePrediction(this).predictPart(volume, stats, fromZ, toZ, part);
   }
 
   /**
