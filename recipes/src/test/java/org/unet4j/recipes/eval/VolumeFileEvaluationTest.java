@@ -143,9 +143,14 @@ class VolumeFileEvaluationTest {
   }
 
   @Test
-  void indexLabelsAreNotScoredAsVolumes() {
+  void anIgnoreLabelOfCellsScoredPageByPageIsRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> FileEvaluation.ofClasses(-1).stacks(StackScoring.VOLUME));
-    assertTrue(e.getMessage().contains("index labels are scored per class, page by page"), e.getMessage());
+        () -> FileEvaluation.of(LabelFormat.BINARY).ignoreLabel(255));
+    assertTrue(e.getMessage().contains("ignore label 255: the page-by-page scores of a cell or instance truth count"
+        + " every pixel"), e.getMessage());
+    assertEquals(255, FileEvaluation.of(LabelFormat.BINARY).stacks(StackScoring.VOLUME).ignoreLabel(255)
+        .ignoreLabel());
+    assertThrows(IllegalArgumentException.class, () -> FileEvaluation.of(LabelFormat.BINARY)
+        .stacks(StackScoring.VOLUME).ignoreLabel(255).stacks(StackScoring.SLICES));
   }
 }

@@ -126,20 +126,27 @@ class VolumeMetricsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"3, 4, 5, 1", "2, 3, 3, 2", "1, 5, 4, 3", "4, 1, 3, 4", "3, 3, 3, 5", "5, 2, 2, 6"})
-  void matchesTheBruteForceReference(int depth, int height, int width, long seed) {
+  @CsvSource({"3, 4, 5, 1, 0", "2, 3, 3, 2, 0", "1, 5, 4, 3, 0", "4, 1, 3, 4, 0", "3, 3, 3, 5, 0", "5, 2, 2, 6, 0",
+      "5, 7, 9, 7, 0", "5, 7, 9, 8, 0.2", "3, 4, 5, 9, 0.3", "1, 5, 4, 10, 0.5", "4, 1, 3, 11, 0.4"})
+  void matchesTheBruteForceReference(int depth, int height, int width, long seed, double ignoredFraction) {
     Size3 size = new Size3(depth, height, width);
     Random random = new Random(seed);
+    Random ignoring = new Random(-seed);
     int n = (int) size.voxels();
+    boolean[] anyCells = new boolean[n];
+    boolean[] ignored = new boolean[n];
     boolean[] cells = new boolean[n];
     float[] probabilities = new float[n];
     for (int i = 0; i < n; i++) {
-      cells[i] = random.nextDouble() < 0.55;
+      anyCells[i] = random.nextDouble() < 0.55;
       // Mostly agreeing with the truth, so that objects match at some thresholds.
-      probabilities[i] = (cells[i] ? 0.4f : 0f) + 0.6f * random.nextFloat();
+      probabilities[i] = (anyCells[i] ? 0.4f : 0f) + 0.6f * random.nextFloat();
+      ignored[i] = ignoring.nextDouble() < ignoredFraction;
+      cells[i] = anyCells[i] && !ignored[i];
     }
+    // The reference takes the ignored voxels out of both sides before anything is counted or connected.
     int[] truthLabels = components(cells, size);
-    InstanceVolume truth = InstanceVolume.of(truthLabels, size);
+    InstanceVolume truth = InstanceVolume.of(withIgnored(truthLabels, ignored), size, IGNORE);
     VolumeProbabilities prediction = new VolumeProbabilities(size, probabilities);
 
     IsbiScores scores = VolumeMetrics.isbi(truth, prediction);
@@ -149,7 +156,7 @@ class VolumeMetricsTest {
     double bestThinned = -1;
     double bestInfo = -1;
     for (double th : thresholds) {
-      boolean[] proposal = prediction.cells(th);
+      boolean[] proposal = without(prediction.cells(th), ignored);
       bestPixel = Math.max(bestPixel, pixelF(cells, proposal));
       bestRand = Math.max(bestRand, randF(truthLabels, components(proposal, size)));
       int[] thinned = BorderThinning.thin(proposal, size);
@@ -162,7 +169,7 @@ class VolumeMetricsTest {
     assertEquals(bestInfo, scores.vInfo().value(), EPS);
 
     ObjectScores objects = VolumeMetrics.objects(truth, prediction, 0.5);
-    int[] predicted = components(prediction.cells(0.5), size);
+    int[] predicted = components(without(prediction.cells(0.5), ignored), size);
     int t = max(truthLabels);
     int p = max(predicted);
     int matched = 0;
@@ -224,12 +231,56 @@ class VolumeMetricsTest {
   }
 
   @Test
-  void aTruthWithUnannotatedVoxelsIsRefused() {
+  void ignoringTheMissedVoxelMakesThePredictionPerfect() {
+    // (z1, y1, x2), the one voxel the prediction misses, not annotated: the cell falls into the
+    // pieces {(z0, y1, x1), (z0, y1, x2)} and {(z1, y2, x2)}, both found as they are.
     int[] labels = handTruth().toArray();
-    labels[0] = 255;
-    InstanceVolume sparse = InstanceVolume.of(labels, HAND, 255);
-    DataException e = assertThrows(DataException.class, () -> VolumeMetrics.isbi(sparse, handPrediction()));
-    assertTrue(e.getMessage().contains("1 voxel(s) that are not annotated"), e.getMessage());
+    labels[at(1, 1, 2)] = IGNORE;
+    InstanceVolume sparse = InstanceVolume.of(labels, HAND, IGNORE);
+    IsbiScores isbi = VolumeMetrics.isbi(sparse, handPrediction());
+    assertEquals(0.0, isbi.pixelError().value());
+    assertEquals(0.0, isbi.randError().value());
+    assertEquals(1.0, isbi.vRand().value());
+    // The truth keeps its one instance (instance labels are not split); the predicted pieces are
+    // two, and the larger covers 2 of its 3 annotated voxels: one match, F1 2 x 1 / (1 + 2).
+    ObjectScores objects = VolumeMetrics.objects(sparse, handPrediction(), 0.5);
+    assertEquals(1, objects.truthObjects());
+    assertEquals(2, objects.predictedObjects());
+    assertEquals(1, objects.matched());
+    assertEquals(2.0 / 3, objects.objectF1(), EPS);
+    assertEquals(1.0, objects.iou());
+  }
+
+  @Test
+  void aPredictionInsideTheIgnoredVoxelsChangesNoScore() {
+    Size3 size = new Size3(5, 7, 9);
+    int n = (int) size.voxels();
+    Random random = new Random(12);
+    boolean[] cells = new boolean[n];
+    boolean[] ignored = new boolean[n];
+    float[] probabilities = new float[n];
+    float[] changed = new float[n];
+    int[] instances = new int[n];
+    int[] changedInstances = new int[n];
+    for (int i = 0; i < n; i++) {
+      cells[i] = random.nextDouble() < 0.5;
+      // A block of planes 1..2, rows 2..5 not annotated.
+      int plane = i / (size.x() * size.y());
+      int row = i / size.x() % size.y();
+      ignored[i] = plane >= 1 && plane <= 2 && row >= 2 && row <= 5;
+      probabilities[i] = (cells[i] ? 0.4f : 0f) + 0.6f * random.nextFloat();
+      changed[i] = ignored[i] ? random.nextFloat() : probabilities[i];
+      instances[i] = probabilities[i] > 0.5 ? 1 + i % 3 : 0;
+      changedInstances[i] = ignored[i] ? random.nextInt(4) : instances[i];
+    }
+    InstanceVolume truth = InstanceVolume.of(withIgnored(components(cells, size), ignored), size, IGNORE);
+    VolumeProbabilities before = new VolumeProbabilities(size, probabilities);
+    VolumeProbabilities after = new VolumeProbabilities(size, changed);
+    assertTrue(truth.ignoredCount() > 0 && !before.equals(after));
+    assertEquals(VolumeMetrics.isbi(truth, before), VolumeMetrics.isbi(truth, after));
+    assertEquals(VolumeMetrics.objects(truth, before, 0.5), VolumeMetrics.objects(truth, after, 0.5));
+    assertEquals(VolumeMetrics.instanceObjects(truth, InstanceVolume.of(instances, size)),
+        VolumeMetrics.instanceObjects(truth, InstanceVolume.of(changedInstances, size)));
   }
 
   @Test
@@ -241,6 +292,25 @@ class VolumeMetricsTest {
   }
 
   // --- references, written from the definitions without the production code's shortcuts ---
+
+  /** The truth value of voxels that are not annotated, above every label the tests make. */
+  private static final int IGNORE = 100_000;
+
+  private static int[] withIgnored(int[] labels, boolean[] ignored) {
+    int[] marked = labels.clone();
+    for (int i = 0; i < marked.length; i++) {
+      marked[i] = ignored[i] ? IGNORE : marked[i];
+    }
+    return marked;
+  }
+
+  private static boolean[] without(boolean[] mask, boolean[] ignored) {
+    boolean[] kept = new boolean[mask.length];
+    for (int i = 0; i < kept.length; i++) {
+      kept[i] = mask[i] && !ignored[i];
+    }
+    return kept;
+  }
 
   /** 6-connected components by repeated pairwise union of face neighbours, numbered by first voxel. */
   private static int[] components(boolean[] mask, Size3 size) {
