@@ -15,8 +15,8 @@ import org.unet4j.recipes.data.DataException;
 
 /**
  * Per-class scores of a predicted class map against index labels ({@link ClassEvaluation}), for
- * nets of any number of classes K. K is one more than the largest class in the truth (its ignore
- * value aside) or the prediction, and at least 2.
+ * nets of any number of classes K. K is one more than the largest class in the truth or the
+ * prediction outside the ignored pixels, and at least 2.
  *
  * <p><b>Ignored pixels.</b> The truth's pixels that hold {@code ignoreLabel} (e.g. 255 for
  * "unsure") are left out of every score: they count neither as true nor as predicted pixels of any
@@ -110,12 +110,12 @@ public final class ClassMetrics {
       int[] tv = block.truth();
       int[] pv = block.predicted();
       for (int i = 0; i < tv.length; i++) {
+        // A class predicted only where the truth is ignored is no class of the scores either.
         if (tv[i] == ignoreLabel) {
           ignored++;
         } else {
-          classes = Math.max(classes, tv[i] + 1);
+          classes = Math.max(classes, Math.max(tv[i], pv[i]) + 1);
         }
-        classes = Math.max(classes, pv[i] + 1);
       }
     }
     ImmutableList.Builder<ClassScores> scores = ImmutableList.builder();

@@ -291,7 +291,165 @@ class VolumeMetricsTest {
     assertTrue(e.getMessage().contains("(x=1, y=3, z=2) is NaN"), e.getMessage());
   }
 
+  @Test
+  void classesOfAVolumeByHand() {
+    // 2 planes of 1x3, 9 not annotated. Truth: 1 1 0 / 1 2 9; prediction: 1 1 2 / 1 2 1.
+    List<ClassMap> truth = planes(3, new int[] {1, 1, 0}, new int[] {1, 2, 9});
+    List<ClassMap> predicted = planes(3, new int[] {1, 1, 2}, new int[] {1, 2, 1});
+    ClassEvaluation scores = VolumeMetrics.classes(truth, predicted, 9);
+    assertEquals(3, scores.classes().size());
+    assertEquals(1, scores.ignoredPixels());
+    // Class 0: truth (z0, x2), predicted nowhere (the class-1 guess at the ignored voxel is left out).
+    assertEquals(0.0, scores.classes().get(0).iou());
+    // Class 1: the truth's three voxels, one object through both planes, found exactly.
+    ClassScores one = scores.classes().get(1);
+    assertEquals(1.0, one.iou());
+    assertEquals(1.0, one.objectF1());
+    assertEquals(1, one.truthObjects());
+    // Class 2: truth (z1, x1); predicted there and at (z0, x2), which touches it by an edge only:
+    // IoU 1/2, Dice 2/3, two predicted objects of which one matches, object F1 2/3.
+    ClassScores two = scores.classes().get(2);
+    assertEquals(0.5, two.iou(), EPS);
+    assertEquals(2.0 / 3, two.dice(), EPS);
+    assertEquals(2, two.predictedObjects());
+    assertEquals(2.0 / 3, two.objectF1(), EPS);
+    assertEquals(0.75, scores.meanIou(), EPS);
+    assertEquals(5.0 / 6, scores.meanDice(), EPS);
+    assertEquals(5.0 / 6, scores.meanObjectF1(), EPS);
+    // Page by page, class 1 is an object in each plane.
+    assertEquals(2, ClassMetrics.compute(truth, predicted, 9).classes().get(1).truthObjects());
+
+    // The foreground object scores: truth {(z0, x0), (z0, x1), (z1, x0), (z1, x1)} is one object,
+    // and so is the prediction's foreground outside the ignored voxel (all five): IoU 4/5, a match.
+    ImageEvaluation e = Evaluator.evaluateClassVolume("v", truth, predicted, null, 9);
+    assertEquals(1, e.objects().truthObjects());
+    assertEquals(1, e.objects().predictedObjects());
+    assertEquals(0.8, e.objects().iou(), EPS);
+    assertEquals(1.0, e.objects().objectF1());
+    assertTrue(Double.isNaN(e.scores().pixelError()) && Double.isNaN(e.scores().randError()));
+    assertEquals(scores, e.classes());
+    assertEquals(2, e.pages());
+  }
+
+  @Test
+  void aVolumeOfOnePlaneIsScoredAsTheImage() {
+    Random random = new Random(21);
+    int[] truth = new int[7 * 5];
+    int[] predicted = new int[truth.length];
+    for (int i = 0; i < truth.length; i++) {
+      truth[i] = random.nextInt(4);
+      predicted[i] = random.nextInt(3);
+    }
+    List<ClassMap> t = List.of(ClassMap.of(truth, 7, 5));
+    List<ClassMap> p = List.of(ClassMap.of(predicted, 7, 5));
+    assertEquals(ClassMetrics.compute(t, p, 3), VolumeMetrics.classes(t, p, 3));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"5, 7, 9, 1, -1", "5, 7, 9, 2, 4", "3, 1, 5, 3, 4", "1, 4, 3, 4, -1", "2, 3, 3, 5, 4"})
+  void classesMatchTheBruteForceReference(int depth, int height, int width, long seed, int ignoreLabel) {
+    Size3 size = new Size3(depth, height, width);
+    Random random = new Random(seed);
+    int n = (int) size.voxels();
+    int[] truth = new int[n];
+    int[] predicted = new int[n];
+    for (int i = 0; i < n; i++) {
+      // Classes 0..3, and 4 (ignored when the ignore label is 4) on about a tenth of the voxels.
+      truth[i] = random.nextDouble() < 0.1 ? 4 : random.nextInt(4);
+      predicted[i] = random.nextDouble() < 0.6 && truth[i] < 4 ? truth[i] : random.nextInt(4);
+    }
+    ClassEvaluation scores = VolumeMetrics.classes(planes(size, truth), planes(size, predicted), ignoreLabel);
+    int classes = ignoreLabel == 4 ? 4 : 5;
+    assertEquals(classes, scores.classes().size());
+    for (int k = 0; k < classes; k++) {
+      boolean[] inTruth = new boolean[n];
+      boolean[] inPrediction = new boolean[n];
+      long shared = 0;
+      long either = 0;
+      long sizes = 0;
+      for (int v = 0; v < n; v++) {
+        boolean scored = truth[v] != ignoreLabel;
+        inTruth[v] = scored && truth[v] == k;
+        inPrediction[v] = scored && predicted[v] == k;
+        shared += inTruth[v] && inPrediction[v] ? 1 : 0;
+        either += inTruth[v] || inPrediction[v] ? 1 : 0;
+        sizes += (inTruth[v] ? 1 : 0) + (inPrediction[v] ? 1 : 0);
+      }
+      ClassScores c = scores.classes().get(k);
+      assertEquals(either == 0 ? Double.NaN : (double) shared / either, c.iou(), EPS, "class " + k);
+      assertEquals(sizes == 0 ? Double.NaN : 2.0 * shared / sizes, c.dice(), EPS, "class " + k);
+      if (k == 0) {
+        assertTrue(Double.isNaN(c.objectF1()));
+        continue;
+      }
+      int[] a = components(inTruth, size);
+      int[] b = components(inPrediction, size);
+      int matched = 0;
+      for (int i = 1; i <= max(a); i++) {
+        for (int j = 1; j <= max(b); j++) {
+          long both = 0;
+          long any = 0;
+          for (int v = 0; v < n; v++) {
+            both += a[v] == i && b[v] == j ? 1 : 0;
+            any += a[v] == i || b[v] == j ? 1 : 0;
+          }
+          matched += 2 * both > any ? 1 : 0;
+        }
+      }
+      int objects = max(a) + max(b);
+      assertEquals(objects == 0 ? Double.NaN : 2.0 * matched / objects, c.objectF1(), EPS, "class " + k);
+      assertEquals(max(a), c.truthObjects());
+    }
+  }
+
+  @Test
+  void predictedClassesInsideTheIgnoredVoxelsChangeNoScore() {
+    Size3 size = new Size3(5, 7, 9);
+    int n = (int) size.voxels();
+    Random random = new Random(33);
+    int[] truth = new int[n];
+    int[] predicted = new int[n];
+    int[] changed = new int[n];
+    for (int i = 0; i < n; i++) {
+      truth[i] = i % 7 == 0 ? 255 : random.nextInt(3);
+      predicted[i] = random.nextDouble() < 0.7 ? truth[i] % 255 : random.nextInt(3);
+      changed[i] = truth[i] == 255 ? random.nextInt(5) : predicted[i];
+    }
+    List<ClassMap> t = planes(size, truth);
+    // Classes 3 and 4, predicted only at ignored voxels, are no classes of the scores.
+    assertEquals(VolumeMetrics.classes(t, planes(size, predicted), 255),
+        VolumeMetrics.classes(t, planes(size, changed), 255));
+    assertEquals(Evaluator.evaluateClassVolume("v", t, planes(size, predicted), null, 255).objects(),
+        Evaluator.evaluateClassVolume("v", t, planes(size, changed), null, 255).objects());
+  }
+
+  @Test
+  void planesOfDifferentSizesAreRefused() {
+    List<ClassMap> truth = List.of(ClassMap.of(new int[] {0, 1}, 2, 1), ClassMap.of(new int[] {0, 1, 1}, 3, 1));
+    DataException e = assertThrows(DataException.class, () -> VolumeMetrics.classes(truth, truth, -1));
+    assertTrue(e.getMessage().contains("plane 1 is 3x1 but plane 0 is 2x1"), e.getMessage());
+  }
+
   // --- references, written from the definitions without the production code's shortcuts ---
+
+  /** Class maps of one row each, {@code width} wide. */
+  private static List<ClassMap> planes(int width, int[]... rows) {
+    List<ClassMap> planes = new ArrayList<>();
+    for (int[] row : rows) {
+      planes.add(ClassMap.of(row, width, 1));
+    }
+    return planes;
+  }
+
+  /** The planes of a z-major class volume. */
+  private static List<ClassMap> planes(Size3 size, int[] voxels) {
+    int plane = size.y() * size.x();
+    List<ClassMap> planes = new ArrayList<>();
+    for (int z = 0; z < size.z(); z++) {
+      planes.add(ClassMap.of(java.util.Arrays.copyOfRange(voxels, z * plane, (z + 1) * plane), size.x(), size.y()));
+    }
+    return planes;
+  }
 
   /** The truth value of voxels that are not annotated, above every label the tests make. */
   private static final int IGNORE = 100_000;
