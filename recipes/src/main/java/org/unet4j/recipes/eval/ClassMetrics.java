@@ -79,7 +79,7 @@ public final class ClassMetrics {
         throw new DataException("plane " + z + " is " + p.width() + "x" + p.height() + " but plane 0 is "
             + first.width() + "x" + first.height() + "; the planes of a volume have one size");
       }
-      System.arraycopy(planes.get(z).array(), 0, voxels, z * plane, plane);
+      System.arraycopy(p.array(), 0, voxels, z * plane, plane);
     }
     return voxels;
   }
