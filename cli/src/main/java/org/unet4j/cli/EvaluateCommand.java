@@ -69,8 +69,9 @@ final class EvaluateCommand implements Callable<Integer> {
   @Nullable String labels;
 
   @Option(names = "--ignore-label", paramLabel = "V",
-      description = "With --labels " + FileEvaluation.INDEX + ": the truth value whose pixels every score leaves"
-          + " out, such as 255; default: none.")
+      description = "With --labels " + FileEvaluation.INDEX + " or --volume: the truth value whose pixels (voxels)"
+          + " every score leaves out, such as 255; default: none (with --recipe: its data.ignoreLabel for index"
+          + " labels and 3D nets).")
   @Nullable Integer ignoreLabel;
 
   @Option(names = "--threshold", paramLabel = "T", defaultValue = "0.5",
@@ -96,7 +97,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Nullable String probabilityOf;
 
   @Option(names = "--volume",
-      description = "Score each stack as one volume (6-connected objects through the pages, counts over all voxels),"
+      description = "Score each stack as one volume (6-connected objects through the pages, counts over all voxels;"
+          + " index labels per class),"
           + " as a 3D net's predictions; default: with --recipe, when its model.dimensions is 3.")
   boolean volume;
 
@@ -123,25 +125,25 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new UserException("--json " + jsonFile + ": name it .json (the CSV goes beside it as .csv)");
     }
     boolean index = FileEvaluation.INDEX.equals(labels);
-    if (ignoreLabel != null && !index) {
-      throw new UserException("--ignore-label " + ignoreLabel + ": only index labels have an ignore value; add"
-          + " --labels " + FileEvaluation.INDEX);
+    if (ignoreLabel != null && recipe != null) {
+      throw new UserException("--ignore-label " + ignoreLabel + ": the --recipe's data.ignoreLabel is the ignore"
+          + " value; give one of them");
     }
-    if (index && volume) {
-      throw new UserException("--volume scores cell or instance truths; --labels " + FileEvaluation.INDEX
-          + " is scored per class, page by page");
+    if (ignoreLabel != null && !index && !volume) {
+      throw new UserException("--ignore-label " + ignoreLabel + ": only index labels and volumes have an ignore"
+          + " value (stacks of cells scored page by page count every pixel); add --labels " + FileEvaluation.INDEX
+          + " or --volume");
     }
     if (index && recipe != null) {
       throw new UserException("--labels and --recipe both set the truth's label format; give one of them");
     }
-    FileEvaluation base = index ? FileEvaluation.ofClasses(ignoreLabel == null ? -1 : ignoreLabel)
+    FileEvaluation base = index ? FileEvaluation.ofClasses(-1)
         : recipe != null && labels == null ? FileEvaluation.of(RecipeArgument.load(recipe))
         : FileEvaluation.of(labelFormat());
     FileEvaluation evaluation = base.threshold(threshold)
         .objects(ObjectSource.valueOf(objects.toUpperCase(Locale.ROOT))).probabilityOf(probabilityOf());
-    if (volume) {
-      evaluation = evaluation.stacks(StackScoring.VOLUME);
-    }
+    evaluation = volume ? evaluation.stacks(StackScoring.VOLUME) : evaluation;
+    evaluation = ignoreLabel != null ? evaluation.ignoreLabel(ignoreLabel) : evaluation;
     if (channel != null) {
       evaluation = evaluation.channel(channel);
     }

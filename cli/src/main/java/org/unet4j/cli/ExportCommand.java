@@ -106,9 +106,8 @@ final class ExportCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "exported  %s at step %d from %s%n", info.recipe(), info.step(), info.checkpoint());
     o.printf(Locale.ROOT, "tile      %d -> %d (margin %d px per side)%n", info.tile(), info.outputSize(),
         info.margin());
-    o.printf(Locale.ROOT, "signature %s: %s [-1, %d, %d, %d] -> %s, %s [-1, %d, %d, %d] (tag %s)%n",
-        ExportedModel.SIGNATURE, ExportedModel.INPUT, info.tile(), info.tile(), info.inputChannels(),
-        ExportedModel.PROBABILITIES, ExportedModel.LOGITS, info.outputSize(), info.outputSize(), info.classes(),
+    o.printf(Locale.ROOT, "signature %s: %s %s -> %s, %s %s (tag %s)%n", ExportedModel.SIGNATURE,
+        ExportedModel.INPUT, exported.input(), ExportedModel.PROBABILITIES, ExportedModel.LOGITS, exported.output(),
         ExportedModel.TAG);
     o.printf(Locale.ROOT, "size      %s in %s (%.1f s)%n", humanBytes(exported.bytes()), exported.directory(),
         exported.seconds());

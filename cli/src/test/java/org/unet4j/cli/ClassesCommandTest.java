@@ -110,12 +110,13 @@ class ClassesCommandTest {
   }
 
   @Test
-  void anIgnoreLabelNeedsIndexLabels() {
+  void anIgnoreLabelNeedsIndexLabelsOrVolumes() {
     Path t = dir.resolve("t.png");
     ImageIo.writePng(t, Image.gray(3, 1, PixelType.UINT8, new float[] {0, 1, 2}));
     CliRun r = CliRun.of("evaluate", "--truth", t.toString(), "--pred", t.toString(), "--ignore-label", "255");
     assertEquals(Unet4j.USAGE, r.status(), r.err());
-    assertTrue(r.err().contains("--ignore-label 255: only index labels have an ignore value; add --labels index"),
+    assertTrue(r.err().contains("--ignore-label 255: only index labels and volumes have an ignore value (stacks of cells scored"
+        + " page by page count every pixel); add --labels index or --volume"),
         r.err());
     assertTrue(r.out().isEmpty(), r.out());
   }

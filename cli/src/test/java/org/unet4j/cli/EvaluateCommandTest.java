@@ -207,9 +207,29 @@ class EvaluateCommandTest {
     assertTrue(lines.get(1).startsWith("t         2       0.0000       0.0000          n/a       1.0000"), run.out());
     assertTrue(lines.get(2).endsWith("; each stack scored as one volume (6-connected objects); the warping error is"
         + " not defined for volumes"), run.out());
-    assertUserError(CliRun.of("evaluate", "--truth", truth.toString(), "--pred", pred.toString(), "--volume",
-        "--labels", "index"), "--volume scores cell or instance truths; --labels index is scored per class, page by"
-        + " page");
+  }
+
+  @Test
+  void indexLabelStacksAreScoredPerClassAsVolumesLeavingOutTheIgnoreLabel() {
+    // Truth 1 1 0 / 1 2 9 against the classes 1 1 2 / 1 2 1, 9 ignored (VolumeMetricsTest's hand case):
+    // class 1 exact (IoU 1), class 2 IoU 1/2, class 0 IoU 0; means over classes 1..2: 0.75.
+    Path truth = dir.resolve("v.tif");
+    ImageIo.writeTiffPages(truth, List.of(Image.gray(3, 1, PixelType.UINT8, new float[] {1, 1, 0}),
+        Image.gray(3, 1, PixelType.UINT8, new float[] {1, 2, 9})));
+    ImageIo.writeTiffPages(dir.resolve("v_classes.tif"), List.of(Image.gray(3, 1, PixelType.UINT8,
+        new float[] {1, 1, 2}), Image.gray(3, 1, PixelType.UINT8, new float[] {1, 2, 1})));
+    Path pred = dir.resolve("v_prob.tif");
+    ImageIo.writeTiffPages(pred, List.of(Image.gray(3, 1, PixelType.FLOAT32, new float[3]),
+        Image.gray(3, 1, PixelType.FLOAT32, new float[3])));
+    CliRun run = CliRun.of("evaluate", "--truth", truth.toString(), "--pred", pred.toString(), "--volume", "--labels",
+        "index", "--ignore-label", "9");
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.out().contains("1        1.0000   1.0000    1.0000"), run.out());
+    assertTrue(run.out().contains("mean     0.7500   0.8333    0.8333   (classes 1..2)"), run.out());
+    assertTrue(run.out().contains("each stack scored as one volume"), run.out());
+    assertUserError(CliRun.of("evaluate", "--truth", truth.toString(), "--pred", pred.toString(), "--recipe",
+        "paper/isbi2012", "--ignore-label", "9"), "--ignore-label 9: the --recipe's data.ignoreLabel is the ignore"
+        + " value; give one of them");
   }
 
   @Test

@@ -73,5 +73,20 @@ class VolumePredictCommandTest {
         "--tile-z", "21", stack.toString());
     assertEquals(2, wrong.status(), wrong.out());
     assertTrue(wrong.err().contains("along z") && wrong.err().contains("20, 22"), wrong.err());
+
+    // An export, at the recipe's tile and the valid depth nearest it (22x22x22 -> 6x6x6), predicts
+    // the stack as the run does at that block.
+    Path export = dir.resolve("export");
+    CliRun exported = CliRun.of("export", run.toString(), "--out", export.toString());
+    assertEquals(0, exported.status(), exported.err());
+    assertTrue(exported.out().contains("signature serving_default: image [-1, 22, 22, 22, 1] -> probabilities, logits"
+        + " [-1, 6, 6, 6, 2]"), exported.out());
+    CliRun fromExport = CliRun.of("predict", "--model", export.toString(), "--out", dir.resolve("exp").toString(),
+        stack.toString());
+    assertEquals(0, fromExport.status(), fromExport.err());
+    try (Model model = Model.load(run, recipe.inference().toBuilder().tileZ(22).build())) {
+      assertArrayEquals(model.predict(volume).probabilities().foreground(),
+          Volume.read(dir.resolve("exp/cells_prob.tif")).voxels(), 1e-6f);
+    }
   }
 }

@@ -171,6 +171,8 @@ public fun Image.rows(c: Int = 0): Array<FloatArray> {
  * Scores the predictions [prediction] (a file or folder) against the truth [truth], as
  * `unet4j evaluate` does: the ISBI metrics at their best thresholds and the object scores; stacks
  * page by page, or each as one volume with [stacks] `StackScoring.VOLUME` (a 3D net's predictions).
+ * [ignoreLabel] (negative: none) is the truth value left out of every score, for index labels
+ * ([truthFormat] `LabelFormat.INDEX`) and volumes.
  */
 public fun evaluate(
     truth: Path,
@@ -179,5 +181,7 @@ public fun evaluate(
     threshold: Double = 0.5,
     objects: ObjectSource = ObjectSource.AUTO,
     stacks: StackScoring = StackScoring.SLICES,
+    ignoreLabel: Int = -1,
 ): EvaluationReport =
-    FileEvaluation.of(truthFormat).threshold(threshold).objects(objects).stacks(stacks).evaluate(truth, prediction)
+    FileEvaluation.of(truthFormat).threshold(threshold).objects(objects).stacks(stacks).ignoreLabel(ignoreLabel)
+        .evaluate(truth, prediction)

@@ -16,6 +16,7 @@ import org.unet4j.losses.Losses
 import org.unet4j.recipes.data.ImageIo
 import org.unet4j.recipes.data.LabelledImage
 import org.unet4j.recipes.data.PixelType
+import org.unet4j.dsl.recipe.LabelFormat
 import org.unet4j.recipes.eval.StackScoring
 import org.unet4j.recipes.infer.ObjectOutput
 import org.unet4j.recipes.data.Image
@@ -160,5 +161,15 @@ class RuntimeTest {
         assertEquals(1, volume.objects().truthObjects())
         assertEquals(2, pages.objects().truthObjects())
         assertTrue(volume.scores().warpingError().isNaN())
+        // The second plane's cell voxel not annotated (7): the cell is its first voxel alone, and the
+        // prediction's second voxel there is no false positive.
+        val sparse = dir.resolve("volume/sparse.tif")
+        ImageIo.writeTiffPages(sparse, listOf(Image.gray(2, 2, PixelType.UINT8, cell),
+            Image.gray(2, 2, PixelType.UINT8, floatArrayOf(0f, 7f, 0f, 0f))))
+        val ignoring = evaluate(sparse, prediction, LabelFormat.BINARY, stacks = StackScoring.VOLUME, ignoreLabel = 7)
+            .summary().images()[0]
+        assertEquals(1, ignoring.objects().truthObjects())
+        assertEquals(1.0, ignoring.objects().objectF1())
+        assertEquals(0.0, ignoring.scores().pixelError())
     }
 }

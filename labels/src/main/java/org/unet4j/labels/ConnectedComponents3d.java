@@ -101,4 +101,23 @@ public final class ConnectedComponents3d {
     int n = label(mask, size, labels);
     return InstanceVolume.trusted(size, n, labels, new boolean[labels.length]);
   }
+
+  /**
+   * The 6-connected components of {@code mask} outside the {@code ignored} voxels, as instances
+   * whose ignored voxels are not annotated ({@link InstanceVolume#ignored}): an object cut by
+   * ignored voxels falls into pieces, each an instance of its own.
+   */
+  public static InstanceVolume instances(boolean[] mask, boolean[] ignored, Size3 size) {
+    checkNotNull(mask, "mask");
+    checkNotNull(ignored, "ignored");
+    InstanceVolume.checkSize(mask.length, size);
+    InstanceVolume.checkSize(ignored.length, size);
+    boolean[] kept = new boolean[mask.length];
+    for (int i = 0; i < kept.length; i++) {
+      kept[i] = mask[i] && !ignored[i];
+    }
+    int[] labels = new int[kept.length];
+    int n = label(kept, size, labels);
+    return InstanceVolume.trusted(size, n, labels, ignored.clone());
+  }
 }

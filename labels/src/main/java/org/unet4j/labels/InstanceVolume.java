@@ -122,6 +122,11 @@ public final class InstanceVolume {
     return labels.clone();
   }
 
+  /** A copy of which voxels are not annotated, z-major. */
+  public boolean[] ignoredToArray() {
+    return ignored.clone();
+  }
+
   /** The labels themselves, for this package's algorithms; never modify. */
   int[] array() {
     return labels;

@@ -51,7 +51,7 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
     root.put("pred", prediction.toString());
     root.put("labelFormat", evaluation.truthFormatName());
     root.put("threshold", evaluation.threshold());
-    if (evaluation.indexLabels()) {
+    if (evaluation.indexLabels() || evaluation.ignoreLabel() >= 0) {
       root.put("ignoreLabel", evaluation.ignoreLabel());
     }
     if (evaluation.stacks() == StackScoring.VOLUME) {
@@ -142,7 +142,8 @@ public record EvaluationReport(FileEvaluation evaluation, Path truth, Path predi
   public String isbiNote() {
     if (evaluation.indexLabels()) {
       return "the ISBI metrics score binary cell/membrane maps and are not computed for index labels, which are"
-          + " scored per class";
+          + " scored per class" + (evaluation.stacks() == StackScoring.VOLUME
+          ? "; each stack scored as one volume (6-connected objects)" : "");
     }
     return evaluation.stacks() == StackScoring.VOLUME ? "each stack scored as one volume (6-connected objects);"
         + " the warping error is not defined for volumes" : "";

@@ -76,9 +76,11 @@ public final class Evaluator {
    * the ISBI metrics but the warping error (NaN) and the object scores of 6-connected objects.
    * The evaluation's pages are the volume's planes.
    *
+   * The voxels the truth marks not annotated are left out of every score.
+   *
    * @param instances the predicted objects, or null for the 6-connected components of the
    *     probability above {@code objectThreshold}
-   * @throws DataException when the sizes differ or the truth has voxels that are not annotated
+   * @throws DataException when the sizes differ or the instances have voxels that are not annotated
    */
   public static ImageEvaluation evaluateVolume(String name, InstanceVolume truth, VolumeProbabilities prediction,
       double objectThreshold, @Nullable InstanceVolume instances) {
@@ -90,6 +92,45 @@ public final class Evaluator {
         : VolumeMetrics.instanceObjects(truth, instances);
     Size3 size = truth.size();
     return new ImageEvaluation(name, size.z(), size.x(), size.y(), isbi, objects);
+  }
+
+  /**
+   * Evaluates a predicted class volume against index labels as one 3D segmentation, each given as
+   * its planes in order: the per-class scores of {@link VolumeMetrics#classes} and the object
+   * scores of the 6-connected foreground (every class but 0) against the truth's, the voxels the
+   * truth marks {@code ignoreLabel} left out of both. The ISBI metrics score binary cell/membrane
+   * maps and are NaN here, as for the images of {@link #evaluateClasses}.
+   *
+   * @param instances the predicted objects (such as a 3D net's {@code NAME_labels.tif}), or null
+   *     for the 6-connected components of the predicted foreground
+   * @param ignoreLabel the truth value to leave out, or negative for none
+   * @throws DataException when the plane counts or sizes differ
+   */
+  public static ImageEvaluation evaluateClassVolume(String name, List<ClassMap> truth, List<ClassMap> predicted,
+      @Nullable InstanceVolume instances, int ignoreLabel) {
+    checkNotNull(name, "name");
+    checkNotNull(truth, "truth");
+    checkNotNull(predicted, "predicted");
+    checkArgument(!truth.isEmpty(), "no truth planes");
+    if (truth.size() != predicted.size()) {
+      throw new DataException("the truth has " + truth.size() + " plane(s) but the prediction " + predicted.size());
+    }
+    ClassMap first = truth.get(0);
+    for (int z = 0; z < truth.size(); z++) {
+      ClassMap p = predicted.get(z);
+      if (p.width() != first.width() || p.height() != first.height()) {
+        throw new DataException("plane " + z + ": the truth is " + first.width() + "x" + first.height()
+            + " but the prediction " + p.width() + "x" + p.height());
+      }
+    }
+    InstanceVolume truthObjects = VolumeMetrics.foreground(truth, truth, ignoreLabel);
+    // The predicted foreground's components are formed outside the ignored voxels; as predicted
+    // objects they label every voxel (0 where ignored), so the marks are dropped.
+    ObjectScores objects = VolumeMetrics.instanceObjects(truthObjects, instances != null ? instances
+        : InstanceVolume.of(VolumeMetrics.foreground(predicted, truth, ignoreLabel).toArray(), truthObjects.size()));
+    BestScore none = new BestScore(Double.NaN, Double.NaN);
+    return new ImageEvaluation(name, truth.size(), first.width(), first.height(),
+        new IsbiScores(none, none, none, none, none), objects, VolumeMetrics.classes(truth, predicted, ignoreLabel));
   }
 
   /**

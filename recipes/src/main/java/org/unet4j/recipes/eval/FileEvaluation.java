@@ -71,8 +71,9 @@ public final class FileEvaluation {
     this.indexLabels = indexLabels;
     this.ignoreLabel = Math.max(ignoreLabel, ClassMetrics.NO_IGNORE);
     this.stacks = checkNotNull(stacks, "stacks");
-    checkArgument(!(indexLabels && stacks == StackScoring.VOLUME),
-        "index labels are scored per class, page by page; volume scores need a cell or instance truth");
+    checkArgument(indexLabels || stacks == StackScoring.VOLUME || this.ignoreLabel == ClassMetrics.NO_IGNORE,
+        "ignore label %s: the page-by-page scores of a cell or instance truth count every pixel; an ignore label"
+            + " applies to index labels and to stacks scored as volumes", ignoreLabel);
   }
 
   /**
@@ -117,14 +118,14 @@ public final class FileEvaluation {
   /**
    * An evaluation of a recipe's predictions: its truth decoded as {@link #of(DataSpec)} does, read
    * as {@code inference.probabilityOf} writes them, and for a 3D net (model dimensions 3) each
-   * stack scored as one volume ({@link StackScoring#VOLUME}), unless the truth is index labels,
-   * which are scored per class page by page.
+   * stack scored as one volume ({@link StackScoring#VOLUME}) with the voxels of the data's
+   * {@code ignoreLabel} left out, whatever the label format (as training leaves them out).
    */
   public static FileEvaluation of(Recipe recipe) {
     checkNotNull(recipe, "recipe");
     FileEvaluation evaluation = of(recipe.data()).probabilityOf(recipe.inference().probabilityOf());
-    return recipe.model().dimensions() == 3 && !evaluation.indexLabels
-        ? evaluation.stacks(StackScoring.VOLUME) : evaluation;
+    return recipe.model().dimensions() == 3
+        ? evaluation.stacks(StackScoring.VOLUME).ignoreLabel(recipe.data().ignoreLabel()) : evaluation;
   }
 
   /** The same evaluation with the object scores' probability threshold (0..1). */
@@ -154,11 +155,26 @@ public final class FileEvaluation {
   }
 
   /**
-   * The same evaluation scoring each multi-page TIFF as {@code scoring} says: page by page (the
-   * default) or as one volume, the predictions of a 3D net ({@link VolumeMetrics}).
+   * The same evaluation leaving out the truth's pixels or voxels of value {@code label} (such as
+   * 255 for "not annotated") from every score, or none for a negative {@code label}: for index
+   * labels ({@link #ofClasses}) and for stacks scored as volumes, whatever their label format
+   * ({@link VolumeMetrics}); the slice-by-slice scores of a cell or instance truth count every
+   * pixel, as the challenge does.
    *
-   * @throws IllegalArgumentException for {@link StackScoring#VOLUME} with index labels, which are
-   *     scored per class page by page
+   * @throws IllegalArgumentException for a label {@code >= 0} on a cell or instance truth scored
+   *     page by page (call {@link #stacks} first)
+   */
+  public FileEvaluation ignoreLabel(int label) {
+    return new FileEvaluation(truthFormat, threshold, channel, objects, probabilityOf, indexLabels, label, stacks);
+  }
+
+  /**
+   * The same evaluation scoring each multi-page TIFF as {@code scoring} says: page by page (the
+   * default) or as one volume, the predictions of a 3D net ({@link VolumeMetrics}); index labels are
+   * scored per class either way.
+   *
+   * @throws IllegalArgumentException for {@link StackScoring#SLICES} of a cell or instance truth
+   *     with an ignore label
    */
   public FileEvaluation stacks(StackScoring scoring) {
     return new FileEvaluation(truthFormat, threshold, channel, objects, probabilityOf, indexLabels, ignoreLabel,
@@ -183,7 +199,7 @@ public final class FileEvaluation {
     return indexLabels;
   }
 
-  /** The truth value that index-label scores leave out, or -1 for none. */
+  /** The truth value that the scores leave out, or -1 for none ({@link #ignoreLabel(int)}). */
   public int ignoreLabel() {
     return ignoreLabel;
   }
@@ -376,7 +392,7 @@ public final class FileEvaluation {
 
   /**
    * {@link #evaluate(Pair)} of a stack as one volume: the truth decoded with 6-connected
-   * components, the predicted instances as they are.
+   * components and its ignored voxels marked not annotated, the predicted instances as they are.
    */
   private ImageEvaluation evaluateVolume(Pair pair, List<Image> truthPages, List<Image> predPages,
       List<Image> labelPages) {
@@ -391,34 +407,45 @@ public final class FileEvaluation {
       int[] raw = voxels(truthPages);
       if (truthFormat == null) {
         boolean[] cells = new boolean[raw.length];
+        boolean[] ignored = new boolean[raw.length];
         for (int i = 0; i < raw.length; i++) {
+          ignored[i] = ignoreLabel >= 0 && raw[i] == ignoreLabel;
           cells[i] = raw[i] > 0;
         }
-        truth = ConnectedComponents3d.instances(cells, size);
+        truth = ConnectedComponents3d.instances(cells, ignored, size);
       } else {
-        truth = VolumeLabelDecoder.decode(raw, size, truthFormat, ClassMetrics.NO_IGNORE);
+        truth = VolumeLabelDecoder.decode(raw, size, truthFormat, ignoreLabel);
       }
     } catch (InvalidInputException e) {
       throw new TruthFormatException(pair.truth() + ": " + e.getMessage() + " (label format " + truthFormatName()
           + ")", e);
     }
     Path instancesFile = pair.instances();
-    InstanceVolume instances = null;
-    if (instancesFile != null) {
-      for (int i = 0; i < labelPages.size(); i++) {
-        Image l = labelPages.get(i);
-        if (l.width() != size.x() || l.height() != size.y()) {
-          throw new DataException("truth " + pair.truth() + " is " + size.x() + "x" + size.y() + " but instances "
-              + instancesFile + " are " + l.width() + "x" + l.height() + " (page " + (i + 1) + ")");
-        }
-      }
-      try {
-        instances = InstanceVolume.of(voxels(labelPages), size);
-      } catch (InvalidInputException e) {
-        throw new DataException(instancesFile + ": " + e.getMessage(), e);
+    InstanceVolume instances = instancesFile == null ? null : instanceVolume(pair, instancesFile, labelPages,
+        size.x(), size.y());
+    return Evaluator.evaluateVolume(pair.name(), truth, prediction, threshold, instances);
+  }
+
+  /**
+   * The predicted instances of a stack scored as one volume, whose pages are {@code width x
+   * height}, the truth's.
+   *
+   * @throws DataException when a page differs in size or holds a negative label
+   */
+  private static InstanceVolume instanceVolume(Pair pair, Path instancesFile, List<Image> labelPages, int width,
+      int height) {
+    for (int i = 0; i < labelPages.size(); i++) {
+      Image l = labelPages.get(i);
+      if (l.width() != width || l.height() != height) {
+        throw new DataException("truth " + pair.truth() + " is " + width + "x" + height + " but instances "
+            + instancesFile + " are " + l.width() + "x" + l.height() + " (page " + (i + 1) + ")");
       }
     }
-    return Evaluator.evaluateVolume(pair.name(), truth, prediction, threshold, instances);
+    try {
+      return InstanceVolume.of(voxels(labelPages), new Size3(labelPages.size(), height, width));
+    } catch (InvalidInputException e) {
+      throw new DataException(instancesFile + ": " + e.getMessage(), e);
+    }
   }
 
   /** Channel 0 of equally sized pages as z-major integers. */
@@ -468,13 +495,18 @@ public final class FileEvaluation {
       } catch (InvalidInputException e) {
         throw new DataException(predicted + page + ": " + e.getMessage(), e);
       }
-      if (instancesFile != null) {
+      if (instancesFile != null && stacks == StackScoring.SLICES) {
         try {
           instances.add(GroundTruth.decode(labelPages.get(i), LabelFormat.INSTANCE));
         } catch (InvalidInputException e) {
           throw new DataException(instancesFile + page + ": " + e.getMessage(), e);
         }
       }
+    }
+    if (stacks == StackScoring.VOLUME) {
+      return Evaluator.evaluateClassVolume(pair.name(), truths, preds,
+          instancesFile == null ? null
+          : instanceVolume(pair, instancesFile, labelPages, truths.get(0).width(), truths.get(0).height()), ignoreLabel);
     }
     return Evaluator.evaluateClasses(pair.name(), truths, preds, instancesFile == null ? null : instances,
         ignoreLabel);

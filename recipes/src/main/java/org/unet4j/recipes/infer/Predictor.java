@@ -361,8 +361,8 @@ public final class Predictor implements AutoCloseable {
     }
   }
 
-  /** An exported SavedModel, compiled for one tile. */
-  private record ExportTiles(ExportedModel export) implements TileModel {
+  /** An exported SavedModel, compiled for one tile (a block, for a 3D net's {@link VolumePredictor}). */
+  record ExportTiles(ExportedModel export) implements TileModel {
     @Override
     public void predict(float[] tiles, int batch, float[] probabilities) {
       export.predict(tiles, batch, probabilities);

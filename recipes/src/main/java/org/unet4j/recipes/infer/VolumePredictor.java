@@ -20,6 +20,7 @@ import org.unet4j.layers.ModelCompiler;
 import org.unet4j.recipes.data.NormalizationStats;
 import org.unet4j.recipes.data.Volume;
 import org.unet4j.recipes.data.VolumeSource;
+import org.unet4j.recipes.model.ExportedModel;
 import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.model.ModelSource;
 
@@ -75,9 +76,9 @@ public final class VolumePredictor implements AutoCloseable {
    * Loads the weights of a 3D net for prediction with {@code inference}.
    *
    * @throws ModelMismatchException when the net is not 3D, the tile does not fit it (naming the
-   *     axis and the nearest valid sizes), its output is coarser than its input, the model is an
-   *     export, or {@code inference} asks for post-processing volumes do not have (hole filling,
-   *     watershed instances, class-seeded instances)
+   *     axis and the nearest valid sizes) or differs from the block an export is compiled for, its
+   *     output is coarser than its input, or {@code inference} asks for post-processing volumes do
+   *     not have (hole filling, watershed instances, class-seeded instances)
    */
   public static VolumePredictor open(ModelSource source, InferenceSpec inference) {
     checkNotNull(source, "source");
@@ -103,11 +104,19 @@ public final class VolumePredictor implements AutoCloseable {
     refuse(recipe, inference.instances() != InstanceMethod.COMPONENTS, "inference.instances "
         + JsonNames.of(inference.instances()), "components");
     refuse(recipe, inference.instanceClass() > 0, "inference.instanceClass " + inference.instanceClass(), "0");
-    if (source.kind() == ModelSource.Kind.EXPORT) {
-      throw new ModelMismatchException(source.directory() + ": an export of a 3D net cannot be predicted from yet;"
-          + " predict from its run or checkpoint");
-    }
     Size3 tile = tiling.tile();
+    if (source.kind() == ModelSource.Kind.EXPORT) {
+      // The export's recipe states the block its graph is compiled for (ModelExport).
+      Size3 compiled = VolumeTiling.of(recipe.model(), recipe.inference().tile(), recipe.inference().tileZ()).tile();
+      if (!compiled.equals(tile)) {
+        throw new ModelMismatchException("tile " + inference.tile() + " (z " + inference.tileZ() + ", a block of "
+            + tile + "): the export " + source.directory() + " is compiled for the block " + compiled + " (tile "
+            + compiled.y() + ", tileZ " + compiled.z() + "); predict with that tile, or export the run again with"
+            + " tile " + inference.tile() + " and inference.tileZ " + tile.z());
+      }
+      return new VolumePredictor(source, inference, tiling,
+          new Predictor.ExportTiles(ExportedModel.load(source.directory())));
+    }
     TileModel model = CheckpointTiles.restore(ModelCompiler.compile(recipe.model(), tile, recipe.training().seed()),
         checkNotNull(source.checkpoint(), "checkpoint"), tile.z(), tile.y(), tile.x(), recipe.model().inputChannels());
     return new VolumePredictor(source, inference, tiling, model);

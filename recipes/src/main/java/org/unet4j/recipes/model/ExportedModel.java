@@ -4,8 +4,10 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -16,6 +18,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.unet4j.dsl.SpecException;
+import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.layers.CompiledModel;
@@ -44,6 +47,10 @@ public final class ExportedModel implements AutoCloseable {
   private final Signature signature;
   private final String inputTensor;
   private final String probabilitiesTensor;
+  /** A tile's input shape without the batch, channels last. */
+  private final long[] tileShape;
+  private final long tileValues;
+  private final long outputValues;
 
   private ExportedModel(Path directory, Recipe recipe, ModelInfo info, SavedModelBundle bundle, Signature signature) {
     this.directory = directory;
@@ -53,6 +60,46 @@ public final class ExportedModel implements AutoCloseable {
     this.signature = signature;
     this.inputTensor = signature.getInputs().get(INPUT).name;
     this.probabilitiesTensor = signature.getOutputs().get(PROBABILITIES).name;
+    this.tileShape = inputShape(recipe, info);
+    this.tileValues = product(tileShape);
+    this.outputValues = product(outputShape(recipe, info));
+  }
+
+  /**
+   * The input shape of one tile of an export, without the batch: {@code [tile, tile, channels]},
+   * or for a 3D net {@code [tileZ, tile, tile, channels]}, {@code tileZ} its recipe's
+   * {@code inference.tileZ}.
+   */
+  static long[] inputShape(Recipe recipe, ModelInfo info) {
+    return recipe.model().dimensions() == 3
+        ? new long[] {recipe.inference().tileZ(), info.tile(), info.tile(), info.inputChannels()}
+        : new long[] {info.tile(), info.tile(), info.inputChannels()};
+  }
+
+  /** The output shape of one tile of an export, without the batch, classes last. */
+  static long[] outputShape(Recipe recipe, ModelInfo info) {
+    if (recipe.model().dimensions() != 3) {
+      return new long[] {info.outputSize(), info.outputSize(), info.classes()};
+    }
+    Size3 out = recipe.model().volumeGeometry().outputSize(new Size3(recipe.inference().tileZ(), info.tile(),
+        info.tile()));
+    return new long[] {out.z(), out.y(), out.x(), info.classes()};
+  }
+
+  /** {@code shape} with -1 (any batch) before it. */
+  static List<Long> batchShape(long[] shape) {
+    List<Long> withBatch = new ArrayList<>(shape.length + 1);
+    withBatch.add(-1L);
+    Arrays.stream(shape).forEach(withBatch::add);
+    return withBatch;
+  }
+
+  private static long product(long[] shape) {
+    long values = 1;
+    for (long d : shape) {
+      values *= d;
+    }
+    return values;
   }
 
   /** Loads the export in {@code directory} with TensorFlow's default threads (all cores). */
@@ -103,11 +150,15 @@ public final class ExportedModel implements AutoCloseable {
         throw new CheckpointException(directory + ": signature " + SIGNATURE + " lacks input " + INPUT
             + " or output " + PROBABILITIES + "; it was not written by unet4j export");
       }
-      Shape expected = Shape.of(-1, info.tile(), info.tile(), info.inputChannels());
+      long[] tile = inputShape(recipe, info);
+      long[] batch = new long[tile.length + 1];
+      batch[0] = -1;
+      System.arraycopy(tile, 0, batch, 1, tile.length);
+      Shape expected = Shape.of(batch);
       // Shape.equals is false whenever a dimension is unknown (the batch here), so compare the sizes.
       if (!Arrays.equals(input.shape.asArray(), expected.asArray())) {
         throw new CheckpointException(directory + ": the graph takes " + input.shape + " but "
-            + ModelExport.MODEL_INFO + " says " + expected);
+            + ModelExport.MODEL_INFO + " and " + ModelExport.RECIPE + " say " + expected);
       }
       return new ExportedModel(directory, recipe, info, bundle, signature);
     } catch (RuntimeException e) {
@@ -147,17 +198,16 @@ public final class ExportedModel implements AutoCloseable {
   /**
    * The probabilities of {@code batch} tiles, {@code [batch, out, out, classes]} flattened, for
    * {@code images} of {@code [batch, tile, tile, channels]} flattened (channels last), normalised as
-   * the recipe's {@code data.normalization} says.
+   * the recipe's {@code data.normalization} says; for a 3D net, blocks {@code [batch, tileZ, tile,
+   * tile, channels]} to {@code [batch, outZ, out, out, classes]}.
    */
   public float[] predict(float[] images, int batch) {
-    int tile = info.tile();
-    long expected = (long) batch * tile * tile * info.inputChannels();
+    long expected = batch * tileValues;
     if (batch < 1 || images.length != expected) {
       throw new IllegalArgumentException("expected " + (batch < 1 ? "a batch of at least 1" : expected + " floats")
-          + " for " + batch + " tile(s) of " + tile + "x" + tile + "x" + info.inputChannels() + ", got "
-          + images.length + " floats");
+          + " for " + batch + " tile(s) of " + tileText() + ", got " + images.length + " floats");
     }
-    float[] out = new float[Math.multiplyExact(batch, info.outputSize() * info.outputSize() * info.classes())];
+    float[] out = new float[Math.toIntExact(Math.multiplyExact(batch, outputValues))];
     predict(images, batch, out);
     return out;
   }
@@ -170,20 +220,26 @@ public final class ExportedModel implements AutoCloseable {
    * @throws IllegalArgumentException when an array is shorter than the batch needs
    */
   public void predict(float[] images, int batch, float[] probabilities) {
-    int tile = info.tile();
-    long samples = (long) batch * tile * tile * info.inputChannels();
-    long values = (long) batch * info.outputSize() * info.outputSize() * info.classes();
+    long samples = batch * tileValues;
+    long values = batch * outputValues;
     if (batch < 1 || images.length < samples || probabilities.length < values) {
       throw new IllegalArgumentException("expected " + (batch < 1 ? "a batch of at least 1" : "at least " + samples
-          + " floats in and room for " + values + " out") + " for " + batch + " tile(s) of " + tile + "x" + tile
-          + "x" + info.inputChannels() + ", got " + images.length + " and " + probabilities.length + " floats");
+          + " floats in and room for " + values + " out") + " for " + batch + " tile(s) of " + tileText() + ", got "
+          + images.length + " and " + probabilities.length + " floats");
     }
-    try (TFloat32 input = TFloat32.tensorOf(Shape.of(batch, tile, tile, info.inputChannels()),
-            DataBuffers.of(images, true, false).narrow(samples));
+    long[] shape = new long[tileShape.length + 1];
+    shape[0] = batch;
+    System.arraycopy(tileShape, 0, shape, 1, tileShape.length);
+    try (TFloat32 input = TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(images, true, false).narrow(samples));
         Result result = bundle.session().runner().feed(inputTensor, input).fetch(probabilitiesTensor).run()) {
       TFloat32 out = (TFloat32) result.get(0);
       out.asRawTensor().data().asFloats().read(probabilities, 0, Math.toIntExact(out.size()));
     }
+  }
+
+  /** A tile's shape for people: {@code 60x60x1}, or {@code 20x22x22x1} for a 3D net. */
+  private String tileText() {
+    return Arrays.stream(tileShape).mapToObj(Long::toString).collect(Collectors.joining("x"));
   }
 
   @Override

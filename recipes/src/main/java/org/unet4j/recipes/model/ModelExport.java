@@ -19,7 +19,10 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.TensorFlow;
+import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.SpecException;
+import org.unet4j.dsl.geometry.VolumeTiling;
+import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
@@ -36,6 +39,12 @@ import org.unet4j.recipes.model.ModelMismatchException;
  * normalised as in training, to {@code probabilities} and {@code logits}, both
  * {@code [-1, out, out, classes]}. Dropout is off and batch norm uses its moving averages unless a
  * caller feeds {@code training = true}.
+ *
+ * <p>A 3D net ({@code model.dimensions} 3) is exported at a fixed block: {@code image} is
+ * {@code [-1, tileZ, tile, tile, channels]} and the outputs {@code [-1, outZ, out, out, classes]},
+ * {@code tileZ} the recipe's {@code inference.tileZ} (or, for 0, the valid size along z nearest the
+ * tile), which the exported recipe then states; {@value #MODEL_INFO} describes the plane (y and x).
+ * {@code VolumePredictor} predicts volumes from such an export as from the run.
  *
  * <p>The export folder holds {@code saved_model.pb}, {@code variables/}, the recipe as
  * {@value #RECIPE} (its {@code inference.tile} set to the exported tile) and {@value #MODEL_INFO}
@@ -59,12 +68,17 @@ public final class ModelExport {
    *
    * @param directory the export folder, absolute
    * @param info what {@value ModelExport#MODEL_INFO} says
+   * @param input the signature's input shape, -1 (any batch) first, channels last
+   * @param output the shape of its outputs, -1 first, classes last
    * @param skipped newer checkpoints of the run that failed verification and were passed over
    * @param bytes size of the export folder's files
    * @param seconds time the export took
    */
-  public record Exported(Path directory, ModelInfo info, List<String> skipped, long bytes, double seconds) {
+  public record Exported(Path directory, ModelInfo info, List<Long> input, List<Long> output, List<String> skipped,
+      long bytes, double seconds) {
     public Exported {
+      input = ImmutableList.copyOf(input);
+      output = ImmutableList.copyOf(output);
       skipped = ImmutableList.copyOf(skipped);
     }
   }
@@ -92,6 +106,10 @@ public final class ModelExport {
     int size = tile.orElse(runRecipe.inference().tile());
     runRecipe.model().geometry().requireValid(size, runRecipe.name());
     Recipe recipe = withInferenceTile(runRecipe, size);
+    if (recipe.model().dimensions() == 3) {
+      // The block is fixed along z too: the exported recipe states it, so that prediction tiles alike.
+      recipe = withInference(recipe, recipe.inference().toBuilder().tileZ(block(recipe).z()).build());
+    }
     Path target = out.toAbsolutePath().normalize();
     checkTarget(target, out);
     ModelInfo info = ModelInfo.of(recipe, size, checkpoint, TensorFlow.version());
@@ -108,7 +126,9 @@ public final class ModelExport {
       Files.writeString(temp.resolve(MODEL_INFO), info.toJson(), StandardCharsets.UTF_8);
       moveIntoPlace(temp, target, out);
       done = true;
-      return new Exported(target, info, skipped, sizeOnDisk(target), (System.nanoTime() - began) / 1e9);
+      return new Exported(target, info, ExportedModel.batchShape(ExportedModel.inputShape(recipe, info)),
+          ExportedModel.batchShape(ExportedModel.outputShape(recipe, info)), skipped, sizeOnDisk(target),
+          (System.nanoTime() - began) / 1e9);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot export into " + out + ": " + e, e);
     } finally {
@@ -172,7 +192,9 @@ public final class ModelExport {
    */
   private static void writeSavedModel(Recipe recipe, int tile, Checkpoint checkpoint, Path folder)
       throws IOException {
-    try (CompiledModel model = ModelCompiler.compileForInference(recipe.model(), tile, recipe.training().seed());
+    try (CompiledModel model = recipe.model().dimensions() == 3
+            ? ModelCompiler.compile(recipe.model(), block(recipe), recipe.training().seed())
+            : ModelCompiler.compileForInference(recipe.model(), tile, recipe.training().seed());
         Session session = new Session(model.graph())) {
       Checkpoints.restore(session, model, checkpoint);
       Signature signature = Signature.builder().key(ExportedModel.SIGNATURE)
@@ -200,12 +222,29 @@ public final class ModelExport {
   }
 
   private static Recipe withInferenceTile(Recipe r, int tile) {
-    InferenceSpec i = r.inference();
-    if (i.tile() == tile) {
-      return r;
-    }
+    return r.inference().tile() == tile ? r : withInference(r, r.inference().withTile(tile));
+  }
+
+  private static Recipe withInference(Recipe r, InferenceSpec inference) {
     return new Recipe(r.name(), r.description(), r.model(), r.loss(), r.augmentation(), r.training(), r.data(),
-        i.withTile(tile));
+        inference);
+  }
+
+  /**
+   * The input block of a 3D net's recipe: {@code inference.tile} along y and x, {@code tileZ}
+   * along z (for 0, the valid size nearest the tile).
+   *
+   * @throws ModelMismatchException when the block is not valid along an axis (naming the axis and
+   *     the nearest valid sizes)
+   */
+  static Size3 block(Recipe recipe) {
+    InferenceSpec inference = recipe.inference();
+    try {
+      return VolumeTiling.of(recipe.model(), inference.tile(), inference.tileZ()).tile();
+    } catch (InvalidInputException e) {
+      throw new ModelMismatchException("inference tile " + inference.tile() + " (z " + inference.tileZ() + ") does"
+          + " not fit " + recipe.name() + ": " + e.getMessage(), e);
+    }
   }
 
   private static void checkTarget(Path target, Path out) {

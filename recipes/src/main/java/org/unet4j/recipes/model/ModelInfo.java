@@ -19,7 +19,9 @@ import org.unet4j.dsl.recipe.Recipe;
  * The {@code unet4j-model.json} of a model export: the fixed tile the SavedModel was compiled for
  * and the size arithmetic a predictor needs to tile an image with it (paper Fig. 2: the output
  * covers the centre of the input, {@code margin} pixels in from each side), plus where the weights
- * came from. Written as {@code {"format": "unet4j-model", "formatVersion": 1, ...}}.
+ * came from. Written as {@code {"format": "unet4j-model", "formatVersion": 1, ...}}. For a 3D net
+ * the sizes are those of the plane (y and x); the block's depth is the export recipe's
+ * {@code inference.tileZ} ({@link ModelExport}).
  *
  * @param recipe the recipe's name
  * @param tile input height and width of the exported graph

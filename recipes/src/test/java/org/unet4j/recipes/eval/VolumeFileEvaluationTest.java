@@ -143,9 +143,84 @@ class VolumeFileEvaluationTest {
   }
 
   @Test
-  void indexLabelsAreNotScoredAsVolumes() {
+  void aTruthVoxelOfTheIgnoreLabelIsLeftOut() throws Exception {
+    writePair();
+    // The voxel the prediction misses, where the cell passes from page 1 to page 2, not annotated.
+    float[][] sparse = truthPages();
+    sparse[1][WIDTH + 2] = 7;
+    write("truth/cell.tif", sparse, PixelType.UINT8);
+    ImageEvaluation e = FileEvaluation.of(LabelFormat.BINARY).stacks(StackScoring.VOLUME).ignoreLabel(7)
+        .evaluate(dir.resolve("truth"), dir.resolve("pred")).summary().images().get(0);
+    // Without it the cell's two found pieces split one cell (Rand error 5/11); ignored, the cell is
+    // two pieces, both found: every error 0 and both objects matched.
+    assertEquals(0.0, e.scores().pixelError());
+    assertEquals(0.0, e.scores().randError());
+    assertEquals(1.0, e.scores().objectF1());
+    assertEquals(2, e.objects().truthObjects());
+    // The same truth read without the ignore label holds two foreground values.
+    assertThrows(FileEvaluation.TruthFormatException.class, () -> FileEvaluation.of(LabelFormat.BINARY)
+        .stacks(StackScoring.VOLUME).evaluate(dir.resolve("truth"), dir.resolve("pred")));
+  }
+
+  @Test
+  void indexLabelStacksAreScoredPerClassAsVolumes() throws Exception {
+    Files.createDirectories(dir.resolve("truth"));
+    Files.createDirectories(dir.resolve("pred"));
+    // Truth 1 1 0 / 1 2 9 (9 ignored) against the classes 1 1 2 / 1 2 1 (as VolumeMetricsTest's hand case).
+    float[][] truth = {{1, 1, 0}, {1, 2, 9}};
+    float[][] classes = {{1, 1, 2}, {1, 2, 1}};
+    writeRows("truth/v.tif", truth, PixelType.UINT8);
+    writeRows("pred/v_classes.tif", classes, PixelType.UINT8);
+    writeRows("pred/v_prob.tif", new float[2][3], PixelType.FLOAT32);
+    FileEvaluation evaluation = FileEvaluation.ofClasses(9).stacks(StackScoring.VOLUME);
+    EvaluationReport report = evaluation.evaluate(dir.resolve("truth"), dir.resolve("pred"));
+    ClassEvaluation scores = report.summary().images().get(0).classes();
+    assertEquals(VolumeMetrics.classes(List.of(ClassMap.of(new int[] {1, 1, 0}, 3, 1),
+        ClassMap.of(new int[] {1, 2, 9}, 3, 1)), List.of(ClassMap.of(new int[] {1, 1, 2}, 3, 1),
+        ClassMap.of(new int[] {1, 2, 1}, 3, 1)), 9), scores);
+    assertEquals(1, scores.classes().get(1).truthObjects());
+    assertEquals(0.75, scores.meanIou(), 1e-12);
+    assertTrue(report.isbiNote().contains("not computed for index labels")
+        && report.isbiNote().contains("one volume"), report.isbiNote());
+    assertTrue(report.json().contains("\"ignoreLabel\" : 9"), report.json());
+    // Page by page the class-1 object is two.
+    ClassEvaluation pages = FileEvaluation.ofClasses(9).evaluate(dir.resolve("truth"), dir.resolve("pred"))
+        .summary().images().get(0).classes();
+    assertEquals(2, pages.classes().get(1).truthObjects());
+  }
+
+  private void writeRows(String name, float[][] rows, PixelType type) {
+    List<Image> images = new ArrayList<>();
+    for (float[] row : rows) {
+      images.add(Image.gray(row.length, 1, type, row));
+    }
+    ImageIo.writeTiffPages(dir.resolve(name), images);
+  }
+
+  @Test
+  void aRecipeOfA3dNetLeavesOutItsIgnoreLabel() {
+    Recipe flat = Recipe.builder("flat").model(UNet.builder().depth(1).baseFilters(2).build())
+        .data(d -> d.labelFormat(LabelFormat.BINARY).ignoreLabel(255)).build();
+    Recipe deep = flat.toBuilder().model(UNet.builder().dimensions(3).depth(1).baseFilters(2).build()).build();
+    assertEquals(-1, FileEvaluation.of(flat).ignoreLabel());
+    assertEquals(255, FileEvaluation.of(deep).ignoreLabel());
+    Recipe classes = deep.toBuilder().model(UNet.builder().dimensions(3).classes(3).depth(1).baseFilters(2).build())
+        .data(d -> d.labelFormat(LabelFormat.INDEX).ignoreLabel(9)).build();
+    FileEvaluation perClass = FileEvaluation.of(classes);
+    assertTrue(perClass.indexLabels());
+    assertEquals(StackScoring.VOLUME, perClass.stacks());
+    assertEquals(9, perClass.ignoreLabel());
+  }
+
+  @Test
+  void anIgnoreLabelOfCellsScoredPageByPageIsRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> FileEvaluation.ofClasses(-1).stacks(StackScoring.VOLUME));
-    assertTrue(e.getMessage().contains("index labels are scored per class, page by page"), e.getMessage());
+        () -> FileEvaluation.of(LabelFormat.BINARY).ignoreLabel(255));
+    assertTrue(e.getMessage().contains("ignore label 255: the page-by-page scores of a cell or instance truth count"
+        + " every pixel"), e.getMessage());
+    assertEquals(255, FileEvaluation.of(LabelFormat.BINARY).stacks(StackScoring.VOLUME).ignoreLabel(255)
+        .ignoreLabel());
+    assertThrows(IllegalArgumentException.class, () -> FileEvaluation.of(LabelFormat.BINARY)
+        .stacks(StackScoring.VOLUME).ignoreLabel(255).stacks(StackScoring.SLICES));
   }
 }

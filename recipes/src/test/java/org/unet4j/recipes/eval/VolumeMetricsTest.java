@@ -126,20 +126,27 @@ class VolumeMetricsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"3, 4, 5, 1", "2, 3, 3, 2", "1, 5, 4, 3", "4, 1, 3, 4", "3, 3, 3, 5", "5, 2, 2, 6"})
-  void matchesTheBruteForceReference(int depth, int height, int width, long seed) {
+  @CsvSource({"3, 4, 5, 1, 0", "2, 3, 3, 2, 0", "1, 5, 4, 3, 0", "4, 1, 3, 4, 0", "3, 3, 3, 5, 0", "5, 2, 2, 6, 0",
+      "5, 7, 9, 7, 0", "5, 7, 9, 8, 0.2", "3, 4, 5, 9, 0.3", "1, 5, 4, 10, 0.5", "4, 1, 3, 11, 0.4"})
+  void matchesTheBruteForceReference(int depth, int height, int width, long seed, double ignoredFraction) {
     Size3 size = new Size3(depth, height, width);
     Random random = new Random(seed);
+    Random ignoring = new Random(-seed);
     int n = (int) size.voxels();
+    boolean[] anyCells = new boolean[n];
+    boolean[] ignored = new boolean[n];
     boolean[] cells = new boolean[n];
     float[] probabilities = new float[n];
     for (int i = 0; i < n; i++) {
-      cells[i] = random.nextDouble() < 0.55;
+      anyCells[i] = random.nextDouble() < 0.55;
       // Mostly agreeing with the truth, so that objects match at some thresholds.
-      probabilities[i] = (cells[i] ? 0.4f : 0f) + 0.6f * random.nextFloat();
+      probabilities[i] = (anyCells[i] ? 0.4f : 0f) + 0.6f * random.nextFloat();
+      ignored[i] = ignoring.nextDouble() < ignoredFraction;
+      cells[i] = anyCells[i] && !ignored[i];
     }
+    // The reference takes the ignored voxels out of both sides before anything is counted or connected.
     int[] truthLabels = components(cells, size);
-    InstanceVolume truth = InstanceVolume.of(truthLabels, size);
+    InstanceVolume truth = InstanceVolume.of(withIgnored(truthLabels, ignored), size, IGNORE);
     VolumeProbabilities prediction = new VolumeProbabilities(size, probabilities);
 
     IsbiScores scores = VolumeMetrics.isbi(truth, prediction);
@@ -149,7 +156,7 @@ class VolumeMetricsTest {
     double bestThinned = -1;
     double bestInfo = -1;
     for (double th : thresholds) {
-      boolean[] proposal = prediction.cells(th);
+      boolean[] proposal = without(prediction.cells(th), ignored);
       bestPixel = Math.max(bestPixel, pixelF(cells, proposal));
       bestRand = Math.max(bestRand, randF(truthLabels, components(proposal, size)));
       int[] thinned = BorderThinning.thin(proposal, size);
@@ -162,7 +169,7 @@ class VolumeMetricsTest {
     assertEquals(bestInfo, scores.vInfo().value(), EPS);
 
     ObjectScores objects = VolumeMetrics.objects(truth, prediction, 0.5);
-    int[] predicted = components(prediction.cells(0.5), size);
+    int[] predicted = components(without(prediction.cells(0.5), ignored), size);
     int t = max(truthLabels);
     int p = max(predicted);
     int matched = 0;
@@ -224,12 +231,56 @@ class VolumeMetricsTest {
   }
 
   @Test
-  void aTruthWithUnannotatedVoxelsIsRefused() {
+  void ignoringTheMissedVoxelMakesThePredictionPerfect() {
+    // (z1, y1, x2), the one voxel the prediction misses, not annotated: the cell falls into the
+    // pieces {(z0, y1, x1), (z0, y1, x2)} and {(z1, y2, x2)}, both found as they are.
     int[] labels = handTruth().toArray();
-    labels[0] = 255;
-    InstanceVolume sparse = InstanceVolume.of(labels, HAND, 255);
-    DataException e = assertThrows(DataException.class, () -> VolumeMetrics.isbi(sparse, handPrediction()));
-    assertTrue(e.getMessage().contains("1 voxel(s) that are not annotated"), e.getMessage());
+    labels[at(1, 1, 2)] = IGNORE;
+    InstanceVolume sparse = InstanceVolume.of(labels, HAND, IGNORE);
+    IsbiScores isbi = VolumeMetrics.isbi(sparse, handPrediction());
+    assertEquals(0.0, isbi.pixelError().value());
+    assertEquals(0.0, isbi.randError().value());
+    assertEquals(1.0, isbi.vRand().value());
+    // The truth keeps its one instance (instance labels are not split); the predicted pieces are
+    // two, and the larger covers 2 of its 3 annotated voxels: one match, F1 2 x 1 / (1 + 2).
+    ObjectScores objects = VolumeMetrics.objects(sparse, handPrediction(), 0.5);
+    assertEquals(1, objects.truthObjects());
+    assertEquals(2, objects.predictedObjects());
+    assertEquals(1, objects.matched());
+    assertEquals(2.0 / 3, objects.objectF1(), EPS);
+    assertEquals(1.0, objects.iou());
+  }
+
+  @Test
+  void aPredictionInsideTheIgnoredVoxelsChangesNoScore() {
+    Size3 size = new Size3(5, 7, 9);
+    int n = (int) size.voxels();
+    Random random = new Random(12);
+    boolean[] cells = new boolean[n];
+    boolean[] ignored = new boolean[n];
+    float[] probabilities = new float[n];
+    float[] changed = new float[n];
+    int[] instances = new int[n];
+    int[] changedInstances = new int[n];
+    for (int i = 0; i < n; i++) {
+      cells[i] = random.nextDouble() < 0.5;
+      // A block of planes 1..2, rows 2..5 not annotated.
+      int plane = i / (size.x() * size.y());
+      int row = i / size.x() % size.y();
+      ignored[i] = plane >= 1 && plane <= 2 && row >= 2 && row <= 5;
+      probabilities[i] = (cells[i] ? 0.4f : 0f) + 0.6f * random.nextFloat();
+      changed[i] = ignored[i] ? random.nextFloat() : probabilities[i];
+      instances[i] = probabilities[i] > 0.5 ? 1 + i % 3 : 0;
+      changedInstances[i] = ignored[i] ? random.nextInt(4) : instances[i];
+    }
+    InstanceVolume truth = InstanceVolume.of(withIgnored(components(cells, size), ignored), size, IGNORE);
+    VolumeProbabilities before = new VolumeProbabilities(size, probabilities);
+    VolumeProbabilities after = new VolumeProbabilities(size, changed);
+    assertTrue(truth.ignoredCount() > 0 && !before.equals(after));
+    assertEquals(VolumeMetrics.isbi(truth, before), VolumeMetrics.isbi(truth, after));
+    assertEquals(VolumeMetrics.objects(truth, before, 0.5), VolumeMetrics.objects(truth, after, 0.5));
+    assertEquals(VolumeMetrics.instanceObjects(truth, InstanceVolume.of(instances, size)),
+        VolumeMetrics.instanceObjects(truth, InstanceVolume.of(changedInstances, size)));
   }
 
   @Test
@@ -240,7 +291,184 @@ class VolumeMetricsTest {
     assertTrue(e.getMessage().contains("(x=1, y=3, z=2) is NaN"), e.getMessage());
   }
 
+  @Test
+  void classesOfAVolumeByHand() {
+    // 2 planes of 1x3, 9 not annotated. Truth: 1 1 0 / 1 2 9; prediction: 1 1 2 / 1 2 1.
+    List<ClassMap> truth = planes(3, new int[] {1, 1, 0}, new int[] {1, 2, 9});
+    List<ClassMap> predicted = planes(3, new int[] {1, 1, 2}, new int[] {1, 2, 1});
+    ClassEvaluation scores = VolumeMetrics.classes(truth, predicted, 9);
+    assertEquals(3, scores.classes().size());
+    assertEquals(1, scores.ignoredPixels());
+    // Class 0: truth (z0, x2), predicted nowhere (the class-1 guess at the ignored voxel is left out).
+    assertEquals(0.0, scores.classes().get(0).iou());
+    // Class 1: the truth's three voxels, one object through both planes, found exactly.
+    ClassScores one = scores.classes().get(1);
+    assertEquals(1.0, one.iou());
+    assertEquals(1.0, one.objectF1());
+    assertEquals(1, one.truthObjects());
+    // Class 2: truth (z1, x1); predicted there and at (z0, x2), which touches it by an edge only:
+    // IoU 1/2, Dice 2/3, two predicted objects of which one matches, object F1 2/3.
+    ClassScores two = scores.classes().get(2);
+    assertEquals(0.5, two.iou(), EPS);
+    assertEquals(2.0 / 3, two.dice(), EPS);
+    assertEquals(2, two.predictedObjects());
+    assertEquals(2.0 / 3, two.objectF1(), EPS);
+    assertEquals(0.75, scores.meanIou(), EPS);
+    assertEquals(5.0 / 6, scores.meanDice(), EPS);
+    assertEquals(5.0 / 6, scores.meanObjectF1(), EPS);
+    // Page by page, class 1 is an object in each plane.
+    assertEquals(2, ClassMetrics.compute(truth, predicted, 9).classes().get(1).truthObjects());
+
+    // The foreground object scores: truth {(z0, x0), (z0, x1), (z1, x0), (z1, x1)} is one object,
+    // and so is the prediction's foreground outside the ignored voxel (all five): IoU 4/5, a match.
+    ImageEvaluation e = Evaluator.evaluateClassVolume("v", truth, predicted, null, 9);
+    assertEquals(1, e.objects().truthObjects());
+    assertEquals(1, e.objects().predictedObjects());
+    assertEquals(0.8, e.objects().iou(), EPS);
+    assertEquals(1.0, e.objects().objectF1());
+    assertTrue(Double.isNaN(e.scores().pixelError()) && Double.isNaN(e.scores().randError()));
+    assertEquals(scores, e.classes());
+    assertEquals(2, e.pages());
+  }
+
+  @Test
+  void aVolumeOfOnePlaneIsScoredAsTheImage() {
+    Random random = new Random(21);
+    int[] truth = new int[7 * 5];
+    int[] predicted = new int[truth.length];
+    for (int i = 0; i < truth.length; i++) {
+      truth[i] = random.nextInt(4);
+      predicted[i] = random.nextInt(3);
+    }
+    List<ClassMap> t = List.of(ClassMap.of(truth, 7, 5));
+    List<ClassMap> p = List.of(ClassMap.of(predicted, 7, 5));
+    assertEquals(ClassMetrics.compute(t, p, 3), VolumeMetrics.classes(t, p, 3));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"5, 7, 9, 1, -1", "5, 7, 9, 2, 4", "3, 1, 5, 3, 4", "1, 4, 3, 4, -1", "2, 3, 3, 5, 4"})
+  void classesMatchTheBruteForceReference(int depth, int height, int width, long seed, int ignoreLabel) {
+    Size3 size = new Size3(depth, height, width);
+    Random random = new Random(seed);
+    int n = (int) size.voxels();
+    int[] truth = new int[n];
+    int[] predicted = new int[n];
+    for (int i = 0; i < n; i++) {
+      // Classes 0..3, and 4 (ignored when the ignore label is 4) on about a tenth of the voxels.
+      truth[i] = random.nextDouble() < 0.1 ? 4 : random.nextInt(4);
+      predicted[i] = random.nextDouble() < 0.6 && truth[i] < 4 ? truth[i] : random.nextInt(4);
+    }
+    ClassEvaluation scores = VolumeMetrics.classes(planes(size, truth), planes(size, predicted), ignoreLabel);
+    int classes = ignoreLabel == 4 ? 4 : 5;
+    assertEquals(classes, scores.classes().size());
+    for (int k = 0; k < classes; k++) {
+      boolean[] inTruth = new boolean[n];
+      boolean[] inPrediction = new boolean[n];
+      long shared = 0;
+      long either = 0;
+      long sizes = 0;
+      for (int v = 0; v < n; v++) {
+        boolean scored = truth[v] != ignoreLabel;
+        inTruth[v] = scored && truth[v] == k;
+        inPrediction[v] = scored && predicted[v] == k;
+        shared += inTruth[v] && inPrediction[v] ? 1 : 0;
+        either += inTruth[v] || inPrediction[v] ? 1 : 0;
+        sizes += (inTruth[v] ? 1 : 0) + (inPrediction[v] ? 1 : 0);
+      }
+      ClassScores c = scores.classes().get(k);
+      assertEquals(either == 0 ? Double.NaN : (double) shared / either, c.iou(), EPS, "class " + k);
+      assertEquals(sizes == 0 ? Double.NaN : 2.0 * shared / sizes, c.dice(), EPS, "class " + k);
+      if (k == 0) {
+        assertTrue(Double.isNaN(c.objectF1()));
+        continue;
+      }
+      int[] a = components(inTruth, size);
+      int[] b = components(inPrediction, size);
+      int matched = 0;
+      for (int i = 1; i <= max(a); i++) {
+        for (int j = 1; j <= max(b); j++) {
+          long both = 0;
+          long any = 0;
+          for (int v = 0; v < n; v++) {
+            both += a[v] == i && b[v] == j ? 1 : 0;
+            any += a[v] == i || b[v] == j ? 1 : 0;
+          }
+          matched += 2 * both > any ? 1 : 0;
+        }
+      }
+      int objects = max(a) + max(b);
+      assertEquals(objects == 0 ? Double.NaN : 2.0 * matched / objects, c.objectF1(), EPS, "class " + k);
+      assertEquals(max(a), c.truthObjects());
+    }
+  }
+
+  @Test
+  void predictedClassesInsideTheIgnoredVoxelsChangeNoScore() {
+    Size3 size = new Size3(5, 7, 9);
+    int n = (int) size.voxels();
+    Random random = new Random(33);
+    int[] truth = new int[n];
+    int[] predicted = new int[n];
+    int[] changed = new int[n];
+    for (int i = 0; i < n; i++) {
+      truth[i] = i % 7 == 0 ? 255 : random.nextInt(3);
+      predicted[i] = random.nextDouble() < 0.7 ? truth[i] % 255 : random.nextInt(3);
+      changed[i] = truth[i] == 255 ? random.nextInt(5) : predicted[i];
+    }
+    List<ClassMap> t = planes(size, truth);
+    // Classes 3 and 4, predicted only at ignored voxels, are no classes of the scores.
+    assertEquals(VolumeMetrics.classes(t, planes(size, predicted), 255),
+        VolumeMetrics.classes(t, planes(size, changed), 255));
+    assertEquals(Evaluator.evaluateClassVolume("v", t, planes(size, predicted), null, 255).objects(),
+        Evaluator.evaluateClassVolume("v", t, planes(size, changed), null, 255).objects());
+  }
+
+  @Test
+  void planesOfDifferentSizesAreRefused() {
+    List<ClassMap> truth = List.of(ClassMap.of(new int[] {0, 1}, 2, 1), ClassMap.of(new int[] {0, 1, 1}, 3, 1));
+    DataException e = assertThrows(DataException.class, () -> VolumeMetrics.classes(truth, truth, -1));
+    assertTrue(e.getMessage().contains("plane 1 is 3x1 but plane 0 is 2x1"), e.getMessage());
+  }
+
   // --- references, written from the definitions without the production code's shortcuts ---
+
+  /** Class maps of one row each, {@code width} wide. */
+  private static List<ClassMap> planes(int width, int[]... rows) {
+    List<ClassMap> planes = new ArrayList<>();
+    for (int[] row : rows) {
+      planes.add(ClassMap.of(row, width, 1));
+    }
+    return planes;
+  }
+
+  /** The planes of a z-major class volume. */
+  private static List<ClassMap> planes(Size3 size, int[] voxels) {
+    int plane = size.y() * size.x();
+    List<ClassMap> planes = new ArrayList<>();
+    for (int z = 0; z < size.z(); z++) {
+      planes.add(ClassMap.of(java.util.Arrays.copyOfRange(voxels, z * plane, (z + 1) * plane), size.x(), size.y()));
+    }
+    return planes;
+  }
+
+  /** The truth value of voxels that are not annotated, above every label the tests make. */
+  private static final int IGNORE = 100_000;
+
+  private static int[] withIgnored(int[] labels, boolean[] ignored) {
+    int[] marked = labels.clone();
+    for (int i = 0; i < marked.length; i++) {
+      marked[i] = ignored[i] ? IGNORE : marked[i];
+    }
+    return marked;
+  }
+
+  private static boolean[] without(boolean[] mask, boolean[] ignored) {
+    boolean[] kept = new boolean[mask.length];
+    for (int i = 0; i < kept.length; i++) {
+      kept[i] = mask[i] && !ignored[i];
+    }
+    return kept;
+  }
 
   /** 6-connected components by repeated pairwise union of face neighbours, numbered by first voxel. */
   private static int[] components(boolean[] mask, Size3 size) {

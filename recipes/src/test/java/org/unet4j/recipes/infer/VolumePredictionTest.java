@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +42,7 @@ import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.data.Volume;
 import org.unet4j.recipes.data.VolumeSource;
 import org.unet4j.recipes.model.Checkpoints;
+import org.unet4j.recipes.model.ModelExport;
 import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.model.ModelSource;
 import org.unet4j.recipes.model.RunDirectory;
@@ -235,6 +238,30 @@ class VolumePredictionTest {
     InstanceVolume kept = VolumePredictor.labels(mask, size, 2);
     assertEquals(1, kept.cellCount());
     assertEquals(0, kept.label(0, 1, 2));
+  }
+
+  /**
+   * An export of the run (its graph fixed to the recipe's block, 20x22x22) predicts the volume as
+   * the run does, through the same tiles; another block is refused, naming the compiled one.
+   */
+  @Test
+  void anExportPredictsAsItsRun() {
+    Path export = dir.resolve("export");
+    ModelExport.Exported exported = ModelExport.export(run, export, OptionalInt.empty());
+    assertEquals(List.of(-1L, (long) tileZ, (long) tile, (long) tile, 1L), exported.input());
+    // Per axis: n - 4 (two convolutions), halved, - 4, doubled, - 4: 20 -> 4 and 22 -> 6; 2 classes.
+    assertEquals(List.of(-1L, 4L, 6L, 6L, 2L), exported.output());
+    ModelSource source = ModelSource.of(export);
+    assertEquals(ModelSource.Kind.EXPORT, source.kind());
+    assertEquals(tileZ, source.recipe().inference().tileZ());
+    try (VolumePredictor fromRun = open(recipe.inference());
+        VolumePredictor fromExport = VolumePredictor.open(source, source.recipe().inference())) {
+      assertArrayEquals(fromRun.predict(volume).values(), fromExport.predict(volume).values(), 1e-6f);
+    }
+    ModelMismatchException other = assertThrows(ModelMismatchException.class,
+        () -> VolumePredictor.open(source, recipe.inference().toBuilder().tileZ(tileZ + 2).build()));
+    assertTrue(other.getMessage().contains("is compiled for the block " + new Size3(tileZ, tile, tile) + " (tile "
+        + tile + ", tileZ " + tileZ + "); predict with that tile"), other.getMessage());
   }
 
   @Test

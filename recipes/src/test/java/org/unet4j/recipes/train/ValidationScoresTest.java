@@ -3,8 +3,16 @@ package org.unet4j.recipes.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.unet4j.dsl.model.Size3;
+import org.unet4j.recipes.eval.ClassEvaluation;
+import org.unet4j.recipes.eval.ClassMap;
+import org.unet4j.recipes.eval.Evaluator;
+import org.unet4j.recipes.eval.ImageEvaluation;
 
 class ValidationScoresTest {
   /**
@@ -97,5 +105,52 @@ class ValidationScoresTest {
     assertEquals((4.0 / 6 + 4.0 / 7) / 2, scores.dice(), 1e-12);
     assertEquals(3.0 / 8, scores.pixelError(), 1e-12);
     assertEquals(8, scores.pixels());
+  }
+
+  /**
+   * A 3-class 5x7x9 block of a 3D net with voxels of weight 0 (not annotated): the validation
+   * scores are those of the volume evaluation of the same block with those voxels ignored (mean
+   * IoU and Dice of the foreground classes, SEG of the 6-connected foreground objects), and a
+   * prediction inside the ignored voxels changes none of them.
+   */
+  @Test
+  void aBlockWithIgnoredVoxelsIsScoredAsTheVolumeEvaluationScoresIt() {
+    Size3 size = new Size3(5, 7, 9);
+    int n = (int) size.voxels();
+    Random random = new Random(5);
+    int[] labels = new int[n];
+    int[] predicted = new int[n];
+    int[] changed = new int[n];
+    float[] weights = new float[n];
+    int[] truth = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = random.nextInt(3);
+      predicted[i] = random.nextDouble() < 0.7 ? labels[i] : random.nextInt(3);
+      boolean ignored = random.nextDouble() < 0.2;
+      weights[i] = ignored ? 0 : 0.5f + random.nextFloat();
+      changed[i] = ignored ? random.nextInt(3) : predicted[i];
+      truth[i] = ignored ? 9 : labels[i];
+    }
+    ValidationScores.Accumulator block = new ValidationScores.Accumulator(3);
+    block.add(0.5, size, labels, weights, predicted);
+    ValidationScores scores = block.scores();
+    ImageEvaluation evaluation = Evaluator.evaluateClassVolume("block", planes(size, truth), planes(size, predicted),
+        null, 9);
+    ClassEvaluation classes = evaluation.classes();
+    assertEquals(classes.meanIou(), scores.iou(), 1e-12);
+    assertEquals(classes.meanDice(), scores.dice(), 1e-12);
+    assertEquals(evaluation.objects().seg(), scores.seg(), 1e-12);
+    ValidationScores.Accumulator other = new ValidationScores.Accumulator(3);
+    other.add(0.5, size, labels, weights, changed);
+    assertEquals(scores, other.scores());
+  }
+
+  private static List<ClassMap> planes(Size3 size, int[] voxels) {
+    int plane = size.y() * size.x();
+    List<ClassMap> planes = new ArrayList<>();
+    for (int z = 0; z < size.z(); z++) {
+      planes.add(ClassMap.of(Arrays.copyOfRange(voxels, z * plane, (z + 1) * plane), size.x(), size.y()));
+    }
+    return planes;
   }
 }
