@@ -3,19 +3,11 @@ package org.unet4j.recipes.infer;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
@@ -55,9 +47,9 @@ final class BandLabelling implements AutoCloseable {
   private final boolean watershed;
   private final InferenceSpec inference;
 
-  private final Scratch ids;
-  private final @Nullable Scratch probabilities;
-  private @Nullable Scratch regionIds;
+  private final ScratchFile ids;
+  private final @Nullable ScratchFile probabilities;
+  private @Nullable ScratchFile regionIds;
 
   // Pass 1: the forests. Provisional ids start at 1; a pixel's id is +id (foreground) or -id.
   private final Forest foreground = new Forest(true);
@@ -91,9 +83,9 @@ final class BandLabelling implements AutoCloseable {
     this.inference = inference;
     this.previous = new int[width];
     this.current = new int[width];
-    Scratch idFile = Scratch.create(folder, name + ".ids");
+    ScratchFile idFile = ScratchFile.create(folder, name + ".ids");
     try {
-      this.probabilities = watershed ? Scratch.create(folder, name + ".prob") : null;
+      this.probabilities = watershed ? ScratchFile.create(folder, name + ".prob") : null;
     } catch (RuntimeException e) {
       idFile.close();
       throw e;
@@ -313,9 +305,9 @@ final class BandLabelling implements AutoCloseable {
    * is in, and writes region ids to a second scratch file; returns the kept regions.
    */
   private int floodObjects(int[] objectOfForeground, int[] objectOfBackground, ObjectTable table) {
-    Scratch probabilityFile = probabilities;
+    ScratchFile probabilityFile = probabilities;
     checkState(probabilityFile != null, "no probabilities kept");
-    Scratch regionFile = Scratch.create(ids.folder(), ids.name() + ".regions");
+    ScratchFile regionFile = ScratchFile.create(ids.folder(), ids.name() + ".regions");
     regionIds = regionFile;
     // Objects by last row, and the open ones by first row.
     int count = table.count;
@@ -338,7 +330,7 @@ final class BandLabelling implements AutoCloseable {
     int written = 0;
     int started = 1;
     int[] byFirstRow = table.byFirstRow();
-    try (Scratch.Reader idReader = ids.read(); Scratch.Reader probabilityReader = probabilityFile.read()) {
+    try (ScratchFile.Reader idReader = ids.read(); ScratchFile.Reader probabilityReader = probabilityFile.read()) {
       for (int y = 0; y < height; y++) {
         idReader.readInts(idRow, width);
         probabilityReader.readFloats(probabilityRow, width);
@@ -417,11 +409,11 @@ final class BandLabelling implements AutoCloseable {
 
   /** A pass over the final labels. */
   final class LabelRows implements Overlay.LabelRowReader {
-    private final Scratch.Reader reader;
+    private final ScratchFile.Reader reader;
     private final int[] raw = new int[width];
 
     LabelRows() {
-      Scratch source = watershed ? regionIds : ids;
+      ScratchFile source = watershed ? regionIds : ids;
       checkState(source != null, "not finished");
       reader = source.read();
     }
@@ -699,138 +691,6 @@ final class BandLabelling implements AutoCloseable {
         probabilities.subList(0, drop).clear();
         regions.subList(0, drop).clear();
         first = y;
-      }
-    }
-  }
-
-  /** A raw little-endian scratch file written once and read any number of times. */
-  private static final class Scratch implements AutoCloseable {
-    private final Path folder;
-    private final String name;
-    private final Path file;
-    private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocate(1 << 18).order(ByteOrder.LITTLE_ENDIAN);
-
-    private Scratch(Path folder, String name, Path file, FileChannel channel) {
-      this.folder = folder;
-      this.name = name;
-      this.file = file;
-      this.channel = channel;
-    }
-
-    static Scratch create(Path folder, String name) {
-      Path file = folder.toAbsolutePath().resolve("." + name + "." + Long.toHexString(
-          ThreadLocalRandom.current().nextLong()) + ".tmp");
-      try {
-        Files.createDirectories(file.getParent());
-        return new Scratch(folder, name, file, FileChannel.open(file, StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE, StandardOpenOption.READ));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write the scratch file " + file + ": " + e.getMessage(), e);
-      }
-    }
-
-    Path folder() {
-      return folder;
-    }
-
-    String name() {
-      return name;
-    }
-
-    void writeInts(int[] values, int count) {
-      for (int i = 0; i < count; i++) {
-        if (buffer.remaining() < 4) {
-          drain();
-        }
-        buffer.putInt(values[i]);
-      }
-    }
-
-    void writeFloats(float[] values, int from, int count) {
-      for (int i = from; i < from + count; i++) {
-        if (buffer.remaining() < 4) {
-          drain();
-        }
-        buffer.putFloat(values[i]);
-      }
-    }
-
-    void finishWriting() {
-      drain();
-    }
-
-    private void drain() {
-      buffer.flip();
-      try {
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write the scratch file " + file + ": " + e.getMessage(), e);
-      }
-      buffer.clear();
-    }
-
-    Reader read() {
-      return new Reader();
-    }
-
-    @Override
-    public void close() {
-      try {
-        channel.close();
-        Files.deleteIfExists(file);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot delete the scratch file " + file + ": " + e.getMessage(), e);
-      }
-    }
-
-    /** Reads the file from its start. */
-    final class Reader implements AutoCloseable {
-      private final ByteBuffer in = ByteBuffer.allocate(1 << 18).order(ByteOrder.LITTLE_ENDIAN);
-      private long position;
-
-      Reader() {
-        in.limit(0);
-      }
-
-      void readInts(int[] values, int count) {
-        for (int i = 0; i < count; i++) {
-          fill();
-          values[i] = in.getInt();
-        }
-      }
-
-      void readFloats(float[] values, int count) {
-        for (int i = 0; i < count; i++) {
-          fill();
-          values[i] = in.getFloat();
-        }
-      }
-
-      private void fill() {
-        if (in.remaining() >= 4) {
-          return;
-        }
-        in.compact();
-        try {
-          while (in.position() < 4) {
-            int read = channel.read(in, position);
-            if (read < 0) {
-              throw new IllegalStateException("the scratch file " + file + " ended early");
-            }
-            position += read;
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read the scratch file " + file + ": " + e.getMessage(), e);
-        }
-        in.flip();
-      }
-
-      @Override
-      public void close() {
-        // Reads share the file's channel, which close() of the scratch file releases.
       }
     }
   }
