@@ -302,11 +302,7 @@ public final class Predictor implements AutoCloseable {
   public PredictedImage predictFile(Path file, String name, Path folder, Set<ObjectOutput> objectOutputs,
       Function<String, TileProgress> progress) {
     if (volumes != null) {
-      if (!objectOutputs.isEmpty()) {
-        throw new ModelMismatchException(recipe.name() + ": a 3D net writes no per-object files (" + objectOutputs
-            + ") yet; its volumes get NAME_prob.tif, NAME_labels.tif and an overlay per plane");
-      }
-      return volumes.predictFile(file, name, folder, progress);
+      return volumes.predictFile(file, name, folder, objectOutputs, progress);
     }
     return new FilePrediction(this, streaming, objectOutputs).predict(file, name, folder, progress);
   }
