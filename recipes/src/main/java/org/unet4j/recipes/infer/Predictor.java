@@ -297,7 +297,8 @@ public final class Predictor implements AutoCloseable {
   /**
    * {@link #predictFile(Path, String, Path, Function)} that also writes the per-object outputs
    * {@code objectOutputs}: {@code NAME_rois.zip} for Fiji's ROI Manager and {@code NAME_objects.csv}
-   * ({@link ObjectFiles}).
+   * ({@link ObjectFiles}); for a 3D net, the volume's table ({@link VolumePredictor#predictFile(Path,
+   * String, Path, Set, Function)}), ROI sets being refused.
    */
   public PredictedImage predictFile(Path file, String name, Path folder, Set<ObjectOutput> objectOutputs,
       Function<String, TileProgress> progress) {
