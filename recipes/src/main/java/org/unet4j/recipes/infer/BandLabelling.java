@@ -11,6 +11,7 @@ import java.util.PriorityQueue;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
+import org.unet4j.labels.UnionFind;
 
 /**
  * {@link InstanceSegmentation} of a page that arrives a band of rows at a time, with the labels the
@@ -54,10 +55,8 @@ final class BandLabelling implements AutoCloseable {
   // Pass 1: the forests. Provisional ids start at 1; a pixel's id is +id (foreground) or -id.
   private final Forest foreground = new Forest(true);
   private final Forest background = new Forest(false);
-  /** Background id << 32 | foreground id of 4-neighbours, while the background may be a hole. */
-  private long[] edges = new long[1024];
-  private int edgeCount;
-  private int edgesAtCompaction = 1024;
+  /** Background and foreground ids of 4-neighbours, while the background may be a hole. */
+  private final HoleContacts contacts = new HoleContacts();
   private int[] previous;
   private int[] current;
   private int row;
@@ -115,9 +114,7 @@ final class BandLabelling implements AutoCloseable {
       current = swap;
       row++;
     }
-    if (edgeCount > 2 * edgesAtCompaction) {
-      compactEdges();
-    }
+    contacts.compactIfDue(background::find, background::border, foreground::find);
   }
 
   private void scanRow(float[] values, int offset) {
@@ -194,34 +191,9 @@ final class BandLabelling implements AutoCloseable {
 
   /** Remembers that background {@code b} touches foreground {@code f}, unless b reached the border. */
   private void edge(int b, int f) {
-    long e = (long) b << 32 | f;
-    if ((edgeCount > 0 && edges[edgeCount - 1] == e) || background.border(background.find(b))) {
-      return;
+    if (!background.border(background.find(b))) {
+      contacts.add(b, f);
     }
-    if (edgeCount == edges.length) {
-      edges = Arrays.copyOf(edges, edgeCount * 2);
-    }
-    edges[edgeCount++] = e;
-  }
-
-  /** Replaces edges by their roots, drops those of backgrounds that reached the border, dedupes. */
-  private void compactEdges() {
-    int kept = 0;
-    for (int i = 0; i < edgeCount; i++) {
-      int b = background.find((int) (edges[i] >>> 32));
-      if (!background.border(b)) {
-        edges[kept++] = (long) b << 32 | foreground.find((int) edges[i]);
-      }
-    }
-    Arrays.sort(edges, 0, kept);
-    int distinct = 0;
-    for (int i = 0; i < kept; i++) {
-      if (distinct == 0 || edges[i] != edges[distinct - 1]) {
-        edges[distinct++] = edges[i];
-      }
-    }
-    edgeCount = distinct;
-    edgesAtCompaction = Math.max(1024, distinct);
   }
 
   /**
@@ -232,24 +204,13 @@ final class BandLabelling implements AutoCloseable {
   int finish() {
     checkState(row == height, "the page has %s rows but %s were labelled", height, row);
     checkState(objects < 0, "already finished");
-    compactEdges();
+    contacts.compact(background::find, background::border, foreground::find);
     ids.finishWriting();
     if (probabilities != null) {
       probabilities.finishWriting();
     }
     // Objects: foreground roots, joined through the holes they touch.
-    int[] holeObject = new int[background.size() + 1];
-    if (fillHoles) {
-      for (int i = 0; i < edgeCount; i++) {
-        int b = (int) (edges[i] >>> 32);
-        int f = (int) edges[i];
-        if (holeObject[b] == 0) {
-          holeObject[b] = f;
-        } else {
-          foreground.union(holeObject[b], f);
-        }
-      }
-    }
+    int[] holeObject = contacts.holeObjects(background.size(), foreground::union);
     // Object index per foreground root and per hole root; stats summed over their ids.
     int[] objectOfRoot = new int[foreground.size() + 1];
     int[] objectOfHole = new int[background.size() + 1];
@@ -463,7 +424,7 @@ final class BandLabelling implements AutoCloseable {
    */
   private static final class Forest {
     private final boolean boxes;
-    private int[] parent = new int[16];
+    private final UnionFind sets = new UnionFind();
     private long[] pixels = new long[16];
     private long[] first = new long[16];
     private int[] minX = new int[16];
@@ -471,23 +432,21 @@ final class BandLabelling implements AutoCloseable {
     private int[] firstRow = new int[16];
     private int[] lastRow = new int[16];
     private boolean[] border = new boolean[16];
-    private int size;
 
     Forest(boolean boxes) {
       this.boxes = boxes;
     }
 
     int size() {
-      return size;
+      return sets.size();
     }
 
     int add(long firstPixel, int y) {
-      int id = ++size;
-      parent = grow(parent, id);
+      int id = sets.add();
       pixels = grow(pixels, id);
       first = grow(first, id);
       if (border.length <= id) {
-        border = Arrays.copyOf(border, parent.length);
+        border = Arrays.copyOf(border, pixels.length);
       }
       if (boxes) {
         minX = grow(minX, id);
@@ -498,7 +457,6 @@ final class BandLabelling implements AutoCloseable {
         maxX[id] = -1;
         firstRow[id] = y;
       }
-      parent[id] = id;
       first[id] = firstPixel;
       return id;
     }
@@ -517,25 +475,16 @@ final class BandLabelling implements AutoCloseable {
     }
 
     int find(int id) {
-      int i = id;
-      while (parent[i] != i) {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
-      }
-      return i;
+      return sets.find(id);
     }
 
-    /** Joins two sets; the smaller root id becomes the root. */
-    void union(int a, int b) {
-      int ra = find(a);
-      int rb = find(b);
-      if (ra == rb) {
-        return;
+    /** Joins two sets; the smaller root id becomes the root. Returns the root that stopped being one, or 0. */
+    int union(int a, int b) {
+      int child = sets.union(a, b);
+      if (child != 0) {
+        border[sets.find(a)] |= border[child];
       }
-      int root = Math.min(ra, rb);
-      int child = Math.max(ra, rb);
-      parent[child] = root;
-      border[root] |= border[child];
+      return child;
     }
 
     void touchBorder(int id) {

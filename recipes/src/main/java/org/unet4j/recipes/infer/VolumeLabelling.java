@@ -53,10 +53,8 @@ final class VolumeLabelling implements AutoCloseable {
 
   private final Sets foreground = new Sets();
   private final Sets background = new Sets();
-  /** Background id << 32 | foreground id of 6-neighbours, while the background may be a hole. */
-  private long[] edges = new long[1024];
-  private int edgeCount;
-  private int edgesAtCompaction = 1024;
+  /** Background and foreground ids of 6-neighbours, while the background may be a hole. */
+  private final HoleContacts contacts = new HoleContacts();
   private int[] previous;
   private int[] current;
   private int z;
@@ -145,9 +143,7 @@ final class VolumeLabelling implements AutoCloseable {
     previous = current;
     current = swap;
     z++;
-    if (edgeCount > 2 * edgesAtCompaction) {
-      compactEdges();
-    }
+    contacts.compactIfDue(background.sets::find, background::reachesBorder, foreground.sets::find);
   }
 
   /** The id of a voxel whose neighbour of the same kind has id {@code neighbour} (if positive) and id {@code id} so far. */
@@ -167,34 +163,9 @@ final class VolumeLabelling implements AutoCloseable {
     if (b <= 0 || f <= 0) {
       return;
     }
-    long e = (long) b << 32 | f;
-    if ((edgeCount > 0 && edges[edgeCount - 1] == e) || background.border[background.sets.find(b)]) {
-      return;
+    if (!background.reachesBorder(background.sets.find(b))) {
+      contacts.add(b, f);
     }
-    if (edgeCount == edges.length) {
-      edges = Arrays.copyOf(edges, edgeCount * 2);
-    }
-    edges[edgeCount++] = e;
-  }
-
-  /** Replaces edges by their roots, drops those of backgrounds that reached the border, dedupes. */
-  private void compactEdges() {
-    int kept = 0;
-    for (int i = 0; i < edgeCount; i++) {
-      int b = background.sets.find((int) (edges[i] >>> 32));
-      if (!background.border[b]) {
-        edges[kept++] = (long) b << 32 | foreground.sets.find((int) edges[i]);
-      }
-    }
-    Arrays.sort(edges, 0, kept);
-    int distinct = 0;
-    for (int i = 0; i < kept; i++) {
-      if (distinct == 0 || edges[i] != edges[distinct - 1]) {
-        edges[distinct++] = edges[i];
-      }
-    }
-    edgeCount = distinct;
-    edgesAtCompaction = Math.max(1024, distinct);
   }
 
   /**
@@ -208,22 +179,13 @@ final class VolumeLabelling implements AutoCloseable {
     if (scratch != null) {
       scratch.finishWriting();
     }
-    compactEdges();
+    contacts.compact(background.sets::find, background::reachesBorder, foreground.sets::find);
     // A hole joins every foreground set it touches into one object.
-    int[] holeObject = new int[background.size() + 1];
-    for (int i = 0; i < edgeCount; i++) {
-      int b = (int) (edges[i] >>> 32);
-      int f = (int) edges[i];
-      if (holeObject[b] == 0) {
-        holeObject[b] = f;
-      } else {
-        foreground.union(holeObject[b], f);
-      }
-    }
+    int[] holeObject = contacts.holeObjects(background.size(), foreground::union);
     int[] holeRoot = new int[background.size() + 1];
     for (int id = 1; id <= background.size(); id++) {
       int root = background.sets.find(id);
-      if (!background.border[root]) {
+      if (!background.reachesBorder(root)) {
         // Every voxel of a hole is inside the volume, so the hole has neighbours, all of them
         // foreground: it cannot have touched none.
         checkState(holeObject[root] != 0, "a hole of background id %s touches no foreground", root);
@@ -330,15 +292,21 @@ final class VolumeLabelling implements AutoCloseable {
       return id;
     }
 
-    void union(int a, int b) {
+    /** Joins two sets; returns the root that stopped being one, or 0. */
+    int union(int a, int b) {
       int child = sets.union(a, b);
       if (child != 0) {
         border[sets.find(a)] |= border[child];
       }
+      return child;
     }
 
     void touchBorder(int id) {
       border[sets.find(id)] = true;
+    }
+
+    boolean reachesBorder(int root) {
+      return border[root];
     }
   }
 }
