@@ -223,12 +223,6 @@ final class VolumeLabelling implements AutoCloseable {
     return objects;
   }
 
-  /** The labels, 1..n (0 background), after {@link #finish}. */
-  int labelCount() {
-    checkState(objects >= 0, "not finished");
-    return objects;
-  }
-
   /** Reads the final labels a plane at a time, from plane 0; may be called more than once. */
   LabelPlanes planes() {
     checkState(objects >= 0, "not finished");
