@@ -11,11 +11,12 @@ import picocli.CommandLine.Option;
  */
 public final class ObjectOutputOptions {
   @Option(names = "--rois", description = "Also write NAME_rois.zip: an ImageJ ROI set, one polygon per object,"
-      + " for Fiji's ROI Manager.")
+      + " for Fiji's ROI Manager (images only).")
   boolean rois;
 
   @Option(names = "--measurements", description = "Also write NAME_objects.csv: area, centroid, bounding box, mean"
-      + " intensity and mean probability per object, in the input's calibrated units.")
+      + " intensity and mean probability per object, in the input's calibrated units (for a 3D net's volumes:"
+      + " voxels, volume, centroid and bounding box per object).")
   boolean measurements;
 
   /** The outputs asked for; empty when neither option is given. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +69,22 @@ class VolumePredictCommandTest {
     try (Model model = Model.load(run, recipe.inference().toBuilder().tileZ(20).build())) {
       assertArrayEquals(model.predict(volume).probabilities().foreground(), probabilities.voxels());
     }
+
+    CliRun measured = CliRun.of("predict", "--model", run.toString(), "--out", dir.resolve("measured").toString(),
+        "--tile-z", "20", "--measurements", stack.toString());
+    assertEquals(0, measured.status(), measured.err());
+    List<String> table = Files.readAllLines(dir.resolve("measured/cells_objects.csv"));
+    assertTrue(table.get(0).startsWith("label,voxels,volume[micron^3],centroidZ[voxels]"), table.get(0));
+    Volume labels = Volume.read(dir.resolve("measured/cells_labels.tif"));
+    int objects = 0;
+    for (float v : labels.voxels()) {
+      objects = Math.max(objects, (int) v);
+    }
+    assertEquals(objects + 1, table.size(), "a row per object");
+    CliRun rois = CliRun.of("predict", "--model", run.toString(), "--out", dir.resolve("rois").toString(),
+        "--tile-z", "20", "--rois", stack.toString());
+    assertEquals(2, rois.status(), rois.out());
+    assertTrue(rois.err().contains("NAME_rois.zip") && rois.err().contains("NAME_objects.csv"), rois.err());
 
     CliRun wrong = CliRun.of("predict", "--model", run.toString(), "--out", dir.resolve("bad").toString(),
         "--tile-z", "21", stack.toString());

@@ -83,7 +83,7 @@ record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStat
     if (predictor.predictsVolumes()) {
       PartFiles parts = new PartFiles(settings.outFolder(), image.name());
       PredictedImage done = predictor.volumes().assemble(image.file(), image.name(), settings.outFolder(),
-          parts.planeParts());
+          parts.planeParts(), settings.objectOutputs());
       parts.delete();
       return new ImageStats(done.objects(), done.foregroundFraction());
     }

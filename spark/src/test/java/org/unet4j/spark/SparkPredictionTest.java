@@ -396,12 +396,12 @@ class SparkPredictionTest {
     new Volume(size, 1, voxels, new Calibration(0.2, 0.2, 0.6, "micron")).write(stack);
     Path library = dir.resolve("library");
     try (Model model = Model.load(run)) {
-      model.predict(stack, library);
+      model.predict(stack, library, Set.of(ObjectOutput.MEASUREMENTS));
     }
     Path out = dir.resolve("spark");
     // 11 planes at a step of 4: 3 slabs of 2 x 2 tiles; a budget of 4 tiles makes each slab a unit.
     BatchSettings settings = new BatchSettings(run.toString(), InferenceOptions.none(), out.toString(), null, null,
-        false, 4, Set.of());
+        false, 4, Set.of(ObjectOutput.MEASUREMENTS));
     List<InputImage> inputs = InputImage.of(PredictionInputs.resolve("IMAGES", List.of(stack.toString()),
         Path.of(""), out));
     BatchResult result = SparkPrediction.prepare(settings, inputs).run(spark, new PrintWriter(new StringWriter()),
@@ -411,6 +411,7 @@ class SparkPredictionTest {
     Set<String> names = outputs(library);
     assertEquals(Set.of("stack_prob.tif", "stack_labels.tif"), names.stream().filter(n -> n.endsWith(".tif"))
         .collect(Collectors.toSet()));
+    assertTrue(names.contains("stack_objects.csv"), names.toString());
     assertEquals(names, outputs(out));
     assertSameFiles(library, out, names);
     assertFalse(Files.exists(out.resolve(PartFiles.WORK_FOLDER)), "the part files are removed");

@@ -3,22 +3,15 @@ package org.unet4j.recipes.infer;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
+import org.unet4j.labels.UnionFind;
 
 /**
  * {@link InstanceSegmentation} of a page that arrives a band of rows at a time, with the labels the
@@ -55,17 +48,15 @@ final class BandLabelling implements AutoCloseable {
   private final boolean watershed;
   private final InferenceSpec inference;
 
-  private final Scratch ids;
-  private final @Nullable Scratch probabilities;
-  private @Nullable Scratch regionIds;
+  private final ScratchFile ids;
+  private final @Nullable ScratchFile probabilities;
+  private @Nullable ScratchFile regionIds;
 
   // Pass 1: the forests. Provisional ids start at 1; a pixel's id is +id (foreground) or -id.
   private final Forest foreground = new Forest(true);
   private final Forest background = new Forest(false);
-  /** Background id << 32 | foreground id of 4-neighbours, while the background may be a hole. */
-  private long[] edges = new long[1024];
-  private int edgeCount;
-  private int edgesAtCompaction = 1024;
+  /** Background and foreground ids of 4-neighbours, while the background may be a hole. */
+  private final HoleContacts contacts = new HoleContacts();
   private int[] previous;
   private int[] current;
   private int row;
@@ -91,9 +82,9 @@ final class BandLabelling implements AutoCloseable {
     this.inference = inference;
     this.previous = new int[width];
     this.current = new int[width];
-    Scratch idFile = Scratch.create(folder, name + ".ids");
+    ScratchFile idFile = ScratchFile.create(folder, name + ".ids");
     try {
-      this.probabilities = watershed ? Scratch.create(folder, name + ".prob") : null;
+      this.probabilities = watershed ? ScratchFile.create(folder, name + ".prob") : null;
     } catch (RuntimeException e) {
       idFile.close();
       throw e;
@@ -123,9 +114,7 @@ final class BandLabelling implements AutoCloseable {
       current = swap;
       row++;
     }
-    if (edgeCount > 2 * edgesAtCompaction) {
-      compactEdges();
-    }
+    contacts.compactIfDue(background::find, background::border, foreground::find);
   }
 
   private void scanRow(float[] values, int offset) {
@@ -202,34 +191,9 @@ final class BandLabelling implements AutoCloseable {
 
   /** Remembers that background {@code b} touches foreground {@code f}, unless b reached the border. */
   private void edge(int b, int f) {
-    long e = (long) b << 32 | f;
-    if ((edgeCount > 0 && edges[edgeCount - 1] == e) || background.border(background.find(b))) {
-      return;
+    if (!background.border(background.find(b))) {
+      contacts.add(b, f);
     }
-    if (edgeCount == edges.length) {
-      edges = Arrays.copyOf(edges, edgeCount * 2);
-    }
-    edges[edgeCount++] = e;
-  }
-
-  /** Replaces edges by their roots, drops those of backgrounds that reached the border, dedupes. */
-  private void compactEdges() {
-    int kept = 0;
-    for (int i = 0; i < edgeCount; i++) {
-      int b = background.find((int) (edges[i] >>> 32));
-      if (!background.border(b)) {
-        edges[kept++] = (long) b << 32 | foreground.find((int) edges[i]);
-      }
-    }
-    Arrays.sort(edges, 0, kept);
-    int distinct = 0;
-    for (int i = 0; i < kept; i++) {
-      if (distinct == 0 || edges[i] != edges[distinct - 1]) {
-        edges[distinct++] = edges[i];
-      }
-    }
-    edgeCount = distinct;
-    edgesAtCompaction = Math.max(1024, distinct);
   }
 
   /**
@@ -240,24 +204,13 @@ final class BandLabelling implements AutoCloseable {
   int finish() {
     checkState(row == height, "the page has %s rows but %s were labelled", height, row);
     checkState(objects < 0, "already finished");
-    compactEdges();
+    contacts.compact(background::find, background::border, foreground::find);
     ids.finishWriting();
     if (probabilities != null) {
       probabilities.finishWriting();
     }
     // Objects: foreground roots, joined through the holes they touch.
-    int[] holeObject = new int[background.size() + 1];
-    if (fillHoles) {
-      for (int i = 0; i < edgeCount; i++) {
-        int b = (int) (edges[i] >>> 32);
-        int f = (int) edges[i];
-        if (holeObject[b] == 0) {
-          holeObject[b] = f;
-        } else {
-          foreground.union(holeObject[b], f);
-        }
-      }
-    }
+    int[] holeObject = contacts.holeObjects(background.size(), foreground::union);
     // Object index per foreground root and per hole root; stats summed over their ids.
     int[] objectOfRoot = new int[foreground.size() + 1];
     int[] objectOfHole = new int[background.size() + 1];
@@ -313,9 +266,9 @@ final class BandLabelling implements AutoCloseable {
    * is in, and writes region ids to a second scratch file; returns the kept regions.
    */
   private int floodObjects(int[] objectOfForeground, int[] objectOfBackground, ObjectTable table) {
-    Scratch probabilityFile = probabilities;
+    ScratchFile probabilityFile = probabilities;
     checkState(probabilityFile != null, "no probabilities kept");
-    Scratch regionFile = Scratch.create(ids.folder(), ids.name() + ".regions");
+    ScratchFile regionFile = ScratchFile.create(ids.folder(), ids.name() + ".regions");
     regionIds = regionFile;
     // Objects by last row, and the open ones by first row.
     int count = table.count;
@@ -338,7 +291,7 @@ final class BandLabelling implements AutoCloseable {
     int written = 0;
     int started = 1;
     int[] byFirstRow = table.byFirstRow();
-    try (Scratch.Reader idReader = ids.read(); Scratch.Reader probabilityReader = probabilityFile.read()) {
+    try (ScratchFile.Reader idReader = ids.read(); ScratchFile.Reader probabilityReader = probabilityFile.read()) {
       for (int y = 0; y < height; y++) {
         idReader.readInts(idRow, width);
         probabilityReader.readFloats(probabilityRow, width);
@@ -417,11 +370,11 @@ final class BandLabelling implements AutoCloseable {
 
   /** A pass over the final labels. */
   final class LabelRows implements Overlay.LabelRowReader {
-    private final Scratch.Reader reader;
+    private final ScratchFile.Reader reader;
     private final int[] raw = new int[width];
 
     LabelRows() {
-      Scratch source = watershed ? regionIds : ids;
+      ScratchFile source = watershed ? regionIds : ids;
       checkState(source != null, "not finished");
       reader = source.read();
     }
@@ -471,7 +424,7 @@ final class BandLabelling implements AutoCloseable {
    */
   private static final class Forest {
     private final boolean boxes;
-    private int[] parent = new int[16];
+    private final UnionFind sets = new UnionFind();
     private long[] pixels = new long[16];
     private long[] first = new long[16];
     private int[] minX = new int[16];
@@ -479,23 +432,21 @@ final class BandLabelling implements AutoCloseable {
     private int[] firstRow = new int[16];
     private int[] lastRow = new int[16];
     private boolean[] border = new boolean[16];
-    private int size;
 
     Forest(boolean boxes) {
       this.boxes = boxes;
     }
 
     int size() {
-      return size;
+      return sets.size();
     }
 
     int add(long firstPixel, int y) {
-      int id = ++size;
-      parent = grow(parent, id);
+      int id = sets.add();
       pixels = grow(pixels, id);
       first = grow(first, id);
       if (border.length <= id) {
-        border = Arrays.copyOf(border, parent.length);
+        border = Arrays.copyOf(border, pixels.length);
       }
       if (boxes) {
         minX = grow(minX, id);
@@ -506,7 +457,6 @@ final class BandLabelling implements AutoCloseable {
         maxX[id] = -1;
         firstRow[id] = y;
       }
-      parent[id] = id;
       first[id] = firstPixel;
       return id;
     }
@@ -525,25 +475,16 @@ final class BandLabelling implements AutoCloseable {
     }
 
     int find(int id) {
-      int i = id;
-      while (parent[i] != i) {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
-      }
-      return i;
+      return sets.find(id);
     }
 
-    /** Joins two sets; the smaller root id becomes the root. */
-    void union(int a, int b) {
-      int ra = find(a);
-      int rb = find(b);
-      if (ra == rb) {
-        return;
+    /** Joins two sets; the smaller root id becomes the root. Returns the root that stopped being one, or 0. */
+    int union(int a, int b) {
+      int child = sets.union(a, b);
+      if (child != 0) {
+        border[sets.find(a)] |= border[child];
       }
-      int root = Math.min(ra, rb);
-      int child = Math.max(ra, rb);
-      parent[child] = root;
-      border[root] |= border[child];
+      return child;
     }
 
     void touchBorder(int id) {
@@ -699,138 +640,6 @@ final class BandLabelling implements AutoCloseable {
         probabilities.subList(0, drop).clear();
         regions.subList(0, drop).clear();
         first = y;
-      }
-    }
-  }
-
-  /** A raw little-endian scratch file written once and read any number of times. */
-  private static final class Scratch implements AutoCloseable {
-    private final Path folder;
-    private final String name;
-    private final Path file;
-    private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocate(1 << 18).order(ByteOrder.LITTLE_ENDIAN);
-
-    private Scratch(Path folder, String name, Path file, FileChannel channel) {
-      this.folder = folder;
-      this.name = name;
-      this.file = file;
-      this.channel = channel;
-    }
-
-    static Scratch create(Path folder, String name) {
-      Path file = folder.toAbsolutePath().resolve("." + name + "." + Long.toHexString(
-          ThreadLocalRandom.current().nextLong()) + ".tmp");
-      try {
-        Files.createDirectories(file.getParent());
-        return new Scratch(folder, name, file, FileChannel.open(file, StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE, StandardOpenOption.READ));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write the scratch file " + file + ": " + e.getMessage(), e);
-      }
-    }
-
-    Path folder() {
-      return folder;
-    }
-
-    String name() {
-      return name;
-    }
-
-    void writeInts(int[] values, int count) {
-      for (int i = 0; i < count; i++) {
-        if (buffer.remaining() < 4) {
-          drain();
-        }
-        buffer.putInt(values[i]);
-      }
-    }
-
-    void writeFloats(float[] values, int from, int count) {
-      for (int i = from; i < from + count; i++) {
-        if (buffer.remaining() < 4) {
-          drain();
-        }
-        buffer.putFloat(values[i]);
-      }
-    }
-
-    void finishWriting() {
-      drain();
-    }
-
-    private void drain() {
-      buffer.flip();
-      try {
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write the scratch file " + file + ": " + e.getMessage(), e);
-      }
-      buffer.clear();
-    }
-
-    Reader read() {
-      return new Reader();
-    }
-
-    @Override
-    public void close() {
-      try {
-        channel.close();
-        Files.deleteIfExists(file);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot delete the scratch file " + file + ": " + e.getMessage(), e);
-      }
-    }
-
-    /** Reads the file from its start. */
-    final class Reader implements AutoCloseable {
-      private final ByteBuffer in = ByteBuffer.allocate(1 << 18).order(ByteOrder.LITTLE_ENDIAN);
-      private long position;
-
-      Reader() {
-        in.limit(0);
-      }
-
-      void readInts(int[] values, int count) {
-        for (int i = 0; i < count; i++) {
-          fill();
-          values[i] = in.getInt();
-        }
-      }
-
-      void readFloats(float[] values, int count) {
-        for (int i = 0; i < count; i++) {
-          fill();
-          values[i] = in.getFloat();
-        }
-      }
-
-      private void fill() {
-        if (in.remaining() >= 4) {
-          return;
-        }
-        in.compact();
-        try {
-          while (in.position() < 4) {
-            int read = channel.read(in, position);
-            if (read < 0) {
-              throw new IllegalStateException("the scratch file " + file + " ended early");
-            }
-            position += read;
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read the scratch file " + file + ": " + e.getMessage(), e);
-        }
-        in.flip();
-      }
-
-      @Override
-      public void close() {
-        // Reads share the file's channel, which close() of the scratch file releases.
       }
     }
   }

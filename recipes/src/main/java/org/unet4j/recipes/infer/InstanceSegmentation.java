@@ -6,7 +6,9 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import java.util.Arrays;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
+import org.unet4j.dsl.model.Size3;
 import org.unet4j.labels.ConnectedComponents;
+import org.unet4j.labels.ConnectedComponents3d;
 import org.unet4j.labels.InstanceLabels;
 
 /**
@@ -162,11 +164,30 @@ public final class InstanceSegmentation {
     }
     boolean[] seeds = new boolean[n];
     for (int i = 0; i < n; i++) {
-      seeds[i] = mask[i] && classes[i] == seedClass;
+      seeds[i] = classes[i] == seedClass;
+    }
+    return InstanceLabels.of(grown(mask, seeds, width, height, 1, minObjectSize), width, height);
+  }
+
+  /**
+   * The growing of {@link #grown(ProbabilityMap, int, double, boolean, int)} over {@code depth}
+   * planes of {@code width x height} (z-major; depth 1 for an image): the components of
+   * {@code seeds} (inside {@code mask}; 4-connected in a plane, 6-connected through planes) grown
+   * into {@code mask} by breadth-first steps to the face neighbours, each voxel joining the nearest
+   * seed (of equally near ones, the lowest numbered); objects under {@code minObjectSize} voxels
+   * dropped, the rest numbered in raster order of their first voxel. Seeds outside the mask seed
+   * nothing.
+   */
+  static int[] grown(boolean[] mask, boolean[] seeds, int width, int height, int depth, int minObjectSize) {
+    int n = mask.length;
+    int plane = width * height;
+    boolean[] inside = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      inside[i] = mask[i] && seeds[i];
     }
     int[] objects = new int[n];
-    int count = ConnectedComponents.label(seeds, width, height, objects);
-    // Breadth-first layers: every pixel of a layer is one step further from the seeds than the last.
+    int count = ConnectedComponents3d.label(inside, new Size3(depth, height, width), objects);
+    // Breadth-first layers: every voxel of a layer is one step further from the seeds than the last.
     int[] layer = new int[n];
     int layerSize = 0;
     for (int i = 0; i < n; i++) {
@@ -176,13 +197,21 @@ public final class InstanceSegmentation {
     }
     int[] next = new int[n];
     int[] nearest = new int[n];
+    int[] neighbours = new int[6];
     while (layerSize > 0) {
       int nextSize = 0;
       for (int k = 0; k < layerSize; k++) {
         int p = layer[k];
         int x = p % width;
+        int inPlane = p % plane;
         int label = objects[p];
-        for (int q : new int[] {x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width}) {
+        neighbours[0] = x > 0 ? p - 1 : -1;
+        neighbours[1] = x < width - 1 ? p + 1 : -1;
+        neighbours[2] = inPlane >= width ? p - width : -1;
+        neighbours[3] = inPlane < plane - width ? p + width : -1;
+        neighbours[4] = p - plane;
+        neighbours[5] = p + plane;
+        for (int q : neighbours) {
           if (q < 0 || q >= n || !mask[q] || objects[q] != 0) {
             continue;
           }
@@ -202,7 +231,7 @@ public final class InstanceSegmentation {
       next = swap;
       layerSize = nextSize;
     }
-    return InstanceLabels.of(numberKept(objects, count, minObjectSize), width, height);
+    return numberKept(objects, count, minObjectSize);
   }
 
   /**

@@ -127,7 +127,7 @@ public final class ObjectMeasurements {
   }
 
   /** Ten significant digits, no exponent, no trailing zeros: {@code 0.1 * 3} is {@code 0.3}. */
-  private static String number(double value) {
+  static String number(double value) {
     return value == 0 ? "0" : new BigDecimal(value).round(DIGITS).stripTrailingZeros().toPlainString();
   }
 

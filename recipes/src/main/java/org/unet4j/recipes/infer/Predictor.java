@@ -297,16 +297,13 @@ public final class Predictor implements AutoCloseable {
   /**
    * {@link #predictFile(Path, String, Path, Function)} that also writes the per-object outputs
    * {@code objectOutputs}: {@code NAME_rois.zip} for Fiji's ROI Manager and {@code NAME_objects.csv}
-   * ({@link ObjectFiles}).
+   * ({@link ObjectFiles}); for a 3D net, the volume's table ({@link VolumePredictor#predictFile(Path,
+   * String, Path, Set, Function)}), ROI sets being refused.
    */
   public PredictedImage predictFile(Path file, String name, Path folder, Set<ObjectOutput> objectOutputs,
       Function<String, TileProgress> progress) {
     if (volumes != null) {
-      if (!objectOutputs.isEmpty()) {
-        throw new ModelMismatchException(recipe.name() + ": a 3D net writes no per-object files (" + objectOutputs
-            + ") yet; its volumes get NAME_prob.tif, NAME_labels.tif and an overlay per plane");
-      }
-      return volumes.predictFile(file, name, folder, progress);
+      return volumes.predictFile(file, name, folder, objectOutputs, progress);
     }
     return new FilePrediction(this, streaming, objectOutputs).predict(file, name, folder, progress);
   }

@@ -5,12 +5,12 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.labels.InstanceLabels;
-import org.unet4j.labels.InstanceVolume;
 import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageFile;
@@ -20,6 +20,7 @@ import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.data.StripTiffWriter;
 import org.unet4j.recipes.data.TiffVariant;
 import org.unet4j.recipes.data.VolumeSource;
+import org.unet4j.recipes.model.ModelMismatchException;
 
 /**
  * Prediction of a TIFF stack with a 3D net, a volume per file: {@code NAME_prob.tif} (the
@@ -27,9 +28,10 @@ import org.unet4j.recipes.data.VolumeSource;
  * plane by plane as the slabs finish, so the probabilities of a stack larger than memory stream
  * through ({@link VolumeOverlapTiles}); for a net of 3 or more classes {@code NAME_classes.tif} and
  * {@code NAME_class_prob.tif} stream beside it, as for images ({@link PredictionFiles}). The
- * instances need the whole volume's foreground: it is kept as one byte a voxel while the
- * probabilities stream, then labelled ({@link VolumePredictor#labels}) into {@code NAME_labels.tif}
- * (16-bit, a page per plane) and an overlay PNG per plane. Every TIFF carries the input's
+ * instances are labelled as the planes stream ({@link VolumeInstances}: provisional labels spilled
+ * to a scratch file in the output folder, 4 bytes a voxel on disk), then read back plane by plane
+ * into {@code NAME_labels.tif} (16-bit, a page per plane), an overlay PNG per plane and, when asked
+ * for, the objects' table {@code NAME_objects.csv} ({@link VolumeObjects}). Every TIFF carries the input's
  * calibration (pixel size, unit, plane spacing), so Fiji opens it as a stack at the input's
  * scale; every file is written under a temporary name and renamed when complete.
  *
@@ -44,17 +46,19 @@ final class VolumeFilePrediction {
     this.predictor = checkNotNull(predictor, "predictor");
   }
 
-  PredictedImage predict(Path file, String name, Path folder, Function<String, TileProgress> progress) {
+  PredictedImage predict(Path file, String name, Path folder, Set<ObjectOutput> objectOutputs,
+      Function<String, TileProgress> progress) {
     checkNotNull(file, "file");
     checkNotNull(name, "name");
     checkNotNull(folder, "folder");
     checkNotNull(progress, "progress");
+    requireObjectOutputs(objectOutputs);
     long began = System.nanoTime();
     try (ImageFile in = ImageFile.open(file)) {
       VolumeSource volume = VolumeSource.of(in);
       predictor.requireChannels(volume, file.toString());
       NormalizationStats stats = predictor.normalization(volume);
-      try (Outputs outputs = new Outputs(volume, name, folder)) {
+      try (Outputs outputs = new Outputs(volume, name, folder, objectOutputs)) {
         predictor.stream(volume, stats, 0, volume.size().z(), outputs::accept, progress.apply(name));
         return outputs.finish(file, began);
       }
@@ -65,15 +69,16 @@ final class VolumeFilePrediction {
    * Writes the outputs of {@code file} from {@code parts}, the class probabilities of its planes in
    * order, as {@link VolumePredictor#predictPart} wrote them.
    */
-  PredictedImage assemble(Path file, String name, Path folder, List<Path> parts) {
+  PredictedImage assemble(Path file, String name, Path folder, List<Path> parts, Set<ObjectOutput> objectOutputs) {
     checkNotNull(file, "file");
     checkNotNull(parts, "parts");
+    requireObjectOutputs(objectOutputs);
     long began = System.nanoTime();
     int classes = predictor.recipe().model().classes();
     try (ImageFile in = ImageFile.open(file)) {
       VolumeSource volume = VolumeSource.of(in);
       Size3 size = volume.size();
-      try (Outputs outputs = new Outputs(volume, name, folder)) {
+      try (Outputs outputs = new Outputs(volume, name, folder, objectOutputs)) {
         int z = 0;
         for (Path part : parts) {
           List<Image> pages = ImageIo.readPages(part);
@@ -128,6 +133,19 @@ final class VolumeFilePrediction {
     }
   }
 
+  /**
+   * Refuses ROI sets: an ImageJ ROI is a polygon in one plane, and a volume's objects are solids
+   * whose cuts through the planes {@code NAME_labels.tif} already holds.
+   */
+  static void requireObjectOutputs(Set<ObjectOutput> objectOutputs) {
+    checkNotNull(objectOutputs, "objectOutputs");
+    if (objectOutputs.contains(ObjectOutput.ROIS)) {
+      throw new ModelMismatchException("ROI sets (NAME_rois.zip) hold polygons in one plane and are written for"
+          + " images only; a volume's objects are written as the table NAME_objects.csv (the voxels, centroid and"
+          + " bounds of each) beside NAME_labels.tif");
+    }
+  }
+
   /** The output files of one volume, written plane by plane in order. */
   private final class Outputs implements AutoCloseable {
     private final VolumeSource volume;
@@ -135,26 +153,29 @@ final class VolumeFilePrediction {
     private final Size3 size;
     private final InferenceSpec inference = predictor.inference();
     private final PredictionFiles files;
-    private final boolean[] foreground;
+    private final boolean measure;
+    private final VolumeInstances instances;
     private final StripTiffWriter probabilities;
     private final @Nullable StripTiffWriter classMaps;
     private final @Nullable StripTiffWriter classProbabilities;
 
-    Outputs(VolumeSource volume, String name, Path folder) {
+    Outputs(VolumeSource volume, String name, Path folder, Set<ObjectOutput> objectOutputs) {
       this.volume = volume;
       this.name = name;
       this.size = volume.size();
       this.files = PredictionFiles.of(folder, name, size.z());
-      this.foreground = new boolean[Math.toIntExact(size.voxels())];
+      this.measure = objectOutputs.contains(ObjectOutput.MEASUREMENTS);
       int classes = predictor.recipe().model().classes();
       long voxels = size.voxels();
       List<StripTiffWriter> opened = new ArrayList<>();
+      this.instances = VolumeInstances.spilled(size, inference, folder, name);
       try {
         probabilities = open(opened, files.probabilities(), voxels * 4);
         classMaps = classes >= 3 ? open(opened, files.classes(), voxels) : null;
         classProbabilities = classes >= 3 ? open(opened, files.classProbabilities(), voxels * 4 * classes) : null;
       } catch (RuntimeException e) {
         opened.forEach(StripTiffWriter::close);
+        instances.close();
         throw e;
       }
     }
@@ -166,11 +187,7 @@ final class VolumeFilePrediction {
     }
 
     void accept(int z, ProbabilityMap map) {
-      float[] fg = map.foreground();
-      int plane = size.y() * size.x();
-      for (int i = 0; i < plane; i++) {
-        foreground[z * plane + i] = fg[i] > inference.threshold();
-      }
+      instances.addPlane(map);
       write(probabilities, map.image(inference.probabilityOf()));
       if (classMaps != null && classProbabilities != null) {
         write(classMaps, map.classImage());
@@ -180,58 +197,60 @@ final class VolumeFilePrediction {
       }
     }
 
-    /** Labels the foreground, writes the labels and overlays, and renames every file into place. */
+    /**
+     * Resolves the instances, writes the labels, the overlays and the objects' table plane by
+     * plane, and renames every file into place.
+     */
     PredictedImage finish(Path file, long began) {
-      InstanceVolume labels = VolumePredictor.labels(foreground, size, inference.minObjectSize());
-      files.checkLabelCount(labels.cellCount(), 0);
-      writeLabels(labels);
-      writeOverlays(labels);
+      int objects = instances.finish();
+      files.checkLabelCount(objects, 0);
+      VolumeObjects table = measure ? new VolumeObjects(size.x(), size.y()) : null;
+      long inside = writeLabels(table);
+      if (table != null) {
+        table.write(files.objects(), volume.calibration());
+      }
       probabilities.commit();
       if (classMaps != null && classProbabilities != null) {
         classMaps.commit();
         classProbabilities.commit();
       }
-      long inside = 0;
-      for (int v : labels.toArray()) {
-        if (v != 0) {
-          inside++;
-        }
-      }
-      return new PredictedImage(name, file, size.x(), size.y(), size.z(), labels.cellCount(),
+      return new PredictedImage(name, file, size.x(), size.y(), size.z(), objects,
           inside / (double) size.voxels(), predictor.tileCount(volume, 0, size.z()),
           (System.nanoTime() - began) / 1e9, files);
     }
 
-    private void writeLabels(InstanceVolume labels) {
-      int[] values = labels.toArray();
+    /**
+     * Writes {@code NAME_labels.tif} and an overlay per plane (the contours of the plane's cuts
+     * through the objects, on the plane) as the labels are read back, and counts them into
+     * {@code table}; returns the voxels inside objects.
+     */
+    private long writeLabels(@Nullable VolumeObjects table) {
       int plane = size.y() * size.x();
+      long inside = 0;
+      List<Path> written = new ArrayList<>();
       try (StripTiffWriter writer = StripTiffWriter.create(files.labels(), volume.calibration(),
-          TiffVariant.forPixelBytes(size.voxels() * 2))) {
+          TiffVariant.forPixelBytes(size.voxels() * 2));
+          VolumeInstances.Planes planes = instances.planes()) {
+        int[] labels = new int[plane];
         float[] page = new float[plane];
         for (int z = 0; z < size.z(); z++) {
+          planes.next(labels);
           for (int i = 0; i < plane; i++) {
-            page[i] = values[z * plane + i];
+            page[i] = labels[i];
+            if (labels[i] != 0) {
+              inside++;
+            }
           }
           write(writer, Image.gray(size.x(), size.y(), PixelType.UINT16, page));
-        }
-        writer.commit();
-      }
-    }
-
-    /** An overlay per plane: the contours of the plane's cuts through the objects, on the plane. */
-    private void writeOverlays(InstanceVolume labels) {
-      int[] values = labels.toArray();
-      int plane = size.y() * size.x();
-      List<Path> written = new ArrayList<>();
-      try {
-        for (int z = 0; z < size.z(); z++) {
-          int[] planeLabels = new int[plane];
-          System.arraycopy(values, z * plane, planeLabels, 0, plane);
+          if (table != null) {
+            table.addPlane(labels);
+          }
           Image image = new Image(size.x(), size.y(), volume.channels(), PixelType.FLOAT32, volume.plane(z));
           Path temporary = PredictionFiles.temporary(files.overlays().get(z));
           written.add(temporary);
-          ImageIo.writePng(temporary, Overlay.of(image, InstanceLabels.of(planeLabels, size.x(), size.y())));
+          ImageIo.writePng(temporary, Overlay.of(image, InstanceLabels.of(labels, size.x(), size.y())));
         }
+        writer.commit();
         for (int z = 0; z < size.z(); z++) {
           PredictionFiles.moveInPlace(written.get(z), files.overlays().get(z));
         }
@@ -240,6 +259,7 @@ final class VolumeFilePrediction {
           PredictionFiles.deleteQuietly(temporary);
         }
       }
+      return inside;
     }
 
     @Override
@@ -251,6 +271,7 @@ final class VolumeFilePrediction {
       if (classProbabilities != null) {
         classProbabilities.close();
       }
+      instances.close();
     }
   }
 

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.geometry.VolumeTiling;
@@ -14,7 +15,6 @@ import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
-import org.unet4j.labels.ConnectedComponents3d;
 import org.unet4j.labels.InstanceVolume;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.recipes.data.NormalizationStats;
@@ -48,7 +48,13 @@ import org.unet4j.recipes.model.ModelSource;
  * them). No transform turns z into the plane.
  *
  * <p><b>Instances</b> are the 6-connected components of the voxels whose foreground probability is
- * above {@code inference.threshold}, those under {@code inference.minObjectSize} voxels dropped.
+ * above {@code inference.threshold}, with their holes filled when {@code inference.fillHoles} says so
+ * (background not 6-connected to a face of the volume), those under {@code inference.minObjectSize}
+ * voxels dropped, numbered in raster order of their first voxel. They are labelled as the planes
+ * stream ({@link VolumeLabelling}), in the memory of a few planes and some bytes per object, not of
+ * the volume. With {@code inference.instanceClass} (a net of 3 or more classes) the components of
+ * that class seed the objects, which grow into the foreground as in images; that growing holds the
+ * volume's foreground in memory ({@link VolumeInstances}).
  *
  * <p>May be used from several threads at once. Close it to free the native graph and session.
  */
@@ -77,8 +83,8 @@ public final class VolumePredictor implements AutoCloseable {
    *
    * @throws ModelMismatchException when the net is not 3D, the tile does not fit it (naming the
    *     axis and the nearest valid sizes) or differs from the block an export is compiled for, its
-   *     output is coarser than its input, or {@code inference} asks for post-processing volumes do
-   *     not have (hole filling, watershed instances, class-seeded instances)
+   *     output is coarser than its input, {@code inference} asks for watershed instances, which
+   *     volumes do not have, or for classes the model lacks ({@link ModelMismatchException#requireClasses})
    */
   public static VolumePredictor open(ModelSource source, InferenceSpec inference) {
     checkNotNull(source, "source");
@@ -100,10 +106,12 @@ public final class VolumePredictor implements AutoCloseable {
           + tiling.z().stride() + "x" + tiling.y().stride() + "x" + tiling.x().stride() + ", fewer expanding than"
           + " contracting stages); volumes are predicted by nets with as many expanding as contracting stages");
     }
-    refuse(recipe, inference.fillHoles(), "inference.fillHoles true", "false");
-    refuse(recipe, inference.instances() != InstanceMethod.COMPONENTS, "inference.instances "
-        + JsonNames.of(inference.instances()), "components");
-    refuse(recipe, inference.instanceClass() > 0, "inference.instanceClass " + inference.instanceClass(), "0");
+    if (inference.instances() != InstanceMethod.COMPONENTS) {
+      throw new ModelMismatchException("inference.instances " + JsonNames.of(inference.instances()) + ": volumes of "
+          + recipe.name() + " are labelled by the 6-connected components of their foreground (holes filled on"
+          + " request) or seeded by inference.instanceClass, not by a watershed; set it to components");
+    }
+    ModelMismatchException.requireClasses(recipe, inference);
     Size3 tile = tiling.tile();
     if (source.kind() == ModelSource.Kind.EXPORT) {
       // The export's recipe states the block its graph is compiled for (ModelExport).
@@ -120,13 +128,6 @@ public final class VolumePredictor implements AutoCloseable {
     TileModel model = CheckpointTiles.restore(ModelCompiler.compile(recipe.model(), tile, recipe.training().seed()),
         checkNotNull(source.checkpoint(), "checkpoint"), tile.z(), tile.y(), tile.x(), recipe.model().inputChannels());
     return new VolumePredictor(source, inference, tiling, model);
-  }
-
-  private static void refuse(Recipe recipe, boolean asked, String setting, String valid) {
-    if (asked) {
-      throw new ModelMismatchException(setting + ": volumes of " + recipe.name() + " are labelled by the 6-connected"
-          + " components of their foreground only; set it to " + valid);
-    }
   }
 
   public ModelSource source() {
@@ -231,36 +232,29 @@ public final class VolumePredictor implements AutoCloseable {
         volume.calibration().pixelWidth());
   }
 
-  /** The instances of {@code probabilities} with this predictor's threshold and minimum object size. */
+  /**
+   * The instances of {@code probabilities} with this predictor's threshold, hole filling, minimum
+   * object size and instance class: the labels {@link #predictFile} writes.
+   */
   public InstanceVolume labels(VolumeProbabilities probabilities) {
     checkNotNull(probabilities, "probabilities");
-    float[] foreground = probabilities.foreground();
-    boolean[] mask = new boolean[foreground.length];
-    for (int i = 0; i < mask.length; i++) {
-      mask[i] = foreground[i] > inference.threshold();
-    }
-    return labels(mask, probabilities.size(), inference.minObjectSize());
-  }
-
-  /**
-   * The 6-connected components of {@code mask} (the voxels above the threshold), those under
-   * {@code minObjectSize} voxels dropped, numbered in raster order.
-   */
-  static InstanceVolume labels(boolean[] mask, Size3 size, int minObjectSize) {
-    int[] labels = new int[mask.length];
-    int n = ConnectedComponents3d.label(mask, size, labels);
-    if (minObjectSize > 0) {
-      long[] voxels = new long[n + 1];
-      for (int label : labels) {
-        voxels[label]++;
+    Size3 size = probabilities.size();
+    try (VolumeInstances instances = VolumeInstances.inMemory(size, inference)) {
+      for (int z = 0; z < size.z(); z++) {
+        instances.addPlane(probabilities.plane(z));
       }
-      for (int i = 0; i < labels.length; i++) {
-        if (voxels[labels[i]] < minObjectSize) {
-          labels[i] = 0;
+      instances.finish();
+      int plane = size.y() * size.x();
+      int[] labels = new int[Math.toIntExact(size.voxels())];
+      int[] planeLabels = new int[plane];
+      try (VolumeInstances.Planes planes = instances.planes()) {
+        for (int z = 0; z < size.z(); z++) {
+          planes.next(planeLabels);
+          System.arraycopy(planeLabels, 0, labels, z * plane, plane);
         }
       }
+      return InstanceVolume.of(labels, size);
     }
-    return InstanceVolume.of(labels, size);
   }
 
   /**
@@ -269,7 +263,20 @@ public final class VolumePredictor implements AutoCloseable {
    * ({@link VolumeFilePrediction}).
    */
   public PredictedImage predictFile(Path file, String name, Path folder, Function<String, TileProgress> progress) {
-    return new VolumeFilePrediction(this).predict(file, name, folder, progress);
+    return predictFile(file, name, folder, Set.of(), progress);
+  }
+
+  /**
+   * {@link #predictFile(Path, String, Path, Function)} that also writes the per-object outputs
+   * {@code objectOutputs}: {@code NAME_objects.csv} (per object its voxels and volume, centroid in
+   * voxels and in the calibration's unit, and bounding box), counted as the labels are written.
+   *
+   * @throws ModelMismatchException for {@link ObjectOutput#ROIS}: ROI sets are polygons in one
+   *     plane, written for images only
+   */
+  public PredictedImage predictFile(Path file, String name, Path folder, Set<ObjectOutput> objectOutputs,
+      Function<String, TileProgress> progress) {
+    return new VolumeFilePrediction(this).predict(file, name, folder, objectOutputs, progress);
   }
 
   /**
@@ -310,7 +317,16 @@ public final class VolumePredictor implements AutoCloseable {
    *     once each, in its plane size
    */
   public PredictedImage assemble(Path file, String name, Path folder, List<Path> parts) {
-    return new VolumeFilePrediction(this).assemble(file, name, folder, parts);
+    return assemble(file, name, folder, parts, Set.of());
+  }
+
+  /**
+   * {@link #assemble(Path, String, Path, List)} that also writes the per-object outputs
+   * {@code objectOutputs}, as {@link #predictFile(Path, String, Path, Set, Function)} does.
+   */
+  public PredictedImage assemble(Path file, String name, Path folder, List<Path> parts,
+      Set<ObjectOutput> objectOutputs) {
+    return new VolumeFilePrediction(this).assemble(file, name, folder, parts, objectOutputs);
   }
 
   /**

@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +31,7 @@ import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.model.UNet;
 import org.unet4j.dsl.model.VoxelSpacing;
 import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
@@ -222,6 +225,95 @@ class VolumePredictionTest {
   }
 
   @Test
+  void holesAreFilledAndTheObjectsTableIsWrittenAsTheLabelsStream() throws IOException {
+    Path in = dir.resolve("holes.tif");
+    Calibration calibration = new Calibration(0.5, 0.5, 1.25, "micron");
+    new Volume(SIZE, 1, volume.voxels(), calibration).write(in);
+    float[] foreground;
+    try (VolumePredictor predictor = open(recipe.inference())) {
+      foreground = predictor.predict(volume).foreground();
+    }
+    // The median foreground probability as the threshold: about half the voxels are foreground,
+    // which leaves objects and holes in the random volume.
+    float[] sorted = foreground.clone();
+    Arrays.sort(sorted);
+    double threshold = sorted[sorted.length / 2];
+    boolean[] mask = new boolean[foreground.length];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = foreground[i] > threshold;
+    }
+    int[] expected = VolumeLabellingTest.reference(mask, SIZE, true, 2);
+    InferenceSpec inference = recipe.inference().toBuilder().threshold(threshold).fillHoles(true).minObjectSize(2)
+        .build();
+    try (VolumePredictor predictor = open(inference)) {
+      Path out = dir.resolve("holes-out");
+      PredictedImage done = predictor.predictFile(in, "holes", out, Set.of(ObjectOutput.MEASUREMENTS),
+          task -> TileProgress.NONE);
+      float[] written = Volume.read(done.files().labels()).voxels();
+      int objects = 0;
+      for (int i = 0; i < expected.length; i++) {
+        assertEquals(expected[i], (int) written[i], "voxel " + i);
+        objects = Math.max(objects, expected[i]);
+      }
+      assertTrue(objects >= 2, "the threshold leaves several objects, got " + objects);
+      assertEquals(objects, done.objects());
+      assertArrayEquals(expected, predictor.labels(predictor.predict(volume)).toArray(), "in memory");
+      List<String> rows = Files.readAllLines(done.files().objects());
+      assertEquals("label,voxels,volume[micron^3],centroidZ[voxels],centroidY[voxels],centroidX[voxels],"
+          + "centroidZ[micron],centroidY[micron],centroidX[micron],boundsZ,boundsY,boundsX,boundsDepth,boundsHeight,"
+          + "boundsWidth", rows.get(0));
+      assertEquals(objects + 1, rows.size());
+      for (int label = 1; label <= objects; label++) {
+        checkRow(rows.get(label).split(","), label, expected);
+      }
+      ModelMismatchException rois = assertThrows(ModelMismatchException.class, () -> predictor.predictFile(in,
+          "holes", out, Set.of(ObjectOutput.ROIS), task -> TileProgress.NONE));
+      assertTrue(rois.getMessage().contains("NAME_rois.zip") && rois.getMessage().contains("NAME_objects.csv"),
+          rois.getMessage());
+    }
+  }
+
+  /** One row of the objects' table against sums over the label's voxels. */
+  private static void checkRow(String[] row, int label, int[] labels) {
+    long n = 0;
+    double sz = 0;
+    double sy = 0;
+    double sx = 0;
+    int[] lo = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};
+    int[] hi = {-1, -1, -1};
+    for (int z = 0, i = 0; z < SIZE.z(); z++) {
+      for (int y = 0; y < SIZE.y(); y++) {
+        for (int x = 0; x < SIZE.x(); x++, i++) {
+          if (labels[i] == label) {
+            n++;
+            sz += z;
+            sy += y;
+            sx += x;
+            int[] at = {z, y, x};
+            for (int a = 0; a < 3; a++) {
+              lo[a] = Math.min(lo[a], at[a]);
+              hi[a] = Math.max(hi[a], at[a]);
+            }
+          }
+        }
+      }
+    }
+    assertEquals(label, Integer.parseInt(row[0]));
+    assertEquals(n, Long.parseLong(row[1]));
+    assertEquals(n * 1.25 * 0.5 * 0.5, Double.parseDouble(row[2]), 1e-6);
+    assertEquals(sz / n + 0.5, Double.parseDouble(row[3]), 1e-6);
+    assertEquals(sy / n + 0.5, Double.parseDouble(row[4]), 1e-6);
+    assertEquals(sx / n + 0.5, Double.parseDouble(row[5]), 1e-6);
+    assertEquals((sz / n + 0.5) * 1.25, Double.parseDouble(row[6]), 1e-6);
+    assertEquals((sy / n + 0.5) * 0.5, Double.parseDouble(row[7]), 1e-6);
+    assertEquals((sx / n + 0.5) * 0.5, Double.parseDouble(row[8]), 1e-6);
+    for (int a = 0; a < 3; a++) {
+      assertEquals(lo[a], Integer.parseInt(row[9 + a]), "bounds start " + a);
+      assertEquals(hi[a] - lo[a] + 1, Integer.parseInt(row[12 + a]), "bounds extent " + a);
+    }
+  }
+
+  @Test
   void labelsAreSixConnectedComponentsAboveTheThresholdWithSmallOnesDropped() {
     // Two voxels touching by an edge only are two objects; a lone voxel is dropped at size 2.
     Size3 size = new Size3(2, 2, 3);
@@ -230,12 +322,12 @@ class VolumePredictionTest {
         false, false, true,
         true, false, false,
         false, false, false};
-    InstanceVolume all = VolumePredictor.labels(mask, size, 0);
+    InstanceVolume all = labels(mask, size, 0);
     assertEquals(2, all.cellCount());
     assertEquals(1, all.label(0, 0, 0));
     assertEquals(1, all.label(1, 0, 0));
     assertEquals(2, all.label(0, 1, 2));
-    InstanceVolume kept = VolumePredictor.labels(mask, size, 2);
+    InstanceVolume kept = labels(mask, size, 2);
     assertEquals(1, kept.cellCount());
     assertEquals(0, kept.label(0, 1, 2));
   }
@@ -264,6 +356,17 @@ class VolumePredictionTest {
         + tile + ", tileZ " + tileZ + "); predict with that tile"), other.getMessage());
   }
 
+  /** The labels {@link VolumePredictor#labels} gives a one-class map of {@code mask} at minimum size {@code minSize}. */
+  private static InstanceVolume labels(boolean[] mask, Size3 size, int minSize) {
+    float[] values = new float[mask.length];
+    for (int i = 0; i < mask.length; i++) {
+      values[i] = mask[i] ? 1 : 0;
+    }
+    try (VolumePredictor predictor = open(recipe.inference().toBuilder().minObjectSize(minSize).build())) {
+      return predictor.labels(new VolumeProbabilities(size, 1, values));
+    }
+  }
+
   @Test
   void imagesAndUnsupportedSettingsAreRefusedClearly() {
     try (Model model = Model.load(run)) {
@@ -274,10 +377,14 @@ class VolumePredictionTest {
     ModelMismatchException z = assertThrows(ModelMismatchException.class,
         () -> open(recipe.inference().toBuilder().tileZ(tileZ + 1).build()));
     assertTrue(z.getMessage().contains("along z") && z.getMessage().contains("valid near it"), z.getMessage());
-    ModelMismatchException holes = assertThrows(ModelMismatchException.class,
-        () -> open(recipe.inference().toBuilder().fillHoles(true).build()));
-    assertTrue(holes.getMessage().contains("inference.fillHoles true") && holes.getMessage().contains("6-connected"),
-        holes.getMessage());
+    ModelMismatchException watershed = assertThrows(ModelMismatchException.class,
+        () -> open(recipe.inference().toBuilder().instances(InstanceMethod.WATERSHED).build()));
+    assertTrue(watershed.getMessage().contains("inference.instances watershed")
+        && watershed.getMessage().contains("set it to components"), watershed.getMessage());
+    ModelMismatchException seeds = assertThrows(ModelMismatchException.class,
+        () -> open(recipe.inference().toBuilder().instanceClass(2).build()));
+    assertTrue(seeds.getMessage().contains("inference.instanceClass 2") && seeds.getMessage().contains("has 2 classes"),
+        seeds.getMessage());
     Volume twoChannels = new Volume(new Size3(1, 2, 2), 2, new float[8], Calibration.NONE);
     try (VolumePredictor predictor = open(recipe.inference())) {
       ModelMismatchException channels = assertThrows(ModelMismatchException.class,
