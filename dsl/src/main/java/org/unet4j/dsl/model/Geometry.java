@@ -1,9 +1,11 @@
 package org.unet4j.dsl.model;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.IntUnaryOperator;
 import java.util.stream.Collectors;
@@ -191,12 +193,12 @@ public final class Geometry {
     int depth = model.depth();
     for (int level = 0; level < depth; level++) {
       StageSpec stage = model.contracting().get(level);
-      twice += convShift(stage.convs(), stage.kernelAlong(axis), stage.padding()) * spacing;
+      twice += convShift(reach(stage), stage.padding()) * spacing;
       twice += (pools[level] - 1) * spacing;
       spacing *= pools[level];
     }
     StageSpec b = model.bottleneck();
-    twice += convShift(b.convs(), b.kernelAlong(axis), b.padding()) * spacing;
+    twice += convShift(reach(b), b.padding()) * spacing;
     for (int i = 0; i < model.expanding().size(); i++) {
       ExpandingStageSpec stage = model.expanding().get(i);
       int level = depth - 1 - i;
@@ -207,9 +209,9 @@ public final class Geometry {
         // floor(p/2) pixels and the 3x3 convolution's one are dropped on the left.
         twice += stage.padding() == Padding.VALID ? 2L * (pools[level] / 2 + 1) * spacing : 0;
       }
-      twice += convShift(stage.convs(), stage.kernelAlong(axis), stage.padding()) * spacing;
+      twice += convShift(reach(stage), stage.padding()) * spacing;
     }
-    twice += convShift(1, model.head().kernel(), Padding.VALID) * spacing;
+    twice += convShift(model.head().kernel() - 1, Padding.VALID) * spacing;
     long blockStart = twice - (outputStride() - 1);
     if (blockStart % 2 != 0) {
       throw new IllegalStateException("output pixel 0 is centred between input pixels, which odd kernels rule out");
@@ -217,9 +219,29 @@ public final class Geometry {
     return Math.toIntExact(blockStart / 2);
   }
 
-  /** Twice the move of a pixel's centre, in units of the level's pixels, by {@code convs} convolutions. */
-  private static long convShift(int convs, int kernel, Padding padding) {
-    return padding == Padding.VALID ? (long) convs * (kernel - 1) : 0;
+  /**
+   * Twice the move of a pixel's centre, in units of the level's pixels, by convolutions that
+   * together {@code reach} that many pixels beyond their first ({@link #reach}).
+   */
+  private static long convShift(int reach, Padding padding) {
+    return padding == Padding.VALID ? reach : 0;
+  }
+
+  /** The sum of (k - 1) over a stage's convolutions along this axis: the pixels they remove, unpadded. */
+  private int reach(StageSpec stage) {
+    return reach(stage.convs(), c -> stage.convKernelAlong(c, axis));
+  }
+
+  private int reach(ExpandingStageSpec stage) {
+    return reach(stage.convs(), c -> stage.convKernelAlong(c, axis));
+  }
+
+  private static int reach(int convs, IntUnaryOperator kernel) {
+    int reach = 0;
+    for (int c = 1; c <= convs; c++) {
+      reach += kernel.applyAsInt(c) - 1;
+    }
+    return reach;
   }
 
   /**
@@ -251,6 +273,15 @@ public final class Geometry {
           2 * l.macsPerPoint() * points));
     }
     return List.copyOf(layers);
+  }
+
+  /**
+   * The kernel window of every convolution layer ({@link LayerKind#CONV}) by layer path, in the
+   * order of {@link #layers}: {@code 3x3}, in a 3D net {@code 1x3x3} (z first). Each convolution of a
+   * stage has its own ({@link StageSpec#kernels()}).
+   */
+  public Map<String, String> convKernels() {
+    return walk(smallestValidInput(), true).windows.build();
   }
 
   /** Trainable parameters: they do not depend on the input size, nor on the axis. */
@@ -307,7 +338,7 @@ public final class Geometry {
     for (int level = 0; level < model.depth() && w.problem == null; level++) {
       StageSpec stage = model.contracting().get(level);
       String path = "contracting/" + level;
-      convs(w, path, "contracting[" + level + "]", stage.convs(), stage::convFilters, stage.kernel(),
+      convs(w, path, "contracting[" + level + "]", stage.convs(), stage::convFilters, stage::convKernel,
           stage.kernelZ(), stage.padding(), stage.normalization(), stage.residual(), stage.dropout());
       if (w.problem != null) {
         break;
@@ -331,7 +362,7 @@ public final class Geometry {
     }
     if (w.problem == null) {
       StageSpec b = model.bottleneck();
-      convs(w, "bottleneck", "bottleneck", b.convs(), b::convFilters, b.kernel(), b.kernelZ(),
+      convs(w, "bottleneck", "bottleneck", b.convs(), b::convFilters, b::convKernel, b.kernelZ(),
           b.padding(), b.normalization(), b.residual(), b.dropout());
     }
     for (int i = 0; i < model.expanding().size() && w.problem == null; i++) {
@@ -374,7 +405,7 @@ public final class Geometry {
         w.channels += w.skipChannels[level];
         w.add(path + "/concat", LayerKind.CROP_CONCAT, 0, 0);
       }
-      convs(w, path, json, stage.convs(), c -> stage.filters(), stage.kernel(),
+      convs(w, path, json, stage.convs(), c -> stage.filters(), stage::convKernel,
           stage.kernelZ(), stage.padding(), stage.normalization(), stage.residual(), stage.dropout());
     }
     if (w.problem == null) {
@@ -424,20 +455,23 @@ public final class Geometry {
     long macs = kernelVolume(k, 0) * w.channels * up;
     w.channels = up;
     w.add(path + "/upconv", LayerKind.CONV, macs + up, macs);
+    w.window(path + "/upconv", window(k, k));
   }
 
   /**
-   * The convolutions of a stage whose kernels are {@code kernel} in-plane and {@code kernelZ}
-   * along z (0: as in-plane).
+   * The convolutions of a stage whose kernels are {@code kernels(c)} in-plane for convolution
+   * {@code c} and {@code kernelZ} along z (0: as in-plane).
    */
-  private void convs(Walk w, String path, String json, int convs, IntUnaryOperator filters, int inPlane,
-      int kernelZ, Padding padding, Normalization normalization, boolean residual, double dropout) {
+  private void convs(Walk w, String path, String json, int convs, IntUnaryOperator filters,
+      IntUnaryOperator kernels, int kernelZ, Padding padding, Normalization normalization, boolean residual,
+      double dropout) {
     boolean norm = normalization != Normalization.NONE;
     int inputChannels = w.channels;
-    int depthwise = kernelZ != 0 ? kernelZ : inPlane;
-    int kernel = axis == Axis.Z ? depthwise : inPlane;
-    long kernelVolume = kernelVolume(inPlane, kernelZ);
     for (int c = 1; c <= convs; c++) {
+      int inPlane = kernels.applyAsInt(c);
+      int depthwise = kernelZ != 0 ? kernelZ : inPlane;
+      int kernel = axis == Axis.Z ? depthwise : inPlane;
+      long kernelVolume = kernelVolume(inPlane, kernelZ);
       int in = w.size;
       if (padding == Padding.VALID) {
         w.size -= kernel - 1;
@@ -451,6 +485,7 @@ public final class Geometry {
       w.channels = out;
       // A convolution followed by a normalization has no bias; the norm adds a scale and an offset.
       w.add(path + "/conv" + c, LayerKind.CONV, macs + (norm ? 2L * out : out), macs);
+      w.window(path + "/conv" + c, window(inPlane, depthwise));
     }
     if (residual) {
       // The shortcut is cropped, never fails: every unpadded kernel removes an even number of pixels.
@@ -500,14 +535,14 @@ public final class Geometry {
 
   /** The input interval [lo, hi] that output pixels [lo, hi] of the head depend on. */
   private int[] backFromHead(int lo, int hi, Walk w) {
-    int[] window = backConvs(new int[] {lo, hi}, 1, model.head().kernel(), Padding.VALID);
+    int[] window = backConvs(new int[] {lo, hi}, model.head().kernel() - 1, Padding.VALID);
     int m = model.expanding().size();
     return m == 0 ? backFromBottleneck(window) : backFromExpanding(m - 1, window, w);
   }
 
   private int[] backFromExpanding(int i, int[] window, Walk w) {
     ExpandingStageSpec stage = model.expanding().get(i);
-    int[] concat = backConvs(window, stage.convs(), stage.kernelAlong(axis), stage.padding());
+    int[] concat = backConvs(window, reach(stage), stage.padding());
     int level = model.depth() - 1 - i;
     int pool = pools[level];
     int[] below = stage.upsampling() == Upsampling.BILINEAR ? backBilinear(concat, stage.padding(), pool)
@@ -522,7 +557,7 @@ public final class Geometry {
 
   private int[] backFromBottleneck(int[] window) {
     StageSpec b = model.bottleneck();
-    int[] pooled = backConvs(window, b.convs(), b.kernelAlong(axis), b.padding());
+    int[] pooled = backConvs(window, reach(b), b.padding());
     return backFromContracting(model.depth() - 1, unpool(pooled, model.depth() - 1));
   }
 
@@ -533,7 +568,7 @@ public final class Geometry {
    * field is that of pixels away from the borders).
    */
   private static int[] backBilinear(int[] window, Padding padding, int pool) {
-    int[] fine = backConvs(window, 1, Upsampling.BILINEAR_KERNEL, padding);
+    int[] fine = backConvs(window, Upsampling.BILINEAR_KERNEL - 1, padding);
     int shift = padding == Padding.VALID ? pool / 2 : 0;
     long lo = 2L * (fine[0] + shift) + 1 - pool;
     long hi = 2L * (fine[1] + shift) + 1 - pool;
@@ -544,7 +579,7 @@ public final class Geometry {
   /** From the output of contracting stage {@code level} back to the network input. */
   private int[] backFromContracting(int level, int[] window) {
     StageSpec stage = model.contracting().get(level);
-    int[] in = backConvs(window, stage.convs(), stage.kernelAlong(axis), stage.padding());
+    int[] in = backConvs(window, reach(stage), stage.padding());
     return level == 0 ? in : backFromContracting(level - 1, unpool(in, level - 1));
   }
 
@@ -554,12 +589,16 @@ public final class Geometry {
     return new int[] {window[0] * pool, window[1] * pool + pool - 1};
   }
 
-  private static int[] backConvs(int[] window, int convs, int kernel, Padding padding) {
-    int reach = kernel - 1;
+  /**
+   * Back through convolutions that together {@link #reach} {@code reach} pixels: unpadded, each
+   * output pixel's window starts at its own index; padded, each odd kernel reaches half its
+   * {@code k - 1} on either side.
+   */
+  private static int[] backConvs(int[] window, int reach, Padding padding) {
     if (padding == Padding.VALID) {
-      return new int[] {window[0], window[1] + convs * reach};
+      return new int[] {window[0], window[1] + reach};
     }
-    return new int[] {window[0] - convs * reach / 2, window[1] + convs * reach / 2};
+    return new int[] {window[0] - reach / 2, window[1] + reach / 2};
   }
 
   /** The running state of one forward pass. */
@@ -571,6 +610,7 @@ public final class Geometry {
     final int[] crop;
     final boolean collect;
     final ImmutableList.Builder<AxisLayer> layers = ImmutableList.builder();
+    final ImmutableMap.Builder<String, String> windows = ImmutableMap.builder();
     @Nullable Problem problem;
 
     Walk(int input, int channels, boolean collect, int depth) {
@@ -588,6 +628,13 @@ public final class Geometry {
 
     void add(String path, LayerKind kind, long params, long macsPerPoint) {
       add(path, kind, channels, params, macsPerPoint);
+    }
+
+    /** The kernel window of the convolution layer at {@code path}. */
+    void window(String path, String window) {
+      if (collect) {
+        windows.put(path, window);
+      }
     }
 
     /** A layer whose output has other channels than the running map (an attention gate's). */
