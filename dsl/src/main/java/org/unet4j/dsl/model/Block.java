@@ -25,17 +25,24 @@ public sealed interface Block {
   /** Output channels of the block's layer (the gate's and the attention's are their own). */
   int channels();
 
-  /** Trainable parameters. */
-  long parameters();
+  /** Trainable parameters: none unless the block has weights. */
+  default long parameters() {
+    return 0;
+  }
 
-  /** Multiply-adds per output point. */
-  long macsPerPoint();
+  /** Multiply-adds per output point: none unless the block computes products. */
+  default long macsPerPoint() {
+    return 0;
+  }
 
   /**
-   * The size along {@code axis} after the block, or the reason it cannot take {@code size}; the
-   * walk's state holds what blocks leave for later ones (the skips).
+   * Changes {@code state}'s size along {@code axis} to the block's output size and returns null,
+   * or returns why the block cannot take that size; the state also holds what blocks leave for
+   * later ones (the skips). Most blocks keep the size.
    */
-  @Nullable Problem resize(Geometry.AxisState state, Axis axis);
+  default @Nullable Problem resize(Geometry.AxisState state, Axis axis) {
+    return null;
+  }
 
   /**
    * Twice the move of pixel 0's centre along {@code axis}, in units of the finer of the block's
@@ -275,16 +282,6 @@ public sealed interface Block {
     }
 
     @Override
-    public long macsPerPoint() {
-      return 0;
-    }
-
-    @Override
-    public long parameters() {
-      return 0;
-    }
-
-    @Override
     public @Nullable Problem resize(Geometry.AxisState s, Axis axis) {
       int coarse = s.size;
       s.size = coarse * size - (padding == Padding.VALID ? 2 * (size / 2) : 0);
@@ -342,11 +339,6 @@ public sealed interface Block {
     }
 
     @Override
-    public @Nullable Problem resize(Geometry.AxisState s, Axis axis) {
-      return null;
-    }
-
-    @Override
     public <R> R accept(Visitor<R> visitor) {
       return visitor.gate(this);
     }
@@ -388,16 +380,6 @@ public sealed interface Block {
     @Override
     public LayerKind kind() {
       return LayerKind.CROP_CONCAT;
-    }
-
-    @Override
-    public long macsPerPoint() {
-      return 0;
-    }
-
-    @Override
-    public long parameters() {
-      return 0;
     }
 
     @Override
@@ -451,11 +433,6 @@ public sealed interface Block {
     }
 
     @Override
-    public @Nullable Problem resize(Geometry.AxisState s, Axis axis) {
-      return null;
-    }
-
-    @Override
     public <R> R accept(Visitor<R> visitor) {
       return visitor.shortcut(this);
     }
@@ -466,21 +443,6 @@ public sealed interface Block {
     @Override
     public LayerKind kind() {
       return LayerKind.DROPOUT;
-    }
-
-    @Override
-    public long macsPerPoint() {
-      return 0;
-    }
-
-    @Override
-    public long parameters() {
-      return 0;
-    }
-
-    @Override
-    public @Nullable Problem resize(Geometry.AxisState s, Axis axis) {
-      return null;
     }
 
     @Override
