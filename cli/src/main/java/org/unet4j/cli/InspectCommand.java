@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -64,7 +65,7 @@ final class InspectCommand implements Callable<Integer> {
       throw new UserException("tile " + n + " does not fit " + r.name() + ": " + invalid.getMessage());
     }
     printHeader(out, r);
-    printLayers(out, geometry.layers(n));
+    printLayers(out, geometry.layers(n), geometry.convKernels());
     printTotals(out, model, geometry, n);
     out.flush();
     return 0;
@@ -80,7 +81,7 @@ final class InspectCommand implements Callable<Integer> {
       throw new UserException("tile " + n + " does not fit " + r.name() + ": " + e.getMessage());
     }
     printHeader(out, r);
-    printLayers(out, g.layers(input));
+    printLayers(out, g.layers(input), g.along(Axis.Y).convKernels());
     out.printf(Locale.ROOT, "Parameters       %,d%n", r.model().parameterCount());
     out.printf(Locale.ROOT, "Forward          %.3f GFLOP at %s (z, y, x), batch 1%n", g.forwardFlops(input) / 1e9,
         input);
@@ -118,12 +119,14 @@ final class InspectCommand implements Callable<Integer> {
     out.println();
   }
 
-  private static void printLayers(PrintWriter out, List<LayerShape> layers) {
+  /** The layers as a table; a convolution's kind says its kernel ({@code conv 3x3}). */
+  private static void printLayers(PrintWriter out, List<LayerShape> layers, Map<String, String> kernels) {
     int width = Math.max(24, layers.stream().mapToInt(l -> l.path().length()).max().orElse(0) + 2);
     String row = "%-" + width + "s %-12s %16s %14s %10s%n";
     out.printf(row, "layer", "kind", "output", "parameters", "GFLOP");
     for (LayerShape l : layers) {
-      out.printf(row, l.path(), JsonNames.of(l.kind()), l.shape(),
+      String kernel = kernels.get(l.path());
+      out.printf(row, l.path(), JsonNames.of(l.kind()) + (kernel == null ? "" : " " + kernel), l.shape(),
           l.parameters() == 0 ? "-" : String.format(Locale.ROOT, "%,d", l.parameters()),
           l.flops() == 0 ? "-" : String.format(Locale.ROOT, "%.3f", l.flops() / 1e9));
     }

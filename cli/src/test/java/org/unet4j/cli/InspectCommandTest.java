@@ -25,7 +25,7 @@ class InspectCommandTest {
     String out = run.out();
     assertAll(
         // 572 - 2 = 570 after the first unpadded 3x3 conv; 3*3*1*64 + 64 = 640 parameters.
-        () -> assertTrue(out.matches("(?s).*contracting/0/conv1\\s+conv\\s+570x570x64\\s+640\\s.*"), out),
+        () -> assertTrue(out.matches("(?s).*contracting/0/conv1\\s+conv 3x3\\s+570x570x64\\s+640\\s.*"), out),
         // 28x28x1024 doubled by the up-conv, 2*2*1024*512 + 512 = 2,097,664 parameters.
         () -> assertTrue(out.matches("(?s).*expanding/0/upconv\\s+up-conv\\s+56x56x512\\s+2,097,664\\s.*"), out),
         () -> assertTrue(out.contains("head") && out.contains("388x388x2"), out),
@@ -54,7 +54,7 @@ class InspectCommandTest {
     assertAll(
         () -> assertTrue(out.contains("3D (z, y, x), depth 3"), out),
         () -> assertTrue(out.contains("max pooling 2x2x2, 2x2x2, 2x2x2"), out),
-        () -> assertTrue(out.matches("(?s).*contracting/0/conv1\\s+conv\\s+130x130x130x32\\s+928\\s.*"), out),
+        () -> assertTrue(out.matches("(?s).*contracting/0/conv1\\s+conv 3x3x3\\s+130x130x130x32\\s+928\\s.*"), out),
         () -> assertTrue(out.contains("Parameters       19,071,459"), out),
         () -> assertTrue(out.contains("132x132x132 -> 44x44x44 (margin 44x44x44 voxels"), out),
         () -> assertTrue(out.contains("Valid z sizes"), out));
@@ -90,8 +90,25 @@ class InspectCommandTest {
     String out = inspect("bilinear", UNet.builder().depth(1).baseFilters(2).bilinearUpsampling().build(), 22);
     assertAll(
         () -> assertTrue(out.matches("(?s).*expanding/0/upsample\\s+upsample\\s+8x8x4\\s+-\\s.*"), out),
-        () -> assertTrue(out.matches("(?s).*expanding/0/upconv\\s+conv\\s+6x6x2\\s+74\\s.*"), out),
+        () -> assertTrue(out.matches("(?s).*expanding/0/upconv\\s+conv 3x3\\s+6x6x2\\s+74\\s.*"), out),
         () -> assertTrue(out.contains("Parameters       474"), out));
+  }
+
+  /**
+   * Per-convolution kernels, depth 1 with 2 base filters at tile 18: a 3x3 then a 5x5 convolution
+   * (18, 16, 12 | 6 -> 1x1 6, 3x3 4 | 8 -> 3x3 6, 5x5 2), each row saying its own kernel; the
+   * second has 5*5*2*2 + 2 = 102 parameters.
+   */
+  @Test
+  void eachConvolutionShowsItsOwnKernel() throws IOException {
+    String out = inspect("kernels", UNet.builder().baseFilters(2)
+        .contracting(c -> c.stage(2, s -> s.conv(3).conv(5))).bottleneck(4, s -> s.conv(1).conv(3)).build(), 18);
+    assertAll(
+        () -> assertTrue(out.matches("(?s).*contracting/0/conv1\\s+conv 3x3\\s+16x16x2\\s+20\\s.*"), out),
+        () -> assertTrue(out.matches("(?s).*contracting/0/conv2\\s+conv 5x5\\s+12x12x2\\s+102\\s.*"), out),
+        () -> assertTrue(out.matches("(?s).*bottleneck/conv1\\s+conv 1x1\\s+6x6x4\\s+12\\s.*"), out),
+        () -> assertTrue(out.matches("(?s).*expanding/0/conv2\\s+conv 5x5\\s+2x2x2\\s+102\\s.*"), out),
+        () -> assertTrue(out.contains("18 -> 2 (margin 8 px per side"), out));
   }
 
   /** What {@code unet4j inspect} prints for the nuclei demo recipe with {@code model}, trained and predicted at {@code tile}. */

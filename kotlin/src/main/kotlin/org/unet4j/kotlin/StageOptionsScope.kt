@@ -12,7 +12,7 @@ import org.unet4j.dsl.model.StageOptions
  */
 @Unet4jDsl
 public abstract class StageOptionsScope internal constructor(private val options: StageOptions<*>) {
-    /** One more `kernel x kernel` convolution; the convolutions of a stage share one kernel size. */
+    /** One more `kernel x kernel` convolution; each has its own kernel size (`conv(3); conv(5)`). */
     public fun conv(kernel: Int) {
         options.conv(kernel)
     }
@@ -22,7 +22,7 @@ public abstract class StageOptionsScope internal constructor(private val options
         options.convs(count)
     }
 
-    /** The kernel size of this stage's convolutions. */
+    /** The kernel size of every convolution of this stage, those declared by [conv] so far included. */
     public fun kernel(size: Int) {
         options.kernel(size)
     }

@@ -25,10 +25,11 @@ class DslErrorsTest {
     }
 
     @Test
-    fun `a stage with two kernel sizes`() = same(
-        { unet { contracting { stage(64) { conv(3); conv(5) } } } },
-        { UNet.builder().contracting { c -> c.stage(64) { it.conv(3).conv(5) } } },
-        "contracting[0]: the convolutions of a stage share one kernel size; got 3 then 5", "contracting[0]",
+    fun `an even kernel among a stage's own`() = same(
+        { unet { contracting { stage(64) { conv(3); conv(4) } }; bottleneck(128) } },
+        { UNet.builder().contracting { c -> c.stage(64) { it.conv(3).conv(4) } }.bottleneck(128).build() },
+        "contracting[0].kernels[1]: conv2: expected an odd size 1..15 so that crops stay centred (1, 3, 5, ...), got 4",
+        "contracting[0].kernels[1]",
     )
 
     @Test

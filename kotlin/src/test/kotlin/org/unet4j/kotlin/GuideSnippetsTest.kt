@@ -154,9 +154,12 @@ class GuideSnippetsTest {
         }
         assertEquals("augmentation.transforms[1].grid: expected 2..64, got 1", grid.message)
         val kernels = assertThrows<SpecException> {
-            unet { contracting { stage(64) { conv(3); conv(5) } } }
+            unet { contracting { stage(64) { conv(3); conv(4) } }; bottleneck(128) }
         }
-        assertEquals("contracting[0]: the convolutions of a stage share one kernel size; got 3 then 5", kernels.message)
+        assertEquals(
+            "contracting[0].kernels[1]: conv2: expected an odd size 1..15 so that crops stay centred (1, 3, 5, ...), got 4",
+            kernels.message,
+        )
     }
 
     @Test

@@ -19,6 +19,24 @@ import org.unet4j.dsl.model.UNet
 /** Every option of the model builders, through the DSL, against the records written out by hand. */
 class ModelDslTest {
     @Test
+    fun `each convolution of a stage has its own kernel`() {
+        val net = unet {
+            contracting { stage(8) { conv(3); conv(5) } }
+            bottleneck(16) { conv(1); conv(3); conv(1) }
+            expanding { stage(8) { conv(5); conv(3) } }
+        }
+        assertEquals(listOf(3, 5), net.contracting[0].kernels)
+        assertEquals(3, net.contracting[0].kernel)
+        assertEquals(listOf(1, 3, 1), net.bottleneck.kernels)
+        assertEquals(3, net.bottleneck.convs)
+        assertEquals(5, net.expanding[0].kernel)
+        assertEquals(3, net.expanding[0].convKernel(2))
+        val java = UNet.builder().contracting { c -> c.stage(8) { it.conv(3).conv(5) } }
+            .bottleneck(16) { it.conv(1).conv(3).conv(1) }.expanding { e -> e.stage(8) { it.conv(5).conv(3) } }.build()
+        assertEquals(java, net)
+    }
+
+    @Test
     fun `every block kind lands in its record`() {
         val net = unet(inputChannels = 1, classes = 2) {
             contracting {

@@ -430,25 +430,27 @@ public final class ModelCompiler {
   // ---- stages --------------------------------------------------------------------------------
 
   /**
-   * What every convolution of a stage shares: its kernel (in-plane and along z), padding,
-   * normalization (with its groups) and activation (with leaky ReLU's slope).
+   * What every convolution of a stage shares: its kernel along z (0: as each convolution's own
+   * in-plane size), padding, normalization (with its groups) and activation (with leaky ReLU's
+   * slope).
    */
-  private record ConvSettings(int kernel, int kernelZ, Padding padding, Normalization normalization, int groups,
+  private record ConvSettings(int kernelZ, Padding padding, Normalization normalization, int groups,
       Activation activation, float leakySlope) {
     static ConvSettings of(StageSpec s) {
-      return new ConvSettings(s.kernel(), s.kernelAlong(Axis.Z), s.padding(), s.normalization(), s.groups(),
-          s.activation(), (float) s.leakySlope());
+      return new ConvSettings(s.kernelZ(), s.padding(), s.normalization(), s.groups(), s.activation(),
+          (float) s.leakySlope());
     }
 
     static ConvSettings of(ExpandingStageSpec s) {
-      return new ConvSettings(s.kernel(), s.kernelAlong(Axis.Z), s.padding(), s.normalization(), s.groups(),
-          s.activation(), (float) s.leakySlope());
+      return new ConvSettings(s.kernelZ(), s.padding(), s.normalization(), s.groups(), s.activation(),
+          (float) s.leakySlope());
     }
   }
 
   /** A contracting stage or the bottleneck: convolutions, then dropout when its rate is above 0. */
   private Operand<TFloat32> stage(String path, StageSpec stage, Operand<TFloat32> x) {
-    x = convs(path, x, stage.convs(), stage::convFilters, ConvSettings.of(stage), stage.residual());
+    x = convs(path, x, stage.convs(), stage::convFilters, stage::convKernel, ConvSettings.of(stage),
+        stage.residual());
     return stage.dropout() > 0 ? dropout(path + "/dropout", x, stage.dropout()) : x;
   }
 
@@ -470,19 +472,21 @@ public final class ModelCompiler {
       }
       x = concat(path + "/concat", cropped, x);
     }
-    x = convs(path, x, stage.convs(), c -> stage.filters(), settings, stage.residual());
+    x = convs(path, x, stage.convs(), c -> stage.filters(), stage::convKernel, settings, stage.residual());
     return stage.dropout() > 0 ? dropout(path + "/dropout", x, stage.dropout()) : x;
   }
 
   /**
-   * A stage's convolutions; in a residual stage the last one's activation comes after its
+   * A stage's convolutions, convolution {@code c} to {@code filters(c)} channels with an in-plane
+   * kernel of {@code kernels(c)}; in a residual stage the last one's activation comes after its
    * {@link #shortcut} is added (He et al. 2016: y = relu(F(x) + W_s x)).
    */
   private Operand<TFloat32> convs(String path, Operand<TFloat32> input, int convs, IntUnaryOperator filters,
-      ConvSettings settings, boolean residual) {
+      IntUnaryOperator kernels, ConvSettings settings, boolean residual) {
     Operand<TFloat32> x = input;
     for (int c = 1; c <= convs; c++) {
-      x = conv(path + "/conv" + c, x, filters.applyAsInt(c), settings, !(residual && c == convs));
+      x = conv(path + "/conv" + c, x, filters.applyAsInt(c), kernels.applyAsInt(c), settings,
+          !(residual && c == convs));
     }
     return residual ? shortcut(path + "/shortcut", input, x, settings) : x;
   }
@@ -493,12 +497,11 @@ public final class ModelCompiler {
    * A k x k convolution (in a 3D net kz x k x k, its kernel {@code [kz, k, k, cin, cout]} as
    * TensorFlow's {@code Conv3D} has it), optional batch norm, the activation.
    */
-  private Operand<TFloat32> conv(String path, Operand<TFloat32> x, int filters, ConvSettings settings,
+  private Operand<TFloat32> conv(String path, Operand<TFloat32> x, int filters, int kernel, ConvSettings settings,
       boolean activated) {
     Ops tf = scopes.at(path);
     int in = channels(x);
-    int kernel = settings.kernel();
-    int kernelZ = settings.kernelZ();
+    int kernelZ = settings.kernelZ() != 0 ? settings.kernelZ() : kernel;
     Padding padding = settings.padding();
     UnaryOperator<Operand<TFloat32>> activation = activated ? v -> activate(tf, v, settings) : v -> v;
     Variable<TFloat32> w = volume
@@ -672,9 +675,9 @@ public final class ModelCompiler {
     }
     fine = layer(path + "/upsample", fine);
     int k = Upsampling.BILINEAR_KERNEL;
-    ConvSettings conv = new ConvSettings(k, k, stage.padding(), Normalization.NONE, 0, stage.activation(),
+    ConvSettings conv = new ConvSettings(k, stage.padding(), Normalization.NONE, 0, stage.activation(),
         stage.leakySlope());
-    return conv(path + "/upconv", fine, filters, conv, true);
+    return conv(path + "/upconv", fine, filters, k, conv, true);
   }
 
   /**

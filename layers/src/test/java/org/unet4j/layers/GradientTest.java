@@ -67,6 +67,16 @@ class GradientTest {
         Named.of("depth 1 same, bilinear upsampling by 3, attention skip, ELU, average pool 3", new Case(
             UNet.builder().depth(1).baseFilters(2).padding(Padding.SAME).activation(Activation.ELU)
                 .pooling(Pooling.average(3)).bilinearUpsampling().attentionSkips().build(), false, false, 1e-3f)),
+        Named.of("depth 2 valid, per-convolution kernels 3-5, 1-3, 5-1, ELU, average pool (smooth)", new Case(
+            UNet.builder().baseFilters(2).activation(Activation.ELU).pooling(Pooling.average(2))
+                .contracting(c -> c.stage(2, s -> s.conv(3).conv(5)).stage(3, s -> s.conv(1).conv(3)))
+                .bottleneck(4, s -> s.conv(5).conv(1))
+                .build(), false, true, 1e-3f)),
+        Named.of("3D depth 1, per-convolution kernels 1x3x3 then 1x5x5, ELU, average pool (smooth)", new Case(
+            UNet.builder().dimensions(3).activation(Activation.ELU).pooling(Pooling.average(2))
+                .contracting(c -> c.stage(2, s -> s.conv(3).conv(5).kernelZ(1)))
+                .bottleneck(3, s -> s.conv(1).conv(3))
+                .build(), false, true, 1e-3f)),
         Named.of("3D depth 1, residual, group norm, GELU (smooth)", new Case(UNet.builder().dimensions(3).depth(1)
             .baseFilters(2).residual().groupNorm(2).activation(Activation.GELU).pooling(Pooling.average(2)).build(),
             false, true, 1e-3f)),

@@ -65,7 +65,7 @@ public final class ExpandingStageBuilder extends StageOptions<ExpandingStageBuil
       return new ExpandingStageSpec(filters, convs(defaults), kernel(defaults), padding(defaults),
           activation(defaults), normalization(defaults), dropout, skip != null ? skip : defaults.skip,
           upConvFilters, kernelZ, groups(defaults), leakySlope(defaults), residual(defaults),
-          upsampling != null ? upsampling : defaults.upsampling);
+          upsampling != null ? upsampling : defaults.upsampling, kernels());
     } catch (SpecException e) {
       throw e.under(path);
     }

@@ -2,6 +2,7 @@ package org.unet4j.dsl.model;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import java.util.List;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
@@ -12,7 +13,8 @@ import org.unet4j.dsl.Specs;
  * {@code upConvFilters} when set), in a 3D net 2x2x2 or as the paired contracting stage pools (or,
  * with {@link Upsampling#BILINEAR}, bilinear upsampling and a learnt 3x3 convolution in its place),
  * the skip from the contracting stage at the same level centre-cropped and concatenated, then
- * {@code convs} convolutions with {@code filters} output channels. Expanding stage {@code i} pairs
+ * {@code convs} convolutions with {@code filters} output channels ({@code kernel x kernel}, or
+ * {@code kernels[c-1]} for convolution {@code c} when listed, as in {@link StageSpec}). Expanding stage {@code i} pairs
  * with contracting stage {@code depth - 1 - i}.
  */
 @Doc("An expanding stage: 2x2 up-convolution, centre-cropped skip and concatenation, convolutions.")
@@ -39,7 +41,8 @@ public record ExpandingStageSpec(
     @Doc(StageSpec.RESIDUAL_DOC) @Default("false") boolean residual,
     @Doc("up-conv (the paper's p x p up-convolution) or bilinear (bilinear interpolation by p with half-pixel"
         + " centres, then a learnt 3x3 convolution padded as the stage; unpadded, floor(p/2) + 1 pixels fewer on"
-        + " each side)") @Default("\"up-conv\"") Upsampling upsampling) {
+        + " each side)") @Default("\"up-conv\"") Upsampling upsampling,
+    @Doc(StageSpec.KERNELS_DOC) @Default("[]") List<Integer> kernels) {
 
   public ExpandingStageSpec {
     checkNotNull(padding, "padding");
@@ -55,10 +58,19 @@ public record ExpandingStageSpec(
     Specs.checkComponent(ExpandingStageSpec.class, "kernelZ", kernelZ);
     StageSpec.checkOddKernel(kernel);
     StageSpec.checkOddKernelZ(kernelZ);
+    kernels = StageSpec.checkKernels(kernels, convs, kernel);
     Specs.checkComponent(ExpandingStageSpec.class, "groups", groups);
     Specs.checkComponent(ExpandingStageSpec.class, "leakySlope", leakySlope);
     StageSpec.checkGroups(normalization, groups, new int[] {filters});
     StageSpec.checkLeakySlope(activation, leakySlope);
+  }
+
+  /** An expanding stage as format version 4 wrote it: every convolution has {@code kernel}. */
+  public ExpandingStageSpec(int filters, int convs, int kernel, Padding padding, Activation activation,
+      Normalization normalization, double dropout, SkipMode skip, int upConvFilters, int kernelZ, int groups,
+      double leakySlope, boolean residual, Upsampling upsampling) {
+    this(filters, convs, kernel, padding, activation, normalization, dropout, skip, upConvFilters, kernelZ, groups,
+        leakySlope, residual, upsampling, List.of());
   }
 
   /** An expanding stage as format version 3 wrote it: up-convolved. */
@@ -90,9 +102,22 @@ public record ExpandingStageSpec(
     return upConvFilters != 0 ? upConvFilters : filters;
   }
 
-  /** The kernel size along {@code axis}: {@link #kernelZ} along z when set, else {@link #kernel}. */
+  /**
+   * The kernel size along {@code axis} of the first convolution, and of every one unless {@link
+   * #kernels} lists them: {@link #kernelZ} along z when set, else {@link #kernel}.
+   */
   public int kernelAlong(Axis axis) {
     return axis == Axis.Z && kernelZ != 0 ? kernelZ : kernel;
+  }
+
+  /** The in-plane kernel size of convolution {@code c} (1-based): {@code kernels[c-1]} when listed, else {@link #kernel}. */
+  public int convKernel(int c) {
+    return StageSpec.convKernel(kernels, kernel, c);
+  }
+
+  /** The kernel size of convolution {@code c} (1-based) along {@code axis}: {@link #kernelZ} along z when set. */
+  public int convKernelAlong(int c, Axis axis) {
+    return axis == Axis.Z && kernelZ != 0 ? kernelZ : convKernel(c);
   }
 
   /** The paper's expanding stage: up-conv, crop and concat, two unpadded 3x3 convolutions. */

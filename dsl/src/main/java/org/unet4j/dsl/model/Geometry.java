@@ -1,11 +1,12 @@
 package org.unet4j.dsl.model;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalInt;
-import java.util.function.IntUnaryOperator;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.SpecException;
@@ -31,6 +32,7 @@ public final class Geometry {
   private final Axis axis;
   private final int[] pools;
   private final int period;
+  private final List<Block> blocks;
 
   Geometry(ModelSpec model, Axis axis) {
     this.model = model;
@@ -42,6 +44,7 @@ public final class Geometry {
       p *= pools[level];
     }
     this.period = p;
+    this.blocks = model.blocks();
   }
 
   /** The axis this arithmetic is along. */
@@ -51,7 +54,7 @@ public final class Geometry {
 
   /** The output size along one axis for a valid input size; throws naming the stage otherwise. */
   public int outputSize(int input) {
-    Walk walk = walk(input, false);
+    AxisState walk = walk(input, false);
     if (walk.problem != null) {
       throw invalid(input, walk.problem);
     }
@@ -68,7 +71,7 @@ public final class Geometry {
    * null when it is valid.
    */
   public @Nullable SpecException whyInvalid(int input) {
-    Walk walk = walk(input, false);
+    AxisState walk = walk(input, false);
     return walk.problem == null ? null : invalid(input, walk.problem);
   }
 
@@ -187,39 +190,17 @@ public final class Geometry {
    */
   public int outputOrigin() {
     long twice = 0; // twice the input coordinate of the centre of the current map's pixel 0
-    long spacing = 1;
-    int depth = model.depth();
-    for (int level = 0; level < depth; level++) {
-      StageSpec stage = model.contracting().get(level);
-      twice += convShift(stage.convs(), stage.kernelAlong(axis), stage.padding()) * spacing;
-      twice += (pools[level] - 1) * spacing;
-      spacing *= pools[level];
+    long spacing = 1; // input pixels per pixel of the current map
+    for (Block block : blocks) {
+      spacing /= block.upsampling(axis);
+      twice += block.shift(axis) * spacing;
+      spacing *= block.downsampling(axis);
     }
-    StageSpec b = model.bottleneck();
-    twice += convShift(b.convs(), b.kernelAlong(axis), b.padding()) * spacing;
-    for (int i = 0; i < model.expanding().size(); i++) {
-      ExpandingStageSpec stage = model.expanding().get(i);
-      int level = depth - 1 - i;
-      spacing /= pools[level];
-      twice -= (pools[level] - 1) * spacing;
-      if (stage.upsampling() == Upsampling.BILINEAR) {
-        // Pixel 0 of the full-size bilinear map sits where the up-convolution's does; unpadded,
-        // floor(p/2) pixels and the 3x3 convolution's one are dropped on the left.
-        twice += stage.padding() == Padding.VALID ? 2L * (pools[level] / 2 + 1) * spacing : 0;
-      }
-      twice += convShift(stage.convs(), stage.kernelAlong(axis), stage.padding()) * spacing;
-    }
-    twice += convShift(1, model.head().kernel(), Padding.VALID) * spacing;
     long blockStart = twice - (outputStride() - 1);
     if (blockStart % 2 != 0) {
       throw new IllegalStateException("output pixel 0 is centred between input pixels, which odd kernels rule out");
     }
     return Math.toIntExact(blockStart / 2);
-  }
-
-  /** Twice the move of a pixel's centre, in units of the level's pixels, by {@code convs} convolutions. */
-  private static long convShift(int convs, int kernel, Padding padding) {
-    return padding == Padding.VALID ? (long) convs * (kernel - 1) : 0;
   }
 
   /**
@@ -228,10 +209,14 @@ public final class Geometry {
    */
   public int receptiveField() {
     int in = smallestValidInput() + 2 * period;
-    Walk walk = walk(in, false);
+    AxisState walk = walk(in, false);
     int widest = 0;
     for (int o = 0; o < Math.min(walk.size, 4 * period); o++) {
-      int[] window = backFromHead(o, o, walk);
+      Arrays.fill(walk.skipWindow, null);
+      int[] window = {o, o};
+      for (int i = blocks.size() - 1; i >= 0; i--) {
+        window = blocks.get(i).back(window, walk, axis);
+      }
       widest = Math.max(widest, window[1] - window[0] + 1);
     }
     return widest;
@@ -253,9 +238,25 @@ public final class Geometry {
     return List.copyOf(layers);
   }
 
+  /**
+   * The kernel window of every convolution layer ({@link LayerKind#CONV}) by layer path, in the
+   * order of {@link #layers}: {@code 3x3}, in a 3D net {@code 1x3x3} (z first). Each convolution of a
+   * stage has its own ({@link StageSpec#kernels()}).
+   */
+  public Map<String, String> convKernels() {
+    ImmutableMap.Builder<String, String> windows = ImmutableMap.builder();
+    for (Block block : blocks) {
+      if (block instanceof Block.Conv conv) {
+        windows.put(conv.path(), model.dimensions() == 3 ? conv.kernelZ() + "x" + conv.kernel() + "x" + conv.kernel()
+            : conv.kernel() + "x" + conv.kernel());
+      }
+    }
+    return windows.build();
+  }
+
   /** Trainable parameters: they do not depend on the input size, nor on the axis. */
   public long parameterCount() {
-    return axisLayers(smallestValidInput()).stream().mapToLong(AxisLayer::parameters).sum();
+    return blocks.stream().mapToLong(Block::parameters).sum();
   }
 
   /**
@@ -269,7 +270,7 @@ public final class Geometry {
 
   /** The layers along this axis at {@code input}; throws naming the stage when the size is invalid. */
   List<AxisLayer> axisLayers(int input) {
-    Walk walk = walk(input, true);
+    AxisState walk = walk(input, true);
     if (walk.problem != null) {
       throw invalid(input, walk.problem);
     }
@@ -283,7 +284,7 @@ public final class Geometry {
     }
   }
 
-  private SpecException invalid(int input, Problem problem) {
+  private SpecException invalid(int input, Block.Problem problem) {
     List<Integer> near = validInputsNear(input);
     String valid = near.isEmpty() ? "none up to " + MAX_INPUT
         : near.stream().map(String::valueOf).collect(Collectors.joining(", "));
@@ -292,205 +293,27 @@ public final class Geometry {
   }
 
   /**
-   * Why a size fails, kept as plain data: the searches for valid sizes try thousands of sizes, and
-   * building an exception (with its stack trace) for each would dominate their cost.
+   * One forward pass of the size arithmetic, block by block. Why a size fails is kept as plain data
+   * ({@link Block.Problem}): the searches for valid sizes try thousands of sizes, and building an
+   * exception (with its stack trace) for each would dominate their cost.
    */
-  private record Problem(String path, String message) {}
-
-  /** One forward pass of the size arithmetic. */
-  private Walk walk(int input, boolean collect) {
-    Walk w = new Walk(input, model.inputChannels(), collect, model.depth());
+  private AxisState walk(int input, boolean collect) {
+    AxisState w = new AxisState(input, model.depth(), model.expanding().size());
     if (input < 1) {
-      w.fail("", "input size must be positive, got " + input);
+      w.problem = new Block.Problem("", "input size must be positive, got " + input);
       return w;
     }
-    for (int level = 0; level < model.depth() && w.problem == null; level++) {
-      StageSpec stage = model.contracting().get(level);
-      String path = "contracting/" + level;
-      convs(w, path, "contracting[" + level + "]", stage.convs(), stage::convFilters, stage.kernel(),
-          stage.kernelZ(), stage.padding(), stage.normalization(), stage.residual(), stage.dropout());
+    for (Block block : blocks) {
+      w.problem = block.resize(w, axis);
       if (w.problem != null) {
         break;
       }
-      w.skipSize[level] = w.size;
-      w.skipChannels[level] = w.channels;
-      int pool = pools[level];
-      if (w.size % pool != 0) {
-        w.fail("contracting[" + level + "].pool", poolWindow(level) + " " + kindName() + " pooling needs a size "
-            + "divisible by " + pool + along() + ", got " + square(w.size));
-        break;
-      }
-      w.size /= pool;
-      if (model.pooling().kind() == PoolingKind.STRIDED_CONV) {
-        // A p x p convolution with stride p that keeps the channels: one window per output point.
-        long macs = poolVolume(level) * w.channels * w.channels;
-        w.add(path + "/pool", LayerKind.DOWN_CONV, macs + w.channels, macs);
-      } else {
-        w.add(path + "/pool", LayerKind.POOL, 0, 0);
-      }
-    }
-    if (w.problem == null) {
-      StageSpec b = model.bottleneck();
-      convs(w, "bottleneck", "bottleneck", b.convs(), b::convFilters, b.kernel(), b.kernelZ(),
-          b.padding(), b.normalization(), b.residual(), b.dropout());
-    }
-    for (int i = 0; i < model.expanding().size() && w.problem == null; i++) {
-      ExpandingStageSpec stage = model.expanding().get(i);
-      int level = model.depth() - 1 - i;
-      String path = "expanding/" + i;
-      String json = "expanding[" + i + "]";
-      int up = stage.upFilters();
-      int gate = SkipMode.gateChannels(w.skipChannels[level]);
-      if (stage.skip() == SkipMode.ATTENTION) {
-        // Oktay et al.'s W_g: a 1x1 convolution of the gating signal, on its own (coarse) grid.
-        long gateMacs = (long) w.channels * gate;
-        w.add(path + "/gate", LayerKind.GATE, gate, gateMacs + gate, gateMacs);
-      }
-      if (stage.upsampling() == Upsampling.BILINEAR) {
-        bilinear(w, path, json, stage, level);
-        if (w.problem != null) {
-          break;
-        }
-      } else {
-        w.size *= pools[level];
-        // An up-convolution with window = stride: each output point sees one input point.
-        long macs = (long) w.channels * up;
-        w.channels = up;
-        w.add(path + "/upconv", LayerKind.UP_CONV, poolVolume(level) * macs + up, macs);
-      }
-      if (stage.skip() != SkipMode.NONE) {
-        int crop = w.skipSize[level] - w.size;
-        if (crop < 0 || crop % 2 != 0) {
-          w.fail(json, "the skip from contracting[" + level + "] is " + square(w.skipSize[level])
-              + " and cannot be centre-cropped to the up-convolved " + square(w.size));
-          break;
-        }
-        w.crop[i] = crop / 2;
-        if (stage.skip() == SkipMode.ATTENTION) {
-          // W_x (1x1, no bias) of the cropped skip, then psi (1x1 to one channel, with a bias).
-          long gated = (long) w.skipChannels[level] * gate + gate;
-          w.add(path + "/attention", LayerKind.ATTENTION, w.skipChannels[level], gated + 1, gated);
-        }
-        w.channels += w.skipChannels[level];
-        w.add(path + "/concat", LayerKind.CROP_CONCAT, 0, 0);
-      }
-      convs(w, path, json, stage.convs(), c -> stage.filters(), stage.kernel(),
-          stage.kernelZ(), stage.padding(), stage.normalization(), stage.residual(), stage.dropout());
-    }
-    if (w.problem == null) {
-      int k = model.head().kernel();
-      int out = w.size - (k - 1);
-      if (out < 1) {
-        w.fail("head", "a " + window(k, k) + " convolution leaves no pixels of " + square(w.size));
-      } else {
-        long macs = kernelVolume(k, k) * w.channels * model.classes();
-        w.size = out;
-        w.channels = model.classes();
-        w.add("head", LayerKind.HEAD, macs + model.classes(), macs);
+      if (collect) {
+        w.layers.add(new AxisLayer(block.path(), block.kind(), w.size, block.channels(), block.parameters(),
+            block.macsPerPoint()));
       }
     }
     return w;
-  }
-
-  /**
-   * Bilinear upsampling by the pooling factor p and the learnt 3x3 convolution in the
-   * up-convolution's place ({@link Upsampling#BILINEAR}). Unpadded, only the fine pixels whose
-   * sampling point lies between two coarse pixel centres are kept: p n - 2 floor(p/2) of them.
-   */
-  private void bilinear(Walk w, String path, String json, ExpandingStageSpec stage, int level) {
-    int p = pools[level];
-    int coarse = w.size;
-    w.size = coarse * p;
-    if (stage.padding() == Padding.VALID) {
-      w.size -= 2 * (p / 2);
-      if (w.size < 1) {
-        w.fail(json + ".upsampling", "unpadded bilinear upsampling interpolates between pixel centres and needs"
-            + " at least 2 pixels" + along() + ", got " + square(coarse));
-        return;
-      }
-    }
-    w.add(path + "/upsample", LayerKind.UPSAMPLE, 0, 0);
-    int k = Upsampling.BILINEAR_KERNEL;
-    int in = w.size;
-    if (stage.padding() == Padding.VALID) {
-      w.size -= k - 1;
-    }
-    if (w.size < 1) {
-      w.fail(json + ".upsampling", "the " + window(k, k) + " convolution after bilinear upsampling (unpadded)"
-          + " leaves no pixels of " + square(in));
-      return;
-    }
-    int up = stage.upFilters();
-    long macs = kernelVolume(k, 0) * w.channels * up;
-    w.channels = up;
-    w.add(path + "/upconv", LayerKind.CONV, macs + up, macs);
-  }
-
-  /**
-   * The convolutions of a stage whose kernels are {@code kernel} in-plane and {@code kernelZ}
-   * along z (0: as in-plane).
-   */
-  private void convs(Walk w, String path, String json, int convs, IntUnaryOperator filters, int inPlane,
-      int kernelZ, Padding padding, Normalization normalization, boolean residual, double dropout) {
-    boolean norm = normalization != Normalization.NONE;
-    int inputChannels = w.channels;
-    int depthwise = kernelZ != 0 ? kernelZ : inPlane;
-    int kernel = axis == Axis.Z ? depthwise : inPlane;
-    long kernelVolume = kernelVolume(inPlane, kernelZ);
-    for (int c = 1; c <= convs; c++) {
-      int in = w.size;
-      if (padding == Padding.VALID) {
-        w.size -= kernel - 1;
-      }
-      if (w.size < 1) {
-        w.fail(json, "conv" + c + " (" + window(inPlane, depthwise) + ", unpadded) leaves no pixels of " + square(in));
-        return;
-      }
-      int out = filters.applyAsInt(c);
-      long macs = kernelVolume * w.channels * out;
-      w.channels = out;
-      // A convolution followed by a normalization has no bias; the norm adds a scale and an offset.
-      w.add(path + "/conv" + c, LayerKind.CONV, macs + (norm ? 2L * out : out), macs);
-    }
-    if (residual) {
-      // The shortcut is cropped, never fails: every unpadded kernel removes an even number of pixels.
-      long macs = inputChannels == w.channels ? 0 : (long) inputChannels * w.channels;
-      w.add(path + "/shortcut", LayerKind.SHORTCUT, macs == 0 ? 0 : macs + w.channels, macs);
-    }
-    if (dropout > 0) {
-      w.add(path + "/dropout", LayerKind.DROPOUT, 0, 0);
-    }
-  }
-
-  /** Weights per input-output channel pair of a convolution: k² in 2D, kz k² in 3D. */
-  private long kernelVolume(int kernel, int kernelZ) {
-    long plane = (long) kernel * kernel;
-    return model.dimensions() == 3 ? plane * (kernelZ != 0 ? kernelZ : kernel) : plane;
-  }
-
-  /** Weights per channel pair of the up-convolution paired with contracting stage {@code level}. */
-  private long poolVolume(int level) {
-    int p = model.pooling().size();
-    return model.dimensions() == 3 ? (long) model.poolingAlong(level, Axis.Z) * p * p : (long) p * p;
-  }
-
-  /** A kernel as people read it: {@code 3x3} in 2D, {@code 1x3x3} (z first) in 3D. */
-  private String window(int kernel, int kernelZ) {
-    return model.dimensions() == 3 ? kernelZ + "x" + kernel + "x" + kernel : kernel + "x" + kernel;
-  }
-
-  private String kindName() {
-    return model.pooling().kind().name().toLowerCase(Locale.ROOT);
-  }
-
-  private String poolWindow(int level) {
-    int p = model.pooling().size();
-    return window(p, model.poolingAlong(level, Axis.Z));
-  }
-
-  /** A map's size in messages: {@code 57x57} in 2D (square tiles), {@code 57} (along the axis) in 3D. */
-  private String square(int size) {
-    return model.dimensions() == 3 ? Integer.toString(size) : size + "x" + size;
   }
 
   /** {@code " along z"} in a 3D net, where messages must say which axis; nothing in 2D. */
@@ -498,103 +321,34 @@ public final class Geometry {
     return model.dimensions() == 3 ? " along " + axis.label() : "";
   }
 
-  /** The input interval [lo, hi] that output pixels [lo, hi] of the head depend on. */
-  private int[] backFromHead(int lo, int hi, Walk w) {
-    int[] window = backConvs(new int[] {lo, hi}, 1, model.head().kernel(), Padding.VALID);
-    int m = model.expanding().size();
-    return m == 0 ? backFromBottleneck(window) : backFromExpanding(m - 1, window, w);
-  }
-
-  private int[] backFromExpanding(int i, int[] window, Walk w) {
-    ExpandingStageSpec stage = model.expanding().get(i);
-    int[] concat = backConvs(window, stage.convs(), stage.kernelAlong(axis), stage.padding());
-    int level = model.depth() - 1 - i;
-    int pool = pools[level];
-    int[] below = stage.upsampling() == Upsampling.BILINEAR ? backBilinear(concat, stage.padding(), pool)
-        : new int[] {Math.floorDiv(concat[0], pool), Math.floorDiv(concat[1], pool)};
-    int[] up = i == 0 ? backFromBottleneck(below) : backFromExpanding(i - 1, below, w);
-    if (stage.skip() == SkipMode.NONE) {
-      return up;
-    }
-    int[] skip = backFromContracting(level, new int[] {concat[0] + w.crop[i], concat[1] + w.crop[i]});
-    return new int[] {Math.min(up[0], skip[0]), Math.max(up[1], skip[1])};
-  }
-
-  private int[] backFromBottleneck(int[] window) {
-    StageSpec b = model.bottleneck();
-    int[] pooled = backConvs(window, b.convs(), b.kernelAlong(axis), b.padding());
-    return backFromContracting(model.depth() - 1, unpool(pooled, model.depth() - 1));
-  }
-
   /**
-   * Back through the 3x3 convolution and the bilinear upsampling by {@code pool}: fine pixel t of
-   * the full-size map samples the coarse map at (2t + 1 - p) / 2p and depends on the coarse pixel
-   * below that point and, unless it falls on a centre, the one above (no clamping: the receptive
-   * field is that of pixels away from the borders).
+   * The running state of one walk along an axis: the current size, what the blocks leave for later
+   * ones (each level's skip size, each expanding stage's crop, the skip windows on the way back) and
+   * the layers collected.
    */
-  private static int[] backBilinear(int[] window, Padding padding, int pool) {
-    int[] fine = backConvs(window, 1, Upsampling.BILINEAR_KERNEL, padding);
-    int shift = padding == Padding.VALID ? pool / 2 : 0;
-    long lo = 2L * (fine[0] + shift) + 1 - pool;
-    long hi = 2L * (fine[1] + shift) + 1 - pool;
-    return new int[] {(int) Math.floorDiv(lo, 2L * pool),
-        (int) (Math.floorDiv(hi, 2L * pool) + (Math.floorMod(hi, 2L * pool) == 0 ? 0 : 1))};
-  }
-
-  /** From the output of contracting stage {@code level} back to the network input. */
-  private int[] backFromContracting(int level, int[] window) {
-    StageSpec stage = model.contracting().get(level);
-    int[] in = backConvs(window, stage.convs(), stage.kernelAlong(axis), stage.padding());
-    return level == 0 ? in : backFromContracting(level - 1, unpool(in, level - 1));
-  }
-
-  /** Back through the pooling after contracting stage {@code level}. */
-  private int[] unpool(int[] window, int level) {
-    int pool = pools[level];
-    return new int[] {window[0] * pool, window[1] * pool + pool - 1};
-  }
-
-  private static int[] backConvs(int[] window, int convs, int kernel, Padding padding) {
-    int reach = kernel - 1;
-    if (padding == Padding.VALID) {
-      return new int[] {window[0], window[1] + convs * reach};
-    }
-    return new int[] {window[0] - convs * reach / 2, window[1] + convs * reach / 2};
-  }
-
-  /** The running state of one forward pass. */
-  private static final class Walk {
+  public final class AxisState {
     int size;
-    int channels;
     final int[] skipSize;
-    final int[] skipChannels;
     final int[] crop;
-    final boolean collect;
+    final int[] @Nullable [] skipWindow;
     final ImmutableList.Builder<AxisLayer> layers = ImmutableList.builder();
-    @Nullable Problem problem;
+    Block.@Nullable Problem problem;
 
-    Walk(int input, int channels, boolean collect, int depth) {
+    AxisState(int input, int depth, int expanding) {
       this.size = input;
-      this.channels = channels;
-      this.collect = collect;
       this.skipSize = new int[depth];
-      this.skipChannels = new int[depth];
-      this.crop = new int[depth];
+      this.crop = new int[Math.max(expanding, 1)];
+      this.skipWindow = new int[depth][];
     }
 
-    void fail(String path, String message) {
-      problem = new Problem(path, message);
+    /** A map's size in messages: {@code 57x57} in 2D (square tiles), {@code 57} (along the axis) in 3D. */
+    String square(int size) {
+      return model.dimensions() == 3 ? Integer.toString(size) : size + "x" + size;
     }
 
-    void add(String path, LayerKind kind, long params, long macsPerPoint) {
-      add(path, kind, channels, params, macsPerPoint);
-    }
-
-    /** A layer whose output has other channels than the running map (an attention gate's). */
-    void add(String path, LayerKind kind, int layerChannels, long params, long macsPerPoint) {
-      if (collect) {
-        layers.add(new AxisLayer(path, kind, size, layerChannels, params, macsPerPoint));
-      }
+    /** {@code " along z"} in a 3D net; nothing in 2D. */
+    String along() {
+      return Geometry.this.along();
     }
   }
 }

@@ -285,7 +285,7 @@ public final class ModelBuilder {
       StageSpec s = down.get(level);
       up.add(new ExpandingStageSpec(s.filters(), s.convs(), s.kernel(), s.padding(), s.activation(),
           s.normalization(), 0.0, skip, 0, s.kernelZ(), s.groups(), s.leakySlope(),
-          s.residual(), upsampling));
+          s.residual(), upsampling, s.kernels()));
     }
     return up;
   }

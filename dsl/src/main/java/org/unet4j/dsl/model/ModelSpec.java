@@ -138,6 +138,15 @@ public record ModelSpec(
   }
 
   /**
+   * The blocks of this net in the order the data flows through them, each with its layer path
+   * ({@code contracting/0/conv1}, ..., {@code head}): what {@link Geometry} walks and the compiler
+   * lowers, one kind at a time.
+   */
+  public List<Block> blocks() {
+    return Blocks.of(this);
+  }
+
+  /**
    * The exact shape arithmetic of this net along y and x (the same for both): valid sizes, output
    * size, margins, FLOPs. For a 3D net see also {@link #geometry(Axis)} and {@link #volumeGeometry()}.
    */

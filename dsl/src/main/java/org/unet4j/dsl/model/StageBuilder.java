@@ -49,7 +49,7 @@ public final class StageBuilder extends StageOptions<StageBuilder> {
     try {
       return new StageSpec(filters, convs(defaults), kernel(defaults), padding(defaults), activation(defaults),
           normalization(defaults), dropout, firstConvFilters, kernelZ, poolZ, groups(defaults), leakySlope(defaults),
-          residual(defaults));
+          residual(defaults), kernels());
     } catch (SpecException e) {
       throw e.under(path);
     }

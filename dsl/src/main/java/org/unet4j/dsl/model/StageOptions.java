@@ -1,5 +1,7 @@
 package org.unet4j.dsl.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.SpecException;
 
@@ -16,6 +18,7 @@ public abstract class StageOptions<B extends StageOptions<B>> {
   final String path;
   private @Nullable Integer convs;
   private @Nullable Integer kernel;
+  private final List<Integer> convKernels = new ArrayList<>();
   private @Nullable Padding padding;
   private @Nullable Activation activation;
   private @Nullable Normalization normalization;
@@ -32,13 +35,12 @@ public abstract class StageOptions<B extends StageOptions<B>> {
   /** This builder, as its own type. */
   abstract B self();
 
-  /** Adds one {@code kernel x kernel} convolution; all convolutions of a stage share one kernel. */
+  /**
+   * Adds one {@code kernel x kernel} convolution after those declared so far; each convolution has
+   * its own kernel size ({@code conv(3).conv(5)}: a 3x3 then a 5x5 convolution).
+   */
   public B conv(int kernel) {
-    if (this.kernel != null && this.kernel != kernel) {
-      throw new SpecException(path, "the convolutions of a stage share one kernel size; got " + this.kernel
-          + " then " + kernel);
-    }
-    this.kernel = kernel;
+    this.convKernels.add(kernel);
     this.convs = convs == null ? 1 : convs + 1;
     return self();
   }
@@ -49,9 +51,10 @@ public abstract class StageOptions<B extends StageOptions<B>> {
     return self();
   }
 
-  /** The kernel size of this stage's convolutions. */
+  /** The kernel size of every convolution of this stage, those declared by {@link #conv} so far included. */
   public B kernel(int size) {
     this.kernel = size;
+    this.convKernels.replaceAll(k -> size);
     return self();
   }
 
@@ -127,8 +130,21 @@ public abstract class StageOptions<B extends StageOptions<B>> {
     return convs != null ? convs : d.convsPerStage;
   }
 
+  /** The first convolution's kernel: the stage's first {@link #conv}, else its {@link #kernel}, else the model's. */
   int kernel(ModelBuilder d) {
+    if (!convKernels.isEmpty()) {
+      return convKernels.get(0);
+    }
     return kernel != null ? kernel : d.kernel;
+  }
+
+  /**
+   * Each convolution's kernel as {@link #conv} declared them; empty when they are all one size,
+   * whatever the number of convolutions ({@code conv(3).convs(3)}: three 3x3 convolutions).
+   */
+  List<Integer> kernels() {
+    boolean uniform = convKernels.stream().distinct().count() <= 1;
+    return uniform ? List.of() : List.copyOf(convKernels);
   }
 
   Padding padding(ModelBuilder d) {

@@ -2,8 +2,10 @@ package org.unet4j.dsl.model;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.math.IntMath;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.unet4j.dsl.Default;
@@ -13,8 +15,9 @@ import org.unet4j.dsl.Specs;
 import org.unet4j.dsl.SpecException;
 
 /**
- * A contracting stage or the bottleneck: {@code convs} convolutions of {@code kernel x kernel} (in a 3D
- * net {@code kernelZ x kernel x kernel}) with {@code filters} output channels ({@code firstConvFilters}
+ * A contracting stage or the bottleneck: {@code convs} convolutions of {@code kernel x kernel}, or of
+ * {@code kernels[c-1]} for convolution {@code c} when {@code kernels} lists one size per convolution
+ * (in a 3D net {@code kernelZ x k x k}), with {@code filters} output channels ({@code firstConvFilters}
  * for the first when set), each followed by the optional normalization and the activation,
  * then dropout when its rate is above zero (the paper puts dropout at the end of the contracting
  * path). Pooling after a contracting stage is the model's {@link Pooling}.
@@ -38,7 +41,8 @@ public record StageSpec(
         @Default("0") @Range(min = 0, max = 4) int poolZ,
     @Doc(GROUPS_DOC) @Default("0") @Range(min = 0, max = 65536) int groups,
     @Doc(LEAKY_SLOPE_DOC) @Default("0.2") @Range(min = 0, max = 1, maxExclusive = true) double leakySlope,
-    @Doc(RESIDUAL_DOC) @Default("false") boolean residual) {
+    @Doc(RESIDUAL_DOC) @Default("false") boolean residual,
+    @Doc(KERNELS_DOC) @Default("[]") List<Integer> kernels) {
 
   static final String ACTIVATION_DOC = "after each convolution: relu (the paper), leaky-relu (slope leakySlope), elu"
       + " or gelu";
@@ -50,6 +54,10 @@ public record StageSpec(
       + " activation";
   static final String RESIDUAL_DOC = "a residual stage: its input (centre-cropped when unpadded, through a 1x1"
       + " projection when the channels change) is added to the last convolution before its activation";
+
+  static final String KERNELS_DOC = "the in-plane kernel size of each convolution, first to last, when they"
+      + " differ (conv(3).conv(5)): one odd size per convolution, the first equal to kernel; [] when every"
+      + " convolution has kernel";
 
   public StageSpec {
     checkNotNull(padding, "padding");
@@ -66,9 +74,18 @@ public record StageSpec(
     Specs.checkComponent(StageSpec.class, "leakySlope", leakySlope);
     checkOddKernel(kernel);
     checkOddKernelZ(kernelZ);
+    kernels = checkKernels(kernels, convs, kernel);
     checkGroups(normalization, groups, firstConvFilters != 0 ? new int[] {firstConvFilters, filters}
         : new int[] {filters});
     checkLeakySlope(activation, leakySlope);
+  }
+
+  /** A stage as format version 4 wrote it: every convolution has {@code kernel}. */
+  public StageSpec(int filters, int convs, int kernel, Padding padding, Activation activation,
+      Normalization normalization, double dropout, int firstConvFilters, int kernelZ, int poolZ, int groups,
+      double leakySlope, boolean residual) {
+    this(filters, convs, kernel, padding, activation, normalization, dropout, firstConvFilters, kernelZ, poolZ, groups,
+        leakySlope, residual, List.of());
   }
 
   /**
@@ -95,7 +112,7 @@ public record StageSpec(
   /** This stage with another dropout rate. */
   public StageSpec withDropout(double rate) {
     return new StageSpec(filters, convs, kernel, padding, activation, normalization, rate, firstConvFilters,
-        kernelZ, poolZ, groups, leakySlope, residual);
+        kernelZ, poolZ, groups, leakySlope, residual, kernels);
   }
 
   /** Output channels of convolution {@code c} (1-based): {@link #firstConvFilters} for the first when set. */
@@ -103,9 +120,57 @@ public record StageSpec(
     return c == 1 && firstConvFilters != 0 ? firstConvFilters : filters;
   }
 
-  /** The kernel size along {@code axis}: {@link #kernelZ} along z when set, else {@link #kernel}. */
+  /**
+   * The kernel size along {@code axis} of the first convolution, and of every one unless {@link
+   * #kernels} lists them: {@link #kernelZ} along z when set, else {@link #kernel}.
+   */
   public int kernelAlong(Axis axis) {
     return axis == Axis.Z && kernelZ != 0 ? kernelZ : kernel;
+  }
+
+  /** The in-plane kernel size of convolution {@code c} (1-based): {@code kernels[c-1]} when listed, else {@link #kernel}. */
+  public int convKernel(int c) {
+    return convKernel(kernels, kernel, c);
+  }
+
+  /** The kernel size of convolution {@code c} (1-based) along {@code axis}: {@link #kernelZ} along z when set. */
+  public int convKernelAlong(int c, Axis axis) {
+    return axis == Axis.Z && kernelZ != 0 ? kernelZ : convKernel(c);
+  }
+
+  /** The in-plane kernel of convolution {@code c} of a stage whose {@code kernels} may be empty. */
+  static int convKernel(List<Integer> kernels, int kernel, int c) {
+    return kernels.isEmpty() ? kernel : kernels.get(c - 1);
+  }
+
+  /**
+   * Per-convolution kernels: empty, or one odd size per convolution whose first is {@code kernel}
+   * (so that a reader of {@code kernel} alone sees the first convolution right). A list whose sizes
+   * are all {@code kernel} says nothing more than {@code kernel} and becomes empty, so that equal
+   * stages are equal specs however they were declared.
+   */
+  static List<Integer> checkKernels(List<Integer> kernels, int convs, int kernel) {
+    checkNotNull(kernels, "kernels");
+    if (kernels.isEmpty()) {
+      return List.of();
+    }
+    if (kernels.size() != convs) {
+      throw new SpecException("kernels", "lists " + kernels.size() + " sizes for " + convs + " convolutions;"
+          + " expected one odd size per convolution (" + convs + ") or [] for kernel " + kernel + " everywhere");
+    }
+    for (int c = 0; c < kernels.size(); c++) {
+      Integer k = kernels.get(c);
+      if (k == null || k < 1 || k > 15 || k % 2 == 0) {
+        throw new SpecException("kernels[" + c + "]", "conv" + (c + 1) + ": expected an odd size 1..15 so that"
+            + " crops stay centred (1, 3, 5, ...), got " + k);
+      }
+    }
+    if (kernels.get(0) != kernel) {
+      throw new SpecException("kernel", "is the first convolution's kernel when kernels are listed; expected "
+          + kernels.get(0) + " (kernels " + kernels + "), got " + kernel);
+    }
+    boolean uniform = kernels.stream().allMatch(k -> k == kernel);
+    return uniform ? List.of() : ImmutableList.copyOf(kernels);
   }
 
   static void checkOddKernelZ(int kernelZ) {

@@ -100,7 +100,7 @@ class OutputBlocksTest {
       int[][][] skips = new int[depth][][];
       for (int level = 0; level < depth; level++) {
         StageSpec stage = net.contracting().get(level);
-        map = convs(map, stage.convs(), stage.kernel(), stage.padding());
+        map = convs(map, sizes(stage.convs(), stage.kernel(), stage.kernels()), stage.padding());
         skips[level] = map;
         int[][] pooled = new int[map.length / pool][];
         for (int q = 0; q < pooled.length; q++) {
@@ -112,7 +112,7 @@ class OutputBlocksTest {
         map = pooled;
       }
       StageSpec b = net.bottleneck();
-      map = convs(map, b.convs(), b.kernel(), b.padding());
+      map = convs(map, sizes(b.convs(), b.kernel(), b.kernels()), b.padding());
       for (int i = 0; i < net.expanding().size(); i++) {
         ExpandingStageSpec stage = net.expanding().get(i);
         int[][] up = new int[map.length * pool][];
@@ -129,7 +129,7 @@ class OutputBlocksTest {
           up = java.util.Arrays.copyOfRange(up, pool / 2, up.length - pool / 2);
         }
         if (stage.upsampling() == Upsampling.BILINEAR) {
-          up = convs(up, 1, Upsampling.BILINEAR_KERNEL, stage.padding());
+          up = convs(up, new int[] {Upsampling.BILINEAR_KERNEL}, stage.padding());
         }
         if (stage.skip() != SkipMode.NONE) {
           int[][] skip = skips[depth - 1 - i];
@@ -139,13 +139,23 @@ class OutputBlocksTest {
                 "expanding[" + i + "]: the skip's pixel " + (x + crop) + " and the up-convolution's " + x);
           }
         }
-        map = convs(up, stage.convs(), stage.kernel(), stage.padding());
+        map = convs(up, sizes(stage.convs(), stage.kernel(), stage.kernels()), stage.padding());
       }
-      return convs(map, 1, net.head().kernel(), Padding.VALID);
+      return convs(map, new int[] {net.head().kernel()}, Padding.VALID);
     }
 
-    private static int[][] convs(int[][] map, int convs, int kernel, Padding padding) {
-      for (int c = 0; c < convs && padding == Padding.VALID; c++) {
+    /** Each convolution's kernel: {@code kernels[c]} when a stage lists them, else {@code kernel}. */
+    private static int[] sizes(int convs, int kernel, List<Integer> kernels) {
+      int[] sizes = new int[convs];
+      for (int c = 0; c < convs; c++) {
+        sizes[c] = kernels.isEmpty() ? kernel : kernels.get(c);
+      }
+      return sizes;
+    }
+
+    private static int[][] convs(int[][] map, int[] kernels, Padding padding) {
+      for (int c = 0; c < kernels.length && padding == Padding.VALID; c++) {
+        int kernel = kernels[c];
         int[][] out = new int[map.length - (kernel - 1)][];
         for (int x = 0; x < out.length; x++) {
           out[x] = map[x + kernel / 2];

@@ -97,9 +97,17 @@ final class ReferenceUNet {
     return axis == Axis.Z && z != 0 ? z : net.pooling().size();
   }
 
-  /** A kernel along this axis: {@code kernelZ} along z when it is not 0, the in-plane size otherwise. */
-  private int kernel(int inPlane, int kernelZ) {
-    return axis == Axis.Z && kernelZ != 0 ? kernelZ : inPlane;
+  /**
+   * Each convolution's kernel along this axis, by the rule the specs document: {@code kernelZ} along
+   * z when it is not 0; in-plane, {@code kernels[c]} when the stage lists them, else {@code kernel}.
+   */
+  private int[] kernels(int convs, int kernel, List<Integer> kernels, int kernelZ) {
+    int[] sizes = new int[convs];
+    for (int c = 0; c < convs; c++) {
+      int inPlane = kernels.isEmpty() ? kernel : kernels.get(c);
+      sizes[c] = axis == Axis.Z && kernelZ != 0 ? kernelZ : inPlane;
+    }
+    return sizes;
   }
 
   /**
@@ -176,8 +184,9 @@ final class ReferenceUNet {
    */
   private FeatureMap level(int level, FeatureMap in) {
     StageSpec stage = net.contracting().get(level);
-    FeatureMap features = stage(in, "contracting", level, stage.convs(), kernel(stage.kernel(), stage.kernelZ()),
-        stage.padding(), stage.firstConvFilters(), stage.filters(), stage.residual(), stage.dropout());
+    FeatureMap features = stage(in, "contracting", level,
+        kernels(stage.convs(), stage.kernel(), stage.kernels(), stage.kernelZ()), stage.padding(),
+        stage.firstConvFilters(), stage.filters(), stage.residual(), stage.dropout());
     FeatureMap pooled = pool(features, level);
     record("contracting", level, "pool",
         net.pooling().kind() == PoolingKind.STRIDED_CONV ? LayerKind.DOWN_CONV : LayerKind.POOL, pooled);
@@ -186,7 +195,7 @@ final class ReferenceUNet {
       below = level(level + 1, pooled);
     } else {
       StageSpec b = net.bottleneck();
-      below = stage(pooled, "bottleneck", -1, b.convs(), kernel(b.kernel(), b.kernelZ()), b.padding(),
+      below = stage(pooled, "bottleneck", -1, kernels(b.convs(), b.kernel(), b.kernels(), b.kernelZ()), b.padding(),
           b.firstConvFilters(), b.filters(), b.residual(), b.dropout());
     }
     int i = net.depth() - 1 - level; // expanding stage i pairs with contracting stage depth-1-i
@@ -224,8 +233,8 @@ final class ReferenceUNet {
       up = concat(skip, up);
       record("expanding", i, "concat", LayerKind.CROP_CONCAT, up);
     }
-    return stage(up, "expanding", i, e.convs(), kernel(e.kernel(), e.kernelZ()), e.padding(), 0, e.filters(),
-        e.residual(), e.dropout());
+    return stage(up, "expanding", i, kernels(e.convs(), e.kernel(), e.kernels(), e.kernelZ()), e.padding(), 0,
+        e.filters(), e.residual(), e.dropout());
   }
 
   /**
@@ -248,13 +257,13 @@ final class ReferenceUNet {
 
   /**
    * The convolutions of {@code part} ({@code contracting}, {@code bottleneck}, {@code expanding}),
-   * the first to {@code firstFilters} channels when that is not 0.
+   * one per kernel, the first to {@code firstFilters} channels when that is not 0.
    */
-  private FeatureMap stage(FeatureMap in, String part, int index, int convs, int kernel, Padding padding,
+  private FeatureMap stage(FeatureMap in, String part, int index, int[] kernels, Padding padding,
       int firstFilters, int filters, boolean residual, double dropout) {
     FeatureMap x = in;
-    for (int c = 1; c <= convs; c++) {
-      x = conv(x, kernel, padding, c == 1 && firstFilters != 0 ? firstFilters : filters, part, index);
+    for (int c = 1; c <= kernels.length; c++) {
+      x = conv(x, kernels[c - 1], padding, c == 1 && firstFilters != 0 ? firstFilters : filters, part, index);
       if (collect) {
         record(part, index, "conv" + c, LayerKind.CONV, x);
       }

@@ -160,6 +160,20 @@ public final class TestNets {
         .expanding(e -> e.stage(16).stage(8, s -> s.upsampling(org.unet4j.dsl.model.Upsampling.UP_CONV))
             .stage(4, s -> s.padding(Padding.SAME)))
         .build()));
+    for (Padding padding : Padding.values()) {
+      String p = padding.name().toLowerCase(java.util.Locale.ROOT);
+      nets.add(Named.of("depth 2 " + p + ", per-convolution kernels 3-5, 5-1, 1-3-1, mirrored", UNet.builder()
+          .baseFilters(4).padding(padding)
+          .contracting(c -> c.stage(4, s -> s.conv(3).conv(5)).stage(8, s -> s.conv(5).conv(1)))
+          .bottleneck(16, s -> s.conv(1).conv(3).conv(1))
+          .build()));
+      nets.add(Named.of("depth 2 " + p + ", per-convolution kernels with residual, attention, bilinear",
+          UNet.builder().baseFilters(4).padding(padding).residual().attentionSkips().bilinearUpsampling()
+              .contracting(c -> c.stage(4, s -> s.conv(1).conv(5).conv(3)).stage(6, s -> s.conv(3).conv(7)))
+              .bottleneck(8, s -> s.conv(5).conv(3))
+              .expanding(e -> e.stage(6, s -> s.conv(7).conv(1)).stage(4, s -> s.conv(3).conv(1).conv(5)))
+              .build()));
+    }
     nets.add(Named.of("asymmetric depth 3, residual and attention stage by stage", UNet.builder()
         .contracting(c -> c
             .stage(4, s -> s.conv(5).residual())
@@ -204,6 +218,15 @@ public final class TestNets {
     nets.add(Named.of("3D depth 2, 3x3x3 head, no skip at expanding[1]", UNet.builder().dimensions(3)
         .depth(2).baseFilters(2).head(3, OutputActivation.SOFTMAX)
         .expanding(e -> e.stage(4).stage(2, s -> s.noSkip()))
+        .build()));
+    nets.add(Named.of("3D depth 2, anisotropic, per-convolution kernels", UNet.builder().dimensions(3)
+        .contracting(c -> c.stage(2, s -> s.conv(3).conv(5).planar()).stage(4, s -> s.conv(5).conv(1).kernelZ(3)))
+        .bottleneck(8, s -> s.conv(1).conv(3))
+        .expanding(e -> e.stage(4, s -> s.conv(3).conv(5).kernelZ(1)).stage(2, s -> s.conv(5).conv(3)))
+        .build()));
+    nets.add(Named.of("3D depth 1 same, per-convolution kernels, 1 along z", UNet.builder().dimensions(3)
+        .padding(Padding.SAME).contracting(c -> c.stage(2, s -> s.conv(5).conv(3).kernelZ(1)))
+        .bottleneck(4, s -> s.conv(3).conv(1))
         .build()));
     nets.add(Named.of("3D U-Net (Cicek et al.)", UNet.cicek()));
     return nets;

@@ -226,6 +226,11 @@ class VolumeGeometryTest {
     assertTrue(layers.getMessage().contains("volumeGeometry().layers(Size3)"), layers.getMessage());
   }
 
+  /** The in-plane kernel of layer {@code convN} of a stage: {@code kernels[N-1]} when listed, else {@code kernel}. */
+  private static int convKernel(int kernel, List<Integer> kernels, String layer) {
+    return kernels.isEmpty() ? kernel : kernels.get(Integer.parseInt(layer.substring("conv".length())) - 1);
+  }
+
   private static long kernelVolume(ModelSpec net, LayerShape layer) {
     String[] parts = layer.path().split("/");
     return switch (layer.kind()) {
@@ -241,12 +246,12 @@ class VolumeGeometryTest {
         int kz;
         if (parts[0].equals("expanding")) {
           var s = net.expanding().get(Integer.parseInt(parts[1]));
-          k = s.kernel();
+          k = parts[2].startsWith("conv") ? convKernel(s.kernel(), s.kernels(), parts[2]) : s.kernel();
           kz = s.kernelZ();
         } else {
           StageSpec s = parts[0].equals("bottleneck") ? net.bottleneck()
               : net.contracting().get(Integer.parseInt(parts[1]));
-          k = s.kernel();
+          k = convKernel(s.kernel(), s.kernels(), parts[parts.length - 1]);
           kz = s.kernelZ();
         }
         yield (long) k * k * (kz != 0 ? kz : k);

@@ -99,15 +99,18 @@ class ModelBuilderErrorsTest {
         mistake("zero filters in an expanding stage",
             () -> UNet.builder().depth(1).expanding(e -> e.stage(0)).build(),
             "expanding[0].filters", "expanding[0].filters: expected 1..65536, got 0"),
-        mistake("conv(3).conv(5) in one stage",
-            () -> UNet.builder().contracting(c -> c.stage(8).stage(16, s -> s.conv(3).conv(5))).build(),
-            "contracting[1]", "contracting[1]: the convolutions of a stage share one kernel size; got 3 then 5"),
-        mistake("conv(5).conv(3) in the bottleneck",
-            () -> UNet.builder().depth(1).bottleneck(16, s -> s.conv(5).conv(3)).build(),
-            "bottleneck", "bottleneck: the convolutions of a stage share one kernel size; got 5 then 3"),
-        mistake("conv(1).conv(3) in an expanding stage",
-            () -> UNet.builder().depth(1).expanding(e -> e.stage(8, s -> s.conv(1).conv(3))).build(),
-            "expanding[0]", "expanding[0]: the convolutions of a stage share one kernel size; got 1 then 3"),
+        mistake("conv(3).conv(4): an even kernel among a stage's own",
+            () -> UNet.builder().contracting(c -> c.stage(8).stage(16, s -> s.conv(3).conv(4))).build(),
+            "contracting[1].kernels[1]", "contracting[1].kernels[1]: conv2: expected an odd size 1..15 so that crops"
+                + " stay centred (1, 3, 5, ...), got 4"),
+        mistake("conv(5).conv(3).convs(3) in the bottleneck: two kernels for three convolutions",
+            () -> UNet.builder().depth(1).bottleneck(16, s -> s.conv(5).conv(3).convs(3)).build(),
+            "bottleneck.kernels", "bottleneck.kernels: lists 2 sizes for 3 convolutions; expected one odd size per"
+                + " convolution (3) or [] for kernel 5 everywhere"),
+        mistake("conv(1).conv(17) in an expanding stage",
+            () -> UNet.builder().depth(1).expanding(e -> e.stage(8, s -> s.conv(1).conv(17))).build(),
+            "expanding[0].kernels[1]", "expanding[0].kernels[1]: conv2: expected an odd size 1..15 so that crops"
+                + " stay centred (1, 3, 5, ...), got 17"),
         mistake("3 groups for 16 channels",
             () -> UNet.builder().contracting(c -> c.stage(8).stage(16, s -> s.groupNorm(3))).build(),
             "contracting[1].groups", "contracting[1].groups: 3 groups do not divide 16 channels; expected a divisor"

@@ -46,7 +46,8 @@ class RecipeErrorsTest {
             "training.optimizer.momentun: unknown field; did you mean \"momentum\"?"),
         at("unknown field far from every known one", STAGE2, "qqqqqqqqq", "1",
             "model.contracting[2].qqqqqqqqq: unknown field; known fields: filters, convs, kernel, padding, "
-                + "activation, normalization, dropout, firstConvFilters, kernelZ, poolZ, groups, leakySlope, residual"),
+                + "activation, normalization, dropout, firstConvFilters, kernelZ, poolZ, groups, leakySlope, residual,"
+                + " kernels"),
         at("unknown field in a variant lists type too", "/training", "optimizer",
             "{\"type\":\"adam\",\"qqqqqqqqq\":1}",
             "training.optimizer.qqqqqqqqq: unknown field; known fields: beta1, beta2, epsilon, type"));

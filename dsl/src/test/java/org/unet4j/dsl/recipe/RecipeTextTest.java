@@ -57,7 +57,7 @@ class RecipeTextTest {
     assertEquals("unet4j-recipe", root.get("format").textValue());
     assertEquals(RecipeFormat.CURRENT_VERSION, root.get("formatVersion").intValue());
     assertEquals(List.of("filters", "convs", "kernel", "padding", "activation", "normalization", "dropout",
-        "firstConvFilters", "kernelZ", "poolZ", "groups", "leakySlope", "residual"), names(root.at("/model/contracting/0")));
+        "firstConvFilters", "kernelZ", "poolZ", "groups", "leakySlope", "residual", "kernels"), names(root.at("/model/contracting/0")));
     assertEquals(List.of("type", "w0", "sigma", "classBalance", "classWeights"), names(root.at("/loss")));
     assertEquals(List.of("optimizer", "learningRate", "schedule", "warmupSteps", "steps", "batchSize", "tile",
         "tileZ", "seed", "checkpointEvery", "validateEvery", "selectBy", "patience", "minDelta", "averageDecay"), names(root.at("/training")));

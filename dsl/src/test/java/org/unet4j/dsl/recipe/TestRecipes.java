@@ -18,7 +18,7 @@ import org.unet4j.dsl.model.StageSpec;
  */
 final class TestRecipes {
   /** The smallest readable recipe: one level, 8 filters; every other value is a default. */
-  static final String MINIMAL = "{\"format\":\"unet4j-recipe\",\"formatVersion\":4,\"name\":\"x\","
+  static final String MINIMAL = "{\"format\":\"unet4j-recipe\",\"formatVersion\":5,\"name\":\"x\","
       + "\"model\":{\"contracting\":[{\"filters\":8}],\"bottleneck\":{\"filters\":16},"
       + "\"expanding\":[{\"filters\":8}]},"
       + "\"training\":{\"tile\":44},\"inference\":{\"tile\":44}}";
@@ -28,7 +28,7 @@ final class TestRecipes {
    * 92 -> 88 -> 44 -> 40 -> 20 -> 16 -> 8 -> bottleneck 4 -> up 8 -> 4 -> up 8 -> 4 -> up 8 -> 4,
    * every feature map even before pooling and every crop (16 to 8, 40 to 8, 88 to 8) even.
    */
-  static final String THREE_LEVELS = "{\"format\":\"unet4j-recipe\",\"formatVersion\":4,\"name\":\"three\","
+  static final String THREE_LEVELS = "{\"format\":\"unet4j-recipe\",\"formatVersion\":5,\"name\":\"three\","
       + "\"model\":{\"contracting\":[{\"filters\":8},{\"filters\":16},{\"filters\":32}],"
       + "\"bottleneck\":{\"filters\":64},"
       + "\"expanding\":[{\"filters\":32},{\"filters\":16},{\"filters\":8}]},"
