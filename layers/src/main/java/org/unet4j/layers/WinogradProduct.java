@@ -95,7 +95,8 @@ final class WinogradProduct {
     @SuppressWarnings("unchecked")
     Operand<TFloat32> upstream = (Operand<TFloat32>) gradients.get(0);
     Operand<TFloat32> kernel = cast(rebuild(tf, op.input(2), KERNEL_OPS, upstream));
-    Operand<TFloat32> tiles = cast(message.endsWith(":tiles") ? rebuild(tf, op.input(1), TILE_OPS, upstream) : op.input(1));
+    Operand<TFloat32> tiles = cast(message.endsWith(":tiles") ? rebuild(tf, op.input(1), TILE_OPS, upstream)
+        : op.input(1));
     // BatchMatMul's gradient: d tiles = d product . kernel^T, d kernel = tiles^T . d product.
     Operand<TFloat32> dTiles = tf.train.batchMatMul(upstream, kernel, TFloat32.class, BatchMatMul.adjY(true));
     Operand<TFloat32> dKernel = tf.train.batchMatMul(tiles, upstream, TFloat32.class, BatchMatMul.adjX(true));
@@ -136,8 +137,8 @@ final class WinogradProduct {
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       Placeholder<TFloat32> a = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, 1, 1)));
-      Operand<TFloat32> b = tf.reshape(tf.linalg.matMul(tf.constant(new float[][] {{1}}), tf.constant(new float[][] {{1}})),
-          tf.constant(new int[] {1, 1, 1}));
+      Operand<TFloat32> one = tf.constant(new float[][] {{1}});
+      Operand<TFloat32> b = tf.reshape(tf.linalg.matMul(one, one), tf.constant(new int[] {1, 1, 1}));
       graph.addGradients(passedThrough(tf, a, b, false).asOutput(), new Output<?>[] {a.asOutput()});
       return true;
     } catch (RuntimeException e) {

@@ -58,9 +58,11 @@ class WinogradProductTest {
     Operand<TFloat32> kernel = tf.reshape(tf.linalg.matMul(constant(tf, POSITIONS, 2, 2),
         tf.reshape(weights, tf.constant(new int[] {2, IN * OUT}))), tf.constant(new int[] {POSITIONS, IN, OUT}));
     Operand<TFloat32> product = WinogradProduct.of(tf, tiles, kernel, recompute);
-    Operand<TFloat32> loss = tf.sum(tf.math.mul(product, tf.reshape(constant(tf, POSITIONS, TILES * OUT, 3), tf.constant(new int[] {POSITIONS, TILES, OUT}))),
-        tf.constant(new int[] {0, 1, 2}));
-    Output<?>[] gradients = graph.addGradients(loss.asOutput(), new Output<?>[] {pixels.asOutput(), weights.asOutput()});
+    Operand<TFloat32> r = tf.reshape(constant(tf, POSITIONS, TILES * OUT, 3),
+        tf.constant(new int[] {POSITIONS, TILES, OUT}));
+    Operand<TFloat32> loss = tf.sum(tf.math.mul(product, r), tf.constant(new int[] {0, 1, 2}));
+    Output<?>[] gradients = graph.addGradients(loss.asOutput(),
+        new Output<?>[] {pixels.asOutput(), weights.asOutput()});
     return new Product(graph, pixels, weights, tiles, kernel, gradients);
   }
 

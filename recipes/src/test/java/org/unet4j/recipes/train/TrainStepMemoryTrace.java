@@ -31,6 +31,8 @@ import org.unet4j.recipes.data.SyntheticTiles;
  * statistics list every allocation and deallocation of every op with its time. Replaying them
  * gives the CPU allocator's bytes in use over the step; the report prints the peak, what was
  * running then, and the tensors alive at that moment grouped by the op that allocated them.
+ * Arguments: the recipe, how many of the largest allocating ops to list (40), and optionally
+ * comma-separated prefixes of op names to print from the graph as it ran (after Grappler's rewrites).
  */
 public final class TrainStepMemoryTrace {
   private TrainStepMemoryTrace() {}
@@ -52,7 +54,8 @@ public final class TrainStepMemoryTrace {
       int out = batch.output();
       try (TFloat32 image = TFloat32.tensorOf(Shape.of(batch.size(), tile, tile, batch.channels()),
               DataBuffers.of(batch.images(), true, false));
-          TInt32 labels = TInt32.tensorOf(Shape.of(batch.size(), out, out), DataBuffers.of(batch.labels(), true, false));
+          TInt32 labels = TInt32.tensorOf(Shape.of(batch.size(), out, out),
+              DataBuffers.of(batch.labels(), true, false));
           TFloat32 weights = TFloat32.tensorOf(Shape.of(batch.size(), out, out),
               DataBuffers.of(batch.weights(), true, false));
           TFloat32 rate = TFloat32.scalarOf(1e-3f);
@@ -79,7 +82,8 @@ public final class TrainStepMemoryTrace {
           for (org.tensorflow.proto.NodeDef node : partition.getNodeList()) {
             for (String prefix : args[2].split(",")) {
               if (node.getName().startsWith(prefix)) {
-                System.out.printf("  %s = %s(%s)%n", node.getName(), node.getOp(), String.join(", ", node.getInputList()));
+                System.out.printf("  %s = %s(%s)%n", node.getName(), node.getOp(),
+                    String.join(", ", node.getInputList()));
               }
             }
           }
@@ -98,8 +102,8 @@ public final class TrainStepMemoryTrace {
     for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
       for (NodeExecStats node : device.getNodeStatsList()) {
         nodes.add(node);
-        String op = node.getTimelineLabel().contains(" = ") ? node.getTimelineLabel().replaceAll(".* = ([A-Za-z0-9_]+)\\(.*", "$1")
-            : node.getTimelineLabel();
+        String label = node.getTimelineLabel();
+        String op = label.contains(" = ") ? label.replaceAll(".* = ([A-Za-z0-9_]+)\\(.*", "$1") : label;
         for (AllocatorMemoryUsed memory : node.getMemoryList()) {
           if (memory.getAllocatorBytesInUse() > reportedPeak) {
             reportedPeak = memory.getAllocatorBytesInUse();
@@ -166,11 +170,12 @@ public final class TrainStepMemoryTrace {
     System.out.println("live at the peak by kind (MB): ");
     byKind.forEach((k, v) -> System.out.printf("  %-20s %8.1f%n", k, v / 1e6));
     System.out.println("live at the peak by op type (MB):");
-    byOp.entrySet().stream().filter(e -> e.getValue() > 1_000_000).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+    Comparator<Map.Entry<String, Long>> largestFirst = Map.Entry.<String, Long>comparingByValue().reversed();
+    byOp.entrySet().stream().filter(e -> e.getValue() > 1_000_000).sorted(largestFirst)
         .forEach(e -> System.out.printf("  %-28s %8.1f%n", e.getKey(), e.getValue() / 1e6));
     System.out.printf("live at the peak, the %d largest by allocating node (MB):%n", top);
-    byNode.entrySet().stream().filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .limit(top).forEach(e -> System.out.printf("  %8.1f  %s  [%s]%n", e.getValue() / 1e6, e.getKey(), opOf.get(e.getKey())));
+    byNode.entrySet().stream().filter(e -> e.getValue() > 0).sorted(largestFirst).limit(top)
+        .forEach(e -> System.out.printf("  %8.1f  %s  [%s]%n", e.getValue() / 1e6, e.getKey(), opOf.get(e.getKey())));
     // Memory over the step, sampled: the shape of the curve.
     System.out.println("bytes in use over the step (MB, every 5% of the events):");
     live = 0;
