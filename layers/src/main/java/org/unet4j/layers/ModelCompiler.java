@@ -704,7 +704,7 @@ public final class ModelCompiler {
     }
     if (form != ConvolutionForm.MATMUL) {
       WinogradForm winograd = winogradRule.form();
-      return winograd(tf, x, winogradKernel(path, tf, w, winograd), out, pointwise, winograd);
+      return winograd(tf, x, winogradKernel(path, tf, w, winograd), out, pointwise, winograd, recompute(path));
     }
     Operand<TInt32> height = tf.math.sub(dim(tf, x, 1), tf.constant(kernel - 1));
     Operand<TInt32> width = tf.math.sub(dim(tf, x, 2), tf.constant(kernel - 1));
@@ -730,6 +730,24 @@ public final class ModelCompiler {
       return winogradRule.form().reported;
     }
     return matrices() ? ConvolutionForm.MATMUL : ConvolutionForm.CONV2D;
+  }
+
+  /**
+   * What the gradient of a Winograd layer's product computes again instead of keeping it from the
+   * forward pass (docs/performance.md, "Memory of a training step"), in a graph that transforms its
+   * kernels in every run (a training graph): the transformed kernel, and the transformed tiles of
+   * every layer but those of the last expanding stage. The backward pass starts with that stage,
+   * and that is when a step's memory peaks: every other layer's tiles would still be kept then,
+   * while recomputing its own would add them to the peak. A graph with kernels transformed once per
+   * session (for inference) is not differentiated.
+   */
+  private WinogradProduct.Recompute recompute(String path) {
+    if (kernelTransform != KernelTransform.EVERY_RUN) {
+      return WinogradProduct.Recompute.NOTHING;
+    }
+    boolean lastExpandingStage = !spec.expanding().isEmpty()
+        && path.startsWith("expanding/" + (spec.expanding().size() - 1) + "/");
+    return lastExpandingStage ? WinogradProduct.Recompute.KERNEL : WinogradProduct.Recompute.KERNEL_AND_TILES;
   }
 
   /** Whether layers that are not Winograd's are matrix products: {@code MATMUL}, or {@code WINOGRAD} whose rule says so. */
@@ -816,7 +834,7 @@ public final class ModelCompiler {
    * cropped.
    */
   private static Operand<TFloat32> winograd(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, int out,
-      UnaryOperator<Operand<TFloat32>> pointwise, WinogradForm form) {
+      UnaryOperator<Operand<TFloat32>> pointwise, WinogradForm form, WinogradProduct.Recompute recompute) {
     int in = channels(x);
     int m = form.block;
     int t = form.tile;
@@ -848,7 +866,7 @@ public final class ModelCompiler {
         tf.constant(new int[] {positions, -1}));
     Operand<TFloat32> transformed = tf.reshape(tf.linalg.matMul(tf.constant(form.inputTransform), tiles),
         tf.constant(new int[] {positions, -1, in}));
-    Operand<TFloat32> products = tf.reshape(tf.train.batchMatMul(transformed, kernel, TFloat32.class),
+    Operand<TFloat32> products = tf.reshape(WinogradProduct.of(tf, transformed, kernel, recompute),
         tf.constant(new int[] {positions, -1}));
     Operand<TFloat32> blocks = pointwise.apply(tf.reshape(
         tf.linalg.matMul(tf.constant(form.outputTransform), products), tf.constant(new int[] {-1, out})));
