@@ -497,7 +497,8 @@ public final class ModelCompiler {
     @Override
     public Operand<TFloat32> attention(Block.Attention block) {
       gated = ModelCompiler.this.attention(block.path(), cropped(block.stage(), block.level()),
-          Objects.requireNonNull(gate, "an attention block without its gate"), spec.poolingAlong(block.level(), Axis.Y));
+          Objects.requireNonNull(gate, "an attention block without its gate"),
+          spec.poolingAlong(block.level(), Axis.Y));
       return x;
     }
 
@@ -526,7 +527,10 @@ public final class ModelCompiler {
       return ModelCompiler.this.head(block.path(), x);
     }
 
-    /** The skip of {@code level} centre-cropped to the up-sampled map, in expanding stage {@code stage}'s concatenation. */
+    /**
+     * The skip of {@code level} centre-cropped to the up-sampled map, under the scope of expanding
+     * stage {@code stage}'s concatenation.
+     */
     private Operand<TFloat32> cropped(int stage, int level) {
       return centreCrop(scopes.at("expanding/" + stage + "/concat"),
           Objects.requireNonNull(skips.get(level), "a skip taken before its level's down-sampling"), x);
