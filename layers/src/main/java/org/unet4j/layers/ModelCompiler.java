@@ -3,12 +3,13 @@ package org.unet4j.layers;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.IntUnaryOperator;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.tensorflow.Graph;
@@ -34,7 +35,7 @@ import org.tensorflow.types.family.TType;
 import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.model.Activation;
 import org.unet4j.dsl.model.Axis;
-import org.unet4j.dsl.model.ExpandingStageSpec;
+import org.unet4j.dsl.model.Block;
 import org.unet4j.dsl.model.LayerKind;
 import org.unet4j.dsl.model.LayerShape;
 import org.unet4j.dsl.model.ModelSpec;
@@ -42,14 +43,12 @@ import org.unet4j.dsl.model.Normalization;
 import org.unet4j.dsl.model.Padding;
 import org.unet4j.dsl.model.PoolingKind;
 import org.unet4j.dsl.model.Size3;
-import org.unet4j.dsl.model.SkipMode;
-import org.unet4j.dsl.model.StageSpec;
-import org.unet4j.dsl.model.Upsampling;
 
 /**
- * Compiles a {@link ModelSpec} into a TensorFlow graph, a walk over the spec that reads like the
- * paper's Fig. 1: contracting stages (convolutions, pooling), the bottleneck, expanding stages
- * (up-convolution, centre crop and concatenation, convolutions) and the 1x1 head.
+ * Compiles a {@link ModelSpec} into a TensorFlow graph, a walk over its {@link ModelSpec#blocks()}
+ * that reads like the paper's Fig. 1: contracting stages (convolutions, pooling), the bottleneck,
+ * expanding stages (up-convolution, centre crop and concatenation, convolutions) and the 1x1 head;
+ * each kind of block is lowered by its method of the {@code Lowering} visitor.
  *
  * <p>Every op lives under the scope of its spec path and every variable is named
  * {@code <layer path>/<role>}: {@code contracting/2/conv1/kernel}, {@code contracting/2/conv1/bias},
@@ -406,20 +405,7 @@ public final class ModelCompiler {
     Placeholder<TFloat32> input = tf.withName(CompiledModel.INPUT).placeholder(TFloat32.class,
         Placeholder.shape(shape));
 
-    Operand<TFloat32> x = input;
-    List<Operand<TFloat32>> skips = new ArrayList<>();
-    for (int level = 0; level < spec.depth(); level++) {
-      String path = "contracting/" + level;
-      x = stage(path, spec.contracting().get(level), x);
-      skips.add(x);
-      x = pool(path + "/pool", x, level);
-    }
-    x = stage("bottleneck", spec.bottleneck(), x);
-    for (int i = 0; i < spec.expanding().size(); i++) {
-      Operand<TFloat32> skip = skips.get(spec.depth() - 1 - i);
-      x = expandingStage("expanding/" + i, spec.expanding().get(i), x, skip, spec.depth() - 1 - i);
-    }
-    Operand<TFloat32> logits = tf.withName(CompiledModel.LOGITS).identity(head("head", x));
+    Operand<TFloat32> logits = tf.withName(CompiledModel.LOGITS).identity(new Lowering(input).run());
     Operand<TFloat32> probabilities = outputActivation(tf.withName(CompiledModel.PROBABILITIES), logits);
     Op update = tf.withName(CompiledModel.MOVING_AVERAGE_UPDATE).withControlDependencies(movingAverageUpdates)
         .noOp();
@@ -427,71 +413,129 @@ public final class ModelCompiler {
         variables, layers, forms);
   }
 
-  // ---- stages --------------------------------------------------------------------------------
+  // ---- blocks --------------------------------------------------------------------------------
 
   /**
-   * What every convolution of a stage shares: its kernel along z (0: as each convolution's own
-   * in-plane size), padding, normalization (with its groups) and activation (with leaky ReLU's
+   * What a convolution's lowering reads besides its kernel and channels: its kernel along z (0: as
+   * the in-plane one), padding, normalization (with its groups) and activation (with leaky ReLU's
    * slope).
    */
   private record ConvSettings(int kernelZ, Padding padding, Normalization normalization, int groups,
       Activation activation, float leakySlope) {
-    static ConvSettings of(StageSpec s) {
-      return new ConvSettings(s.kernelZ(), s.padding(), s.normalization(), s.groups(), s.activation(),
-          (float) s.leakySlope());
+    static ConvSettings of(Block.Conv conv) {
+      return new ConvSettings(conv.kernelZ(), conv.padding(), conv.normalization(), conv.groups(),
+          conv.nonlinearity().activation(), (float) conv.nonlinearity().leakySlope());
     }
 
-    static ConvSettings of(ExpandingStageSpec s) {
-      return new ConvSettings(s.kernelZ(), s.padding(), s.normalization(), s.groups(), s.activation(),
-          (float) s.leakySlope());
+    /** Settings that only {@link #activate} reads: those of the up-convolution and the shortcut. */
+    static ConvSettings of(Block.Nonlinearity nonlinearity) {
+      return new ConvSettings(0, Padding.VALID, Normalization.NONE, 0, nonlinearity.activation(),
+          (float) nonlinearity.leakySlope());
     }
-  }
-
-  /** A contracting stage or the bottleneck: convolutions, then dropout when its rate is above 0. */
-  private Operand<TFloat32> stage(String path, StageSpec stage, Operand<TFloat32> x) {
-    x = convs(path, x, stage.convs(), stage::convFilters, stage::convKernel, ConvSettings.of(stage),
-        stage.residual());
-    return stage.dropout() > 0 ? dropout(path + "/dropout", x, stage.dropout()) : x;
   }
 
   /**
-   * Up-convolution, the centre-cropped skip (gated by attention when the stage says so)
-   * concatenated unless the stage has none, convolutions.
+   * The lowering of {@link ModelSpec#blocks()}, in their order, one method per kind; the main path's
+   * map goes from block to block, and what later blocks take from earlier ones waits here: the
+   * contracting stages' outputs by level (the skips, taken at each level's down-sampling), the
+   * projected gating signal of an attention gate, the cropped skip it gated, and the input of a
+   * residual stage's convolutions (for its shortcut).
    */
-  private Operand<TFloat32> expandingStage(String path, ExpandingStageSpec stage, Operand<TFloat32> x,
-      Operand<TFloat32> skip, int level) {
-    ConvSettings settings = ConvSettings.of(stage);
-    @Nullable Operand<TFloat32> gate = stage.skip() == SkipMode.ATTENTION
-        ? gatingSignal(path + "/gate", x, SkipMode.gateChannels(channels(skip))) : null;
-    x = stage.upsampling() == Upsampling.BILINEAR ? bilinear(path, x, stage.upFilters(), settings, level)
-        : upConv(path + "/upconv", x, stage.upFilters(), settings, level);
-    if (stage.skip() != SkipMode.NONE) {
-      Operand<TFloat32> cropped = centreCrop(scopes.at(path + "/concat"), skip, x);
-      if (gate != null) {
-        cropped = attention(path + "/attention", cropped, gate, spec.poolingAlong(level, Axis.Y));
+  private final class Lowering implements Block.Visitor<Operand<TFloat32>> {
+    private Operand<TFloat32> x;
+    private final Map<Integer, Operand<TFloat32>> skips = new HashMap<>();
+    private @Nullable Operand<TFloat32> gate;
+    private @Nullable Operand<TFloat32> gated;
+    private @Nullable Operand<TFloat32> stageInput;
+
+    Lowering(Operand<TFloat32> input) {
+      this.x = input;
+    }
+
+    /** The head's output: the logits. */
+    Operand<TFloat32> run() {
+      for (Block block : spec.blocks()) {
+        x = block.accept(this);
       }
-      x = concat(path + "/concat", cropped, x);
+      return x;
     }
-    x = convs(path, x, stage.convs(), c -> stage.filters(), stage::convKernel, settings, stage.residual());
-    return stage.dropout() > 0 ? dropout(path + "/dropout", x, stage.dropout()) : x;
-  }
 
-  /**
-   * A stage's convolutions, convolution {@code c} to {@code filters(c)} channels with an in-plane
-   * kernel of {@code kernels(c)}; in a residual stage the last one's activation comes after its
-   * {@link #shortcut} is added (He et al. 2016: y = relu(F(x) + W_s x)).
-   */
-  private Operand<TFloat32> convs(String path, Operand<TFloat32> input, int convs, IntUnaryOperator filters,
-      IntUnaryOperator kernels, ConvSettings settings, boolean residual) {
-    Operand<TFloat32> x = input;
-    for (int c = 1; c <= convs; c++) {
-      x = conv(path + "/conv" + c, x, filters.applyAsInt(c), kernels.applyAsInt(c), settings,
-          !(residual && c == convs));
+    @Override
+    public Operand<TFloat32> conv(Block.Conv block) {
+      if (block.opensStage()) {
+        stageInput = x;
+      }
+      return ModelCompiler.this.conv(block.path(), x, block.channels(), block.kernel(), ConvSettings.of(block),
+          block.activated());
     }
-    return residual ? shortcut(path + "/shortcut", input, x, settings) : x;
-  }
 
-  // ---- blocks --------------------------------------------------------------------------------
+    @Override
+    public Operand<TFloat32> pool(Block.Pool block) {
+      skips.put(block.level(), x);
+      return ModelCompiler.this.pool(block.path(), x, block.level());
+    }
+
+    @Override
+    public Operand<TFloat32> upConv(Block.UpConv block) {
+      return ModelCompiler.this.upConv(block.path(), x, block.channels(), ConvSettings.of(block.nonlinearity()),
+          block.level());
+    }
+
+    @Override
+    public Operand<TFloat32> upsample(Block.Upsample block) {
+      return ModelCompiler.this.upsample(block.path(), x, block.size(), block.padding());
+    }
+
+    /** The gate projects the coarse map the stage up-samples; the main path goes on from that map. */
+    @Override
+    public Operand<TFloat32> gate(Block.Gate block) {
+      gate = gatingSignal(block.path(), x, block.channels());
+      return x;
+    }
+
+    /** The skip, cropped where the concatenation crops it, gated; the concatenation takes it. */
+    @Override
+    public Operand<TFloat32> attention(Block.Attention block) {
+      gated = ModelCompiler.this.attention(block.path(), cropped(block.stage(), block.level()),
+          Objects.requireNonNull(gate, "an attention block without its gate"),
+          spec.poolingAlong(block.level(), Axis.Y));
+      return x;
+    }
+
+    @Override
+    public Operand<TFloat32> concat(Block.Concat block) {
+      Operand<TFloat32> skip = gated != null ? gated : cropped(block.stage(), block.level());
+      gated = null;
+      gate = null;
+      return ModelCompiler.this.concat(block.path(), skip, x);
+    }
+
+    @Override
+    public Operand<TFloat32> shortcut(Block.Shortcut block) {
+      return ModelCompiler.this.shortcut(block.path(),
+          Objects.requireNonNull(stageInput, "a shortcut without its stage's convolutions"), x,
+          ConvSettings.of(block.nonlinearity()));
+    }
+
+    @Override
+    public Operand<TFloat32> dropout(Block.Dropout block) {
+      return ModelCompiler.this.dropout(block.path(), x, block.rate());
+    }
+
+    @Override
+    public Operand<TFloat32> head(Block.Head block) {
+      return ModelCompiler.this.head(block.path(), x);
+    }
+
+    /**
+     * The skip of {@code level} centre-cropped to the up-sampled map, under the scope of expanding
+     * stage {@code stage}'s concatenation.
+     */
+    private Operand<TFloat32> cropped(int stage, int level) {
+      return centreCrop(scopes.at("expanding/" + stage + "/concat"),
+          Objects.requireNonNull(skips.get(level), "a skip taken before its level's down-sampling"), x);
+    }
+  }
 
   /**
    * A k x k convolution (in a 3D net kz x k x k, its kernel {@code [kz, k, k, cin, cout]} as
@@ -655,29 +699,25 @@ public final class ModelCompiler {
 
   /**
    * Bilinear upsampling by the pooling factor p with half-pixel centres ({@code ResizeBilinear},
-   * whose gradient TensorFlow registers), then a learnt 3x3 convolution to {@code filters} channels
-   * with a bias and the stage's activation, padded as the stage is. Unpadded, the floor(p/2) pixels
-   * at each border, whose sampling points lie outside the coarse map's pixel centres and would be
-   * clamped to the edge, are cut off, so no tile sees values that a larger tile would not.
+   * whose gradient TensorFlow registers); a learnt 3x3 convolution to the stage's channels, with a
+   * bias and the stage's activation, padded as the stage is, follows as its own block. Unpadded
+   * ({@code padding}), the floor(p/2) pixels at each border, whose sampling points lie outside the
+   * coarse map's pixel centres and would be clamped to the edge, are cut off, so no tile sees values
+   * that a larger tile would not.
    */
-  private Operand<TFloat32> bilinear(String path, Operand<TFloat32> x, int filters, ConvSettings stage, int level) {
-    Ops tf = scopes.at(path + "/upsample");
-    int pool = spec.poolingAlong(level, Axis.Y);
+  private Operand<TFloat32> upsample(String path, Operand<TFloat32> x, int pool, Padding padding) {
+    Ops tf = scopes.at(path);
     Operand<TInt32> height = tf.math.mul(dim(tf, x, 1), tf.constant(pool));
     Operand<TInt32> width = tf.math.mul(dim(tf, x, 2), tf.constant(pool));
     Operand<TFloat32> fine = tf.image.resizeBilinear(x, tf.stack(List.of(height, width)),
         ResizeBilinear.halfPixelCenters(true));
-    if (stage.padding() == Padding.VALID) {
+    if (padding == Padding.VALID) {
       int cut = pool / 2;
       Operand<TInt32> trim = tf.constant(2 * cut);
       fine = tf.slice(fine, tf.constant(new int[] {0, cut, cut, 0}), tf.stack(List.of(tf.constant(-1),
           tf.math.sub(height, trim), tf.math.sub(width, trim), tf.constant(channels(x)))));
     }
-    fine = layer(path + "/upsample", fine);
-    int k = Upsampling.BILINEAR_KERNEL;
-    ConvSettings conv = new ConvSettings(k, stage.padding(), Normalization.NONE, 0, stage.activation(),
-        stage.leakySlope());
-    return conv(path + "/upconv", fine, filters, k, conv, true);
+    return layer(path, fine);
   }
 
   /**

@@ -25,6 +25,7 @@ import org.tensorflow.types.TInt32;
 import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.geometry.TestNets;
 import org.unet4j.dsl.model.Activation;
+import org.unet4j.dsl.model.Block;
 import org.unet4j.dsl.model.LayerShape;
 import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.Pooling;
@@ -32,10 +33,10 @@ import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.model.UNet;
 
 /**
- * 3D nets compiled: the graph's static shapes and parameters agree with the volume geometry for
- * every net of {@link TestNets#volumes()}, the lowered convolution and up-convolution compute what
- * a brute-force loop over voxels computes, a graph for any size takes volumes of different sizes,
- * and a tiny 3D net trains on a synthetic volume.
+ * 3D nets compiled: the graph's layers (one per block, in order), static shapes and parameters agree
+ * with the volume geometry for every net of {@link TestNets#volumes()}, the lowered convolution and
+ * up-convolution compute what a brute-force loop over voxels computes, a graph for any size takes
+ * volumes of different sizes, and a tiny 3D net trains on a synthetic volume.
  */
 class VolumeCompileTest {
   private static final float LEARNING_RATE = 0.03f;
@@ -53,6 +54,7 @@ class VolumeCompileTest {
     Size3 tile = spec.volumeGeometry().smallestValidInput();
     try (CompiledModel model = ModelCompiler.compile(spec, tile, 1)) {
       Map<String, Operand<TFloat32>> layers = model.layers();
+      assertEquals(spec.blocks().stream().map(Block::path).toList(), List.copyOf(layers.keySet()), "compiled layers");
       for (LayerShape layer : spec.volumeGeometry().layers(tile)) {
         Operand<TFloat32> op = layers.get(layer.path());
         assertArrayEquals(new long[] {-1, layer.depth(), layer.height(), layer.width(), layer.channels()},

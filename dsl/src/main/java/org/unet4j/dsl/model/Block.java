@@ -105,14 +105,27 @@ public sealed interface Block {
     R head(Head block);
   }
 
+  /** The non-linearity a block ends with: its stage's {@code activation}, with leaky ReLU's slope. */
+  record Nonlinearity(Activation activation, double leakySlope) {}
+
   /**
    * A {@code kernelZ x kernel x kernel} convolution ({@code kernel x kernel} in 2D), centred,
    * unpadded or zero-padded; {@code name} is how messages call it ({@code conv2 (3x3, unpadded)}).
+   * Its output is normalized as {@code normalization} says (in {@code groups} for group norm), then
+   * goes through {@code nonlinearity} unless it is not {@code activated}: the last convolution of a
+   * residual stage is activated after its {@link Shortcut}, whose input is that of the convolution
+   * that {@code opensStage}.
    */
   record Conv(String path, String json, String name, int inputChannels, int channels, int kernel, int kernelZ,
-      Padding padding, boolean normalized, long kernelVolume) implements Block {
+      Padding padding, Normalization normalization, long kernelVolume, int groups, Nonlinearity nonlinearity,
+      boolean activated, boolean opensStage) implements Block {
     public int along(Axis axis) {
       return axis == Axis.Z ? kernelZ : kernel;
+    }
+
+    /** Whether a normalization follows the convolution (which then has no bias). */
+    public boolean normalized() {
+      return normalization != Normalization.NONE;
     }
 
     @Override
@@ -128,7 +141,7 @@ public sealed interface Block {
     /** A convolution followed by a normalization has no bias; the norm adds a scale and an offset. */
     @Override
     public long parameters() {
-      return macsPerPoint() + (normalized ? 2L * channels : channels);
+      return macsPerPoint() + (normalized() ? 2L * channels : channels);
     }
 
     @Override
@@ -219,9 +232,9 @@ public sealed interface Block {
     }
   }
 
-  /** The up-convolution with window = stride = the paired pooling's, to {@code channels}. */
-  record UpConv(String path, int level, int inputChannels, int channels, int size, int sizeZ, long windowVolume)
-      implements Block {
+  /** The up-convolution with window = stride = the paired pooling's, to {@code channels}, then the non-linearity. */
+  record UpConv(String path, int level, int inputChannels, int channels, int size, int sizeZ, long windowVolume,
+      Nonlinearity nonlinearity) implements Block {
     public int along(Axis axis) {
       return axis == Axis.Z ? sizeZ : size;
     }
@@ -414,9 +427,10 @@ public sealed interface Block {
 
   /**
    * A residual stage's shortcut: its input (cropped, which never fails: every unpadded kernel removes
-   * an even number of pixels) through a 1x1 projection when the channels change.
+   * an even number of pixels) through a 1x1 projection when the channels change, added to the last
+   * convolution's output, then the non-linearity.
    */
-  record Shortcut(String path, int inputChannels, int channels) implements Block {
+  record Shortcut(String path, int inputChannels, int channels, Nonlinearity nonlinearity) implements Block {
     @Override
     public LayerKind kind() {
       return LayerKind.SHORTCUT;

@@ -32,7 +32,8 @@ final class Blocks {
       StageSpec stage = model.contracting().get(level);
       String path = "contracting/" + level;
       convs(path, "contracting[" + level + "]", stage.convs(), stage::convFilters, stage::convKernel, stage.kernelZ(),
-          stage.padding(), stage.normalization(), stage.residual(), stage.dropout());
+          stage.padding(), stage.normalization(), stage.groups(),
+          new Block.Nonlinearity(stage.activation(), stage.leakySlope()), stage.residual(), stage.dropout());
       skipChannels[level] = channels;
       int p = model.pooling().size();
       int pz = model.dimensions() == 3 ? model.poolingAlong(level, Axis.Z) : 0;
@@ -42,12 +43,14 @@ final class Blocks {
     }
     StageSpec b = model.bottleneck();
     convs("bottleneck", "bottleneck", b.convs(), b::convFilters, b::convKernel, b.kernelZ(), b.padding(),
-        b.normalization(), b.residual(), b.dropout());
+        b.normalization(), b.groups(), new Block.Nonlinearity(b.activation(), b.leakySlope()), b.residual(),
+        b.dropout());
     for (int i = 0; i < model.expanding().size(); i++) {
       ExpandingStageSpec stage = model.expanding().get(i);
       int level = depth - 1 - i;
       String path = "expanding/" + i;
       String json = "expanding[" + i + "]";
+      Block.Nonlinearity nonlinearity = new Block.Nonlinearity(stage.activation(), stage.leakySlope());
       int gate = SkipMode.gateChannels(skipChannels[level]);
       if (stage.skip() == SkipMode.ATTENTION) {
         blocks.add(new Block.Gate(path + "/gate", channels, gate));
@@ -59,10 +62,10 @@ final class Blocks {
         int k = Upsampling.BILINEAR_KERNEL;
         blocks.add(new Block.Conv(path + "/upconv", json + ".upsampling", "the " + window(k, k)
             + " convolution after bilinear upsampling (unpadded)", channels, stage.upFilters(), k, k,
-            stage.padding(), false, kernelVolume(k, k)));
+            stage.padding(), Normalization.NONE, kernelVolume(k, k), 0, nonlinearity, true, false));
       } else {
         blocks.add(new Block.UpConv(path + "/upconv", level, channels, stage.upFilters(), p, pz,
-            model.dimensions() == 3 ? (long) pz * p * p : (long) p * p));
+            model.dimensions() == 3 ? (long) pz * p * p : (long) p * p, nonlinearity));
       }
       channels = stage.upFilters();
       if (stage.skip() != SkipMode.NONE) {
@@ -73,7 +76,7 @@ final class Blocks {
         blocks.add(new Block.Concat(path + "/concat", json, i, level, channels));
       }
       convs(path, json, stage.convs(), c -> stage.filters(), stage::convKernel, stage.kernelZ(), stage.padding(),
-          stage.normalization(), stage.residual(), stage.dropout());
+          stage.normalization(), stage.groups(), nonlinearity, stage.residual(), stage.dropout());
     }
     int k = model.head().kernel();
     blocks.add(new Block.Head("head", channels, model.classes(), k, window(k, k), kernelVolume(k, k)));
@@ -82,21 +85,25 @@ final class Blocks {
 
   /**
    * A stage's convolutions, convolution {@code c} with {@code kernels(c)} in-plane and
-   * {@code kernelZ} along z (0: as in-plane), then its shortcut and dropout.
+   * {@code kernelZ} along z (0: as in-plane), then its shortcut and dropout; in a residual stage the
+   * last convolution's non-linearity comes after the shortcut is added (He et al. 2016:
+   * y = relu(F(x) + W_s x)).
    */
   private void convs(String path, String json, int convs, IntUnaryOperator filters, IntUnaryOperator kernels,
-      int kernelZ, Padding padding, Normalization normalization, boolean residual, double dropout) {
+      int kernelZ, Padding padding, Normalization normalization, int groups, Block.Nonlinearity nonlinearity,
+      boolean residual, double dropout) {
     int input = channels;
     for (int c = 1; c <= convs; c++) {
       int k = kernels.applyAsInt(c);
       int kz = kernelZ != 0 ? kernelZ : k;
       int out = filters.applyAsInt(c);
       blocks.add(new Block.Conv(path + "/conv" + c, json, "conv" + c + " (" + window(k, kz) + ", unpadded)", channels,
-          out, k, kz, padding, normalization != Normalization.NONE, kernelVolume(k, kz)));
+          out, k, kz, padding, normalization, kernelVolume(k, kz), groups, nonlinearity, !(residual && c == convs),
+          c == 1));
       channels = out;
     }
     if (residual) {
-      blocks.add(new Block.Shortcut(path + "/shortcut", input, channels));
+      blocks.add(new Block.Shortcut(path + "/shortcut", input, channels, nonlinearity));
     }
     if (dropout > 0) {
       blocks.add(new Block.Dropout(path + "/dropout", channels, dropout));

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A model's blocks: their order, paths and kinds, and a visitor that sees each kind. */
+/**
+ * A model's blocks: their order, paths and kinds, what the compiler's lowering reads from them,
+ * and a visitor that sees each kind.
+ */
 class BlocksTest {
 
   @Test
@@ -21,6 +24,32 @@ class BlocksTest {
     int n = net.geometry().smallestValidInput();
     assertEquals(net.blocks().stream().map(Block::path).toList(),
         net.geometry().layers(n).stream().map(LayerShape::path).toList());
+  }
+
+  /**
+   * Each convolution carries its stage's normalization and non-linearity; a residual stage's last
+   * one is activated only after its shortcut, whose input is that of the stage's conv1. The
+   * convolution after bilinear upsampling is activated and never normalized.
+   */
+  @Test
+  void blocksCarryWhatTheLoweringReads() {
+    ModelSpec net = UNet.builder().depth(1).baseFilters(4).residual().groupNorm(2).leakyRelu(0.1)
+        .bilinearUpsampling().build();
+    Block.Nonlinearity leaky = new Block.Nonlinearity(Activation.LEAKY_RELU, 0.1);
+    List<String> convs = net.blocks().stream().filter(b -> b instanceof Block.Conv).map(b -> (Block.Conv) b)
+        .peek(c -> assertEquals(leaky, c.nonlinearity(), c.path()))
+        .map(c -> c.path() + " " + c.normalization() + " " + c.groups() + (c.activated() ? " activated" : "")
+            + (c.opensStage() ? " opens" : ""))
+        .toList();
+    assertEquals(List.of("contracting/0/conv1 GROUP 2 activated opens", "contracting/0/conv2 GROUP 2",
+        "bottleneck/conv1 GROUP 2 activated opens", "bottleneck/conv2 GROUP 2",
+        "expanding/0/upconv NONE 0 activated", "expanding/0/conv1 GROUP 2 activated opens",
+        "expanding/0/conv2 GROUP 2"), convs);
+    assertEquals(List.of(leaky, leaky, leaky), net.blocks().stream().filter(b -> b instanceof Block.Shortcut)
+        .map(b -> ((Block.Shortcut) b).nonlinearity()).toList());
+    ModelSpec upConv = UNet.builder().depth(1).baseFilters(2).activation(Activation.ELU).build();
+    assertEquals(List.of(new Block.Nonlinearity(Activation.ELU, Activation.DEFAULT_LEAKY_SLOPE)), upConv.blocks()
+        .stream().filter(b -> b instanceof Block.UpConv).map(b -> ((Block.UpConv) b).nonlinearity()).toList());
   }
 
   /** Each visitor method is called for its own kind: a shortcut 1 -> 2 channels is projected (1x2 + 2). */
