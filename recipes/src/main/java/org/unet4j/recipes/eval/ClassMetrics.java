@@ -75,10 +75,7 @@ public final class ClassMetrics {
     int[] voxels = new int[plane * planes.size()];
     for (int z = 0; z < planes.size(); z++) {
       ClassMap p = planes.get(z);
-      if (p.width() != first.width() || p.height() != first.height()) {
-        throw new DataException("plane " + z + " is " + p.width() + "x" + p.height() + " but plane 0 is "
-            + first.width() + "x" + first.height() + "; the planes of a volume have one size");
-      }
+      VolumeProbabilities.requireSameSize(z, p.width(), p.height(), first.width(), first.height());
       System.arraycopy(p.array(), 0, voxels, z * plane, plane);
     }
     return voxels;

@@ -46,10 +46,7 @@ public record VolumeProbabilities(Size3 size, float[] values) {
     float[] values = new float[plane * planes.size()];
     for (int z = 0; z < planes.size(); z++) {
       CellProbabilities p = planes.get(z);
-      if (p.width() != first.width() || p.height() != first.height()) {
-        throw new DataException("plane " + z + " is " + p.width() + "x" + p.height() + " but plane 0 is "
-            + first.width() + "x" + first.height() + "; the planes of a volume have one size");
-      }
+      requireSameSize(z, p.width(), p.height(), first.width(), first.height());
       System.arraycopy(p.values(), 0, values, z * plane, plane);
     }
     return new VolumeProbabilities(new Size3(planes.size(), first.height(), first.width()), values);
@@ -73,5 +70,18 @@ public record VolumeProbabilities(Size3 size, float[] values) {
   @Override
   public String toString() {
     return "VolumeProbabilities[" + size + "]";
+  }
+
+  /**
+   * Refuses plane {@code z} of a stack when it is not the size of plane 0: the planes of a volume
+   * have one size, whatever they hold (probabilities, class maps).
+   *
+   * @throws DataException naming the plane and both sizes
+   */
+  static void requireSameSize(int z, int width, int height, int firstWidth, int firstHeight) {
+    if (width != firstWidth || height != firstHeight) {
+      throw new DataException("plane " + z + " is " + width + "x" + height + " but plane 0 is " + firstWidth + "x"
+          + firstHeight + "; the planes of a volume have one size");
+    }
   }
 }
