@@ -173,10 +173,10 @@ public final class Benchmark {
    * One image through {@link Predictor#predict} with the recipe's inference settings at the
    * options' image tile, without TTA and then with the dihedral copies, each from its own
    * predictor (the copies are a setting of the predictor). The first prediction of each is timed
-   * on its own as the warm-up, then the median of 3 runs without TTA and of 2 with: the paper's net
-   * takes 1-1.5 s a pass of a 700 tile on 2 cores, so the dihedral copies take about 10 s a run, and
-   * the phase about 45 s; the spread of the other phases' runs (a few percent at a steady load) is
-   * smaller than what fewer runs would save.
+   * on its own as the warm-up, then the median of 3 runs without TTA and of 2 with. The paper's net
+   * takes 1-1.5 s a pass of a 700 tile on 2 cores and a dihedral run 8 passes, about 10 s, so these
+   * counts keep the phase near 45 s: 3 runs give a median that one disturbed run does not move, and
+   * the 2 dihedral runs (their mean) already average 16 passes each way.
    */
   private WholeImageTimes wholeImage(Path run) {
     Tiling tiling = options.imageTiling();
