@@ -176,7 +176,7 @@ public final class Benchmark {
    * on its own as the warm-up, then the median of 3 runs without TTA and of 2 with. The paper's net
    * takes 1-1.5 s a pass of a 700 tile on 2 cores and a dihedral run 8 passes, about 10 s, so these
    * counts keep the phase near 45 s: 3 runs give a median that one disturbed run does not move, and
-   * the 2 dihedral runs (their mean) already average 16 passes each way.
+   * a dihedral run already sums 8 passes, so the median of 2 (their mean) rests on 16.
    */
   private WholeImageTimes wholeImage(Path run) {
     Tiling tiling = options.imageTiling();
