@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
@@ -23,15 +24,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code unet4j bench [--json FILE] [--quick] [--recipe RECIPE] [--tile N] [--tile-z N] [--threads N]}:
- * how close forward passes and training steps come to this machine's matrix-multiply rate, the
- * cost of overlap-tile prediction and the memory it needs; for a 3D net, the time and peak memory
+ * {@code unet4j bench [--json FILE] [--quick] [--recipe RECIPE] [--tile N] [--tile-z N] [--threads N]
+ * [--image-size N] [--image-tile N]}: how close forward passes and training steps come to this
+ * machine's matrix-multiply rate, the cost of overlap-tile prediction and the memory it needs, the
+ * time of one image predicted whole with and without dihedral TTA; for a 3D net, the time and peak memory
  * of forward passes and training steps at its training block. A table on standard output, progress
  * on standard error, every figure in the JSON file.
  */
 @Command(name = "bench", description = "Measure forward, training and tiled-prediction speed against this machine's"
-    + " matrix-multiply rate (the paper's net at tile 572 by default; several minutes); for a 3D recipe, forward and"
-    + " training time and peak memory at its training block.")
+    + " matrix-multiply rate (the paper's net at tile 572 by default; several minutes), and one 512x512 image predicted"
+    + " whole at the recipe's inference tile without and with dihedral TTA; for a 3D recipe, forward and training time"
+    + " and peak memory at its training block.")
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -56,6 +59,14 @@ final class BenchCommand implements Callable<Integer> {
       description = "Threads per TensorFlow op, one op at a time (default 0: TensorFlow's own thread pools).")
   int threads;
 
+  @Option(names = "--image-size", paramLabel = "N",
+      description = "The side of the image predicted whole (default 512; with --quick 100).")
+  @Nullable Integer imageSize;
+
+  @Option(names = "--image-tile", paramLabel = "N", description = "Its input tile (default: the recipe's"
+      + " inference.tile; 0: the smallest tile that predicts the image in one tile).")
+  @Nullable Integer imageTile;
+
   @Override
   public Integer call() {
     if (threads < 0) {
@@ -77,14 +88,36 @@ final class BenchCommand implements Callable<Integer> {
     if (invalid != null) {
       throw new UserException("--tile " + n + " does not fit " + r.name() + ": " + invalid.getMessage());
     }
-    BenchOptions options = quick ? BenchOptions.quick(r, n, threads) : BenchOptions.full(r, n, threads);
+    BenchOptions options = withImage(quick ? BenchOptions.quick(r, n, threads) : BenchOptions.full(r, n, threads));
     BenchReport report = Benchmark.run(options, spec.commandLine().getErr());
     report.printTable(spec.commandLine().getOut());
     return written(report.toJsonText());
   }
 
+  /** The options with the whole image --image-size and --image-tile ask for. */
+  private BenchOptions withImage(BenchOptions options) {
+    if (imageSize == null && imageTile == null) {
+      return options;
+    }
+    try {
+      return options.withImage(imageSize != null ? imageSize : options.imageSide(),
+          imageTile != null ? imageTile : options.imageTile());
+    } catch (InvalidInputException e) {
+      throw new UserException(imageFlags() + ": " + e.getMessage());
+    }
+  }
+
+  private String imageFlags() {
+    return String.join(" ", (imageSize != null ? "--image-size " + imageSize : ""),
+        (imageTile != null ? "--image-tile " + imageTile : "")).strip();
+  }
+
   /** A 3D net at its training block, which --tile and --tile-z change as the recipe's fields would. */
   private int volume(Recipe r) {
+    if (imageSize != null || imageTile != null) {
+      throw new UserException(imageFlags() + ": " + r.name() + " is a 3D net; the whole image is measured for 2D"
+          + " nets");
+    }
     List<String> overrides = new ArrayList<>();
     if (tile != null) {
       overrides.add("training.tile=" + tile);

@@ -61,6 +61,39 @@ class BenchCommandTest {
     assertTrue(run.out().contains("training step"), run.out());
     assertTrue(run.out().contains("figures written to " + json), run.out());
     assertTrue(run.err().contains("bench: matmul"), run.err());
+
+    // Issue 18: a 100x100 image whole at the quick recipe's inference tile, 92 (output 52): 2 x 2 tiles.
+    assertEquals("100x100", root.get("imageSize").asText());
+    assertEquals(92, root.get("imageTile").asInt());
+    assertEquals(4, root.get("imageTiles").asLong());
+    for (String key : List.of("imageMs", "imageDihedralMs", "dihedralRatio", "modelLoadMs", "imageFirstMs",
+        "imageDihedralFirstMs")) {
+      assertTrue(root.get(key).isNumber() && root.get(key).asDouble() > 0, key + " = " + root.get(key));
+    }
+    // The times are rounded to 0.05 ms either way, the ratio to 0.0005.
+    double none = root.get("imageMs").asDouble();
+    double dihedral = root.get("imageDihedralMs").asDouble();
+    assertEquals(dihedral / none, root.get("dihedralRatio").asDouble(),
+        dihedral / none * (0.05 / none + 0.05 / dihedral) + 0.0005);
+    assertEquals(3, root.get("imageRunsMs").size());
+    assertEquals(2, root.get("imageDihedralRunsMs").size());
+    assertTrue(run.out().contains("model loading"), run.out());
+    assertTrue(run.out().contains("image 100x100"), run.out());
+    assertTrue(run.out().contains("dihedral TTA"), run.out());
+    assertTrue(run.err().contains("bench: whole image: median"), run.err());
+  }
+
+  @Test
+  void aBadImageTileNamesTheValidOnes() {
+    CliRun run = CliRun.of("bench", "--quick", "--image-tile", "94");
+    assertEquals(Unet4j.USAGE, run.status());
+    assertTrue(run.err().startsWith("unet4j bench: --image-tile 94: tile 94 does not fit bench-quick: "), run.err());
+    assertTrue(run.err().contains("92, 96"), run.err());
+
+    CliRun empty = CliRun.of("bench", "--quick", "--image-size", "0", "--image-tile", "0");
+    assertEquals(Unet4j.USAGE, empty.status());
+    assertTrue(empty.err().startsWith("unet4j bench: --image-size 0 --image-tile 0: an image of 0x0 pixels: give a"
+        + " positive side"), empty.err());
   }
 
   /**
@@ -83,6 +116,11 @@ class BenchCommandTest {
     assertTrue(root.get("peakRssMb").asLong() > 0, root.toString());
     assertEquals(8, root.get("convolutionForms").size(), root.toString());
     assertTrue(run.out().startsWith("unet4j bench: tiny-3d, block 18x22x22 -> 2x6x6 (z, y, x)"), run.out());
+
+    CliRun image = CliRun.of("bench", "--quick", "--recipe", recipe.toString(), "--image-size", "64");
+    assertEquals(Unet4j.USAGE, image.status());
+    assertTrue(image.err().contains("--image-size 64: tiny-3d is a 3D net; the whole image is measured for 2D nets"),
+        image.err());
 
     CliRun bad = CliRun.of("bench", "--quick", "--recipe", recipe.toString(), "--tile-z", "19");
     assertEquals(Unet4j.USAGE, bad.status());

@@ -95,6 +95,33 @@ public record Tiling(int tile, int outputSize, int step, int context, int skip, 
     return of(model, model.geometry(axis), tile);
   }
 
+  /**
+   * The layout of the smallest valid tile that predicts an image of {@code size} pixels along each
+   * axis in one tile ({@link #tilesAlong}{@code (size) == 1}, so its step and usable output are at
+   * least {@code size}): one pass of the net over the mirror-extended image, as a 512x512 ISBI 2012
+   * slice goes through the paper's net in one tile of 700 (output 516, step 512).
+   *
+   * @throws InvalidInputException when {@code size} is not positive, or no tile up to
+   *     {@link Geometry#MAX_INPUT} covers it (naming the largest image one tile covers)
+   */
+  public static Tiling covering(ModelSpec model, int size) {
+    if (size < 1) {
+      throw new InvalidInputException("an image of " + size + " pixels: give a positive size");
+    }
+    Geometry geometry = model.geometry();
+    @Nullable Tiling largest = null;
+    for (OptionalInt t = geometry.validInputAbove(0); t.isPresent(); t = geometry.validInputAbove(t.getAsInt())) {
+      Tiling tiling = layout(model, geometry, t.getAsInt());
+      if (tiling != null && tiling.tilesAlong(size) == 1) {
+        return tiling;
+      }
+      largest = tiling != null ? tiling : largest;
+    }
+    throw new InvalidInputException("no tile up to " + Geometry.MAX_INPUT + " covers an image of " + size
+        + " pixels in one tile" + (largest != null ? "; the largest, " + largest.tile() + ", covers " + largest.step()
+        + " pixels" : "") + ": use a smaller image or overlapping tiles");
+  }
+
   private static Tiling of(ModelSpec model, Geometry geometry, int tile) {
     geometry.requireValid(tile, "the model");
     Tiling tiling = layout(model, geometry, tile);

@@ -29,7 +29,8 @@ import org.unet4j.layers.ConvolutionForm;
  * @param tiles the tiles that prediction ran
  * @param rssSmallMb, rssLargeMb resident memory after predicting the small and then the large image
  * @param rssSmallAfterGcMb, rssLargeAfterGcMb the same after a garbage collection
- * @param predictPeakRssMb peak resident memory before the training steps
+ * @param predictPeakRssMb peak resident memory after the tiled predictions, before the whole image and training
+ * @param image the whole image's prediction without and with the dihedral copies, and the model's loading
  * @param peakRssMb peak resident memory of the whole run
  * @param convolutionForms the form each convolution of the forward pass got, by layer path
  */
@@ -37,7 +38,7 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
     Map<Integer, Timings> matmulBySize, double forwardGflop, int outputSize, Timings forward, Timings trainStep,
     long allocatedBytesPerStep, boolean trainLossFinite, Timings augment, double tiledMs, double tiledCpuMs,
     long tiles, long rssSmallMb, long rssLargeMb, long rssSmallAfterGcMb, long rssLargeAfterGcMb,
-    long predictPeakRssMb, long peakRssMb, Map<String, Object> settings,
+    long predictPeakRssMb, WholeImageTimes image, long peakRssMb, Map<String, Object> settings,
     Map<String, ConvolutionForm> convolutionForms, double secondsTotal) {
   /** Targets of the CPU build on a 2-core machine (unet4j issue 8). */
   public static final double FORWARD_TARGET = 0.90;
@@ -121,8 +122,9 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
    * The report as JSON. The top-level keys named in unet4j issue 8 ({@code matmulGflops},
    * {@code forwardGflop}, {@code forwardMs}, {@code forwardRatio}, {@code trainStepMs},
    * {@code trainRatio}, {@code tiledMs}, {@code tiles}, {@code tiledOverhead}, {@code peakRssMb},
-   * {@code rssGrowthMb}, {@code threads}, {@code tensorflowVersion}, {@code cpu}) come first; the
-   * details follow.
+   * {@code rssGrowthMb}, {@code threads}, {@code tensorflowVersion}, {@code cpu}) come first, then
+   * those of issue 18 ({@code imageSize}, {@code imageTile}, {@code imageMs}, {@code imageDihedralMs},
+   * {@code dihedralRatio}, {@code modelLoadMs}); the details follow.
    */
   public ObjectNode toJson() {
     ObjectNode root = JSON.createObjectNode();
@@ -140,6 +142,7 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
     root.put("threads", effectiveThreads());
     root.put("tensorflowVersion", tensorflowVersion);
     root.put("cpu", machine.cpu());
+    image.putHeadline(root);
     root.put("allocatedBytesPerStep", allocatedBytesPerStep);
     root.put("oneDnn", machine.oneDnn());
     root.set("graphOptimizations", JSON.valueToTree(settings));
@@ -176,6 +179,7 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
     root.put("smallImage", options.smallImage() + "x" + options.smallImage());
     root.put("largeOutputMapMb", round(largeOutputMapMb(), 1));
     root.put("predictPeakRssMb", predictPeakRssMb);
+    image.putDetails(root);
     root.put("cores", machine.cores());
     root.set("vectorExtensions", JSON.valueToTree(machine.vectorExtensions()));
     root.set("environment", JSON.valueToTree(machine.environment()));
@@ -246,6 +250,7 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
         String.format(Locale.ROOT, "growth %d MB from %dx%d to %dx%d, %d MB after GC (target < %.0f MB)",
             rssGrowthMb(), options.smallImage(), options.smallImage(), options.largeImage(), options.largeImage(),
             rssLargeAfterGcMb - rssSmallAfterGcMb, 3 * largeOutputMapMb()));
+    image.printRows(out);
     out.flush();
   }
 
@@ -256,7 +261,7 @@ public record BenchReport(BenchOptions options, Machine machine, String tensorfl
     return s.toString();
   }
 
-  private static void row(PrintWriter out, String what, String value, String detail, String verdict) {
+  static void row(PrintWriter out, String what, String value, String detail, String verdict) {
     out.printf(Locale.ROOT, "%-22s %14s   %-34s %s%n", what, value, detail, verdict);
   }
 
