@@ -782,12 +782,21 @@ public final class ModelCompiler {
    * session (for inference) is not differentiated.
    */
   private WinogradProduct.Recompute recompute(String path) {
-    if (kernelTransform != KernelTransform.EVERY_RUN) {
+    if (!differentiated()) {
       return WinogradProduct.Recompute.NOTHING;
     }
     boolean lastExpandingStage = !spec.expanding().isEmpty()
         && path.startsWith("expanding/" + (spec.expanding().size() - 1) + "/");
     return lastExpandingStage ? WinogradProduct.Recompute.KERNEL : WinogradProduct.Recompute.KERNEL_AND_TILES;
+  }
+
+  /**
+   * Whether this graph may be differentiated: one that transforms its Winograd kernels in every run.
+   * A graph with kernels transformed once per session is for inference only, and keeps TensorFlow's
+   * own activations (which Grappler fuses with the convolution before them).
+   */
+  private boolean differentiated() {
+    return kernelTransform == KernelTransform.EVERY_RUN;
   }
 
   /** Whether layers that are not Winograd's are matrix products: {@code MATMUL}, or {@code WINOGRAD} whose rule says so. */
@@ -908,8 +917,8 @@ public final class ModelCompiler {
         tf.constant(new int[] {positions, -1, in}));
     Operand<TFloat32> products = tf.reshape(WinogradProduct.of(tf, transformed, kernel, recompute),
         tf.constant(new int[] {positions, -1}));
-    Operand<TFloat32> blocks = pointwise.apply(tf.reshape(
-        tf.linalg.matMul(tf.constant(form.outputTransform), products), tf.constant(new int[] {-1, out})));
+    Operand<TFloat32> blocks = tf.reshape(tf.linalg.matMul(tf.constant(form.outputTransform), products),
+        tf.constant(new int[] {-1, out}));
     Operand<TFloat32> image = tf.reshape(
         tf.linalg.transpose(tf.reshape(blocks, tf.stack(List.of(block, block, dim(tf, x, 0), tilesDown, tilesAcross,
             tf.constant(out)))), tf.constant(new int[] {2, 3, 0, 4, 1, 5})),
@@ -917,11 +926,14 @@ public final class ModelCompiler {
             tf.constant(out))));
     long staticHeight = x.shape().get(1);
     long staticWidth = x.shape().get(2);
-    if (staticHeight >= 0 && staticWidth >= 0 && (staticHeight - 2) % m == 0 && (staticWidth - 2) % m == 0) {
-      return image;
+    if (staticHeight < 0 || staticWidth < 0 || (staticHeight - 2) % m != 0 || (staticWidth - 2) % m != 0) {
+      image = tf.slice(image, tf.constant(new int[] {0, 0, 0, 0}),
+          tf.stack(List.of(tf.constant(-1), height, width, tf.constant(out))));
     }
-    return tf.slice(image, tf.constant(new int[] {0, 0, 0, 0}),
-        tf.stack(List.of(tf.constant(-1), height, width, tf.constant(out))));
+    // The bias and activation act on the placed image, not on the blocks before the transpose: the
+    // activation's output is then the tensor the next layers read, and the only one a training step
+    // keeps (OutputGradientActivation).
+    return pointwise.apply(image);
   }
 
   /**
@@ -1241,8 +1253,9 @@ public final class ModelCompiler {
 
   private Operand<TFloat32> activate(Ops tf, Operand<TFloat32> x, ConvSettings settings) {
     return switch (settings.activation()) {
-      case RELU -> tf.nn.relu(x);
-      case LEAKY_RELU -> tf.nn.leakyRelu(x, LeakyRelu.alpha(settings.leakySlope()));
+      case RELU -> differentiated() ? OutputGradientActivation.relu(tf, x) : tf.nn.relu(x);
+      case LEAKY_RELU -> differentiated() ? OutputGradientActivation.leakyRelu(tf, x, settings.leakySlope())
+          : tf.nn.leakyRelu(x, LeakyRelu.alpha(settings.leakySlope()));
       case ELU -> tf.nn.elu(x);
       // x Phi(x) = x (1 + erf(x / sqrt 2)) / 2, from ops whose gradients TensorFlow Java registers.
       case GELU -> tf.math.mul(tf.math.mul(x, tf.constant(0.5f)),

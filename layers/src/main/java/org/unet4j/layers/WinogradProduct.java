@@ -1,15 +1,11 @@
 package org.unet4j.layers;
 
 import java.util.List;
-import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.GraphOperationBuilder;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.TensorFlow;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
 
@@ -26,25 +22,21 @@ import org.tensorflow.types.TFloat32;
  * input) cost a gather and a matrix product to compute again, which pays for the layers whose
  * backward pass runs after the step's peak (the contracting path's).
  *
- * <p>TensorFlow Java can register a gradient only for an op type that has none, and the registry
- * is process-global. So the product is computed from operands behind {@code StopGradient} and
- * passed through TensorFlow's v1 {@code Print} op (which has no gradient in TensorFlow Java, and
- * with {@code first_n = 0} never prints) together with the operands themselves; the gradient
- * registered for {@code Print} gives the operands their gradients, the same products as
- * {@code BatchMatMul}'s gradient, from operands rebuilt from the ops that made them once the
- * product's gradient exists (a control dependency: computed earlier, they would be kept as long).
- * Each rebuilt operand is one deterministic op chain, so training stays bit-reproducible.
+ * <p>The product is computed from operands behind {@code StopGradient} and passed through a
+ * {@link PassThrough} together with the operands themselves, whose gradient gives the operands
+ * their gradients, the same products as {@code BatchMatMul}'s gradient, from operands rebuilt from
+ * the ops that made them once the product's gradient exists (a control dependency: computed
+ * earlier, they would be kept as long). Each rebuilt operand is one deterministic op chain, so training stays bit-reproducible.
  */
 final class WinogradProduct {
-  /** {@code Print}'s message marks the ops built here and what their gradient recomputes. */
-  private static final String MARK = "unet4j.winograd";
+  /** The pass-through's message, followed by what the gradient recomputes. */
+  static final String MARK = "unet4j.winograd";
+  private static final String TILES = ":tiles";
 
   /** The ops of a transformed kernel: {@code Reshape(MatMul(G (x) G, Reshape(w)))}. */
   private static final int KERNEL_OPS = 2;
   /** The ops of the transformed tiles: {@code Reshape(MatMul(B^T (x) B^T, Reshape(GatherV2(x, rows))))}. */
   private static final int TILE_OPS = 4;
-
-  private static final boolean AVAILABLE = registerOnce();
 
   private WinogradProduct() {}
 
@@ -64,7 +56,7 @@ final class WinogradProduct {
    * gradient (TensorFlow Java's Windows build).
    */
   static Operand<TFloat32> of(Ops tf, Operand<TFloat32> tiles, Operand<TFloat32> kernel, Recompute recompute) {
-    if (recompute == Recompute.NOTHING || !AVAILABLE) {
+    if (recompute == Recompute.NOTHING || !PassThrough.AVAILABLE) {
       return tf.train.batchMatMul(tiles, kernel, TFloat32.class);
     }
     return passedThrough(tf, tiles, kernel, recompute == Recompute.KERNEL_AND_TILES);
@@ -73,34 +65,18 @@ final class WinogradProduct {
   private static Operand<TFloat32> passedThrough(Ops tf, Operand<TFloat32> tiles, Operand<TFloat32> kernel,
       boolean recomputeTiles) {
     Operand<TFloat32> product = tf.train.batchMatMul(tf.stopGradient(tiles), tf.stopGradient(kernel), TFloat32.class);
-    Output<?> passed = tf.scope().opBuilder("Print", "WinogradProduct")
-        .addInput(product.asOutput())
-        .addInputList(new Output<?>[] {tiles.asOutput(), kernel.asOutput()})
-        .setAttr("message", MARK + (recomputeTiles ? ":tiles" : ""))
-        .setAttr("first_n", 0L)
-        .build()
-        .output(0);
-    return cast(passed);
+    return PassThrough.of(tf, "WinogradProduct", product, List.of(tiles, kernel),
+        MARK + (recomputeTiles ? TILES : ""));
   }
 
-  private static boolean registerOnce() {
-    return TensorFlow.registerCustomGradient("Print", WinogradProduct::gradient) || differentiates();
-  }
-
-  private static List<Operand<?>> gradient(Ops tf, GraphOperation op, List<Output<?>> gradients) {
-    String message = op.attributes().getAttrString("message");
-    if (!message.startsWith(MARK)) {
-      throw new IllegalStateException("no gradient for Print op " + op.name() + " (not a Winograd product)");
-    }
-    @SuppressWarnings("unchecked")
-    Operand<TFloat32> upstream = (Operand<TFloat32>) gradients.get(0);
-    Operand<TFloat32> kernel = cast(rebuild(tf, op.input(2), KERNEL_OPS, upstream));
-    Operand<TFloat32> tiles = cast(message.endsWith(":tiles") ? rebuild(tf, op.input(1), TILE_OPS, upstream)
+  /** The gradients of the pass-through's inputs: the product (unused), the tiles, the kernel. */
+  static List<Operand<?>> gradient(Ops tf, GraphOperation op, String message, Operand<TFloat32> upstream) {
+    Operand<TFloat32> kernel = PassThrough.cast(rebuild(tf, op.input(2), KERNEL_OPS, upstream));
+    Operand<TFloat32> tiles = PassThrough.cast(message.endsWith(TILES) ? rebuild(tf, op.input(1), TILE_OPS, upstream)
         : op.input(1));
     // BatchMatMul's gradient: d tiles = d product . kernel^T, d kernel = tiles^T . d product.
     Operand<TFloat32> dTiles = tf.train.batchMatMul(upstream, kernel, TFloat32.class, BatchMatMul.adjY(true));
     Operand<TFloat32> dKernel = tf.train.batchMatMul(tiles, upstream, TFloat32.class, BatchMatMul.adjX(true));
-    // The product's own input is behind StopGradient, so what it gets here is never used.
     return List.of(upstream, dTiles, dKernel);
   }
 
@@ -125,24 +101,5 @@ final class WinogradProduct {
       copy.addInput(rebuild(tf, op.input(i), depth - 1, after));
     }
     return copy.addControlInput(after.op()).build().output(value.index());
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Operand<TFloat32> cast(Output<?> value) {
-    return (Operand<TFloat32>) value;
-  }
-
-  /** Whether a graph holding a Winograd product can be differentiated in this process. */
-  private static boolean differentiates() {
-    try (Graph graph = new Graph()) {
-      Ops tf = Ops.create(graph);
-      Placeholder<TFloat32> a = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, 1, 1)));
-      Operand<TFloat32> one = tf.constant(new float[][] {{1}});
-      Operand<TFloat32> b = tf.reshape(tf.linalg.matMul(one, one), tf.constant(new int[] {1, 1, 1}));
-      graph.addGradients(passedThrough(tf, a, b, false).asOutput(), new Output<?>[] {a.asOutput()});
-      return true;
-    } catch (RuntimeException e) {
-      return false;
-    }
   }
 }
