@@ -1152,10 +1152,15 @@ public final class ModelCompiler {
    * scaled by 1 / (1 - rate). Outside training the rate is 0, the mask all ones and the scale 1, so
    * the layer is an exact identity. The mask is stateless: a function of the model seed, the layer's
    * path and the fed {@link CompiledModel#dropoutSeed()}, so a trainer that feeds the step there
-   * draws the same masks whether or not the run was interrupted and resumed.
+   * draws the same masks whether or not the run was interrupted and resumed. A graph for inference
+   * only ({@link #differentiated()} false) has the identity alone: no random numbers drawn and
+   * multiplied by one in every pass.
    */
   private Operand<TFloat32> dropout(String path, Operand<TFloat32> x, double rate) {
     Ops tf = scopes.at(path);
+    if (!differentiated()) {
+      return layer(path, tf.identity(x));
+    }
     Operand<TFloat32> activeRate = tf.select(training, tf.constant((float) rate), tf.constant(0f));
     Operand<TInt64> layerSeed = tf.math.add(dropoutSeed, tf.constant(HeInit.seed(seed, path)));
     Operand<TFloat32> uniform = tf.random.statelessRandomUniform(tf.shape(x), layerSeed, TFloat32.class);
