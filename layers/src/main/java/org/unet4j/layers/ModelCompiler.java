@@ -94,6 +94,13 @@ public final class ModelCompiler {
   public static final long PATCH_LIMIT_BYTES = 1L << 30;
 
   /**
+   * The most bytes of one image's transformed tiles that the backward pass of a Winograd layer
+   * rebuilds at a time ({@link WinogradRule#gradientChunkBytes()}): the tiles, their gradient and
+   * its inverse transform are each that large while a chunk is computed.
+   */
+  static final long GRADIENT_CHUNK_BYTES = 64L << 20;
+
+  /**
    * System property that sets the lowering of {@link #compile(ModelSpec, int, long)} for the whole
    * process: {@code matmul}, {@code native} or {@code auto} (the default: see
    * {@link #defaultLowering()}); with the launcher:
@@ -126,13 +133,21 @@ public final class ModelCompiler {
    * images, whose transforms outweigh their products) or fewer than {@code minWidestChannels} on
    * both sides (16-channel layers, where oneDNN's and Eigen's direct kernels beat every matrix
    * form); which 3x3 ones it transforms, by {@code form}: the others of at least {@code minFlops}
-   * per image; and how it lowers the rest ({@code rest}: {@code MATMUL} or {@code NATIVE}).
+   * per image; how it lowers the rest ({@code rest}: {@code MATMUL} or {@code NATIVE}); and, in a
+   * training graph, how many bytes of one image's transformed tiles a Winograd layer's backward pass
+   * rebuilds at a time ({@code gradientChunkBytes}, see {@link WinogradProduct}).
    */
   record WinogradRule(int minChannels, int minWidestChannels, long minFlops, WinogradForm form,
-      ConvolutionLowering rest) {
+      ConvolutionLowering rest, long gradientChunkBytes) {
     WinogradRule {
       checkArgument(rest == ConvolutionLowering.MATMUL || rest == ConvolutionLowering.NATIVE,
           "the layers Winograd's form leaves are lowered as MATMUL or NATIVE, got %s", rest);
+      checkArgument(gradientChunkBytes > 0, "gradientChunkBytes must be positive, got %s", gradientChunkBytes);
+    }
+
+    /** A rule whose training graphs chunk a layer's backward pass by {@value #GRADIENT_CHUNK_BYTES} bytes of tiles. */
+    WinogradRule(int minChannels, int minWidestChannels, long minFlops, WinogradForm form, ConvolutionLowering rest) {
+      this(minChannels, minWidestChannels, minFlops, form, rest, GRADIENT_CHUNK_BYTES);
     }
 
     /**
@@ -744,7 +759,7 @@ public final class ModelCompiler {
     }
     if (form != ConvolutionForm.MATMUL) {
       WinogradForm winograd = winogradRule.form();
-      return winograd(tf, x, winogradKernel(path, tf, w, winograd), out, pointwise, winograd, recompute(path));
+      return winograd(tf, x, winogradKernel(path, tf, w, winograd), out, pointwise, winograd, gradientChunks(x, winograd));
     }
     Operand<TInt32> height = tf.math.sub(dim(tf, x, 1), tf.constant(kernel - 1));
     Operand<TInt32> width = tf.math.sub(dim(tf, x, 2), tf.constant(kernel - 1));
@@ -773,21 +788,25 @@ public final class ModelCompiler {
   }
 
   /**
-   * What the gradient of a Winograd layer's product computes again instead of keeping it from the
-   * forward pass (docs/performance.md, "Memory of a training step"), in a graph that transforms its
-   * kernels in every run (a training graph): the transformed kernel, and the transformed tiles of
-   * every layer but those of the last expanding stage. The backward pass starts with that stage,
-   * and that is when a step's memory peaks: every other layer's tiles would still be kept then,
-   * while recomputing its own would add them to the peak. A graph with kernels transformed once per
-   * session (for inference) is not differentiated.
+   * In how many chunks of input channels the backward pass of a Winograd layer whose input is
+   * {@code x} rebuilds its tiles and computes its gradients ({@link WinogradProduct}): enough that
+   * one chunk's tiles of one image take at most the rule's {@code gradientChunkBytes} (1 for maps of
+   * unknown size), at most one per input channel; 0 in a graph that is not differentiated, whose
+   * product is TensorFlow's own.
    */
-  private WinogradProduct.Recompute recompute(String path) {
+  private int gradientChunks(Operand<TFloat32> x, WinogradForm form) {
     if (!differentiated()) {
-      return WinogradProduct.Recompute.NOTHING;
+      return 0;
     }
-    boolean lastExpandingStage = !spec.expanding().isEmpty()
-        && path.startsWith("expanding/" + (spec.expanding().size() - 1) + "/");
-    return lastExpandingStage ? WinogradProduct.Recompute.KERNEL : WinogradProduct.Recompute.KERNEL_AND_TILES;
+    long height = x.shape().get(1);
+    long width = x.shape().get(2);
+    if (height < 0 || width < 0) {
+      return 1;
+    }
+    long tiles = ((height - 2 + form.block - 1) / form.block) * ((width - 2 + form.block - 1) / form.block);
+    long bytes = (long) form.tile * form.tile * tiles * channels(x) * Float.BYTES;
+    long chunk = winogradRule.gradientChunkBytes();
+    return (int) Math.min(channels(x), Math.max(1, (bytes + chunk - 1) / chunk));
   }
 
   /**
@@ -883,7 +902,7 @@ public final class ModelCompiler {
    * cropped.
    */
   private static Operand<TFloat32> winograd(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, int out,
-      UnaryOperator<Operand<TFloat32>> pointwise, WinogradForm form, WinogradProduct.Recompute recompute) {
+      UnaryOperator<Operand<TFloat32>> pointwise, WinogradForm form, int chunks) {
     int in = channels(x);
     int m = form.block;
     int t = form.tile;
@@ -911,12 +930,11 @@ public final class ModelCompiler {
         tf.math.mul(tf.range(zero, dim(tf, x, 0), one), tf.math.mul(inHeight, inWidth)),
         tf.constant(new int[] {1, 1, -1, 1, 1}));
     Operand<TInt32> rows = tf.reshape(tf.math.add(tf.math.add(rowOf, columnOf), imageOf), tf.constant(new int[] {-1}));
-    Operand<TFloat32> tiles = tf.reshape(tf.gather(tf.reshape(x, tf.constant(new int[] {-1, in})), rows, zero),
-        tf.constant(new int[] {positions, -1}));
-    Operand<TFloat32> transformed = tf.reshape(tf.linalg.matMul(tf.constant(form.inputTransform), tiles),
-        tf.constant(new int[] {positions, -1, in}));
-    Operand<TFloat32> products = tf.reshape(WinogradProduct.of(tf, transformed, kernel, recompute),
-        tf.constant(new int[] {positions, -1}));
+    Operand<TFloat32> pixels = tf.reshape(x, tf.constant(new int[] {-1, in}));
+    Operand<TFloat32> product = chunks == 0
+        ? WinogradProduct.forInference(tf, pixels, rows, form.inputTransform, kernel)
+        : WinogradProduct.forTraining(tf, pixels, rows, form.inputTransform, kernel, chunks);
+    Operand<TFloat32> products = tf.reshape(product, tf.constant(new int[] {positions, -1}));
     Operand<TFloat32> blocks = tf.reshape(tf.linalg.matMul(tf.constant(form.outputTransform), products),
         tf.constant(new int[] {-1, out}));
     Operand<TFloat32> image = tf.reshape(
