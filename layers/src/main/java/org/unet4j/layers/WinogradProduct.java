@@ -122,7 +122,8 @@ final class WinogradProduct {
           : tf.slice(waiting, tf.constant(new int[] {0, from}), tf.constant(new int[] {-1, width}));
       Operand<TFloat32> chunkKernel = chunks == 1 ? kernel
           : tf.slice(kernel, tf.constant(new int[] {0, from, 0}), tf.constant(new int[] {-1, width, -1}));
-      Operand<TFloat32> chunkTiles = tiles(tf, chunkPixels, rows, inputTransform, positions, width);
+      Operand<TFloat32> chunkTiles = tiles(tf.withSubScope("Recomputed"), chunkPixels, rows, inputTransform,
+          positions, width);
       // BatchMatMul's gradient: d kernel = tiles^T . d product, d tiles = d product . kernel^T.
       Operand<TFloat32> dKernel = tf.train.batchMatMul(chunkTiles, upstream, TFloat32.class, BatchMatMul.adjX(true));
       Operand<TFloat32> dTiles = tf.train.batchMatMul(upstream, chunkKernel, TFloat32.class, BatchMatMul.adjY(true));
