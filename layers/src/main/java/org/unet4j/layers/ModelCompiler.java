@@ -94,6 +94,13 @@ public final class ModelCompiler {
   public static final long PATCH_LIMIT_BYTES = 1L << 30;
 
   /**
+   * The most bytes of one image's transformed tiles that the backward pass of a Winograd layer
+   * rebuilds at a time ({@link WinogradRule#gradientChunkBytes()}): the tiles, their gradient and
+   * its inverse transform are each that large while a chunk is computed.
+   */
+  static final long GRADIENT_CHUNK_BYTES = 64L << 20;
+
+  /**
    * System property that sets the lowering of {@link #compile(ModelSpec, int, long)} for the whole
    * process: {@code matmul}, {@code native} or {@code auto} (the default: see
    * {@link #defaultLowering()}); with the launcher:
@@ -126,13 +133,21 @@ public final class ModelCompiler {
    * images, whose transforms outweigh their products) or fewer than {@code minWidestChannels} on
    * both sides (16-channel layers, where oneDNN's and Eigen's direct kernels beat every matrix
    * form); which 3x3 ones it transforms, by {@code form}: the others of at least {@code minFlops}
-   * per image; and how it lowers the rest ({@code rest}: {@code MATMUL} or {@code NATIVE}).
+   * per image; how it lowers the rest ({@code rest}: {@code MATMUL} or {@code NATIVE}); and, in a
+   * training graph, how many bytes of one image's transformed tiles a Winograd layer's backward pass
+   * rebuilds at a time ({@code gradientChunkBytes}, see {@link WinogradProduct}).
    */
   record WinogradRule(int minChannels, int minWidestChannels, long minFlops, WinogradForm form,
-      ConvolutionLowering rest) {
+      ConvolutionLowering rest, long gradientChunkBytes) {
     WinogradRule {
       checkArgument(rest == ConvolutionLowering.MATMUL || rest == ConvolutionLowering.NATIVE,
           "the layers Winograd's form leaves are lowered as MATMUL or NATIVE, got %s", rest);
+      checkArgument(gradientChunkBytes > 0, "gradientChunkBytes must be positive, got %s", gradientChunkBytes);
+    }
+
+    /** A rule whose training graphs chunk a layer's backward pass by {@value #GRADIENT_CHUNK_BYTES} bytes of tiles. */
+    WinogradRule(int minChannels, int minWidestChannels, long minFlops, WinogradForm form, ConvolutionLowering rest) {
+      this(minChannels, minWidestChannels, minFlops, form, rest, GRADIENT_CHUNK_BYTES);
     }
 
     /**
@@ -744,7 +759,7 @@ public final class ModelCompiler {
     }
     if (form != ConvolutionForm.MATMUL) {
       WinogradForm winograd = winogradRule.form();
-      return winograd(tf, x, winogradKernel(path, tf, w, winograd), out, pointwise, winograd, recompute(path));
+      return winograd(tf, x, winogradKernel(path, tf, w, winograd), out, pointwise, winograd, gradientChunks(x, winograd));
     }
     Operand<TInt32> height = tf.math.sub(dim(tf, x, 1), tf.constant(kernel - 1));
     Operand<TInt32> width = tf.math.sub(dim(tf, x, 2), tf.constant(kernel - 1));
@@ -773,21 +788,34 @@ public final class ModelCompiler {
   }
 
   /**
-   * What the gradient of a Winograd layer's product computes again instead of keeping it from the
-   * forward pass (docs/performance.md, "Memory of a training step"), in a graph that transforms its
-   * kernels in every run (a training graph): the transformed kernel, and the transformed tiles of
-   * every layer but those of the last expanding stage. The backward pass starts with that stage,
-   * and that is when a step's memory peaks: every other layer's tiles would still be kept then,
-   * while recomputing its own would add them to the peak. A graph with kernels transformed once per
-   * session (for inference) is not differentiated.
+   * In how many chunks of input channels the backward pass of a Winograd layer whose input is
+   * {@code x} rebuilds its tiles and computes its gradients ({@link WinogradProduct}): enough that
+   * one chunk's tiles of one image take at most the rule's {@code gradientChunkBytes} (1 for maps of
+   * unknown size), at most one per input channel; 0 in a graph that is not differentiated, whose
+   * product is TensorFlow's own.
    */
-  private WinogradProduct.Recompute recompute(String path) {
-    if (kernelTransform != KernelTransform.EVERY_RUN) {
-      return WinogradProduct.Recompute.NOTHING;
+  private int gradientChunks(Operand<TFloat32> x, WinogradForm form) {
+    if (!differentiated()) {
+      return 0;
     }
-    boolean lastExpandingStage = !spec.expanding().isEmpty()
-        && path.startsWith("expanding/" + (spec.expanding().size() - 1) + "/");
-    return lastExpandingStage ? WinogradProduct.Recompute.KERNEL : WinogradProduct.Recompute.KERNEL_AND_TILES;
+    long height = x.shape().get(1);
+    long width = x.shape().get(2);
+    if (height < 0 || width < 0) {
+      return 1;
+    }
+    long tiles = ((height - 2 + form.block - 1) / form.block) * ((width - 2 + form.block - 1) / form.block);
+    long bytes = (long) form.tile * form.tile * tiles * channels(x) * Float.BYTES;
+    long chunk = winogradRule.gradientChunkBytes();
+    return (int) Math.min(channels(x), Math.max(1, (bytes + chunk - 1) / chunk));
+  }
+
+  /**
+   * Whether this graph may be differentiated: one that transforms its Winograd kernels in every run.
+   * A graph with kernels transformed once per session is for inference only, and keeps TensorFlow's
+   * own activations (which Grappler fuses with the convolution before them).
+   */
+  private boolean differentiated() {
+    return kernelTransform == KernelTransform.EVERY_RUN;
   }
 
   /** Whether layers that are not Winograd's are matrix products: {@code MATMUL}, or {@code WINOGRAD} whose rule says so. */
@@ -874,7 +902,7 @@ public final class ModelCompiler {
    * cropped.
    */
   private static Operand<TFloat32> winograd(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, int out,
-      UnaryOperator<Operand<TFloat32>> pointwise, WinogradForm form, WinogradProduct.Recompute recompute) {
+      UnaryOperator<Operand<TFloat32>> pointwise, WinogradForm form, int chunks) {
     int in = channels(x);
     int m = form.block;
     int t = form.tile;
@@ -902,14 +930,13 @@ public final class ModelCompiler {
         tf.math.mul(tf.range(zero, dim(tf, x, 0), one), tf.math.mul(inHeight, inWidth)),
         tf.constant(new int[] {1, 1, -1, 1, 1}));
     Operand<TInt32> rows = tf.reshape(tf.math.add(tf.math.add(rowOf, columnOf), imageOf), tf.constant(new int[] {-1}));
-    Operand<TFloat32> tiles = tf.reshape(tf.gather(tf.reshape(x, tf.constant(new int[] {-1, in})), rows, zero),
-        tf.constant(new int[] {positions, -1}));
-    Operand<TFloat32> transformed = tf.reshape(tf.linalg.matMul(tf.constant(form.inputTransform), tiles),
-        tf.constant(new int[] {positions, -1, in}));
-    Operand<TFloat32> products = tf.reshape(WinogradProduct.of(tf, transformed, kernel, recompute),
-        tf.constant(new int[] {positions, -1}));
-    Operand<TFloat32> blocks = pointwise.apply(tf.reshape(
-        tf.linalg.matMul(tf.constant(form.outputTransform), products), tf.constant(new int[] {-1, out})));
+    Operand<TFloat32> pixels = tf.reshape(x, tf.constant(new int[] {-1, in}));
+    Operand<TFloat32> product = chunks == 0
+        ? WinogradProduct.forInference(tf, pixels, rows, form.inputTransform, kernel)
+        : WinogradProduct.forTraining(tf, pixels, rows, form.inputTransform, kernel, chunks);
+    Operand<TFloat32> products = tf.reshape(product, tf.constant(new int[] {positions, -1}));
+    Operand<TFloat32> blocks = tf.reshape(tf.linalg.matMul(tf.constant(form.outputTransform), products),
+        tf.constant(new int[] {-1, out}));
     Operand<TFloat32> image = tf.reshape(
         tf.linalg.transpose(tf.reshape(blocks, tf.stack(List.of(block, block, dim(tf, x, 0), tilesDown, tilesAcross,
             tf.constant(out)))), tf.constant(new int[] {2, 3, 0, 4, 1, 5})),
@@ -917,11 +944,14 @@ public final class ModelCompiler {
             tf.constant(out))));
     long staticHeight = x.shape().get(1);
     long staticWidth = x.shape().get(2);
-    if (staticHeight >= 0 && staticWidth >= 0 && (staticHeight - 2) % m == 0 && (staticWidth - 2) % m == 0) {
-      return image;
+    if (staticHeight < 0 || staticWidth < 0 || (staticHeight - 2) % m != 0 || (staticWidth - 2) % m != 0) {
+      image = tf.slice(image, tf.constant(new int[] {0, 0, 0, 0}),
+          tf.stack(List.of(tf.constant(-1), height, width, tf.constant(out))));
     }
-    return tf.slice(image, tf.constant(new int[] {0, 0, 0, 0}),
-        tf.stack(List.of(tf.constant(-1), height, width, tf.constant(out))));
+    // The bias and activation act on the placed image, not on the blocks before the transpose: the
+    // activation's output is then the tensor the next layers read, and the only one a training step
+    // keeps (OutputGradientActivation).
+    return pointwise.apply(image);
   }
 
   /**
@@ -1140,10 +1170,15 @@ public final class ModelCompiler {
    * scaled by 1 / (1 - rate). Outside training the rate is 0, the mask all ones and the scale 1, so
    * the layer is an exact identity. The mask is stateless: a function of the model seed, the layer's
    * path and the fed {@link CompiledModel#dropoutSeed()}, so a trainer that feeds the step there
-   * draws the same masks whether or not the run was interrupted and resumed.
+   * draws the same masks whether or not the run was interrupted and resumed. A graph for inference
+   * only ({@link #differentiated()} false) has the identity alone: no random numbers drawn and
+   * multiplied by one in every pass.
    */
   private Operand<TFloat32> dropout(String path, Operand<TFloat32> x, double rate) {
     Ops tf = scopes.at(path);
+    if (!differentiated()) {
+      return layer(path, tf.identity(x));
+    }
     Operand<TFloat32> activeRate = tf.select(training, tf.constant((float) rate), tf.constant(0f));
     Operand<TInt64> layerSeed = tf.math.add(dropoutSeed, tf.constant(HeInit.seed(seed, path)));
     Operand<TFloat32> uniform = tf.random.statelessRandomUniform(tf.shape(x), layerSeed, TFloat32.class);
@@ -1241,8 +1276,9 @@ public final class ModelCompiler {
 
   private Operand<TFloat32> activate(Ops tf, Operand<TFloat32> x, ConvSettings settings) {
     return switch (settings.activation()) {
-      case RELU -> tf.nn.relu(x);
-      case LEAKY_RELU -> tf.nn.leakyRelu(x, LeakyRelu.alpha(settings.leakySlope()));
+      case RELU -> differentiated() ? OutputGradientActivation.relu(tf, x) : tf.nn.relu(x);
+      case LEAKY_RELU -> differentiated() ? OutputGradientActivation.leakyRelu(tf, x, settings.leakySlope())
+          : tf.nn.leakyRelu(x, LeakyRelu.alpha(settings.leakySlope()));
       case ELU -> tf.nn.elu(x);
       // x Phi(x) = x (1 + erf(x / sqrt 2)) / 2, from ops whose gradients TensorFlow Java registers.
       case GELU -> tf.math.mul(tf.math.mul(x, tf.constant(0.5f)),

@@ -1,119 +1,178 @@
 package org.unet4j.layers;
 
+import java.util.ArrayList;
 import java.util.List;
-import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.GraphOperationBuilder;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.TensorFlow;
-import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
- * The batched product {@code [t², tiles, cin] x [t², cin, cout]} at the heart of a Winograd
- * convolution, with a gradient that recomputes its operands in the backward pass instead of
- * keeping them from the forward pass, to lower the peak memory of a training step
+ * The tiles of a Winograd convolution and their batched product {@code [t², tiles, cin] x [t², cin,
+ * cout]} with the transformed kernel, built from the layer's input pixels: one gather collects the
+ * overlapping t x t tiles, one matrix product transforms them. In a training graph the product has
+ * a gradient of unet4j's own that keeps neither operand from the forward pass and computes the
+ * input's gradient in channel chunks, to lower the peak memory of a training step
  * ({@code docs/performance.md}, "Memory of a training step").
  *
  * <p>{@code BatchMatMul}'s own gradient keeps both operands alive from the forward pass to the
- * backward pass: the transformed kernel for the tiles' gradient, the transformed tiles for the
- * kernel's. The transformed kernels of the paper net hold 4 times its parameters (450 MB) and are
- * cheap to compute again (2% of a forward pass); the transformed tiles (2.25 times each layer's
- * input) cost a gather and a matrix product to compute again, which pays for the layers whose
- * backward pass runs after the step's peak (the contracting path's).
- *
- * <p>TensorFlow Java can register a gradient only for an op type that has none, and the registry
- * is process-global. So the product is computed from operands behind {@code StopGradient} and
- * passed through TensorFlow's v1 {@code Print} op (which has no gradient in TensorFlow Java, and
- * with {@code first_n = 0} never prints) together with the operands themselves; the gradient
- * registered for {@code Print} gives the operands their gradients, the same products as
- * {@code BatchMatMul}'s gradient, from operands rebuilt from the ops that made them once the
- * product's gradient exists (a control dependency: computed earlier, they would be kept as long).
- * Each rebuilt operand is one deterministic op chain, so training stays bit-reproducible.
+ * backward pass: the transformed kernel for the tiles' gradient, the transformed tiles (2.25 times
+ * the layer's input) for the kernel's; and the tiles' gradient, its inverse transform and the
+ * gather's gradient are three more buffers of the tiles' size. Here the product is computed from
+ * operands behind {@code StopGradient} and passed through a {@link PassThrough} that carries the
+ * input pixels and the kernel; its gradient rebuilds the kernel (2% of a forward pass) and, for one
+ * chunk of input channels after the other, that chunk's tiles (a gather and a matrix product), the
+ * chunk's share of the kernel's gradient and of the pixels' gradient (the tiles' gradient
+ * transformed back and summed into the pixels as {@code GatherV2}'s gradient does). Each chunk
+ * waits for the one before, so only one chunk's tiles and tile gradients are alive at a time. Every
+ * rebuilt value is one deterministic op chain, so training stays bit-reproducible.
  */
 final class WinogradProduct {
-  /** {@code Print}'s message marks the ops built here and what their gradient recomputes. */
-  private static final String MARK = "unet4j.winograd";
+  /** The pass-through's message, followed by the number of channel chunks, t² and cin, each after a {@code :}. */
+  static final String MARK = "unet4j.winograd";
 
   /** The ops of a transformed kernel: {@code Reshape(MatMul(G (x) G, Reshape(w)))}. */
   private static final int KERNEL_OPS = 2;
-  /** The ops of the transformed tiles: {@code Reshape(MatMul(B^T (x) B^T, Reshape(GatherV2(x, rows))))}. */
-  private static final int TILE_OPS = 4;
-
-  private static final boolean AVAILABLE = registerOnce();
 
   private WinogradProduct() {}
 
-  /** What the product's gradient computes again instead of keeping it from the forward pass. */
-  enum Recompute {
-    /** Nothing: {@code BatchMatMul} and its own gradient. */
-    NOTHING,
-    /** The transformed kernel. */
-    KERNEL,
-    /** The transformed kernel and the transformed tiles. */
-    KERNEL_AND_TILES
+  /**
+   * The product of the tiles of {@code pixels} ({@code [pixels, cin]}) at {@code rows} (their
+   * position-major gather indices, {@code t²} per tile), transformed by {@code inputTransform}
+   * ({@code t² x t²}), with {@code kernel} ({@code [t², cin, cout]}): {@code [t², tiles, cout]}.
+   * For a graph that is not differentiated: plain ops.
+   */
+  static Operand<TFloat32> forInference(Ops tf, Operand<TFloat32> pixels, Operand<TInt32> rows,
+      float[][] inputTransform, Operand<TFloat32> kernel) {
+    return tf.train.batchMatMul(tiles(tf, pixels, rows, tf.constant(inputTransform), inputTransform.length,
+        (int) pixels.shape().get(1)), kernel, TFloat32.class);
   }
 
   /**
-   * {@code tiles x kernel} batched over the first axis, whose gradient recomputes what
-   * {@code recompute} says; a plain {@code BatchMatMul} where this process cannot register the
-   * gradient (TensorFlow Java's Windows build).
+   * {@link #forInference}'s product whose gradient rebuilds the tiles and the kernel and computes
+   * the pixels' gradient in {@code chunks} chunks of input channels (1 to cin); a plain product
+   * where this process cannot register the gradient (TensorFlow Java's Windows build).
    */
-  static Operand<TFloat32> of(Ops tf, Operand<TFloat32> tiles, Operand<TFloat32> kernel, Recompute recompute) {
-    if (recompute == Recompute.NOTHING || !AVAILABLE) {
-      return tf.train.batchMatMul(tiles, kernel, TFloat32.class);
+  static Operand<TFloat32> forTraining(Ops tf, Operand<TFloat32> pixels, Operand<TInt32> rows,
+      float[][] inputTransform, Operand<TFloat32> kernel, int chunks) {
+    int in = (int) pixels.shape().get(1);
+    if (chunks < 1 || chunks > in) {
+      throw new IllegalArgumentException("chunks must be 1 to " + in + " (the input channels), got " + chunks);
     }
-    return passedThrough(tf, tiles, kernel, recompute == Recompute.KERNEL_AND_TILES);
-  }
-
-  private static Operand<TFloat32> passedThrough(Ops tf, Operand<TFloat32> tiles, Operand<TFloat32> kernel,
-      boolean recomputeTiles) {
+    if (!PassThrough.AVAILABLE) {
+      return forInference(tf, pixels, rows, inputTransform, kernel);
+    }
+    Operand<TFloat32> tiles = tiles(tf, pixels, rows, tf.constant(inputTransform), inputTransform.length, in);
     Operand<TFloat32> product = tf.train.batchMatMul(tf.stopGradient(tiles), tf.stopGradient(kernel), TFloat32.class);
-    Output<?> passed = tf.scope().opBuilder("Print", "WinogradProduct")
-        .addInput(product.asOutput())
-        .addInputList(new Output<?>[] {tiles.asOutput(), kernel.asOutput()})
-        .setAttr("message", MARK + (recomputeTiles ? ":tiles" : ""))
-        .setAttr("first_n", 0L)
-        .build()
-        .output(0);
-    return cast(passed);
+    // The gradient cannot ask the graph for shapes (TensorFlow holds the graph's lock while it
+    // builds gradients), so the message carries the sizes it needs.
+    return PassThrough.of(tf, "WinogradProduct", product, List.of(pixels, kernel),
+        MARK + ":" + chunks + ":" + inputTransform.length + ":" + in);
   }
 
-  private static boolean registerOnce() {
-    return TensorFlow.registerCustomGradient("Print", WinogradProduct::gradient) || differentiates();
+  /**
+   * {@code Reshape(MatMul(transform, Reshape(GatherV2(pixels, rows))))}: {@code [t², tiles, cin]}
+   * from the {@code t² x t²} transform and pixels of {@code in} channels.
+   */
+  private static Operand<TFloat32> tiles(Ops tf, Operand<TFloat32> pixels, Operand<TInt32> rows,
+      Operand<TFloat32> transform, int positions, int in) {
+    Operand<TFloat32> gathered = tf.reshape(tf.gather(pixels, rows, tf.constant(0)),
+        tf.constant(new int[] {positions, -1}));
+    return tf.reshape(tf.linalg.matMul(transform, gathered), tf.constant(new int[] {positions, -1, in}));
   }
 
-  private static List<Operand<?>> gradient(Ops tf, GraphOperation op, List<Output<?>> gradients) {
-    String message = op.attributes().getAttrString("message");
-    if (!message.startsWith(MARK)) {
-      throw new IllegalStateException("no gradient for Print op " + op.name() + " (not a Winograd product)");
-    }
+  /**
+   * The gradients of the pass-through's inputs: the product (behind {@code StopGradient}, so never
+   * used), the pixels and the kernel.
+   */
+  static List<Operand<?>> gradient(Ops tf, GraphOperation op, String message, Operand<TFloat32> upstream) {
+    String[] sizes = message.substring(MARK.length() + 1).split(":");
+    int chunks = Integer.parseInt(sizes[0]);
+    int positions = Integer.parseInt(sizes[1]);
+    int in = Integer.parseInt(sizes[2]);
+    Operand<TFloat32> pixels = PassThrough.cast(op.input(1));
+    Operand<TFloat32> kernel = PassThrough.cast(rebuild(tf, op.input(2), KERNEL_OPS, upstream));
+    // The forward ops, from the product back: BatchMatMul(StopGradient(tiles), ...), tiles =
+    // Reshape(MatMul(transform, Reshape(GatherV2(pixels, rows, 0)))).
+    GraphOperation product = producer(op.input(0), "BatchMatMulV3");
+    GraphOperation tiles = producer(producer(product.input(0), "StopGradient").input(0), "Reshape");
+    GraphOperation transform = producer(tiles.input(0), "MatMul");
+    GraphOperation gather = producer(producer(transform.input(1), "Reshape").input(0), "GatherV2");
+    Operand<TFloat32> inputTransform = PassThrough.cast(transform.input(0));
     @SuppressWarnings("unchecked")
-    Operand<TFloat32> upstream = (Operand<TFloat32>) gradients.get(0);
-    Operand<TFloat32> kernel = cast(rebuild(tf, op.input(2), KERNEL_OPS, upstream));
-    Operand<TFloat32> tiles = cast(message.endsWith(":tiles") ? rebuild(tf, op.input(1), TILE_OPS, upstream)
-        : op.input(1));
-    // BatchMatMul's gradient: d tiles = d product . kernel^T, d kernel = tiles^T . d product.
-    Operand<TFloat32> dTiles = tf.train.batchMatMul(upstream, kernel, TFloat32.class, BatchMatMul.adjY(true));
-    Operand<TFloat32> dKernel = tf.train.batchMatMul(tiles, upstream, TFloat32.class, BatchMatMul.adjX(true));
-    // The product's own input is behind StopGradient, so what it gets here is never used.
-    return List.of(upstream, dTiles, dKernel);
+    Operand<TInt32> rows = (Operand<TInt32>) gather.input(1);
+    Operand<TInt32> pixelCount = tf.gather(tf.shape(pixels), tf.constant(0), tf.constant(0));
+
+    List<Operand<TFloat32>> pixelGradients = new ArrayList<>();
+    List<Operand<TFloat32>> kernelGradients = new ArrayList<>();
+    List<Op> previous = List.of(upstream);
+    for (int c = 0; c < chunks; c++) {
+      int from = in * c / chunks;
+      int width = in * (c + 1) / chunks - from;
+      // Waiting for the previous chunk keeps one chunk's buffers alive at a time, and keeps the
+      // first from running in the forward pass (or being merged with the forward pass's gather).
+      Operand<TFloat32> waiting = waitFor(tf, pixels, previous);
+      Operand<TFloat32> chunkPixels = chunks == 1 ? waiting
+          : tf.slice(waiting, tf.constant(new int[] {0, from}), tf.constant(new int[] {-1, width}));
+      Operand<TFloat32> chunkKernel = chunks == 1 ? kernel
+          : tf.slice(kernel, tf.constant(new int[] {0, from, 0}), tf.constant(new int[] {-1, width, -1}));
+      Operand<TFloat32> chunkTiles = tiles(tf.withSubScope("Recomputed"), chunkPixels, rows, inputTransform,
+          positions, width);
+      // BatchMatMul's gradient: d kernel = tiles^T . d product, d tiles = d product . kernel^T.
+      Operand<TFloat32> dKernel = tf.train.batchMatMul(chunkTiles, upstream, TFloat32.class, BatchMatMul.adjX(true));
+      Operand<TFloat32> dTiles = tf.train.batchMatMul(upstream, chunkKernel, TFloat32.class, BatchMatMul.adjY(true));
+      // MatMul's and GatherV2's gradients: transform back, sum each tile value into its pixel.
+      Operand<TFloat32> dGathered = tf.reshape(tf.linalg.matMul(inputTransform,
+          tf.reshape(dTiles, tf.constant(new int[] {positions, -1})), MatMul.transposeA(true)),
+          tf.constant(new int[] {-1, width}));
+      Operand<TFloat32> dPixels = tf.math.unsortedSegmentSum(dGathered, rows, pixelCount);
+      pixelGradients.add(dPixels);
+      kernelGradients.add(dKernel);
+      previous = List.of(dPixels, dKernel);
+    }
+    Operand<TFloat32> dPixels = chunks == 1 ? pixelGradients.get(0) : tf.concat(pixelGradients, tf.constant(1));
+    Operand<TFloat32> dKernel = chunks == 1 ? kernelGradients.get(0) : tf.concat(kernelGradients, tf.constant(1));
+    return List.of(upstream, dPixels, dKernel);
+  }
+
+  /**
+   * {@code value} through an {@code Identity} that runs after {@code ops} (a scope with control
+   * dependencies cannot be used while TensorFlow builds gradients; an op builder's control inputs can).
+   */
+  private static Operand<TFloat32> waitFor(Ops tf, Operand<TFloat32> value, List<Op> ops) {
+    GraphOperationBuilder identity = (GraphOperationBuilder) tf.scope().opBuilder("Identity", "Chunk");
+    identity.addInput(value.asOutput());
+    for (Op op : ops) {
+      identity.addControlInput(op.op());
+    }
+    return PassThrough.cast(identity.build().output(0));
+  }
+
+  /** The op that computed {@code value}, checked to be of {@code type}. */
+  private static GraphOperation producer(Output<?> value, String type) {
+    GraphOperation op = (GraphOperation) value.op();
+    if (!op.type().equals(type)) {
+      throw new IllegalStateException("a Winograd product's " + type + " expected, found " + op.type() + " " + op.name());
+    }
+    return op;
   }
 
   /**
    * A copy of the {@code depth} ops that computed {@code value} ({@code Reshape}, {@code MatMul}
-   * without transposes, {@code GatherV2}: ops whose other attributes follow from their inputs),
-   * each waiting for {@code after}, reading the same inputs below them; constants and ops of other
-   * types are not copied. The control input keeps the copy from running before the product's
-   * gradient exists, and keeps Grappler from merging it with the forward pass's op.
+   * without transposes: ops whose other attributes follow from their inputs), each waiting for
+   * {@code after}, reading the same inputs below them; constants and ops of other types are not
+   * copied. The control input keeps the copy from running before the product's gradient exists,
+   * and keeps Grappler from merging it with the forward pass's op.
    */
   private static Output<?> rebuild(Ops tf, Output<?> value, int depth, Operand<?> after) {
     GraphOperation op = (GraphOperation) value.op();
-    if (depth == 0 || !List.of("Reshape", "MatMul", "GatherV2").contains(op.type())) {
+    if (depth == 0 || !List.of("Reshape", "MatMul").contains(op.type())) {
       return value;
     }
     if (op.type().equals("MatMul")
@@ -125,24 +184,5 @@ final class WinogradProduct {
       copy.addInput(rebuild(tf, op.input(i), depth - 1, after));
     }
     return copy.addControlInput(after.op()).build().output(value.index());
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Operand<TFloat32> cast(Output<?> value) {
-    return (Operand<TFloat32>) value;
-  }
-
-  /** Whether a graph holding a Winograd product can be differentiated in this process. */
-  private static boolean differentiates() {
-    try (Graph graph = new Graph()) {
-      Ops tf = Ops.create(graph);
-      Placeholder<TFloat32> a = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, 1, 1)));
-      Operand<TFloat32> one = tf.constant(new float[][] {{1}});
-      Operand<TFloat32> b = tf.reshape(tf.linalg.matMul(one, one), tf.constant(new int[] {1, 1, 1}));
-      graph.addGradients(passedThrough(tf, a, b, false).asOutput(), new Output<?>[] {a.asOutput()});
-      return true;
-    } catch (RuntimeException e) {
-      return false;
-    }
   }
 }

@@ -50,7 +50,7 @@ class ConvolutionLoweringTest {
     @Override
     public String toString() {
       return lowering == ConvolutionLowering.WINOGRAD ? lowering + " " + rule.form() + ", else " + rule.rest()
-          : lowering.toString();
+          + (rule.gradientChunkBytes() == 1 ? ", gradients by channel" : "") : lowering.toString();
     }
   }
 
@@ -60,7 +60,10 @@ class ConvolutionLoweringTest {
         Lowering.of(ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradForm.F4),
         // Without oneDNN: Winograd's form beside TensorFlow's Conv2D and Conv2DBackpropInput.
         new Lowering(ConvolutionLowering.WINOGRAD, new ModelCompiler.WinogradRule(0, 0, 0, ModelCompiler.WinogradForm.F4,
-            ConvolutionLowering.NATIVE)));
+            ConvolutionLowering.NATIVE)),
+        // Training graphs whose Winograd layers compute their gradients one input channel at a time.
+        new Lowering(ConvolutionLowering.WINOGRAD, new ModelCompiler.WinogradRule(0, 0, 0, ModelCompiler.WinogradForm.F4,
+            ConvolutionLowering.MATMUL, 1)));
   }
 
   static List<Named<ModelSpec>> nets() {
@@ -106,11 +109,14 @@ class ConvolutionLoweringTest {
   void winogradGradientsAreTheSameBitForBitFromTwoBuilds() {
     ModelSpec spec = UNet.builder().depth(2).baseFilters(8).build();
     int tile = spec.geometry().validInputAbove(spec.geometry().smallestValidInput()).getAsInt();
-    Lowering winograd = Lowering.of(ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradForm.F4);
-    Outputs first = run(spec, tile, winograd);
-    Outputs second = run(spec, tile, winograd);
-    for (int i = 0; i < first.values().size(); i++) {
-      assertArrayEquals(first.values().get(i), second.values().get(i), first.names().get(i));
+    for (Lowering winograd : List.of(Lowering.of(ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradForm.F4),
+        new Lowering(ConvolutionLowering.WINOGRAD, new ModelCompiler.WinogradRule(0, 0, 0, ModelCompiler.WinogradForm.F4,
+            ConvolutionLowering.MATMUL, 1)))) {
+      Outputs first = run(spec, tile, winograd);
+      Outputs second = run(spec, tile, winograd);
+      for (int i = 0; i < first.values().size(); i++) {
+        assertArrayEquals(first.values().get(i), second.values().get(i), winograd + ": " + first.names().get(i));
+      }
     }
   }
 

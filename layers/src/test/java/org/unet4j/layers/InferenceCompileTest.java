@@ -100,6 +100,34 @@ class InferenceCompileTest {
   }
 
   @Test
+  void dropoutIsTheIdentityInAnInferenceGraphAndDrawsNothing() {
+    ModelSpec withDropout = UNet.builder().depth(1).baseFilters(8).dropout(0.5).build();
+    try (CompiledModel training = ModelCompiler.compile(withDropout, OptionalInt.of(TILE), 7,
+            ConvolutionLowering.WINOGRAD, EVERYWHERE, ModelCompiler.KernelTransform.EVERY_RUN);
+         CompiledModel inference = ModelCompiler.compile(withDropout, OptionalInt.of(TILE), 7,
+             ConvolutionLowering.WINOGRAD, EVERYWHERE, ModelCompiler.KernelTransform.ONCE_PER_SESSION);
+         TFloat32 image = Tensors.image(inference, 11, 2, TILE, TILE)) {
+      assertTrue(opTypes(training).contains("StatelessRandomUniform"), "the training graph draws its masks");
+      assertFalse(opTypes(inference).contains("StatelessRandomUniform"), "the inference graph draws nothing");
+      float[] expected;
+      try (Session session = new Session(training.graph())) {
+        session.initialize();
+        expected = logits(session, training, image);
+      }
+      try (Session session = new Session(inference.graph())) {
+        session.initialize();
+        assertClose(expected, logits(session, inference, image));
+      }
+    }
+  }
+
+  private static java.util.Set<String> opTypes(CompiledModel model) {
+    java.util.Set<String> types = new java.util.HashSet<>();
+    model.graph().operations().forEachRemaining(op -> types.add(op.type()));
+    return types;
+  }
+
+  @Test
   void theInferenceEntryPointChecksTheTile() {
     org.unet4j.dsl.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(
         org.unet4j.dsl.SpecException.class, () -> ModelCompiler.compileForInference(SPEC, TILE + 1, 1));

@@ -2,6 +2,7 @@ package org.unet4j.layers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -10,21 +11,23 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The Winograd product whose gradient recomputes its operands gives the gradients of
- * {@code BatchMatMul}'s own gradient, to the bit, and its backward pass reads none of the operands
- * of the forward pass (which is what frees them early).
+ * The Winograd product whose gradient rebuilds its operands and computes the pixels' gradient in
+ * channel chunks gives the gradients of TensorFlow's own ops ({@code GatherV2}, {@code MatMul},
+ * {@code BatchMatMul}), and its backward pass reads no operand of the forward pass (which is what
+ * frees them early).
  */
 class WinogradProductTest {
   /** Positions (t²), tiles, input and output channels: small and odd. */
@@ -35,54 +38,55 @@ class WinogradProductTest {
   /** Pixels of the input the tiles are gathered from. */
   private static final int PIXELS = 7;
 
-  /** The graph of a product and the gradients of {@code sum(product * r)} by the input pixels and the kernel. */
+  /** The graph of a product and the gradients of {@code sum(product * r)} by the input pixels and the weights. */
   private record Product(Graph graph, Placeholder<TFloat32> pixels, Placeholder<TFloat32> weights,
-      Operand<TFloat32> tiles, Operand<TFloat32> kernel, Output<?>[] gradients) {}
+      Operand<TFloat32> kernel, Operand<TFloat32> product, Output<?>[] gradients) {}
 
   /**
-   * The operands built as the compiler builds them: tiles gathered from pixels and transformed by a
-   * constant matrix, a kernel transformed by another.
+   * The operands built as the compiler builds them: tiles gathered from pixels (every pixel at
+   * least once, some several times) and transformed by a constant matrix, a kernel transformed by
+   * another; {@code chunks} 0 for TensorFlow's own gradients.
    */
-  private static Product product(Graph graph, WinogradProduct.Recompute recompute) {
+  private static Product product(Graph graph, int chunks) {
     Ops tf = Ops.create(graph);
-    Placeholder<TFloat32> pixels = tf.placeholder(TFloat32.class);
+    Placeholder<TFloat32> pixels = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(PIXELS, IN)));
     Placeholder<TFloat32> weights = tf.placeholder(TFloat32.class);
     int[] rows = new int[POSITIONS * TILES];
     for (int i = 0; i < rows.length; i++) {
       rows[i] = (i * 3) % PIXELS;
     }
-    Operand<TFloat32> gathered = tf.reshape(tf.gather(tf.reshape(pixels, tf.constant(new int[] {-1, IN})),
-        tf.constant(rows), tf.constant(0)), tf.constant(new int[] {POSITIONS, -1}));
-    Operand<TFloat32> tiles = tf.reshape(tf.linalg.matMul(constant(tf, POSITIONS, POSITIONS, 1), gathered),
-        tf.constant(new int[] {POSITIONS, TILES, IN}));
-    Operand<TFloat32> kernel = tf.reshape(tf.linalg.matMul(constant(tf, POSITIONS, 2, 2),
+    float[][] transform = matrix(POSITIONS, POSITIONS, 1);
+    Operand<TFloat32> kernel = tf.reshape(tf.linalg.matMul(tf.constant(matrix(POSITIONS, 2, 2)),
         tf.reshape(weights, tf.constant(new int[] {2, IN * OUT}))), tf.constant(new int[] {POSITIONS, IN, OUT}));
-    Operand<TFloat32> product = WinogradProduct.of(tf, tiles, kernel, recompute);
-    Operand<TFloat32> r = tf.reshape(constant(tf, POSITIONS, TILES * OUT, 3),
+    Operand<TFloat32> product = chunks == 0
+        ? WinogradProduct.forInference(tf, pixels, tf.constant(rows), transform, kernel)
+        : WinogradProduct.forTraining(tf, pixels, tf.constant(rows), transform, kernel, chunks);
+    Operand<TFloat32> r = tf.reshape(tf.constant(matrix(POSITIONS, TILES * OUT, 3)),
         tf.constant(new int[] {POSITIONS, TILES, OUT}));
     Operand<TFloat32> loss = tf.sum(tf.math.mul(product, r), tf.constant(new int[] {0, 1, 2}));
     Output<?>[] gradients = graph.addGradients(loss.asOutput(),
         new Output<?>[] {pixels.asOutput(), weights.asOutput()});
-    return new Product(graph, pixels, weights, tiles, kernel, gradients);
+    return new Product(graph, pixels, weights, kernel, product, gradients);
   }
 
-  /** A constant matrix of seeded Gaussian values (rows x columns). */
-  private static Operand<TFloat32> constant(Ops tf, int rows, int columns, long seed) {
+  /** A matrix of seeded Gaussian values (rows x columns). */
+  private static float[][] matrix(int rows, int columns, long seed) {
     float[] values = Tensors.gaussian(seed, rows * columns);
     float[][] matrix = new float[rows][columns];
     for (int r = 0; r < rows; r++) {
       System.arraycopy(values, r * columns, matrix[r], 0, columns);
     }
-    return tf.constant(matrix);
+    return matrix;
   }
 
-  private static List<float[]> gradients(WinogradProduct.Recompute recompute) {
+  /** The product and the two gradients. */
+  private static List<float[]> run(int chunks) {
     try (Graph graph = new Graph()) {
-      Product p = product(graph, recompute);
+      Product p = product(graph, chunks);
       try (Session session = Tensors.quickSession(graph);
           TFloat32 pixels = Tensors.of(Tensors.gaussian(4, PIXELS * IN), PIXELS, IN);
           TFloat32 weights = Tensors.of(Tensors.gaussian(5, 2 * IN * OUT), 2, IN * OUT)) {
-        Session.Runner runner = session.runner().feed(p.pixels(), pixels).feed(p.weights(), weights);
+        Session.Runner runner = session.runner().feed(p.pixels(), pixels).feed(p.weights(), weights).fetch(p.product());
         for (Output<?> g : p.gradients()) {
           runner.fetch(g);
         }
@@ -98,46 +102,70 @@ class WinogradProductTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = WinogradProduct.Recompute.class, names = {"KERNEL", "KERNEL_AND_TILES"})
-  void recomputedOperandsGiveBatchMatMulsOwnGradientsToTheBit(WinogradProduct.Recompute recompute) {
-    List<float[]> own = gradients(WinogradProduct.Recompute.NOTHING);
-    List<float[]> recomputed = gradients(recompute);
-    assertEquals(2, recomputed.size());
-    assertEquals(PIXELS * IN, recomputed.get(0).length);
-    assertArrayEquals(own.get(0), recomputed.get(0), "gradient of the pixels");
-    assertArrayEquals(own.get(1), recomputed.get(1), "gradient of the weights");
+  @ValueSource(ints = {1, 2, 3})
+  void rebuiltOperandsAndChunksGiveTensorFlowsOwnGradients(int chunks) {
+    List<float[]> own = run(0);
+    List<float[]> rebuilt = run(chunks);
+    assertEquals(3, rebuilt.size());
+    assertArrayEquals(own.get(0), rebuilt.get(0), "product");
+    assertEquals(PIXELS * IN, rebuilt.get(1).length);
+    assertArrayEquals(own.get(1), rebuilt.get(1), 1e-5f, "gradient of the pixels");
+    assertArrayEquals(own.get(2), rebuilt.get(2), 1e-5f, "gradient of the weights");
+    if (chunks == 1) {
+      // The same ops in the same order as TensorFlow's gradients: the same bits.
+      assertArrayEquals(own.get(1), rebuilt.get(1), "gradient of the pixels, bit for bit");
+      assertArrayEquals(own.get(2), rebuilt.get(2), "gradient of the weights, bit for bit");
+    }
     // Not zero: the comparison means something.
-    assertTrue(sumOfSquares(recomputed.get(1)) > 0);
+    assertTrue(sumOfSquares(rebuilt.get(1)) > 0 && sumOfSquares(rebuilt.get(2)) > 0);
   }
 
   @ParameterizedTest
-  @EnumSource(value = WinogradProduct.Recompute.class, names = {"KERNEL", "KERNEL_AND_TILES"})
-  void theBackwardPassReadsNoOperandOfTheForwardPassItRecomputes(WinogradProduct.Recompute recompute) {
+  @ValueSource(ints = {1, 3})
+  void theBackwardPassReadsNoOperandOfTheForwardPass(int chunks) {
     try (Graph graph = new Graph()) {
-      Product p = product(graph, recompute);
+      Product p = product(graph, chunks);
       // The forward kernel feeds only the forward product (through StopGradient) and the pass-through.
-      assertEquals(Set.of("StopGradient", "Print"), consumerTypes(p.kernel()));
-      if (recompute == WinogradProduct.Recompute.KERNEL_AND_TILES) {
-        assertEquals(Set.of("StopGradient", "Print"), consumerTypes(p.tiles()));
-      } else {
-        // The tiles are kept: the kernel's gradient reads them.
-        assertTrue(consumerTypes(p.tiles()).contains("BatchMatMulV3"), consumerTypes(p.tiles()).toString());
-      }
+      assertEquals(Set.of("StopGradient", "Print"), consumerTypes(p.kernel().asOutput()));
+      // The forward tiles feed only the forward product.
+      GraphOperation forward = (GraphOperation) p.product().op();
+      GraphOperation batchMatMul = (GraphOperation) forward.input(0).op();
+      GraphOperation stop = (GraphOperation) batchMatMul.input(0).op();
+      assertEquals("StopGradient", stop.type());
+      assertEquals(Set.of("StopGradient"), consumerTypes(stop.input(0)));
+      // The backward pass sums one chunk of tile gradients into the pixels at a time.
+      assertEquals(chunks, count(graph, "UnsortedSegmentSum"));
     }
   }
 
   @Test
-  void withoutRecomputationTheProductIsBatchMatMul() {
+  void chunksMustBeOneToTheInputChannels() {
     try (Graph graph = new Graph()) {
-      Product p = product(graph, WinogradProduct.Recompute.NOTHING);
-      assertEquals(Set.of("BatchMatMulV3"), consumerTypes(p.kernel()).stream().filter(t -> !t.startsWith("Shape"))
-          .collect(Collectors.toSet()));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> product(graph, IN + 1));
+      assertTrue(e.getMessage().contains("chunks must be 1 to 3 (the input channels), got 4"), e.getMessage());
     }
   }
 
-  private static Set<String> consumerTypes(Operand<TFloat32> value) {
+  @Test
+  void forInferenceTheProductIsBatchMatMul() {
+    try (Graph graph = new Graph()) {
+      Product p = product(graph, 0);
+      assertEquals("BatchMatMulV3", p.product().op().type());
+      assertEquals(0, count(graph, "Print"));
+    }
+  }
+
+  private static Set<String> consumerTypes(Output<?> value) {
     GraphOperation op = (GraphOperation) value.op();
-    return op.consumers().stream().map(GraphOperation::type).collect(Collectors.toSet());
+    return op.consumers().stream().map(GraphOperation::type).filter(t -> !t.startsWith("Shape")).collect(Collectors.toSet());
+  }
+
+  private static int count(Graph graph, String type) {
+    int n = 0;
+    for (var it = graph.operations(); it.hasNext(); ) {
+      n += it.next().type().equals(type) ? 1 : 0;
+    }
+    return n;
   }
 
   private static double sumOfSquares(float[] values) {
