@@ -145,7 +145,10 @@ public final class ModelCompiler {
       checkArgument(gradientChunkBytes > 0, "gradientChunkBytes must be positive, got %s", gradientChunkBytes);
     }
 
-    /** A rule whose training graphs chunk a layer's backward pass by {@value #GRADIENT_CHUNK_BYTES} bytes of tiles. */
+    /**
+     * A rule whose training graphs chunk a layer's backward pass by
+     * {@value ModelCompiler#GRADIENT_CHUNK_BYTES} bytes of tiles.
+     */
     WinogradRule(int minChannels, int minWidestChannels, long minFlops, WinogradForm form, ConvolutionLowering rest) {
       this(minChannels, minWidestChannels, minFlops, form, rest, GRADIENT_CHUNK_BYTES);
     }
@@ -759,7 +762,8 @@ public final class ModelCompiler {
     }
     if (form != ConvolutionForm.MATMUL) {
       WinogradForm winograd = winogradRule.form();
-      return winograd(tf, x, winogradKernel(path, tf, w, winograd), out, pointwise, winograd, gradientChunks(x, winograd));
+      return winograd(tf, x, winogradKernel(path, tf, w, winograd), out, pointwise, winograd,
+          gradientChunks(x, winograd));
     }
     Operand<TInt32> height = tf.math.sub(dim(tf, x, 1), tf.constant(kernel - 1));
     Operand<TInt32> width = tf.math.sub(dim(tf, x, 2), tf.constant(kernel - 1));

@@ -54,7 +54,8 @@ final class OutputGradientActivation {
       case "Relu" -> tf.nn.reluGrad(upstream, output);
       case "LeakyRelu" -> tf.data.leakyReluGrad(upstream, output,
           LeakyReluGrad.alpha(activation.attributes().getAttrFloat("alpha")));
-      default -> throw new IllegalStateException("no output gradient for " + activation.type() + " " + activation.name());
+      default -> throw new IllegalStateException(
+          "no output gradient for " + activation.type() + " " + activation.name());
     };
     return List.of(upstream, pre);
   }

@@ -28,7 +28,10 @@ final class PassThrough {
 
   private PassThrough() {}
 
-  /** {@code value} passed through a {@code Print} named {@code name} with {@code message}, carrying {@code operands}. */
+  /**
+   * {@code value} passed through a {@code Print} named {@code name} with {@code message}, carrying
+   * {@code operands}.
+   */
   static Operand<TFloat32> of(Ops tf, String name, Operand<TFloat32> value, List<Operand<?>> operands, String message) {
     Output<?>[] carried = operands.stream().map(Operand::asOutput).toArray(Output<?>[]::new);
     Output<?> passed = tf.scope().opBuilder("Print", name)
