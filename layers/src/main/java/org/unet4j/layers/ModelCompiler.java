@@ -98,7 +98,7 @@ public final class ModelCompiler {
    * rebuilds at a time ({@link WinogradRule#gradientChunkBytes()}): the tiles, their gradient and
    * its inverse transform are each that large while a chunk is computed.
    */
-  static final long GRADIENT_CHUNK_BYTES = 64L << 20;
+  static final long GRADIENT_CHUNK_BYTES = 128L << 20;
 
   /**
    * System property that sets the lowering of {@link #compile(ModelSpec, int, long)} for the whole
