@@ -48,6 +48,12 @@ public final class InferenceOverrides {
       + " inference.instancesPerClass).")
   @Nullable Boolean instancesPerClass;
 
+  @Option(names = "--thin-boundaries", negatable = true, description = "Thin the boundaries between the regions"
+      + " above the threshold to one-pixel dams, as the ISBI challenge's V_rand does: boundary pixels that join a region"
+      + " get the threshold + 0.01 in NAME_prob.tif and the labels are the thinned regions (2D nets; for images that"
+      + " cells tile); --no-thin-boundaries keeps them as predicted (default: the recipe's inference.thinBoundaries).")
+  @Nullable Boolean thinBoundaries;
+
   @Option(names = "--batch-size", paramLabel = "N", description = "Tiles predicted together (default: the recipe's"
       + " inference.batchSize).")
   @Nullable Integer batchSize;
@@ -106,6 +112,11 @@ public final class InferenceOverrides {
     return instancesPerClass;
   }
 
+  /** --thin-boundaries (true) or --no-thin-boundaries (false), or null for the recipe's setting. */
+  public @Nullable Boolean thinBoundaries() {
+    return thinBoundaries;
+  }
+
   /** The recipe's settings with every option given in place of its value. */
   public InferenceSpec applyTo(InferenceSpec recipe) {
     TestTimeAugmentation mode = tta();
@@ -115,7 +126,7 @@ public final class InferenceOverrides {
     Double seeds = seedThreshold();
     Integer planes = tileZ();
     InferenceSpec overridden = recipe.overriddenBy(tile(), batch, mode, foreground, method, seeds);
-    if (instancesPerClass == null && planes == null) {
+    if (instancesPerClass == null && planes == null && thinBoundaries == null) {
       return overridden;
     }
     InferenceSpec.Builder changed = overridden.toBuilder();
@@ -124,6 +135,9 @@ public final class InferenceOverrides {
     }
     if (planes != null) {
       changed.tileZ(planes);
+    }
+    if (thinBoundaries != null) {
+      changed.thinBoundaries(thinBoundaries);
     }
     return changed.build();
   }

@@ -30,7 +30,9 @@ import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
 import org.unet4j.recipes.data.SyntheticTiles;
+import org.unet4j.recipes.infer.BoundaryThinning;
 import org.unet4j.recipes.infer.InstanceSegmentation;
+import org.unet4j.recipes.infer.ProbabilityMap;
 import org.unet4j.recipes.model.ModelExport;
 import org.unet4j.recipes.train.Trainer;
 
@@ -262,6 +264,29 @@ class PredictCommandTest {
         image.toString());
     assertUserError(r, "unet4j predict: inference.instancesPerClass: the model of tiny has 2 classes, but instances"
         + " per class need a net of 3 or more");
+  }
+
+  /**
+   * --thin-boundaries writes the map the library thins at the threshold given, and its labels are the
+   * thinned regions; --no-thin-boundaries keeps the net's map.
+   */
+  @Test
+  void thinBoundariesWritesTheThinnedMap() {
+    Path image = dir.resolve("x.png");
+    ImageIo.writePng(image, discs(40, 40, PixelType.UINT8, 5));
+    CliRun plain = CliRun.of("predict", "--model", run(), "--out", dir.resolve("plain").toString(), "--threshold",
+        "0.3", "--no-thin-boundaries", image.toString());
+    assertEquals(0, plain.status(), plain.err());
+    CliRun thin = CliRun.of("predict", "--model", run(), "--out", dir.resolve("thin").toString(), "--threshold", "0.3",
+        "--thin-boundaries", image.toString());
+    assertEquals(0, thin.status(), thin.err());
+    float[] net = ImageIo.read(dir.resolve("plain/x_prob.tif")).pixels();
+    float[] written = ImageIo.read(dir.resolve("thin/x_prob.tif")).pixels();
+    assertArrayEquals(BoundaryThinning.thin(new ProbabilityMap(40, 40, 1, net), 0.3).foreground(), written);
+    int[] labels = ImageIo.read(dir.resolve("thin/x_labels.tif")).channelAsInts(0);
+    for (int i = 0; i < labels.length; i++) {
+      assertEquals(written[i] > 0.3, labels[i] != 0, "pixel " + i);
+    }
   }
 
   @Test

@@ -95,4 +95,14 @@ public class InferenceScope internal constructor(private val builder: InferenceS
         set(value) {
             builder.tileZ(value)
         }
+
+    /**
+     * Whether the boundaries between the regions above the threshold are thinned to one-pixel dams (the ISBI
+     * challenge's border thinning); the boundary pixels that join a region are raised to the threshold + 0.01.
+     */
+    public var thinBoundaries: Boolean
+        get() = builder.thinBoundaries()
+        set(value) {
+            builder.thinBoundaries(value)
+        }
 }

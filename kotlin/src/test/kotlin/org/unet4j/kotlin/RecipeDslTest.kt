@@ -207,6 +207,7 @@ class RecipeDslTest {
                 instanceClass = 1
                 instancesPerClass = true
                 tileZ = 20
+                thinBoundaries = true
             }
         }
         assertEquals(
@@ -214,7 +215,7 @@ class RecipeDslTest {
             r.data,
         )
         assertEquals(
-            InferenceSpec(124, 2, TestTimeAugmentation.DIHEDRAL, 0.6, 5, true, InstanceMethod.WATERSHED, 0.8, ProbabilityOf.BACKGROUND, 1, 3.5, true, 20),
+            InferenceSpec(124, 2, TestTimeAugmentation.DIHEDRAL, 0.6, 5, true, InstanceMethod.WATERSHED, 0.8, ProbabilityOf.BACKGROUND, 1, 3.5, true, 20, true),
             r.inference,
         )
         val stacks = recipe("s") {

@@ -95,7 +95,7 @@ record Finishing(ImageSurvey survey, ImageRow.Status status, @Nullable ImageStat
       Image input = pages.get(page);
       float[] foreground = parts.foreground(page, input.width(), input.height());
       // The foreground alone is a one-class map: it writes and labels as the full map does.
-      ProbabilityMap map = new ProbabilityMap(input.width(), input.height(), 1, foreground);
+      ProbabilityMap map = predictor.postProcessed(new ProbabilityMap(input.width(), input.height(), 1, foreground));
       maps.add(map);
       labels.add(predictor.labels(map));
     }

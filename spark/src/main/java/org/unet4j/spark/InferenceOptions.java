@@ -27,10 +27,13 @@ import org.unet4j.recipes.model.ModelSource;
  * @param seedThreshold the watershed's seed threshold 0..1, or null for the recipe's
  * @param instancesPerClass whether a net of 3 or more classes also writes each class's instances
  *     ({@code NAME_class_labels.tif}), or null for the recipe's
+ * @param thinBoundaries whether the boundaries between the regions above the threshold are thinned to
+ *     one-pixel dams ({@code inference.thinBoundaries}), or null for the recipe's
  */
 public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSize,
     @Nullable TestTimeAugmentation tta, @Nullable Double threshold, @Nullable InstanceMethod instances,
-    @Nullable Double seedThreshold, @Nullable Boolean instancesPerClass) implements Serializable {
+    @Nullable Double seedThreshold, @Nullable Boolean instancesPerClass, @Nullable Boolean thinBoundaries)
+    implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public InferenceOptions {
@@ -42,23 +45,39 @@ public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSi
         "a seed threshold is a probability 0..1, got %s", seedThreshold);
   }
 
-  /** These overrides, instances per class as the recipe says. */
+  /** These overrides, the boundaries thinned or not as the recipe says. */
+  public InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSize, @Nullable TestTimeAugmentation tta,
+      @Nullable Double threshold, @Nullable InstanceMethod instances, @Nullable Double seedThreshold,
+      @Nullable Boolean instancesPerClass) {
+    this(tile, batchSize, tta, threshold, instances, seedThreshold, instancesPerClass, null);
+  }
+
+  /** These overrides, instances per class and thinned boundaries as the recipe says. */
   public InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSize, @Nullable TestTimeAugmentation tta,
       @Nullable Double threshold, @Nullable InstanceMethod instances, @Nullable Double seedThreshold) {
-    this(tile, batchSize, tta, threshold, instances, seedThreshold, null);
+    this(tile, batchSize, tta, threshold, instances, seedThreshold, null, null);
   }
 
   /** No overrides: the recipe's settings. */
   public static InferenceOptions none() {
-    return new InferenceOptions(null, null, null, null, null, null, null);
+    return new InferenceOptions(null, null, null, null, null, null, null, null);
   }
 
   /** The recipe's settings with these overrides. */
   public InferenceSpec applyTo(InferenceSpec recipe) {
     checkNotNull(recipe, "recipe");
     InferenceSpec overridden = recipe.overriddenBy(tile, batchSize, tta, threshold, instances, seedThreshold);
-    return instancesPerClass == null ? overridden
-        : overridden.toBuilder().instancesPerClass(instancesPerClass).build();
+    if (instancesPerClass == null && thinBoundaries == null) {
+      return overridden;
+    }
+    InferenceSpec.Builder changed = overridden.toBuilder();
+    if (instancesPerClass != null) {
+      changed.instancesPerClass(instancesPerClass);
+    }
+    if (thinBoundaries != null) {
+      changed.thinBoundaries(thinBoundaries);
+    }
+    return changed.build();
   }
 
   /**

@@ -17,4 +17,14 @@ class InferenceOptionsTest {
     assertEquals(false, new InferenceOptions(null, null, null, null, null, null, false).applyTo(asked)
         .instancesPerClass());
   }
+
+  /** --thin-boundaries and --no-thin-boundaries reach the settings; unset, the recipe's stays. */
+  @Test
+  void thinBoundariesOverrideTheRecipe() {
+    InferenceSpec recipe = InferenceSpec.builder().build();
+    InferenceSpec thin = new InferenceOptions(null, null, null, null, null, null, null, true).applyTo(recipe);
+    assertEquals(recipe.toBuilder().thinBoundaries(true).build(), thin);
+    assertEquals(recipe, new InferenceOptions(null, null, null, null, null, null, null, false).applyTo(thin));
+    assertEquals(thin, new InferenceOptions(null, null, null, 0.5, null, null, null, null).applyTo(thin));
+  }
 }

@@ -2,6 +2,7 @@ package org.unet4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,7 +73,12 @@ class SparkPredictionTest {
 
   private static BatchResult predict(Path out, long unitTiles, boolean overwrite, @Nullable Path truth,
       Set<ObjectOutput> objects, String... images) {
-    BatchSettings settings = new BatchSettings(TinyRun.run().toString(), InferenceOptions.none(), out.toString(),
+    return predict(InferenceOptions.none(), out, unitTiles, overwrite, truth, objects, images);
+  }
+
+  private static BatchResult predict(InferenceOptions inference, Path out, long unitTiles, boolean overwrite,
+      @Nullable Path truth, Set<ObjectOutput> objects, String... images) {
+    BatchSettings settings = new BatchSettings(TinyRun.run().toString(), inference, out.toString(),
         truth == null ? null : truth.toString(), truth == null ? null : BatchSettings.CELLS_ABOVE_ZERO, overwrite,
         unitTiles, objects);
     List<InputImage> inputs = InputImage.of(PredictionInputs.resolve("IMAGES", List.of(images), Path.of(""), out));
@@ -187,6 +193,29 @@ class SparkPredictionTest {
     BatchResult whole = predict(dir.resolve("whole"), 1000, false, null, in.toString());
     assertEquals(4, whole.units());
     assertSameFiles(dir.resolve("single"), dir.resolve("whole"), expected);
+  }
+
+  /**
+   * With thinned boundaries, split images (their row bands thinned as one page once put together), stack pages
+   * and whole images give the images unet4j predict --thin-boundaries writes, which differ from the net's own.
+   */
+  @Test
+  void thinnedBoundariesAreThoseOfUnet4jPredict() throws IOException {
+    Path in = TinyRun.inputs(dir);
+    InferenceOptions thin = new InferenceOptions(null, null, null, null, null, null, null, true);
+    BatchResult result = predict(thin, dir.resolve("spark-thin"), 4, false, null, Set.of(), in.toString());
+    assertEquals(3 + 1 + 4 + 3, result.units());
+    unet4j("predict", "--model", TinyRun.run().toString(), "--out", dir.resolve("single-thin").toString(),
+        "--thin-boundaries", in.toString());
+    unet4j("predict", "--model", TinyRun.run().toString(), "--out", dir.resolve("single-net").toString(),
+        in.toString());
+    Set<String> expected = outputs(dir.resolve("single-thin"));
+    assertEquals(expected, outputs(dir.resolve("spark-thin")));
+    assertSameImages(dir.resolve("single-thin"), dir.resolve("spark-thin"), expected);
+    for (String image : List.of("a", "c")) {
+      assertNotEquals(ImageIo.readPages(dir.resolve("single-net").resolve(image + "_prob.tif")),
+          ImageIo.readPages(dir.resolve("single-thin").resolve(image + "_prob.tif")), image + " is thinned");
+    }
   }
 
   /**

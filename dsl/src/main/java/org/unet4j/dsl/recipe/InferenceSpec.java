@@ -45,7 +45,12 @@ public record InferenceSpec(
         + " true for a 2-class net is refused")
         @Default("false") boolean instancesPerClass,
     @Doc("a 3D net's input tile along z in planes (tile is the y and x size); 0 takes the valid size nearest tile")
-        @Default("0") @Range(min = 0, max = 65536) int tileZ) {
+        @Default("0") @Range(min = 0, max = 65536) int tileZ,
+    @Doc("thin the boundaries between the regions above threshold to one-pixel dams (the border thinning of the"
+        + " ISBI challenge's V_rand, a watershed of the thresholded foreground): boundary pixels that join a region get"
+        + " the foreground probability threshold + 0.01 in NAME_prob.tif, dams and every other pixel keep theirs, and"
+        + " the instance labels are the thinned regions; for images that cells tile (EM membranes), 2D nets")
+        @Default("false") boolean thinBoundaries) {
 
   /** The defaults of {@link #instances} and {@link #seedThreshold}. */
   private static final InstanceMethod DEFAULT_INSTANCES = InstanceMethod.COMPONENTS;
@@ -65,6 +70,14 @@ public record InferenceSpec(
     Specs.checkComponent(InferenceSpec.class, "instanceClass", instanceClass);
     Specs.checkComponent(InferenceSpec.class, "seedDepth", seedDepth);
     Specs.checkComponent(InferenceSpec.class, "tileZ", tileZ);
+  }
+
+  /** Boundaries as predicted ({@link #thinBoundaries} false): what every inference spec meant before that field. */
+  public InferenceSpec(int tile, int batchSize, TestTimeAugmentation tta, double threshold, int minObjectSize,
+      boolean fillHoles, InstanceMethod instances, double seedThreshold, ProbabilityOf probabilityOf,
+      int instanceClass, double seedDepth, boolean instancesPerClass, int tileZ) {
+    this(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold, probabilityOf,
+        instanceClass, seedDepth, instancesPerClass, tileZ, false);
   }
 
   /**
@@ -114,13 +127,13 @@ public record InferenceSpec(
     return new InferenceSpec(tile != null ? tile : this.tile, batchSize != null ? batchSize : this.batchSize,
         tta != null ? tta : this.tta, threshold != null ? threshold : this.threshold, minObjectSize, fillHoles,
         instances != null ? instances : this.instances, seedThreshold != null ? seedThreshold : this.seedThreshold,
-        probabilityOf, instanceClass, seedDepth, instancesPerClass, tileZ);
+        probabilityOf, instanceClass, seedDepth, instancesPerClass, tileZ, thinBoundaries);
   }
 
   /** These settings with another tile. */
   public InferenceSpec withTile(int tile) {
     return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
-        probabilityOf, instanceClass, seedDepth, instancesPerClass, tileZ);
+        probabilityOf, instanceClass, seedDepth, instancesPerClass, tileZ, thinBoundaries);
   }
 
   /** The recipe format's defaults, read from the {@code @Default} annotations. */
@@ -154,6 +167,7 @@ public record InferenceSpec(
     private double seedDepth;
     private boolean instancesPerClass;
     private int tileZ;
+    private boolean thinBoundaries;
 
     private Builder(InferenceSpec from) {
       this.tile = from.tile();
@@ -169,6 +183,7 @@ public record InferenceSpec(
       this.seedDepth = from.seedDepth();
       this.instancesPerClass = from.instancesPerClass();
       this.tileZ = from.tileZ();
+      this.thinBoundaries = from.thinBoundaries();
     }
 
     /** Input tile size in pixels; must be valid for the model. */
@@ -310,9 +325,22 @@ public record InferenceSpec(
       return tileZ;
     }
 
+    /**
+     * Whether the boundaries between the regions above the threshold are thinned to one-pixel dams, the
+     * boundary pixels that join a region raised just above the threshold.
+     */
+    public Builder thinBoundaries(boolean thinBoundaries) {
+      this.thinBoundaries = thinBoundaries;
+      return this;
+    }
+
+    public boolean thinBoundaries() {
+      return thinBoundaries;
+    }
+
     public InferenceSpec build() {
       return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
-          probabilityOf, instanceClass, seedDepth, instancesPerClass, tileZ);
+          probabilityOf, instanceClass, seedDepth, instancesPerClass, tileZ, thinBoundaries);
     }
   }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
+import org.unet4j.labels.BorderThinning;
 import org.unet4j.labels.ConnectedComponents;
 
 /**

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.util.List;
 import org.unet4j.dsl.model.Size3;
+import org.unet4j.labels.BorderThinning;
 import org.unet4j.labels.ConnectedComponents3d;
 import org.unet4j.labels.InstanceVolume;
 import org.unet4j.recipes.data.DataException;

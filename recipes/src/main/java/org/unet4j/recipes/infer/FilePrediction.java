@@ -63,7 +63,8 @@ public final class FilePrediction {
    * file is written under a temporary name and renamed, so a file of an output name is always
    * complete). A one-page file under the streaming policy's size is predicted in memory; larger
    * pages and every page of a stack are streamed by bands of rows, with the same results and the
-   * memory of a band ({@link StreamingPolicy}).
+   * memory of a band ({@link StreamingPolicy}); with {@code inference.thinBoundaries}, of a page, since
+   * thinning floods a whole page.
    *
    * @param name the output name, usually the file's name without its extension
    * @param progress the progress of each page, given a task name such as {@code "a.tif page 2/5"}
@@ -136,7 +137,7 @@ public final class FilePrediction {
     for (int page = 0; page < pages.size(); page++) {
       Image image = pages.get(page).all();
       String task = pages.size() == 1 ? name : name + " page " + (page + 1) + "/" + pages.size();
-      ProbabilityMap map = predictor.predict(image, progress.apply(task));
+      ProbabilityMap map = predictor.postProcessed(predictor.predict(image, progress.apply(task)));
       InstanceLabels instances = predictor.labels(map);
       counts.tiles += predictor.tileCount(image.width(), image.height());
       counts.objects += instances.cellCount();
@@ -201,12 +202,19 @@ public final class FilePrediction {
     try (BandLabelling labelling = new BandLabelling(width, height, inference, folder,
         files.labels().getFileName().toString())) {
       probabilities.beginPage(width, height, PixelType.FLOAT32);
-      predictor.streamBands(page, stats, streaming.bandRows(width, predictor.classes(), predictor.tiling().step()),
-          (firstRow, band) -> {
-        float[] foreground = band.foreground();
-        probabilities.writeRows(inference.probabilityOf().fromForeground(foreground), 0, band.height());
-        labelling.addRows(foreground, band.height());
-      }, progress);
+      if (inference.thinBoundaries()) {
+        // Thinning floods the whole page: the page is predicted whole, then written and labelled as one band.
+        float[] foreground = predictor.postProcessed(predictor.predict(page.all(), progress)).foreground();
+        probabilities.writeRows(inference.probabilityOf().fromForeground(foreground), 0, height);
+        labelling.addRows(foreground, height);
+      } else {
+        predictor.streamBands(page, stats, streaming.bandRows(width, predictor.classes(), predictor.tiling().step()),
+            (firstRow, band) -> {
+          float[] foreground = band.foreground();
+          probabilities.writeRows(inference.probabilityOf().fromForeground(foreground), 0, band.height());
+          labelling.addRows(foreground, band.height());
+        }, progress);
+      }
       probabilities.endPage();
       counts.tiles += predictor.tileCount(width, height);
       int objects = labelling.finish();

@@ -88,7 +88,7 @@ public final class Model implements AutoCloseable {
   /** As {@link #predict(Image)}, reporting tiles done to {@code progress}. */
   public Segmentation predict(Image image, TileProgress progress) {
     checkNotNull(image, "image");
-    ProbabilityMap map = predictor.predict(image, progress);
+    ProbabilityMap map = predictor.postProcessed(predictor.predict(image, progress));
     return new Segmentation(map, predictor.labels(map), predictor.classInstances(map));
   }
 

@@ -243,6 +243,17 @@ public final class Predictor implements AutoCloseable {
   }
 
   /**
+   * The map as this predictor's inference writes it and labels it: with {@code inference.thinBoundaries}, the
+   * boundaries between its regions above the threshold thinned to one-pixel dams ({@link BoundaryThinning});
+   * otherwise {@code map} itself. Give it a whole page: {@link #predict}'s map, or the bands of
+   * {@link #predictRows} put together (thinning floods the whole page).
+   */
+  public ProbabilityMap postProcessed(ProbabilityMap map) {
+    checkNotNull(map, "map");
+    return inference.thinBoundaries() ? BoundaryThinning.thin(map, inference.threshold()) : map;
+  }
+
+  /**
    * Instance labels from the foreground of {@code map} with this predictor's threshold, hole
    * filling and minimum object size ({@link InstanceSegmentation}); with an
    * {@code inference.instanceClass}, the objects seeded by that class and grown into the foreground

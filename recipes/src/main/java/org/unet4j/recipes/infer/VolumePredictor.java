@@ -83,8 +83,9 @@ public final class VolumePredictor implements AutoCloseable {
    *
    * @throws ModelMismatchException when the net is not 3D, the tile does not fit it (naming the
    *     axis and the nearest valid sizes) or differs from the block an export is compiled for, its
-   *     output is coarser than its input, {@code inference} asks for watershed instances, which
-   *     volumes do not have, or for classes the model lacks ({@link ModelMismatchException#requireClasses})
+   *     output is coarser than its input, {@code inference} asks for watershed instances or thinned
+   *     boundaries, which volumes do not have, or for classes the model lacks
+   *     ({@link ModelMismatchException#requireClasses})
    */
   public static VolumePredictor open(ModelSource source, InferenceSpec inference) {
     checkNotNull(source, "source");
@@ -110,6 +111,10 @@ public final class VolumePredictor implements AutoCloseable {
       throw new ModelMismatchException("inference.instances " + JsonNames.of(inference.instances()) + ": volumes of "
           + recipe.name() + " are labelled by the 6-connected components of their foreground (holes filled on"
           + " request) or seeded by inference.instanceClass, not by a watershed; set it to components");
+    }
+    if (inference.thinBoundaries()) {
+      throw new ModelMismatchException("inference.thinBoundaries: " + recipe.name() + " is a 3D net, and boundaries"
+          + " are thinned in the images of 2D nets only; set it to false");
     }
     ModelMismatchException.requireClasses(recipe, inference);
     Size3 tile = tiling.tile();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.unet4j.labels.BorderThinning;
 
 /**
  * Dam placement of the border-thinning watershed, derived by hand from the queue order: boundary

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import org.unet4j.dsl.model.Size3;
+import org.unet4j.labels.BorderThinning;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.labels.InstanceVolume;
 import org.unet4j.recipes.data.DataException;

@@ -192,4 +192,50 @@ class StreamingPredictionTest {
       }
     }
   }
+
+  /**
+   * With thinned boundaries, a file predicted in memory, a page streamed (predicted whole, written as one band)
+   * and each page of a stack give the same files; the map is the net's map thinned at the threshold, the
+   * labels are its thinned regions, as many as the components of the net's map above the threshold, and no
+   * pixel of the foreground falls.
+   */
+  @Test
+  void thinnedBoundariesAreTheSameInMemoryStreamedAndInStacks() throws IOException {
+    Path image = dir.resolve("thin.tif");
+    Image blobs = TinyModels.blobs(90, 70, 6);
+    ImageIo.writeTiff(image, blobs);
+    InferenceSpec plain = spec(image, TestTimeAugmentation.NONE, InstanceMethod.COMPONENTS).toBuilder()
+        .minObjectSize(0).fillHoles(false).build();
+    InferenceSpec thin = plain.toBuilder().thinBoundaries(true).build();
+    PredictedImage whole = predict(image, thin, IN_MEMORY, "thin-whole");
+    assertSameOutputs(whole, predict(image, thin, StreamingPolicy.always(7), "thin-bands"));
+    float[] net;
+    try (Predictor p = Predictor.open(ModelSource.of(runs.resolve("depth2")), plain)) {
+      net = p.predict(blobs).foreground();
+      ProbabilityMap expected = BoundaryThinning.thin(p.predict(blobs), plain.threshold());
+      assertArrayEquals(expected.foreground(), ImageIo.read(whole.files().probabilities()).pixels());
+    }
+    boolean[] above = new boolean[net.length];
+    for (int i = 0; i < net.length; i++) {
+      above[i] = net[i] > plain.threshold();
+    }
+    int components = org.unet4j.labels.ConnectedComponents.label(above, 90, 70, new int[net.length]);
+    assertTrue(components > 5, "components: " + components);
+    assertEquals(components, whole.objects());
+    float[] written = ImageIo.read(whole.files().probabilities()).pixels();
+    int[] labels = ImageIo.read(whole.files().labels()).channelAsInts(0);
+    int raised = 0;
+    for (int i = 0; i < net.length; i++) {
+      assertTrue(written[i] >= net[i], "pixel " + i);
+      assertEquals(written[i] > plain.threshold(), labels[i] != 0, "pixel " + i + " is labelled when above");
+      raised += written[i] != net[i] ? 1 : 0;
+    }
+    assertTrue(raised > 100, "boundary pixels raised: " + raised);
+
+    Path stack = dir.resolve("thin-stack.tif");
+    ImageIo.writeTiffPages(stack, List.of(blobs, TinyModels.blobs(90, 70, 7)));
+    PredictedImage pages = predict(stack, thin, StreamingPolicy.DEFAULT, "thin-stack");
+    assertEquals(ImageIo.read(whole.files().probabilities()), ImageIo.readPages(pages.files().probabilities()).get(0));
+    assertEquals(ImageIo.read(whole.files().labels()), ImageIo.readPages(pages.files().labels()).get(0));
+  }
 }

@@ -381,6 +381,10 @@ class VolumePredictionTest {
         () -> open(recipe.inference().toBuilder().instances(InstanceMethod.WATERSHED).build()));
     assertTrue(watershed.getMessage().contains("inference.instances watershed")
         && watershed.getMessage().contains("set it to components"), watershed.getMessage());
+    ModelMismatchException thin = assertThrows(ModelMismatchException.class,
+        () -> open(recipe.inference().toBuilder().thinBoundaries(true).build()));
+    assertEquals("inference.thinBoundaries: " + recipe.name() + " is a 3D net, and boundaries are thinned in the"
+        + " images of 2D nets only; set it to false", thin.getMessage());
     ModelMismatchException seeds = assertThrows(ModelMismatchException.class,
         () -> open(recipe.inference().toBuilder().instanceClass(2).build()));
     assertTrue(seeds.getMessage().contains("inference.instanceClass 2") && seeds.getMessage().contains("has 2 classes"),

@@ -189,7 +189,7 @@ public final class SparkPredictCommand implements Callable<Integer> {
     InstanceMethod method = overrides.instances();
     Double seedThreshold = overrides.seedThreshold();
     InferenceOptions inference = new InferenceOptions(tile, overrides.batchSize(), mode, threshold, method,
-        seedThreshold, overrides.instancesPerClass());
+        seedThreshold, overrides.instancesPerClass(), overrides.thinBoundaries());
     if (unitTiles != null && unitTiles < 1) {
       throw new UserException("--unit-tiles: expected at least 1 tile, got " + unitTiles);
     }

@@ -76,7 +76,7 @@ final class RowSegmenter implements Serializable {
   }
 
   private Row segment(Predictor predictor, Image image) {
-    ProbabilityMap map = predictor.predict(image);
+    ProbabilityMap map = predictor.postProcessed(predictor.predict(image));
     InstanceLabels instances = predictor.labels(map);
     int[] labels = instances.toArray();
     long inside = 0;

@@ -1,10 +1,9 @@
-package org.unet4j.recipes.eval;
+package org.unet4j.labels;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import org.unet4j.dsl.model.Size3;
-import org.unet4j.labels.ConnectedComponents3d;
 
 /**
  * The border thinning of the challenge's V_rand and V_info ("Segmentation evaluation after border
