@@ -79,7 +79,8 @@ public final class Model implements AutoCloseable {
 
   /**
    * The probability map and instances of an image of any size, and the instances of each class
-   * when {@code inference.instancesPerClass} asks for them.
+   * when {@code inference.instancesPerClass} asks for them. The map is the one the recipe's inference
+   * writes: with {@code inference.thinBoundaries}, its boundaries thinned ({@link Predictor#postProcessed}).
    */
   public Segmentation predict(Image image) {
     return predict(image, TileProgress.NONE);
