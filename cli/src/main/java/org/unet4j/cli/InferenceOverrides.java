@@ -125,11 +125,7 @@ public final class InferenceOverrides {
     InstanceMethod method = instances();
     Double seeds = seedThreshold();
     Integer planes = tileZ();
-    InferenceSpec overridden = recipe.overriddenBy(tile(), batch, mode, foreground, method, seeds);
-    if (instancesPerClass == null && planes == null && thinBoundaries == null) {
-      return overridden;
-    }
-    InferenceSpec.Builder changed = overridden.toBuilder();
+    InferenceSpec.Builder changed = recipe.overriddenBy(tile(), batch, mode, foreground, method, seeds).toBuilder();
     if (instancesPerClass != null) {
       changed.instancesPerClass(instancesPerClass);
     }

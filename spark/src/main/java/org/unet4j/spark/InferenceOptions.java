@@ -66,11 +66,8 @@ public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSi
   /** The recipe's settings with these overrides. */
   public InferenceSpec applyTo(InferenceSpec recipe) {
     checkNotNull(recipe, "recipe");
-    InferenceSpec overridden = recipe.overriddenBy(tile, batchSize, tta, threshold, instances, seedThreshold);
-    if (instancesPerClass == null && thinBoundaries == null) {
-      return overridden;
-    }
-    InferenceSpec.Builder changed = overridden.toBuilder();
+    InferenceSpec.Builder changed =
+        recipe.overriddenBy(tile, batchSize, tta, threshold, instances, seedThreshold).toBuilder();
     if (instancesPerClass != null) {
       changed.instancesPerClass(instancesPerClass);
     }

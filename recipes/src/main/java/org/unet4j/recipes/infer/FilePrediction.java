@@ -204,7 +204,7 @@ public final class FilePrediction {
       probabilities.beginPage(width, height, PixelType.FLOAT32);
       if (inference.thinBoundaries()) {
         // Thinning floods the whole page: the page is predicted whole, then written and labelled as one band.
-        float[] foreground = predictor.postProcessed(predictor.predict(page.all(), progress)).foreground();
+        float[] foreground = predictor.postProcessed(predictor.predictPage(page, stats, progress)).foreground();
         probabilities.writeRows(inference.probabilityOf().fromForeground(foreground), 0, height);
         labelling.addRows(foreground, height);
       } else {

@@ -352,6 +352,14 @@ public final class Predictor implements AutoCloseable {
     return classes;
   }
 
+  /**
+   * A page predicted whole with the normalisation already gathered for it, for file prediction that must see
+   * the page at once (thinned boundaries): {@link #predict} without computing {@code stats} again.
+   */
+  ProbabilityMap predictPage(PageSource page, NormalizationStats stats, TileProgress progress) {
+    return images().whole(page.all(), stats, progress);
+  }
+
   /** Streams a page band by band through the tiles ({@link OverlapTiles#stream}), for file prediction. */
   void streamBands(PageSource page, NormalizationStats stats, int bandRows, OverlapTiles.RowSink sink,
       TileProgress progress) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -49,7 +50,7 @@ class BoundaryThinningTest {
   void moreClassesKeepTheirProportions() {
     float[] values = {0.1f, 0.45f, 0.45f, 0.8f, 0.05f, 0.15f, 1f, 0f, 0f};
     float[] thinned = BoundaryThinning.thin(new ProbabilityMap(3, 1, 3, values), 0.5).values();
-    assertArrayEquals(new float[] {0.1f, 0.45f, 0.45f}, java.util.Arrays.copyOfRange(thinned, 0, 3));
+    assertArrayEquals(new float[] {0.1f, 0.45f, 0.45f}, Arrays.copyOfRange(thinned, 0, 3));
     assertEquals(1 - RAISED, thinned[3], 1e-6);
     assertEquals(RAISED * 0.25, thinned[4], 1e-6);
     assertEquals(RAISED * 0.75, thinned[5], 1e-6);

@@ -22,6 +22,7 @@ import org.unet4j.dsl.recipe.LabelFormat;
 import org.unet4j.dsl.recipe.ProbabilityOf;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.labels.ConnectedComponents;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
@@ -219,7 +220,7 @@ class StreamingPredictionTest {
     for (int i = 0; i < net.length; i++) {
       above[i] = net[i] > plain.threshold();
     }
-    int components = org.unet4j.labels.ConnectedComponents.label(above, 90, 70, new int[net.length]);
+    int components = ConnectedComponents.label(above, 90, 70, new int[net.length]);
     assertTrue(components > 5, "components: " + components);
     assertEquals(components, whole.objects());
     float[] written = ImageIo.read(whole.files().probabilities()).pixels();
