@@ -50,7 +50,8 @@ public final class InferenceOverrides {
 
   @Option(names = "--thin-boundaries", negatable = true, description = "Thin the boundaries between the regions"
       + " above the threshold to one-pixel dams, as the ISBI challenge's V_rand does: boundary pixels that join a region"
-      + " get the threshold + 0.01 in NAME_prob.tif and the labels are the thinned regions (2D nets; for images that"
+      + " are raised just above the threshold (at most + 0.01) in NAME_prob.tif and the labels are the thinned regions"
+      + " (2D nets; for images that"
       + " cells tile); --no-thin-boundaries keeps them as predicted (default: the recipe's inference.thinBoundaries).")
   @Nullable Boolean thinBoundaries;
 

@@ -98,7 +98,8 @@ public class InferenceScope internal constructor(private val builder: InferenceS
 
     /**
      * Whether the boundaries between the regions above the threshold are thinned to one-pixel dams (the ISBI
-     * challenge's border thinning); the boundary pixels that join a region are raised to the threshold + 0.01.
+     * challenge's border thinning); the boundary pixels that join a region are raised just above the threshold
+     * (at most to the threshold + 0.01, in the order of their own probabilities).
      */
     public var thinBoundaries: Boolean
         get() = builder.thinBoundaries()

@@ -47,9 +47,10 @@ public record InferenceSpec(
     @Doc("a 3D net's input tile along z in planes (tile is the y and x size); 0 takes the valid size nearest tile")
         @Default("0") @Range(min = 0, max = 65536) int tileZ,
     @Doc("thin the boundaries between the regions above threshold to one-pixel dams (the border thinning of the"
-        + " ISBI challenge's V_rand, a watershed of the thresholded foreground): boundary pixels that join a region get"
-        + " the foreground probability threshold + 0.01 in NAME_prob.tif, dams and every other pixel keep theirs, and"
-        + " the instance labels are the thinned regions; for images that cells tile (EM membranes), 2D nets")
+        + " ISBI challenge's V_rand, a watershed of the thresholded foreground): boundary pixels that join a region are"
+        + " raised just above threshold in NAME_prob.tif, at most to threshold + 0.01 and in the order of their own"
+        + " probabilities, dams and every other pixel keep theirs, and the instance labels are the thinned regions; for"
+        + " images that cells tile (EM membranes), 2D nets")
         @Default("false") boolean thinBoundaries) {
 
   /** The defaults of {@link #instances} and {@link #seedThreshold}. */

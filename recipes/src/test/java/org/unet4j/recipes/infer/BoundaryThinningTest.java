@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.unet4j.labels.BorderThinning;
 import org.unet4j.labels.ConnectedComponents;
@@ -20,17 +21,38 @@ import org.unet4j.labels.ConnectedComponents;
  * regions.
  */
 class BoundaryThinningTest {
-  private static final float RAISED = 0.51f;
-
   /**
    * Two cells with a boundary 4 pixels wide: the flooding order gives left, left, dam, right (the thinning's
-   * own hand-worked case), so pixels 1, 2 and 4 rise to 0.5 + 0.01 and the dam keeps its 0.2.
+   * own hand-worked case), so pixels 1, 2 and 4 rise just above 0.5, by their values: 0.5 + 0.01 * (0.1 + 0.9
+   * * 0.2 / 0.5) = 0.5046 for 0.2 and 0.5 + 0.01 * (0.1 + 0.9 * 0.1 / 0.5) = 0.5028 for 0.1; the dam keeps
+   * its 0.2.
    */
   @Test
-  void boundaryPixelsJoiningARegionRiseJustAboveTheThreshold() {
+  void boundaryPixelsJoiningARegionRiseJustAboveTheThresholdInTheirOrder() {
     ProbabilityMap row = new ProbabilityMap(6, 1, 1, new float[] {0.9f, 0.2f, 0.1f, 0.2f, 0.1f, 0.9f});
-    assertArrayEquals(new float[] {0.9f, RAISED, RAISED, 0.2f, RAISED, 0.9f},
-        BoundaryThinning.thin(row, 0.5).foreground());
+    assertArrayEquals(new float[] {0.9f, 0.5046f, 0.5028f, 0.2f, 0.5028f, 0.9f},
+        BoundaryThinning.thin(row, 0.5).foreground(), 1e-6f);
+  }
+
+  /**
+   * The raised value runs from threshold + 0.001 for a 0 to threshold + 0.01 at the threshold, at most 1, and
+   * is above the threshold in float32 for thresholds up to 1.
+   */
+  @Test
+  void raisedValuesSpanOneMarginAboveTheThreshold() {
+    assertEquals(0.301f, BoundaryThinning.raised(0f, 0.3), 1e-7f);
+    assertEquals(0.31f, BoundaryThinning.raised(0.3f, 0.3), 1e-7f);
+    assertEquals(0.3055f, BoundaryThinning.raised(0.15f, 0.3), 1e-7f);
+    assertEquals(0.001f, BoundaryThinning.raised(0f, 0.0), 1e-9f);
+    assertEquals(1f, BoundaryThinning.raised(0.999f, 0.999));
+    for (double threshold = 0; threshold < 1; threshold += 0.0625) {
+      for (float p = 0; p <= threshold; p += 0.01f) {
+        float q = BoundaryThinning.raised(p, threshold);
+        assertTrue(q > threshold && q <= threshold + BoundaryThinning.MARGIN + 1e-6, p + " at " + threshold);
+        assertTrue(BoundaryThinning.raised(p + 0.01f, threshold) >= q || p + 0.01f > threshold,
+            "never lower for a higher value: " + p + " at " + threshold);
+      }
+    }
   }
 
   /** Of a two-class soft-max, class 0 is one minus the raised foreground. */
@@ -38,25 +60,27 @@ class BoundaryThinningTest {
   void twoClassesStaySummingToOne() {
     float[] values = {0.1f, 0.9f, 0.8f, 0.2f, 0.7f, 0.3f};
     ProbabilityMap thinned = BoundaryThinning.thin(new ProbabilityMap(3, 1, 2, values), 0.5);
-    assertArrayEquals(new float[] {0.1f, 0.9f, 1 - RAISED, RAISED, 1 - RAISED, RAISED}, thinned.values());
+    assertArrayEquals(new float[] {0.1f, 0.9f, 1 - 0.5046f, 0.5046f, 1 - 0.5064f, 0.5064f}, thinned.values(),
+        1e-6f);
     assertArrayEquals(new float[] {0.1f, 0.9f, 0.8f, 0.2f, 0.7f, 0.3f}, values, "the input is not changed");
   }
 
   /**
    * With 3 classes, class 0 becomes one minus the raised foreground and classes 1 and 2 keep their proportions
-   * (1:3 here); where both were 0 they share it equally.
+   * (1:3 here; foreground 0.2 rises to 0.5046); where both were 0 they share it equally (foreground 0 rises to
+   * 0.501).
    */
   @Test
   void moreClassesKeepTheirProportions() {
     float[] values = {0.1f, 0.45f, 0.45f, 0.8f, 0.05f, 0.15f, 1f, 0f, 0f};
     float[] thinned = BoundaryThinning.thin(new ProbabilityMap(3, 1, 3, values), 0.5).values();
     assertArrayEquals(new float[] {0.1f, 0.45f, 0.45f}, Arrays.copyOfRange(thinned, 0, 3));
-    assertEquals(1 - RAISED, thinned[3], 1e-6);
-    assertEquals(RAISED * 0.25, thinned[4], 1e-6);
-    assertEquals(RAISED * 0.75, thinned[5], 1e-6);
-    assertEquals(1 - RAISED, thinned[6], 1e-6);
-    assertEquals(RAISED / 2, thinned[7], 1e-6);
-    assertEquals(RAISED / 2, thinned[8], 1e-6);
+    assertEquals(1 - 0.5046, thinned[3], 1e-6);
+    assertEquals(0.5046 * 0.25, thinned[4], 1e-6);
+    assertEquals(0.5046 * 0.75, thinned[5], 1e-6);
+    assertEquals(1 - 0.501, thinned[6], 1e-6);
+    assertEquals(0.501 / 2, thinned[7], 1e-6);
+    assertEquals(0.501 / 2, thinned[8], 1e-6);
   }
 
   @Test
@@ -77,7 +101,8 @@ class BoundaryThinningTest {
   /**
    * Random maps of odd sizes at several thresholds: thresholded where it was thinned, the map's 4-connected
    * components are exactly the thinning's regions (the same partition of the pixels, none merged or split); its
-   * dams keep the net's values; no pixel falls; and above threshold + 0.01 the mask is the net's own.
+   * dams keep the net's values; no pixel falls; above threshold + 0.01 the mask is the net's own; and the raised
+   * pixels keep the net's order (a pixel the net put higher is not raised less).
    */
   @Test
   void thresholdedThinnedMapGivesTheThinnedRegions() {
@@ -114,10 +139,21 @@ class BoundaryThinningTest {
             assertEquals(p[i], q[i], where + ": above the raised value the map is the net's");
           }
         }
+        assertRaisedInOrder(p, q, where);
         int[] components = new int[q.length];
         ConnectedComponents.label(mask, w, h, components);
         assertSamePartition(regions, components, where);
       }
+    }
+  }
+
+  /** Among the pixels that were raised, sorted by the net's value, the raised values never fall. */
+  private static void assertRaisedInOrder(float[] p, float[] q, String where) {
+    Integer[] raised = IntStream.range(0, p.length).filter(i -> q[i] != p[i]).boxed()
+        .sorted((a, b) -> Float.compare(p[a], p[b])).toArray(Integer[]::new);
+    for (int k = 1; k < raised.length; k++) {
+      assertTrue(q[raised[k]] >= q[raised[k - 1]], where + ": pixel " + raised[k] + " (" + p[raised[k]]
+          + ") raised below pixel " + raised[k - 1] + " (" + p[raised[k - 1]] + ")");
     }
   }
 
