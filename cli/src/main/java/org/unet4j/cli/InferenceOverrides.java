@@ -8,6 +8,7 @@ import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.recipes.model.ModelMismatchException;
 import picocli.CommandLine.Option;
 
@@ -48,12 +49,17 @@ public final class InferenceOverrides {
       + " inference.instancesPerClass).")
   @Nullable Boolean instancesPerClass;
 
-  @Option(names = "--thin-boundaries", negatable = true, description = "Thin the boundaries between the regions"
-      + " above the threshold to one-pixel dams, as the ISBI challenge's V_rand does: boundary pixels that join a region"
-      + " are raised just above the threshold (at most + 0.01) in NAME_prob.tif and the labels are the thinned regions"
-      + " (2D nets; for images that"
-      + " cells tile); --no-thin-boundaries keeps them as predicted (default: the recipe's inference.thinBoundaries).")
-  @Nullable Boolean thinBoundaries;
+  @Option(names = "--thin-boundaries", paramLabel = "METHOD", description = "Thin the boundaries between the"
+      + " regions above the threshold to one-pixel dams: ridge (a watershed of the foreground probability, dams on the"
+      + " boundary's ridge), border (the ISBI challenge's border thinning, dams halfway between the regions) or"
+      + " none. Boundary pixels"
+      + " that join a region are raised just above the threshold (at most + 0.01) in NAME_prob.tif and the labels"
+      + " are the thinned regions (2D nets; for images that cells tile). Default: the recipe's"
+      + " inference.thinBoundaries.")
+  @Nullable String thinBoundaries;
+
+  @Option(names = "--no-thin-boundaries", description = "Keep the boundaries as predicted: --thin-boundaries none.")
+  boolean noThinBoundaries;
 
   @Option(names = "--batch-size", paramLabel = "N", description = "Tiles predicted together (default: the recipe's"
       + " inference.batchSize).")
@@ -113,9 +119,16 @@ public final class InferenceOverrides {
     return instancesPerClass;
   }
 
-  /** --thin-boundaries (true) or --no-thin-boundaries (false), or null for the recipe's setting. */
-  public @Nullable Boolean thinBoundaries() {
-    return thinBoundaries;
+  /** --thin-boundaries METHOD or --no-thin-boundaries (none), or null for the recipe's setting. */
+  public @Nullable ThinningMethod thinBoundaries() {
+    if (noThinBoundaries) {
+      if (thinBoundaries != null) {
+        throw new UserException("--no-thin-boundaries and --thin-boundaries " + thinBoundaries + " contradict each"
+            + " other; give one of them");
+      }
+      return ThinningMethod.NONE;
+    }
+    return constant("--thin-boundaries", ThinningMethod.class, thinBoundaries);
   }
 
   /** The recipe's settings with every option given in place of its value. */
@@ -126,6 +139,7 @@ public final class InferenceOverrides {
     InstanceMethod method = instances();
     Double seeds = seedThreshold();
     Integer planes = tileZ();
+    ThinningMethod thinning = thinBoundaries();
     InferenceSpec.Builder changed = recipe.overriddenBy(tile(), batch, mode, foreground, method, seeds).toBuilder();
     if (instancesPerClass != null) {
       changed.instancesPerClass(instancesPerClass);
@@ -133,8 +147,8 @@ public final class InferenceOverrides {
     if (planes != null) {
       changed.tileZ(planes);
     }
-    if (thinBoundaries != null) {
-      changed.thinBoundaries(thinBoundaries);
+    if (thinning != null) {
+      changed.thinBoundaries(thinning);
     }
     return changed.build();
   }

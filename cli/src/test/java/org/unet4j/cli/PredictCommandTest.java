@@ -24,6 +24,7 @@ import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.dsl.recipe.TrainingSpec;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
 import org.unet4j.recipes.data.Image;
@@ -267,8 +268,8 @@ class PredictCommandTest {
   }
 
   /**
-   * --thin-boundaries writes the map the library thins at the threshold given, and its labels are the
-   * thinned regions; --no-thin-boundaries keeps the net's map.
+   * --thin-boundaries METHOD (in any case) writes the map the library thins by that method at the threshold
+   * given, and its labels are the thinned regions; --no-thin-boundaries keeps the net's map.
    */
   @Test
   void thinBoundariesWritesTheThinnedMap() {
@@ -278,11 +279,17 @@ class PredictCommandTest {
         "0.3", "--no-thin-boundaries", image.toString());
     assertEquals(0, plain.status(), plain.err());
     CliRun thin = CliRun.of("predict", "--model", run(), "--out", dir.resolve("thin").toString(), "--threshold", "0.3",
-        "--thin-boundaries", image.toString());
+        "--thin-boundaries", "ridge", image.toString());
     assertEquals(0, thin.status(), thin.err());
     float[] net = ImageIo.read(dir.resolve("plain/x_prob.tif")).pixels();
     float[] written = ImageIo.read(dir.resolve("thin/x_prob.tif")).pixels();
-    assertArrayEquals(BoundaryThinning.thin(new ProbabilityMap(40, 40, 1, net), 0.3).foreground(), written);
+    assertArrayEquals(BoundaryThinning.thin(new ProbabilityMap(40, 40, 1, net), 0.3, ThinningMethod.RIDGE, 0)
+        .foreground(), written);
+    CliRun border = CliRun.of("predict", "--model", run(), "--out", dir.resolve("border").toString(), "--threshold",
+        "0.3", "--thin-boundaries", "BORDER", image.toString());
+    assertEquals(0, border.status(), border.err());
+    assertArrayEquals(BoundaryThinning.thin(new ProbabilityMap(40, 40, 1, net), 0.3, ThinningMethod.BORDER, 0)
+        .foreground(), ImageIo.read(dir.resolve("border/x_prob.tif")).pixels());
     int[] labels = ImageIo.read(dir.resolve("thin/x_labels.tif")).channelAsInts(0);
     for (int i = 0; i < labels.length; i++) {
       assertEquals(written[i] > 0.3, labels[i] != 0, "pixel " + i);
@@ -304,6 +311,11 @@ class PredictCommandTest {
         "unet4j predict: --instances: expected components, watershed or distance-watershed, got \"voronoi\"");
     assertUserError(CliRun.of("predict", "--model", run(), "--out", out, "--seed-threshold", "-1", image.toString()),
         "unet4j predict: --seed-threshold: expected a probability 0..1, got -1.0");
+    assertUserError(CliRun.of("predict", "--model", run(), "--out", out, "--thin-boundaries", "skeleton",
+        image.toString()), "unet4j predict: --thin-boundaries: expected none, border or ridge, got \"skeleton\"");
+    assertUserError(CliRun.of("predict", "--model", run(), "--out", out, "--thin-boundaries", "ridge",
+        "--no-thin-boundaries", image.toString()),
+        "unet4j predict: --no-thin-boundaries and --thin-boundaries ridge contradict each other; give one of them");
   }
 
   @Test

@@ -4,6 +4,7 @@ import org.unet4j.dsl.recipe.InferenceSpec
 import org.unet4j.dsl.recipe.InstanceMethod
 import org.unet4j.dsl.recipe.ProbabilityOf
 import org.unet4j.dsl.recipe.TestTimeAugmentation
+import org.unet4j.dsl.recipe.ThinningMethod
 
 /** The body of `inference { }`: overlap-tile prediction, test-time augmentation, post-processing. */
 @Unet4jDsl
@@ -97,13 +98,22 @@ public class InferenceScope internal constructor(private val builder: InferenceS
         }
 
     /**
-     * Whether the boundaries between the regions above the threshold are thinned to one-pixel dams (the ISBI
-     * challenge's border thinning); the boundary pixels that join a region are raised just above the threshold
-     * (at most to the threshold + 0.01, in the order of their own probabilities).
+     * Whether and how the boundaries between the regions above the threshold are thinned to one-pixel dams:
+     * [ThinningMethod.NONE], [ThinningMethod.BORDER] (the ISBI challenge's border thinning) or
+     * [ThinningMethod.RIDGE] (a watershed of the foreground probability, dams on the boundary's ridge); the
+     * boundary pixels that join a region are raised just above the threshold (at most to the threshold + 0.01, in
+     * the order of their own probabilities). A method other than ridge sets [thinFloor] to 0.
      */
-    public var thinBoundaries: Boolean
+    public var thinBoundaries: ThinningMethod
         get() = builder.thinBoundaries()
         set(value) {
             builder.thinBoundaries(value)
+        }
+
+    /** Ridge thinning only: boundary pixels whose foreground probability is below this stay as predicted; 0 thins all. */
+    public var thinFloor: Double
+        get() = builder.thinFloor()
+        set(value) {
+            builder.thinFloor(value)
         }
 }

@@ -35,6 +35,7 @@ import org.unet4j.dsl.recipe.SgdOptimizer
 import org.unet4j.dsl.recipe.ShiftTransform
 import org.unet4j.dsl.recipe.StepSchedule
 import org.unet4j.dsl.recipe.TestTimeAugmentation
+import org.unet4j.dsl.recipe.ThinningMethod
 import org.unet4j.dsl.recipe.TrainingSpec
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss
 
@@ -207,7 +208,8 @@ class RecipeDslTest {
                 instanceClass = 1
                 instancesPerClass = true
                 tileZ = 20
-                thinBoundaries = true
+                thinBoundaries = ThinningMethod.RIDGE
+                thinFloor = 0.05
             }
         }
         assertEquals(
@@ -215,7 +217,10 @@ class RecipeDslTest {
             r.data,
         )
         assertEquals(
-            InferenceSpec(124, 2, TestTimeAugmentation.DIHEDRAL, 0.6, 5, true, InstanceMethod.WATERSHED, 0.8, ProbabilityOf.BACKGROUND, 1, 3.5, true, 20, true),
+            InferenceSpec(
+                124, 2, TestTimeAugmentation.DIHEDRAL, 0.6, 5, true, InstanceMethod.WATERSHED, 0.8,
+                ProbabilityOf.BACKGROUND, 1, 3.5, true, 20, ThinningMethod.RIDGE, 0.05,
+            ),
             r.inference,
         )
         val stacks = recipe("s") {

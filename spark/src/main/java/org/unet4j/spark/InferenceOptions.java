@@ -10,6 +10,7 @@ import org.unet4j.dsl.geometry.VolumeTiling;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.model.ModelSource;
 
@@ -27,12 +28,12 @@ import org.unet4j.recipes.model.ModelSource;
  * @param seedThreshold the watershed's seed threshold 0..1, or null for the recipe's
  * @param instancesPerClass whether a net of 3 or more classes also writes each class's instances
  *     ({@code NAME_class_labels.tif}), or null for the recipe's
- * @param thinBoundaries whether the boundaries between the regions above the threshold are thinned to
- *     one-pixel dams ({@code inference.thinBoundaries}), or null for the recipe's
+ * @param thinBoundaries whether and how the boundaries between the regions above the threshold are thinned to
+ *     one-pixel dams ({@code inference.thinBoundaries}: none, border or ridge), or null for the recipe's
  */
 public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSize,
     @Nullable TestTimeAugmentation tta, @Nullable Double threshold, @Nullable InstanceMethod instances,
-    @Nullable Double seedThreshold, @Nullable Boolean instancesPerClass, @Nullable Boolean thinBoundaries)
+    @Nullable Double seedThreshold, @Nullable Boolean instancesPerClass, @Nullable ThinningMethod thinBoundaries)
     implements Serializable {
   private static final long serialVersionUID = 1L;
 

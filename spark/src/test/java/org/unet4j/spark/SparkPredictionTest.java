@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unet4j.cli.Unet4j;
 import org.unet4j.dsl.model.Size3;
+import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.recipes.data.Calibration;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
@@ -197,16 +198,17 @@ class SparkPredictionTest {
 
   /**
    * With thinned boundaries, split images (their row bands thinned as one page once put together), stack pages
-   * and whole images give the images unet4j predict --thin-boundaries writes, which differ from the net's own.
+   * and whole images give the images unet4j predict --thin-boundaries ridge writes, which differ from the net's
+   * own.
    */
   @Test
   void thinnedBoundariesAreThoseOfUnet4jPredict() throws IOException {
     Path in = TinyRun.inputs(dir);
-    InferenceOptions thin = new InferenceOptions(null, null, null, null, null, null, null, true);
+    InferenceOptions thin = new InferenceOptions(null, null, null, null, null, null, null, ThinningMethod.RIDGE);
     BatchResult result = predict(thin, dir.resolve("spark-thin"), 4, false, null, Set.of(), in.toString());
     assertEquals(3 + 1 + 4 + 3, result.units());
     unet4j("predict", "--model", TinyRun.run().toString(), "--out", dir.resolve("single-thin").toString(),
-        "--thin-boundaries", in.toString());
+        "--thin-boundaries", "ridge", in.toString());
     unet4j("predict", "--model", TinyRun.run().toString(), "--out", dir.resolve("single-net").toString(),
         in.toString());
     Set<String> expected = outputs(dir.resolve("single-thin"));

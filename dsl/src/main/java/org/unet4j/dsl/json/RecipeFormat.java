@@ -6,18 +6,18 @@ import java.util.List;
 import org.unet4j.dsl.SpecException;
 
 /**
- * The recipe envelope: {@code {"format": "unet4j-recipe", "formatVersion": 6, ...}}. Reading
+ * The recipe envelope: {@code {"format": "unet4j-recipe", "formatVersion": 7, ...}}. Reading
  * checks the envelope and runs the upgraders from the recipe's version to the current one.
  */
 public final class RecipeFormat {
   public static final String FORMAT = "unet4j-recipe";
-  public static final int CURRENT_VERSION = 6;
+  public static final int CURRENT_VERSION = 7;
   static final String FORMAT_FIELD = "format";
   static final String VERSION_FIELD = "formatVersion";
 
   /** Upgraders from each older version, one per version. */
   static final List<RecipeUpgrader> UPGRADERS = List.of(new FormatOneToTwo(), new FormatTwoToThree(),
-      new FormatThreeToFour(), new FormatFourToFive(), new FormatFiveToSix());
+      new FormatThreeToFour(), new FormatFourToFive(), new FormatFiveToSix(), new FormatSixToSeven());
 
   private RecipeFormat() {}
 

@@ -6,7 +6,9 @@ import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.Default;
 import org.unet4j.dsl.Doc;
 import org.unet4j.dsl.Range;
+import org.unet4j.dsl.SpecException;
 import org.unet4j.dsl.Specs;
+import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.json.SpecJson;
 
 /**
@@ -46,12 +48,17 @@ public record InferenceSpec(
         @Default("false") boolean instancesPerClass,
     @Doc("a 3D net's input tile along z in planes (tile is the y and x size); 0 takes the valid size nearest tile")
         @Default("0") @Range(min = 0, max = 65536) int tileZ,
-    @Doc("thin the boundaries between the regions above threshold to one-pixel dams (the border thinning of the"
-        + " ISBI challenge's V_rand, a watershed of the thresholded foreground): boundary pixels that join a region are"
-        + " raised just above threshold in NAME_prob.tif, at most to threshold + 0.01 and in the order of their own"
-        + " probabilities, dams and every other pixel keep theirs, and the instance labels are the thinned regions; for"
-        + " images that cells tile (EM membranes), 2D nets")
-        @Default("false") boolean thinBoundaries) {
+    @Doc("thin the boundaries between the regions above threshold to one-pixel dams: none; border, the border"
+        + " thinning of the ISBI challenge's V_rand (the regions grow breadth-first, dams halfway between them); ridge,"
+        + " a watershed of the foreground probability (the regions grow into the most probable boundary pixels first,"
+        + " dams on the boundary's ridge). Boundary pixels that join a region are raised just above threshold in"
+        + " NAME_prob.tif, at most to threshold + 0.01 and in the order of their own probabilities, dams and every other"
+        + " pixel keep theirs, and the instance labels are the thinned regions; for images that cells tile (EM"
+        + " membranes), 2D nets")
+        @Default("\"none\"") ThinningMethod thinBoundaries,
+    @Doc("ridge thinning only: boundary pixels whose foreground probability is below this are never thinned away,"
+        + " so where the net is that sure of the boundary it stays as predicted; 0 thins every boundary pixel")
+        @Default("0") @Range(min = 0, max = 1) double thinFloor) {
 
   /** The defaults of {@link #instances} and {@link #seedThreshold}. */
   private static final InstanceMethod DEFAULT_INSTANCES = InstanceMethod.COMPONENTS;
@@ -63,6 +70,7 @@ public record InferenceSpec(
     checkNotNull(tta, "tta");
     checkNotNull(instances, "instances");
     checkNotNull(probabilityOf, "probabilityOf");
+    checkNotNull(thinBoundaries, "thinBoundaries");
     Specs.checkComponent(InferenceSpec.class, "tile", tile);
     Specs.checkComponent(InferenceSpec.class, "batchSize", batchSize);
     Specs.checkComponent(InferenceSpec.class, "threshold", threshold);
@@ -71,14 +79,23 @@ public record InferenceSpec(
     Specs.checkComponent(InferenceSpec.class, "instanceClass", instanceClass);
     Specs.checkComponent(InferenceSpec.class, "seedDepth", seedDepth);
     Specs.checkComponent(InferenceSpec.class, "tileZ", tileZ);
+    Specs.checkComponent(InferenceSpec.class, "thinFloor", thinFloor);
+    if (thinFloor > 0 && thinBoundaries != ThinningMethod.RIDGE) {
+      throw new SpecException("thinFloor", "only ridge thinning stops at a floor, and thinBoundaries is "
+          + JsonNames.of(thinBoundaries) + "; use thinBoundaries \"ridge\" or thinFloor 0 (border thinning floods"
+          + " every boundary pixel, as the ISBI challenge's V_rand does)");
+    }
   }
 
-  /** Boundaries as predicted ({@link #thinBoundaries} false): what every inference spec meant before that field. */
+  /**
+   * Boundaries as predicted ({@link #thinBoundaries} none): what every inference spec meant before those
+   * fields.
+   */
   public InferenceSpec(int tile, int batchSize, TestTimeAugmentation tta, double threshold, int minObjectSize,
       boolean fillHoles, InstanceMethod instances, double seedThreshold, ProbabilityOf probabilityOf,
       int instanceClass, double seedDepth, boolean instancesPerClass, int tileZ) {
     this(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold, probabilityOf,
-        instanceClass, seedDepth, instancesPerClass, tileZ, false);
+        instanceClass, seedDepth, instancesPerClass, tileZ, ThinningMethod.NONE, 0);
   }
 
   /**
@@ -128,13 +145,13 @@ public record InferenceSpec(
     return new InferenceSpec(tile != null ? tile : this.tile, batchSize != null ? batchSize : this.batchSize,
         tta != null ? tta : this.tta, threshold != null ? threshold : this.threshold, minObjectSize, fillHoles,
         instances != null ? instances : this.instances, seedThreshold != null ? seedThreshold : this.seedThreshold,
-        probabilityOf, instanceClass, seedDepth, instancesPerClass, tileZ, thinBoundaries);
+        probabilityOf, instanceClass, seedDepth, instancesPerClass, tileZ, thinBoundaries, thinFloor);
   }
 
   /** These settings with another tile. */
   public InferenceSpec withTile(int tile) {
     return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
-        probabilityOf, instanceClass, seedDepth, instancesPerClass, tileZ, thinBoundaries);
+        probabilityOf, instanceClass, seedDepth, instancesPerClass, tileZ, thinBoundaries, thinFloor);
   }
 
   /** The recipe format's defaults, read from the {@code @Default} annotations. */
@@ -168,7 +185,8 @@ public record InferenceSpec(
     private double seedDepth;
     private boolean instancesPerClass;
     private int tileZ;
-    private boolean thinBoundaries;
+    private ThinningMethod thinBoundaries;
+    private double thinFloor;
 
     private Builder(InferenceSpec from) {
       this.tile = from.tile();
@@ -185,6 +203,7 @@ public record InferenceSpec(
       this.instancesPerClass = from.instancesPerClass();
       this.tileZ = from.tileZ();
       this.thinBoundaries = from.thinBoundaries();
+      this.thinFloor = from.thinFloor();
     }
 
     /** Input tile size in pixels; must be valid for the model. */
@@ -327,21 +346,35 @@ public record InferenceSpec(
     }
 
     /**
-     * Whether the boundaries between the regions above the threshold are thinned to one-pixel dams, the
-     * boundary pixels that join a region raised just above the threshold.
+     * Whether and how the boundaries between the regions above the threshold are thinned to one-pixel dams
+     * ({@link ThinningMethod}), the boundary pixels that join a region raised just above the threshold. A method
+     * other than ridge also sets {@link #thinFloor} to 0, since only ridge thinning has a floor.
      */
-    public Builder thinBoundaries(boolean thinBoundaries) {
-      this.thinBoundaries = thinBoundaries;
+    public Builder thinBoundaries(ThinningMethod thinBoundaries) {
+      this.thinBoundaries = checkNotNull(thinBoundaries, "thinBoundaries");
+      if (thinBoundaries != ThinningMethod.RIDGE) {
+        this.thinFloor = 0;
+      }
       return this;
     }
 
-    public boolean thinBoundaries() {
+    public ThinningMethod thinBoundaries() {
       return thinBoundaries;
+    }
+
+    /** Boundary pixels whose foreground probability is below this are never thinned away; 0 thins them all. */
+    public Builder thinFloor(double thinFloor) {
+      this.thinFloor = thinFloor;
+      return this;
+    }
+
+    public double thinFloor() {
+      return thinFloor;
     }
 
     public InferenceSpec build() {
       return new InferenceSpec(tile, batchSize, tta, threshold, minObjectSize, fillHoles, instances, seedThreshold,
-          probabilityOf, instanceClass, seedDepth, instancesPerClass, tileZ, thinBoundaries);
+          probabilityOf, instanceClass, seedDepth, instancesPerClass, tileZ, thinBoundaries, thinFloor);
     }
   }
 }

@@ -36,7 +36,7 @@ class RecipeSchemaTest {
   @Test
   void theRootIsTheEnvelopePlusTheRecipeFields() {
     assertEquals("https://json-schema.org/draft/2020-12/schema", schema.get("$schema").textValue());
-    assertEquals("https://unet4j.org/schema/recipe-v6.json", schema.get("$id").textValue());
+    assertEquals("https://unet4j.org/schema/recipe-v7.json", schema.get("$id").textValue());
     assertEquals("object", schema.get("type").textValue());
     assertEquals(List.of("format", "formatVersion", "name", "description", "model", "loss", "augmentation",
         "training", "data", "inference"), names(schema.get("properties")));

@@ -18,7 +18,7 @@ import org.unet4j.dsl.model.StageSpec;
  */
 final class TestRecipes {
   /** The smallest readable recipe: one level, 8 filters; every other value is a default. */
-  static final String MINIMAL = "{\"format\":\"unet4j-recipe\",\"formatVersion\":6,\"name\":\"x\","
+  static final String MINIMAL = "{\"format\":\"unet4j-recipe\",\"formatVersion\":7,\"name\":\"x\","
       + "\"model\":{\"contracting\":[{\"filters\":8}],\"bottleneck\":{\"filters\":16},"
       + "\"expanding\":[{\"filters\":8}]},"
       + "\"training\":{\"tile\":44},\"inference\":{\"tile\":44}}";

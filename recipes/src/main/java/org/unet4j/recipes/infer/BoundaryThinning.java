@@ -3,18 +3,33 @@ package org.unet4j.recipes.infer;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.labels.BorderThinning;
+import org.unet4j.labels.ConnectedComponents;
 
 /**
  * Thin boundaries in a probability map ({@code inference.thinBoundaries}): the regions of the foreground
- * above the threshold grow over the boundary pixels until one-pixel dams separate them, by the border
- * thinning of the ISBI challenge's V_rand ({@link BorderThinning}: a watershed of the thresholded
- * foreground, 4-connected regions). A boundary pixel that joins a region is raised just above the threshold,
- * by its own foreground probability p: to {@code threshold + MARGIN * (0.1 + 0.9 * p / threshold)} (at most 1),
- * from {@code threshold + MARGIN / 10} where the net said 0 to {@code threshold + }{@link #MARGIN} at the
- * threshold. So the map thresholded where the recipe thresholds gives the thinned regions; the dams and every
- * other pixel keep the net's probabilities, so at thresholds above {@code threshold + MARGIN} the map is the
- * net's own; and the raised pixels keep the net's order among themselves.
+ * above the threshold (4-connected) grow over the boundary pixels until one-pixel dams separate them, in one of
+ * two orders ({@link ThinningMethod}):
+ *
+ * <ul>
+ *   <li>{@code border}: the border thinning of the ISBI challenge's V_rand ({@link BorderThinning}, a
+ *       breadth-first watershed of the thresholded foreground), every boundary pixel alike, so the dams run
+ *       halfway between the regions;
+ *   <li>{@code ridge}: a watershed of the net's foreground probability (Meyer's priority flood): the waiting
+ *       boundary pixel of highest probability joins first (ties: the one that has waited longest; the pixels
+ *       beside the regions wait in raster order), taking the region of its labelled 4-neighbours, or becoming a
+ *       dam where two different regions meet in them. The dams run along the boundary's ridge, where the net is
+ *       surest of it, and a boundary the net barely drew is crossed last. With a floor, pixels whose probability
+ *       is below it never join: the boundary the net is that sure of stays as predicted.
+ * </ul>
+ *
+ * <p>A boundary pixel that joins a region is raised just above the threshold, by its own foreground probability
+ * p: to {@code threshold + MARGIN * (0.1 + 0.9 * p / threshold)} (at most 1), from {@code threshold + MARGIN / 10}
+ * where the net said 0 to {@code threshold + }{@link #MARGIN} at the threshold. So the map thresholded where the
+ * recipe thresholds gives the thinned regions; the dams and every other pixel keep the net's probabilities, so at
+ * thresholds above {@code threshold + MARGIN} the map is the net's own; and the raised pixels keep the net's order
+ * among themselves.
  *
  * <p>The order matters to a measure that visits the pixels in order of their distance to a threshold: the
  * ISBI warping error warps the truth onto the map by flipping the pixels where they disagree, the most
@@ -38,13 +53,31 @@ import org.unet4j.labels.BorderThinning;
 public final class BoundaryThinning {
   /** How far above the threshold a boundary pixel that joins a region is raised at most. */
   public static final float MARGIN = 0.01f;
+  /** A boundary pixel waiting in the ridge flood's heap. */
+  private static final int WAITING = -1;
+  /** A boundary pixel where two regions met in the ridge flood. */
+  private static final int DAM = -2;
 
   private BoundaryThinning() {}
 
-  /** {@code map} with the boundaries between its regions above {@code threshold} thinned (see the class comment). */
-  public static ProbabilityMap thin(ProbabilityMap map, double threshold) {
+  /**
+   * {@code map} with the boundaries between its regions above {@code threshold} thinned by {@code method} (see the
+   * class comment); {@link ThinningMethod#NONE} returns it as it is.
+   *
+   * @param floor ridge thinning only: boundary pixels with a foreground probability below it never join a region
+   *     (0: all may)
+   * @throws IllegalArgumentException for a threshold or floor outside 0..1, or a floor above 0 with another method
+   */
+  public static ProbabilityMap thin(ProbabilityMap map, double threshold, ThinningMethod method, double floor) {
     checkNotNull(map, "map");
+    checkNotNull(method, "method");
     checkArgument(threshold >= 0 && threshold <= 1, "a threshold is a probability 0..1, got %s", threshold);
+    checkArgument(floor >= 0 && floor <= 1, "a floor is a probability 0..1, got %s", floor);
+    checkArgument(floor == 0 || method == ThinningMethod.RIDGE, "only ridge thinning stops at a floor, got %s with"
+        + " floor %s", method, floor);
+    if (method == ThinningMethod.NONE) {
+      return map;
+    }
     float[] foreground = map.foreground();
     boolean[] cells = new boolean[foreground.length];
     boolean any = false;
@@ -55,7 +88,8 @@ public final class BoundaryThinning {
     if (!any) {
       return map;
     }
-    int[] regions = BorderThinning.thin(cells, map.width(), map.height());
+    int[] regions = method == ThinningMethod.BORDER ? BorderThinning.thin(cells, map.width(), map.height())
+        : ridge(foreground, cells, map.width(), map.height(), floor);
     float[] values = map.values().clone();
     int classes = map.classes();
     for (int i = 0; i < cells.length; i++) {
@@ -64,6 +98,71 @@ public final class BoundaryThinning {
       }
     }
     return new ProbabilityMap(map.width(), map.height(), classes, values);
+  }
+
+  /**
+   * The ridge flood: the regions (4-connected components of {@code cells}, labelled 1..n) grown over the boundary
+   * pixels of foreground at least {@code floor}, highest foreground first; 0 on dams and on the pixels not reached.
+   */
+  static int[] ridge(float[] foreground, boolean[] cells, int width, int height, double floor) {
+    int n = cells.length;
+    int[] label = new int[n];
+    ConnectedComponents.label(cells, width, height, label);
+    PixelHeap heap = new PixelHeap(n);
+    int arrival = 0;
+    int[] around = new int[4];
+    for (int p = 0; p < n; p++) {
+      if (label[p] == 0 && foreground[p] >= floor && touchesRegion(label, neighbours(p, width, height, around))) {
+        label[p] = WAITING;
+        heap.push(PixelHeap.priority(foreground[p], arrival++), p);
+      }
+    }
+    while (heap.size > 0) {
+      int p = heap.pop();
+      int region = 0;
+      boolean dam = false;
+      for (int q : neighbours(p, width, height, around)) {
+        if (q >= 0 && label[q] > 0) {
+          dam |= region != 0 && label[q] != region;
+          region = region == 0 ? label[q] : region;
+        }
+      }
+      // A pixel waits only beside a region or a pixel that joined one, and joining is final: region > 0.
+      if (dam) {
+        label[p] = DAM;
+        continue;
+      }
+      label[p] = region;
+      for (int q : around) {
+        if (q >= 0 && label[q] == 0 && foreground[q] >= floor) {
+          label[q] = WAITING;
+          heap.push(PixelHeap.priority(foreground[q], arrival++), q);
+        }
+      }
+    }
+    for (int p = 0; p < n; p++) {
+      label[p] = Math.max(0, label[p]);
+    }
+    return label;
+  }
+
+  /** The 4-neighbours of {@code p} (left, up, right, down) into {@code around}, -1 outside the image. */
+  private static int[] neighbours(int p, int width, int height, int[] around) {
+    int x = p % width;
+    around[0] = x > 0 ? p - 1 : -1;
+    around[1] = p >= width ? p - width : -1;
+    around[2] = x < width - 1 ? p + 1 : -1;
+    around[3] = p + width < width * height ? p + width : -1;
+    return around;
+  }
+
+  private static boolean touchesRegion(int[] label, int[] around) {
+    for (int q : around) {
+      if (q >= 0 && label[q] > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.NormalizationSpec;
+import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.Calibration;
 import org.unet4j.recipes.data.DataException;
@@ -202,7 +203,7 @@ public final class FilePrediction {
     try (BandLabelling labelling = new BandLabelling(width, height, inference, folder,
         files.labels().getFileName().toString())) {
       probabilities.beginPage(width, height, PixelType.FLOAT32);
-      if (inference.thinBoundaries()) {
+      if (inference.thinBoundaries() != ThinningMethod.NONE) {
         // Thinning floods the whole page: the page is predicted whole, then written and labelled as one band.
         float[] foreground = predictor.postProcessed(predictor.predictPage(page, stats, progress)).foreground();
         probabilities.writeRows(inference.probabilityOf().fromForeground(foreground), 0, height);

@@ -250,7 +250,7 @@ public final class Predictor implements AutoCloseable {
    */
   public ProbabilityMap postProcessed(ProbabilityMap map) {
     checkNotNull(map, "map");
-    return inference.thinBoundaries() ? BoundaryThinning.thin(map, inference.threshold()) : map;
+    return BoundaryThinning.thin(map, inference.threshold(), inference.thinBoundaries(), inference.thinFloor());
   }
 
   /**

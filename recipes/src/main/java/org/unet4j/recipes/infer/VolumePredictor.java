@@ -15,6 +15,7 @@ import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.labels.InstanceVolume;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.recipes.data.NormalizationStats;
@@ -112,9 +113,9 @@ public final class VolumePredictor implements AutoCloseable {
           + recipe.name() + " are labelled by the 6-connected components of their foreground (holes filled on"
           + " request) or seeded by inference.instanceClass, not by a watershed; set it to components");
     }
-    if (inference.thinBoundaries()) {
-      throw new ModelMismatchException("inference.thinBoundaries: " + recipe.name() + " is a 3D net, and boundaries"
-          + " are thinned in the images of 2D nets only; set it to false");
+    if (inference.thinBoundaries() != ThinningMethod.NONE) {
+      throw new ModelMismatchException("inference.thinBoundaries " + JsonNames.of(inference.thinBoundaries()) + ": "
+          + recipe.name() + " is a 3D net, and boundaries are thinned in the images of 2D nets only; set it to none");
     }
     ModelMismatchException.requireClasses(recipe, inference);
     Size3 tile = tiling.tile();

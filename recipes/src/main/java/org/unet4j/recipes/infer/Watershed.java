@@ -1,6 +1,5 @@
 package org.unet4j.recipes.infer;
 
-import java.util.Arrays;
 import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.labels.ConnectedComponents;
@@ -84,7 +83,7 @@ final class Watershed {
     float[] probability = elevation;
     int[] label = new int[n];
     int count = ConnectedComponents.label(core, width, height, label);
-    Heap heap = new Heap(n);
+    PixelHeap heap = new PixelHeap(n);
     int[] seq = {0};
     // Only the cores start: pixels labelled here are queued, not yet reached from.
     for (int p = 0; p < n; p++) {
@@ -106,7 +105,7 @@ final class Watershed {
 
   /** Gives the unlabelled object pixels beside {@code p} its region and queues them. */
   private static void reach(int p, int region, float[] probability, int[] object, int id, int width, int height,
-      int[] label, Heap heap, int[] seq) {
+      int[] label, PixelHeap heap, int[] seq) {
     int x = p % width;
     if (x > 0) {
       visit(p - 1, region, probability, object, id, label, heap, seq);
@@ -122,75 +121,11 @@ final class Watershed {
     }
   }
 
-  private static void visit(int q, int region, float[] probability, int[] object, int id, int[] label, Heap heap,
-      int[] seq) {
+  private static void visit(int q, int region, float[] probability, int[] object, int id, int[] label,
+      PixelHeap heap, int[] seq) {
     if (object[q] == id && label[q] == 0) {
       label[q] = region;
-      heap.push(priority(probability[q], seq[0]++), q);
-    }
-  }
-
-  /** Smaller first: higher probability, then earlier arrival. */
-  private static long priority(float probability, int arrival) {
-    int bits = Float.floatToIntBits(probability);
-    int ascending = bits ^ ((bits >> 31) & 0x7FFFFFFF);
-    return (long) ~ascending << 32 | (arrival & 0xFFFFFFFFL);
-  }
-
-  /** A binary min-heap of (key, pixel). */
-  private static final class Heap {
-    private long[] keys;
-    private int[] pixels;
-    int size;
-
-    Heap(int capacity) {
-      keys = new long[Math.max(16, Math.min(capacity, 1 << 16))];
-      pixels = new int[keys.length];
-    }
-
-    void push(long key, int pixel) {
-      if (size == keys.length) {
-        keys = Arrays.copyOf(keys, size * 2);
-        pixels = Arrays.copyOf(pixels, size * 2);
-      }
-      int i = size++;
-      while (i > 0) {
-        int parent = (i - 1) >>> 1;
-        if (keys[parent] <= key) {
-          break;
-        }
-        keys[i] = keys[parent];
-        pixels[i] = pixels[parent];
-        i = parent;
-      }
-      keys[i] = key;
-      pixels[i] = pixel;
-    }
-
-    int pop() {
-      int top = pixels[0];
-      size--;
-      long key = keys[size];
-      int pixel = pixels[size];
-      int i = 0;
-      while (true) {
-        int child = 2 * i + 1;
-        if (child >= size) {
-          break;
-        }
-        if (child + 1 < size && keys[child + 1] < keys[child]) {
-          child++;
-        }
-        if (keys[child] >= key) {
-          break;
-        }
-        keys[i] = keys[child];
-        pixels[i] = pixels[child];
-        i = child;
-      }
-      keys[i] = key;
-      pixels[i] = pixel;
-      return top;
+      heap.push(PixelHeap.priority(probability[q], seq[0]++), q);
     }
   }
 }

@@ -6,32 +6,73 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.labels.BorderThinning;
 import org.unet4j.labels.ConnectedComponents;
 
 /**
- * Thinned boundaries of a probability map: hand-worked rows, the other classes following the foreground, and
- * on random maps of odd sizes the properties the predictor relies on, checked against the thinning's own
- * regions.
+ * Thinned boundaries of a probability map: hand-worked rows of both methods and of the ridge's floor, the other
+ * classes following the foreground, and on random maps of odd sizes the properties the predictor relies on,
+ * checked against the border thinning's own regions and a brute-force ridge flood.
  */
 class BoundaryThinningTest {
+  private static final ThinningMethod BORDER = ThinningMethod.BORDER;
+  private static final ThinningMethod RIDGE = ThinningMethod.RIDGE;
+
   /**
-   * Two cells with a boundary 4 pixels wide: the flooding order gives left, left, dam, right (the thinning's
-   * own hand-worked case), so pixels 1, 2 and 4 rise just above 0.5, by their values: 0.5 + 0.01 * (0.1 + 0.9
-   * * 0.2 / 0.5) = 0.5046 for 0.2 and 0.5 + 0.01 * (0.1 + 0.9 * 0.1 / 0.5) = 0.5028 for 0.1; the dam keeps
-   * its 0.2.
+   * Two cells with a boundary 4 pixels wide: the border thinning's order gives left, left, dam, right (its own
+   * hand-worked case), so pixels 1, 2 and 4 rise just above 0.5, by their values: 0.5 + 0.01 * (0.1 + 0.9 * 0.2
+   * / 0.5) = 0.5046 for 0.2, 0.5028 for 0.1 and 0.5019 for 0.05; the dam keeps its 0.3.
    */
   @Test
-  void boundaryPixelsJoiningARegionRiseJustAboveTheThresholdInTheirOrder() {
-    ProbabilityMap row = new ProbabilityMap(6, 1, 1, new float[] {0.9f, 0.2f, 0.1f, 0.2f, 0.1f, 0.9f});
-    assertArrayEquals(new float[] {0.9f, 0.5046f, 0.5028f, 0.2f, 0.5028f, 0.9f},
-        BoundaryThinning.thin(row, 0.5).foreground(), 1e-6f);
+  void borderThinningPutsTheDamHalfwayAndRaisesTheRestInTheirOrder() {
+    ProbabilityMap row = new ProbabilityMap(6, 1, 1, new float[] {0.9f, 0.2f, 0.1f, 0.3f, 0.05f, 0.9f});
+    assertArrayEquals(new float[] {0.9f, 0.5046f, 0.5028f, 0.3f, 0.5019f, 0.9f},
+        BoundaryThinning.thin(row, 0.5, BORDER, 0).foreground(), 1e-6f);
+  }
+
+  /**
+   * The same row thinned along its ridge: pixels 1 (0.2, beside the left cell) and 4 (0.05, beside the right one)
+   * wait; 1 joins the left cell first (higher), then 2 (0.1) before 4, then 3 (0.3); pixel 4, the boundary's
+   * surest pixel, is left between the two cells and becomes the dam. Pixel 3 rises to 0.5064.
+   */
+  @Test
+  void ridgeThinningPutsTheDamWhereTheNetIsSurestOfTheBoundary() {
+    ProbabilityMap row = new ProbabilityMap(6, 1, 1, new float[] {0.9f, 0.2f, 0.1f, 0.3f, 0.05f, 0.9f});
+    assertArrayEquals(new float[] {0.9f, 0.5046f, 0.5028f, 0.5064f, 0.05f, 0.9f},
+        BoundaryThinning.thin(row, 0.5, RIDGE, 0).foreground(), 1e-6f);
+  }
+
+  /**
+   * With a floor of 0.15 pixels 2 (0.1) and 4 (0.05) never join, so pixel 3 is never reached either: only pixel 1
+   * joins the left cell and the boundary 2..4 stays as the net drew it.
+   */
+  @Test
+  void ridgeThinningLeavesTheBoundaryBelowTheFloor() {
+    ProbabilityMap row = new ProbabilityMap(6, 1, 1, new float[] {0.9f, 0.2f, 0.1f, 0.3f, 0.05f, 0.9f});
+    assertArrayEquals(new float[] {0.9f, 0.5046f, 0.1f, 0.3f, 0.05f, 0.9f},
+        BoundaryThinning.thin(row, 0.5, RIDGE, 0.15).foreground(), 1e-6f);
+    assertArrayEquals(BoundaryThinning.thin(row, 0.5, RIDGE, 0).foreground(),
+        BoundaryThinning.thin(row, 0.5, RIDGE, 0.05).foreground(), "a pixel at the floor joins");
+  }
+
+  @Test
+  void noneReturnsTheMapAndAFloorNeedsTheRidge() {
+    ProbabilityMap row = new ProbabilityMap(3, 1, 1, new float[] {0.9f, 0.2f, 0.9f});
+    assertSame(row, BoundaryThinning.thin(row, 0.5, ThinningMethod.NONE, 0));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> BoundaryThinning.thin(row, 0.5, BORDER, 0.1));
+    assertEquals("only ridge thinning stops at a floor, got BORDER with floor 0.1", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> BoundaryThinning.thin(row, 0.5, RIDGE, -0.1));
+    assertEquals("a floor is a probability 0..1, got -0.1", e.getMessage());
   }
 
   /**
@@ -59,7 +100,7 @@ class BoundaryThinningTest {
   @Test
   void twoClassesStaySummingToOne() {
     float[] values = {0.1f, 0.9f, 0.8f, 0.2f, 0.7f, 0.3f};
-    ProbabilityMap thinned = BoundaryThinning.thin(new ProbabilityMap(3, 1, 2, values), 0.5);
+    ProbabilityMap thinned = BoundaryThinning.thin(new ProbabilityMap(3, 1, 2, values), 0.5, RIDGE, 0);
     assertArrayEquals(new float[] {0.1f, 0.9f, 1 - 0.5046f, 0.5046f, 1 - 0.5064f, 0.5064f}, thinned.values(),
         1e-6f);
     assertArrayEquals(new float[] {0.1f, 0.9f, 0.8f, 0.2f, 0.7f, 0.3f}, values, "the input is not changed");
@@ -73,7 +114,7 @@ class BoundaryThinningTest {
   @Test
   void moreClassesKeepTheirProportions() {
     float[] values = {0.1f, 0.45f, 0.45f, 0.8f, 0.05f, 0.15f, 1f, 0f, 0f};
-    float[] thinned = BoundaryThinning.thin(new ProbabilityMap(3, 1, 3, values), 0.5).values();
+    float[] thinned = BoundaryThinning.thin(new ProbabilityMap(3, 1, 3, values), 0.5, RIDGE, 0).values();
     assertArrayEquals(new float[] {0.1f, 0.45f, 0.45f}, Arrays.copyOfRange(thinned, 0, 3));
     assertEquals(1 - 0.5046, thinned[3], 1e-6);
     assertEquals(0.5046 * 0.25, thinned[4], 1e-6);
@@ -86,23 +127,26 @@ class BoundaryThinningTest {
   @Test
   void aMapWithoutForegroundIsReturnedAsItIs() {
     ProbabilityMap dark = new ProbabilityMap(3, 2, 1, new float[] {0.1f, 0.2f, 0.5f, 0.3f, 0f, 0.4f});
-    assertSame(dark, BoundaryThinning.thin(dark, 0.5));
+    assertSame(dark, BoundaryThinning.thin(dark, 0.5, RIDGE, 0));
+    assertSame(dark, BoundaryThinning.thin(dark, 0.5, BORDER, 0));
     ProbabilityMap one = new ProbabilityMap(1, 1, 2, new float[] {0.3f, 0.7f});
-    assertArrayEquals(new float[] {0.3f, 0.7f}, BoundaryThinning.thin(one, 0.5).values());
+    assertArrayEquals(new float[] {0.3f, 0.7f}, BoundaryThinning.thin(one, 0.5, RIDGE, 0).values());
   }
 
   @Test
   void thresholdOutsideZeroToOneIsRefused() {
     ProbabilityMap map = new ProbabilityMap(1, 1, 1, new float[] {0.5f});
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BoundaryThinning.thin(map, 1.5));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BoundaryThinning.thin(map, 1.5, RIDGE, 0));
     assertEquals("a threshold is a probability 0..1, got 1.5", e.getMessage());
   }
 
   /**
-   * Random maps of odd sizes at several thresholds: thresholded where it was thinned, the map's 4-connected
-   * components are exactly the thinning's regions (the same partition of the pixels, none merged or split); its
-   * dams keep the net's values; no pixel falls; above threshold + 0.01 the mask is the net's own; and the raised
-   * pixels keep the net's order (a pixel the net put higher is not raised less).
+   * Random maps of odd sizes at several thresholds, thinned by each method: thresholded where it was thinned, the
+   * map's 4-connected components are exactly the regions of a reference (the border thinning's own, or a
+   * brute-force ridge flood that scans for the next pixel instead of keeping a heap) and each holds exactly one
+   * component of the net's map above the threshold (none merged or split); dams keep the net's values; no pixel
+   * falls; above threshold + 0.01 the mask is the net's own; and the raised pixels keep the net's order (a pixel
+   * the net put higher is not raised less). Without a floor, a ridge's dam touches two regions or none.
    */
   @Test
   void thresholdedThinnedMapGivesTheThinnedRegions() {
@@ -113,38 +157,128 @@ class BoundaryThinningTest {
         int w = size[0];
         int h = size[1];
         float[] p = smoothNoise(random, w, h);
-        ProbabilityMap thinned = BoundaryThinning.thin(new ProbabilityMap(w, h, 1, p), threshold);
-        float[] q = thinned.foreground();
         boolean[] cells = new boolean[p.length];
         boolean any = false;
         for (int i = 0; i < p.length; i++) {
           cells[i] = p[i] > threshold;
           any |= cells[i];
-          assertTrue(q[i] >= p[i], "no pixel falls");
         }
-        String where = w + "x" + h + " at " + threshold;
-        if (!any) {
-          assertArrayEquals(p, q, where);
-          continue;
-        }
-        int[] regions = BorderThinning.thin(cells, w, h);
-        boolean[] mask = new boolean[q.length];
-        for (int i = 0; i < q.length; i++) {
-          mask[i] = q[i] > threshold;
-          assertEquals(regions[i] > 0, mask[i], where + ": pixel " + i + " is in a region exactly when above");
-          if (regions[i] == 0) {
-            assertEquals(p[i], q[i], where + ": a dam keeps its value");
+        int[] net = new int[p.length];
+        ConnectedComponents.label(cells, w, h, net);
+        for (double[] method : new double[][] {{0, 0}, {1, 0}, {1, 0.1}}) {
+          ThinningMethod thinning = method[0] == 0 ? BORDER : RIDGE;
+          double floor = method[1];
+          String where = w + "x" + h + " at " + threshold + ", " + thinning + " floor " + floor;
+          float[] q = BoundaryThinning.thin(new ProbabilityMap(w, h, 1, p), threshold, thinning, floor).foreground();
+          if (!any) {
+            assertArrayEquals(p, q, where);
+            continue;
           }
-          if (q[i] > threshold + BoundaryThinning.MARGIN + 1e-6 || p[i] > threshold + BoundaryThinning.MARGIN) {
-            assertEquals(p[i], q[i], where + ": above the raised value the map is the net's");
+          int[] regions = thinning == BORDER ? BorderThinning.thin(cells, w, h) : bruteForceRidge(p, cells, w, h, floor);
+          boolean[] mask = new boolean[q.length];
+          for (int i = 0; i < q.length; i++) {
+            assertTrue(q[i] >= p[i], where + ": no pixel falls");
+            mask[i] = q[i] > threshold;
+            assertEquals(regions[i] > 0, mask[i], where + ": pixel " + i + " is in a region exactly when above");
+            if (regions[i] == 0) {
+              assertEquals(p[i], q[i], where + ": a dam keeps its value");
+            }
+            if (q[i] > threshold + BoundaryThinning.MARGIN + 1e-6 || p[i] > threshold + BoundaryThinning.MARGIN) {
+              assertEquals(p[i], q[i], where + ": above the raised value the map is the net's");
+            }
+            if (thinning == RIDGE && floor == 0 && regions[i] == 0) {
+              int touched = distinctNeighbourRegions(regions, i, w, h);
+              assertTrue(touched == 0 || touched >= 2, where + ": dam " + i + " touches " + touched + " region");
+            }
           }
+          assertRaisedInOrder(p, q, where);
+          int[] components = new int[q.length];
+          ConnectedComponents.label(mask, w, h, components);
+          assertSamePartition(regions, components, where);
+          assertSamePartition(net, grownBack(components, cells), where + ": the net's components");
         }
-        assertRaisedInOrder(p, q, where);
-        int[] components = new int[q.length];
-        ConnectedComponents.label(mask, w, h, components);
-        assertSamePartition(regions, components, where);
       }
     }
+  }
+
+  /**
+   * The ridge flood without a heap: every round scans all waiting pixels for the highest foreground (ties: the
+   * earliest to wait), which takes its labelled 4-neighbours' region or becomes a dam (0) where two differ.
+   */
+  private static int[] bruteForceRidge(float[] p, boolean[] cells, int w, int h, double floor) {
+    int n = p.length;
+    int[] label = new int[n];
+    ConnectedComponents.label(cells, w, h, label);
+    long[] waitingSince = new long[n];
+    Arrays.fill(waitingSince, -1);
+    boolean[] done = new boolean[n];
+    long clock = 0;
+    for (int i = 0; i < n; i++) {
+      done[i] = cells[i];
+    }
+    for (int i = 0; i < n; i++) {
+      if (!cells[i] && p[i] >= floor && distinctNeighbourRegions(label, i, w, h) > 0) {
+        waitingSince[i] = clock++;
+      }
+    }
+    while (true) {
+      int next = -1;
+      for (int i = 0; i < n; i++) {
+        if (!done[i] && waitingSince[i] >= 0 && (next < 0 || p[i] > p[next]
+            || (p[i] == p[next] && waitingSince[i] < waitingSince[next]))) {
+          next = i;
+        }
+      }
+      if (next < 0) {
+        return label;
+      }
+      done[next] = true;
+      if (distinctNeighbourRegions(label, next, w, h) != 1) {
+        continue;
+      }
+      for (int q : neighbours(next, w, h)) {
+        if (label[q] > 0) {
+          label[next] = label[q];
+        }
+      }
+      for (int q : neighbours(next, w, h)) {
+        if (!done[q] && waitingSince[q] < 0 && p[q] >= floor) {
+          waitingSince[q] = clock++;
+        }
+      }
+    }
+  }
+
+  private static int distinctNeighbourRegions(int[] label, int i, int w, int h) {
+    return (int) neighbours(i, w, h).stream().mapToInt(q -> label[q]).filter(l -> l > 0).distinct().count();
+  }
+
+  private static List<Integer> neighbours(int i, int w, int h) {
+    List<Integer> around = new ArrayList<>();
+    int x = i % w;
+    int y = i / w;
+    if (x > 0) {
+      around.add(i - 1);
+    }
+    if (y > 0) {
+      around.add(i - w);
+    }
+    if (x < w - 1) {
+      around.add(i + 1);
+    }
+    if (y < h - 1) {
+      around.add(i + w);
+    }
+    return around;
+  }
+
+  /** The thinned components restricted to the net's cells (0 elsewhere). */
+  private static int[] grownBack(int[] components, boolean[] cells) {
+    int[] restricted = new int[components.length];
+    for (int i = 0; i < cells.length; i++) {
+      restricted[i] = cells[i] ? components[i] : 0;
+    }
+    return restricted;
   }
 
   /** Among the pixels that were raised, sorted by the net's value, the raised values never fall. */

@@ -22,6 +22,7 @@ import org.unet4j.dsl.recipe.LabelFormat;
 import org.unet4j.dsl.recipe.ProbabilityOf;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.labels.ConnectedComponents;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
@@ -207,13 +208,14 @@ class StreamingPredictionTest {
     ImageIo.writeTiff(image, blobs);
     InferenceSpec plain = spec(image, TestTimeAugmentation.NONE, InstanceMethod.COMPONENTS).toBuilder()
         .minObjectSize(0).fillHoles(false).build();
-    InferenceSpec thin = plain.toBuilder().thinBoundaries(true).build();
+    InferenceSpec thin = plain.toBuilder().thinBoundaries(ThinningMethod.RIDGE).build();
     PredictedImage whole = predict(image, thin, IN_MEMORY, "thin-whole");
     assertSameOutputs(whole, predict(image, thin, StreamingPolicy.always(7), "thin-bands"));
     float[] net;
     try (Predictor p = Predictor.open(ModelSource.of(runs.resolve("depth2")), plain)) {
       net = p.predict(blobs).foreground();
-      ProbabilityMap expected = BoundaryThinning.thin(p.predict(blobs), plain.threshold());
+      ProbabilityMap expected =
+          BoundaryThinning.thin(p.predict(blobs), plain.threshold(), ThinningMethod.RIDGE, 0);
       assertArrayEquals(expected.foreground(), ImageIo.read(whole.files().probabilities()).pixels());
     }
     boolean[] above = new boolean[net.length];

@@ -35,6 +35,7 @@ import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.labels.InstanceVolume;
 import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
@@ -382,9 +383,9 @@ class VolumePredictionTest {
     assertTrue(watershed.getMessage().contains("inference.instances watershed")
         && watershed.getMessage().contains("set it to components"), watershed.getMessage());
     ModelMismatchException thin = assertThrows(ModelMismatchException.class,
-        () -> open(recipe.inference().toBuilder().thinBoundaries(true).build()));
-    assertEquals("inference.thinBoundaries: " + recipe.name() + " is a 3D net, and boundaries are thinned in the"
-        + " images of 2D nets only; set it to false", thin.getMessage());
+        () -> open(recipe.inference().toBuilder().thinBoundaries(ThinningMethod.BORDER).build()));
+    assertEquals("inference.thinBoundaries border: " + recipe.name() + " is a 3D net, and boundaries are thinned in"
+        + " the images of 2D nets only; set it to none", thin.getMessage());
     ModelMismatchException seeds = assertThrows(ModelMismatchException.class,
         () -> open(recipe.inference().toBuilder().instanceClass(2).build()));
     assertTrue(seeds.getMessage().contains("inference.instanceClass 2") && seeds.getMessage().contains("has 2 classes"),

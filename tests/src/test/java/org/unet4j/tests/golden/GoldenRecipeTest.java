@@ -40,6 +40,7 @@ import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.dsl.recipe.SgdOptimizer;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.dsl.recipe.TrainingSpec;
 import org.unet4j.dsl.recipe.WeightedCrossEntropyLoss;
 
@@ -147,7 +148,9 @@ class GoldenRecipeTest {
    * membrane probability ({@code inference.probabilityOf}); the nuclei demo splits touching nuclei
    * with {@code inference.instances = distance-watershed} (version 3); the cell tracking recipes leave
    * out unannotated cells painted 65535 ({@code data.ignoreLabel}, version 3); the ISBI CPU recipe
-   * predicts with the average of its weights ({@code training.averageDecay}, version 4).
+   * predicts with the average of its weights ({@code training.averageDecay}, version 4) and thins its membranes
+   * along their ridge ({@code inference.thinBoundaries} ridge, version 7; version 6 knew only the border
+   * thinning, which its copy keeps: {@link #versionSixIsbiCpuRecipeKeepsItsBorderThinning}).
    */
   private static final Set<String> USES_NEW_FIELDS = Set.of("every-variant.json", "bundled/paper/isbi2012.json",
       "bundled/nuclei-demo.json", "bundled/paper/phc-u373.json", "bundled/paper/dic-hela.json",
@@ -177,6 +180,16 @@ class GoldenRecipeTest {
     }
     assertEquals(CURRENT > 1, !checked.isEmpty(), "format version " + CURRENT
         + (CURRENT > 1 ? " must keep golden files of older versions" : " has no older versions") + ": " + checked);
+  }
+
+  /** The version 6 ISBI CPU recipe thinned with the border thinning, and reads so: it writes what it wrote. */
+  @Test
+  void versionSixIsbiCpuRecipeKeepsItsBorderThinning() {
+    Recipe v6 = Recipes.fromJson(GoldenFiles.read(6, "bundled/paper/isbi2012-cpu.json"));
+    assertEquals(ThinningMethod.BORDER, v6.inference().thinBoundaries());
+    Recipe current = Recipes.fromJson(GoldenFiles.read(CURRENT, "bundled/paper/isbi2012-cpu.json"));
+    assertEquals(ThinningMethod.RIDGE, current.inference().thinBoundaries());
+    assertEquals(current.inference().toBuilder().thinBoundaries(ThinningMethod.BORDER).build(), v6.inference());
   }
 
   private static void collectTypes(JsonNode node, Set<String> into) {
