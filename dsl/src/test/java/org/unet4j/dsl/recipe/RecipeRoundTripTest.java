@@ -158,6 +158,10 @@ class RecipeRoundTripTest {
       all.add(enumCase(v, r -> withInference(r, new InferenceSpec(46, 8, TestTimeAugmentation.MIRRORS, 0.25, 30, true,
           InstanceMethod.COMPONENTS, 0.75, v))));
     }
+    for (ThinningMethod v : ThinningMethod.values()) {
+      all.add(enumCase(v, r -> withInference(r, InferenceSpec.builder().tile(46).thinBoundaries(v)
+          .thinFloor(v == ThinningMethod.RIDGE ? 0.05 : 0).build())));
+    }
     all.add(Named.of("explicit pairs: a stack with its labels, a glob with a glob", withData(tiny(),
         DataSpec.builder().pair("em/train-volume.tif", "em/train-labels.tif").pair("a/*.tif", "b/*.png").build())));
     // ClassBalance and FlipTransform.Symmetry are covered by the loss and transform cases above.
@@ -249,7 +253,7 @@ class RecipeRoundTripTest {
     assertEquals(Set.of(Padding.class, Activation.class, Normalization.class, PoolingKind.class, SkipMode.class,
         Upsampling.class, OutputActivation.class, ClassBalance.class, Interpolation.class, FlipTransform.Symmetry.class,
         LabelFormat.class, IntensityScaling.class, TestTimeAugmentation.class, InstanceMethod.class,
-        ProbabilityOf.class, CheckpointSelection.class), enums);
+        ProbabilityOf.class, CheckpointSelection.class, ThinningMethod.class), enums);
     for (Class<?> e : enums) {
       for (Object constant : e.getEnumConstants()) {
         assertTrue(seen.contains(constant), "no round-trip case uses " + e.getSimpleName() + "." + constant);

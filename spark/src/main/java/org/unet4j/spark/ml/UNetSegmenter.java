@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.json.JsonNames;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.recipes.model.ModelSource;
 import org.unet4j.spark.InferenceOptions;
 import org.unet4j.spark.PredictorCache;
@@ -63,7 +64,7 @@ import org.unet4j.spark.PredictorCache;
  * sees at that path. The driver checks it and the inference params against it without TensorFlow
  * when the stage transforms; each executor JVM then opens it once ({@link PredictorCache}) and
  * shares it between its tasks. The inference params ({@code tile}, {@code batchSize}, {@code tta},
- * {@code threshold}, {@code instances}, {@code seedThreshold}) override the recipe's
+ * {@code threshold}, {@code instances}, {@code seedThreshold}, {@code thinBoundaries}) override the recipe's
  * {@code inference.*} when set.
  *
  * <p>The stage is saved and loaded with its params ({@code write().save(dir)},
@@ -76,6 +77,7 @@ public final class UNetSegmenter extends Transformer implements DefaultParamsWri
 
   private static final List<String> TTA_NAMES = names(TestTimeAugmentation.values());
   private static final List<String> INSTANCE_NAMES = names(InstanceMethod.values());
+  private static final List<String> THINNING_NAMES = names(ThinningMethod.values());
 
   private static final StructType OUTPUT = new StructType(new StructField[] {
       DataTypes.createStructField("width", DataTypes.IntegerType, true),
@@ -97,6 +99,7 @@ public final class UNetSegmenter extends Transformer implements DefaultParamsWri
   private final DoubleParam threshold;
   private final Param<String> instances;
   private final DoubleParam seedThreshold;
+  private final Param<String> thinBoundaries;
 
   /** A stage with a new uid. */
   public UNetSegmenter() {
@@ -126,6 +129,9 @@ public final class UNetSegmenter extends Transformer implements DefaultParamsWri
         ParamValidators.inArray(INSTANCE_NAMES));
     seedThreshold = new DoubleParam(this, "seedThreshold", "the watershed's seed threshold 0..1; unset: the"
         + " recipe's inference.seedThreshold", ParamValidators.inRange(0, 1));
+    thinBoundaries = new Param<>(this, "thinBoundaries", "how the boundaries between the regions above the threshold"
+        + " are thinned to one-pixel dams, one of " + String.join(", ", THINNING_NAMES) + "; unset: the recipe's"
+        + " inference.thinBoundaries", ParamValidators.inArray(THINNING_NAMES));
     setDefault(inputCol, "content");
     setDefault(outputCol, "segmentation");
     setDefault(probabilities, false);
@@ -193,6 +199,10 @@ public final class UNetSegmenter extends Transformer implements DefaultParamsWri
     return seedThreshold;
   }
 
+  public Param<String> thinBoundaries() {
+    return thinBoundaries;
+  }
+
   public UNetSegmenter setModelPath(String value) {
     set(modelPath, value);
     return this;
@@ -243,6 +253,11 @@ public final class UNetSegmenter extends Transformer implements DefaultParamsWri
     return this;
   }
 
+  public UNetSegmenter setThinBoundaries(ThinningMethod value) {
+    set(thinBoundaries, JsonNames.of(value));
+    return this;
+  }
+
   public String getInputCol() {
     return getOrDefault(inputCol);
   }
@@ -255,9 +270,11 @@ public final class UNetSegmenter extends Transformer implements DefaultParamsWri
   public InferenceOptions inferenceOptions() {
     String mode = optional(tta);
     String method = optional(instances);
+    String thinning = optional(thinBoundaries);
     return new InferenceOptions((Integer) optional(tile), (Integer) optional(batchSize),
         mode == null ? null : JsonNames.constant(TestTimeAugmentation.class, mode), (Double) optional(threshold),
-        method == null ? null : JsonNames.constant(InstanceMethod.class, method), (Double) optional(seedThreshold));
+        method == null ? null : JsonNames.constant(InstanceMethod.class, method), (Double) optional(seedThreshold),
+        null, thinning == null ? null : JsonNames.constant(ThinningMethod.class, thinning));
   }
 
   /**

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.unet4j.dsl.InvalidInputException;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
+import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.recipes.data.Image;
 import org.unet4j.recipes.data.ImageIo;
 import org.unet4j.recipes.data.PixelType;
@@ -176,14 +177,36 @@ class UNetSegmenterTest {
         rows.get("broken").getAs("error"));
   }
 
+  /**
+   * The thinBoundaries param reaches the executors: a's probabilities are those Model.predict writes with the
+   * boundaries thinned along the ridge, which differ from the net's own.
+   */
+  @Test
+  void thinBoundariesGivesTheThinnedMapOfModelPredict() {
+    Row a = segmenter().setInputCol("path").setProbabilities(true).setThinBoundaries(ThinningMethod.RIDGE)
+        .transform(paths(in.resolve("a.png").toString())).select("segmentation.probabilities").first();
+    ModelSource source = ModelSource.of(TinyRun.run());
+    InferenceOptions ridge = new InferenceOptions(null, null, null, null, null, null, null, ThinningMethod.RIDGE);
+    try (Model thinned = Model.load(source, ridge.checkedFor(source))) {
+      float[] expectedMap = thinned.predict(ImageIo.read(in.resolve("a.png"))).probabilities().foreground();
+      List<Float> actual = a.getList(0);
+      assertEquals(expectedMap.length, actual.size());
+      for (int i = 0; i < expectedMap.length; i++) {
+        assertEquals(expectedMap[i], actual.get(i), "pixel " + i);
+      }
+      float[] net = ImageIo.read(expected.get("a").files().probabilities()).pixels();
+      assertFalse(Arrays.equals(expectedMap, net), "thinning changes the probabilities of a");
+    }
+  }
+
   /** The stage alone and inside a fitted PipelineModel keeps its uid and every param through save and load. */
   @Test
   void saveAndLoadKeepEveryParam() throws IOException {
     UNetSegmenter stage = segmenter().setInputCol("file").setOutputCol("cells").setProbabilities(true).setTile(76)
         .setBatchSize(3).setTta(TestTimeAugmentation.DIHEDRAL).setThreshold(0.4)
-        .setInstances(InstanceMethod.WATERSHED).setSeedThreshold(0.8);
+        .setInstances(InstanceMethod.WATERSHED).setSeedThreshold(0.8).setThinBoundaries(ThinningMethod.RIDGE);
     InferenceOptions options = new InferenceOptions(76, 3, TestTimeAugmentation.DIHEDRAL, 0.4,
-        InstanceMethod.WATERSHED, 0.8);
+        InstanceMethod.WATERSHED, 0.8, null, ThinningMethod.RIDGE);
     assertEquals(options, stage.inferenceOptions());
     stage.write().overwrite().save(dir.resolve("stage").toString());
     UNetSegmenter loaded = UNetSegmenter.load(dir.resolve("stage").toString());
