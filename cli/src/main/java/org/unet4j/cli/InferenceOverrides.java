@@ -52,10 +52,9 @@ public final class InferenceOverrides {
   @Option(names = "--thin-boundaries", paramLabel = "METHOD", description = "Thin the boundaries between the"
       + " regions above the threshold to one-pixel dams: ridge (a watershed of the foreground probability, dams on the"
       + " boundary's ridge), border (the ISBI challenge's border thinning, dams halfway between the regions) or"
-      + " none. Boundary pixels"
-      + " that join a region are raised just above the threshold (at most + 0.01) in NAME_prob.tif and the labels"
-      + " are the thinned regions (2D nets; for images that cells tile). Default: the recipe's"
-      + " inference.thinBoundaries.")
+      + " none. Boundary pixels that join a region are raised just above the threshold (at most + 0.01) in"
+      + " NAME_prob.tif and the labels are the thinned regions (2D nets; for images that cells tile). Default: the"
+      + " recipe's inference.thinBoundaries.")
   @Nullable String thinBoundaries;
 
   @Option(names = "--no-thin-boundaries", description = "Keep the boundaries as predicted: --thin-boundaries none.")

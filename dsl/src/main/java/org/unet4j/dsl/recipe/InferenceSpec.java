@@ -50,8 +50,8 @@ public record InferenceSpec(
         @Default("0") @Range(min = 0, max = 65536) int tileZ,
     @Doc("thin the boundaries between the regions above threshold to one-pixel dams: none; border, the border"
         + " thinning of the ISBI challenge's V_rand (the regions grow breadth-first, dams halfway between them); ridge,"
-        + " a watershed of the foreground probability (the regions grow into the most probable boundary pixels first,"
-        + " dams on the boundary's ridge). Boundary pixels that join a region are raised just above threshold in"
+        + " a watershed of the foreground probability (the regions grow into the boundary pixels of highest foreground"
+        + " probability first, dams on the boundary's ridge). Boundary pixels that join a region are raised just above threshold in"
         + " NAME_prob.tif, at most to threshold + 0.01 and in the order of their own probabilities, dams and every other"
         + " pixel keep theirs, and the instance labels are the thinned regions; for images that cells tile (EM"
         + " membranes), 2D nets")

@@ -2,8 +2,8 @@ package org.unet4j.dsl.recipe;
 
 /**
  * Whether and how prediction thins the boundaries between the regions above the threshold to one-pixel dams
- * ({@code inference.thinBoundaries}). Either way the regions grow over the boundary pixels until they meet, none
- * is split or merged, and the boundary pixels that join a region are raised just above the threshold in the
+ * ({@code inference.thinBoundaries}). Border or ridge, the regions grow over the boundary pixels until they meet,
+ * none is split or merged, and the boundary pixels that join a region are raised just above the threshold in the
  * written probability map.
  */
 public enum ThinningMethod {
