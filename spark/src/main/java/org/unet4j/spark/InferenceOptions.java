@@ -11,6 +11,7 @@ import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
 import org.unet4j.dsl.recipe.ThinningMethod;
+import org.unet4j.recipes.infer.VolumePredictor;
 import org.unet4j.recipes.model.ModelMismatchException;
 import org.unet4j.recipes.model.ModelSource;
 
@@ -85,8 +86,10 @@ public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSi
    *
    * @throws org.unet4j.dsl.InvalidInputException when the tile does not fit the net (naming the
    *     nearest valid tiles; for a 3D net, along each axis)
-   * @throws ModelMismatchException when the tile differs from the one an export was compiled for, or
-   *     the settings ask for classes the model lacks ({@link ModelMismatchException#requireClasses})
+   * @throws ModelMismatchException when the tile differs from the one an export was compiled for, the
+   *     settings ask for classes the model lacks ({@link ModelMismatchException#requireClasses}), or, for a 3D
+   *     net, for what volumes do not have ({@link VolumePredictor#checkSettings}: watershed instances, thinned
+   *     boundaries)
    */
   public InferenceSpec checkedFor(ModelSource source) {
     checkNotNull(source, "source");
@@ -95,6 +98,8 @@ public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSi
     Tiling.of(source.recipe().model(), inference.tile());
     if (source.recipe().model().dimensions() == 3) {
       VolumeTiling.of(source.recipe().model(), inference.tile(), inference.tileZ());
+      // What else the executors' VolumePredictor.open would refuse (watershed instances, thinned boundaries).
+      VolumePredictor.checkSettings(source, inference);
     }
     if (source.fixedTile().isPresent() && source.fixedTile().getAsInt() != inference.tile()) {
       throw ModelMismatchException.exportTile(source.directory(), inference.tile(), source.fixedTile().getAsInt());

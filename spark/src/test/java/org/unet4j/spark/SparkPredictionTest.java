@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unet4j.cli.Unet4j;
 import org.unet4j.dsl.model.Size3;
+import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.recipes.data.Calibration;
 import org.unet4j.recipes.data.Image;
@@ -47,6 +49,7 @@ import org.unet4j.recipes.data.Volume;
 import org.unet4j.recipes.infer.Model;
 import org.unet4j.recipes.infer.ObjectOutput;
 import org.unet4j.recipes.infer.PredictionInputs;
+import org.unet4j.recipes.model.ModelMismatchException;
 
 /** The job on a local[2] Spark against {@code unet4j predict} and {@code unet4j evaluate} on the same images. */
 class SparkPredictionTest {
@@ -446,5 +449,29 @@ class SparkPredictionTest {
     assertEquals(names, outputs(out));
     assertSameFiles(library, out, names);
     assertFalse(Files.exists(out.resolve(PartFiles.WORK_FOLDER)), "the part files are removed");
+  }
+
+  /**
+   * What volumes do not have fails on the driver, before any unit runs, with the message the library gives:
+   * thinned boundaries and watershed instances for a 3D net.
+   */
+  @Test
+  void aVolumeNetRefusesThinningAndWatershedsOnTheDriver() throws IOException {
+    Path run = TinyRun.volumeRun(dir);
+    Path stack = dir.resolve("refused.tif");
+    new Volume(new Size3(5, 9, 8), 1, new float[5 * 9 * 8], Calibration.NONE).write(stack);
+    Path out = dir.resolve("refused");
+    List<InputImage> inputs = InputImage.of(PredictionInputs.resolve("IMAGES", List.of(stack.toString()),
+        Path.of(""), out));
+    InferenceOptions thin = new InferenceOptions(null, null, null, null, null, null, null, ThinningMethod.RIDGE);
+    ModelMismatchException e = assertThrows(ModelMismatchException.class, () -> SparkPrediction.prepare(
+        new BatchSettings(run.toString(), thin, out.toString(), null, null, false, 4, Set.of()), inputs));
+    assertTrue(e.getMessage().startsWith("inference.thinBoundaries ridge: ") && e.getMessage().endsWith(
+        " is a 3D net, and boundaries are thinned in the images of 2D nets only; set it to none"), e.getMessage());
+    InferenceOptions watershed = new InferenceOptions(null, null, null, null, InstanceMethod.WATERSHED, null);
+    e = assertThrows(ModelMismatchException.class, () -> SparkPrediction.prepare(
+        new BatchSettings(run.toString(), watershed, out.toString(), null, null, false, 4, Set.of()), inputs));
+    assertTrue(e.getMessage().startsWith("inference.instances watershed: volumes of "), e.getMessage());
+    assertFalse(Files.exists(out), "nothing was written");
   }
 }

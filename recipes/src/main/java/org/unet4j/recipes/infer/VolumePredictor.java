@@ -89,6 +89,26 @@ public final class VolumePredictor implements AutoCloseable {
    *     ({@link ModelMismatchException#requireClasses})
    */
   public static VolumePredictor open(ModelSource source, InferenceSpec inference) {
+    VolumeTiling tiling = checkSettings(source, inference);
+    Recipe recipe = source.recipe();
+    Size3 tile = tiling.tile();
+    if (source.kind() == ModelSource.Kind.EXPORT) {
+      return new VolumePredictor(source, inference, tiling,
+          new Predictor.ExportTiles(ExportedModel.load(source.directory())));
+    }
+    TileModel model = CheckpointTiles.restore(ModelCompiler.compile(recipe.model(), tile, recipe.training().seed()),
+        checkNotNull(source.checkpoint(), "checkpoint"), tile.z(), tile.y(), tile.x(), recipe.model().inputChannels());
+    return new VolumePredictor(source, inference, tiling, model);
+  }
+
+  /**
+   * The checks of {@link #open} that need no TensorFlow, so that a batch job's driver can make them before any
+   * worker starts: the model and {@code inference} as {@link #open} checks them.
+   *
+   * @return the tiling of {@code inference}'s tile
+   * @throws ModelMismatchException as {@link #open}
+   */
+  public static VolumeTiling checkSettings(ModelSource source, InferenceSpec inference) {
     checkNotNull(source, "source");
     checkNotNull(inference, "inference");
     Recipe recipe = source.recipe();
@@ -128,12 +148,8 @@ public final class VolumePredictor implements AutoCloseable {
             + compiled.y() + ", tileZ " + compiled.z() + "); predict with that tile, or export the run again with"
             + " tile " + inference.tile() + " and inference.tileZ " + tile.z());
       }
-      return new VolumePredictor(source, inference, tiling,
-          new Predictor.ExportTiles(ExportedModel.load(source.directory())));
     }
-    TileModel model = CheckpointTiles.restore(ModelCompiler.compile(recipe.model(), tile, recipe.training().seed()),
-        checkNotNull(source.checkpoint(), "checkpoint"), tile.z(), tile.y(), tile.x(), recipe.model().inputChannels());
-    return new VolumePredictor(source, inference, tiling, model);
+    return tiling;
   }
 
   public ModelSource source() {
