@@ -53,7 +53,7 @@ public final class InferenceOverrides {
       + " regions above the threshold to one-pixel dams: ridge (a watershed of the foreground probability, dams on the"
       + " boundary's ridge), border (the ISBI challenge's border thinning, dams halfway between the regions) or"
       + " none. Boundary pixels that join a region are raised just above the threshold (at most + 0.01) in"
-      + " NAME_prob.tif and the labels are the thinned regions (2D nets; for images that cells tile). Default: the"
+      + " NAME_prob.tif and the labels are the thinned regions (for images that cells tile; volumes in 3D). Default: the"
       + " recipe's inference.thinBoundaries.")
   @Nullable String thinBoundaries;
 

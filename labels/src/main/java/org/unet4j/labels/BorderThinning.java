@@ -65,7 +65,7 @@ public final class BorderThinning {
       }
     }
     int[] queue = new int[n];
-    Grid grid = new Grid(size);
+    FaceNeighbours grid = new FaceNeighbours(size);
     int[] around = new int[6];
     int head = 0;
     int tail = 0;
@@ -132,7 +132,7 @@ public final class BorderThinning {
     return tail;
   }
 
-  private static void flood(int[] labels, int start, int label, Grid grid, int[] queue, int[] around) {
+  private static void flood(int[] labels, int start, int label, FaceNeighbours grid, int[] queue, int[] around) {
     int head = 0;
     int tail = 0;
     labels[start] = label;
@@ -144,29 +144,6 @@ public final class BorderThinning {
           queue[tail++] = q;
         }
       }
-    }
-  }
-
-  /** Face neighbours in the flooding's order: x-1, y-1, z-1, x+1, y+1, z+1, -1 outside. */
-  private record Grid(Size3 size) {
-    int index(int z, int y, int x) {
-      return (z * size.y() + y) * size.x() + x;
-    }
-
-    /** Writes the neighbours of {@code p} into {@code into} (6 long, reused to spare the garbage); returns it. */
-    int[] neighbours(int p, int[] into) {
-      int width = size.x();
-      int plane = width * size.y();
-      int x = p % width;
-      int y = p % plane / width;
-      int z = p / plane;
-      into[0] = x > 0 ? p - 1 : -1;
-      into[1] = y > 0 ? p - width : -1;
-      into[2] = z > 0 ? p - plane : -1;
-      into[3] = x < width - 1 ? p + 1 : -1;
-      into[4] = y < size.y() - 1 ? p + width : -1;
-      into[5] = z < size.z() - 1 ? p + plane : -1;
-      return into;
     }
   }
 }

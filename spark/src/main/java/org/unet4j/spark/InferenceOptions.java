@@ -88,8 +88,7 @@ public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSi
    *     nearest valid tiles; for a 3D net, along each axis)
    * @throws ModelMismatchException when the tile differs from the one an export was compiled for, the
    *     settings ask for classes the model lacks ({@link ModelMismatchException#requireClasses}), or, for a 3D
-   *     net, for what volumes do not have ({@link VolumePredictor#checkSettings}: watershed instances, thinned
-   *     boundaries)
+   *     net, for what volumes do not have ({@link VolumePredictor#checkSettings}: watershed instances)
    */
   public InferenceSpec checkedFor(ModelSource source) {
     checkNotNull(source, "source");
@@ -98,7 +97,7 @@ public record InferenceOptions(@Nullable Integer tile, @Nullable Integer batchSi
     Tiling.of(source.recipe().model(), inference.tile());
     if (source.recipe().model().dimensions() == 3) {
       VolumeTiling.of(source.recipe().model(), inference.tile(), inference.tileZ());
-      // What else the executors' VolumePredictor.open would refuse (watershed instances, thinned boundaries).
+      // What else the executors' VolumePredictor.open would refuse (watershed instances).
       VolumePredictor.checkSettings(source, inference);
     }
     if (source.fixedTile().isPresent() && source.fixedTile().getAsInt() != inference.tile()) {

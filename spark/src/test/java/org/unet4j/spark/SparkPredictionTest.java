@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -50,6 +51,7 @@ import org.unet4j.recipes.infer.Model;
 import org.unet4j.recipes.infer.ObjectOutput;
 import org.unet4j.recipes.infer.PredictionInputs;
 import org.unet4j.recipes.model.ModelMismatchException;
+import org.unet4j.recipes.model.ModelSource;
 
 /** The job on a local[2] Spark against {@code unet4j predict} and {@code unet4j evaluate} on the same images. */
 class SparkPredictionTest {
@@ -419,6 +421,17 @@ class SparkPredictionTest {
 
   @Test
   void volumesAreCutIntoSlabsAndAssembledExactlyAsTheLibraryPredictsThem() throws IOException {
+    assertSlabsAssembleAsTheLibrary(InferenceOptions.none(), "slabs");
+  }
+
+  /** A volume cut into slabs and thinned once put together equals the library's volume thinned whole. */
+  @Test
+  void thinnedVolumesAreThinnedWholeWhenTheirSlabsArePutTogether() throws IOException {
+    assertSlabsAssembleAsTheLibrary(new InferenceOptions(null, null, null, null, null, null, null,
+        ThinningMethod.RIDGE), "thinned-slabs");
+  }
+
+  private void assertSlabsAssembleAsTheLibrary(InferenceOptions options, String name) throws IOException {
     Path run = TinyRun.volumeRun(dir);
     Size3 size = new Size3(11, 9, 8);
     SplittableRandom random = new SplittableRandom(3);
@@ -426,15 +439,24 @@ class SparkPredictionTest {
     for (int i = 0; i < voxels.length; i++) {
       voxels[i] = random.nextInt(256);
     }
-    Path stack = dir.resolve("stack.tif");
+    Path stack = Files.createDirectories(dir.resolve(name)).resolve("stack.tif");
     new Volume(size, 1, voxels, new Calibration(0.2, 0.2, 0.6, "micron")).write(stack);
-    Path library = dir.resolve("library");
-    try (Model model = Model.load(run)) {
+    Path library = dir.resolve(name + "-library");
+    ModelSource source = ModelSource.of(run);
+    try (Model model = Model.load(source, options.checkedFor(source))) {
       model.predict(stack, library, Set.of(ObjectOutput.MEASUREMENTS));
     }
-    Path out = dir.resolve("spark");
+    if (options.thinBoundaries() != null) {
+      Path plain = dir.resolve(name + "-plain");
+      try (Model model = Model.load(run)) {
+        model.predict(stack, plain, Set.of());
+      }
+      assertFalse(Arrays.equals(Volume.read(plain.resolve("stack_prob.tif")).voxels(),
+          Volume.read(library.resolve("stack_prob.tif")).voxels()), "the volume is thinned");
+    }
+    Path out = dir.resolve(name + "-spark");
     // 11 planes at a step of 4: 3 slabs of 2 x 2 tiles; a budget of 4 tiles makes each slab a unit.
-    BatchSettings settings = new BatchSettings(run.toString(), InferenceOptions.none(), out.toString(), null, null,
+    BatchSettings settings = new BatchSettings(run.toString(), options, out.toString(), null, null,
         false, 4, Set.of(ObjectOutput.MEASUREMENTS));
     List<InputImage> inputs = InputImage.of(PredictionInputs.resolve("IMAGES", List.of(stack.toString()),
         Path.of(""), out));
@@ -451,25 +473,17 @@ class SparkPredictionTest {
     assertFalse(Files.exists(out.resolve(PartFiles.WORK_FOLDER)), "the part files are removed");
   }
 
-  /**
-   * What volumes do not have fails on the driver, before any unit runs, with the message the library gives:
-   * thinned boundaries and watershed instances for a 3D net.
-   */
+  /** What volumes do not have fails on the driver, before any unit runs, with the message the library gives. */
   @Test
-  void aVolumeNetRefusesThinningAndWatershedsOnTheDriver() throws IOException {
+  void aVolumeNetRefusesWatershedsOnTheDriver() throws IOException {
     Path run = TinyRun.volumeRun(dir);
     Path stack = dir.resolve("refused.tif");
     new Volume(new Size3(5, 9, 8), 1, new float[5 * 9 * 8], Calibration.NONE).write(stack);
     Path out = dir.resolve("refused");
     List<InputImage> inputs = InputImage.of(PredictionInputs.resolve("IMAGES", List.of(stack.toString()),
         Path.of(""), out));
-    InferenceOptions thin = new InferenceOptions(null, null, null, null, null, null, null, ThinningMethod.RIDGE);
-    ModelMismatchException e = assertThrows(ModelMismatchException.class, () -> SparkPrediction.prepare(
-        new BatchSettings(run.toString(), thin, out.toString(), null, null, false, 4, Set.of()), inputs));
-    assertTrue(e.getMessage().startsWith("inference.thinBoundaries ridge: ") && e.getMessage().endsWith(
-        " is a 3D net, and boundaries are thinned in the images of 2D nets only; set it to none"), e.getMessage());
     InferenceOptions watershed = new InferenceOptions(null, null, null, null, InstanceMethod.WATERSHED, null);
-    e = assertThrows(ModelMismatchException.class, () -> SparkPrediction.prepare(
+    ModelMismatchException e = assertThrows(ModelMismatchException.class, () -> SparkPrediction.prepare(
         new BatchSettings(run.toString(), watershed, out.toString(), null, null, false, 4, Set.of()), inputs));
     assertTrue(e.getMessage().startsWith("inference.instances watershed: volumes of "), e.getMessage());
     assertFalse(Files.exists(out), "nothing was written");

@@ -54,7 +54,7 @@ public record InferenceSpec(
         + " probability first, dams on the boundary's ridge). Boundary pixels that join a region are raised just above threshold in"
         + " NAME_prob.tif, at most to threshold + 0.01 and in the order of their own probabilities, dams and every other"
         + " pixel keep theirs, and the instance labels are the thinned regions; for images that cells tile (EM"
-        + " membranes), 2D nets")
+        + " membranes); a 3D net's volumes are thinned whole, in 3D")
         @Default("\"none\"") ThinningMethod thinBoundaries,
     @Doc("ridge thinning only: boundary pixels whose foreground probability is below this are never thinned away,"
         + " so where the net is that sure of the boundary it stays as predicted; 0 thins every boundary pixel")

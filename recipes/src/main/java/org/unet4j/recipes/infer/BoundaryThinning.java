@@ -3,9 +3,12 @@ package org.unet4j.recipes.infer;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import org.jspecify.annotations.Nullable;
+import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.labels.BorderThinning;
-import org.unet4j.labels.ConnectedComponents;
+import org.unet4j.labels.ConnectedComponents3d;
+import org.unet4j.labels.FaceNeighbours;
 
 /**
  * Thin boundaries in a probability map ({@code inference.thinBoundaries}): the regions of the foreground
@@ -43,7 +46,8 @@ import org.unet4j.labels.ConnectedComponents;
  * thickness. Thinning keeps the regions and their number (each one grows, none is split or merged), so the
  * objects are the same; only the boundaries between them become one pixel wide. It is meant for images that
  * cells tile (EM membranes): on objects scattered over a background every object would grow over the
- * background.
+ * background. A volume ({@link #thin(VolumeProbabilities, double, ThinningMethod, double)}) is thinned the same
+ * way in 3D: 6-connected regions, face neighbours, dams one voxel thick.
  *
  * <p>The other classes follow the foreground: of a two-class map, class 0 becomes 1 minus the raised
  * foreground; of a map of 3 or more classes (foreground = 1 - class 0), class 0 becomes 1 minus the raised
@@ -70,15 +74,45 @@ public final class BoundaryThinning {
    */
   public static ProbabilityMap thin(ProbabilityMap map, double threshold, ThinningMethod method, double floor) {
     checkNotNull(map, "map");
+    checkSettings(threshold, method, floor);
+    if (method == ThinningMethod.NONE) {
+      return map;
+    }
+    float[] values = thinned(map.values(), map.classes(), map.foreground(), new Size3(1, map.height(), map.width()),
+        threshold, method, floor);
+    return values == null ? map : new ProbabilityMap(map.width(), map.height(), map.classes(), values);
+  }
+
+  /**
+   * {@code volume} thinned as a whole, in 3D: its regions are the 6-connected components of the voxels above
+   * {@code threshold}, and they grow through face neighbours (x-1, y-1, z-1, x+1, y+1, z+1), so the dams are
+   * one voxel thick; the waiting voxels start in z-major order. A volume of one plane is thinned as its image.
+   *
+   * @throws IllegalArgumentException as {@link #thin(ProbabilityMap, double, ThinningMethod, double)}
+   */
+  public static VolumeProbabilities thin(VolumeProbabilities volume, double threshold, ThinningMethod method,
+      double floor) {
+    checkNotNull(volume, "volume");
+    checkSettings(threshold, method, floor);
+    if (method == ThinningMethod.NONE) {
+      return volume;
+    }
+    float[] values = thinned(volume.values(), volume.classes(), volume.foreground(), volume.size(), threshold,
+        method, floor);
+    return values == null ? volume : new VolumeProbabilities(volume.size(), volume.classes(), values);
+  }
+
+  private static void checkSettings(double threshold, ThinningMethod method, double floor) {
     checkNotNull(method, "method");
     checkArgument(threshold >= 0 && threshold <= 1, "a threshold is a probability 0..1, got %s", threshold);
     checkArgument(floor >= 0 && floor <= 1, "a floor is a probability 0..1, got %s", floor);
     checkArgument(floor == 0 || method == ThinningMethod.RIDGE, "only ridge thinning stops at a floor, got %s with"
         + " floor %s", method, floor);
-    if (method == ThinningMethod.NONE) {
-      return map;
-    }
-    float[] foreground = map.foreground();
+  }
+
+  /** The thinned values (classes last), or null when no voxel is above the threshold. */
+  private static float @Nullable [] thinned(float[] values, int classes, float[] foreground, Size3 size,
+      double threshold, ThinningMethod method, double floor) {
     boolean[] cells = new boolean[foreground.length];
     boolean any = false;
     for (int i = 0; i < cells.length; i++) {
@@ -86,33 +120,34 @@ public final class BoundaryThinning {
       any |= cells[i];
     }
     if (!any) {
-      return map;
+      return null;
     }
-    int[] regions = method == ThinningMethod.BORDER ? BorderThinning.thin(cells, map.width(), map.height())
-        : ridge(foreground, cells, map.width(), map.height(), floor);
-    float[] values = map.values().clone();
-    int classes = map.classes();
+    int[] regions = method == ThinningMethod.BORDER ? BorderThinning.thin(cells, size)
+        : ridge(foreground, cells, size, floor);
+    float[] out = values.clone();
     for (int i = 0; i < cells.length; i++) {
       if (!cells[i] && regions[i] > 0) {
-        raise(values, i * classes, classes, foreground[i], raised(foreground[i], threshold));
+        raise(out, i * classes, classes, foreground[i], raised(foreground[i], threshold));
       }
     }
-    return new ProbabilityMap(map.width(), map.height(), classes, values);
+    return out;
   }
 
   /**
-   * The ridge flood: the regions (4-connected components of {@code cells}, labelled 1..n) grown over the boundary
-   * pixels of foreground at least {@code floor}, highest foreground first; 0 on dams and on the pixels not reached.
+   * The ridge flood: the regions (face-connected components of {@code cells}, labelled 1..n) grown over the
+   * boundary voxels of foreground at least {@code floor}, highest foreground first; 0 on dams and on the voxels not
+   * reached.
    */
-  static int[] ridge(float[] foreground, boolean[] cells, int width, int height, double floor) {
+  static int[] ridge(float[] foreground, boolean[] cells, Size3 size, double floor) {
     int n = cells.length;
     int[] label = new int[n];
-    ConnectedComponents.label(cells, width, height, label);
+    ConnectedComponents3d.label(cells, size, label);
+    FaceNeighbours grid = new FaceNeighbours(size);
     PixelHeap heap = new PixelHeap(n);
     int arrival = 0;
-    int[] around = new int[4];
+    int[] around = new int[6];
     for (int p = 0; p < n; p++) {
-      if (label[p] == 0 && foreground[p] >= floor && touchesRegion(label, neighbours(p, width, height, around))) {
+      if (label[p] == 0 && foreground[p] >= floor && touchesRegion(label, grid.neighbours(p, around))) {
         label[p] = WAITING;
         heap.push(PixelHeap.priority(foreground[p], arrival++), p);
       }
@@ -121,13 +156,13 @@ public final class BoundaryThinning {
       int p = heap.pop();
       int region = 0;
       boolean dam = false;
-      for (int q : neighbours(p, width, height, around)) {
+      for (int q : grid.neighbours(p, around)) {
         if (q >= 0 && label[q] > 0) {
           dam |= region != 0 && label[q] != region;
           region = region == 0 ? label[q] : region;
         }
       }
-      // A pixel waits only beside a region or a pixel that joined one, and joining is final: region > 0.
+      // A voxel waits only beside a region or a voxel that joined one, and joining is final: region > 0.
       if (dam) {
         label[p] = DAM;
         continue;
@@ -144,16 +179,6 @@ public final class BoundaryThinning {
       label[p] = Math.max(0, label[p]);
     }
     return label;
-  }
-
-  /** The 4-neighbours of {@code p} (left, up, right, down) into {@code around}, -1 outside the image. */
-  private static int[] neighbours(int p, int width, int height, int[] around) {
-    int x = p % width;
-    around[0] = x > 0 ? p - 1 : -1;
-    around[1] = p >= width ? p - width : -1;
-    around[2] = x < width - 1 ? p + 1 : -1;
-    around[3] = p + width < width * height ? p + width : -1;
-    return around;
   }
 
   private static boolean touchesRegion(int[] label, int[] around) {

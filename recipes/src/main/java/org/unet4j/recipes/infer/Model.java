@@ -108,7 +108,7 @@ public final class Model implements AutoCloseable {
   public VolumeSegmentation predict(Volume volume, TileProgress progress) {
     checkNotNull(volume, "volume");
     VolumePredictor volumes = predictor.volumes();
-    VolumeProbabilities probabilities = volumes.predict(volume, progress);
+    VolumeProbabilities probabilities = volumes.postProcessed(volumes.predict(volume, progress));
     return new VolumeSegmentation(probabilities, volumes.labels(probabilities));
   }
 

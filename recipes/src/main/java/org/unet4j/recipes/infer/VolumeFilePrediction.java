@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.recipe.InferenceSpec;
+import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.labels.InstanceLabels;
 import org.unet4j.recipes.data.DataException;
 import org.unet4j.recipes.data.Image;
@@ -33,7 +34,9 @@ import org.unet4j.recipes.model.ModelMismatchException;
  * into {@code NAME_labels.tif} (16-bit, a page per plane), an overlay PNG per plane and, when asked
  * for, the objects' table {@code NAME_objects.csv} ({@link VolumeObjects}). Every TIFF carries the input's
  * calibration (pixel size, unit, plane spacing), so Fiji opens it as a stack at the input's
- * scale; every file is written under a temporary name and renamed when complete.
+ * scale; every file is written under a temporary name and renamed when complete. A recipe that thins its
+ * boundaries ({@code inference.thinBoundaries}) keeps the volume's probabilities until its last plane instead,
+ * since thinning floods the whole volume, and streams the thinned planes.
  *
  * <p>A volume predicted in parts ({@link VolumePredictor#predictPart}: ranges of planes, each to a
  * part file of its class probabilities) is {@link #assemble}d through the same writers from its
@@ -59,7 +62,9 @@ final class VolumeFilePrediction {
       predictor.requireChannels(volume, file.toString());
       NormalizationStats stats = predictor.normalization(volume);
       try (Outputs outputs = new Outputs(volume, name, folder, objectOutputs)) {
-        predictor.stream(volume, stats, 0, volume.size().z(), outputs::accept, progress.apply(name));
+        Planes planes = new Planes(outputs, volume.size());
+        predictor.stream(volume, stats, 0, volume.size().z(), planes, progress.apply(name));
+        planes.flush();
         return outputs.finish(file, began);
       }
     }
@@ -79,6 +84,7 @@ final class VolumeFilePrediction {
       VolumeSource volume = VolumeSource.of(in);
       Size3 size = volume.size();
       try (Outputs outputs = new Outputs(volume, name, folder, objectOutputs)) {
+        Planes planes = new Planes(outputs, size);
         int z = 0;
         for (Path part : parts) {
           List<Image> pages = ImageIo.readPages(part);
@@ -102,12 +108,13 @@ final class VolumeFilePrediction {
                 values[i * classes + k] = pixels[i];
               }
             }
-            outputs.accept(z, new ProbabilityMap(size.x(), size.y(), classes, values));
+            planes.accept(z, new ProbabilityMap(size.x(), size.y(), classes, values));
           }
         }
         if (z != size.z()) {
           throw new DataException("the parts of " + file + " hold " + z + " of its " + size.z() + " planes");
         }
+        planes.flush();
         return outputs.finish(file, began);
       }
     }
@@ -143,6 +150,45 @@ final class VolumeFilePrediction {
       throw new ModelMismatchException("ROI sets (NAME_rois.zip) hold polygons in one plane and are written for"
           + " images only; a volume's objects are written as the table NAME_objects.csv (the voxels, centroid and"
           + " bounds of each) beside NAME_labels.tif");
+    }
+  }
+
+  /**
+   * Hands the planes to the outputs as they come or, when the recipe thins its boundaries, keeps them until the
+   * last one, since thinning floods the whole volume, and then hands over the thinned planes (the memory of the
+   * volume's class probabilities, twice).
+   */
+  private final class Planes implements VolumeOverlapTiles.PlaneSink {
+    private final Outputs outputs;
+    private final Size3 size;
+    private final int classes = predictor.recipe().model().classes();
+    private final float @Nullable [] whole;
+
+    Planes(Outputs outputs, Size3 size) {
+      this.outputs = outputs;
+      this.size = size;
+      this.whole = predictor.inference().thinBoundaries() == ThinningMethod.NONE ? null
+          : new float[Math.toIntExact(size.voxels() * classes)];
+    }
+
+    @Override
+    public void accept(int z, ProbabilityMap plane) {
+      if (whole == null) {
+        outputs.accept(z, plane);
+        return;
+      }
+      float[] values = plane.values();
+      System.arraycopy(values, 0, whole, z * values.length, values.length);
+    }
+
+    /** After the last plane: the thinned planes to the outputs, in order. */
+    void flush() {
+      if (whole != null) {
+        VolumeProbabilities thinned = predictor.postProcessed(new VolumeProbabilities(size, classes, whole));
+        for (int z = 0; z < size.z(); z++) {
+          outputs.accept(z, thinned.plane(z));
+        }
+      }
     }
   }
 

@@ -15,7 +15,6 @@ import org.unet4j.dsl.recipe.InferenceSpec;
 import org.unet4j.dsl.recipe.InstanceMethod;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.TestTimeAugmentation;
-import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.labels.InstanceVolume;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.recipes.data.NormalizationStats;
@@ -84,8 +83,8 @@ public final class VolumePredictor implements AutoCloseable {
    *
    * @throws ModelMismatchException when the net is not 3D, the tile does not fit it (naming the
    *     axis and the nearest valid sizes) or differs from the block an export is compiled for, its
-   *     output is coarser than its input, {@code inference} asks for watershed instances or thinned
-   *     boundaries, which volumes do not have, or for classes the model lacks
+   *     output is coarser than its input, {@code inference} asks for watershed instances, which volumes do not
+   *     have, or for classes the model lacks
    *     ({@link ModelMismatchException#requireClasses})
    */
   public static VolumePredictor open(ModelSource source, InferenceSpec inference) {
@@ -132,10 +131,6 @@ public final class VolumePredictor implements AutoCloseable {
       throw new ModelMismatchException("inference.instances " + JsonNames.of(inference.instances()) + ": volumes of "
           + recipe.name() + " are labelled by the 6-connected components of their foreground (holes filled on"
           + " request) or seeded by inference.instanceClass, not by a watershed; set it to components");
-    }
-    if (inference.thinBoundaries() != ThinningMethod.NONE) {
-      throw new ModelMismatchException("inference.thinBoundaries " + JsonNames.of(inference.thinBoundaries()) + ": "
-          + recipe.name() + " is a 3D net, and boundaries are thinned in the images of 2D nets only; set it to none");
     }
     ModelMismatchException.requireClasses(recipe, inference);
     Size3 tile = tiling.tile();
@@ -255,8 +250,20 @@ public final class VolumePredictor implements AutoCloseable {
   }
 
   /**
+   * The probabilities as this predictor's inference writes and labels them: with {@code inference.thinBoundaries},
+   * the boundaries between the regions above the threshold thinned in 3D ({@link BoundaryThinning}); otherwise
+   * {@code probabilities} themselves. Give it the whole volume: thinning floods it all.
+   */
+  public VolumeProbabilities postProcessed(VolumeProbabilities probabilities) {
+    checkNotNull(probabilities, "probabilities");
+    return BoundaryThinning.thin(probabilities, inference.threshold(), inference.thinBoundaries(),
+        inference.thinFloor());
+  }
+
+  /**
    * The instances of {@code probabilities} with this predictor's threshold, hole filling, minimum
-   * object size and instance class: the labels {@link #predictFile} writes.
+   * object size and instance class: the labels {@link #predictFile} writes (give it {@link #postProcessed}
+   * probabilities for those of a recipe that thins its boundaries).
    */
   public InstanceVolume labels(VolumeProbabilities probabilities) {
     checkNotNull(probabilities, "probabilities");

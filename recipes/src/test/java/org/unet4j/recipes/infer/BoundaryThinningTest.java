@@ -14,9 +14,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.unet4j.dsl.model.Size3;
 import org.unet4j.dsl.recipe.ThinningMethod;
 import org.unet4j.labels.BorderThinning;
 import org.unet4j.labels.ConnectedComponents;
+import org.unet4j.labels.ConnectedComponents3d;
 
 /**
  * Thinned boundaries of a probability map: hand-worked rows of both methods and of the ridge's floor, the other
@@ -174,7 +176,8 @@ class BoundaryThinningTest {
             assertArrayEquals(p, q, where);
             continue;
           }
-          int[] regions = thinning == BORDER ? BorderThinning.thin(cells, w, h) : bruteForceRidge(p, cells, w, h, floor);
+          int[] regions = thinning == BORDER ? BorderThinning.thin(cells, w, h)
+              : bruteForceRidge(p, cells, new Size3(1, h, w), floor);
           boolean[] mask = new boolean[q.length];
           for (int i = 0; i < q.length; i++) {
             assertTrue(q[i] >= p[i], where + ": no pixel falls");
@@ -187,7 +190,7 @@ class BoundaryThinningTest {
               assertEquals(p[i], q[i], where + ": above the raised value the map is the net's");
             }
             if (thinning == RIDGE && floor == 0 && regions[i] == 0) {
-              int touched = distinctNeighbourRegions(regions, i, w, h);
+              int touched = distinctNeighbourRegions(regions, i, new Size3(1, h, w));
               assertTrue(touched == 0 || touched >= 2, where + ": dam " + i + " touches " + touched + " region");
             }
           }
@@ -202,13 +205,13 @@ class BoundaryThinningTest {
   }
 
   /**
-   * The ridge flood without a heap: every round scans all waiting pixels for the highest foreground (ties: the
-   * earliest to wait), which takes its labelled 4-neighbours' region or becomes a dam (0) where two differ.
+   * The ridge flood without a heap: every round scans all waiting voxels for the highest foreground (ties: the
+   * earliest to wait), which takes its labelled face neighbours' region or becomes a dam (0) where two differ.
    */
-  private static int[] bruteForceRidge(float[] p, boolean[] cells, int w, int h, double floor) {
+  private static int[] bruteForceRidge(float[] p, boolean[] cells, Size3 size, double floor) {
     int n = p.length;
     int[] label = new int[n];
-    ConnectedComponents.label(cells, w, h, label);
+    ConnectedComponents3d.label(cells, size, label);
     long[] waitingSince = new long[n];
     Arrays.fill(waitingSince, -1);
     boolean[] done = new boolean[n];
@@ -217,7 +220,7 @@ class BoundaryThinningTest {
       done[i] = cells[i];
     }
     for (int i = 0; i < n; i++) {
-      if (!cells[i] && p[i] >= floor && distinctNeighbourRegions(label, i, w, h) > 0) {
+      if (!cells[i] && p[i] >= floor && distinctNeighbourRegions(label, i, size) > 0) {
         waitingSince[i] = clock++;
       }
     }
@@ -233,15 +236,15 @@ class BoundaryThinningTest {
         return label;
       }
       done[next] = true;
-      if (distinctNeighbourRegions(label, next, w, h) != 1) {
+      if (distinctNeighbourRegions(label, next, size) != 1) {
         continue;
       }
-      for (int q : neighbours(next, w, h)) {
+      for (int q : neighbours(next, size)) {
         if (label[q] > 0) {
           label[next] = label[q];
         }
       }
-      for (int q : neighbours(next, w, h)) {
+      for (int q : neighbours(next, size)) {
         if (!done[q] && waitingSince[q] < 0 && p[q] >= floor) {
           waitingSince[q] = clock++;
         }
@@ -249,25 +252,34 @@ class BoundaryThinningTest {
     }
   }
 
-  private static int distinctNeighbourRegions(int[] label, int i, int w, int h) {
-    return (int) neighbours(i, w, h).stream().mapToInt(q -> label[q]).filter(l -> l > 0).distinct().count();
+  private static int distinctNeighbourRegions(int[] label, int i, Size3 size) {
+    return (int) neighbours(i, size).stream().mapToInt(q -> label[q]).filter(l -> l > 0).distinct().count();
   }
 
-  private static List<Integer> neighbours(int i, int w, int h) {
+  /** The face neighbours inside the volume, in the floods' order: x-1, y-1, z-1, x+1, y+1, z+1. */
+  private static List<Integer> neighbours(int i, Size3 size) {
     List<Integer> around = new ArrayList<>();
-    int x = i % w;
-    int y = i / w;
+    int x = i % size.x();
+    int y = i / size.x() % size.y();
+    int z = i / (size.x() * size.y());
+    int plane = size.x() * size.y();
     if (x > 0) {
       around.add(i - 1);
     }
     if (y > 0) {
-      around.add(i - w);
+      around.add(i - size.x());
     }
-    if (x < w - 1) {
+    if (z > 0) {
+      around.add(i - plane);
+    }
+    if (x < size.x() - 1) {
       around.add(i + 1);
     }
-    if (y < h - 1) {
-      around.add(i + w);
+    if (y < size.y() - 1) {
+      around.add(i + size.x());
+    }
+    if (z < size.z() - 1) {
+      around.add(i + plane);
     }
     return around;
   }
@@ -279,6 +291,78 @@ class BoundaryThinningTest {
       restricted[i] = cells[i] ? components[i] : 0;
     }
     return restricted;
+  }
+
+  /** A column along z thins as the same row in a plane; a volume of one plane as its image. */
+  @Test
+  void aColumnThinsAsARowAndAPlaneAsItsImage() {
+    float[] row = {0.9f, 0.2f, 0.1f, 0.3f, 0.05f, 0.9f};
+    for (ThinningMethod method : new ThinningMethod[] {BORDER, RIDGE}) {
+      VolumeProbabilities column = new VolumeProbabilities(new Size3(6, 1, 1), 1, row.clone());
+      assertArrayEquals(BoundaryThinning.thin(new ProbabilityMap(6, 1, 1, row), 0.5, method, 0).foreground(),
+          BoundaryThinning.thin(column, 0.5, method, 0).foreground(), method.toString());
+      float[] p = smoothNoise(new Random(11), 13, 9);
+      float[] image = BoundaryThinning.thin(new ProbabilityMap(13, 9, 1, p), 0.5, method, 0).foreground();
+      assertArrayEquals(image, BoundaryThinning.thin(new VolumeProbabilities(new Size3(1, 9, 13), 1, p), 0.5, method,
+          0).foreground(), method.toString());
+    }
+    VolumeProbabilities dark = new VolumeProbabilities(new Size3(2, 2, 2), 1, new float[8]);
+    assertSame(dark, BoundaryThinning.thin(dark, 0.5, RIDGE, 0));
+    assertSame(dark, BoundaryThinning.thin(dark, 0.5, ThinningMethod.NONE, 0));
+  }
+
+  /**
+   * Random volumes of odd sizes, thinned by each method in 3D: the same properties as for images, against the
+   * border thinning's 3D regions and the brute-force ridge flood through face neighbours; regions are 6-connected.
+   */
+  @Test
+  void thinnedVolumesGiveTheThinnedRegionsIn3d() {
+    Random random = new Random(5);
+    Size3[] sizes = {new Size3(1, 1, 1), new Size3(3, 5, 4), new Size3(4, 7, 6), new Size3(6, 9, 11)};
+    for (Size3 size : sizes) {
+      for (double threshold : new double[] {0.3, 0.6}) {
+        int n = Math.toIntExact(size.voxels());
+        float[] p = new float[n];
+        for (int z = 0; z < size.z(); z++) {
+          System.arraycopy(smoothNoise(random, size.x(), size.y()), 0, p, z * size.x() * size.y(),
+              size.x() * size.y());
+        }
+        boolean[] cells = new boolean[n];
+        boolean any = false;
+        for (int i = 0; i < n; i++) {
+          cells[i] = p[i] > threshold;
+          any |= cells[i];
+        }
+        int[] net = new int[n];
+        ConnectedComponents3d.label(cells, size, net);
+        for (double[] method : new double[][] {{0, 0}, {1, 0}, {1, 0.1}}) {
+          ThinningMethod thinning = method[0] == 0 ? BORDER : RIDGE;
+          double floor = method[1];
+          String where = size + " at " + threshold + ", " + thinning + " floor " + floor;
+          float[] q = BoundaryThinning.thin(new VolumeProbabilities(size, 1, p), threshold, thinning, floor)
+              .foreground();
+          if (!any) {
+            assertArrayEquals(p, q, where);
+            continue;
+          }
+          int[] regions = thinning == BORDER ? BorderThinning.thin(cells, size) : bruteForceRidge(p, cells, size, floor);
+          boolean[] mask = new boolean[n];
+          for (int i = 0; i < n; i++) {
+            assertTrue(q[i] >= p[i], where + ": no voxel falls");
+            mask[i] = q[i] > threshold;
+            assertEquals(regions[i] > 0, mask[i], where + ": voxel " + i + " is in a region exactly when above");
+            if (regions[i] == 0) {
+              assertEquals(p[i], q[i], where + ": a dam keeps its value");
+            }
+          }
+          assertRaisedInOrder(p, q, where);
+          int[] components = new int[n];
+          ConnectedComponents3d.label(mask, size, components);
+          assertSamePartition(regions, components, where);
+          assertSamePartition(net, grownBack(components, cells), where + ": the net's components");
+        }
+      }
+    }
   }
 
   /** Among the pixels that were raised, sorted by the net's value, the raised values never fall. */

@@ -2,6 +2,7 @@ package org.unet4j.recipes.infer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -225,6 +226,45 @@ class VolumePredictionTest {
     }
   }
 
+  /**
+   * A recipe that thins its boundaries thins the whole volume in 3D, at a threshold that leaves regions and
+   * boundary (the net's median): Model.predict gives BoundaryThinning's volume, which differs from the net's, and
+   * its labels; the stack file streams the same probabilities and labels.
+   */
+  @Test
+  void thinnedBoundariesThinTheWholeVolumeInMemoryAndInFiles() throws IOException {
+    float[] net;
+    VolumeProbabilities netProbabilities;
+    try (VolumePredictor plain = open(recipe.inference())) {
+      netProbabilities = plain.predict(volume);
+      net = netProbabilities.foreground();
+    }
+    float[] sorted = net.clone();
+    Arrays.sort(sorted);
+    double threshold = sorted[sorted.length / 2];
+    InferenceSpec ridge = recipe.inference().toBuilder().threshold(threshold).thinBoundaries(ThinningMethod.RIDGE)
+        .build();
+    Path in = dir.resolve("thin.tif");
+    new Volume(SIZE, 1, volume.voxels(), Calibration.NONE).write(in);
+    try (Model model = Model.load(ModelSource.of(run), ridge)) {
+      VolumeSegmentation memory = model.predict(volume);
+      VolumeProbabilities expected = BoundaryThinning.thin(netProbabilities, threshold, ThinningMethod.RIDGE, 0);
+      assertArrayEquals(expected.values(), memory.probabilities().values());
+      assertFalse(Arrays.equals(net, memory.probabilities().foreground()), "the thinning changes the map");
+      try (VolumePredictor thinning = open(ridge)) {
+        assertArrayEquals(thinning.labels(expected).toArray(), memory.labels().toArray());
+      }
+      PredictedImage done = model.predict(in, dir.resolve("thin-out"));
+      assertArrayEquals(memory.probabilities().foreground(), Volume.read(done.files().probabilities()).voxels());
+      int[] labels = memory.labels().toArray();
+      float[] written = Volume.read(done.files().labels()).voxels();
+      for (int i = 0; i < labels.length; i++) {
+        assertEquals(labels[i], (int) written[i], "voxel " + i);
+      }
+      assertEquals(memory.labels().cellCount(), done.objects());
+    }
+  }
+
   @Test
   void holesAreFilledAndTheObjectsTableIsWrittenAsTheLabelsStream() throws IOException {
     Path in = dir.resolve("holes.tif");
@@ -382,10 +422,6 @@ class VolumePredictionTest {
         () -> open(recipe.inference().toBuilder().instances(InstanceMethod.WATERSHED).build()));
     assertTrue(watershed.getMessage().contains("inference.instances watershed")
         && watershed.getMessage().contains("set it to components"), watershed.getMessage());
-    ModelMismatchException thin = assertThrows(ModelMismatchException.class,
-        () -> open(recipe.inference().toBuilder().thinBoundaries(ThinningMethod.BORDER).build()));
-    assertEquals("inference.thinBoundaries border: " + recipe.name() + " is a 3D net, and boundaries are thinned in"
-        + " the images of 2D nets only; set it to none", thin.getMessage());
     ModelMismatchException seeds = assertThrows(ModelMismatchException.class,
         () -> open(recipe.inference().toBuilder().instanceClass(2).build()));
     assertTrue(seeds.getMessage().contains("inference.instanceClass 2") && seeds.getMessage().contains("has 2 classes"),
