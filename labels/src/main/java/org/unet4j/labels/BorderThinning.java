@@ -73,7 +73,7 @@ public final class BorderThinning {
       for (int y = 0; y < size.y(); y++) {
         for (int z = 0; z < size.z(); z++) {
           int p = grid.index(z, y, x);
-          if (labels[p] == MASK && touchesBasin(labels, grid.neighbours(p, around))) {
+          if (labels[p] == MASK && grid.touchesRegion(labels, p, around)) {
             labels[p] = QUEUED;
             queue[tail++] = p;
           }
@@ -100,15 +100,6 @@ public final class BorderThinning {
       }
     }
     return labels;
-  }
-
-  private static boolean touchesBasin(int[] labels, int[] neighbours) {
-    for (int q : neighbours) {
-      if (q >= 0 && labels[q] > 0) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** One neighbour {@code q} of the pixel {@code p} taken from the queue; returns the new tail. */

@@ -36,4 +36,17 @@ public record FaceNeighbours(Size3 size) {
     into[5] = z < size.z() - 1 ? p + plane : -1;
     return into;
   }
+
+  /**
+   * Whether a face neighbour of {@code p} has a label above 0 in {@code labels} (a region the floods grow);
+   * {@code into} as for {@link #neighbours}, left holding {@code p}'s neighbours.
+   */
+  public boolean touchesRegion(int[] labels, int p, int[] into) {
+    for (int q : neighbours(p, into)) {
+      if (q >= 0 && labels[q] > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

@@ -147,7 +147,7 @@ public final class BoundaryThinning {
     int arrival = 0;
     int[] around = new int[6];
     for (int p = 0; p < n; p++) {
-      if (label[p] == 0 && foreground[p] >= floor && touchesRegion(label, grid.neighbours(p, around))) {
+      if (label[p] == 0 && foreground[p] >= floor && grid.touchesRegion(label, p, around)) {
         label[p] = WAITING;
         heap.push(PixelHeap.priority(foreground[p], arrival++), p);
       }
@@ -179,15 +179,6 @@ public final class BoundaryThinning {
       label[p] = Math.max(0, label[p]);
     }
     return label;
-  }
-
-  private static boolean touchesRegion(int[] label, int[] around) {
-    for (int q : around) {
-      if (q >= 0 && label[q] > 0) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
