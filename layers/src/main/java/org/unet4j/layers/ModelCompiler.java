@@ -135,22 +135,43 @@ public final class ModelCompiler {
    * form); which 3x3 ones it transforms, by {@code form}: the others of at least {@code minFlops}
    * per image; how it lowers the rest ({@code rest}: {@code MATMUL} or {@code NATIVE}); and, in a
    * training graph, how many bytes of one image's transformed tiles a Winograd layer's backward pass
-   * rebuilds at a time ({@code gradientChunkBytes}, see {@link WinogradProduct}).
+   * rebuilds at a time ({@code gradientChunkBytes}, see {@link WinogradProduct}); and whether
+   * F(4x4)'s transforms are unet4j's native ops ({@code nativeTransforms}, {@link WinogradOps}) or
+   * built from TensorFlow's (a gather, matrix products, a transpose).
    */
   record WinogradRule(int minChannels, int minWidestChannels, long minFlops, WinogradForm form,
-      ConvolutionLowering rest, long gradientChunkBytes) {
+      ConvolutionLowering rest, long gradientChunkBytes, boolean nativeTransforms) {
     WinogradRule {
       checkArgument(rest == ConvolutionLowering.MATMUL || rest == ConvolutionLowering.NATIVE,
           "the layers Winograd's form leaves are lowered as MATMUL or NATIVE, got %s", rest);
       checkArgument(gradientChunkBytes > 0, "gradientChunkBytes must be positive, got %s", gradientChunkBytes);
+      checkArgument(!nativeTransforms || WinogradOps.available(),
+          "native Winograd transforms are not available in this process: %s", WinogradOps.describe());
+    }
+
+    /** A rule with native transforms wherever they are available ({@link WinogradOps#available()}). */
+    WinogradRule(int minChannels, int minWidestChannels, long minFlops, WinogradForm form, ConvolutionLowering rest,
+        long gradientChunkBytes) {
+      this(minChannels, minWidestChannels, minFlops, form, rest, gradientChunkBytes, WinogradOps.available());
     }
 
     /**
      * A rule whose training graphs chunk a layer's backward pass by
-     * {@value ModelCompiler#GRADIENT_CHUNK_BYTES} bytes of tiles.
+     * {@value ModelCompiler#GRADIENT_CHUNK_BYTES} bytes of tiles, with native transforms wherever
+     * they are available.
      */
     WinogradRule(int minChannels, int minWidestChannels, long minFlops, WinogradForm form, ConvolutionLowering rest) {
       this(minChannels, minWidestChannels, minFlops, form, rest, GRADIENT_CHUNK_BYTES);
+    }
+
+    /** This rule with the transforms built from TensorFlow's ops. */
+    WinogradRule withGraphTransforms() {
+      return new WinogradRule(minChannels, minWidestChannels, minFlops, form, rest, gradientChunkBytes, false);
+    }
+
+    /** Whether a layer of this rule's form uses the native ops: F(4x4) only. */
+    boolean nativeOps() {
+      return nativeTransforms && form == WinogradForm.F4;
     }
 
     /**
@@ -762,8 +783,10 @@ public final class ModelCompiler {
     }
     if (form != ConvolutionForm.MATMUL) {
       WinogradForm winograd = winogradRule.form();
-      return winograd(tf, x, winogradKernel(path, tf, w, winograd), out, pointwise, winograd,
-          gradientChunks(x, winograd));
+      Operand<TFloat32> transformed = winogradKernel(path, tf, w, winograd);
+      int chunks = gradientChunks(x, winograd);
+      return winogradRule.nativeOps() ? nativeWinograd(tf, x, transformed, pointwise, chunks)
+          : winograd(tf, x, transformed, out, pointwise, winograd, chunks);
     }
     Operand<TInt32> height = tf.math.sub(dim(tf, x, 1), tf.constant(kernel - 1));
     Operand<TInt32> width = tf.math.sub(dim(tf, x, 2), tf.constant(kernel - 1));
@@ -956,6 +979,18 @@ public final class ModelCompiler {
     // activation's output is then the tensor the next layers read, and the only one a training step
     // keeps (OutputGradientActivation).
     return pointwise.apply(image);
+  }
+
+  /**
+   * {@link #winograd}'s F(4x4) convolution with unet4j's native transforms ({@link WinogradOps}):
+   * one op makes the transformed tiles, the batched product is TensorFlow's, one op transforms the
+   * products back into the cropped output image.
+   */
+  private static Operand<TFloat32> nativeWinograd(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel,
+      UnaryOperator<Operand<TFloat32>> pointwise, int chunks) {
+    Operand<TFloat32> product = chunks == 0 ? WinogradProduct.forInference(tf, x, kernel)
+        : WinogradProduct.forTraining(tf, x, kernel, chunks);
+    return pointwise.apply(WinogradOps.blocks(tf, product, tf.shape(x), x.shape()));
   }
 
   /**

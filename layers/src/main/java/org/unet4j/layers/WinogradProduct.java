@@ -34,8 +34,17 @@ import org.tensorflow.types.TInt32;
  * rebuilt value is one deterministic op chain, so training stays bit-reproducible.
  */
 final class WinogradProduct {
-  /** The pass-through's message, followed by the number of channel chunks, t² and cin, each after a {@code :}. */
+  /**
+   * The pass-through's message, followed by the number of channel chunks, t² and cin, each after a
+   * {@code :}, and {@code :native} for a product of {@link WinogradOps}' tiles.
+   */
   static final String MARK = "unet4j.winograd";
+
+  /** The message's last field for a product of {@link WinogradOps}' tiles. */
+  private static final String NATIVE = "native";
+
+  /** The positions of an F(4x4) tile. */
+  private static final int POSITIONS = 36;
 
   /** The ops of a transformed kernel: {@code Reshape(MatMul(G (x) G, Reshape(w)))}. */
   private static final int KERNEL_OPS = 2;
@@ -77,6 +86,34 @@ final class WinogradProduct {
   }
 
   /**
+   * The product of the F(4x4) tiles of the image batch {@code x} ({@code [n, h, w, cin]}), made by
+   * {@link WinogradOps#tiles}, with {@code kernel} ({@code [36, cin, cout]}): {@code [36, tiles, cout]}.
+   * For a graph that is not differentiated.
+   */
+  static Operand<TFloat32> forInference(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel) {
+    return tf.train.batchMatMul(WinogradOps.tiles(tf, x), kernel, TFloat32.class);
+  }
+
+  /**
+   * {@link #forInference(Ops, Operand, Operand)}'s product whose gradient rebuilds the tiles and
+   * the kernel and computes the image's gradient in {@code chunks} chunks of input channels, as
+   * {@link #forTraining(Ops, Operand, Operand, float[][], Operand, int)} does for the graph form.
+   */
+  static Operand<TFloat32> forTraining(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, int chunks) {
+    int in = (int) x.shape().get(3);
+    if (chunks < 1 || chunks > in) {
+      throw new IllegalArgumentException("chunks must be 1 to " + in + " (the input channels), got " + chunks);
+    }
+    if (!PassThrough.AVAILABLE) {
+      return forInference(tf, x, kernel);
+    }
+    Operand<TFloat32> product = tf.train.batchMatMul(tf.stopGradient(WinogradOps.tiles(tf, x)),
+        tf.stopGradient(kernel), TFloat32.class);
+    return PassThrough.of(tf, "WinogradProduct", product, List.of(x, kernel),
+        MARK + ":" + chunks + ":" + POSITIONS + ":" + in + ":" + NATIVE);
+  }
+
+  /**
    * {@code Reshape(MatMul(transform, Reshape(GatherV2(pixels, rows))))}: {@code [t², tiles, cin]}
    * from the {@code t² x t²} transform and pixels of {@code in} channels.
    */
@@ -96,8 +133,11 @@ final class WinogradProduct {
     int chunks = Integer.parseInt(sizes[0]);
     int positions = Integer.parseInt(sizes[1]);
     int in = Integer.parseInt(sizes[2]);
-    Operand<TFloat32> pixels = PassThrough.cast(op.input(1));
     Operand<TFloat32> kernel = PassThrough.cast(rebuild(tf, op.input(2), KERNEL_OPS, upstream));
+    if (sizes.length > 3 && sizes[3].equals(NATIVE)) {
+      return nativeGradient(tf, PassThrough.cast(op.input(1)), kernel, upstream, chunks, in);
+    }
+    Operand<TFloat32> pixels = PassThrough.cast(op.input(1));
     // The forward ops, from the product back: BatchMatMul(StopGradient(tiles), ...), tiles =
     // Reshape(MatMul(transform, Reshape(GatherV2(pixels, rows, 0)))).
     GraphOperation product = producer(op.input(0), "BatchMatMulV3");
@@ -139,6 +179,40 @@ final class WinogradProduct {
     Operand<TFloat32> dPixels = chunks == 1 ? pixelGradients.get(0) : tf.concat(pixelGradients, tf.constant(1));
     Operand<TFloat32> dKernel = chunks == 1 ? kernelGradients.get(0) : tf.concat(kernelGradients, tf.constant(1));
     return List.of(upstream, dPixels, dKernel);
+  }
+
+  /**
+   * {@link #gradient} of a product made by {@link WinogradOps}: the same chunks, each rebuilding
+   * its tiles from a slice of the image's channels with {@link WinogradOps#tiles} and summing its
+   * tiles' gradient into the image with {@link WinogradOps#tilesGradient}. No shapes are asked of
+   * the graph here (TensorFlow holds its lock while it builds gradients).
+   */
+  private static List<Operand<?>> nativeGradient(Ops tf, Operand<TFloat32> image, Operand<TFloat32> kernel,
+      Operand<TFloat32> upstream, int chunks, int in) {
+    List<Operand<TFloat32>> imageGradients = new ArrayList<>();
+    List<Operand<TFloat32>> kernelGradients = new ArrayList<>();
+    List<Op> previous = List.of(upstream);
+    for (int c = 0; c < chunks; c++) {
+      int from = in * c / chunks;
+      int width = in * (c + 1) / chunks - from;
+      Operand<TFloat32> waiting = waitFor(tf, image, previous);
+      Operand<TFloat32> chunkImage = chunks == 1 ? waiting
+          : tf.slice(waiting, tf.constant(new int[] {0, 0, 0, from}), tf.constant(new int[] {-1, -1, -1, width}));
+      Operand<TFloat32> chunkKernel = chunks == 1 ? kernel
+          : tf.slice(kernel, tf.constant(new int[] {0, from, 0}), tf.constant(new int[] {-1, width, -1}));
+      Ops recomputed = tf.withSubScope("Recomputed");
+      Operand<TFloat32> chunkTiles = PassThrough.cast(recomputed.scope().opBuilder(WinogradOps.TILES, "WinogradTiles")
+          .addInput(chunkImage.asOutput()).build().output(0));
+      Operand<TFloat32> dKernel = tf.train.batchMatMul(chunkTiles, upstream, TFloat32.class, BatchMatMul.adjX(true));
+      Operand<TFloat32> dTiles = tf.train.batchMatMul(upstream, chunkKernel, TFloat32.class, BatchMatMul.adjY(true));
+      Operand<TFloat32> dImage = WinogradOps.tilesGradient(tf, dTiles, tf.shape(chunkImage));
+      imageGradients.add(dImage);
+      kernelGradients.add(dKernel);
+      previous = List.of(dImage, dKernel);
+    }
+    Operand<TFloat32> dImage = chunks == 1 ? imageGradients.get(0) : tf.concat(imageGradients, tf.constant(3));
+    Operand<TFloat32> dKernel = chunks == 1 ? kernelGradients.get(0) : tf.concat(kernelGradients, tf.constant(1));
+    return List.of(upstream, dImage, dKernel);
   }
 
   /**

@@ -50,7 +50,8 @@ class ConvolutionLoweringTest {
     @Override
     public String toString() {
       return lowering == ConvolutionLowering.WINOGRAD ? lowering + " " + rule.form() + ", else " + rule.rest()
-          + (rule.gradientChunkBytes() == 1 ? ", gradients by channel" : "") : lowering.toString();
+          + (rule.gradientChunkBytes() == 1 ? ", gradients by channel" : "")
+          + (rule.nativeOps() ? ", native transforms" : "") : lowering.toString();
     }
   }
 
@@ -63,7 +64,13 @@ class ConvolutionLoweringTest {
             ConvolutionLowering.NATIVE)),
         // Training graphs whose Winograd layers compute their gradients one input channel at a time.
         new Lowering(ConvolutionLowering.WINOGRAD, new ModelCompiler.WinogradRule(0, 0, 0, ModelCompiler.WinogradForm.F4,
-            ConvolutionLowering.MATMUL, 1)));
+            ConvolutionLowering.MATMUL, 1)),
+        // F(4x4) built from TensorFlow's ops where the native transforms are loaded (the form
+        // everywhere else), in one chunk and by channel.
+        new Lowering(ConvolutionLowering.WINOGRAD, new ModelCompiler.WinogradRule(0, 0, 0, ModelCompiler.WinogradForm.F4,
+            ConvolutionLowering.MATMUL).withGraphTransforms()),
+        new Lowering(ConvolutionLowering.WINOGRAD, new ModelCompiler.WinogradRule(0, 0, 0, ModelCompiler.WinogradForm.F4,
+            ConvolutionLowering.MATMUL, 1).withGraphTransforms()));
   }
 
   static List<Named<ModelSpec>> nets() {
@@ -111,7 +118,9 @@ class ConvolutionLoweringTest {
     int tile = spec.geometry().validInputAbove(spec.geometry().smallestValidInput()).getAsInt();
     for (Lowering winograd : List.of(Lowering.of(ConvolutionLowering.WINOGRAD, ModelCompiler.WinogradForm.F4),
         new Lowering(ConvolutionLowering.WINOGRAD, new ModelCompiler.WinogradRule(0, 0, 0, ModelCompiler.WinogradForm.F4,
-            ConvolutionLowering.MATMUL, 1)))) {
+            ConvolutionLowering.MATMUL, 1)),
+        new Lowering(ConvolutionLowering.WINOGRAD, new ModelCompiler.WinogradRule(0, 0, 0, ModelCompiler.WinogradForm.F4,
+            ConvolutionLowering.MATMUL).withGraphTransforms()))) {
       Outputs first = run(spec, tile, winograd);
       Outputs second = run(spec, tile, winograd);
       for (int i = 0; i < first.values().size(); i++) {
@@ -158,7 +167,17 @@ class ConvolutionLoweringTest {
         assertEquals(oneDnn ? "DepthToSpace" : "Conv2DBackpropInput",
             graph.operation(oneDnn ? "expanding/0/upconv/DepthToSpace" : "expanding/0/upconv/Conv2dBackpropInput").type());
         assertEquals(oneDnn ? "MatMul" : "Conv2D", graph.operation(oneDnn ? "head/MatMul" : "head/Conv2d").type());
+        // F(4x4)'s transforms: unet4j's native ops where they are loaded, else a gather and products.
+        boolean nativeOps = WinogradOps.available();
+        assertEquals(nativeOps, graph.operation("contracting/0/conv2/WinogradTiles") != null);
+        assertEquals(nativeOps, graph.operation("contracting/0/conv2/WinogradBlocks") != null);
+        assertEquals(!nativeOps, graph.operation("contracting/0/conv2/Gather") != null);
       }
+    }
+    try (CompiledModel model = ModelCompiler.compile(spec, OptionalInt.of(188), 1, ConvolutionLowering.WINOGRAD,
+        ModelCompiler.WinogradRule.forCpu(true, ModelCompiler.KernelTransform.EVERY_RUN).withGraphTransforms())) {
+      assertEquals("GatherV2", model.graph().operation("contracting/0/conv2/Gather").type());
+      assertEquals(null, model.graph().operation("contracting/0/conv2/WinogradTiles"));
     }
   }
 

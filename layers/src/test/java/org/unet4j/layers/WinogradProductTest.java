@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -135,6 +136,65 @@ class WinogradProductTest {
       assertEquals(Set.of("StopGradient"), consumerTypes(stop.input(0)));
       // The backward pass sums one chunk of tile gradients into the pixels at a time.
       assertEquals(chunks, count(graph, "UnsortedSegmentSum"));
+    }
+  }
+
+  /**
+   * With unet4j's native transforms ({@link WinogradOps}) the backward pass rebuilds the tiles from
+   * the image too, one chunk of channels at a time, and sums each chunk's tile gradients into the
+   * image with the tiles' gradient op; the chunks give the gradients of one chunk.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 5})
+  void nativeTilesAreRebuiltByChunkToo(int chunks) {
+    assumeTrue(WinogradOps.available(), WinogradOps.describe());
+    List<float[]> whole = runNative(1);
+    try (Graph graph = new Graph()) {
+      NativeProduct p = nativeProduct(graph, chunks);
+      GraphOperation batchMatMul = (GraphOperation) ((GraphOperation) p.product().op()).input(0).op();
+      GraphOperation stop = (GraphOperation) batchMatMul.input(0).op();
+      assertEquals("StopGradient", stop.type());
+      assertEquals(Set.of("StopGradient"), consumerTypes(stop.input(0)));
+      assertEquals(chunks + 1, count(graph, WinogradOps.TILES));
+      assertEquals(chunks, count(graph, WinogradOps.TILES_GRAD));
+    }
+    List<float[]> chunked = runNative(chunks);
+    assertArrayEquals(whole.get(0), chunked.get(0), "product");
+    assertArrayEquals(whole.get(1), chunked.get(1), 1e-5f, "gradient of the image");
+    assertArrayEquals(whole.get(2), chunked.get(2), 1e-5f, "gradient of the kernel");
+    assertTrue(sumOfSquares(chunked.get(1)) > 0 && sumOfSquares(chunked.get(2)) > 0);
+  }
+
+  private record NativeProduct(Placeholder<TFloat32> image, Placeholder<TFloat32> kernel, Operand<TFloat32> product,
+      Output<?>[] gradients) {}
+
+  /** A native product of a [1, 9, 7, 5] image with a [36, 5, 3] kernel and the gradients of sum(product * r). */
+  private static NativeProduct nativeProduct(Graph graph, int chunks) {
+    Ops tf = Ops.create(graph);
+    Placeholder<TFloat32> image = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, 9, 7, 5)));
+    Placeholder<TFloat32> kernel = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(36, 5, 3)));
+    Operand<TFloat32> product = WinogradProduct.forTraining(tf, image, kernel, chunks);
+    // 2 x 2 tiles.
+    Operand<TFloat32> r = tf.reshape(tf.constant(matrix(36, 4 * 3, 3)), tf.constant(new int[] {36, 4, 3}));
+    Operand<TFloat32> loss = tf.sum(tf.math.mul(product, r), tf.constant(new int[] {0, 1, 2}));
+    return new NativeProduct(image, kernel, product,
+        graph.addGradients(loss.asOutput(), new Output<?>[] {image.asOutput(), kernel.asOutput()}));
+  }
+
+  private static List<float[]> runNative(int chunks) {
+    try (Graph graph = new Graph()) {
+      NativeProduct p = nativeProduct(graph, chunks);
+      try (Session session = Tensors.quickSession(graph);
+          TFloat32 image = Tensors.of(Tensors.gaussian(6, 9 * 7 * 5), 1, 9, 7, 5);
+          TFloat32 kernel = Tensors.of(Tensors.gaussian(7, 36 * 5 * 3), 36, 5, 3);
+          Result result = session.runner().feed(p.image(), image).feed(p.kernel(), kernel).fetch(p.product())
+              .fetch(p.gradients()[0]).fetch(p.gradients()[1]).run()) {
+        List<float[]> values = new ArrayList<>();
+        for (int i = 0; i < result.size(); i++) {
+          values.add(Tensors.values((TFloat32) result.get(i)));
+        }
+        return values;
+      }
     }
   }
 

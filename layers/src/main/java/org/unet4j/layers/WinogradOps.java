@@ -1,0 +1,203 @@
+package org.unet4j.layers;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.proto.OpDef;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Winograd's F(4x4, 3x3) transforms as four TensorFlow ops of unet4j's own, written in C
+ * ({@code layers/src/main/c/unet4j_winograd.c}) and loaded into TensorFlow when this class is first
+ * used. Each transform is one pass over memory with a few additions per value, where the graph form
+ * ({@link ModelCompiler}) gathers the tiles, multiplies them by a dense 36x36 matrix, and transforms
+ * the products back with a 16x36 product, a transpose and a crop ({@code docs/performance.md},
+ * lever 1d). The ops give the same values up to rounding and are deterministic:
+ *
+ * <ul>
+ *   <li>{@code Unet4jWinogradTiles(x)}: the transformed 6x6 tiles {@code B^T d B} of an image batch
+ *       {@code [n, h, w, c]}, as {@code [36, tiles, c]}, tiles numbered (image, row, column) and
+ *       clamped at the bottom and right edges as the graph form gathers them;
+ *   <li>{@code Unet4jWinogradBlocks(m, shape)}: the 4x4 output blocks {@code A^T m A} placed into
+ *       {@code [n, h - 2, w - 2, c]}, where {@code shape} is the convolution's input shape;
+ *   <li>their gradients, {@code Unet4jWinogradTilesGrad(dv, shape)} and
+ *       {@code Unet4jWinogradBlocksGrad(dy, shape)}, registered here as the two ops' gradients.
+ * </ul>
+ *
+ * <p>The library is built from its C source by the layers module's build where {@code gcc} is
+ * found on Linux x86-64 (it needs AVX2 and FMA at run time, and links against nothing: it finds
+ * TensorFlow's C API in the TensorFlow library already loaded). Where it is missing, cannot be
+ * loaded, the CPU lacks those instructions, or the system property {@value #PROPERTY} is
+ * {@code graph}, {@link #available()} is false and the compiler builds the graph form.
+ */
+public final class WinogradOps {
+  /**
+   * System property: {@code native} (the default) uses these ops where they load, {@code graph}
+   * builds the graph form everywhere; with the launcher:
+   * {@code UNET4J_JAVA_OPTS=-Dunet4j.winogradTransforms=graph ./unet4j ...}.
+   */
+  public static final String PROPERTY = "unet4j.winogradTransforms";
+
+  static final String TILES = "Unet4jWinogradTiles";
+  static final String TILES_GRAD = "Unet4jWinogradTilesGrad";
+  static final String BLOCKS = "Unet4jWinogradBlocks";
+  static final String BLOCKS_GRAD = "Unet4jWinogradBlocksGrad";
+
+  /** The library inside the layers jar. */
+  static final String RESOURCE = "/org/unet4j/layers/native/linux-x86_64/libunet4j_winograd.so";
+
+  /** The positions of a 6x6 tile. */
+  private static final int POSITIONS = 36;
+
+  private static final Status STATUS = load();
+
+  /** Whether the ops were loaded and registered in this process, and why not. */
+  private record Status(boolean loaded, String description) {}
+
+  private WinogradOps() {}
+
+  /** Whether the compiler builds Winograd layers with these ops in this process. */
+  public static boolean available() {
+    return STATUS.loaded();
+  }
+
+  /**
+   * How Winograd's transforms are built in this process, for reports: {@code native}, or
+   * {@code graph} with the reason ({@code graph (...)}).
+   */
+  public static String describe() {
+    return STATUS.description();
+  }
+
+  /** The transformed tiles of {@code x} ({@code [n, h, w, c]}, h and w at least 3): {@code [36, tiles, c]}. */
+  static Operand<TFloat32> tiles(Ops tf, Operand<TFloat32> x) {
+    Output<?> tiles = tf.scope().opBuilder(TILES, "WinogradTiles").addInput(x.asOutput()).build().output(0);
+    return shaped(tf, tiles, Shape.of(POSITIONS, tileCount(x.shape()), x.shape().get(3)));
+  }
+
+  /**
+   * The output blocks of {@code products} ({@code [36, tiles, c]}) placed into the valid
+   * convolution's output of an input of shape {@code inputShape}: {@code [n, h - 2, w - 2, c]}.
+   */
+  static Operand<TFloat32> blocks(Ops tf, Operand<TFloat32> products, Operand<TInt32> inputShape, Shape input) {
+    Output<?> blocks = tf.scope().opBuilder(BLOCKS, "WinogradBlocks").addInput(products.asOutput())
+        .addInput(inputShape.asOutput()).build().output(0);
+    return shaped(tf, blocks, Shape.of(input.get(0), smaller(input.get(1)), smaller(input.get(2)),
+        products.shape().get(2)));
+  }
+
+  /** The gradient of {@link #tiles} with respect to its image, of the image's {@code shape}. */
+  static Operand<TFloat32> tilesGradient(Ops tf, Operand<TFloat32> tilesGradient, Operand<TInt32> shape) {
+    return PassThrough.cast(tf.scope().opBuilder(TILES_GRAD, "WinogradTilesGrad").addInput(tilesGradient.asOutput())
+        .addInput(shape.asOutput()).build().output(0));
+  }
+
+  /** The gradient of {@link #blocks} with respect to its products, for an input of {@code shape}. */
+  static Operand<TFloat32> blocksGradient(Ops tf, Operand<TFloat32> outputGradient, Operand<TInt32> shape) {
+    return PassThrough.cast(tf.scope().opBuilder(BLOCKS_GRAD, "WinogradBlocksGrad")
+        .addInput(outputGradient.asOutput()).addInput(shape.asOutput()).build().output(0));
+  }
+
+  /** Tiles of an image batch of {@code shape}; -1 where a size is unknown. */
+  static long tileCount(Shape shape) {
+    long n = shape.get(0);
+    long h = shape.get(1);
+    long w = shape.get(2);
+    if (n < 0 || h < 0 || w < 0) {
+      return -1;
+    }
+    return n * ((h - 2 + 3) / 4) * ((w - 2 + 3) / 4);
+  }
+
+  private static long smaller(long size) {
+    return size < 0 ? -1 : size - 2;
+  }
+
+  /** The op's output with the shape the compiler knows (the ops leave shapes to the graph). */
+  private static Operand<TFloat32> shaped(Ops tf, Output<?> value, Shape shape) {
+    return tf.ensureShape(PassThrough.cast(value), shape);
+  }
+
+  private static Status load() {
+    String setting = System.getProperty(PROPERTY, "native").trim().toLowerCase(Locale.ROOT);
+    if (setting.equals("graph")) {
+      return new Status(false, "graph (-D" + PROPERTY + "=graph)");
+    }
+    if (!setting.equals("native")) {
+      throw new IllegalArgumentException(
+          "system property " + PROPERTY + ": expected native or graph, got \"" + setting + "\"");
+    }
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch", "");
+    if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+      return new Status(false, "graph (no native ops for " + os + " " + arch + ")");
+    }
+    Path library = extracted();
+    if (library == null) {
+      return new Status(false, "graph (the build found no gcc: the native ops were not built)");
+    }
+    List<String> ops;
+    try {
+      ops = TensorFlow.loadLibrary(library.toString()).getOpList().stream().map(OpDef::getName).toList();
+    } catch (RuntimeException | UnsatisfiedLinkError e) {
+      return new Status(false, "graph (the native ops did not load: " + e.getMessage() + ")");
+    }
+    if (!ops.containsAll(List.of(TILES, TILES_GRAD, BLOCKS, BLOCKS_GRAD))) {
+      return new Status(false, "graph (the native ops need a CPU with AVX2 and FMA)");
+    }
+    // False where EnsureShape already has a gradient (none in TensorFlow's C++ gradients).
+    TensorFlow.registerCustomGradient("EnsureShape", WinogradOps::ensureShapeGradient);
+    boolean registered = TensorFlow.registerCustomGradient(TILES, WinogradOps::tilesGradient)
+        & TensorFlow.registerCustomGradient(BLOCKS, WinogradOps::blocksGradient);
+    if (!registered) {
+      return new Status(false, "graph (the native ops' gradients could not be registered)");
+    }
+    return new Status(true, "native");
+  }
+
+  /**
+   * {@code EnsureShape} passes its input through (and checks its shape), so its gradient is the
+   * upstream one, as in TensorFlow's Python API; TensorFlow's C++ gradients have none.
+   */
+  private static List<Operand<?>> ensureShapeGradient(Ops tf, GraphOperation op, List<Output<?>> gradients) {
+    return List.of(gradients.get(0));
+  }
+
+  private static List<Operand<?>> tilesGradient(Ops tf, GraphOperation op, List<Output<?>> gradients) {
+    return List.of(tilesGradient(tf, PassThrough.cast(gradients.get(0)), tf.shape(op.input(0))));
+  }
+
+  private static List<Operand<?>> blocksGradient(Ops tf, GraphOperation op, List<Output<?>> gradients) {
+    @SuppressWarnings("unchecked")
+    Operand<TInt32> shape = (Operand<TInt32>) op.input(1);
+    // The shape is an integer vector, which nothing differentiates; TensorFlow Java wants a value.
+    return List.of(blocksGradient(tf, PassThrough.cast(gradients.get(0)), shape), tf.zerosLike(shape));
+  }
+
+  /** The library copied out of the jar into a temporary file, or null where the jar has none. */
+  private static @Nullable Path extracted() {
+    try (InputStream in = WinogradOps.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        return null;
+      }
+      Path file = Files.createTempFile("unet4j-winograd-", ".so");
+      file.toFile().deleteOnExit();
+      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+      return file;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}
