@@ -9,13 +9,15 @@
  *
  *   Unet4jWinogradTiles(x [n, h, w, c]) -> [36, tiles, c]            B^T d B of every 6x6 tile
  *   Unet4jWinogradTilesGrad(dv [36, tiles, c], shape [4]) -> [n, h, w, c]
- *   Unet4jWinogradBlocks(m [36, tiles, c], shape [4]) -> [n, h - 2, w - 2, c]   A^T m A, placed
+ *   Unet4jWinogradBlocks(m: 36 x [tiles, c], shape [4]) -> [n, h - 2, w - 2, c]   A^T m A, placed
  *   Unet4jWinogradBlocksGrad(dy [n, h - 2, w - 2, c], shape [4]) -> [36, tiles, c]
  *
- * shape is the convolution's input shape [n, h, w, c_in]. Tile (image, row, column) is number
- * (image * rows + row) * columns + column, with rows = ceil((h - 2) / 4), columns = ceil((w - 2) / 4),
- * and covers input rows 4 row .. 4 row + 5, clamped to h - 1 (columns likewise), as the graph form
- * gathers them. The blocks' rows and columns beyond h - 2 and w - 2 are cropped.
+ * shape is the convolution's input shape [n, h, w, c_in]. The blocks take the products of the 36
+ * positions as 36 tensors (36 matrix products, which are not stacked into one). Tile (image, row,
+ * column) is number (image * rows + row) * columns + column, with rows = ceil((h - 2) / 4) and
+ * columns = ceil((w - 2) / 4), and covers input rows 4 row .. 4 row + 5, clamped to h - 1 (columns
+ * likewise), as the graph form gathers them. The blocks' rows and columns beyond h - 2 and w - 2
+ * are cropped.
  *
  * Every output value is computed by one thread in a fixed order, whatever the number of threads,
  * so results are the same bits from run to run. The library links against nothing: it finds
@@ -50,12 +52,14 @@ static struct {
   TF_OpDefinitionBuilder *(*NewOpDefinitionBuilder)(const char *);
   void (*OpDefinitionBuilderAddInput)(TF_OpDefinitionBuilder *, const char *);
   void (*OpDefinitionBuilderAddOutput)(TF_OpDefinitionBuilder *, const char *);
+  void (*OpDefinitionBuilderAddAttr)(TF_OpDefinitionBuilder *, const char *);
   void (*SetShapeInferenceFunction)(TF_OpDefinitionBuilder *, void (*)(TF_ShapeInferenceContext *, TF_Status *));
   void (*SetUnknownShape)(TF_ShapeInferenceContext *, TF_Status *);
   void (*RegisterOpDefinition)(TF_OpDefinitionBuilder *, TF_Status *);
   TF_KernelBuilder *(*NewKernelBuilder)(const char *, const char *, void *(*)(TF_OpKernelConstruction *),
                                          void (*)(void *, TF_OpKernelContext *), void (*)(void *));
   void (*RegisterKernelBuilder)(const char *, TF_KernelBuilder *, TF_Status *);
+  int (*NumInputs)(TF_OpKernelContext *);
   void (*GetInput)(TF_OpKernelContext *, int, TF_Tensor **, TF_Status *);
   TF_Tensor *(*AllocateOutput)(TF_OpKernelContext *, int, int, const int64_t *, int, size_t, TF_Status *);
   void (*Failure)(TF_OpKernelContext *, TF_Status *);
@@ -217,7 +221,8 @@ typedef struct {
   geometry g;
   const float *in;
   float *out;
-  int stream; /* write the output with non-temporal stores (16-channel steps, aligned, large) */
+  int stream;            /* write the output with non-temporal stores (16-channel steps, aligned, large) */
+  const float *at[36];   /* blocks: position p's products [tiles, c], in one tensor or 36 */
 } job;
 
 #define INLINE static inline __attribute__((always_inline))
@@ -351,12 +356,12 @@ static void tiles_grad_range(const void *j, int64_t from, int64_t to) {
 }
 
 /* One step of the blocks: the 4x4 block A^T m A, placed and cropped. */
-INLINE void blocks_step(const float *m, int64_t stride, float *base, int64_t ow, int64_t c, int64_t rows_left,
-                        int64_t columns_left, int64_t c0, int halves, int n, int stream) {
+INLINE void blocks_step(const float *const *m, int64_t offset, float *base, int64_t ow, int64_t c,
+                        int64_t rows_left, int64_t columns_left, int64_t c0, int halves, int n, int stream) {
   v8 rows[4][6][2], x[6], y[4], out[4][2];
   for (int e = 0; e < 6; e++) {
     for (int h = 0; h < halves; h++) {
-      for (int i = 0; i < 6; i++) x[i] = load8(m + (i * 6 + e) * stride + c0 + 8 * h, h == halves - 1 ? n : 8);
+      for (int i = 0; i < 6; i++) x[i] = load8(m[i * 6 + e] + offset + c0 + 8 * h, h == halves - 1 ? n : 8);
       at(x, y); /* rows[u][e] = sum_i A^T[u][i] m[i][e] */
       for (int u = 0; u < 4; u++) rows[u][e][h] = y[u];
     }
@@ -375,17 +380,16 @@ INLINE void blocks_step(const float *m, int64_t stride, float *base, int64_t ow,
 static void blocks_range(const void *j, int64_t from, int64_t to) {
   const job *jb = (const job *)j;
   const geometry *g = &jb->g;
-  int64_t c = g->c, stride = g->tiles * c, oh = g->h - 2, ow = g->w - 2, image, top, left;
+  int64_t c = g->c, oh = g->h - 2, ow = g->w - 2, image, top, left;
   for (int64_t t = from; t < to; t++) {
     place(g, t, &image, &top, &left);
     float *base = jb->out + ((image * oh + top) * ow + left) * c;
-    const float *m = jb->in + t * c;
     int64_t c0 = 0;
     if (c % 16 == 0) {
-      for (; c0 < c; c0 += 16) blocks_step(m, stride, base, ow, c, oh - top, ow - left, c0, 2, 8, jb->stream);
+      for (; c0 < c; c0 += 16) blocks_step(jb->at, t * c, base, ow, c, oh - top, ow - left, c0, 2, 8, jb->stream);
     }
     for (; c0 < c; c0 += 8) {
-      blocks_step(m, stride, base, ow, c, oh - top, ow - left, c0, 1, c - c0 < 8 ? (int)(c - c0) : 8, 0);
+      blocks_step(jb->at, t * c, base, ow, c, oh - top, ow - left, c0, 1, c - c0 < 8 ? (int)(c - c0) : 8, 0);
     }
   }
   _mm_sfence();
@@ -450,10 +454,10 @@ static void fail(TF_OpKernelContext *ctx, TF_Status *status, const char *message
   tf.Failure(ctx, status);
 }
 
-/* The convolution's input shape from input 1 ([4] int32). */
-static int read_shape(TF_OpKernelContext *ctx, TF_Status *status, int64_t shape[4]) {
+/* The convolution's input shape from input `index` ([4] int32). */
+static int read_shape(TF_OpKernelContext *ctx, TF_Status *status, int index, int64_t shape[4]) {
   TF_Tensor *t = NULL;
-  tf.GetInput(ctx, 1, &t, status);
+  tf.GetInput(ctx, index, &t, status);
   if (tf.GetCode(status) != TF_OK) return 0;
   int ok = tf.NumDims(t) == 1 && tf.Dim(t, 0) == 4;
   if (ok) {
@@ -484,7 +488,8 @@ static TF_Tensor *read_input(TF_OpKernelContext *ctx, TF_Status *status, int ran
 
 /* Allocates output 0 and computes it with fn over [0, count) (zeroed first where fn adds into it). */
 static void run(TF_OpKernelContext *ctx, TF_Status *status, range_fn fn, const geometry *g, TF_Tensor *in,
-                const int64_t *out_dims, int out_rank, int64_t count, int64_t min_part, int zeroed) {
+                const float *const *positions, const int64_t *out_dims, int out_rank, int64_t count,
+                int64_t min_part, int zeroed) {
   int64_t elements = 1;
   for (int i = 0; i < out_rank; i++) elements *= out_dims[i];
   TF_Tensor *out = tf.AllocateOutput(ctx, 0, TF_FLOAT, out_dims, out_rank, (size_t)elements * sizeof(float), status);
@@ -495,7 +500,8 @@ static void run(TF_OpKernelContext *ctx, TF_Status *status, range_fn fn, const g
     /* Non-temporal stores for outputs larger than a core's caches, where every step writes whole,
      * aligned lines (they are never read back by the op). */
     int stream = g->c % 16 == 0 && ((uintptr_t)data & 63) == 0 && (size_t)elements * sizeof(float) >= STREAM_BYTES;
-    job j = {*g, (const float *)tf.TensorData(in), data, stream};
+    job j = {*g, (const float *)tf.TensorData(in), data, stream, {0}};
+    for (int p = 0; p < 36; p++) j.at[p] = positions ? positions[p] : j.in + p * g->tiles * g->c;
     if (elements > 0 && zeroed) parallel(zero_range, &j, elements, 1 << 16);
     if (elements > 0) parallel(fn, &j, count, min_part);
   }
@@ -513,7 +519,7 @@ static void compute_tiles(void *kernel, TF_OpKernelContext *ctx) {
       fail(ctx, status, "unet4j Winograd op: the image must be at least 3x3");
     } else {
       int64_t out[3] = {36, g.tiles, g.c};
-      run(ctx, status, tiles_range, &g, in, out, 3, g.tiles, 8, 0);
+      run(ctx, status, tiles_range, &g, in, NULL, out, 3, g.tiles, 8, 0);
     }
     tf.DeleteTensor(in);
   }
@@ -527,13 +533,13 @@ static void compute_tiles_grad(void *kernel, TF_OpKernelContext *ctx) {
   geometry g;
   TF_Tensor *in = read_input(ctx, status, 3, d);
   if (in) {
-    if (read_shape(ctx, status, s)) {
+    if (read_shape(ctx, status, 1, s)) {
       if (!make_geometry(&g, s[0], s[1], s[2], d[2]) || d[0] != 36 || d[1] != g.tiles) {
         fail(ctx, status, "unet4j Winograd op: the tiles' gradient does not match the input shape");
       } else {
         int64_t out[4] = {g.n, g.h, g.w, g.c};
         /* Parallel over channel groups: each pixel's sum is made by one thread, tile after tile. */
-        run(ctx, status, tiles_grad_range, &g, in, out, 4, (g.c + 15) / 16, 1, 1);
+        run(ctx, status, tiles_grad_range, &g, in, NULL, out, 4, (g.c + 15) / 16, 1, 1);
       }
     }
     tf.DeleteTensor(in);
@@ -541,22 +547,36 @@ static void compute_tiles_grad(void *kernel, TF_OpKernelContext *ctx) {
   tf.DeleteStatus(status);
 }
 
+/* Blocks from 36 tensors [tiles, c], one per position (inputs 0..35; the shape is input 36). */
 static void compute_blocks(void *kernel, TF_OpKernelContext *ctx) {
   (void)kernel;
   TF_Status *status = tf.NewStatus();
-  int64_t d[3], s[4];
+  TF_Tensor *in[36] = {0};
+  const float *positions[36];
+  int64_t s[4], tiles = -1, c = -1;
   geometry g;
-  TF_Tensor *in = read_input(ctx, status, 3, d);
-  if (in) {
-    if (read_shape(ctx, status, s)) {
-      if (!make_geometry(&g, s[0], s[1], s[2], d[2]) || d[0] != 36 || d[1] != g.tiles) {
-        fail(ctx, status, "unet4j Winograd op: the products do not match the input shape");
-      } else {
-        int64_t out[4] = {g.n, g.h - 2, g.w - 2, g.c};
-        run(ctx, status, blocks_range, &g, in, out, 4, g.tiles, 8, 0);
-      }
+  int ok = tf.NumInputs(ctx) == 37;
+  for (int p = 0; ok && p < 36; p++) {
+    tf.GetInput(ctx, p, &in[p], status);
+    ok = tf.GetCode(status) == TF_OK && tf.NumDims(in[p]) == 2 && (p == 0 || (tf.Dim(in[p], 0) == tiles && tf.Dim(in[p], 1) == c));
+    if (ok && p == 0) {
+      tiles = tf.Dim(in[0], 0);
+      c = tf.Dim(in[0], 1);
     }
-    tf.DeleteTensor(in);
+    if (ok) positions[p] = (const float *)tf.TensorData(in[p]);
+  }
+  if (!ok) {
+    if (tf.GetCode(status) == TF_OK) fail(ctx, status, "unet4j Winograd op: expected 36 products [tiles, channels] of one shape");
+  } else if (read_shape(ctx, status, 36, s)) {
+    if (!make_geometry(&g, s[0], s[1], s[2], c) || tiles != g.tiles) {
+      fail(ctx, status, "unet4j Winograd op: the products do not match the input shape");
+    } else {
+      int64_t out[4] = {g.n, g.h - 2, g.w - 2, g.c};
+      run(ctx, status, blocks_range, &g, in[0], positions, out, 4, g.tiles, 8, 0);
+    }
+  }
+  for (int p = 0; p < 36; p++) {
+    if (in[p]) tf.DeleteTensor(in[p]);
   }
   tf.DeleteStatus(status);
 }
@@ -568,12 +588,12 @@ static void compute_blocks_grad(void *kernel, TF_OpKernelContext *ctx) {
   geometry g;
   TF_Tensor *in = read_input(ctx, status, 4, d);
   if (in) {
-    if (read_shape(ctx, status, s)) {
+    if (read_shape(ctx, status, 1, s)) {
       if (!make_geometry(&g, s[0], s[1], s[2], d[3]) || d[0] != g.n || d[1] != g.h - 2 || d[2] != g.w - 2) {
         fail(ctx, status, "unet4j Winograd op: the output gradient does not match the input shape");
       } else {
         int64_t out[3] = {36, g.tiles, g.c};
-        run(ctx, status, blocks_grad_range, &g, in, out, 3, g.tiles, 8, 0);
+        run(ctx, status, blocks_grad_range, &g, in, NULL, out, 3, g.tiles, 8, 0);
       }
     }
     tf.DeleteTensor(in);
@@ -598,6 +618,8 @@ static int resolve(void) {
   FIND(NewOpDefinitionBuilder, TF_NewOpDefinitionBuilder);
   FIND(OpDefinitionBuilderAddInput, TF_OpDefinitionBuilderAddInput);
   FIND(OpDefinitionBuilderAddOutput, TF_OpDefinitionBuilderAddOutput);
+  FIND(OpDefinitionBuilderAddAttr, TF_OpDefinitionBuilderAddAttr);
+  FIND(NumInputs, TF_NumInputs);
   FIND(SetShapeInferenceFunction, TF_OpDefinitionBuilderSetShapeInferenceFunction);
   FIND(SetUnknownShape, TF_ShapeInferenceContextSetUnknownShape);
   FIND(RegisterOpDefinition, TF_RegisterOpDefinition);
@@ -617,10 +639,11 @@ static int resolve(void) {
 /* Shapes are left to the graph: unet4j states them with EnsureShape where it builds the ops. */
 static void unknown_shape(TF_ShapeInferenceContext *ctx, TF_Status *status) { tf.SetUnknownShape(ctx, status); }
 
-static void define(const char *name, const char *input, const char *shape, const char *output,
+static void define(const char *name, const char *attr, const char *input, const char *shape, const char *output,
                    void (*compute)(void *, TF_OpKernelContext *)) {
   TF_Status *status = tf.NewStatus();
   TF_OpDefinitionBuilder *op = tf.NewOpDefinitionBuilder(name);
+  if (attr) tf.OpDefinitionBuilderAddAttr(op, attr);
   tf.OpDefinitionBuilderAddInput(op, input);
   if (shape) tf.OpDefinitionBuilderAddInput(op, shape);
   tf.OpDefinitionBuilderAddOutput(op, output);
@@ -635,10 +658,11 @@ static void define(const char *name, const char *input, const char *shape, const
 __attribute__((constructor)) static void register_ops(void) {
   __builtin_cpu_init();
   if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !resolve()) return;
-  define("Unet4jWinogradTiles", "image: float", NULL, "tiles: float", compute_tiles);
-  define("Unet4jWinogradTilesGrad", "tiles_gradient: float", "shape: int32", "image_gradient: float",
+  define("Unet4jWinogradTiles", NULL, "image: float", NULL, "tiles: float", compute_tiles);
+  define("Unet4jWinogradTilesGrad", NULL, "tiles_gradient: float", "shape: int32", "image_gradient: float",
          compute_tiles_grad);
-  define("Unet4jWinogradBlocks", "products: float", "shape: int32", "output: float", compute_blocks);
-  define("Unet4jWinogradBlocksGrad", "output_gradient: float", "shape: int32", "products_gradient: float",
+  define("Unet4jWinogradBlocksGrad", NULL, "output_gradient: float", "shape: int32", "products_gradient: float",
          compute_blocks_grad);
+  define("Unet4jWinogradBlocks", "N: int = 36", "products: N * float", "shape: int32", "output: float",
+         compute_blocks);
 }

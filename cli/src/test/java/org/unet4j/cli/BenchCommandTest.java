@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.unet4j.dsl.model.UNet;
 import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
+import org.unet4j.layers.WinogradOps;
 
 /** {@code unet4j bench}: the quick run writes every figure; bad options are one-line errors. Never the numbers. */
 class BenchCommandTest {
@@ -58,6 +59,7 @@ class BenchCommandTest {
     assertTrue(run.out().contains("convolutions: "), run.out());
     assertTrue(run.out().contains("head"), run.out());
     assertTrue(root.get("graphOptimizations").get("devices").toString().contains("CPU"), root.toString());
+    assertEquals(WinogradOps.describe(), root.get("graphOptimizations").get("winogradTransforms").asText());
     assertTrue(run.out().contains("training step"), run.out());
     assertTrue(run.out().contains("figures written to " + json), run.out());
     assertTrue(run.err().contains("bench: matmul"), run.err());

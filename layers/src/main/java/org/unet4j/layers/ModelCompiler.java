@@ -272,12 +272,27 @@ public final class ModelCompiler {
 
   /** {@link #compileForInference(ModelSpec, int, long)} with the convolutions lowered as {@code lowering} says. */
   public static CompiledModel compileForInference(ModelSpec spec, int tile, long seed, ConvolutionLowering lowering) {
+    return compileForInference(spec, tile, seed, lowering, WinogradRule.forThisMachine(KernelTransform.ONCE_PER_SESSION));
+  }
+
+  /**
+   * {@link #compileForInference(ModelSpec, int, long)} for a graph that leaves this process (a
+   * SavedModel export): only TensorFlow's own ops, so that any TensorFlow loads it. Winograd's
+   * transforms are built from TensorFlow's ops instead of unet4j's native ones ({@link WinogradOps}),
+   * which only a process that loaded them knows.
+   */
+  public static CompiledModel compileForExport(ModelSpec spec, int tile, long seed) {
+    return compileForInference(spec, tile, seed, defaultLowering(),
+        WinogradRule.forThisMachine(KernelTransform.ONCE_PER_SESSION).withGraphTransforms());
+  }
+
+  private static CompiledModel compileForInference(ModelSpec spec, int tile, long seed, ConvolutionLowering lowering,
+      WinogradRule rule) {
     SpecException invalid = spec.geometry().whyInvalid(tile);
     if (invalid != null) {
       throw invalid;
     }
-    return compile(spec, OptionalInt.of(tile), seed, lowering,
-        WinogradRule.forThisMachine(KernelTransform.ONCE_PER_SESSION), KernelTransform.ONCE_PER_SESSION);
+    return compile(spec, OptionalInt.of(tile), seed, lowering, rule, KernelTransform.ONCE_PER_SESSION);
   }
 
   /**
@@ -983,14 +998,13 @@ public final class ModelCompiler {
 
   /**
    * {@link #winograd}'s F(4x4) convolution with unet4j's native transforms ({@link WinogradOps}):
-   * one op makes the transformed tiles, the batched product is TensorFlow's, one op transforms the
-   * products back into the cropped output image.
+   * one op makes the transformed tiles, 36 matrix products (TensorFlow's) multiply them with the
+   * kernel position by position, one op transforms the products back into the cropped output image.
    */
   private static Operand<TFloat32> nativeWinograd(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel,
       UnaryOperator<Operand<TFloat32>> pointwise, int chunks) {
-    Operand<TFloat32> product = chunks == 0 ? WinogradProduct.forInference(tf, x, kernel)
-        : WinogradProduct.forTraining(tf, x, kernel, chunks);
-    return pointwise.apply(WinogradOps.blocks(tf, product, tf.shape(x), x.shape()));
+    return pointwise.apply(chunks == 0 ? WinogradProduct.nativeForInference(tf, x, kernel)
+        : WinogradProduct.nativeForTraining(tf, x, kernel, chunks));
   }
 
   /**

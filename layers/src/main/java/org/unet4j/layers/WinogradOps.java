@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +15,7 @@ import org.tensorflow.Output;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.proto.OpDef;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -30,8 +32,9 @@ import org.tensorflow.types.TInt32;
  *   <li>{@code Unet4jWinogradTiles(x)}: the transformed 6x6 tiles {@code B^T d B} of an image batch
  *       {@code [n, h, w, c]}, as {@code [36, tiles, c]}, tiles numbered (image, row, column) and
  *       clamped at the bottom and right edges as the graph form gathers them;
- *   <li>{@code Unet4jWinogradBlocks(m, shape)}: the 4x4 output blocks {@code A^T m A} placed into
- *       {@code [n, h - 2, w - 2, c]}, where {@code shape} is the convolution's input shape;
+ *   <li>{@code Unet4jWinogradBlocks(m, shape)}: the 4x4 output blocks {@code A^T m A} of the
+ *       products of the 36 positions ({@code [tiles, c]} each) placed into {@code [n, h - 2, w - 2, c]},
+ *       where {@code shape} is the convolution's input shape;
  *   <li>their gradients, {@code Unet4jWinogradTilesGrad(dv, shape)} and
  *       {@code Unet4jWinogradBlocksGrad(dy, shape)}, registered here as the two ops' gradients.
  * </ul>
@@ -88,14 +91,17 @@ public final class WinogradOps {
   }
 
   /**
-   * The output blocks of {@code products} ({@code [36, tiles, c]}) placed into the valid
-   * convolution's output of an input of shape {@code inputShape}: {@code [n, h - 2, w - 2, c]}.
+   * The output blocks of the products of the 36 positions ({@code [tiles, c]} each, as 36 matrix
+   * products give them) placed into the valid convolution's output of an input of shape
+   * {@code inputShape} (statically {@code input}): {@code [n, h - 2, w - 2, c]}.
    */
-  static Operand<TFloat32> blocks(Ops tf, Operand<TFloat32> products, Operand<TInt32> inputShape, Shape input) {
-    Output<?> blocks = tf.scope().opBuilder(BLOCKS, "WinogradBlocks").addInput(products.asOutput())
-        .addInput(inputShape.asOutput()).build().output(0);
+  static Operand<TFloat32> blocks(Ops tf, List<? extends Operand<TFloat32>> products, Operand<TInt32> inputShape,
+      Shape input) {
+    Output<?> blocks = tf.scope().opBuilder(BLOCKS, "WinogradBlocks")
+        .addInputList(products.stream().map(Operand::asOutput).toArray(Output<?>[]::new))
+        .addInput(inputShape.asOutput()).setAttr("N", (long) products.size()).build().output(0);
     return shaped(tf, blocks, Shape.of(input.get(0), smaller(input.get(1)), smaller(input.get(2)),
-        products.shape().get(2)));
+        products.get(0).shape().get(1)));
   }
 
   /** The gradient of {@link #tiles} with respect to its image, of the image's {@code shape}. */
@@ -180,10 +186,17 @@ public final class WinogradOps {
   }
 
   private static List<Operand<?>> blocksGradient(Ops tf, GraphOperation op, List<Output<?>> gradients) {
+    int positions = op.numInputs() - 1;
     @SuppressWarnings("unchecked")
-    Operand<TInt32> shape = (Operand<TInt32>) op.input(1);
+    Operand<TInt32> shape = (Operand<TInt32>) op.input(positions);
+    Operand<TFloat32> products = blocksGradient(tf, PassThrough.cast(gradients.get(0)), shape);
+    List<Operand<?>> result = new ArrayList<>();
+    for (Output<TFloat32> position : tf.split(tf.constant(0), products, (long) positions).output()) {
+      result.add(tf.squeeze(position, Squeeze.axis(List.of(0L))));
+    }
     // The shape is an integer vector, which nothing differentiates; TensorFlow Java wants a value.
-    return List.of(blocksGradient(tf, PassThrough.cast(gradients.get(0)), shape), tf.zerosLike(shape));
+    result.add(tf.zerosLike(shape));
+    return result;
   }
 
   /** The library copied out of the jar into a temporary file, or null where the jar has none. */

@@ -87,31 +87,45 @@ final class WinogradProduct {
   }
 
   /**
-   * The product of the F(4x4) tiles of the image batch {@code x} ({@code [n, h, w, cin]}), made by
-   * {@link WinogradOps#tiles}, with {@code kernel} ({@code [36, cin, cout]}): {@code [36, tiles, cout]}.
-   * For a graph that is not differentiated.
+   * The valid F(4x4) convolution of the image batch {@code x} ({@code [n, h, w, cin]}) with
+   * {@code kernel} ({@code [36, cin, cout]}, in Winograd's domain) by {@link WinogradOps}: its tiles,
+   * the 36 matrix products {@code tiles[p] . kernel[p]} over views of both (faster than one batched
+   * product at the paper net's sizes: {@code docs/performance.md}, lever 1d), and the blocks placed
+   * into {@code [n, h - 2, w - 2, cout]}. For a graph that is not differentiated.
    */
-  static Operand<TFloat32> forInference(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel) {
-    return tf.train.batchMatMul(WinogradOps.tiles(tf, x), kernel, TFloat32.class);
+  static Operand<TFloat32> nativeForInference(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel) {
+    return WinogradOps.blocks(tf, byPosition(tf, WinogradOps.tiles(tf, x), kernel), tf.shape(x), x.shape());
   }
 
   /**
-   * {@link #forInference(Ops, Operand, Operand)}'s product whose gradient rebuilds the tiles and
-   * the kernel and computes the image's gradient in {@code chunks} chunks of input channels, as
-   * {@link #forTraining(Ops, Operand, Operand, float[][], Operand, int)} does for the graph form.
+   * {@link #nativeForInference}'s convolution whose gradient rebuilds the tiles and the kernel and
+   * computes the image's gradient in {@code chunks} chunks of input channels, as
+   * {@link #forTraining} does for the graph form: the convolution of operands behind
+   * {@code StopGradient}, passed through a {@link PassThrough} that carries the image and the kernel.
    */
-  static Operand<TFloat32> forTraining(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, int chunks) {
+  static Operand<TFloat32> nativeForTraining(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, int chunks) {
     int in = (int) x.shape().get(3);
     if (chunks < 1 || chunks > in) {
       throw new IllegalArgumentException("chunks must be 1 to " + in + " (the input channels), got " + chunks);
     }
     if (!PassThrough.AVAILABLE) {
-      return forInference(tf, x, kernel);
+      return nativeForInference(tf, x, kernel);
     }
-    Operand<TFloat32> product = tf.train.batchMatMul(tf.stopGradient(WinogradOps.tiles(tf, x)),
-        tf.stopGradient(kernel), TFloat32.class);
-    return PassThrough.of(tf, "WinogradProduct", product, List.of(x, kernel),
+    Operand<TFloat32> convolution = WinogradOps.blocks(tf,
+        byPosition(tf, tf.stopGradient(WinogradOps.tiles(tf, x)), tf.stopGradient(kernel)), tf.shape(x), x.shape());
+    return PassThrough.of(tf, "WinogradConvolution", convolution, List.of(x, kernel),
         MARK + ":" + chunks + ":" + POSITIONS + ":" + in + ":" + NATIVE);
+  }
+
+  /** The 36 products {@code tiles[p] . kernel[p]}, {@code [tiles, cout]} each. */
+  private static List<Output<TFloat32>> byPosition(Ops tf, Operand<TFloat32> tiles, Operand<TFloat32> kernel) {
+    List<Output<TFloat32>> tileViews = positions(tf, tiles);
+    List<Output<TFloat32>> kernelViews = positions(tf, kernel);
+    List<Output<TFloat32>> products = new ArrayList<>();
+    for (int p = 0; p < POSITIONS; p++) {
+      products.add(tf.linalg.matMul(tileViews.get(p), kernelViews.get(p)).product());
+    }
+    return products;
   }
 
   /**
@@ -183,9 +197,11 @@ final class WinogradProduct {
   }
 
   /**
-   * {@link #gradient} of a product made by {@link WinogradOps}: the same chunks, each rebuilding
-   * its tiles from a slice of the image's channels with {@link WinogradOps#tiles} and summing its
-   * tiles' gradient into the image with {@link WinogradOps#tilesGradient}. The kernel's gradient
+   * {@link #gradient} of a convolution made by {@link #nativeForTraining}, whose upstream gradient
+   * is the output image's: the products' gradient is {@link WinogradOps#blocksGradient} of it,
+   * then the same chunks as the graph form's, each rebuilding its tiles from a slice of the image's
+   * channels with {@link WinogradOps#tiles} and summing its tiles' gradient into the image with
+   * {@link WinogradOps#tilesGradient}. The kernel's gradient
    * is made position by position ({@link #perPosition}): 36 matrix products
    * {@code tiles[p]^T . dP[p]}, which run 1.2 to 2.4 times as fast as TensorFlow's batched product
    * with {@code adj_x} at the paper net's layer sizes, and took a training step from about 2.05 to
@@ -196,8 +212,9 @@ final class WinogradProduct {
       Operand<TFloat32> upstream, int chunks, int in) {
     List<Operand<TFloat32>> imageGradients = new ArrayList<>();
     List<Operand<TFloat32>> kernelGradients = new ArrayList<>();
-    List<Output<TFloat32>> upstreamAt = positions(tf, upstream);
-    List<Op> previous = List.of(upstream);
+    Operand<TFloat32> products = WinogradOps.blocksGradient(tf, upstream, tf.shape(image));
+    List<Output<TFloat32>> productsAt = positions(tf, products);
+    List<Op> previous = List.of(products);
     for (int c = 0; c < chunks; c++) {
       int from = in * c / chunks;
       int width = in * (c + 1) / chunks - from;
@@ -209,8 +226,8 @@ final class WinogradProduct {
       Ops recomputed = tf.withSubScope("Recomputed");
       Operand<TFloat32> chunkTiles = PassThrough.cast(recomputed.scope().opBuilder(WinogradOps.TILES, "WinogradTiles")
           .addInput(chunkImage.asOutput()).build().output(0));
-      Operand<TFloat32> dKernel = perPosition(tf, positions(tf, chunkTiles), upstreamAt, MatMul.transposeA(true));
-      Operand<TFloat32> dTiles = tf.train.batchMatMul(upstream, chunkKernel, TFloat32.class, BatchMatMul.adjY(true));
+      Operand<TFloat32> dKernel = perPosition(tf, positions(tf, chunkTiles), productsAt, MatMul.transposeA(true));
+      Operand<TFloat32> dTiles = tf.train.batchMatMul(products, chunkKernel, TFloat32.class, BatchMatMul.adjY(true));
       Operand<TFloat32> dImage = WinogradOps.tilesGradient(tf, dTiles, tf.shape(chunkImage));
       imageGradients.add(dImage);
       kernelGradients.add(dKernel);

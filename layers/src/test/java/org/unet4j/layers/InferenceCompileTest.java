@@ -138,6 +138,39 @@ class InferenceCompileTest {
     return ModelCompiler.compile(SPEC, OptionalInt.of(TILE), 7, ConvolutionLowering.WINOGRAD, EVERYWHERE, transform);
   }
 
+  /**
+   * A graph for export holds only TensorFlow's own ops, so that a process without unet4j's native
+   * ops loads it, and computes what the inference graph computes; the inference graph uses the
+   * native ops where they are loaded.
+   */
+  @Test
+  void anExportGraphHoldsOnlyTensorFlowsOwnOps() {
+    ModelSpec spec = UNet.builder().depth(1).baseFilters(32).build();
+    try (CompiledModel exported = ModelCompiler.compileForExport(spec, 188, 1);
+        CompiledModel inference = ModelCompiler.compileForInference(spec, 188, 1);
+        TFloat32 image = Tensors.image(inference, 5, 1, 188, 188)) {
+      assertEquals(ConvolutionForm.WINOGRAD_4X4, exported.convolutionForms().get("contracting/0/conv2"));
+      assertEquals(List.of(), nativeOps(exported));
+      assertEquals(WinogradOps.available(), !nativeOps(inference).isEmpty());
+      try (Session one = new Session(exported.graph()); Session other = new Session(inference.graph())) {
+        // The same seed: the same initial weights in both graphs.
+        one.initialize();
+        other.initialize();
+        assertClose(logits(one, exported, image), logits(other, inference, image));
+      }
+    }
+  }
+
+  private static List<String> nativeOps(CompiledModel model) {
+    List<String> types = new ArrayList<>();
+    model.graph().operations().forEachRemaining(op -> {
+      if (op.type().startsWith("Unet4j")) {
+        types.add(op.type());
+      }
+    });
+    return types;
+  }
+
   /** An op that doubles every 3x3 kernel of the model. */
   private static Op doubleTheKernels(CompiledModel model) {
     Ops tf = Ops.create(model.graph());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -22,12 +23,14 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
 
 /**
  * unet4j's native Winograd ops against a brute-force reference written from the definition
  * (Lavin and Gray's F(4x4, 3x3) matrices, in double precision): the tiles {@code B^T d B} of a
- * clamped 6x6 window, the blocks {@code A^T m A} placed and cropped, and the two gradients as the
+ * clamped 6x6 window, the blocks {@code A^T m A} of the 36 positions' products placed and cropped,
+ * and the two gradients as the
  * exact transposes of the two ops ({@code <op(x), y> = <x, grad(y)>}). Sizes are odd and small, the
  * channels not multiples of 8 or 16 as well as multiples (the ops' masked and 16-channel steps).
  */
@@ -136,7 +139,7 @@ class WinogradOpsTest {
       Placeholder<TFloat32> image = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(n, h, w, c)));
       Placeholder<TFloat32> products = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(36, count, c)));
       Operand<TFloat32> tiles = WinogradOps.tiles(tf, image);
-      Operand<TFloat32> blocks = WinogradOps.blocks(tf, products, tf.constant(new int[] {n, h, w, c}),
+      Operand<TFloat32> blocks = WinogradOps.blocks(tf, positions(tf, products), tf.constant(new int[] {n, h, w, c}),
           Shape.of(n, h, w, c));
       assertEquals(Shape.of(36, count, c), tiles.shape());
       assertEquals(Shape.of(n, h - 2, w - 2, c), blocks.shape());
@@ -176,6 +179,13 @@ class WinogradOpsTest {
   }
 
   @Test
+  void blocksOfFewerThan36PositionsAreRefusedWithTheReason() {
+    assumeTrue(WinogradOps.available(), WinogradOps.describe());
+    RuntimeException e = assertThrows(RuntimeException.class, () -> runBlocks(new float[36 * 4], 4, 1, 7, 7, 1, 35));
+    assertTrue(e.getMessage().contains("expected 36 products [tiles, channels] of one shape"), e.getMessage());
+  }
+
+  @Test
   void productsOfTheWrongShapeAreRefusedWithTheReason() {
     assumeTrue(WinogradOps.available(), WinogradOps.describe());
     // A 7x7 input has 4 tiles; 3 given.
@@ -198,17 +208,33 @@ class WinogradOpsTest {
   }
 
   private static float[] runBlocks(float[] m, int count, int n, int h, int w, int c) {
+    return runBlocks(m, count, n, h, w, c, 36);
+  }
+
+  /** The blocks op given the first {@code positions} of the 36 positions of {@code m} ({@code [36, count, c]}). */
+  private static float[] runBlocks(float[] m, int count, int n, int h, int w, int c, int positions) {
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       Placeholder<TFloat32> products = tf.placeholder(TFloat32.class);
+      List<Operand<TFloat32>> given = positions(tf, products);
       Operand<TFloat32> blocks = PassThrough.cast(tf.scope().opBuilder(WinogradOps.BLOCKS, "Blocks")
-          .addInput(products.asOutput()).addInput(tf.constant(new int[] {n, h, w, c}).asOutput()).build().output(0));
+          .addInputList(given.subList(0, positions).stream().map(Operand::asOutput).toArray(Output<?>[]::new))
+          .addInput(tf.constant(new int[] {n, h, w, c}).asOutput()).setAttr("N", (long) positions).build().output(0));
       try (Session session = Tensors.quickSession(graph);
           TFloat32 value = Tensors.of(m, 36, count, c);
           Result result = session.runner().feed(products, value).fetch(blocks).run()) {
         return Tensors.values((TFloat32) result.get(0));
       }
     }
+  }
+
+  /** The 36 {@code [tiles, c]} matrices of a {@code [36, tiles, c]} tensor. */
+  private static List<Operand<TFloat32>> positions(Ops tf, Operand<TFloat32> products) {
+    List<Operand<TFloat32>> views = new ArrayList<>();
+    for (Output<TFloat32> view : tf.split(tf.constant(0), products, 36L).output()) {
+      views.add(tf.squeeze(view, Squeeze.axis(List.of(0L))));
+    }
+    return views;
   }
 
   /** {@code sum(a * constant)} over all axes; the graph copies the constant. */

@@ -140,54 +140,63 @@ class WinogradProductTest {
   }
 
   /**
-   * With unet4j's native transforms ({@link WinogradOps}) the backward pass rebuilds the tiles from
-   * the image too, one chunk of channels at a time, and sums each chunk's tile gradients into the
-   * image with the tiles' gradient op; the chunks give the gradients of one chunk.
+   * With unet4j's native transforms ({@link WinogradOps}) the convolution's backward pass rebuilds
+   * the tiles from the image too, one chunk of channels at a time, and sums each chunk's tile
+   * gradients into the image with the tiles' gradient op; the forward tiles feed only the forward
+   * products; the chunks give the gradients of one chunk, and those equal TensorFlow's own
+   * gradients of the same ops (the tiles', the 36 products' and the blocks' registered gradients).
    */
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 5})
   void nativeTilesAreRebuiltByChunkToo(int chunks) {
     assumeTrue(WinogradOps.available(), WinogradOps.describe());
-    List<float[]> whole = runNative(1);
+    List<float[]> own = runNative(0);
     try (Graph graph = new Graph()) {
-      NativeProduct p = nativeProduct(graph, chunks);
-      GraphOperation batchMatMul = (GraphOperation) ((GraphOperation) p.product().op()).input(0).op();
-      GraphOperation stop = (GraphOperation) batchMatMul.input(0).op();
-      assertEquals("StopGradient", stop.type());
-      assertEquals(Set.of("StopGradient"), consumerTypes(stop.input(0)));
+      nativeConvolution(graph, chunks);
+      GraphOperation tiles = graph.operation("WinogradTiles");
+      assertEquals(WinogradOps.TILES, tiles.type());
+      Set<String> afterShape = ((GraphOperation) tiles.consumers().iterator().next()).consumers().stream()
+          .map(GraphOperation::type).collect(Collectors.toSet());
+      assertEquals(Set.of("StopGradient"), afterShape);
       assertEquals(chunks + 1, count(graph, WinogradOps.TILES));
       assertEquals(chunks, count(graph, WinogradOps.TILES_GRAD));
+      // The products' gradient, and the blocks' registered gradient towards the StopGradient, which
+      // nothing fetches (a session prunes it).
+      assertEquals(2, count(graph, WinogradOps.BLOCKS_GRAD));
     }
     List<float[]> chunked = runNative(chunks);
-    assertArrayEquals(whole.get(0), chunked.get(0), "product");
-    assertArrayEquals(whole.get(1), chunked.get(1), 1e-5f, "gradient of the image");
-    assertArrayEquals(whole.get(2), chunked.get(2), 1e-5f, "gradient of the kernel");
+    assertArrayEquals(own.get(0), chunked.get(0), "convolution");
+    assertClose(own.get(1), chunked.get(1), "gradient of the image");
+    assertClose(own.get(2), chunked.get(2), "gradient of the kernel");
     assertTrue(sumOfSquares(chunked.get(1)) > 0 && sumOfSquares(chunked.get(2)) > 0);
   }
 
-  private record NativeProduct(Placeholder<TFloat32> image, Placeholder<TFloat32> kernel, Operand<TFloat32> product,
-      Output<?>[] gradients) {}
+  private record NativeConvolution(Placeholder<TFloat32> image, Placeholder<TFloat32> kernel,
+      Operand<TFloat32> convolution, Output<?>[] gradients) {}
 
-  /** A native product of a [1, 9, 7, 5] image with a [36, 5, 3] kernel and the gradients of sum(product * r). */
-  private static NativeProduct nativeProduct(Graph graph, int chunks) {
+  /**
+   * The native convolution of a [1, 9, 7, 5] image with a [36, 5, 3] kernel (2 x 2 tiles, output
+   * [1, 7, 5, 3]) and the gradients of sum(convolution * r); {@code chunks} 0 for the ops' own gradients.
+   */
+  private static NativeConvolution nativeConvolution(Graph graph, int chunks) {
     Ops tf = Ops.create(graph);
     Placeholder<TFloat32> image = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, 9, 7, 5)));
     Placeholder<TFloat32> kernel = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(36, 5, 3)));
-    Operand<TFloat32> product = WinogradProduct.forTraining(tf, image, kernel, chunks);
-    // 2 x 2 tiles.
-    Operand<TFloat32> r = tf.reshape(tf.constant(matrix(36, 4 * 3, 3)), tf.constant(new int[] {36, 4, 3}));
-    Operand<TFloat32> loss = tf.sum(tf.math.mul(product, r), tf.constant(new int[] {0, 1, 2}));
-    return new NativeProduct(image, kernel, product,
+    Operand<TFloat32> convolution = chunks == 0 ? WinogradProduct.nativeForInference(tf, image, kernel)
+        : WinogradProduct.nativeForTraining(tf, image, kernel, chunks);
+    Operand<TFloat32> r = tf.reshape(tf.constant(matrix(1, 7 * 5 * 3, 3)), tf.constant(new int[] {1, 7, 5, 3}));
+    Operand<TFloat32> loss = tf.sum(tf.math.mul(convolution, r), tf.constant(new int[] {0, 1, 2, 3}));
+    return new NativeConvolution(image, kernel, convolution,
         graph.addGradients(loss.asOutput(), new Output<?>[] {image.asOutput(), kernel.asOutput()}));
   }
 
   private static List<float[]> runNative(int chunks) {
     try (Graph graph = new Graph()) {
-      NativeProduct p = nativeProduct(graph, chunks);
+      NativeConvolution p = nativeConvolution(graph, chunks);
       try (Session session = Tensors.quickSession(graph);
           TFloat32 image = Tensors.of(Tensors.gaussian(6, 9 * 7 * 5), 1, 9, 7, 5);
           TFloat32 kernel = Tensors.of(Tensors.gaussian(7, 36 * 5 * 3), 36, 5, 3);
-          Result result = session.runner().feed(p.image(), image).feed(p.kernel(), kernel).fetch(p.product())
+          Result result = session.runner().feed(p.image(), image).feed(p.kernel(), kernel).fetch(p.convolution())
               .fetch(p.gradients()[0]).fetch(p.gradients()[1]).run()) {
         List<float[]> values = new ArrayList<>();
         for (int i = 0; i < result.size(); i++) {
@@ -226,6 +235,18 @@ class WinogradProductTest {
       n += it.next().type().equals(type) ? 1 : 0;
     }
     return n;
+  }
+
+  /** Equal up to float32 rounding, relative to the largest magnitude (the transforms reach the thousands). */
+  private static void assertClose(float[] expected, float[] actual, String what) {
+    assertEquals(expected.length, actual.length, what);
+    double scale = 1e-30;
+    for (float v : expected) {
+      scale = Math.max(scale, Math.abs(v));
+    }
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], 1e-6 * scale, what + " [" + i + "]");
+    }
   }
 
   private static double sumOfSquares(float[] values) {

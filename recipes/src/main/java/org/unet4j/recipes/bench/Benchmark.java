@@ -32,6 +32,7 @@ import org.unet4j.layers.ConvolutionForm;
 import org.unet4j.layers.Devices;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.layers.Sessions;
+import org.unet4j.layers.WinogradOps;
 import org.unet4j.augment.Augmenter;
 import org.unet4j.augment.Sample;
 import org.unet4j.recipes.data.DatasetTiles;
@@ -94,6 +95,7 @@ public final class Benchmark {
     note("%s on %s, TensorFlow %s, load %.2f", recipe.name(), machine.cpu(), version, machine.loadAverage());
     settings.putAll(Sessions.describe(options.threads()));
     settings.put("convolution", ModelCompiler.defaultLowering().name().toLowerCase(Locale.ROOT));
+    settings.put("winogradTransforms", WinogradOps.describe());
     settings.put("devices", Devices.types());
     settings.put("patchLimitBytes", ModelCompiler.PATCH_LIMIT_BYTES);
 

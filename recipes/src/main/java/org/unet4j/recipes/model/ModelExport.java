@@ -186,15 +186,17 @@ public final class ModelExport {
   /**
    * Compiles the inference graph at {@code tile}, restores the checkpoint into it (checking every
    * shape first) and exports it; only the model's variables exist in this graph, so only they are
-   * saved. The graph is {@link ModelCompiler#compileForInference}'s: a session that loads the
-   * export transforms the Winograd kernels in its first run and keeps them, instead of on every
-   * call; the transformed kernels live in resource variables that are not saved.
+   * saved. The graph is {@link ModelCompiler#compileForExport}'s: {@link ModelCompiler#compileForInference}'s
+   * function from TensorFlow's own ops only (no unet4j native op, which other processes do not
+   * know); a session that loads the export transforms the Winograd kernels in its first run and
+   * keeps them, instead of on every call; the transformed kernels live in resource variables that
+   * are not saved.
    */
   private static void writeSavedModel(Recipe recipe, int tile, Checkpoint checkpoint, Path folder)
       throws IOException {
     try (CompiledModel model = recipe.model().dimensions() == 3
             ? ModelCompiler.compile(recipe.model(), block(recipe), recipe.training().seed())
-            : ModelCompiler.compileForInference(recipe.model(), tile, recipe.training().seed());
+            : ModelCompiler.compileForExport(recipe.model(), tile, recipe.training().seed());
         Session session = new Session(model.graph())) {
       Checkpoints.restore(session, model, checkpoint);
       Signature signature = Signature.builder().key(ExportedModel.SIGNATURE)

@@ -25,6 +25,7 @@ import org.unet4j.dsl.recipe.Recipe;
 import org.unet4j.dsl.recipe.Recipes;
 import org.unet4j.dsl.recipe.TrainingSpec;
 import org.unet4j.layers.ConvolutionForm;
+import org.unet4j.layers.WinogradOps;
 import org.unet4j.losses.Loss;
 import org.unet4j.losses.Losses;
 import org.unet4j.recipes.data.Batch;
@@ -223,7 +224,8 @@ public final class Trainer {
     note(log, String.format(Locale.ROOT, "training %s from step %d to %d: %s, tile %d, batch %d, %,d parameters",
         recipe.name(), start, spec.steps(), JsonNames.of(spec.optimizer().getClass()), spec.tile(),
         spec.batchSize(), graph.model().parameterCount()));
-    note(log, "convolutions: " + ConvolutionForm.describe(graph.model().convolutionForms()));
+    note(log, "convolutions: " + ConvolutionForm.describe(graph.model().convolutionForms())
+        + "; Winograd transforms: " + WinogradOps.describe());
     Checkpoints.Pending pending = null;
     long done = spec.steps();
     try (MetricsLog metrics = MetricsLog.open(run.metrics(), start - 1);

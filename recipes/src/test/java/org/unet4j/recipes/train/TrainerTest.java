@@ -24,6 +24,7 @@ import org.unet4j.dsl.recipe.SgdOptimizer;
 import org.unet4j.layers.CompiledModel;
 import org.unet4j.layers.ModelCompiler;
 import org.unet4j.layers.ModelVariable;
+import org.unet4j.layers.WinogradOps;
 import org.unet4j.recipes.data.Batch;
 import org.unet4j.recipes.data.SyntheticTiles;
 import org.unet4j.recipes.data.TileSource;
@@ -55,6 +56,7 @@ class TrainerTest {
     assertTrue(log.contains("checkpoint ckpt-000000080"), log);
     // Which form each convolution got, as the bench reports it.
     assertTrue(log.contains("convolutions: "), log);
+    assertTrue(log.contains("; Winograd transforms: " + WinogradOps.describe()), log);
     assertTrue(log.contains("contracting/0/conv1"), log);
     assertEquals(80, result.checkpoint().step());
     assertTrue(Files.isDirectory(dir.resolve("checkpoints/ckpt-000000040")));
