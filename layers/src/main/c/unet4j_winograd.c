@@ -8,13 +8,13 @@
  * needs a few additions per value. These ops do each transform in one pass over memory:
  *
  *   Unet4jWinogradTiles(x [n, h, w, c]) -> [36, tiles, c]            B^T d B of every 6x6 tile
- *   Unet4jWinogradTilesGrad(dv [36, tiles, c], shape [4]) -> [n, h, w, c]
+ *   Unet4jWinogradTilesGrad(dv: 36 x [tiles, c], shape [4]) -> [n, h, w, c]
  *   Unet4jWinogradBlocks(m: 36 x [tiles, c], shape [4]) -> [n, h - 2, w - 2, c]   A^T m A, placed
  *   Unet4jWinogradBlocksGrad(dy [n, h - 2, w - 2, c], shape [4]) -> [36, tiles, c]
  *
- * shape is the convolution's input shape [n, h, w, c_in]. The blocks take the products of the 36
- * positions as 36 tensors (36 matrix products, which are not stacked into one). Tile (image, row,
- * column) is number (image * rows + row) * columns + column, with rows = ceil((h - 2) / 4) and
+ * shape is the convolution's input shape [n, h, w, c_in]. The blocks and the tiles' gradient take
+ * the 36 positions' values as 36 tensors (36 matrix products make them; they are not stacked).
+ * Tile (image, row, column) is number (image * rows + row) * columns + column, with rows = ceil((h - 2) / 4) and
  * columns = ceil((w - 2) / 4), and covers input rows 4 row .. 4 row + 5, clamped to h - 1 (columns
  * likewise), as the graph form gathers them. The blocks' rows and columns beyond h - 2 and w - 2
  * are cropped.
@@ -222,7 +222,7 @@ typedef struct {
   const float *in;
   float *out;
   int stream;            /* write the output with non-temporal stores (16-channel steps, aligned, large) */
-  const float *at[36];   /* blocks: position p's products [tiles, c], in one tensor or 36 */
+  const float *at[36];   /* position p's values [tiles, c] (the blocks' and the tiles' gradient's inputs) */
 } job;
 
 #define INLINE static inline __attribute__((always_inline))
@@ -306,11 +306,11 @@ static void zero_range(const void *j, int64_t from, int64_t to) {
 }
 
 /* One step of the tiles' gradient: B dv B^T added into the tile's pixels. */
-INLINE void tiles_grad_step(const float *dv, int64_t stride, float *px[6][6], int64_t c0, int halves, int n) {
+INLINE void tiles_grad_step(const float *const *dv, int64_t offset, float *px[6][6], int64_t c0, int halves, int n) {
   v8 rows[6][6][2], x[6], y[6], d[2], sum[2];
   for (int i = 0; i < 6; i++) {
     for (int h = 0; h < halves; h++) {
-      for (int k = 0; k < 6; k++) x[k] = load8(dv + (i * 6 + k) * stride + c0 + 8 * h, h == halves - 1 ? n : 8);
+      for (int k = 0; k < 6; k++) x[k] = load8(dv[i * 6 + k] + offset + c0 + 8 * h, h == halves - 1 ? n : 8);
       b(x, y); /* rows[i][e] = sum_k B[e][k] dv[i][k] */
       for (int e = 0; e < 6; e++) rows[i][e][h] = y[e];
     }
@@ -336,20 +336,19 @@ INLINE void tiles_grad_step(const float *dv, int64_t stride, float *px[6][6], in
 static void tiles_grad_range(const void *j, int64_t from, int64_t to) {
   const job *jb = (const job *)j;
   const geometry *g = &jb->g;
-  int64_t c = g->c, stride = g->tiles * c, image, top, left;
+  int64_t c = g->c, image, top, left;
   int64_t first = from * 16, last = to * 16 < c ? to * 16 : c;
   for (int64_t t = 0; t < g->tiles; t++) {
     place(g, t, &image, &top, &left);
     float *px[6][6];
     window(g, jb->out + image * g->h * g->w * c, top, left, (const float *(*)[6])px);
-    const float *dv = jb->in + t * c;
     for (int64_t c0 = first; c0 < last; c0 += 16) {
       int width = last - c0 < 16 ? (int)(last - c0) : 16;
       if (width == 16) {
-        tiles_grad_step(dv, stride, px, c0, 2, 8);
+        tiles_grad_step(jb->at, t * c, px, c0, 2, 8);
       } else {
-        tiles_grad_step(dv, stride, px, c0, 1, width < 8 ? width : 8);
-        if (width > 8) tiles_grad_step(dv, stride, px, c0 + 8, 1, width - 8);
+        tiles_grad_step(jb->at, t * c, px, c0, 1, width < 8 ? width : 8);
+        if (width > 8) tiles_grad_step(jb->at, t * c, px, c0 + 8, 1, width - 8);
       }
     }
   }
@@ -526,28 +525,50 @@ static void compute_tiles(void *kernel, TF_OpKernelContext *ctx) {
   tf.DeleteStatus(status);
 }
 
+/* Inputs 0..35: 36 tensors [tiles, c] of one shape, one per position; their data in positions. */
+static int read_positions(TF_OpKernelContext *ctx, TF_Status *status, TF_Tensor *in[36], const float *positions[36],
+                          int64_t *tiles, int64_t *c) {
+  int ok = tf.NumInputs(ctx) == 37;
+  for (int p = 0; ok && p < 36; p++) {
+    tf.GetInput(ctx, p, &in[p], status);
+    ok = tf.GetCode(status) == TF_OK && tf.NumDims(in[p]) == 2;
+    if (ok && p == 0) {
+      *tiles = tf.Dim(in[0], 0);
+      *c = tf.Dim(in[0], 1);
+    }
+    ok = ok && tf.Dim(in[p], 0) == *tiles && tf.Dim(in[p], 1) == *c;
+    if (ok) positions[p] = (const float *)tf.TensorData(in[p]);
+  }
+  if (!ok && tf.GetCode(status) == TF_OK) {
+    fail(ctx, status, "unet4j Winograd op: expected 36 tensors [tiles, channels] of one shape, one per position");
+  }
+  return ok;
+}
+
+/* The tiles' gradient from the 36 positions' gradients (inputs 0..35; the image's shape is input 36). */
 static void compute_tiles_grad(void *kernel, TF_OpKernelContext *ctx) {
   (void)kernel;
   TF_Status *status = tf.NewStatus();
-  int64_t d[3], s[4];
+  TF_Tensor *in[36] = {0};
+  const float *positions[36];
+  int64_t s[4], tiles = -1, c = -1;
   geometry g;
-  TF_Tensor *in = read_input(ctx, status, 3, d);
-  if (in) {
-    if (read_shape(ctx, status, 1, s)) {
-      if (!make_geometry(&g, s[0], s[1], s[2], d[2]) || d[0] != 36 || d[1] != g.tiles) {
-        fail(ctx, status, "unet4j Winograd op: the tiles' gradient does not match the input shape");
-      } else {
-        int64_t out[4] = {g.n, g.h, g.w, g.c};
-        /* Parallel over channel groups: each pixel's sum is made by one thread, tile after tile. */
-        run(ctx, status, tiles_grad_range, &g, in, NULL, out, 4, (g.c + 15) / 16, 1, 1);
-      }
+  if (read_positions(ctx, status, in, positions, &tiles, &c) && read_shape(ctx, status, 36, s)) {
+    if (!make_geometry(&g, s[0], s[1], s[2], c) || tiles != g.tiles) {
+      fail(ctx, status, "unet4j Winograd op: the tiles' gradient does not match the input shape");
+    } else {
+      int64_t out[4] = {g.n, g.h, g.w, g.c};
+      /* Parallel over channel groups: each pixel's sum is made by one thread, tile after tile. */
+      run(ctx, status, tiles_grad_range, &g, in[0], positions, out, 4, (g.c + 15) / 16, 1, 1);
     }
-    tf.DeleteTensor(in);
+  }
+  for (int p = 0; p < 36; p++) {
+    if (in[p]) tf.DeleteTensor(in[p]);
   }
   tf.DeleteStatus(status);
 }
 
-/* Blocks from 36 tensors [tiles, c], one per position (inputs 0..35; the shape is input 36). */
+/* Blocks from the 36 positions' products (inputs 0..35; the convolution's input shape is input 36). */
 static void compute_blocks(void *kernel, TF_OpKernelContext *ctx) {
   (void)kernel;
   TF_Status *status = tf.NewStatus();
@@ -555,19 +576,7 @@ static void compute_blocks(void *kernel, TF_OpKernelContext *ctx) {
   const float *positions[36];
   int64_t s[4], tiles = -1, c = -1;
   geometry g;
-  int ok = tf.NumInputs(ctx) == 37;
-  for (int p = 0; ok && p < 36; p++) {
-    tf.GetInput(ctx, p, &in[p], status);
-    ok = tf.GetCode(status) == TF_OK && tf.NumDims(in[p]) == 2 && (p == 0 || (tf.Dim(in[p], 0) == tiles && tf.Dim(in[p], 1) == c));
-    if (ok && p == 0) {
-      tiles = tf.Dim(in[0], 0);
-      c = tf.Dim(in[0], 1);
-    }
-    if (ok) positions[p] = (const float *)tf.TensorData(in[p]);
-  }
-  if (!ok) {
-    if (tf.GetCode(status) == TF_OK) fail(ctx, status, "unet4j Winograd op: expected 36 products [tiles, channels] of one shape");
-  } else if (read_shape(ctx, status, 36, s)) {
+  if (read_positions(ctx, status, in, positions, &tiles, &c) && read_shape(ctx, status, 36, s)) {
     if (!make_geometry(&g, s[0], s[1], s[2], c) || tiles != g.tiles) {
       fail(ctx, status, "unet4j Winograd op: the products do not match the input shape");
     } else {
@@ -659,8 +668,8 @@ __attribute__((constructor)) static void register_ops(void) {
   __builtin_cpu_init();
   if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !resolve()) return;
   define("Unet4jWinogradTiles", NULL, "image: float", NULL, "tiles: float", compute_tiles);
-  define("Unet4jWinogradTilesGrad", NULL, "tiles_gradient: float", "shape: int32", "image_gradient: float",
-         compute_tiles_grad);
+  define("Unet4jWinogradTilesGrad", "N: int = 36", "tiles_gradient: N * float", "shape: int32",
+         "image_gradient: float", compute_tiles_grad);
   define("Unet4jWinogradBlocksGrad", NULL, "output_gradient: float", "shape: int32", "products_gradient: float",
          compute_blocks_grad);
   define("Unet4jWinogradBlocks", "N: int = 36", "products: N * float", "shape: int32", "output: float",

@@ -35,8 +35,9 @@ import org.tensorflow.types.TInt32;
  *   <li>{@code Unet4jWinogradBlocks(m, shape)}: the 4x4 output blocks {@code A^T m A} of the
  *       products of the 36 positions ({@code [tiles, c]} each) placed into {@code [n, h - 2, w - 2, c]},
  *       where {@code shape} is the convolution's input shape;
- *   <li>their gradients, {@code Unet4jWinogradTilesGrad(dv, shape)} and
- *       {@code Unet4jWinogradBlocksGrad(dy, shape)}, registered here as the two ops' gradients.
+ *   <li>their gradients, {@code Unet4jWinogradTilesGrad(dv, shape)} (from the 36 positions' tile
+ *       gradients, {@code [tiles, c]} each) and {@code Unet4jWinogradBlocksGrad(dy, shape)}
+ *       ({@code [36, tiles, c]}), registered here as the two ops' gradients.
  * </ul>
  *
  * <p>The library is built from its C source by the layers module's build where {@code gcc} is
@@ -104,10 +105,15 @@ public final class WinogradOps {
         products.get(0).shape().get(1)));
   }
 
-  /** The gradient of {@link #tiles} with respect to its image, of the image's {@code shape}. */
-  static Operand<TFloat32> tilesGradient(Ops tf, Operand<TFloat32> tilesGradient, Operand<TInt32> shape) {
-    return PassThrough.cast(tf.scope().opBuilder(TILES_GRAD, "WinogradTilesGrad").addInput(tilesGradient.asOutput())
-        .addInput(shape.asOutput()).build().output(0));
+  /**
+   * The gradient of {@link #tiles} with respect to its image, of the image's {@code shape}, from the
+   * tiles' gradient position by position ({@code [tiles, c]} each, as 36 matrix products give them).
+   */
+  static Operand<TFloat32> tilesGradient(Ops tf, List<? extends Operand<TFloat32>> tilesGradient,
+      Operand<TInt32> shape) {
+    return PassThrough.cast(tf.scope().opBuilder(TILES_GRAD, "WinogradTilesGrad")
+        .addInputList(tilesGradient.stream().map(Operand::asOutput).toArray(Output<?>[]::new))
+        .addInput(shape.asOutput()).setAttr("N", (long) tilesGradient.size()).build().output(0));
   }
 
   /** The gradient of {@link #blocks} with respect to its products, for an input of {@code shape}. */
@@ -150,7 +156,12 @@ public final class WinogradOps {
     if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
       return new Status(false, "graph (no native ops for " + os + " " + arch + ")");
     }
-    Path library = extracted();
+    Path library;
+    try {
+      library = extracted();
+    } catch (IOException e) {
+      return new Status(false, "graph (the native ops could not be copied out of the jar: " + e.getMessage() + ")");
+    }
     if (library == null) {
       return new Status(false, "graph (the build found no gcc: the native ops were not built)");
     }
@@ -182,25 +193,30 @@ public final class WinogradOps {
   }
 
   private static List<Operand<?>> tilesGradient(Ops tf, GraphOperation op, List<Output<?>> gradients) {
-    return List.of(tilesGradient(tf, PassThrough.cast(gradients.get(0)), tf.shape(op.input(0))));
+    return List.of(tilesGradient(tf, positions(tf, PassThrough.cast(gradients.get(0))), tf.shape(op.input(0))));
   }
 
   private static List<Operand<?>> blocksGradient(Ops tf, GraphOperation op, List<Output<?>> gradients) {
-    int positions = op.numInputs() - 1;
     @SuppressWarnings("unchecked")
-    Operand<TInt32> shape = (Operand<TInt32>) op.input(positions);
-    Operand<TFloat32> products = blocksGradient(tf, PassThrough.cast(gradients.get(0)), shape);
-    List<Operand<?>> result = new ArrayList<>();
-    for (Output<TFloat32> position : tf.split(tf.constant(0), products, (long) positions).output()) {
-      result.add(tf.squeeze(position, Squeeze.axis(List.of(0L))));
-    }
+    Operand<TInt32> shape = (Operand<TInt32>) op.input(op.numInputs() - 1);
+    List<Operand<?>> result = new ArrayList<>(
+        positions(tf, blocksGradient(tf, PassThrough.cast(gradients.get(0)), shape)));
     // The shape is an integer vector, which nothing differentiates; TensorFlow Java wants a value.
     result.add(tf.zerosLike(shape));
     return result;
   }
 
+  /** The 36 matrices {@code [tiles, c]} of a {@code [36, tiles, c]} tensor (views, not copies). */
+  static List<Operand<TFloat32>> positions(Ops tf, Operand<TFloat32> batch) {
+    List<Operand<TFloat32>> views = new ArrayList<>();
+    for (Output<TFloat32> view : tf.split(tf.constant(0), batch, (long) POSITIONS).output()) {
+      views.add(tf.squeeze(view, Squeeze.axis(List.of(0L))));
+    }
+    return views;
+  }
+
   /** The library copied out of the jar into a temporary file, or null where the jar has none. */
-  private static @Nullable Path extracted() {
+  private static @Nullable Path extracted() throws IOException {
     try (InputStream in = WinogradOps.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         return null;
@@ -209,8 +225,6 @@ public final class WinogradOps {
       file.toFile().deleteOnExit();
       Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
       return file;
-    } catch (IOException e) {
-      return null;
     }
   }
 }

@@ -8,7 +8,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
@@ -118,14 +117,8 @@ final class WinogradProduct {
   }
 
   /** The 36 products {@code tiles[p] . kernel[p]}, {@code [tiles, cout]} each. */
-  private static List<Output<TFloat32>> byPosition(Ops tf, Operand<TFloat32> tiles, Operand<TFloat32> kernel) {
-    List<Output<TFloat32>> tileViews = positions(tf, tiles);
-    List<Output<TFloat32>> kernelViews = positions(tf, kernel);
-    List<Output<TFloat32>> products = new ArrayList<>();
-    for (int p = 0; p < POSITIONS; p++) {
-      products.add(tf.linalg.matMul(tileViews.get(p), kernelViews.get(p)).product());
-    }
-    return products;
+  private static List<Operand<TFloat32>> byPosition(Ops tf, Operand<TFloat32> tiles, Operand<TFloat32> kernel) {
+    return byPosition(tf, WinogradOps.positions(tf, tiles), WinogradOps.positions(tf, kernel));
   }
 
   /**
@@ -201,19 +194,19 @@ final class WinogradProduct {
    * is the output image's: the products' gradient is {@link WinogradOps#blocksGradient} of it,
    * then the same chunks as the graph form's, each rebuilding its tiles from a slice of the image's
    * channels with {@link WinogradOps#tiles} and summing its tiles' gradient into the image with
-   * {@link WinogradOps#tilesGradient}. The kernel's gradient
-   * is made position by position ({@link #perPosition}): 36 matrix products
-   * {@code tiles[p]^T . dP[p]}, which run 1.2 to 2.4 times as fast as TensorFlow's batched product
-   * with {@code adj_x} at the paper net's layer sizes, and took a training step from about 2.05 to
-   * 1.85 s with oneDNN (no change without it; {@code docs/performance.md}, lever 1d). No
-   * shapes are asked of the graph here (TensorFlow holds its lock while it builds gradients).
+   * {@link WinogradOps#tilesGradient}. The kernel's gradient is made position by position: 36
+   * matrix products {@code tiles[p]^T . dP[p]}, which run 1.2 to 2.4 times as fast as TensorFlow's
+   * batched product with {@code adj_x} at the paper net's layer sizes, and took a training step
+   * from about 2.05 to 1.85 s with oneDNN (no change without it; {@code docs/performance.md},
+   * lever 1d). No shapes are asked of the graph here (TensorFlow holds its lock while it builds
+   * gradients).
    */
   private static List<Operand<?>> nativeGradient(Ops tf, Operand<TFloat32> image, Operand<TFloat32> kernel,
       Operand<TFloat32> upstream, int chunks, int in) {
     List<Operand<TFloat32>> imageGradients = new ArrayList<>();
     List<Operand<TFloat32>> kernelGradients = new ArrayList<>();
     Operand<TFloat32> products = WinogradOps.blocksGradient(tf, upstream, tf.shape(image));
-    List<Output<TFloat32>> productsAt = positions(tf, products);
+    List<Operand<TFloat32>> productsAt = WinogradOps.positions(tf, products);
     List<Op> previous = List.of(products);
     for (int c = 0; c < chunks; c++) {
       int from = in * c / chunks;
@@ -226,8 +219,10 @@ final class WinogradProduct {
       Ops recomputed = tf.withSubScope("Recomputed");
       Operand<TFloat32> chunkTiles = PassThrough.cast(recomputed.scope().opBuilder(WinogradOps.TILES, "WinogradTiles")
           .addInput(chunkImage.asOutput()).build().output(0));
-      Operand<TFloat32> dKernel = perPosition(tf, positions(tf, chunkTiles), productsAt, MatMul.transposeA(true));
-      Operand<TFloat32> dTiles = tf.train.batchMatMul(products, chunkKernel, TFloat32.class, BatchMatMul.adjY(true));
+      Operand<TFloat32> dKernel = tf.stack(
+          byPosition(tf, WinogradOps.positions(tf, chunkTiles), productsAt, MatMul.transposeA(true)));
+      List<Operand<TFloat32>> dTiles = byPosition(tf, productsAt, WinogradOps.positions(tf, chunkKernel),
+          MatMul.transposeB(true));
       Operand<TFloat32> dImage = WinogradOps.tilesGradient(tf, dTiles, tf.shape(chunkImage));
       imageGradients.add(dImage);
       kernelGradients.add(dKernel);
@@ -238,23 +233,14 @@ final class WinogradProduct {
     return List.of(upstream, dImage, dKernel);
   }
 
-  /** The 36 matrices {@code [rows, columns]} of a {@code [36, rows, columns]} tensor (views, not copies). */
-  private static List<Output<TFloat32>> positions(Ops tf, Operand<TFloat32> batch) {
-    List<Output<TFloat32>> views = new ArrayList<>();
-    for (Output<TFloat32> view : tf.split(tf.constant(0), batch, (long) POSITIONS).output()) {
-      views.add(tf.squeeze(view, Squeeze.axis(List.of(0L))).output());
-    }
-    return views;
-  }
-
-  /** {@code [36, ., .]}: the product of {@code a[p]} and {@code b[p]} for each position, stacked. */
-  private static Operand<TFloat32> perPosition(Ops tf, List<Output<TFloat32>> a, List<Output<TFloat32>> b,
-      MatMul.Options transpose) {
+  /** The products of {@code a[p]} and {@code b[p]} for the 36 positions, with {@code options}' transposes. */
+  private static List<Operand<TFloat32>> byPosition(Ops tf, List<Operand<TFloat32>> a, List<Operand<TFloat32>> b,
+      MatMul.Options... options) {
     List<Operand<TFloat32>> products = new ArrayList<>();
     for (int p = 0; p < POSITIONS; p++) {
-      products.add(tf.linalg.matMul(a.get(p), b.get(p), transpose));
+      products.add(tf.linalg.matMul(a.get(p), b.get(p), options));
     }
-    return tf.stack(products);
+    return products;
   }
 
   /**

@@ -182,7 +182,8 @@ class WinogradOpsTest {
   void blocksOfFewerThan36PositionsAreRefusedWithTheReason() {
     assumeTrue(WinogradOps.available(), WinogradOps.describe());
     RuntimeException e = assertThrows(RuntimeException.class, () -> runBlocks(new float[36 * 4], 4, 1, 7, 7, 1, 35));
-    assertTrue(e.getMessage().contains("expected 36 products [tiles, channels] of one shape"), e.getMessage());
+    assertTrue(e.getMessage().contains("expected 36 tensors [tiles, channels] of one shape, one per position"),
+        e.getMessage());
   }
 
   @Test
