@@ -545,9 +545,9 @@ static int read_positions(TF_OpKernelContext *ctx, TF_Status *status, TF_Tensor 
   return ok;
 }
 
-/* The tiles' gradient from the 36 positions' gradients (inputs 0..35; the image's shape is input 36). */
-static void compute_tiles_grad(void *kernel, TF_OpKernelContext *ctx) {
-  (void)kernel;
+/* The ops that take the 36 positions' values (inputs 0..35; the convolution's input shape is input
+ * 36): the blocks, placed into the cropped output, or the tiles' gradient, summed into the image. */
+static void compute_from_positions(TF_OpKernelContext *ctx, int tiles_gradient) {
   TF_Status *status = tf.NewStatus();
   TF_Tensor *in[36] = {0};
   const float *positions[36];
@@ -555,30 +555,12 @@ static void compute_tiles_grad(void *kernel, TF_OpKernelContext *ctx) {
   geometry g;
   if (read_positions(ctx, status, in, positions, &tiles, &c) && read_shape(ctx, status, 36, s)) {
     if (!make_geometry(&g, s[0], s[1], s[2], c) || tiles != g.tiles) {
-      fail(ctx, status, "unet4j Winograd op: the tiles' gradient does not match the input shape");
-    } else {
+      fail(ctx, status, tiles_gradient ? "unet4j Winograd op: the tiles' gradient does not match the input shape"
+                                       : "unet4j Winograd op: the products do not match the input shape");
+    } else if (tiles_gradient) {
       int64_t out[4] = {g.n, g.h, g.w, g.c};
       /* Parallel over channel groups: each pixel's sum is made by one thread, tile after tile. */
       run(ctx, status, tiles_grad_range, &g, in[0], positions, out, 4, (g.c + 15) / 16, 1, 1);
-    }
-  }
-  for (int p = 0; p < 36; p++) {
-    if (in[p]) tf.DeleteTensor(in[p]);
-  }
-  tf.DeleteStatus(status);
-}
-
-/* Blocks from the 36 positions' products (inputs 0..35; the convolution's input shape is input 36). */
-static void compute_blocks(void *kernel, TF_OpKernelContext *ctx) {
-  (void)kernel;
-  TF_Status *status = tf.NewStatus();
-  TF_Tensor *in[36] = {0};
-  const float *positions[36];
-  int64_t s[4], tiles = -1, c = -1;
-  geometry g;
-  if (read_positions(ctx, status, in, positions, &tiles, &c) && read_shape(ctx, status, 36, s)) {
-    if (!make_geometry(&g, s[0], s[1], s[2], c) || tiles != g.tiles) {
-      fail(ctx, status, "unet4j Winograd op: the products do not match the input shape");
     } else {
       int64_t out[4] = {g.n, g.h - 2, g.w - 2, g.c};
       run(ctx, status, blocks_range, &g, in[0], positions, out, 4, g.tiles, 8, 0);
@@ -588,6 +570,16 @@ static void compute_blocks(void *kernel, TF_OpKernelContext *ctx) {
     if (in[p]) tf.DeleteTensor(in[p]);
   }
   tf.DeleteStatus(status);
+}
+
+static void compute_tiles_grad(void *kernel, TF_OpKernelContext *ctx) {
+  (void)kernel;
+  compute_from_positions(ctx, 1);
+}
+
+static void compute_blocks(void *kernel, TF_OpKernelContext *ctx) {
+  (void)kernel;
+  compute_from_positions(ctx, 0);
 }
 
 static void compute_blocks_grad(void *kernel, TF_OpKernelContext *ctx) {

@@ -187,6 +187,15 @@ class WinogradOpsTest {
   }
 
   @Test
+  void aTilesGradientOfTheWrongShapeIsRefusedWithTheReason() {
+    assumeTrue(WinogradOps.available(), WinogradOps.describe());
+    // A 7x7 input has 4 tiles; 3 given.
+    RuntimeException e = assertThrows(RuntimeException.class,
+        () -> runPositions(WinogradOps.TILES_GRAD, new float[36 * 3], 3, 1, 7, 7, 1, 36));
+    assertTrue(e.getMessage().contains("the tiles' gradient does not match the input shape"), e.getMessage());
+  }
+
+  @Test
   void productsOfTheWrongShapeAreRefusedWithTheReason() {
     assumeTrue(WinogradOps.available(), WinogradOps.describe());
     // A 7x7 input has 4 tiles; 3 given.
@@ -214,11 +223,16 @@ class WinogradOpsTest {
 
   /** The blocks op given the first {@code positions} of the 36 positions of {@code m} ({@code [36, count, c]}). */
   private static float[] runBlocks(float[] m, int count, int n, int h, int w, int c, int positions) {
+    return runPositions(WinogradOps.BLOCKS, m, count, n, h, w, c, positions);
+  }
+
+  /** {@code op} (the blocks or the tiles' gradient) given the first {@code positions} of {@code m}'s 36. */
+  private static float[] runPositions(String op, float[] m, int count, int n, int h, int w, int c, int positions) {
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       Placeholder<TFloat32> products = tf.placeholder(TFloat32.class);
       List<Operand<TFloat32>> given = positions(tf, products);
-      Operand<TFloat32> blocks = PassThrough.cast(tf.scope().opBuilder(WinogradOps.BLOCKS, "Blocks")
+      Operand<TFloat32> blocks = PassThrough.cast(tf.scope().opBuilder(op, "Op")
           .addInputList(given.subList(0, positions).stream().map(Operand::asOutput).toArray(Output<?>[]::new))
           .addInput(tf.constant(new int[] {n, h, w, c}).asOutput()).setAttr("N", (long) positions).build().output(0));
       try (Session session = Tensors.quickSession(graph);
