@@ -87,8 +87,12 @@ public final class WinogradOps {
 
   /** The transformed tiles of {@code x} ({@code [n, h, w, c]}, h and w at least 3): {@code [36, tiles, c]}. */
   static Operand<TFloat32> tiles(Ops tf, Operand<TFloat32> x) {
-    Output<?> tiles = tf.scope().opBuilder(TILES, "WinogradTiles").addInput(x.asOutput()).build().output(0);
-    return shaped(tf, tiles, Shape.of(POSITIONS, tileCount(x.shape()), x.shape().get(3)));
+    return shaped(tf, unshapedTiles(tf, x).asOutput(), Shape.of(POSITIONS, tileCount(x.shape()), x.shape().get(3)));
+  }
+
+  /** {@link #tiles} without the static shape, for gradients (which may not ask the graph for shapes). */
+  static Operand<TFloat32> unshapedTiles(Ops tf, Operand<TFloat32> x) {
+    return PassThrough.cast(tf.scope().opBuilder(TILES, "WinogradTiles").addInput(x.asOutput()).build().output(0));
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.unet4j.layers;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.GraphOperationBuilder;
@@ -157,19 +158,7 @@ final class WinogradProduct {
     Operand<TInt32> rows = (Operand<TInt32>) gather.input(1);
     Operand<TInt32> pixelCount = tf.gather(tf.shape(pixels), tf.constant(0), tf.constant(0));
 
-    List<Operand<TFloat32>> pixelGradients = new ArrayList<>();
-    List<Operand<TFloat32>> kernelGradients = new ArrayList<>();
-    List<Op> previous = List.of(upstream);
-    for (int c = 0; c < chunks; c++) {
-      int from = in * c / chunks;
-      int width = in * (c + 1) / chunks - from;
-      // Waiting for the previous chunk keeps one chunk's buffers alive at a time, and keeps the
-      // first from running in the forward pass (or being merged with the forward pass's gather).
-      Operand<TFloat32> waiting = waitFor(tf, pixels, previous);
-      Operand<TFloat32> chunkPixels = chunks == 1 ? waiting
-          : tf.slice(waiting, tf.constant(new int[] {0, from}), tf.constant(new int[] {-1, width}));
-      Operand<TFloat32> chunkKernel = chunks == 1 ? kernel
-          : tf.slice(kernel, tf.constant(new int[] {0, from, 0}), tf.constant(new int[] {-1, width, -1}));
+    return byChunks(tf, pixels, 1, kernel, upstream, upstream, chunks, in, (chunkPixels, chunkKernel, width) -> {
       Operand<TFloat32> chunkTiles = tiles(tf.withSubScope("Recomputed"), chunkPixels, rows, inputTransform,
           positions, width);
       // BatchMatMul's gradient: d kernel = tiles^T . d product, d tiles = d product . kernel^T.
@@ -179,14 +168,54 @@ final class WinogradProduct {
       Operand<TFloat32> dGathered = tf.reshape(tf.linalg.matMul(inputTransform,
           tf.reshape(dTiles, tf.constant(new int[] {positions, -1})), MatMul.transposeA(true)),
           tf.constant(new int[] {-1, width}));
-      Operand<TFloat32> dPixels = tf.math.unsortedSegmentSum(dGathered, rows, pixelCount);
-      pixelGradients.add(dPixels);
-      kernelGradients.add(dKernel);
-      previous = List.of(dPixels, dKernel);
+      return new ChunkGradients(tf.math.unsortedSegmentSum(dGathered, rows, pixelCount), dKernel);
+    });
+  }
+
+  /** The gradients of one chunk's input channels and of their rows of the kernel. */
+  private record ChunkGradients(Operand<TFloat32> input, Operand<TFloat32> kernel) {}
+
+  /** A chunk's gradients from its slice of the input's channels, its slice of the kernel and its width. */
+  private interface ChunkGradient {
+    ChunkGradients of(Operand<TFloat32> input, Operand<TFloat32> kernel, int width);
+  }
+
+  /**
+   * The pass-through's gradients computed in {@code chunks} chunks of the {@code in} input channels
+   * of {@code input} (its last axis, {@code axis}: no shape may be asked of the graph here) and of
+   * {@code kernel} ({@code [t², cin, cout]}), the first after {@code first} and each after the one
+   * before: waiting keeps one chunk's buffers alive at a time, and keeps the first from running in
+   * the forward pass (or being merged with its ops). The chunks' gradients are put side by side again.
+   */
+  private static List<Operand<?>> byChunks(Ops tf, Operand<TFloat32> input, int axis, Operand<TFloat32> kernel,
+      Operand<TFloat32> upstream, Op first, int chunks, int in, ChunkGradient chunk) {
+    List<Operand<TFloat32>> inputGradients = new ArrayList<>();
+    List<Operand<TFloat32>> kernelGradients = new ArrayList<>();
+    List<Op> previous = List.of(first);
+    for (int c = 0; c < chunks; c++) {
+      int from = in * c / chunks;
+      int width = in * (c + 1) / chunks - from;
+      Operand<TFloat32> waiting = waitFor(tf, input, previous);
+      Operand<TFloat32> chunkInput = chunks == 1 ? waiting : slice(tf, waiting, axis + 1, axis, from, width);
+      Operand<TFloat32> chunkKernel = chunks == 1 ? kernel : slice(tf, kernel, 3, 1, from, width);
+      ChunkGradients gradients = chunk.of(chunkInput, chunkKernel, width);
+      inputGradients.add(gradients.input());
+      kernelGradients.add(gradients.kernel());
+      previous = List.of(gradients.input(), gradients.kernel());
     }
-    Operand<TFloat32> dPixels = chunks == 1 ? pixelGradients.get(0) : tf.concat(pixelGradients, tf.constant(1));
+    Operand<TFloat32> dInput = chunks == 1 ? inputGradients.get(0) : tf.concat(inputGradients, tf.constant(axis));
     Operand<TFloat32> dKernel = chunks == 1 ? kernelGradients.get(0) : tf.concat(kernelGradients, tf.constant(1));
-    return List.of(upstream, dPixels, dKernel);
+    return List.of(upstream, dInput, dKernel);
+  }
+
+  /** {@code width} entries of {@code value} (of {@code rank}) along {@code axis} from {@code from} on. */
+  private static Operand<TFloat32> slice(Ops tf, Operand<TFloat32> value, int rank, int axis, int from, int width) {
+    int[] begin = new int[rank];
+    int[] size = new int[rank];
+    Arrays.fill(size, -1);
+    begin[axis] = from;
+    size[axis] = width;
+    return tf.slice(value, tf.constant(begin), tf.constant(size));
   }
 
   /**
@@ -203,34 +232,16 @@ final class WinogradProduct {
    */
   private static List<Operand<?>> nativeGradient(Ops tf, Operand<TFloat32> image, Operand<TFloat32> kernel,
       Operand<TFloat32> upstream, int chunks, int in) {
-    List<Operand<TFloat32>> imageGradients = new ArrayList<>();
-    List<Operand<TFloat32>> kernelGradients = new ArrayList<>();
     Operand<TFloat32> products = WinogradOps.blocksGradient(tf, upstream, tf.shape(image));
     List<Operand<TFloat32>> productsAt = WinogradOps.positions(tf, products);
-    List<Op> previous = List.of(products);
-    for (int c = 0; c < chunks; c++) {
-      int from = in * c / chunks;
-      int width = in * (c + 1) / chunks - from;
-      Operand<TFloat32> waiting = waitFor(tf, image, previous);
-      Operand<TFloat32> chunkImage = chunks == 1 ? waiting
-          : tf.slice(waiting, tf.constant(new int[] {0, 0, 0, from}), tf.constant(new int[] {-1, -1, -1, width}));
-      Operand<TFloat32> chunkKernel = chunks == 1 ? kernel
-          : tf.slice(kernel, tf.constant(new int[] {0, from, 0}), tf.constant(new int[] {-1, width, -1}));
-      Ops recomputed = tf.withSubScope("Recomputed");
-      Operand<TFloat32> chunkTiles = PassThrough.cast(recomputed.scope().opBuilder(WinogradOps.TILES, "WinogradTiles")
-          .addInput(chunkImage.asOutput()).build().output(0));
+    return byChunks(tf, image, 3, kernel, upstream, products, chunks, in, (chunkImage, chunkKernel, width) -> {
+      Operand<TFloat32> chunkTiles = WinogradOps.unshapedTiles(tf.withSubScope("Recomputed"), chunkImage);
       Operand<TFloat32> dKernel = tf.stack(
           byPosition(tf, WinogradOps.positions(tf, chunkTiles), productsAt, MatMul.transposeA(true)));
       List<Operand<TFloat32>> dTiles = byPosition(tf, productsAt, WinogradOps.positions(tf, chunkKernel),
           MatMul.transposeB(true));
-      Operand<TFloat32> dImage = WinogradOps.tilesGradient(tf, dTiles, tf.shape(chunkImage));
-      imageGradients.add(dImage);
-      kernelGradients.add(dKernel);
-      previous = List.of(dImage, dKernel);
-    }
-    Operand<TFloat32> dImage = chunks == 1 ? imageGradients.get(0) : tf.concat(imageGradients, tf.constant(3));
-    Operand<TFloat32> dKernel = chunks == 1 ? kernelGradients.get(0) : tf.concat(kernelGradients, tf.constant(1));
-    return List.of(upstream, dImage, dKernel);
+      return new ChunkGradients(WinogradOps.tilesGradient(tf, dTiles, tf.shape(chunkImage)), dKernel);
+    });
   }
 
   /** The products of {@code a[p]} and {@code b[p]} for the 36 positions, with {@code options}' transposes. */
