@@ -12,7 +12,15 @@
  *   Unet4jWinogradBlocks(m: 36 x [tiles, c], shape [4]) -> [n, h - 2, w - 2, c]   A^T m A, placed
  *   Unet4jWinogradBlocksGrad(dy [n, h - 2, w - 2, c], shape [4]) -> [36, tiles, c]
  *
- * shape is the convolution's input shape [n, h, w, c_in]. The blocks and the tiles' gradient take
+ * shape is the convolution's input shape [n, h, w, c_in]. One more op is the gradient of a p x p
+ * max pooling of stride p (VALID), which TensorFlow's CPU kernel computes one value at a time:
+ *
+ *   Unet4jMaxPoolGrad(x [n, h, w, c], dy [n, h / p, w / p, c], p) -> [n, h, w, c]
+ *
+ * dy of each window goes to the window's first largest value in row-major order, as TensorFlow's
+ * MaxPoolGrad sends it; every other value's gradient (and that of the rows and columns past the
+ * last whole window) is 0.
+ * The blocks and the tiles' gradient take
  * the 36 positions' values as 36 tensors (36 matrix products make them; they are not stacked).
  * Tile (image, row, column) is number (image * rows + row) * columns + column, with rows = ceil((h - 2) / 4) and
  * columns = ceil((w - 2) / 4), and covers input rows 4 row .. 4 row + 5, clamped to h - 1 (columns
@@ -299,30 +307,27 @@ static void tiles_range(const void *j, int64_t from, int64_t to) {
   _mm_sfence();
 }
 
-/* Zeroes the floats in [from, to). */
-static void zero_range(const void *j, int64_t from, int64_t to) {
-  const job *jb = (const job *)j;
-  memset(jb->out + from, 0, (size_t)(to - from) * sizeof(float));
-}
-
-/* One step of the tiles' gradient: B dv B^T added into the tile's pixels. */
-INLINE void tiles_grad_step(const float *const *dv, int64_t offset, float *px[6][6], int64_t c0, int halves, int n) {
-  v8 rows[6][6][2], x[6], y[6], d[2], sum[2];
+/* One step of the tiles' gradient: B dv B^T added into the tile's pixels of the rows in `rows`
+ * (bit r: window row r). */
+INLINE void tiles_grad_step(const float *const *dv, int64_t offset, float *px[6][6], int rows, int64_t c0,
+                            int halves, int n) {
+  v8 lines[6][6][2], x[6], y[6], d[2], sum[2];
   for (int i = 0; i < 6; i++) {
     for (int h = 0; h < halves; h++) {
       for (int k = 0; k < 6; k++) x[k] = load8(dv[i * 6 + k] + offset + c0 + 8 * h, h == halves - 1 ? n : 8);
-      b(x, y); /* rows[i][e] = sum_k B[e][k] dv[i][k] */
-      for (int e = 0; e < 6; e++) rows[i][e][h] = y[e];
+      b(x, y); /* lines[i][e] = sum_k B[e][k] dv[i][k] */
+      for (int e = 0; e < 6; e++) lines[i][e][h] = y[e];
     }
   }
   for (int e = 0; e < 6; e++) {
     v8 dd[6][2];
     for (int h = 0; h < halves; h++) {
-      for (int i = 0; i < 6; i++) x[i] = rows[i][e][h];
-      b(x, y); /* d[r][e] = sum_i B[r][i] rows[i][e] */
+      for (int i = 0; i < 6; i++) x[i] = lines[i][e][h];
+      b(x, y); /* d[r][e] = sum_i B[r][i] lines[i][e] */
       for (int r = 0; r < 6; r++) dd[r][h] = y[r];
     }
     for (int r = 0; r < 6; r++) {
+      if (!(rows >> r & 1)) continue;
       float *p = px[r][e] + c0;
       get(d, p, halves, n);
       for (int h = 0; h < halves; h++) sum[h] = _mm256_add_ps(d[h], dd[r][h]);
@@ -331,25 +336,38 @@ INLINE void tiles_grad_step(const float *const *dv, int64_t offset, float *px[6]
   }
 }
 
-/* The tiles' gradient for the channel groups of 16 in [from, to): B dv B^T of every tile added
- * into the pixels it came from, tile after tile, so every sum is made in the same order. */
+/* The top pixel row of tile row g (over all images) in the rows of all images; n h past the last. */
+INLINE int64_t band_top(const geometry *g, int64_t row) {
+  return row >= g->n * g->rows ? g->n * g->h : row / g->rows * g->h + row % g->rows * 4;
+}
+
+/* The tiles' gradient for the pixel rows that tile rows [from, to) (over all images) begin: those
+ * rows are zeroed, then B dv B^T of every tile that covers one of them is added into them, tile
+ * after tile in tile order. Each pixel's sum is made by one thread in the same order whatever the
+ * split (a tile row that reaches into the next part is transformed by both), and every thread
+ * reads and writes its own rows. */
 static void tiles_grad_range(const void *j, int64_t from, int64_t to) {
   const job *jb = (const job *)j;
   const geometry *g = &jb->g;
-  int64_t c = g->c, image, top, left;
-  int64_t first = from * 16, last = to * 16 < c ? to * 16 : c;
-  for (int64_t t = 0; t < g->tiles; t++) {
-    place(g, t, &image, &top, &left);
-    float *px[6][6];
-    window(g, jb->out + image * g->h * g->w * c, top, left, (const float *(*)[6])px);
-    for (int64_t c0 = first; c0 < last; c0 += 16) {
-      int width = last - c0 < 16 ? (int)(last - c0) : 16;
-      if (width == 16) {
-        tiles_grad_step(jb->at, t * c, px, c0, 2, 8);
-      } else {
-        tiles_grad_step(jb->at, t * c, px, c0, 1, width < 8 ? width : 8);
-        if (width > 8) tiles_grad_step(jb->at, t * c, px, c0 + 8, 1, width - 8);
+  int64_t c = g->c, first = band_top(g, from), last = band_top(g, to), image, top, left;
+  memset(jb->out + first * g->w * c, 0, (size_t)((last - first) * g->w * c) * sizeof(float));
+  for (int64_t row = from > 0 ? from - 1 : 0; row < to; row++) {
+    int64_t base_row = row / g->rows * g->h; /* the image's first pixel row */
+    int rows = 0;
+    for (int r = 0; r < 6; r++) {
+      int64_t y = base_row + clamp(row % g->rows * 4 + r, g->h - 1);
+      if (y >= first && y < last) rows |= 1 << r;
+    }
+    if (!rows) continue;
+    for (int64_t t = row * g->columns; t < (row + 1) * g->columns; t++) {
+      place(g, t, &image, &top, &left);
+      float *px[6][6];
+      window(g, jb->out + image * g->h * g->w * c, top, left, (const float *(*)[6])px);
+      int64_t c0 = 0;
+      if (c % 16 == 0) {
+        for (; c0 < c; c0 += 16) tiles_grad_step(jb->at, t * c, px, rows, c0, 2, 8);
       }
+      for (; c0 < c; c0 += 8) tiles_grad_step(jb->at, t * c, px, rows, c0, 1, c - c0 < 8 ? (int)(c - c0) : 8);
     }
   }
 }
@@ -438,6 +456,45 @@ static void blocks_grad_range(const void *j, int64_t from, int64_t to) {
   _mm_sfence();
 }
 
+/* The max pooling's gradient for the pooled rows [from, to) over all images: each writes the p
+ * input rows under it (and, for an image's last pooled row, the rows below the last window). */
+typedef struct {
+  const float *x, *dy;
+  float *dx;
+  int64_t h, w, c, p, oh, ow;
+} pool_job;
+
+static void pool_grad_range(const void *j, int64_t from, int64_t to) {
+  const pool_job *pj = (const pool_job *)j;
+  int64_t h = pj->h, w = pj->w, c = pj->c, p = pj->p, oh = pj->oh, ow = pj->ow;
+  for (int64_t g = from; g < to; g++) {
+    int64_t image = g / oh, oy = g % oh;
+    int64_t last = oy == oh - 1 ? h : (oy + 1) * p; /* an image's last pooled row zeroes the rows below */
+    const float *x = pj->x + image * h * w * c;
+    float *dx = pj->dx + image * h * w * c;
+    const float *dy = pj->dy + (image * oh + oy) * ow * c;
+    memset(dx + oy * p * w * c, 0, (size_t)((last - oy * p) * w * c) * sizeof(float));
+    for (int64_t ox = 0; ox < ow; ox++) {
+      for (int64_t c0 = 0; c0 < c; c0 += 8) {
+        int n = c - c0 < 8 ? (int)(c - c0) : 8;
+        v8 best = load8(x + (oy * p * w + ox * p) * c + c0, n);
+        v8 at = _mm256_setzero_ps(); /* the window index of the largest value so far, as a float */
+        for (int64_t k = 1; k < p * p; k++) {
+          v8 v = load8(x + ((oy * p + k / p) * w + ox * p + k % p) * c + c0, n);
+          v8 greater = _mm256_cmp_ps(v, best, _CMP_GT_OQ); /* strictly: the first largest stays */
+          best = _mm256_blendv_ps(best, v, greater);
+          at = _mm256_blendv_ps(at, _mm256_set1_ps((float)k), greater);
+        }
+        v8 d = load8(dy + ox * c + c0, n);
+        for (int64_t k = 0; k < p * p; k++) {
+          v8 here = _mm256_cmp_ps(at, _mm256_set1_ps((float)k), _CMP_EQ_OQ);
+          store8(dx + ((oy * p + k / p) * w + ox * p + k % p) * c + c0, _mm256_and_ps(here, d), n);
+        }
+      }
+    }
+  }
+}
+
 /* ---------------------------------------------------------------- kernels */
 
 static void *create(TF_OpKernelConstruction *ctx) {
@@ -485,10 +542,10 @@ static TF_Tensor *read_input(TF_OpKernelContext *ctx, TF_Status *status, int ran
 
 #define STREAM_BYTES (2u << 20)
 
-/* Allocates output 0 and computes it with fn over [0, count) (zeroed first where fn adds into it). */
+/* Allocates output 0 and computes it with fn over [0, count). */
 static void run(TF_OpKernelContext *ctx, TF_Status *status, range_fn fn, const geometry *g, TF_Tensor *in,
                 const float *const *positions, const int64_t *out_dims, int out_rank, int64_t count,
-                int64_t min_part, int zeroed) {
+                int64_t min_part) {
   int64_t elements = 1;
   for (int i = 0; i < out_rank; i++) elements *= out_dims[i];
   TF_Tensor *out = tf.AllocateOutput(ctx, 0, TF_FLOAT, out_dims, out_rank, (size_t)elements * sizeof(float), status);
@@ -501,7 +558,6 @@ static void run(TF_OpKernelContext *ctx, TF_Status *status, range_fn fn, const g
     int stream = g->c % 16 == 0 && ((uintptr_t)data & 63) == 0 && (size_t)elements * sizeof(float) >= STREAM_BYTES;
     job j = {*g, (const float *)tf.TensorData(in), data, stream, {0}};
     for (int p = 0; p < 36; p++) j.at[p] = positions ? positions[p] : j.in + p * g->tiles * g->c;
-    if (elements > 0 && zeroed) parallel(zero_range, &j, elements, 1 << 16);
     if (elements > 0) parallel(fn, &j, count, min_part);
   }
   if (out) tf.DeleteTensor(out);
@@ -518,7 +574,7 @@ static void compute_tiles(void *kernel, TF_OpKernelContext *ctx) {
       fail(ctx, status, "unet4j Winograd op: the image must be at least 3x3");
     } else {
       int64_t out[3] = {36, g.tiles, g.c};
-      run(ctx, status, tiles_range, &g, in, NULL, out, 3, g.tiles, 8, 0);
+      run(ctx, status, tiles_range, &g, in, NULL, out, 3, g.tiles, 8);
     }
     tf.DeleteTensor(in);
   }
@@ -559,11 +615,10 @@ static void compute_from_positions(TF_OpKernelContext *ctx, int tiles_gradient) 
                                        : "unet4j Winograd op: the products do not match the input shape");
     } else if (tiles_gradient) {
       int64_t out[4] = {g.n, g.h, g.w, g.c};
-      /* Parallel over channel groups: each pixel's sum is made by one thread, tile after tile. */
-      run(ctx, status, tiles_grad_range, &g, in[0], positions, out, 4, (g.c + 15) / 16, 1, 1);
+      run(ctx, status, tiles_grad_range, &g, in[0], positions, out, 4, g.n * g.rows, 1);
     } else {
       int64_t out[4] = {g.n, g.h - 2, g.w - 2, g.c};
-      run(ctx, status, blocks_range, &g, in[0], positions, out, 4, g.tiles, 8, 0);
+      run(ctx, status, blocks_range, &g, in[0], positions, out, 4, g.tiles, 8);
     }
   }
   for (int p = 0; p < 36; p++) {
@@ -594,11 +649,51 @@ static void compute_blocks_grad(void *kernel, TF_OpKernelContext *ctx) {
         fail(ctx, status, "unet4j Winograd op: the output gradient does not match the input shape");
       } else {
         int64_t out[3] = {36, g.tiles, g.c};
-        run(ctx, status, blocks_grad_range, &g, in, NULL, out, 3, g.tiles, 8, 0);
+        run(ctx, status, blocks_grad_range, &g, in, NULL, out, 3, g.tiles, 8);
       }
     }
     tf.DeleteTensor(in);
   }
+  tf.DeleteStatus(status);
+}
+
+static void compute_max_pool_grad(void *kernel, TF_OpKernelContext *ctx) {
+  (void)kernel;
+  TF_Status *status = tf.NewStatus();
+  TF_Tensor *x = NULL, *dy = NULL, *size = NULL;
+  tf.GetInput(ctx, 0, &x, status);
+  if (tf.GetCode(status) == TF_OK) tf.GetInput(ctx, 1, &dy, status);
+  if (tf.GetCode(status) == TF_OK) tf.GetInput(ctx, 2, &size, status);
+  if (tf.GetCode(status) == TF_OK) {
+    int64_t p = tf.NumDims(size) == 0 ? *(const int32_t *)tf.TensorData(size) : 0;
+    int ok = p >= 1 && tf.NumDims(x) == 4 && tf.NumDims(dy) == 4;
+    int64_t d[4] = {0, 0, 0, 0};
+    for (int i = 0; ok && i < 4; i++) d[i] = tf.Dim(x, i);
+    ok = ok && tf.Dim(dy, 0) == d[0] && tf.Dim(dy, 1) == d[1] / p && tf.Dim(dy, 2) == d[2] / p && tf.Dim(dy, 3) == d[3];
+    if (!ok) {
+      fail(ctx, status, "unet4j max pooling gradient: expected an input [n, h, w, c], its pooled gradient "
+                        "[n, h / p, w / p, c] and a pool size p of at least 1");
+    } else {
+      TF_Tensor *out = tf.AllocateOutput(ctx, 0, TF_FLOAT, d, 4, (size_t)(d[0] * d[1] * d[2] * d[3]) * sizeof(float),
+                                         status);
+      if (tf.GetCode(status) != TF_OK) {
+        tf.Failure(ctx, status);
+      } else {
+        pool_job j = {(const float *)tf.TensorData(x), (const float *)tf.TensorData(dy), (float *)tf.TensorData(out),
+                      d[1], d[2], d[3], p, d[1] / p, d[2] / p};
+        size_t bytes = (size_t)(d[0] * d[1] * d[2] * d[3]) * sizeof(float);
+        if (j.oh == 0 || j.ow == 0) {
+          if (bytes) memset(j.dx, 0, bytes); /* no whole window: nothing was pooled */
+        } else {
+          parallel(pool_grad_range, &j, d[0] * j.oh, 1);
+        }
+      }
+      if (out) tf.DeleteTensor(out);
+    }
+  }
+  if (x) tf.DeleteTensor(x);
+  if (dy) tf.DeleteTensor(dy);
+  if (size) tf.DeleteTensor(size);
   tf.DeleteStatus(status);
 }
 
@@ -640,13 +735,14 @@ static int resolve(void) {
 /* Shapes are left to the graph: unet4j states them with EnsureShape where it builds the ops. */
 static void unknown_shape(TF_ShapeInferenceContext *ctx, TF_Status *status) { tf.SetUnknownShape(ctx, status); }
 
-static void define(const char *name, const char *attr, const char *input, const char *shape, const char *output,
-                   void (*compute)(void *, TF_OpKernelContext *)) {
+static void define(const char *name, const char *attr, const char *input, const char *second, const char *third,
+                   const char *output, void (*compute)(void *, TF_OpKernelContext *)) {
   TF_Status *status = tf.NewStatus();
   TF_OpDefinitionBuilder *op = tf.NewOpDefinitionBuilder(name);
   if (attr) tf.OpDefinitionBuilderAddAttr(op, attr);
   tf.OpDefinitionBuilderAddInput(op, input);
-  if (shape) tf.OpDefinitionBuilderAddInput(op, shape);
+  if (second) tf.OpDefinitionBuilderAddInput(op, second);
+  if (third) tf.OpDefinitionBuilderAddInput(op, third);
   tf.OpDefinitionBuilderAddOutput(op, output);
   tf.SetShapeInferenceFunction(op, unknown_shape);
   tf.RegisterOpDefinition(op, status);
@@ -659,11 +755,13 @@ static void define(const char *name, const char *attr, const char *input, const 
 __attribute__((constructor)) static void register_ops(void) {
   __builtin_cpu_init();
   if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !resolve()) return;
-  define("Unet4jWinogradTiles", NULL, "image: float", NULL, "tiles: float", compute_tiles);
-  define("Unet4jWinogradTilesGrad", "N: int = 36", "tiles_gradient: N * float", "shape: int32",
+  define("Unet4jWinogradTiles", NULL, "image: float", NULL, NULL, "tiles: float", compute_tiles);
+  define("Unet4jWinogradTilesGrad", "N: int = 36", "tiles_gradient: N * float", "shape: int32", NULL,
          "image_gradient: float", compute_tiles_grad);
-  define("Unet4jWinogradBlocksGrad", NULL, "output_gradient: float", "shape: int32", "products_gradient: float",
+  define("Unet4jWinogradBlocksGrad", NULL, "output_gradient: float", "shape: int32", NULL, "products_gradient: float",
          compute_blocks_grad);
-  define("Unet4jWinogradBlocks", "N: int = 36", "products: N * float", "shape: int32", "output: float",
+  define("Unet4jWinogradBlocks", "N: int = 36", "products: N * float", "shape: int32", NULL, "output: float",
          compute_blocks);
+  define("Unet4jMaxPoolGrad", NULL, "input: float", "pooled_gradient: float", "size: int32", "input_gradient: float",
+         compute_max_pool_grad);
 }

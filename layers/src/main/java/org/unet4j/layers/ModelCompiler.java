@@ -694,10 +694,15 @@ public final class ModelCompiler {
       return layer(path, stridedConv(path, x, pool));
     }
     List<Long> window = List.of(1L, (long) pool, (long) pool, 1L);
-    Operand<TFloat32> y = spec.pooling().kind() == PoolingKind.MAX
-        ? tf.nn.maxPool(x, tf.constant(new int[] {1, pool, pool, 1}), tf.constant(new int[] {1, pool, pool, 1}),
-            "VALID")
-        : tf.nn.avgPool(x, window, window, "VALID");
+    Operand<TFloat32> y;
+    if (spec.pooling().kind() != PoolingKind.MAX) {
+      y = tf.nn.avgPool(x, window, window, "VALID");
+    } else if (differentiated() && NativeMaxPool.usable()) {
+      y = NativeMaxPool.of(tf, x, pool);
+    } else {
+      y = tf.nn.maxPool(x, tf.constant(new int[] {1, pool, pool, 1}), tf.constant(new int[] {1, pool, pool, 1}),
+          "VALID");
+    }
     return layer(path, y);
   }
 

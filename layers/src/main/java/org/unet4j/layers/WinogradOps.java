@@ -40,6 +40,9 @@ import org.tensorflow.types.TInt32;
  *       ({@code [36, tiles, c]}), registered here as the two ops' gradients.
  * </ul>
  *
+ * <p>The library holds one more op, {@code Unet4jMaxPoolGrad}, the gradient of the max pooling of a
+ * training graph ({@link NativeMaxPool}).
+ *
  * <p>The library is built from its C source by the layers module's build where {@code gcc} is
  * found on Linux x86-64 (it needs AVX2 and FMA at run time, and links against nothing: it finds
  * TensorFlow's C API in the TensorFlow library already loaded). Where it is missing, cannot be
@@ -58,6 +61,7 @@ public final class WinogradOps {
   static final String TILES_GRAD = "Unet4jWinogradTilesGrad";
   static final String BLOCKS = "Unet4jWinogradBlocks";
   static final String BLOCKS_GRAD = "Unet4jWinogradBlocksGrad";
+  static final String MAX_POOL_GRAD = "Unet4jMaxPoolGrad";
 
   /** The library inside the layers jar. */
   static final String RESOURCE = "/org/unet4j/layers/native/linux-x86_64/libunet4j_winograd.so";
@@ -126,6 +130,17 @@ public final class WinogradOps {
         .addInput(outputGradient.asOutput()).addInput(shape.asOutput()).build().output(0));
   }
 
+  /**
+   * The gradient of a {@code size x size} max pooling of stride {@code size} (VALID) of {@code x}
+   * ({@code [n, h, w, c]}) from the pooled values' gradient ({@code [n, h / size, w / size, c]}): each
+   * window's gradient goes to its first largest value in row-major order, as TensorFlow's
+   * {@code MaxPoolGrad} sends it, in one parallel pass ({@link NativeMaxPool}).
+   */
+  static Operand<TFloat32> maxPoolGradient(Ops tf, Operand<TFloat32> x, Operand<TFloat32> pooledGradient, int size) {
+    return PassThrough.cast(tf.scope().opBuilder(MAX_POOL_GRAD, "MaxPoolGrad").addInput(x.asOutput())
+        .addInput(pooledGradient.asOutput()).addInput(tf.constant(size).asOutput()).build().output(0));
+  }
+
   /** Tiles of an image batch of {@code shape}; -1 where a size is unknown. */
   static long tileCount(Shape shape) {
     long n = shape.get(0);
@@ -175,7 +190,7 @@ public final class WinogradOps {
     } catch (RuntimeException | UnsatisfiedLinkError e) {
       return new Status(false, "graph (the native ops did not load: " + e.getMessage() + ")");
     }
-    if (!ops.containsAll(List.of(TILES, TILES_GRAD, BLOCKS, BLOCKS_GRAD))) {
+    if (!ops.containsAll(List.of(TILES, TILES_GRAD, BLOCKS, BLOCKS_GRAD, MAX_POOL_GRAD))) {
       return new Status(false, "graph (the native ops need a CPU with AVX2 and FMA)");
     }
     // False where EnsureShape already has a gradient (none in TensorFlow's C++ gradients).

@@ -122,6 +122,48 @@ class WinogradOpsTest {
   }
 
   /**
+   * The tiles' gradient is B dv B^T of every tile summed into the pixels of its clamped window,
+   * against a double-precision scatter: the op splits the pixel rows between threads, so tall
+   * images of several bands and images stacked in a batch check that no tile row that reaches
+   * across a split is lost or added twice.
+   */
+  @ParameterizedTest(name = "n {0}, {1}x{2}, {3} channels")
+  @CsvSource({"1, 3, 3, 1", "2, 7, 10, 5", "1, 30, 7, 16", "3, 9, 13, 20", "2, 37, 41, 48", "1, 6, 6, 8"})
+  void theTilesGradientSumsEveryTilesTransposedTransform(int n, int h, int w, int c) {
+    assumeTrue(WinogradOps.available(), WinogradOps.describe());
+    int rows = (h - 2 + 3) / 4;
+    int columns = (w - 2 + 3) / 4;
+    int count = n * rows * columns;
+    float[] dv = Tensors.gaussian(h * 7L + w, 36 * count * c);
+    float[] dx = runPositions(WinogradOps.TILES_GRAD, dv, count, n, h, w, c, 36);
+    double[] expected = new double[n * h * w * c];
+    for (int t = 0; t < count; t++) {
+      int image = t / (rows * columns);
+      int top = t % (rows * columns) / columns * 4;
+      int left = t % columns * 4;
+      for (int ch = 0; ch < c; ch++) {
+        double[][] v = new double[6][6];
+        for (int p = 0; p < 36; p++) {
+          v[p / 6][p % 6] = dv[(p * count + t) * c + ch];
+        }
+        double[][] d = multiply(multiply(transpose(BT), v), BT);
+        for (int a = 0; a < 6; a++) {
+          for (int b = 0; b < 6; b++) {
+            int y = Math.min(top + a, h - 1);
+            int x = Math.min(left + b, w - 1);
+            expected[((image * h + y) * w + x) * c + ch] += d[a][b];
+          }
+        }
+      }
+    }
+    assertEquals(expected.length, dx.length);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], dx[i], 1e-4 * (1 + Math.abs(expected[i])), "value " + i);
+    }
+    assertArrayEquals(dx, runPositions(WinogradOps.TILES_GRAD, dv, count, n, h, w, c, 36), "the same bits again");
+  }
+
+  /**
    * The registered gradients are the transposes of the ops: {@code <tiles(x), r> = <x, d/dx <tiles(x), r>>}
    * and the same for the blocks, each gradient taken by TensorFlow through the op's registered gradient.
    */
