@@ -39,6 +39,7 @@
 #include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct TF_Status TF_Status;
@@ -231,6 +232,10 @@ typedef struct {
   float *out;
   int stream;            /* write the output with non-temporal stores (16-channel steps, aligned, large) */
   const float *at[36];   /* position p's values [tiles, c] (the blocks' and the tiles' gradient's inputs) */
+  const float *bias;     /* the blocks: a bias [c] to add, then the activation; NULL: the plain blocks */
+  const float *y;        /* the blocks' gradient: the activated output, whose activation's gradient comes first */
+  float *partial;        /* the blocks' gradient with y: each tile's sum of the activation's gradient [tiles, c] */
+  float slope;           /* the activation: v where v > 0, else slope v (0: ReLU, 1: none) */
 } job;
 
 #define INLINE static inline __attribute__((always_inline))
@@ -258,6 +263,13 @@ INLINE void put(float *p, const v8 *v, int halves, int n, int stream) {
       store8(p + 8 * h, v[h], h == halves - 1 ? n : 8);
     }
   }
+}
+
+/* v where v > 0, else slope v, as TensorFlow computes them: Relu's max(v, 0) for slope 0 (+0, not
+ * -0, for a negative v), LeakyRelu's select otherwise (slope 1: nothing). */
+INLINE v8 activate(v8 v, v8 slope, int relu) {
+  if (relu) return _mm256_max_ps(v, _mm256_setzero_ps());
+  return _mm256_blendv_ps(_mm256_mul_ps(v, slope), v, _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GT_OQ));
 }
 
 /* The pixel pointers of a tile's 6x6 input window, clamped at the bottom and right edges. */
@@ -372,10 +384,13 @@ static void tiles_grad_range(const void *j, int64_t from, int64_t to) {
   }
 }
 
-/* One step of the blocks: the 4x4 block A^T m A, placed and cropped. */
+/* One step of the blocks: the 4x4 block A^T m A, placed and cropped; with a bias, activated
+ * (bias + c0 added, then the activation of the given slope). */
 INLINE void blocks_step(const float *const *m, int64_t offset, float *base, int64_t ow, int64_t c,
-                        int64_t rows_left, int64_t columns_left, int64_t c0, int halves, int n, int stream) {
-  v8 rows[4][6][2], x[6], y[4], out[4][2];
+                        int64_t rows_left, int64_t columns_left, int64_t c0, int halves, int n, int stream,
+                        const float *bias, v8 slope, int relu) {
+  v8 rows[4][6][2], x[6], y[4], out[4][2], b[2];
+  if (bias) get(b, bias + c0, halves, n);
   for (int e = 0; e < 6; e++) {
     for (int h = 0; h < halves; h++) {
       for (int i = 0; i < 6; i++) x[i] = load8(m[i * 6 + e] + offset + c0 + 8 * h, h == halves - 1 ? n : 8);
@@ -387,7 +402,7 @@ INLINE void blocks_step(const float *const *m, int64_t offset, float *base, int6
     for (int h = 0; h < halves; h++) {
       for (int e = 0; e < 6; e++) x[e] = rows[u][e][h];
       at(x, y);
-      for (int v = 0; v < 4; v++) out[v][h] = y[v];
+      for (int v = 0; v < 4; v++) out[v][h] = bias ? activate(_mm256_add_ps(y[v], b[h]), slope, relu) : y[v];
     }
     for (int v = 0; v < 4 && v < columns_left; v++) put(base + (u * ow + v) * c + c0, out[v], halves, n, stream);
   }
@@ -398,29 +413,43 @@ static void blocks_range(const void *j, int64_t from, int64_t to) {
   const job *jb = (const job *)j;
   const geometry *g = &jb->g;
   int64_t c = g->c, oh = g->h - 2, ow = g->w - 2, image, top, left;
+  v8 slope = _mm256_set1_ps(jb->slope);
+  int relu = jb->slope == 0.0f;
   for (int64_t t = from; t < to; t++) {
     place(g, t, &image, &top, &left);
     float *base = jb->out + ((image * oh + top) * ow + left) * c;
     int64_t c0 = 0;
     if (c % 16 == 0) {
-      for (; c0 < c; c0 += 16) blocks_step(jb->at, t * c, base, ow, c, oh - top, ow - left, c0, 2, 8, jb->stream);
+      for (; c0 < c; c0 += 16) {
+        blocks_step(jb->at, t * c, base, ow, c, oh - top, ow - left, c0, 2, 8, jb->stream, jb->bias, slope, relu);
+      }
     }
     for (; c0 < c; c0 += 8) {
-      blocks_step(jb->at, t * c, base, ow, c, oh - top, ow - left, c0, 1, c - c0 < 8 ? (int)(c - c0) : 8, 0);
+      blocks_step(jb->at, t * c, base, ow, c, oh - top, ow - left, c0, 1, c - c0 < 8 ? (int)(c - c0) : 8, 0, jb->bias,
+                  slope, relu);
     }
   }
   _mm_sfence();
 }
 
-/* One step of the blocks' gradient: A dy A^T, the cropped values taken as 0. */
+/* One step of the blocks' gradient: A dy A^T, the cropped values taken as 0. With the activated
+ * output (ybase, at the same place as base), the activation's gradient comes first (dy where the
+ * output is positive, else slope dy) and its sum over the block goes to partial + c0. */
 INLINE void blocks_grad_step(const float *base, int64_t ow, int64_t c, int64_t rows_left, int64_t columns_left,
-                             float *o, int64_t stride, int64_t c0, int halves, int n, int stream) {
-  v8 rows[6][4][2], x[4], y[6], dm[6][2];
+                             float *o, int64_t stride, int64_t c0, int halves, int n, int stream, const float *ybase,
+                             v8 slope, float *partial) {
+  v8 rows[6][4][2], x[4], y[6], dm[6][2], sum[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
   for (int v = 0; v < 4; v++) {
     for (int h = 0; h < halves; h++) {
       for (int u = 0; u < 4; u++) {
-        x[u] = u < rows_left && v < columns_left ? load8(base + (u * ow + v) * c + c0 + 8 * h, h == halves - 1 ? n : 8)
-                                                 : _mm256_setzero_ps();
+        int inside = u < rows_left && v < columns_left;
+        int64_t at = (u * ow + v) * c + c0 + 8 * h;
+        x[u] = inside ? load8(base + at, h == halves - 1 ? n : 8) : _mm256_setzero_ps();
+        if (ybase && inside) {
+          v8 positive = _mm256_cmp_ps(load8(ybase + at, h == halves - 1 ? n : 8), _mm256_setzero_ps(), _CMP_GT_OQ);
+          x[u] = _mm256_blendv_ps(_mm256_mul_ps(x[u], slope), x[u], positive);
+          sum[h] = _mm256_add_ps(sum[h], x[u]);
+        }
       }
       a(x, y); /* rows[i][v] = sum_u A[i][u] dy[u][v] */
       for (int i = 0; i < 6; i++) rows[i][v][h] = y[i];
@@ -434,6 +463,7 @@ INLINE void blocks_grad_step(const float *base, int64_t ow, int64_t c, int64_t r
     }
     for (int e = 0; e < 6; e++) put(o + (i * 6 + e) * stride + c0, dm[e], halves, n, stream);
   }
+  if (ybase) put(partial + c0, sum, halves, n, 0);
 }
 
 /* The blocks' gradient: A dy A^T for each tile in [from, to). */
@@ -441,16 +471,21 @@ static void blocks_grad_range(const void *j, int64_t from, int64_t to) {
   const job *jb = (const job *)j;
   const geometry *g = &jb->g;
   int64_t c = g->c, stride = g->tiles * c, oh = g->h - 2, ow = g->w - 2, image, top, left;
+  v8 slope = _mm256_set1_ps(jb->slope);
   for (int64_t t = from; t < to; t++) {
     place(g, t, &image, &top, &left);
-    const float *base = jb->in + ((image * oh + top) * ow + left) * c;
-    float *o = jb->out + t * c;
+    int64_t offset = ((image * oh + top) * ow + left) * c;
+    const float *base = jb->in + offset, *ybase = jb->y ? jb->y + offset : NULL;
+    float *o = jb->out + t * c, *partial = jb->partial ? jb->partial + t * c : NULL;
     int64_t c0 = 0;
     if (c % 16 == 0) {
-      for (; c0 < c; c0 += 16) blocks_grad_step(base, ow, c, oh - top, ow - left, o, stride, c0, 2, 8, jb->stream);
+      for (; c0 < c; c0 += 16) {
+        blocks_grad_step(base, ow, c, oh - top, ow - left, o, stride, c0, 2, 8, jb->stream, ybase, slope, partial);
+      }
     }
     for (; c0 < c; c0 += 8) {
-      blocks_grad_step(base, ow, c, oh - top, ow - left, o, stride, c0, 1, c - c0 < 8 ? (int)(c - c0) : 8, 0);
+      blocks_grad_step(base, ow, c, oh - top, ow - left, o, stride, c0, 1, c - c0 < 8 ? (int)(c - c0) : 8, 0, ybase,
+                       slope, partial);
     }
   }
   _mm_sfence();
@@ -540,12 +575,29 @@ static TF_Tensor *read_input(TF_OpKernelContext *ctx, TF_Status *status, int ran
   return t;
 }
 
+/* Input `index` as a float tensor of `rank` whose size along each axis is `size`
+ * (a scalar for rank 0); NULL, the op failed with `message`, where it is not. */
+static TF_Tensor *read_floats(TF_OpKernelContext *ctx, TF_Status *status, int index, int rank, int64_t size,
+                              const char *message) {
+  TF_Tensor *t = NULL;
+  tf.GetInput(ctx, index, &t, status);
+  if (tf.GetCode(status) != TF_OK) return NULL;
+  int ok = tf.NumDims(t) == rank;
+  for (int i = 0; ok && i < rank; i++) ok = tf.Dim(t, i) == size;
+  if (!ok) {
+    tf.DeleteTensor(t);
+    fail(ctx, status, message);
+    return NULL;
+  }
+  return t;
+}
+
 #define STREAM_BYTES (2u << 20)
 
 /* Allocates output 0 and computes it with fn over [0, count). */
 static void run(TF_OpKernelContext *ctx, TF_Status *status, range_fn fn, const geometry *g, TF_Tensor *in,
-                const float *const *positions, const int64_t *out_dims, int out_rank, int64_t count,
-                int64_t min_part) {
+                const float *const *positions, const job *activation, const int64_t *out_dims, int out_rank,
+                int64_t count, int64_t min_part) {
   int64_t elements = 1;
   for (int i = 0; i < out_rank; i++) elements *= out_dims[i];
   TF_Tensor *out = tf.AllocateOutput(ctx, 0, TF_FLOAT, out_dims, out_rank, (size_t)elements * sizeof(float), status);
@@ -556,8 +608,14 @@ static void run(TF_OpKernelContext *ctx, TF_Status *status, range_fn fn, const g
     /* Non-temporal stores for outputs larger than a core's caches, where every step writes whole,
      * aligned lines (they are never read back by the op). */
     int stream = g->c % 16 == 0 && ((uintptr_t)data & 63) == 0 && (size_t)elements * sizeof(float) >= STREAM_BYTES;
-    job j = {*g, (const float *)tf.TensorData(in), data, stream, {0}};
+    job j = {*g, (const float *)tf.TensorData(in), data, stream, {0}, NULL, NULL, NULL, 1.0f};
     for (int p = 0; p < 36; p++) j.at[p] = positions ? positions[p] : j.in + p * g->tiles * g->c;
+    if (activation) { /* the bias and the activation, or the activated output and the partial sums */
+      j.bias = activation->bias;
+      j.y = activation->y;
+      j.partial = activation->partial;
+      j.slope = activation->slope;
+    }
     if (elements > 0) parallel(fn, &j, count, min_part);
   }
   if (out) tf.DeleteTensor(out);
@@ -574,7 +632,7 @@ static void compute_tiles(void *kernel, TF_OpKernelContext *ctx) {
       fail(ctx, status, "unet4j Winograd op: the image must be at least 3x3");
     } else {
       int64_t out[3] = {36, g.tiles, g.c};
-      run(ctx, status, tiles_range, &g, in, NULL, out, 3, g.tiles, 8);
+      run(ctx, status, tiles_range, &g, in, NULL, NULL, out, 3, g.tiles, 8);
     }
     tf.DeleteTensor(in);
   }
@@ -582,9 +640,9 @@ static void compute_tiles(void *kernel, TF_OpKernelContext *ctx) {
 }
 
 /* Inputs 0..35: 36 tensors [tiles, c] of one shape, one per position; their data in positions. */
-static int read_positions(TF_OpKernelContext *ctx, TF_Status *status, TF_Tensor *in[36], const float *positions[36],
-                          int64_t *tiles, int64_t *c) {
-  int ok = tf.NumInputs(ctx) == 37;
+static int read_positions(TF_OpKernelContext *ctx, TF_Status *status, int inputs, TF_Tensor *in[36],
+                          const float *positions[36], int64_t *tiles, int64_t *c) {
+  int ok = tf.NumInputs(ctx) == inputs;
   for (int p = 0; ok && p < 36; p++) {
     tf.GetInput(ctx, p, &in[p], status);
     ok = tf.GetCode(status) == TF_OK && tf.NumDims(in[p]) == 2;
@@ -602,59 +660,118 @@ static int read_positions(TF_OpKernelContext *ctx, TF_Status *status, TF_Tensor 
 }
 
 /* The ops that take the 36 positions' values (inputs 0..35; the convolution's input shape is input
- * 36): the blocks, placed into the cropped output, or the tiles' gradient, summed into the image. */
-static void compute_from_positions(TF_OpKernelContext *ctx, int tiles_gradient) {
+ * 36): the blocks, placed into the cropped output (with a bias [c] and an activation's slope, inputs
+ * 37 and 38, activated), or the tiles' gradient, summed into the image. */
+enum { BLOCKS, ACTIVATED_BLOCKS, TILES_GRADIENT };
+
+static void compute_from_positions(TF_OpKernelContext *ctx, int kind) {
   TF_Status *status = tf.NewStatus();
-  TF_Tensor *in[36] = {0};
+  TF_Tensor *in[36] = {0}, *bias = NULL, *slope = NULL;
   const float *positions[36];
   int64_t s[4], tiles = -1, c = -1;
   geometry g;
-  if (read_positions(ctx, status, in, positions, &tiles, &c) && read_shape(ctx, status, 36, s)) {
+  if (read_positions(ctx, status, kind == ACTIVATED_BLOCKS ? 39 : 37, in, positions, &tiles, &c) &&
+      read_shape(ctx, status, 36, s)) {
     if (!make_geometry(&g, s[0], s[1], s[2], c) || tiles != g.tiles) {
-      fail(ctx, status, tiles_gradient ? "unet4j Winograd op: the tiles' gradient does not match the input shape"
-                                       : "unet4j Winograd op: the products do not match the input shape");
-    } else if (tiles_gradient) {
+      fail(ctx, status, kind == TILES_GRADIENT ? "unet4j Winograd op: the tiles' gradient does not match the input shape"
+                                               : "unet4j Winograd op: the products do not match the input shape");
+    } else if (kind == TILES_GRADIENT) {
       int64_t out[4] = {g.n, g.h, g.w, g.c};
-      run(ctx, status, tiles_grad_range, &g, in[0], positions, out, 4, g.n * g.rows, 1);
-    } else {
+      run(ctx, status, tiles_grad_range, &g, in[0], positions, NULL, out, 4, g.n * g.rows, 1);
+    } else if (kind == BLOCKS ||
+               ((bias = read_floats(ctx, status, 37, 1, c, "unet4j Winograd op: the bias must be a vector of the "
+                                                          "products' channels")) &&
+                (slope = read_floats(ctx, status, 38, 0, 0, "unet4j Winograd op: the slope must be a scalar")))) {
       int64_t out[4] = {g.n, g.h - 2, g.w - 2, g.c};
-      run(ctx, status, blocks_range, &g, in[0], positions, out, 4, g.tiles, 8);
+      job activation = {.bias = bias ? (const float *)tf.TensorData(bias) : NULL,
+                        .slope = slope ? *(const float *)tf.TensorData(slope) : 1.0f};
+      run(ctx, status, blocks_range, &g, in[0], positions, kind == ACTIVATED_BLOCKS ? &activation : NULL, out, 4,
+          g.tiles, 8);
     }
   }
   for (int p = 0; p < 36; p++) {
     if (in[p]) tf.DeleteTensor(in[p]);
   }
+  if (bias) tf.DeleteTensor(bias);
+  if (slope) tf.DeleteTensor(slope);
   tf.DeleteStatus(status);
 }
 
 static void compute_tiles_grad(void *kernel, TF_OpKernelContext *ctx) {
   (void)kernel;
-  compute_from_positions(ctx, 1);
+  compute_from_positions(ctx, TILES_GRADIENT);
+}
+
+static void compute_activated_blocks(void *kernel, TF_OpKernelContext *ctx) {
+  (void)kernel;
+  compute_from_positions(ctx, ACTIVATED_BLOCKS);
 }
 
 static void compute_blocks(void *kernel, TF_OpKernelContext *ctx) {
   (void)kernel;
-  compute_from_positions(ctx, 0);
+  compute_from_positions(ctx, BLOCKS);
+}
+
+/* The blocks' gradient (input 0, the output's gradient; input 1 the convolution's input shape), or
+ * with `activated` that of the activated blocks: input 1 is then their output, input 2 the shape,
+ * input 3 the activation's slope, and output 1 the bias's gradient [c], the sum over every pixel of
+ * the activation's gradient, made tile by tile and then summed in tile order. */
+static void blocks_gradient(TF_OpKernelContext *ctx, int activated) {
+  TF_Status *status = tf.NewStatus();
+  int64_t d[4], s[4];
+  geometry g;
+  TF_Tensor *in = read_input(ctx, status, 4, d), *y = NULL, *slope = NULL;
+  if (in && read_shape(ctx, status, activated ? 2 : 1, s)) {
+    if (!make_geometry(&g, s[0], s[1], s[2], d[3]) || d[0] != g.n || d[1] != g.h - 2 || d[2] != g.w - 2) {
+      fail(ctx, status, "unet4j Winograd op: the output gradient does not match the input shape");
+    } else if (!activated) {
+      int64_t out[3] = {36, g.tiles, g.c};
+      run(ctx, status, blocks_grad_range, &g, in, NULL, NULL, out, 3, g.tiles, 8);
+    } else if ((slope = read_floats(ctx, status, 3, 0, 0, "unet4j Winograd op: the slope must be a scalar"))) {
+      tf.GetInput(ctx, 1, &y, status);
+      int same = tf.GetCode(status) == TF_OK && tf.NumDims(y) == 4;
+      for (int i = 0; same && i < 4; i++) same = tf.Dim(y, i) == d[i];
+      float *partial = same ? malloc((size_t)(g.tiles * g.c) * sizeof(float) + 1) : NULL;
+      if (!same) {
+        if (tf.GetCode(status) == TF_OK) fail(ctx, status, "unet4j Winograd op: the output and its gradient differ in shape");
+      } else if (!partial) {
+        fail(ctx, status, "unet4j Winograd op: out of memory for the bias's partial sums");
+      } else {
+        int64_t out[3] = {36, g.tiles, g.c}, channels = g.c;
+        job activation = {.y = (const float *)tf.TensorData(y), .partial = partial,
+                          .slope = *(const float *)tf.TensorData(slope)};
+        run(ctx, status, blocks_grad_range, &g, in, NULL, &activation, out, 3, g.tiles, 8);
+        TF_Tensor *bias = tf.GetCode(status) == TF_OK
+                              ? tf.AllocateOutput(ctx, 1, TF_FLOAT, &channels, 1, (size_t)g.c * sizeof(float), status)
+                              : NULL;
+        if (bias && tf.GetCode(status) == TF_OK) {
+          float *sum = (float *)tf.TensorData(bias);
+          memset(sum, 0, (size_t)g.c * sizeof(float));
+          for (int64_t t = 0; t < g.tiles; t++) {
+            for (int64_t k = 0; k < g.c; k++) sum[k] += partial[t * g.c + k];
+          }
+        } else if (tf.GetCode(status) != TF_OK) {
+          tf.Failure(ctx, status);
+        }
+        if (bias) tf.DeleteTensor(bias);
+      }
+      free(partial);
+    }
+  }
+  if (in) tf.DeleteTensor(in);
+  if (y) tf.DeleteTensor(y);
+  if (slope) tf.DeleteTensor(slope);
+  tf.DeleteStatus(status);
 }
 
 static void compute_blocks_grad(void *kernel, TF_OpKernelContext *ctx) {
   (void)kernel;
-  TF_Status *status = tf.NewStatus();
-  int64_t d[4], s[4];
-  geometry g;
-  TF_Tensor *in = read_input(ctx, status, 4, d);
-  if (in) {
-    if (read_shape(ctx, status, 1, s)) {
-      if (!make_geometry(&g, s[0], s[1], s[2], d[3]) || d[0] != g.n || d[1] != g.h - 2 || d[2] != g.w - 2) {
-        fail(ctx, status, "unet4j Winograd op: the output gradient does not match the input shape");
-      } else {
-        int64_t out[3] = {36, g.tiles, g.c};
-        run(ctx, status, blocks_grad_range, &g, in, NULL, out, 3, g.tiles, 8);
-      }
-    }
-    tf.DeleteTensor(in);
-  }
-  tf.DeleteStatus(status);
+  blocks_gradient(ctx, 0);
+}
+
+static void compute_activated_blocks_grad(void *kernel, TF_OpKernelContext *ctx) {
+  (void)kernel;
+  blocks_gradient(ctx, 1);
 }
 
 static void compute_max_pool_grad(void *kernel, TF_OpKernelContext *ctx) {
@@ -735,15 +852,14 @@ static int resolve(void) {
 /* Shapes are left to the graph: unet4j states them with EnsureShape where it builds the ops. */
 static void unknown_shape(TF_ShapeInferenceContext *ctx, TF_Status *status) { tf.SetUnknownShape(ctx, status); }
 
-static void define(const char *name, const char *attr, const char *input, const char *second, const char *third,
-                   const char *output, void (*compute)(void *, TF_OpKernelContext *)) {
+/* Registers op `name` (with `attr` where not NULL) of the given inputs and outputs (NULL-ended). */
+static void define(const char *name, const char *attr, const char *const *inputs, const char *const *outputs,
+                   void (*compute)(void *, TF_OpKernelContext *)) {
   TF_Status *status = tf.NewStatus();
   TF_OpDefinitionBuilder *op = tf.NewOpDefinitionBuilder(name);
   if (attr) tf.OpDefinitionBuilderAddAttr(op, attr);
-  tf.OpDefinitionBuilderAddInput(op, input);
-  if (second) tf.OpDefinitionBuilderAddInput(op, second);
-  if (third) tf.OpDefinitionBuilderAddInput(op, third);
-  tf.OpDefinitionBuilderAddOutput(op, output);
+  for (const char *const *input = inputs; *input; input++) tf.OpDefinitionBuilderAddInput(op, *input);
+  for (const char *const *output = outputs; *output; output++) tf.OpDefinitionBuilderAddOutput(op, *output);
   tf.SetShapeInferenceFunction(op, unknown_shape);
   tf.RegisterOpDefinition(op, status);
   if (tf.GetCode(status) == TF_OK) {
@@ -752,16 +868,24 @@ static void define(const char *name, const char *attr, const char *input, const 
   tf.DeleteStatus(status);
 }
 
+#define LIST(...) ((const char *const[]){__VA_ARGS__, NULL})
+
 __attribute__((constructor)) static void register_ops(void) {
   __builtin_cpu_init();
   if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !resolve()) return;
-  define("Unet4jWinogradTiles", NULL, "image: float", NULL, NULL, "tiles: float", compute_tiles);
-  define("Unet4jWinogradTilesGrad", "N: int = 36", "tiles_gradient: N * float", "shape: int32", NULL,
-         "image_gradient: float", compute_tiles_grad);
-  define("Unet4jWinogradBlocksGrad", NULL, "output_gradient: float", "shape: int32", NULL, "products_gradient: float",
-         compute_blocks_grad);
-  define("Unet4jWinogradBlocks", "N: int = 36", "products: N * float", "shape: int32", NULL, "output: float",
+  define("Unet4jWinogradTiles", NULL, LIST("image: float"), LIST("tiles: float"), compute_tiles);
+  define("Unet4jWinogradTilesGrad", "N: int = 36", LIST("tiles_gradient: N * float", "shape: int32"),
+         LIST("image_gradient: float"), compute_tiles_grad);
+  define("Unet4jWinogradBlocksGrad", NULL, LIST("output_gradient: float", "shape: int32"),
+         LIST("products_gradient: float"), compute_blocks_grad);
+  define("Unet4jWinogradBlocks", "N: int = 36", LIST("products: N * float", "shape: int32"), LIST("output: float"),
          compute_blocks);
-  define("Unet4jMaxPoolGrad", NULL, "input: float", "pooled_gradient: float", "size: int32", "input_gradient: float",
-         compute_max_pool_grad);
+  define("Unet4jWinogradActivatedBlocks", "N: int = 36",
+         LIST("products: N * float", "shape: int32", "bias: float", "slope: float"), LIST("output: float"),
+         compute_activated_blocks);
+  define("Unet4jWinogradActivatedBlocksGrad", NULL,
+         LIST("output_gradient: float", "output: float", "shape: int32", "slope: float"),
+         LIST("products_gradient: float", "bias_gradient: float"), compute_activated_blocks_grad);
+  define("Unet4jMaxPoolGrad", NULL, LIST("input: float", "pooled_gradient: float", "size: int32"),
+         LIST("input_gradient: float"), compute_max_pool_grad);
 }

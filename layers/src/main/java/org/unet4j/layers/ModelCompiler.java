@@ -612,9 +612,39 @@ public final class ModelCompiler {
       return layer(path, activation.apply(normalization(path + "/norm", y, settings)));
     }
     Variable<TFloat32> b = bias(path, filters);
-    UnaryOperator<Operand<TFloat32>> pointwise = v -> activation.apply(tf.nn.biasAdd(v, b));
+    UnaryOperator<Operand<TFloat32>> pointwise = new BiasAndActivation(b, activated ? fusedSlope(settings) : 1f,
+        v -> activation.apply(tf.nn.biasAdd(v, b)));
     return layer(path, volume ? convolveVolume(path, x, w, padding, pointwise)
         : convolve(path, x, w, kernel, padding, pointwise));
+  }
+
+  /**
+   * A bias and an activation applied to each pixel's channels ({@code apply}), which unet4j's native
+   * Winograd blocks can also compute as they place the blocks ({@link WinogradOps#activatedBlocks}):
+   * the bias is added, then {@code v} where {@code v > 0}, else {@code slope v}; {@code slope} is 0
+   * for ReLU, the slope for leaky ReLU, 1 without an activation, NaN for an activation the blocks do
+   * not compute.
+   */
+  private record BiasAndActivation(Operand<TFloat32> bias, float slope, UnaryOperator<Operand<TFloat32>> apply)
+      implements UnaryOperator<Operand<TFloat32>> {
+    @Override
+    public Operand<TFloat32> apply(Operand<TFloat32> v) {
+      return apply.apply(v);
+    }
+
+    /** Whether the blocks compute it: an activation of slope 0 to 1, whose output is positive where its input is. */
+    boolean fusable() {
+      return slope >= 0 && slope <= 1;
+    }
+  }
+
+  /** The slope of {@link BiasAndActivation} for the settings' activation. */
+  private static float fusedSlope(ConvSettings settings) {
+    return switch (settings.activation()) {
+      case RELU -> 0f;
+      case LEAKY_RELU -> settings.leakySlope();
+      case ELU, GELU -> Float.NaN;
+    };
   }
 
   /**
@@ -1004,10 +1034,15 @@ public final class ModelCompiler {
   /**
    * {@link #winograd}'s F(4x4) convolution with unet4j's native transforms ({@link WinogradOps}):
    * one op makes the transformed tiles, 36 matrix products (TensorFlow's) multiply them with the
-   * kernel position by position, one op transforms the products back into the cropped output image.
+   * kernel position by position, one op transforms the products back into the cropped output image,
+   * adding the bias and applying the activation as it writes them where it can ({@link BiasAndActivation}).
    */
   private static Operand<TFloat32> nativeWinograd(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel,
       UnaryOperator<Operand<TFloat32>> pointwise, int chunks) {
+    if (pointwise instanceof BiasAndActivation fused && fused.fusable()) {
+      return chunks == 0 ? WinogradProduct.nativeForInference(tf, x, kernel, fused.bias(), fused.slope())
+          : WinogradProduct.nativeForTraining(tf, x, kernel, chunks, fused.bias(), fused.slope());
+    }
     return pointwise.apply(chunks == 0 ? WinogradProduct.nativeForInference(tf, x, kernel)
         : WinogradProduct.nativeForTraining(tf, x, kernel, chunks));
   }

@@ -61,6 +61,8 @@ public final class WinogradOps {
   static final String TILES_GRAD = "Unet4jWinogradTilesGrad";
   static final String BLOCKS = "Unet4jWinogradBlocks";
   static final String BLOCKS_GRAD = "Unet4jWinogradBlocksGrad";
+  static final String ACTIVATED_BLOCKS = "Unet4jWinogradActivatedBlocks";
+  static final String ACTIVATED_BLOCKS_GRAD = "Unet4jWinogradActivatedBlocksGrad";
   static final String MAX_POOL_GRAD = "Unet4jMaxPoolGrad";
 
   /** The library inside the layers jar. */
@@ -111,6 +113,37 @@ public final class WinogradOps {
         .addInput(inputShape.asOutput()).setAttr("N", (long) products.size()).build().output(0);
     return shaped(tf, blocks, Shape.of(input.get(0), smaller(input.get(1)), smaller(input.get(2)),
         products.get(0).shape().get(1)));
+  }
+
+  /**
+   * {@link #blocks} with {@code bias} ({@code [c]}) added and the activation of {@code slope} applied
+   * as they are placed: {@code v} where {@code v > 0}, else {@code slope v}, as TensorFlow's
+   * {@code BiasAdd} then {@code Relu} (slope 0) or {@code LeakyRelu} compute it, bit for bit (slope 1:
+   * no activation). The slope is 0 to 1, so the output is positive exactly where the biased blocks
+   * are, and the registered gradient ({@link #activatedBlocksGradient}) reads the output.
+   */
+  static Operand<TFloat32> activatedBlocks(Ops tf, List<? extends Operand<TFloat32>> products,
+      Operand<TInt32> inputShape, Shape input, Operand<TFloat32> bias, float slope) {
+    Output<?> blocks = tf.scope().opBuilder(ACTIVATED_BLOCKS, "WinogradActivatedBlocks")
+        .addInputList(products.stream().map(Operand::asOutput).toArray(Output<?>[]::new))
+        .addInput(inputShape.asOutput()).addInput(bias.asOutput()).addInput(tf.constant(slope).asOutput())
+        .setAttr("N", (long) products.size()).build().output(0);
+    return shaped(tf, blocks, Shape.of(input.get(0), smaller(input.get(1)), smaller(input.get(2)),
+        products.get(0).shape().get(1)));
+  }
+
+  /**
+   * The gradients of {@link #activatedBlocks} of {@code slope} from its {@code output} and the
+   * output's gradient, for an input of {@code shape}, in one pass: the products' ({@code [36, tiles, c]},
+   * the blocks' gradient of the activation's) and the bias's ({@code [c]}, the activation's gradient
+   * summed over the pixels, tile by tile and then in tile order).
+   */
+  static List<Operand<TFloat32>> activatedBlocksGradient(Ops tf, Operand<TFloat32> outputGradient,
+      Operand<TFloat32> output, Operand<TInt32> shape, Operand<TFloat32> slope) {
+    GraphOperation op = (GraphOperation) tf.scope().opBuilder(ACTIVATED_BLOCKS_GRAD, "WinogradActivatedBlocksGrad")
+        .addInput(outputGradient.asOutput()).addInput(output.asOutput()).addInput(shape.asOutput())
+        .addInput(slope.asOutput()).build();
+    return List.of(PassThrough.cast(op.output(0)), PassThrough.cast(op.output(1)));
   }
 
   /**
@@ -190,13 +223,15 @@ public final class WinogradOps {
     } catch (RuntimeException | UnsatisfiedLinkError e) {
       return new Status(false, "graph (the native ops did not load: " + e.getMessage() + ")");
     }
-    if (!ops.containsAll(List.of(TILES, TILES_GRAD, BLOCKS, BLOCKS_GRAD, MAX_POOL_GRAD))) {
+    if (!ops.containsAll(List.of(TILES, TILES_GRAD, BLOCKS, BLOCKS_GRAD, ACTIVATED_BLOCKS, ACTIVATED_BLOCKS_GRAD,
+        MAX_POOL_GRAD))) {
       return new Status(false, "graph (the native ops need a CPU with AVX2 and FMA)");
     }
     // False where EnsureShape already has a gradient (none in TensorFlow's C++ gradients).
     TensorFlow.registerCustomGradient("EnsureShape", WinogradOps::ensureShapeGradient);
     boolean registered = TensorFlow.registerCustomGradient(TILES, WinogradOps::tilesGradient)
-        & TensorFlow.registerCustomGradient(BLOCKS, WinogradOps::blocksGradient);
+        & TensorFlow.registerCustomGradient(BLOCKS, WinogradOps::blocksGradient)
+        & TensorFlow.registerCustomGradient(ACTIVATED_BLOCKS, WinogradOps::activatedBlocksGradient);
     if (!registered) {
       return new Status(false, "graph (the native ops' gradients could not be registered)");
     }
@@ -222,6 +257,20 @@ public final class WinogradOps {
         positions(tf, blocksGradient(tf, PassThrough.cast(gradients.get(0)), shape)));
     // The shape is an integer vector, which nothing differentiates; TensorFlow Java wants a value.
     result.add(tf.zerosLike(shape));
+    return result;
+  }
+
+  private static List<Operand<?>> activatedBlocksGradient(Ops tf, GraphOperation op, List<Output<?>> gradients) {
+    int positions = op.numInputs() - 3;
+    @SuppressWarnings("unchecked")
+    Operand<TInt32> shape = (Operand<TInt32>) op.input(positions);
+    Operand<TFloat32> slope = PassThrough.cast(op.input(positions + 2));
+    List<Operand<TFloat32>> both = activatedBlocksGradient(tf, PassThrough.cast(gradients.get(0)),
+        PassThrough.cast(op.output(0)), shape, slope);
+    List<Operand<?>> result = new ArrayList<>(positions(tf, both.get(0)));
+    result.add(tf.zerosLike(shape));
+    result.add(both.get(1));
+    result.add(tf.zerosLike(slope));
     return result;
   }
 

@@ -37,11 +37,12 @@ import org.tensorflow.types.TInt32;
 final class WinogradProduct {
   /**
    * The pass-through's message, followed by the number of channel chunks, t² and cin, each after a
-   * {@code :}, and {@code :native} for a product of {@link WinogradOps}' tiles.
+   * {@code :}, {@code :native} for a product of {@link WinogradOps}' tiles, and after that
+   * {@code :slope} for activated blocks.
    */
   static final String MARK = "unet4j.winograd";
 
-  /** The message's last field for a product of {@link WinogradOps}' tiles. */
+  /** The message's field for a product of {@link WinogradOps}' tiles. */
   private static final String NATIVE = "native";
 
   /** The positions of an F(4x4) tile. */
@@ -117,6 +118,39 @@ final class WinogradProduct {
         MARK + ":" + chunks + ":" + POSITIONS + ":" + in + ":" + NATIVE);
   }
 
+  /**
+   * {@link #nativeForInference}'s convolution with {@code bias} added and the activation of
+   * {@code slope} applied by the blocks op ({@link WinogradOps#activatedBlocks}).
+   */
+  static Operand<TFloat32> nativeForInference(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel,
+      Operand<TFloat32> bias, float slope) {
+    return WinogradOps.activatedBlocks(tf, byPosition(tf, WinogradOps.tiles(tf, x), kernel), tf.shape(x), x.shape(),
+        bias, slope);
+  }
+
+  /**
+   * {@link #nativeForTraining}'s convolution with {@code bias} added and the activation of
+   * {@code slope} applied by the blocks op: the pass-through carries the bias too, and its gradient
+   * begins with the activated blocks' gradient, which gives the products' and the bias's in one
+   * pass over the output and its gradient (where TensorFlow's activation gradient, its
+   * {@code BiasAddGrad} and the blocks' gradient took three).
+   */
+  static Operand<TFloat32> nativeForTraining(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, int chunks,
+      Operand<TFloat32> bias, float slope) {
+    int in = (int) x.shape().get(3);
+    if (chunks < 1 || chunks > in) {
+      throw new IllegalArgumentException("chunks must be 1 to " + in + " (the input channels), got " + chunks);
+    }
+    if (!PassThrough.AVAILABLE) {
+      return nativeForInference(tf, x, kernel, bias, slope);
+    }
+    Operand<TFloat32> convolution = WinogradOps.activatedBlocks(tf,
+        byPosition(tf, tf.stopGradient(WinogradOps.tiles(tf, x)), tf.stopGradient(kernel)), tf.shape(x), x.shape(),
+        tf.stopGradient(bias), slope);
+    return PassThrough.of(tf, "WinogradConvolution", convolution, List.of(x, kernel, bias),
+        MARK + ":" + chunks + ":" + POSITIONS + ":" + in + ":" + NATIVE + ":" + slope);
+  }
+
   /** The 36 products {@code tiles[p] . kernel[p]}, {@code [tiles, cout]} each. */
   private static List<Operand<TFloat32>> byPosition(Ops tf, Operand<TFloat32> tiles, Operand<TFloat32> kernel) {
     return byPosition(tf, WinogradOps.positions(tf, tiles), WinogradOps.positions(tf, kernel));
@@ -143,8 +177,19 @@ final class WinogradProduct {
     int positions = Integer.parseInt(sizes[1]);
     int in = Integer.parseInt(sizes[2]);
     Operand<TFloat32> kernel = PassThrough.cast(rebuild(tf, op.input(2), KERNEL_OPS, upstream));
+    if (sizes.length > 4) {
+      // Activated blocks: the activation's, the bias's and the products' gradients in one op.
+      List<Operand<TFloat32>> activated = WinogradOps.activatedBlocksGradient(tf, upstream,
+          PassThrough.cast(op.output(0)), tf.shape(op.input(1)), tf.constant(Float.parseFloat(sizes[4])));
+      List<Operand<?>> gradients = new ArrayList<>(
+          nativeGradient(tf, PassThrough.cast(op.input(1)), kernel, upstream, activated.get(0), chunks, in));
+      gradients.add(activated.get(1));
+      return gradients;
+    }
     if (sizes.length > 3 && sizes[3].equals(NATIVE)) {
-      return nativeGradient(tf, PassThrough.cast(op.input(1)), kernel, upstream, chunks, in);
+      Operand<TFloat32> image = PassThrough.cast(op.input(1));
+      return nativeGradient(tf, image, kernel, upstream, WinogradOps.blocksGradient(tf, upstream, tf.shape(image)),
+          chunks, in);
     }
     Operand<TFloat32> pixels = PassThrough.cast(op.input(1));
     // The forward ops, from the product back: BatchMatMul(StopGradient(tiles), ...), tiles =
@@ -219,9 +264,8 @@ final class WinogradProduct {
   }
 
   /**
-   * {@link #gradient} of a convolution made by {@link #nativeForTraining}, whose upstream gradient
-   * is the output image's: the products' gradient is {@link WinogradOps#blocksGradient} of it,
-   * then the same chunks as the graph form's, each rebuilding its tiles from a slice of the image's
+   * {@link #gradient} of a convolution made by {@link #nativeForTraining}, from the products'
+   * gradient (the blocks' gradient of the output image's, {@code products}): the same chunks as the graph form's, each rebuilding its tiles from a slice of the image's
    * channels with {@link WinogradOps#tiles} and summing its tiles' gradient into the image with
    * {@link WinogradOps#tilesGradient}. The kernel's gradient is made position by position: 36
    * matrix products {@code tiles[p]^T . dP[p]}, which run 1.2 to 2.4 times as fast as TensorFlow's
@@ -231,8 +275,7 @@ final class WinogradProduct {
    * gradients).
    */
   private static List<Operand<?>> nativeGradient(Ops tf, Operand<TFloat32> image, Operand<TFloat32> kernel,
-      Operand<TFloat32> upstream, int chunks, int in) {
-    Operand<TFloat32> products = WinogradOps.blocksGradient(tf, upstream, tf.shape(image));
+      Operand<TFloat32> upstream, Operand<TFloat32> products, int chunks, int in) {
     List<Operand<TFloat32>> productsAt = WinogradOps.positions(tf, products);
     return byChunks(tf, image, 3, kernel, upstream, products, chunks, in, (chunkImage, chunkKernel, width) -> {
       Operand<TFloat32> chunkTiles = WinogradOps.unshapedTiles(tf.withSubScope("Recomputed"), chunkImage);

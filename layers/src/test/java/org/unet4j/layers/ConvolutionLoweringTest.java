@@ -172,7 +172,9 @@ class ConvolutionLoweringTest {
         assertEquals(oneDnn ? "MatMul" : "Conv2D", graph.operation(oneDnn ? "head/MatMul" : "head/Conv2d").type());
         // F(4x4)'s transforms: unet4j's native ops where they are loaded, else a gather and products.
         assertEquals(nativeOps, graph.operation("contracting/0/conv2/WinogradTiles") != null);
-        assertEquals(nativeOps, graph.operation("contracting/0/conv2/WinogradBlocks") != null);
+        // The blocks op adds the bias and applies the ReLU as it places the blocks.
+        assertEquals(nativeOps, graph.operation("contracting/0/conv2/WinogradActivatedBlocks") != null);
+        assertEquals(!nativeOps, graph.operation("contracting/0/conv2/BiasAdd") != null);
         assertEquals(!nativeOps, graph.operation("contracting/0/conv2/Gather") != null);
       }
     }

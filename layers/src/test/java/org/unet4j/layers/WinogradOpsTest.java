@@ -25,6 +25,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * unet4j's native Winograd ops against a brute-force reference written from the definition
@@ -201,6 +202,81 @@ class WinogradOpsTest {
         assertEquals(tilesValue, dot(x, dx), 1e-4 * (1 + Math.abs(tilesValue)), "<tiles(x), r> = <x, tiles'(r)>");
         assertEquals(blocksValue, dot(m, dm), 1e-4 * (1 + Math.abs(blocksValue)), "<blocks(m), s> = <m, blocks'(s)>");
         assertTrue(Math.abs(tilesValue) > 1e-3 && Math.abs(blocksValue) > 1e-3, "the sums are not trivially 0");
+      }
+    }
+  }
+
+  /**
+   * The activated blocks are TensorFlow's {@code BiasAdd} and {@code Relu} / {@code LeakyRelu} (or
+   * nothing, slope 1) of the plain blocks, bit for bit; their registered gradient gives the products'
+   * gradient of TensorFlow's activation gradient and the blocks' gradient bit for bit, and the bias's
+   * as {@code BiasAddGrad} does up to the order of the sums.
+   */
+  @ParameterizedTest(name = "n {0}, input {1}x{2}, {3} channels, slope {4}")
+  @CsvSource({"1, 6, 6, 8, 0", "2, 7, 10, 5, 0", "1, 11, 9, 16, 0.2", "2, 9, 13, 20, 1", "1, 30, 7, 32, 0"})
+  void activatedBlocksAreTheBlocksBiasedAndActivated(int n, int h, int w, int c, float slope) {
+    assumeTrue(WinogradOps.available(), WinogradOps.describe());
+    int count = n * ((h - 2 + 3) / 4) * ((w - 2 + 3) / 4);
+    float[] m = Tensors.gaussian(5, 36 * count * c);
+    float[] bias = Tensors.gaussian(6, c);
+    float[] r = Tensors.gaussian(7, n * (h - 2) * (w - 2) * c);
+    float[][] fused = blocksAndGradients(m, bias, r, count, n, h, w, c, slope, true);
+    float[][] separate = blocksAndGradients(m, bias, r, count, n, h, w, c, slope, false);
+    assertArrayEquals(separate[0], fused[0], "output");
+    assertArrayEquals(separate[1], fused[1], "the products' gradient");
+    assertEquals(separate[2].length, fused[2].length);
+    for (int k = 0; k < c; k++) {
+      assertEquals(separate[2][k], fused[2][k], 1e-4 * (1 + Math.abs(separate[2][k])), "the bias's gradient " + k);
+    }
+    long positive = IntStream.range(0, fused[0].length).filter(i -> fused[0][i] > 0).count();
+    assertTrue(positive > 0 && positive < fused[0].length, "the activation cuts some values and keeps others");
+  }
+
+  @Test
+  void aBiasOfTheWrongSizeIsRefusedWithTheReason() {
+    assumeTrue(WinogradOps.available(), WinogradOps.describe());
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph);
+      Operand<TFloat32> products = tf.zeros(tf.constant(new int[] {36, 4, 3}), TFloat32.class);
+      Operand<TFloat32> blocks = WinogradOps.activatedBlocks(tf, positions(tf, products),
+          tf.constant(new int[] {1, 7, 7, 3}), Shape.of(1, 7, 7, 3), tf.constant(new float[] {1, 2}), 0);
+      try (Session session = Tensors.quickSession(graph)) {
+        RuntimeException e = assertThrows(RuntimeException.class, () -> session.runner().fetch(blocks).run().close());
+        assertTrue(e.getMessage().contains("the bias must be a vector of the products' channels"), e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * The output of the blocks of {@code m} with {@code bias} and the activation of {@code slope}, fused in
+   * one op or as TensorFlow's ops after the plain blocks, and the gradients of {@code sum(output * r)} with
+   * respect to the products and the bias.
+   */
+  private static float[][] blocksAndGradients(float[] m, float[] bias, float[] r, int count, int n, int h, int w,
+      int c, float slope, boolean fused) {
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph);
+      Placeholder<TFloat32> products = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(36, count, c)));
+      Placeholder<TFloat32> b = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(c)));
+      Operand<TInt32> shape = tf.constant(new int[] {n, h, w, c});
+      Operand<TFloat32> output;
+      if (fused) {
+        output = WinogradOps.activatedBlocks(tf, positions(tf, products), shape, Shape.of(n, h, w, c), b, slope);
+      } else {
+        Operand<TFloat32> biased = tf.nn.biasAdd(
+            WinogradOps.blocks(tf, positions(tf, products), shape, Shape.of(n, h, w, c)), b);
+        output = slope == 1 ? biased : slope == 0 ? tf.nn.relu(biased)
+            : tf.nn.leakyRelu(biased, org.tensorflow.op.nn.LeakyRelu.alpha(slope));
+      }
+      Operand<TFloat32> dot = dot(tf, output, Tensors.of(r, n, h - 2, w - 2, c));
+      Output<?>[] gradients = graph.addGradients(dot.asOutput(), new Output<?>[] {products.asOutput(), b.asOutput()});
+      try (Session session = Tensors.quickSession(graph);
+          TFloat32 mValue = Tensors.of(m, 36, count, c);
+          TFloat32 bValue = Tensors.of(bias, c);
+          Result result = session.runner().feed(products, mValue).feed(b, bValue).fetch(output).fetch(gradients[0])
+              .fetch(gradients[1]).run()) {
+        return new float[][] {Tensors.values((TFloat32) result.get(0)), Tensors.values((TFloat32) result.get(1)),
+            Tensors.values((TFloat32) result.get(2))};
       }
     }
   }
