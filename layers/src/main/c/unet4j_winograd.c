@@ -12,16 +12,24 @@
  *   Unet4jWinogradBlocks(m: 36 x [tiles, c], shape [4]) -> [n, h - 2, w - 2, c]   A^T m A, placed
  *   Unet4jWinogradBlocksGrad(dy [n, h - 2, w - 2, c], shape [4]) -> [36, tiles, c]
  *
- * shape is the convolution's input shape [n, h, w, c_in]. One more op is the gradient of a p x p
- * max pooling of stride p (VALID), which TensorFlow's CPU kernel computes one value at a time:
+ * shape is the convolution's input shape [n, h, w, c_in]. The blocks and the tiles' gradient take
+ * the 36 positions' values as 36 tensors (36 matrix products make them; they are not stacked).
+ * The blocks also come with the layer's bias added and its activation applied as they are written
+ * (v where v > 0, else slope v: ReLU for slope 0, none for 1), and with the gradient of that:
+ *
+ *   Unet4jWinogradActivatedBlocks(m: 36 x [tiles, c], shape [4], bias [c], slope) -> [n, h - 2, w - 2, c]
+ *   Unet4jWinogradActivatedBlocksGrad(dy, y [n, h - 2, w - 2, c], shape [4], slope)
+ *       -> [36, tiles, c] (the products'), [c] (the bias's)
+ *
+ * One more op is the gradient of a p x p max pooling of stride p (VALID), which TensorFlow's CPU
+ * kernel computes one value at a time:
  *
  *   Unet4jMaxPoolGrad(x [n, h, w, c], dy [n, h / p, w / p, c], p) -> [n, h, w, c]
  *
  * dy of each window goes to the window's first largest value in row-major order, as TensorFlow's
  * MaxPoolGrad sends it; every other value's gradient (and that of the rows and columns past the
  * last whole window) is 0.
- * The blocks and the tiles' gradient take
- * the 36 positions' values as 36 tensors (36 matrix products make them; they are not stacked).
+ *
  * Tile (image, row, column) is number (image * rows + row) * columns + column, with rows = ceil((h - 2) / 4) and
  * columns = ceil((w - 2) / 4), and covers input rows 4 row .. 4 row + 5, clamped to h - 1 (columns
  * likewise), as the graph form gathers them. The blocks' rows and columns beyond h - 2 and w - 2

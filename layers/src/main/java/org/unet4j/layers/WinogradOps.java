@@ -40,8 +40,11 @@ import org.tensorflow.types.TInt32;
  *       ({@code [36, tiles, c]}), registered here as the two ops' gradients.
  * </ul>
  *
- * <p>The library holds one more op, {@code Unet4jMaxPoolGrad}, the gradient of the max pooling of a
- * training graph ({@link NativeMaxPool}).
+ * <p>The blocks op also comes with the layer's bias added and its activation applied as the blocks
+ * are written, {@code Unet4jWinogradActivatedBlocks} ({@link #activatedBlocks}), with a gradient
+ * that reads the output and its gradient once ({@link #activatedBlocksGradient}); and the library
+ * holds the gradient of the max pooling of a training graph, {@code Unet4jMaxPoolGrad}
+ * ({@link NativeMaxPool}).
  *
  * <p>The library is built from its C source by the layers module's build where {@code gcc} is
  * found on Linux x86-64 (it needs AVX2 and FMA at run time, and links against nothing: it finds
