@@ -21,14 +21,15 @@
  *   Unet4jWinogradActivatedBlocksGrad(dy, y [n, h - 2, w - 2, c], shape [4], slope)
  *       -> [36, tiles, c] (the products'), [c] (the bias's)
  *
- * One more op is the gradient of a p x p max pooling of stride p (VALID), which TensorFlow's CPU
+ * Two more ops are a p x p max pooling of stride p (VALID) and its gradient, which TensorFlow's CPU
  * kernel computes one value at a time:
  *
+ *   Unet4jMaxPool(x [n, h, w, c], p) -> [n, h / p, w / p, c]
  *   Unet4jMaxPoolGrad(x [n, h, w, c], dy [n, h / p, w / p, c], p) -> [n, h, w, c]
  *
  * dy of each window goes to the window's first largest value in row-major order, as TensorFlow's
  * MaxPoolGrad sends it; every other value's gradient (and that of the rows and columns past the
- * last whole window) is 0.
+ * last whole window) is 0. NaN values are passed over, as TensorFlow's pooling does.
  *
  * Tile (image, row, column) is number (image * rows + row) * columns + column, with rows = ceil((h - 2) / 4) and
  * columns = ceil((w - 2) / 4), and covers input rows 4 row .. 4 row + 5, clamped to h - 1 (columns
@@ -273,10 +274,10 @@ INLINE void put(float *p, const v8 *v, int halves, int n, int stream) {
   }
 }
 
-/* v where v > 0, else slope v, as TensorFlow computes them: Relu's max(v, 0) for slope 0 (+0, not
- * -0, for a negative v), LeakyRelu's select otherwise (slope 1: nothing). */
+/* v where v > 0, else slope v, as TensorFlow computes them: Relu's max(0, v) for slope 0 (+0, not
+ * -0, for a negative v; NaN stays NaN), LeakyRelu's select otherwise (slope 1: nothing). */
 INLINE v8 activate(v8 v, v8 slope, int relu) {
-  if (relu) return _mm256_max_ps(v, _mm256_setzero_ps());
+  if (relu) return _mm256_max_ps(_mm256_setzero_ps(), v); /* the second operand where either is NaN */
   return _mm256_blendv_ps(_mm256_mul_ps(v, slope), v, _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GT_OQ));
 }
 
@@ -499,13 +500,35 @@ static void blocks_grad_range(const void *j, int64_t from, int64_t to) {
   _mm_sfence();
 }
 
-/* The max pooling's gradient for the pooled rows [from, to) over all images: each writes the p
- * input rows under it (and, for an image's last pooled row, the rows below the last window). */
+/* The max pooling (x to dx) and its gradient (x and dy to dx) for the pooled rows [from, to) over
+ * all images: the gradient writes the p input rows under each (and, for an image's last pooled
+ * row, the rows below the last window). */
 typedef struct {
   const float *x, *dy;
   float *dx;
   int64_t h, w, c, p, oh, ow;
 } pool_job;
+
+/* The max pooling for the pooled rows [from, to) over all images (dy unused, dx the output). */
+static void pool_range(const void *j, int64_t from, int64_t to) {
+  const pool_job *pj = (const pool_job *)j;
+  int64_t h = pj->h, w = pj->w, c = pj->c, p = pj->p, oh = pj->oh, ow = pj->ow;
+  for (int64_t g = from; g < to; g++) {
+    int64_t image = g / oh, oy = g % oh;
+    const float *x = pj->x + image * h * w * c;
+    float *y = pj->dx + (image * oh + oy) * ow * c;
+    for (int64_t ox = 0; ox < ow; ox++) {
+      for (int64_t c0 = 0; c0 < c; c0 += 8) {
+        int n = c - c0 < 8 ? (int)(c - c0) : 8;
+        v8 best = _mm256_set1_ps(-__builtin_inff()); /* as TensorFlow's: NaN values are passed over */
+        for (int64_t k = 0; k < p * p; k++) {
+          best = _mm256_max_ps(load8(x + ((oy * p + k / p) * w + ox * p + k % p) * c + c0, n), best);
+        }
+        store8(y + ox * c + c0, best, n);
+      }
+    }
+  }
+}
 
 static void pool_grad_range(const void *j, int64_t from, int64_t to) {
   const pool_job *pj = (const pool_job *)j;
@@ -520,9 +543,9 @@ static void pool_grad_range(const void *j, int64_t from, int64_t to) {
     for (int64_t ox = 0; ox < ow; ox++) {
       for (int64_t c0 = 0; c0 < c; c0 += 8) {
         int n = c - c0 < 8 ? (int)(c - c0) : 8;
-        v8 best = load8(x + (oy * p * w + ox * p) * c + c0, n);
+        v8 best = _mm256_set1_ps(-__builtin_inff()); /* NaN values are passed over, as in the pooling */
         v8 at = _mm256_setzero_ps(); /* the window index of the largest value so far, as a float */
-        for (int64_t k = 1; k < p * p; k++) {
+        for (int64_t k = 0; k < p * p; k++) {
           v8 v = load8(x + ((oy * p + k / p) * w + ox * p + k % p) * c + c0, n);
           v8 greater = _mm256_cmp_ps(v, best, _CMP_GT_OQ); /* strictly: the first largest stays */
           best = _mm256_blendv_ps(best, v, greater);
@@ -782,35 +805,38 @@ static void compute_activated_blocks_grad(void *kernel, TF_OpKernelContext *ctx)
   blocks_gradient(ctx, 1);
 }
 
-static void compute_max_pool_grad(void *kernel, TF_OpKernelContext *ctx) {
-  (void)kernel;
+/* The max pooling (input 0 the map, input 1 the pool size p) or, with `gradient`, its gradient
+ * (input 1 the pooled values' gradient, input 2 p). */
+static void max_pool(TF_OpKernelContext *ctx, int gradient) {
   TF_Status *status = tf.NewStatus();
   TF_Tensor *x = NULL, *dy = NULL, *size = NULL;
   tf.GetInput(ctx, 0, &x, status);
-  if (tf.GetCode(status) == TF_OK) tf.GetInput(ctx, 1, &dy, status);
-  if (tf.GetCode(status) == TF_OK) tf.GetInput(ctx, 2, &size, status);
+  if (gradient && tf.GetCode(status) == TF_OK) tf.GetInput(ctx, 1, &dy, status);
+  if (tf.GetCode(status) == TF_OK) tf.GetInput(ctx, gradient ? 2 : 1, &size, status);
   if (tf.GetCode(status) == TF_OK) {
     int64_t p = tf.NumDims(size) == 0 ? *(const int32_t *)tf.TensorData(size) : 0;
-    int ok = p >= 1 && tf.NumDims(x) == 4 && tf.NumDims(dy) == 4;
+    int ok = p >= 1 && tf.NumDims(x) == 4 && (!gradient || tf.NumDims(dy) == 4);
     int64_t d[4] = {0, 0, 0, 0};
     for (int i = 0; ok && i < 4; i++) d[i] = tf.Dim(x, i);
-    ok = ok && tf.Dim(dy, 0) == d[0] && tf.Dim(dy, 1) == d[1] / p && tf.Dim(dy, 2) == d[2] / p && tf.Dim(dy, 3) == d[3];
+    ok = ok && (!gradient || (tf.Dim(dy, 0) == d[0] && tf.Dim(dy, 1) == d[1] / p && tf.Dim(dy, 2) == d[2] / p &&
+                              tf.Dim(dy, 3) == d[3]));
     if (!ok) {
-      fail(ctx, status, "unet4j max pooling gradient: expected an input [n, h, w, c], its pooled gradient "
-                        "[n, h / p, w / p, c] and a pool size p of at least 1");
+      fail(ctx, status, gradient ? "unet4j max pooling gradient: expected an input [n, h, w, c], its pooled gradient "
+                                   "[n, h / p, w / p, c] and a pool size p of at least 1"
+                                 : "unet4j max pooling: expected an input [n, h, w, c] and a pool size p of at least 1");
     } else {
-      TF_Tensor *out = tf.AllocateOutput(ctx, 0, TF_FLOAT, d, 4, (size_t)(d[0] * d[1] * d[2] * d[3]) * sizeof(float),
-                                         status);
+      int64_t pooled[4] = {d[0], d[1] / p, d[2] / p, d[3]}, *shape = gradient ? d : pooled;
+      size_t bytes = (size_t)(shape[0] * shape[1] * shape[2] * shape[3]) * sizeof(float);
+      TF_Tensor *out = tf.AllocateOutput(ctx, 0, TF_FLOAT, shape, 4, bytes, status);
       if (tf.GetCode(status) != TF_OK) {
         tf.Failure(ctx, status);
       } else {
-        pool_job j = {(const float *)tf.TensorData(x), (const float *)tf.TensorData(dy), (float *)tf.TensorData(out),
-                      d[1], d[2], d[3], p, d[1] / p, d[2] / p};
-        size_t bytes = (size_t)(d[0] * d[1] * d[2] * d[3]) * sizeof(float);
+        pool_job j = {(const float *)tf.TensorData(x), dy ? (const float *)tf.TensorData(dy) : NULL,
+                      (float *)tf.TensorData(out), d[1], d[2], d[3], p, d[1] / p, d[2] / p};
         if (j.oh == 0 || j.ow == 0) {
           if (bytes) memset(j.dx, 0, bytes); /* no whole window: nothing was pooled */
         } else {
-          parallel(pool_grad_range, &j, d[0] * j.oh, 1);
+          parallel(gradient ? pool_grad_range : pool_range, &j, d[0] * j.oh, 1);
         }
       }
       if (out) tf.DeleteTensor(out);
@@ -820,6 +846,16 @@ static void compute_max_pool_grad(void *kernel, TF_OpKernelContext *ctx) {
   if (dy) tf.DeleteTensor(dy);
   if (size) tf.DeleteTensor(size);
   tf.DeleteStatus(status);
+}
+
+static void compute_max_pool(void *kernel, TF_OpKernelContext *ctx) {
+  (void)kernel;
+  max_pool(ctx, 0);
+}
+
+static void compute_max_pool_grad(void *kernel, TF_OpKernelContext *ctx) {
+  (void)kernel;
+  max_pool(ctx, 1);
 }
 
 /* ---------------------------------------------------------------- registration */
@@ -894,6 +930,7 @@ __attribute__((constructor)) static void register_ops(void) {
   define("Unet4jWinogradActivatedBlocksGrad", NULL,
          LIST("output_gradient: float", "output: float", "shape: int32", "slope: float"),
          LIST("products_gradient: float", "bias_gradient: float"), compute_activated_blocks_grad);
+  define("Unet4jMaxPool", NULL, LIST("input: float", "size: int32"), LIST("pooled: float"), compute_max_pool);
   define("Unet4jMaxPoolGrad", NULL, LIST("input: float", "pooled_gradient: float", "size: int32"),
          LIST("input_gradient: float"), compute_max_pool_grad);
 }

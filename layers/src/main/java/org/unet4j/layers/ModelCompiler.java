@@ -727,8 +727,9 @@ public final class ModelCompiler {
     Operand<TFloat32> y;
     if (spec.pooling().kind() != PoolingKind.MAX) {
       y = tf.nn.avgPool(x, window, window, "VALID");
-    } else if (differentiated() && NativeMaxPool.usable()) {
-      y = NativeMaxPool.of(tf, x, pool);
+    } else if (lowering == ConvolutionLowering.WINOGRAD && winogradRule.nativeOps()) {
+      // With the native Winograd ops (never in an export's graph): in one pass, and differentiated in one.
+      y = WinogradOps.maxPool(tf, x, pool);
     } else {
       y = tf.nn.maxPool(x, tf.constant(new int[] {1, pool, pool, 1}), tf.constant(new int[] {1, pool, pool, 1}),
           "VALID");

@@ -19,8 +19,8 @@ import org.tensorflow.types.TFloat32;
  * through without a copy, and with {@code first_n = 0} never prints. So a value whose gradient
  * unet4j computes is built from operands behind {@code StopGradient} and passed through a
  * {@code Print} whose data inputs are the operands that receive the gradients; its message says
- * which of unet4j's gradients applies ({@link WinogradProduct}, {@link OutputGradientActivation},
- * {@link NativeMaxPool}). A {@code Print} of any other message has no gradient.
+ * which of unet4j's gradients applies ({@link WinogradProduct}, {@link OutputGradientActivation}).
+ * A {@code Print} of any other message has no gradient.
  */
 final class PassThrough {
   /** Whether this process differentiates the values built here (not on TensorFlow Java's Windows build). */
@@ -57,9 +57,6 @@ final class PassThrough {
     Operand<TFloat32> upstream = cast(gradients.get(0));
     if (message.startsWith(WinogradProduct.MARK)) {
       return WinogradProduct.gradient(tf, op, message, upstream);
-    }
-    if (message.startsWith(NativeMaxPool.MARK)) {
-      return NativeMaxPool.gradient(tf, op, message, upstream);
     }
     if (message.equals(OutputGradientActivation.MARK)) {
       return OutputGradientActivation.gradient(tf, op, upstream);

@@ -43,8 +43,8 @@ import org.tensorflow.types.TInt32;
  * <p>The blocks op also comes with the layer's bias added and its activation applied as the blocks
  * are written, {@code Unet4jWinogradActivatedBlocks} ({@link #activatedBlocks}), with a gradient
  * that reads the output and its gradient once ({@link #activatedBlocksGradient}); and the library
- * holds the gradient of the max pooling of a training graph, {@code Unet4jMaxPoolGrad}
- * ({@link NativeMaxPool}).
+ * holds a max pooling, {@code Unet4jMaxPool} ({@link #maxPool}), and its gradient,
+ * {@code Unet4jMaxPoolGrad} ({@link #maxPoolGradient}), registered here as the pooling's.
  *
  * <p>The library is built from its C source by the layers module's build where {@code gcc} is
  * found on Linux x86-64 (it needs AVX2 and FMA at run time, and links against nothing: it finds
@@ -66,6 +66,7 @@ public final class WinogradOps {
   static final String BLOCKS_GRAD = "Unet4jWinogradBlocksGrad";
   static final String ACTIVATED_BLOCKS = "Unet4jWinogradActivatedBlocks";
   static final String ACTIVATED_BLOCKS_GRAD = "Unet4jWinogradActivatedBlocksGrad";
+  static final String MAX_POOL = "Unet4jMaxPool";
   static final String MAX_POOL_GRAD = "Unet4jMaxPoolGrad";
 
   /** The library inside the layers jar. */
@@ -167,14 +168,33 @@ public final class WinogradOps {
   }
 
   /**
+   * The {@code size x size} max pooling of stride {@code size} (VALID) of {@code x} ({@code [n, h, w, c]}),
+   * TensorFlow's {@code MaxPool} in one vectorised, parallel pass: {@code [n, h / size, w / size, c]}.
+   * Its registered gradient is {@link #maxPoolGradient}, where TensorFlow's CPU {@code MaxPoolGradV2}
+   * visits one value at a time on one thread (157 ms of a paper-net training step at tile 572 for its
+   * four poolings, against 37-40 ms: {@code docs/performance.md}, lever 1e).
+   */
+  static Operand<TFloat32> maxPool(Ops tf, Operand<TFloat32> x, int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("the pool size must be at least 1, got " + size);
+    }
+    Output<?> pooled = tf.scope().opBuilder(MAX_POOL, "MaxPool").addInput(x.asOutput())
+        .addInput(tf.constant(size).asOutput()).build().output(0);
+    Shape in = x.shape();
+    return shaped(tf, pooled, Shape.of(in.get(0), in.get(1) < 0 ? -1 : in.get(1) / size,
+        in.get(2) < 0 ? -1 : in.get(2) / size, in.get(3)));
+  }
+
+  /**
    * The gradient of a {@code size x size} max pooling of stride {@code size} (VALID) of {@code x}
    * ({@code [n, h, w, c]}) from the pooled values' gradient ({@code [n, h / size, w / size, c]}): each
    * window's gradient goes to its first largest value in row-major order, as TensorFlow's
-   * {@code MaxPoolGrad} sends it, in one parallel pass ({@link NativeMaxPool}).
+   * {@code MaxPoolGrad} sends it, in one parallel pass.
    */
-  static Operand<TFloat32> maxPoolGradient(Ops tf, Operand<TFloat32> x, Operand<TFloat32> pooledGradient, int size) {
+  static Operand<TFloat32> maxPoolGradient(Ops tf, Operand<TFloat32> x, Operand<TFloat32> pooledGradient,
+      Operand<TInt32> size) {
     return PassThrough.cast(tf.scope().opBuilder(MAX_POOL_GRAD, "MaxPoolGrad").addInput(x.asOutput())
-        .addInput(pooledGradient.asOutput()).addInput(tf.constant(size).asOutput()).build().output(0));
+        .addInput(pooledGradient.asOutput()).addInput(size.asOutput()).build().output(0));
   }
 
   /** Tiles of an image batch of {@code shape}; -1 where a size is unknown. */
@@ -227,14 +247,15 @@ public final class WinogradOps {
       return new Status(false, "graph (the native ops did not load: " + e.getMessage() + ")");
     }
     if (!ops.containsAll(List.of(TILES, TILES_GRAD, BLOCKS, BLOCKS_GRAD, ACTIVATED_BLOCKS, ACTIVATED_BLOCKS_GRAD,
-        MAX_POOL_GRAD))) {
+        MAX_POOL, MAX_POOL_GRAD))) {
       return new Status(false, "graph (the native ops need a CPU with AVX2 and FMA)");
     }
     // False where EnsureShape already has a gradient (none in TensorFlow's C++ gradients).
     TensorFlow.registerCustomGradient("EnsureShape", WinogradOps::ensureShapeGradient);
     boolean registered = TensorFlow.registerCustomGradient(TILES, WinogradOps::tilesGradient)
         & TensorFlow.registerCustomGradient(BLOCKS, WinogradOps::blocksGradient)
-        & TensorFlow.registerCustomGradient(ACTIVATED_BLOCKS, WinogradOps::activatedBlocksGradient);
+        & TensorFlow.registerCustomGradient(ACTIVATED_BLOCKS, WinogradOps::activatedBlocksGradient)
+        & TensorFlow.registerCustomGradient(MAX_POOL, WinogradOps::maxPoolGradient);
     if (!registered) {
       return new Status(false, "graph (the native ops' gradients could not be registered)");
     }
@@ -261,6 +282,13 @@ public final class WinogradOps {
     // The shape is an integer vector, which nothing differentiates; TensorFlow Java wants a value.
     result.add(tf.zerosLike(shape));
     return result;
+  }
+
+  private static List<Operand<?>> maxPoolGradient(Ops tf, GraphOperation op, List<Output<?>> gradients) {
+    @SuppressWarnings("unchecked")
+    Operand<TInt32> size = (Operand<TInt32>) op.input(1);
+    return List.of(maxPoolGradient(tf, PassThrough.cast(op.input(0)), PassThrough.cast(gradients.get(0)), size),
+        tf.zerosLike(size));
   }
 
   private static List<Operand<?>> activatedBlocksGradient(Ops tf, GraphOperation op, List<Output<?>> gradients) {

@@ -208,9 +208,9 @@ class WinogradOpsTest {
 
   /**
    * The activated blocks are TensorFlow's {@code BiasAdd} and {@code Relu} / {@code LeakyRelu} (or
-   * nothing, slope 1) of the plain blocks, bit for bit; their registered gradient gives the products'
-   * gradient of TensorFlow's activation gradient and the blocks' gradient bit for bit, and the bias's
-   * as {@code BiasAddGrad} does up to the order of the sums.
+   * nothing, slope 1) of the plain blocks, bit for bit, a NaN product included (ReLU keeps it NaN);
+   * their registered gradient gives the products' gradient of TensorFlow's activation gradient and the
+   * blocks' gradient bit for bit, and the bias's as {@code BiasAddGrad} does up to the order of the sums.
    */
   @ParameterizedTest(name = "n {0}, input {1}x{2}, {3} channels, slope {4}")
   @CsvSource({"1, 6, 6, 8, 0", "2, 7, 10, 5, 0", "1, 11, 9, 16, 0.2", "2, 9, 13, 20, 1", "1, 30, 7, 32, 0"})
@@ -218,6 +218,7 @@ class WinogradOpsTest {
     assumeTrue(WinogradOps.available(), WinogradOps.describe());
     int count = n * ((h - 2 + 3) / 4) * ((w - 2 + 3) / 4);
     float[] m = Tensors.gaussian(5, 36 * count * c);
+    m[7 % m.length] = Float.NaN;
     float[] bias = Tensors.gaussian(6, c);
     float[] r = Tensors.gaussian(7, n * (h - 2) * (w - 2) * c);
     float[][] fused = blocksAndGradients(m, bias, r, count, n, h, w, c, slope, true);
@@ -228,6 +229,7 @@ class WinogradOpsTest {
     for (int k = 0; k < c; k++) {
       assertEquals(separate[2][k], fused[2][k], 1e-4 * (1 + Math.abs(separate[2][k])), "the bias's gradient " + k);
     }
+    assertTrue(IntStream.range(0, fused[0].length).anyMatch(i -> Float.isNaN(fused[0][i])), "the NaN goes through");
     long positive = IntStream.range(0, fused[0].length).filter(i -> fused[0][i] > 0).count();
     assertTrue(positive > 0 && positive < fused[0].length, "the activation cuts some values and keeps others");
   }

@@ -28,9 +28,9 @@ import org.tensorflow.types.TFloat32;
 import org.unet4j.dsl.model.ModelSpec;
 import org.unet4j.dsl.model.UNet;
 
-class NativeMaxPoolTest {
+class MaxPoolOpsTest {
   /**
-   * The pooled values and their gradient equal TensorFlow's own ({@code MaxPool}, {@code MaxPoolGradV2}) to
+   * The pooled values and their gradient (through the registered gradient) equal TensorFlow's own ({@code MaxPool}, {@code MaxPoolGradV2}) to
    * the bit, on maps of few distinct values (most windows hold ties, and whole windows of zeros as after a
    * ReLU), of odd sizes whose last rows and columns no window covers, batches and channel counts that are
    * not multiples of the 8 the op handles at once.
@@ -39,7 +39,7 @@ class NativeMaxPoolTest {
   @CsvSource({"1, 2, 2, 1, 2", "1, 4, 4, 1, 2", "2, 7, 9, 5, 2", "1, 10, 11, 13, 3", "3, 6, 6, 8, 2",
       "1, 9, 5, 16, 2", "2, 12, 8, 64, 2", "1, 5, 5, 3, 1", "1, 9, 7, 4, 4"})
   void theGradientIsTensorFlowsBitForBit(int n, int h, int w, int c, int p) {
-    assumeTrue(NativeMaxPool.usable(), WinogradOps.describe());
+    assumeTrue(WinogradOps.available(), WinogradOps.describe());
     float[] x = few(Tensors.gaussian(h * 100L + w, n * h * w * c));
     int oh = h / p;
     int ow = w / p;
@@ -50,9 +50,25 @@ class NativeMaxPoolTest {
     assertArrayEquals(tensorflows[1], natives[1], "gradient");
   }
 
+  /** NaN values are passed over, as TensorFlow's pooling passes them over. */
+  @Test
+  void aNaNInAWindowIsPassedOverAsTensorFlowsPoolingDoes() {
+    assumeTrue(WinogradOps.available(), WinogradOps.describe());
+    float nan = Float.NaN;
+    float[] x = {
+        nan, 1, 2, 2,
+        3, 0, nan, 5,
+        1, 1, 7, 7,
+        nan, 4, 7, 7};
+    float[] r = {1, 1, 1, 1};
+    float[] tensorflows = pooledAndGradient(x, r, 1, 4, 4, 1, 2, false)[0];
+    assertArrayEquals(new float[] {3, 5, 4, 7}, tensorflows);
+    assertArrayEquals(tensorflows, pooledAndGradient(x, r, 1, 4, 4, 1, 2, true)[0]);
+  }
+
   @Test
   void eachWindowsGradientGoesToItsFirstLargestValue() {
-    assumeTrue(NativeMaxPool.usable(), WinogradOps.describe());
+    assumeTrue(WinogradOps.available(), WinogradOps.describe());
     // A 4x5 map: two rows of two 2x2 windows, the last column in none. Ties go to the window's first largest
     // value in row-major order; the all-zero window's gradient to its first value.
     float[] x = {
@@ -71,12 +87,12 @@ class NativeMaxPoolTest {
 
   @Test
   void aPooledGradientOfTheWrongShapeIsRefusedWithTheReason() {
-    assumeTrue(NativeMaxPool.usable(), WinogradOps.describe());
+    assumeTrue(WinogradOps.available(), WinogradOps.describe());
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       Operand<TFloat32> x = tf.zeros(tf.constant(new int[] {1, 6, 6, 2}), TFloat32.class);
       Operand<TFloat32> dy = tf.zeros(tf.constant(new int[] {1, 2, 3, 2}), TFloat32.class);
-      Operand<TFloat32> dx = WinogradOps.maxPoolGradient(tf, x, dy, 2);
+      Operand<TFloat32> dx = WinogradOps.maxPoolGradient(tf, x, dy, tf.constant(2));
       try (Session session = Tensors.quickSession(graph)) {
         RuntimeException e = assertThrows(RuntimeException.class, () -> session.runner().fetch(dx).run().close());
         assertTrue(e.getMessage().contains("expected an input [n, h, w, c], its pooled gradient [n, h / p, w / p, c]"),
@@ -85,10 +101,30 @@ class NativeMaxPoolTest {
     }
   }
 
-  /** A training graph's poolings are differentiated by the native op, TensorFlow's gradient is not built. */
+  @Test
+  void aPoolSizeBelowOneIsRefusedWithTheReason() {
+    assumeTrue(WinogradOps.available(), WinogradOps.describe());
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph);
+      Operand<TFloat32> x = tf.zeros(tf.constant(new int[] {1, 6, 6, 2}), TFloat32.class);
+      IllegalArgumentException early = assertThrows(IllegalArgumentException.class, () -> WinogradOps.maxPool(tf, x, 0));
+      assertTrue(early.getMessage().contains("the pool size must be at least 1, got 0"), early.getMessage());
+      // The op itself checks too.
+      Output<?> pooled = tf.scope().opBuilder(WinogradOps.MAX_POOL, "Pool").addInput(x.asOutput())
+          .addInput(tf.constant(0).asOutput()).build().output(0);
+      try (Session session = Tensors.quickSession(graph)) {
+        RuntimeException e = assertThrows(RuntimeException.class, () -> session.runner().fetch(pooled).run().close());
+        assertTrue(e.getMessage().contains("expected an input [n, h, w, c] and a pool size p of at least 1"),
+            e.getMessage());
+      }
+    }
+  }
+
+  /** A training graph of the Winograd lowering pools with the native op and differentiates it with the native gradient. */
   @Test
   void aTrainingGraphPoolsThroughTheNativeGradient() {
-    assumeTrue(NativeMaxPool.usable(), WinogradOps.describe());
+    assumeTrue(WinogradOps.available(), WinogradOps.describe());
+    assumeTrue(ModelCompiler.defaultLowering() == ConvolutionLowering.WINOGRAD, "the lowering is not Winograd's");
     ModelSpec spec = UNet.builder().depth(2).baseFilters(4).build();
     int tile = spec.geometry().smallestValidInput();
     try (CompiledModel model = ModelCompiler.compile(spec, tile, 1)) {
@@ -97,8 +133,7 @@ class NativeMaxPoolTest {
       Operand<TFloat32> loss = tf.sum(model.logits(), tf.constant(new int[] {0, 1, 2, 3}));
       Output<?>[] gradients = graph.addGradients(loss.asOutput(), model.trainableVariables().stream()
           .map(v -> v.variable().asOutput()).toArray(Output<?>[]::new));
-      // The op types the gradients are computed from (the graph also holds TensorFlow's gradient of the pooling
-      // behind the pass-through's StopGradient, which nothing reads).
+      // The op types the gradients are computed from.
       Set<String> types = new HashSet<>();
       Set<String> seen = new HashSet<>();
       Deque<GraphOperation> open = new ArrayDeque<>();
@@ -114,8 +149,9 @@ class NativeMaxPoolTest {
           }
         }
       }
-      assertTrue(types.contains(WinogradOps.MAX_POOL_GRAD), types.toString());
-      assertFalse(types.contains("MaxPoolGradV2") || types.contains("MaxPoolGrad"), types.toString());
+      assertTrue(types.contains(WinogradOps.MAX_POOL) && types.contains(WinogradOps.MAX_POOL_GRAD), types.toString());
+      assertFalse(types.contains("MaxPoolV2") || types.contains("MaxPoolGradV2") || types.contains("MaxPoolGrad"),
+          types.toString());
     }
   }
 
@@ -134,7 +170,7 @@ class NativeMaxPoolTest {
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       Placeholder<TFloat32> input = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(n, h, w, c)));
-      Operand<TFloat32> pooled = nativeGradient ? NativeMaxPool.of(tf, input, p)
+      Operand<TFloat32> pooled = nativeGradient ? WinogradOps.maxPool(tf, input, p)
           : tf.nn.maxPool(input, tf.constant(new int[] {1, p, p, 1}), tf.constant(new int[] {1, p, p, 1}), "VALID");
       int[] axes = IntStream.range(0, 4).toArray();
       Operand<TFloat32> dot = tf.sum(tf.math.mul(pooled, tf.constant(Shape.of(n, h / p, w / p, c),
