@@ -619,17 +619,17 @@ public final class ModelCompiler {
   }
 
   /**
-   * A bias and an activation applied to each pixel's channels ({@code apply}), which unet4j's native
-   * Winograd blocks can also compute as they place the blocks ({@link WinogradOps#activatedBlocks}):
-   * the bias is added, then {@code v} where {@code v > 0}, else {@code slope v}; {@code slope} is 0
-   * for ReLU, the slope for leaky ReLU, 1 without an activation, NaN for an activation the blocks do
-   * not compute.
+   * A bias and an activation applied to each pixel's channels by TensorFlow's ops ({@code ops}),
+   * which unet4j's native Winograd blocks can also compute as they place the blocks
+   * ({@link WinogradOps#activatedBlocks}): the bias is added, then {@code v} where {@code v > 0},
+   * else {@code slope v}; {@code slope} is 0 for ReLU, the slope for leaky ReLU, 1 without an
+   * activation, NaN for an activation the blocks do not compute.
    */
-  private record BiasAndActivation(Operand<TFloat32> bias, float slope, UnaryOperator<Operand<TFloat32>> apply)
+  private record BiasAndActivation(Operand<TFloat32> bias, float slope, UnaryOperator<Operand<TFloat32>> ops)
       implements UnaryOperator<Operand<TFloat32>> {
     @Override
     public Operand<TFloat32> apply(Operand<TFloat32> v) {
-      return apply.apply(v);
+      return ops.apply(v);
     }
 
     /** Whether the blocks compute it: an activation of slope 0 to 1, whose output is positive where its input is. */
