@@ -11,6 +11,7 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
+import org.tensorflow.OperationBuilder;
 import org.tensorflow.Output;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.ndarray.Shape;
@@ -112,11 +113,7 @@ public final class WinogradOps {
    */
   static Operand<TFloat32> blocks(Ops tf, List<? extends Operand<TFloat32>> products, Operand<TInt32> inputShape,
       Shape input) {
-    Output<?> blocks = tf.scope().opBuilder(BLOCKS, "WinogradBlocks")
-        .addInputList(products.stream().map(Operand::asOutput).toArray(Output<?>[]::new))
-        .addInput(inputShape.asOutput()).setAttr("N", (long) products.size()).build().output(0);
-    return shaped(tf, blocks, Shape.of(input.get(0), smaller(input.get(1)), smaller(input.get(2)),
-        products.get(0).shape().get(1)));
+    return placedBlocks(tf, BLOCKS, "WinogradBlocks", products, inputShape, input);
   }
 
   /**
@@ -128,10 +125,23 @@ public final class WinogradOps {
    */
   static Operand<TFloat32> activatedBlocks(Ops tf, List<? extends Operand<TFloat32>> products,
       Operand<TInt32> inputShape, Shape input, Operand<TFloat32> bias, float slope) {
-    Output<?> blocks = tf.scope().opBuilder(ACTIVATED_BLOCKS, "WinogradActivatedBlocks")
+    return placedBlocks(tf, ACTIVATED_BLOCKS, "WinogradActivatedBlocks", products, inputShape, input, bias,
+        tf.constant(slope));
+  }
+
+  /**
+   * Op {@code type} (the blocks, plain or activated) of the 36 positions' products, the input's
+   * shape and {@code more} inputs, with the static shape of the valid convolution's output.
+   */
+  private static Operand<TFloat32> placedBlocks(Ops tf, String type, String name,
+      List<? extends Operand<TFloat32>> products, Operand<TInt32> inputShape, Shape input, Operand<?>... more) {
+    OperationBuilder builder = tf.scope().opBuilder(type, name)
         .addInputList(products.stream().map(Operand::asOutput).toArray(Output<?>[]::new))
-        .addInput(inputShape.asOutput()).addInput(bias.asOutput()).addInput(tf.constant(slope).asOutput())
-        .setAttr("N", (long) products.size()).build().output(0);
+        .addInput(inputShape.asOutput());
+    for (Operand<?> operand : more) {
+      builder.addInput(operand.asOutput());
+    }
+    Output<?> blocks = builder.setAttr("N", (long) products.size()).build().output(0);
     return shaped(tf, blocks, Shape.of(input.get(0), smaller(input.get(1)), smaller(input.get(2)),
         products.get(0).shape().get(1)));
   }

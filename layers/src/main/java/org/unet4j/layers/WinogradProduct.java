@@ -3,6 +3,7 @@ package org.unet4j.layers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.GraphOperationBuilder;
 import org.tensorflow.Operand;
@@ -95,7 +96,7 @@ final class WinogradProduct {
    * into {@code [n, h - 2, w - 2, cout]}. For a graph that is not differentiated.
    */
   static Operand<TFloat32> nativeForInference(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel) {
-    return WinogradOps.blocks(tf, byPosition(tf, WinogradOps.tiles(tf, x), kernel), tf.shape(x), x.shape());
+    return nativeForInference(tf, x, kernel, null, 1f);
   }
 
   /**
@@ -105,27 +106,17 @@ final class WinogradProduct {
    * {@code StopGradient}, passed through a {@link PassThrough} that carries the image and the kernel.
    */
   static Operand<TFloat32> nativeForTraining(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, int chunks) {
-    int in = (int) x.shape().get(3);
-    if (chunks < 1 || chunks > in) {
-      throw new IllegalArgumentException("chunks must be 1 to " + in + " (the input channels), got " + chunks);
-    }
-    if (!PassThrough.AVAILABLE) {
-      return nativeForInference(tf, x, kernel);
-    }
-    Operand<TFloat32> convolution = WinogradOps.blocks(tf,
-        byPosition(tf, tf.stopGradient(WinogradOps.tiles(tf, x)), tf.stopGradient(kernel)), tf.shape(x), x.shape());
-    return PassThrough.of(tf, "WinogradConvolution", convolution, List.of(x, kernel),
-        MARK + ":" + chunks + ":" + POSITIONS + ":" + in + ":" + NATIVE);
+    return nativeForTraining(tf, x, kernel, chunks, null, 1f);
   }
 
   /**
    * {@link #nativeForInference}'s convolution with {@code bias} added and the activation of
-   * {@code slope} applied by the blocks op ({@link WinogradOps#activatedBlocks}).
+   * {@code slope} applied by the blocks op ({@link WinogradOps#activatedBlocks}); without a bias,
+   * the plain blocks.
    */
   static Operand<TFloat32> nativeForInference(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel,
-      Operand<TFloat32> bias, float slope) {
-    return WinogradOps.activatedBlocks(tf, byPosition(tf, WinogradOps.tiles(tf, x), kernel), tf.shape(x), x.shape(),
-        bias, slope);
+      @Nullable Operand<TFloat32> bias, float slope) {
+    return placed(tf, byPosition(tf, WinogradOps.tiles(tf, x), kernel), x, bias, slope);
   }
 
   /**
@@ -133,10 +124,10 @@ final class WinogradProduct {
    * {@code slope} applied by the blocks op: the pass-through carries the bias too, and its gradient
    * begins with the activated blocks' gradient, which gives the products' and the bias's in one
    * pass over the output and its gradient (where TensorFlow's activation gradient, its
-   * {@code BiasAddGrad} and the blocks' gradient took three).
+   * {@code BiasAddGrad} and the blocks' gradient took three). Without a bias, the plain blocks.
    */
   static Operand<TFloat32> nativeForTraining(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, int chunks,
-      Operand<TFloat32> bias, float slope) {
+      @Nullable Operand<TFloat32> bias, float slope) {
     int in = (int) x.shape().get(3);
     if (chunks < 1 || chunks > in) {
       throw new IllegalArgumentException("chunks must be 1 to " + in + " (the input channels), got " + chunks);
@@ -144,11 +135,19 @@ final class WinogradProduct {
     if (!PassThrough.AVAILABLE) {
       return nativeForInference(tf, x, kernel, bias, slope);
     }
-    Operand<TFloat32> convolution = WinogradOps.activatedBlocks(tf,
-        byPosition(tf, tf.stopGradient(WinogradOps.tiles(tf, x)), tf.stopGradient(kernel)), tf.shape(x), x.shape(),
-        tf.stopGradient(bias), slope);
-    return PassThrough.of(tf, "WinogradConvolution", convolution, List.of(x, kernel, bias),
-        MARK + ":" + chunks + ":" + POSITIONS + ":" + in + ":" + NATIVE + ":" + slope);
+    Operand<TFloat32> convolution = placed(tf,
+        byPosition(tf, tf.stopGradient(WinogradOps.tiles(tf, x)), tf.stopGradient(kernel)), x,
+        bias == null ? null : tf.stopGradient(bias), slope);
+    String message = MARK + ":" + chunks + ":" + POSITIONS + ":" + in + ":" + NATIVE;
+    return bias == null ? PassThrough.of(tf, "WinogradConvolution", convolution, List.of(x, kernel), message)
+        : PassThrough.of(tf, "WinogradConvolution", convolution, List.of(x, kernel, bias), message + ":" + slope);
+  }
+
+  /** The 36 products' blocks placed into the output of {@code x}'s convolution, activated where there is a bias. */
+  private static Operand<TFloat32> placed(Ops tf, List<Operand<TFloat32>> products, Operand<TFloat32> x,
+      @Nullable Operand<TFloat32> bias, float slope) {
+    return bias == null ? WinogradOps.blocks(tf, products, tf.shape(x), x.shape())
+        : WinogradOps.activatedBlocks(tf, products, tf.shape(x), x.shape(), bias, slope);
   }
 
   /** The 36 products {@code tiles[p] . kernel[p]}, {@code [tiles, cout]} each. */
